@@ -1,0 +1,446 @@
+"""Pydantic models of a cohort descriptor (one YAML file per published cohort).
+
+Every number is written as printed and carries its location (``at``: "Table IV", "Abstract",
+"Results ¶3") and its source (``source``: a key of ``sources``; the first source when omitted). The same
+quantity may be reported several times at different locations: each report is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .printed import PrintedValueError, parse_count, parse_estimate, parse_mean_sd
+from .vocabulary import CONTINUOUS_KINDS, ENDPOINTS, RATES, check_level, check_variable, suggest
+
+__all__ = [
+    "Acknowledgement",
+    "Agent",
+    "Categorical",
+    "Continuous",
+    "Curve",
+    "Descriptor",
+    "Design",
+    "Endpoint",
+    "EndpointDefinition",
+    "EndpointReport",
+    "Erratum",
+    "FollowUp",
+    "Population",
+    "PopulationReport",
+    "RateReport",
+    "Regimen",
+    "Registration",
+    "Source",
+]
+
+IntervalType = Literal["95% CI", "90% CI", "80% CI", "IQR", "range"]
+PopulationSet = Literal["enrolled", "treated", "efficacy", "evaluable", "itt", "safety", "unclear"]
+Printed = Annotated[str | int | float, Field(description="the value exactly as printed in the source")]
+
+_KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_OUTCOME_VARIABLES = {"best_response", "status_last_follow_up", "surgical_remission"}
+
+
+class _Strict(BaseModel):
+    """Base: unknown fields are errors that suggest the nearest known field."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_unknown_fields(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            known = list(cls.model_fields)
+            for key in data:
+                if key not in cls.model_fields:
+                    raise PydanticCustomError(
+                        "unknown_field",
+                        "unknown field {quoted}{hint}",
+                        {"key": str(key), "quoted": repr(str(key)), "hint": suggest(str(key), known)},
+                    )
+        return data
+
+
+def _printed_error(exc: Exception, *subpath: str) -> PydanticCustomError:
+    """A user-facing error; ``subpath`` (keys below the model) lets the loader point at the exact line."""
+    return PydanticCustomError("printed_value", "{msg}", {"msg": str(exc), "subpath": list(subpath)})
+
+
+class _Located(_Strict):
+    at: str = Field(description='where the value was read: "Table IV", "Abstract", "Results ¶3", ...')
+    source: str | None = Field(None, description="key of the source it was read from (default: the first)")
+    label: str | None = Field(None, description="the row label exactly as printed")
+    note: str | None = None
+
+
+class Source(_Strict):
+    """A publication or record the numbers were read from."""
+
+    key: str = Field(description="short key other fields refer to, e.g. 'paper'")
+    citation: str
+    role: Literal["primary", "comparator-table", "secondary", "review", "registry"] = "primary"
+    pmid: str | None = None
+    pmcid: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+class Agent(_Strict):
+    """One agent of a regimen."""
+
+    name: str
+    dose: str | None = None
+    route: str | None = None
+    schedule: str | None = None
+
+
+class Regimen(_Strict):
+    """The regimen as text and as structured agents."""
+
+    text: str
+    agents: list[Agent] = []
+
+
+class Registration(_Located):
+    """A trial registration (NCT number, ethics committee number) as printed."""
+
+    id: str
+
+
+class FollowUp(_Located):
+    """Median follow-up with its interval, as printed."""
+
+    value: Printed
+    interval: IntervalType | None = None
+    unit: Literal["months", "weeks", "days", "years"] = "months"
+
+    @field_validator("value")
+    @classmethod
+    def _parse(cls, v: Printed) -> Printed:
+        try:
+            parse_estimate(v)
+        except PrintedValueError as exc:
+            raise _printed_error(exc) from None
+        return v
+
+
+class ArmOf(_Strict):
+    """This cohort is one arm of a multi-arm study."""
+
+    study: str
+    arm: str
+    randomised: StrictBool = False
+
+
+class Design(_Strict):
+    """Study design facts."""
+
+    type: Literal["prospective", "retrospective"]
+    description: str | None = None
+    phase: str | None = None
+    arm_of: ArmOf | None = None
+    centres: list[str] = []
+    n_centres: int | None = Field(None, ge=1)
+    country: str | None = None
+    accrual_start: str | None = None
+    accrual_end: str | None = None
+    at: str | None = None
+    registrations: list[Registration] = []
+    follow_up: list[FollowUp] = []
+
+
+class PopulationReport(_Located):
+    """A reported size of one analysis set."""
+
+    set: PopulationSet
+    n: int = Field(ge=0)
+
+
+class Population(_Strict):
+    """Who was counted, and what the comparison table's "N" refers to."""
+
+    n: int = Field(ge=0, description="the N the comparison table prints for this cohort")
+    n_refers_to: PopulationSet
+    at: str
+    source: str | None = None
+    printed: str | None = None
+    reports: list[PopulationReport] = []
+
+
+class Categorical(_Located):
+    """A categorical variable reported as counts, one printed value per level (``"13 (39.39)"``)."""
+
+    variable: str
+    levels: dict[str, Printed]
+    denominator: int | None = Field(None, ge=0, description="denominator if not the population N")
+
+    @field_validator("variable")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        check_variable(v, "categorical")
+        return v
+
+    @field_validator("levels", mode="before")
+    @classmethod
+    def _keys_as_text(cls, v: Any) -> Any:
+        return {str(k): val for k, val in v.items()} if isinstance(v, dict) else v
+
+    @model_validator(mode="after")
+    def _levels(self) -> Categorical:
+        var = check_variable(self.variable)
+        for level, printed in self.levels.items():
+            try:
+                check_level(var, level)
+                count = parse_count(printed)
+            except ValueError as exc:
+                raise _printed_error(exc, "levels", level) from None
+            if count.denominator is not None and self.denominator is not None \
+                    and count.denominator != self.denominator:
+                raise _printed_error(ValueError(f"printed denominator {count.denominator} differs from "
+                                                f"the entry's denominator {self.denominator}"), "levels", level)
+        return self
+
+
+class Continuous(_Located):
+    """A continuous variable with an explicit summary kind (``mean_sd_ci``, ``median_range``, ...)."""
+
+    variable: str
+    kind: Literal[CONTINUOUS_KINDS]  # type: ignore[valid-type]
+    value: Printed
+    n: int | None = Field(None, ge=0, description="number of patients behind it if not the population N")
+
+    @field_validator("variable")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        check_variable(v, "continuous")
+        return v
+
+    @model_validator(mode="after")
+    def _parse(self) -> Continuous:
+        try:
+            if self.kind.startswith("mean_sd"):
+                parsed = parse_mean_sd(str(self.value))
+                if self.kind == "mean_sd_ci" and parsed.lower is None:
+                    raise PrintedValueError(f"kind mean_sd_ci needs an interval: {self.value!r}")
+            else:
+                est = parse_estimate(self.value)
+                if self.kind != "median" and est.lower is None and not est.lower_nr:
+                    raise PrintedValueError(f"kind {self.kind} needs an interval: {self.value!r}")
+        except PrintedValueError as exc:
+            raise _printed_error(exc, "value") from None
+        return self
+
+
+def _baseline_kind(v: Any) -> str:
+    if isinstance(v, dict):
+        return "categorical" if "levels" in v else "continuous"
+    return "categorical" if hasattr(v, "levels") else "continuous"
+
+
+BaselineEntry = Annotated[
+    Annotated[Categorical, Tag("categorical")] | Annotated[Continuous, Tag("continuous")],
+    Discriminator(_baseline_kind),
+]
+
+
+class RateReport(_Located):
+    """A derived response rate as published (ORR, DCR, CBR)."""
+
+    name: str
+    value: Printed
+    interval: IntervalType | None = None
+    months: float | None = Field(None, gt=0, description="time point, e.g. 6 for a 6-month CBR")
+    denominator: int | None = Field(None, ge=0)
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in RATES:
+            raise ValueError(f"unknown rate {v!r}{suggest(v, list(RATES))} (rates: {', '.join(RATES)})")
+        return v
+
+    @field_validator("value")
+    @classmethod
+    def _parse(cls, v: Printed) -> Printed:
+        _parse_rate(v)
+        return v
+
+
+def _parse_rate(v: Printed) -> None:
+    """A rate is printed as a count (``"21/33 (63.6%)"``) or a percentage (``"63.6%"``)."""
+    try:
+        if "/" in str(v):
+            parse_count(v)
+        else:
+            parse_estimate(v, percent=True)
+    except PrintedValueError as exc:
+        raise _printed_error(exc) from None
+
+
+class EndpointDefinition(_Strict):
+    """How a time-to-event endpoint was defined."""
+
+    origin: str = Field(description="time origin, e.g. 'start of apatinib + IE'")
+    events: list[str] = Field(description="what counts as an event, e.g. [progression, death]")
+    censoring: str | None = None
+    resection: Literal["censored", "event", "not-counted", "not-applicable", "unspecified"] = "unspecified"
+    assessment_interval: str | None = None
+    at: str | None = None
+    source: str | None = None
+
+
+_ENDPOINT_STATISTICS = ("median", "rate", "events", "censored", "n_analysed")
+
+
+class EndpointReport(_Located):
+    """One reported statistic of an endpoint: median, landmark rate, events, censored, patients analysed."""
+
+    statistic: Literal[_ENDPOINT_STATISTICS]  # type: ignore[valid-type]
+    value: Printed
+    interval: IntervalType | None = None
+    months: float | None = Field(None, gt=0)
+    estimator: Literal["kaplan-meier", "binomial", "unspecified"] = "unspecified"
+    denominator: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EndpointReport:
+        if self.statistic == "rate":
+            if self.months is None:
+                raise ValueError("a landmark rate needs 'months'")
+            _parse_rate(self.value)
+        elif self.statistic == "median":
+            try:
+                est = parse_estimate(self.value)
+            except PrintedValueError as exc:
+                raise _printed_error(exc) from None
+            if (est.lower is not None or est.lower_nr) and self.interval is None:
+                raise ValueError("a median with an interval needs 'interval' (95% CI, IQR or range)")
+        else:
+            try:
+                parse_count(self.value)
+            except PrintedValueError as exc:
+                raise _printed_error(exc) from None
+        return self
+
+
+class Curve(_Strict):
+    """A digitised Kaplan-Meier curve: CSV beside the descriptor with columns ``time,survival``."""
+
+    file: str
+    at: str
+    source: str | None = None
+    risk_times: list[float] = []
+    n_at_risk: list[int] = []
+    total_events: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _risk_table(self) -> Curve:
+        if len(self.risk_times) != len(self.n_at_risk):
+            raise ValueError("risk_times and n_at_risk must have the same length")
+        return self
+
+
+class Endpoint(_Strict):
+    """A time-to-event endpoint with its definition and every reported statistic."""
+
+    name: str
+    primary: StrictBool = False
+    definition: EndpointDefinition | None = None
+    reports: list[EndpointReport] = []
+    curve: Curve | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in ENDPOINTS:
+            raise ValueError(f"unknown endpoint {v!r}{suggest(v, list(ENDPOINTS))} (endpoints: {', '.join(ENDPOINTS)})")
+        return v
+
+
+class ErratumTarget(_Strict):
+    """Which reported value an erratum corrects."""
+
+    section: Literal["baseline", "outcome", "rate", "endpoint", "population"] | None = None
+    variable: str
+    level: str | None = None
+    statistic: str | None = None
+    at: str | None = None
+
+
+class ErratumChange(_Strict):
+    """The corrected numbers (any of them)."""
+
+    n: int | None = Field(None, ge=0)
+    denominator: int | None = Field(None, ge=0)
+    value: float | None = None
+
+
+class Erratum(_Strict):
+    """A declared correction that analyses may use; reports show both values."""
+
+    target: ErratumTarget
+    corrected: ErratumChange
+    why: str
+    source: str
+
+
+class Acknowledgement(_Strict):
+    """A finding the curator reviewed: it stays visible, but no longer fails ``validate``."""
+
+    code: str
+    field: str | None = Field(None, description="finding field to match (prefix); all fields if omitted")
+    at: str | None = Field(None, description="finding location to match; any if omitted")
+    note: str
+
+
+class Descriptor(_Strict):
+    """One published cohort."""
+
+    id: str
+    label: str
+    regimen: Regimen
+    sources: list[Source] = Field(min_length=1)
+    design: Design
+    population: Population
+    baseline: list[BaselineEntry] = []
+    outcomes: list[Categorical] = []
+    rates: list[RateReport] = []
+    endpoints: list[Endpoint] = []
+    errata: list[Erratum] = []
+    acknowledged: list[Acknowledgement] = []
+    notes: list[str] = []
+
+    @field_validator("id")
+    @classmethod
+    def _kebab(cls, v: str) -> str:
+        if not _KEBAB.match(v):
+            raise ValueError(f"id {v!r} must be kebab-case (lower-case letters, digits and '-')")
+        return v
+
+    @field_validator("outcomes")
+    @classmethod
+    def _outcome_vars(cls, v: list[Categorical]) -> list[Categorical]:
+        for entry in v:
+            if entry.variable not in _OUTCOME_VARIABLES:
+                raise ValueError(f"{entry.variable!r} is a baseline variable, not an outcome "
+                                 f"(outcomes: {', '.join(sorted(_OUTCOME_VARIABLES))})")
+        return v
+
+    @property
+    def default_source(self) -> str:
+        """Key of the source used when a value names none."""
+        return self.sources[0].key

@@ -1,0 +1,123 @@
+"""``trialcompare new ID``: a descriptor skeleton with every field explained."""
+
+from __future__ import annotations
+
+__all__ = ["scaffold"]
+
+_TEMPLATE = """\
+# yaml-language-server: $schema=descriptor.schema.json
+# Cohort descriptor. Copy every number EXACTLY as printed and say where it was read (`at`).
+# The same quantity printed in two places is written twice, once per location. Never "fix" a published
+# number: declare a correction under `errata` and explain doubts under `acknowledged` or `notes`.
+# Harmonized names only (an unknown name is an error that suggests the nearest): run `trialcompare schema`.
+
+id: {id}                      # kebab-case, unique across trials/
+label: "{label}"              # short display name used in tables
+regimen:
+  text: "Drug A 500 mg orally once daily"   # as described in the source
+  agents:                                   # structured agents (name, dose, route, schedule)
+    - {{name: drug-a, dose: "500 mg", route: oral, schedule: once daily}}
+
+sources:                      # the first source is the default for every value that names none
+  - key: primary              # short key that `source:` fields refer to
+    citation: "Author A et al. Journal 2024;1(1):1-10"
+    role: primary             # primary | comparator-table | secondary | review | registry
+    pmid: null
+    doi: null
+
+design:
+  type: prospective           # prospective | retrospective
+  phase: "II"                 # as printed; null for a retrospective series
+  description: "single-arm, single-centre"
+  arm_of: null                # for one arm of a multi-arm study: {{study: NAME, arm: ARM, randomised: true}}
+  centres: []
+  n_centres: null
+  country: null
+  accrual_start: null         # as printed, e.g. "2018-01"
+  accrual_end: null
+  at: "Methods"               # where the design facts were read
+  registrations:
+    - {{id: NCT00000000, at: "Abstract"}}
+  follow_up:                  # median follow-up: value as printed, interval type and unit
+    - {{value: "12.0 (8.0, 16.0)", interval: IQR, unit: months, at: "Results"}}
+
+population:
+  n: 30                       # the N the comparison table prints for this cohort
+  n_refers_to: efficacy       # enrolled | treated | efficacy | evaluable | itt | safety | unclear
+  at: "Abstract"
+  printed: "n=30"
+  reports:                    # every reported size of an analysis set
+    - {{set: enrolled, n: 32, at: "Results"}}
+    - {{set: efficacy, n: 30, at: "Results"}}
+
+baseline:                     # one entry per variable per location
+  - variable: age             # continuous: kind = mean_sd | mean_sd_ci | mean_ci | median | median_iqr |
+    kind: median_range        #             median_range | median_ci
+    value: "16.0 (3.0, 48.0)" # as printed
+    at: "Table 1"
+  - variable: sex             # categorical: one printed count per level: 13, "13 (43.3)", "13/30 (43.3%)"
+    at: "Table 1"
+    label: "Sex, n (%)"       # the row label as printed (optional)
+    levels:
+      male: "13 (43.3)"
+      female: "17 (56.7)"
+    # denominator: 30         # only when it is not population.n
+    # A union of levels is written with '|': ecog "1|2" = "ECOG 1 or 2".
+
+outcomes:                     # best_response (CR PR SD PD NE), status_last_follow_up, surgical_remission
+  - variable: best_response
+    label: "Best overall response (RECIST 1.1)"
+    at: "Table 2"
+    levels: {{CR: "0 (0.0)", PR: "6 (20.0)", SD: "15 (50.0)", PD: "9 (30.0)"}}
+
+rates:                        # derived rates as published: ORR | DCR | CBR
+  - {{name: ORR, value: "6/30 (20.0%)", at: "Abstract"}}
+  # - {{name: CBR, months: 6, value: "50.0% (32.1%, 67.9%)", interval: 95% CI, at: "Table 2"}}
+
+endpoints:                    # EFS | PFS | OS | TTP | DOR
+  - name: PFS
+    primary: true
+    definition:
+      origin: "start of treatment"
+      events: [progression, death]
+      censoring: "alive without progression at last assessment"
+      resection: not-applicable     # censored | event | not-counted | not-applicable | unspecified
+      assessment_interval: "every 8 weeks"
+      at: "Methods"
+    reports:                  # statistic: median | rate | events | censored | n_analysed
+      - {{statistic: median, value: "4.5 (3.5, 6.3)", interval: 95% CI, at: "Abstract"}}
+      - {{statistic: rate, months: 6, value: "36.8% (20.1, 53.6)", interval: 95% CI,
+         estimator: kaplan-meier, at: "Results"}}
+      - {{statistic: events, value: 25, at: "Results"}}
+    curve: null               # digitised KM: {{file: pfs.csv, at: "Figure 2", risk_times: [0, 3, 6],
+                              #                n_at_risk: [30, 20, 9], total_events: 25}}
+                              # the CSV (columns time,survival) must sit beside this file
+
+errata: []                    # declared corrections, e.g.
+  # - target: {{variable: best_response, level: PR, at: "Table 2"}}
+  #   corrected: {{n: 5}}       # any of n, denominator, value
+  #   why: "erratum published 2025"
+  #   source: "Journal 2025;2:3"
+
+acknowledged: []              # reviewed findings of `trialcompare validate`, e.g.
+  # - {{code: PCT-MISMATCH, field: outcome.best_response.PR, note: "printed 26.1% for 13/46"}}
+
+notes: []
+"""
+
+
+def scaffold(cohort_id: str) -> str:
+    """Return the text of a new descriptor for ``cohort_id`` with every field explained.
+
+    Parameters
+    ----------
+    cohort_id : str
+        Kebab-case id.
+
+    Returns
+    -------
+    str
+        YAML text that loads as a valid descriptor (placeholders to be replaced by the curator).
+    """
+    label = cohort_id.replace("-", " ").capitalize()
+    return _TEMPLATE.format(id=cohort_id, label=label)

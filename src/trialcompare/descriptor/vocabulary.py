@@ -1,0 +1,151 @@
+"""The harmonized vocabulary: variable, level and endpoint names every descriptor must use.
+
+A name outside the vocabulary is an error that suggests the nearest known name. A level may also be a
+union of known levels written with ``|`` (``"1|2"`` for "ECOG 1 or 2", ``"2|3"`` for "two or more lines"),
+which the integrity checks compare against the sum of its parts.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+__all__ = [
+    "CONTINUOUS_KINDS",
+    "ENDPOINTS",
+    "INTERVAL_TYPES",
+    "RATES",
+    "VARIABLES",
+    "Variable",
+    "check_level",
+    "check_variable",
+    "suggest",
+]
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A harmonized variable: its kind, display label and allowed levels (categorical only)."""
+
+    name: str
+    kind: str  # "categorical" | "continuous"
+    label: str
+    levels: tuple[str, ...] = ()
+    unit: str | None = None
+
+
+def _cat(name: str, label: str, *levels: str) -> Variable:
+    return Variable(name, "categorical", label, tuple(levels))
+
+
+_YES_NO = ("yes", "no")
+
+VARIABLES: dict[str, Variable] = {
+    v.name: v
+    for v in (
+        Variable("age", "continuous", "Age, years", unit="years"),
+        _cat("age_group", "Age group (Collins et al.)", "child", "adolescent", "adult"),
+        _cat("sex", "Sex", "male", "female"),
+        _cat("ecog", "ECOG performance status", "0", "1", "2", "3", "4"),
+        _cat("lesion_site", "Target lesions before treatment", "lung", "musculoskeletal",
+             "lung+musculoskeletal", "lung+bone+other"),
+        _cat("prior_lines", "Lines of previous systemic therapy", "1", "2", "3"),
+        _cat("subtype", "Osteosarcoma subtype", "canonical", "small_cell", "telangiectatic"),
+        _cat("resistance_mapi", "Resistance to MAP/I chemotherapy", *_YES_NO),
+        _cat("resistance_ie", "Resistance to IE chemotherapy", *_YES_NO),
+        _cat("resistance_apatinib", "Resistance to apatinib", *_YES_NO),
+        _cat("best_response", "Best overall response", "CR", "PR", "SD", "PD", "NE"),
+        _cat("status_last_follow_up", "Status at last follow-up", "NED", "AWD", "DOD"),
+        _cat("surgical_remission", "Complete surgical remission", *_YES_NO),
+    )
+}
+
+ENDPOINTS: dict[str, str] = {
+    "EFS": "Event-free survival",
+    "PFS": "Progression-free survival",
+    "OS": "Overall survival",
+    "TTP": "Time to progression",
+    "DOR": "Duration of response",
+}
+
+# Derived response rates and which best-response levels their numerator counts.
+RATES: dict[str, tuple[str, ...]] = {
+    "ORR": ("CR", "PR"),
+    "DCR": ("CR", "PR", "SD"),
+    "CBR": ("CR", "PR", "SD"),
+}
+
+INTERVAL_TYPES = ("95% CI", "IQR", "range", "90% CI", "80% CI")
+
+CONTINUOUS_KINDS = ("mean_sd", "mean_sd_ci", "mean_ci", "median", "median_iqr", "median_range", "median_ci")
+
+
+def suggest(name: str, known: list[str] | tuple[str, ...]) -> str:
+    """Return ``"; did you mean 'x'?"`` for the nearest known name, or ``""`` when none is close.
+
+    Parameters
+    ----------
+    name : str
+        The unknown name.
+    known : sequence of str
+        The allowed names.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> suggest("ecgo", ["ecog", "sex"])
+    "; did you mean 'ecog'?"
+    """
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+    if not close:
+        close = [k for k in known if k.lower() == name.lower()]
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def check_variable(name: str, kind: str | None = None) -> Variable:
+    """Look up a harmonized variable, raising ``ValueError`` with a suggestion when unknown.
+
+    Parameters
+    ----------
+    name : str
+        Variable name as written in the descriptor.
+    kind : {"categorical", "continuous"}, optional
+        The kind the caller needs.
+
+    Returns
+    -------
+    Variable
+    """
+    var = VARIABLES.get(name)
+    if var is None:
+        raise ValueError(f"unknown variable {name!r}{suggest(name, list(VARIABLES))}")
+    if kind is not None and var.kind != kind:
+        raise ValueError(f"variable {name!r} is {var.kind}, not {kind}")
+    return var
+
+
+def check_level(var: Variable, level: str) -> str:
+    """Validate a level (or a ``|``-union of levels) of a categorical variable.
+
+    Parameters
+    ----------
+    var : Variable
+        A categorical variable.
+    level : str
+        The level as written.
+
+    Returns
+    -------
+    str
+        The level, unchanged.
+    """
+    for part in level.split("|"):
+        if part not in var.levels:
+            allowed = ", ".join(var.levels)
+            raise ValueError(
+                f"unknown level {part!r} of {var.name}{suggest(part, var.levels)} (levels: {allowed})"
+            )
+    return level

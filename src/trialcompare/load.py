@@ -1,0 +1,278 @@
+"""Descriptors on disk → validated models, with every problem named as ``file:line:column: message``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from .descriptor.models import Descriptor
+from .yamlsafe import Position, YamlProblem, read_yaml
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["Cohort", "CohortSet", "DescriptorError", "Problem", "load"]
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a descriptor cannot be used."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class DescriptorError(Exception):
+    """Descriptors that cannot be used. ``problems`` lists every one; the attributes name the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = problems[0]
+        self.file, self.line, self.column, self.message = first.file, first.line, first.column, first.message
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A loaded descriptor with its file and the positions of its values."""
+
+    descriptor: Descriptor
+    path: Path
+    positions: dict[tuple, Position] = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        """The cohort id."""
+        return self.descriptor.id
+
+    def position(self, path: tuple) -> Position:
+        """1-based (line, column) of the value at ``path`` or of its nearest recorded parent."""
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+
+class CohortSet:
+    """An ordered set of cohorts with unique ids."""
+
+    def __init__(self, cohorts: Iterable[Cohort]) -> None:
+        self._cohorts = list(cohorts)
+        self._by_id = {c.id: c for c in self._cohorts}
+
+    @property
+    def ids(self) -> list[str]:
+        """Cohort ids in load order."""
+        return [c.id for c in self._cohorts]
+
+    def __iter__(self) -> Iterator[Cohort]:
+        return iter(self._cohorts)
+
+    def __len__(self) -> int:
+        return len(self._cohorts)
+
+    def __getitem__(self, cohort_id: str) -> Cohort:
+        try:
+            return self._by_id[cohort_id]
+        except KeyError:
+            raise KeyError(f"no cohort {cohort_id!r}; cohorts: {', '.join(self.ids)}") from None
+
+    def __contains__(self, cohort_id: object) -> bool:
+        return cohort_id in self._by_id
+
+    def subset(self, ids: Iterable[str]) -> CohortSet:
+        """The cohorts named by ``ids``, in that order."""
+        return CohortSet(self[i] for i in ids)
+
+    def to_frame(self) -> pl.DataFrame:
+        """The harmonized long frame: one row per reported statistic (see :mod:`trialcompare.frame`)."""
+        from .frame import to_frame
+
+        return to_frame(self)
+
+    def __repr__(self) -> str:
+        return f"CohortSet({self.ids!r})"
+
+
+def _files(paths: Iterable[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file()))
+        else:
+            files.append(p)
+    return files
+
+
+def _pydantic_problems(file: str, exc: ValidationError, positions: dict[tuple, Position]) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        # discriminated unions add a tag segment to the location; drop it
+        loc = tuple(p for p in loc if p not in ("categorical", "continuous"))
+        ctx = err.get("ctx") or {}
+        if err["type"] == "unknown_field":
+            loc = (*loc, ctx["key"])
+        loc = (*loc, *ctx.get("subpath", ()))
+        line, col = _nearest(positions, loc)
+        where = ".".join(str(p) for p in loc) or "descriptor"
+        message = err["msg"].removeprefix("Value error, ") + _hint(err)
+        problems.append(Problem(file, line, col, f"{where}: {message}"))
+    return problems
+
+
+def _hint(err: dict) -> str:
+    if err["type"] == "bool_type" and isinstance(err.get("input"), str):
+        return (f" (got the text {err['input']!r}: write true or false; YAML 1.1 words such as"
+                " yes/no/on/off are read as text in descriptors)")
+    return ""
+
+
+def _nearest(positions: dict[tuple, Position], loc: tuple) -> Position:
+    while loc:
+        if loc in positions:
+            return positions[loc]
+        loc = loc[:-1]
+    return positions.get((), (1, 1))
+
+
+def _source_refs(desc: Descriptor) -> Iterator[tuple[tuple, str]]:
+    """Every (path, source key) a descriptor mentions."""
+    dumped: Any = desc.model_dump()
+
+    def walk(obj: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                if k == "source" and isinstance(v, str) and path[:1] != ("errata",):
+                    yield (*path, k), v
+                else:
+                    yield from walk(v, (*path, k))
+        elif isinstance(obj, list):
+            for i, v in enumerate(obj):
+                yield from walk(v, (*path, i))
+
+    yield from walk(dumped, ())
+
+
+def _semantic_problems(cohort: Cohort) -> list[Problem]:
+    desc, file = cohort.descriptor, str(cohort.path)
+    keys = [s.key for s in desc.sources]
+    problems = []
+    for path, key in _source_refs(desc):
+        if key not in keys:
+            line, col = cohort.position(path)
+            problems.append(Problem(file, line, col, f"unknown source {key!r}; sources: {', '.join(keys)}"))
+    if len(set(keys)) != len(keys):
+        problems.append(Problem(file, *cohort.position(("sources",)), "source keys must be unique"))
+    for i, endpoint in enumerate(desc.endpoints):
+        if endpoint.curve is not None:
+            problems.extend(_curve_problems(cohort, i, endpoint.curve.file))
+    return problems
+
+
+def _curve_problems(cohort: Cohort, index: int, name: str) -> list[Problem]:
+    folder = cohort.path.parent.resolve()
+    target = (folder / name).resolve()
+    line, col = cohort.position(("endpoints", index, "curve", "file"))
+    if Path(name).is_absolute() or not target.is_relative_to(folder):
+        return [Problem(str(cohort.path), line, col, f"curve file {name!r} leaves the descriptor's folder")]
+    if not target.is_file():
+        return [Problem(str(cohort.path), line, col, f"curve file {name!r} does not exist")]
+    return []
+
+
+def load_file(path: Path) -> Cohort:
+    """Load and validate one descriptor file.
+
+    Parameters
+    ----------
+    path : Path
+        A YAML descriptor.
+
+    Returns
+    -------
+    Cohort
+
+    Raises
+    ------
+    DescriptorError
+        With every problem found in the file.
+    """
+    file = str(path)
+    try:
+        data, positions = read_yaml(path)
+    except YamlProblem as exc:
+        raise DescriptorError([Problem(file, exc.line, exc.column, exc.message)]) from None
+    try:
+        desc = Descriptor.model_validate(data)
+    except ValidationError as exc:
+        raise DescriptorError(_pydantic_problems(file, exc, positions)) from None
+    cohort = Cohort(desc, path, positions)
+    problems = _semantic_problems(cohort)
+    if problems:
+        raise DescriptorError(problems)
+    return cohort
+
+
+def load(*paths: str | Path) -> CohortSet:
+    """Load descriptors from files and folders (folders are searched for ``*.yaml``/``*.yml``).
+
+    Parameters
+    ----------
+    *paths : str or Path
+        Files or folders; default ``"trials"``.
+
+    Returns
+    -------
+    CohortSet
+
+    Raises
+    ------
+    DescriptorError
+        Every problem of every file (``file:line:column: message``), including duplicate ids.
+
+    Examples
+    --------
+    >>> import trialcompare as tc
+    >>> cs = tc.load("trials")  # doctest: +SKIP
+    >>> cs.ids  # doctest: +SKIP
+    ['apatinib', 'apatinib-camrelizumab', 'apatinib-ie', 'ie']
+    """
+    files = _files(paths or ("trials",))
+    if not files:
+        where = ", ".join(map(str, paths or ("trials",)))
+        raise DescriptorError([Problem(where, 1, 1, "no descriptor files (*.yaml) found")])
+    cohorts, problems = [], []
+    for f in files:
+        try:
+            cohorts.append(load_file(f))
+        except DescriptorError as exc:
+            problems.extend(exc.problems)
+    problems.extend(_duplicate_ids(cohorts))
+    if problems:
+        raise DescriptorError(problems)
+    return CohortSet(cohorts)
+
+
+def _duplicate_ids(cohorts: list[Cohort]) -> list[Problem]:
+    seen: dict[str, Cohort] = {}
+    problems = []
+    for c in cohorts:
+        if c.id in seen:
+            line, col = c.position(("id",))
+            problems.append(Problem(str(c.path), line, col, f"duplicate id {c.id!r} (also in {seen[c.id].path})"))
+        else:
+            seen[c.id] = c
+    return problems
