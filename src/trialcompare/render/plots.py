@@ -1,0 +1,619 @@
+"""Figures for reports: forest plots, Kaplan-Meier curves and bar comparisons as deterministic SVG.
+
+Every function builds its own :class:`matplotlib.figure.Figure` (no ``pyplot``, so no global figure
+registry), applies its style through :func:`matplotlib.rc_context` (so the caller's rcParams are
+left as they were), and returns the SVG as text. The SVG is byte-identical for identical input: the
+element-id hash salt is fixed and no date is written. Text is kept as SVG ``<text>`` in DejaVu Sans,
+the family of the fonts bundled in ``templates/fonts`` that the report stylesheet declares, so the
+PDF carries real, searchable text.
+
+Embed a figure in a report as ``<img src="{{ svg | svg_data_uri }}">`` (see :func:`svg_data_uri`).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "PALETTE",
+    "bar_compare_svg",
+    "forest_plot_svg",
+    "km_plot_svg",
+    "svg_data_uri",
+]
+
+#: Okabe-Ito colour-blind-safe palette (black last), used in order for curves and bars.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+_LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), "-")
+_INK = "#1a1a1a"
+_GRID = "#d9d9d9"
+_WIDTH_IN = 6.5
+_LABEL_WIDTH = 42
+
+_RC = {
+    "svg.hashsalt": "trialcompare",
+    "svg.fonttype": "none",
+    "svg.image_inline": True,
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.size": 8.5,
+    "axes.titlesize": 9.5,
+    "axes.labelsize": 8.5,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8.5,
+    "legend.fontsize": 8,
+    "axes.edgecolor": _INK,
+    "axes.labelcolor": _INK,
+    "text.color": _INK,
+    "xtick.color": _INK,
+    "ytick.color": _INK,
+    "axes.linewidth": 0.7,
+    "xtick.major.width": 0.7,
+    "ytick.major.width": 0.7,
+    "lines.linewidth": 1.2,
+    "path.simplify": False,
+    "figure.dpi": 72,
+}
+_SVG_METADATA = {"Date": None, "Creator": "trialcompare"}
+
+
+# --------------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def _rc_context():
+    import matplotlib
+
+    return matplotlib.rc_context(_RC)
+
+
+def _new_figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _to_svg(fig: Figure) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata=_SVG_METADATA)
+    return buffer.getvalue()
+
+
+def _as_float_array(name: str, values: Sequence[float], n: int | None = None) -> np.ndarray:
+    array = np.asarray(values, dtype=float).reshape(-1)
+    if n is not None and array.size != n:
+        raise ValueError(f"{name} has {array.size} values, expected {n}")
+    return array
+
+
+def _wrap(label: str, width: int = _LABEL_WIDTH) -> str:
+    return "\n".join(textwrap.wrap(str(label), width=width)) or str(label)
+
+
+def _style_axis(ax: Axes) -> None:
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color=_GRID, linewidth=0.5)
+    ax.set_axisbelow(True)
+
+
+def svg_data_uri(svg: str) -> str:
+    """Encode SVG text as a base64 ``data:`` URI for ``<img src>`` or CSS ``url()``.
+
+    Parameters
+    ----------
+    svg : str
+        SVG document text.
+
+    Returns
+    -------
+    str
+        ``data:image/svg+xml;base64,...``.
+
+    Examples
+    --------
+    >>> svg_data_uri("<svg/>")
+    'data:image/svg+xml;base64,PHN2Zy8+'
+    """
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+# --------------------------------------------------------------------------------------------------
+# forest plot
+# --------------------------------------------------------------------------------------------------
+
+
+def _check_forest_input(
+    labels: Sequence[str],
+    estimates: Sequence[float],
+    ci_low: Sequence[float],
+    ci_high: Sequence[float],
+    weights: Sequence[float] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    n = len(labels)
+    if n == 0:
+        raise ValueError("a forest plot needs at least one study")
+    est = _as_float_array("estimates", estimates, n)
+    lo = _as_float_array("ci_low", ci_low, n)
+    hi = _as_float_array("ci_high", ci_high, n)
+    if not (np.all(np.isfinite(est)) and np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
+        raise ValueError("estimates and confidence limits must be finite")
+    if np.any(lo > est) or np.any(est > hi):
+        raise ValueError("each estimate must lie within its confidence interval")
+    w = None
+    if weights is not None:
+        w = _as_float_array("weights", weights, n)
+        if np.any(~np.isfinite(w)) or np.any(w < 0) or not np.any(w > 0):
+            raise ValueError("weights must be finite, non-negative and not all zero")
+    return est, lo, hi, w
+
+
+def _marker_sizes(weights: np.ndarray | None, n: int) -> np.ndarray:
+    """Square side in points: area proportional to weight, between 3 and 11 pt."""
+    if weights is None:
+        return np.full(n, 6.0)
+    return 3.0 + 8.0 * np.sqrt(weights / weights.max())
+
+
+def _forest_xlim(
+    lo: np.ndarray, hi: np.ndarray, extra: Sequence[float], xlim: tuple[float, float] | None
+) -> tuple[float, float]:
+    if xlim is not None:
+        return float(xlim[0]), float(xlim[1])
+    left = min(float(lo.min()), *extra)
+    right = max(float(hi.max()), *extra)
+    pad = 0.05 * (right - left or 1.0)
+    return left - pad, right + pad
+
+
+def _draw_clipped_interval(ax: Axes, y: float, lo: float, hi: float, limits: tuple[float, float]) -> None:
+    """Horizontal CI line, with an arrow head where it runs beyond the axis limits."""
+    left, right = limits
+    ax.plot([max(lo, left), min(hi, right)], [y, y], color=_INK, linewidth=1.0, solid_capstyle="butt")
+    if lo < left:
+        ax.plot([left], [y], marker="<", color=_INK, markersize=4, clip_on=False)
+    if hi > right:
+        ax.plot([right], [y], marker=">", color=_INK, markersize=4, clip_on=False)
+
+
+def _draw_pooled(
+    ax: Axes,
+    y: float,
+    pooled: tuple[float, float, float],
+    prediction: tuple[float, float] | None,
+    limits: tuple[float, float],
+) -> None:
+    from matplotlib.patches import Polygon
+
+    est, lo, hi = (float(v) for v in pooled)
+    if prediction is not None:
+        _draw_clipped_interval(ax, y - 1.0, float(prediction[0]), float(prediction[1]), limits)
+        for x in prediction:
+            if limits[0] <= x <= limits[1]:
+                ax.plot([x, x], [y - 1.18, y - 0.82], color=_INK, linewidth=1.0)
+    diamond = [(lo, y), (est, y + 0.32), (hi, y), (est, y - 0.32)]
+    ax.add_patch(Polygon(diamond, closed=True, facecolor=_INK, edgecolor=_INK, linewidth=0.6))
+    ax.axvline(est, color="#7f7f7f", linewidth=0.6, linestyle=(0, (3, 2)), zorder=0.5)
+
+
+def _annotate_column(ax: Axes, ys: Sequence[float], texts: Sequence[str], header: str, x: float) -> None:
+    for y, text in zip(ys, texts, strict=True):
+        ax.text(x, y, text, ha="right", va="center", fontsize=8)
+    ax.text(
+        x,
+        1.0,
+        header,
+        ha="right",
+        va="bottom",
+        multialignment="right",
+        fontsize=8,
+        fontweight="bold",
+        transform=ax.transAxes,
+    )
+
+
+def forest_plot_svg(
+    labels: Sequence[str],
+    estimates: Sequence[float],
+    ci_low: Sequence[float],
+    ci_high: Sequence[float],
+    pooled: tuple[float, float, float] | None = None,
+    prediction: tuple[float, float] | None = None,
+    xlabel: str = "Proportion",
+    weights: Sequence[float] | None = None,
+    xlim: tuple[float, float] | None = None,
+    *,
+    pooled_label: str = "Pooled (random effects)",
+    prediction_label: str = "95% prediction interval",
+    value_format: str = "{:.2f}",
+    reference_line: float | None = None,
+    title: str | None = None,
+) -> str:
+    """Draw a forest plot: one row per study, the pooled estimate as a diamond.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Study labels, top to bottom. Long labels are wrapped.
+    estimates, ci_low, ci_high : sequence of float
+        Point estimate and confidence limits per study (on the scale to be shown).
+    pooled : (float, float, float), optional
+        Pooled estimate and its confidence limits, drawn as a diamond below the studies.
+    prediction : (float, float), optional
+        Prediction interval, drawn as a bar on its own row below the diamond.
+    xlabel : str, default "Proportion"
+        Label of the horizontal axis.
+    weights : sequence of float, optional
+        Study weights (any scale); square area is proportional to weight and the relative weight
+        (in %) is printed in a column. Equal squares if omitted.
+    xlim : (float, float), optional
+        Horizontal axis limits; intervals running beyond them end in an arrow head.
+    pooled_label, prediction_label : str
+        Row labels of the pooled estimate and of the prediction interval.
+    value_format : str, default "{:.2f}"
+        Format of the numbers in the "Estimate [95% CI]" column.
+    reference_line : float, optional
+        Draw a solid vertical line at this value (e.g. 0 for differences, 1 for ratios).
+    title : str, optional
+        Title above the plot.
+
+    Returns
+    -------
+    str
+        SVG document text.
+
+    Raises
+    ------
+    ValueError
+        If the input lengths differ, values are not finite, an estimate lies outside its interval,
+        or weights are negative.
+
+    Examples
+    --------
+    >>> svg = forest_plot_svg(["A", "B"], [0.3, 0.5], [0.2, 0.35], [0.42, 0.65], pooled=(0.4, 0.3, 0.5))
+    >>> svg.lstrip().startswith("<?xml")
+    True
+    """
+    est, lo, hi, w = _check_forest_input(labels, estimates, ci_low, ci_high, weights)
+    n = est.size
+    extra = [float(v) for v in (*(pooled or ()), *(prediction or ()))]
+    limits = _forest_xlim(lo, hi, extra, xlim)
+    ys = [float(n - k + (2 if pooled else 0)) for k in range(n)]
+    rows = [_wrap(label, 34) for label in labels]
+    row_ys = list(ys)
+    if pooled is not None:
+        rows.append(_wrap(pooled_label, 32))
+        row_ys.append(1.5)
+        if prediction is not None:
+            rows.append(_wrap(prediction_label, 32))
+            row_ys.append(0.5)
+    lines = sum(r.count("\n") + 1 for r in rows)
+    with _rc_context():
+        fig = _new_figure(_WIDTH_IN, 0.95 + 0.2 * lines + 0.1 * len(rows))
+        names, ax, side = fig.subplots(1, 3, width_ratios=[2.4, 2.5, 1.6], sharey=True)
+        _draw_forest_rows(ax, ys, est, lo, hi, _marker_sizes(w, n), limits)
+        if pooled is not None:
+            _draw_pooled(ax, 1.5, pooled, prediction, limits)
+        if reference_line is not None:
+            ax.axvline(reference_line, color=_INK, linewidth=0.7, zorder=0.6)
+        ax.set_xlim(*limits)
+        ax.set_ylim(min(row_ys) - 0.6, max(row_ys) + 0.6)
+        ax.set_xlabel(xlabel)
+        _style_axis(ax)
+        ax.tick_params(axis="y", left=False, labelleft=False)
+        _fill_forest_names(names, row_ys, rows, n)
+        _fill_forest_table(side, row_ys, est, lo, hi, w, pooled, prediction, value_format)
+        if title:
+            fig.suptitle(title, x=0.01, ha="left", fontsize=9.5, fontweight="bold")
+        return _to_svg(fig)
+
+
+def _draw_forest_rows(
+    ax: Axes,
+    ys: Sequence[float],
+    est: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    sizes: np.ndarray,
+    limits: tuple[float, float],
+) -> None:
+    for y, e, a, b, s in zip(ys, est, lo, hi, sizes, strict=True):
+        _draw_clipped_interval(ax, y, float(a), float(b), limits)
+        if limits[0] <= e <= limits[1]:
+            ax.plot([e], [y], marker="s", markersize=s, color=_INK, markeredgewidth=0, linestyle="none")
+
+
+def _fill_forest_names(names: Axes, row_ys: Sequence[float], rows: Sequence[str], n: int) -> None:
+    """Left column: study labels, left-aligned; the summary rows in bold."""
+    names.set_axis_off()
+    names.set_xlim(0, 1)
+    for k, (y, text) in enumerate(zip(row_ys, rows, strict=True)):
+        weight = "bold" if k >= n else "normal"
+        names.text(0.0, y, text, ha="left", va="center", fontsize=8.5, fontweight=weight, linespacing=1.15)
+    names.text(
+        0.0, 1.0, "Study", ha="left", va="bottom", fontsize=8, fontweight="bold", transform=names.transAxes
+    )
+
+
+def _fill_forest_table(
+    side: Axes,
+    row_ys: Sequence[float],
+    est: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    w: np.ndarray | None,
+    pooled: tuple[float, float, float] | None,
+    prediction: tuple[float, float] | None,
+    value_format: str,
+) -> None:
+    def fmt(e: float | None, a: float, b: float) -> str:
+        inner = f"{value_format.format(a)}, {value_format.format(b)}"
+        return f"[{inner}]" if e is None else f"{value_format.format(e)} [{inner}]"
+
+    cells = [fmt(e, a, b) for e, a, b in zip(est, lo, hi, strict=True)]
+    if pooled is not None:
+        cells.append(fmt(*pooled))
+        if prediction is not None:
+            cells.append(fmt(None, *prediction))
+    side.set_axis_off()
+    side.set_xlim(0, 1)
+    col_x = 0.68 if w is not None else 1.0
+    _annotate_column(side, row_ys, cells, "Estimate\n[95% CI]", col_x)
+    if w is not None:
+        shares = [f"{100 * v / w.sum():.1f}%" for v in w]
+        _annotate_column(side, row_ys[: len(shares)], shares, "Weight", 1.0)
+
+
+# --------------------------------------------------------------------------------------------------
+# Kaplan-Meier plot
+# --------------------------------------------------------------------------------------------------
+
+
+def _step_data(times: Sequence[float], survival: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    t = _as_float_array("times", times)
+    s = _as_float_array("survival", survival, t.size)
+    if t.size == 0 or np.any(np.diff(t) < 0) or np.any(~np.isfinite(t)) or np.any(~np.isfinite(s)):
+        raise ValueError("KM curve times must be finite, non-empty and non-decreasing")
+    if np.any((s < 0) | (s > 1)):
+        raise ValueError("KM survival values must lie in [0, 1]")
+    if t[0] > 0:
+        t, s = np.concatenate([[0.0], t]), np.concatenate([[1.0], s])
+    return t, s
+
+
+def _survival_at(t: np.ndarray, s: np.ndarray, at: np.ndarray) -> np.ndarray:
+    idx = np.searchsorted(t, at, side="right") - 1
+    return np.where(idx >= 0, s[np.clip(idx, 0, None)], 1.0)
+
+
+def _censor_times(
+    censor_marks: Mapping[str, Sequence[float]] | Sequence[Sequence[float] | None] | None,
+    label: str,
+    index: int,
+) -> np.ndarray | None:
+    if censor_marks is None:
+        return None
+    marks = censor_marks.get(label) if isinstance(censor_marks, Mapping) else censor_marks[index]
+    return None if marks is None else _as_float_array("censor_marks", marks)
+
+
+def _draw_risk_table(
+    ax: Axes, risk_table: tuple[Sequence[float], Mapping[str, Sequence[int]]], labels: Sequence[str]
+) -> None:
+    times, counts = risk_table
+    times = _as_float_array("risk_table times", times)
+    ordered = [label for label in labels if label in counts]
+    for row, label in enumerate(ordered):
+        values = list(counts[label])
+        if len(values) != times.size:
+            raise ValueError(f"risk table row {label!r} has {len(values)} counts for {times.size} times")
+        colour = PALETTE[list(labels).index(label) % len(PALETTE)]
+        for t, v in zip(times, values, strict=True):
+            ax.text(
+                t, -row, "" if v is None else f"{v:d}", ha="center", va="center", fontsize=7.5, color=colour
+            )
+    ax.set_ylim(-len(ordered) + 0.5, 0.5)
+    ax.set_yticks([-r for r in range(len(ordered))], [_wrap(x, 28) for x in ordered], fontsize=7.5)
+    for tick, label in zip(ax.get_yticklabels(), ordered, strict=True):
+        tick.set_color(PALETTE[list(labels).index(label) % len(PALETTE)])
+    ax.tick_params(axis="both", length=0, labelbottom=False)
+    ax.tick_params(axis="y", pad=14)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title("Number at risk", loc="left", fontsize=7.5, fontweight="bold", pad=2)
+
+
+def km_plot_svg(
+    curves: Sequence[tuple[str, Sequence[float], Sequence[float]]],
+    xlabel: str = "Months",
+    ylabel: str = "Survival probability",
+    censor_marks: Mapping[str, Sequence[float]] | Sequence[Sequence[float] | None] | None = None,
+    risk_table: tuple[Sequence[float], Mapping[str, Sequence[int]]] | None = None,
+    *,
+    xlim: tuple[float, float] | None = None,
+    xticks: Sequence[float] | None = None,
+    title: str | None = None,
+) -> str:
+    """Draw Kaplan-Meier (or digitised) survival curves as right-continuous steps.
+
+    Parameters
+    ----------
+    curves : sequence of (label, times, survival)
+        One entry per curve: a legend label, event/step times (non-decreasing) and the survival
+        probability from each time on. A start at (0, 1) is added when the first time is positive.
+    xlabel, ylabel : str
+        Axis labels.
+    censor_marks : mapping label -> times, or sequence aligned with ``curves``, optional
+        Censoring times, drawn as ``+`` on the curve.
+    risk_table : (times, mapping label -> counts), optional
+        Numbers at risk printed under the plot at ``times`` (one row per curve label present).
+    xlim : (float, float), optional
+        Horizontal axis limits; default from 0 to the last time.
+    xticks : sequence of float, optional
+        Tick positions; default: the risk-table times if given, else automatic.
+    title : str, optional
+        Title above the plot.
+
+    Returns
+    -------
+    str
+        SVG document text.
+
+    Raises
+    ------
+    ValueError
+        If there is no curve, a curve's times decrease or its survival leaves [0, 1], or a risk
+        table row has the wrong length.
+
+    Examples
+    --------
+    >>> svg = km_plot_svg([("Arm A", [2, 5, 9], [0.9, 0.7, 0.5])], risk_table=([0, 6, 12], {"Arm A": [20, 15, 9]}))
+    >>> "Arm A" in svg
+    True
+    """
+    if not curves:
+        raise ValueError("km_plot_svg needs at least one curve")
+    labels = [str(c[0]) for c in curves]
+    data = [_step_data(times, surv) for _, times, surv in curves]
+    if xlim is None:
+        xlim = (0.0, max(float(t[-1]) for t, _ in data) * 1.02 or 1.0)
+    if xticks is None and risk_table is not None:
+        xticks = list(risk_table[0])
+    with _rc_context():
+        n_risk = len(risk_table[1]) if risk_table is not None else 0
+        fig = _new_figure(_WIDTH_IN, 3.1 + (0.3 + 0.17 * n_risk if n_risk else 0.0))
+        if n_risk:
+            ax, risk_ax = fig.subplots(2, 1, height_ratios=[3.1, 0.3 + 0.17 * n_risk], sharex=True)
+        else:
+            ax, risk_ax = fig.subplots(1, 1), None
+        for k, (label, (t, s)) in enumerate(zip(labels, data, strict=True)):
+            style = {"color": PALETTE[k % len(PALETTE)], "linestyle": _LINESTYLES[k % len(_LINESTYLES)]}
+            ax.step(t, s, where="post", label=_wrap(label, 36), linewidth=1.4, **style)
+            marks = _censor_times(censor_marks, label, k)
+            if marks is not None and marks.size:
+                ax.plot(marks, _survival_at(t, s, marks), "+", markersize=5, color=style["color"])
+        _style_km_axes(ax, xlabel, ylabel, xlim, xticks)
+        if risk_ax is not None:
+            _draw_risk_table(risk_ax, risk_table, labels)
+            ax.tick_params(labelbottom=True)
+        if title:
+            ax.set_title(title, loc="left", fontweight="bold")
+        return _to_svg(fig)
+
+
+def _style_km_axes(
+    ax: Axes, xlabel: str, ylabel: str, xlim: tuple[float, float], xticks: Sequence[float] | None
+) -> None:
+    ax.set_xlim(*xlim)
+    ax.set_ylim(0.0, 1.02)
+    ax.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
+    if xticks is not None:
+        ax.set_xticks(list(xticks))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="y", color=_GRID, linewidth=0.5)
+    ax.set_axisbelow(True)
+    ax.legend(loc="upper right", frameon=False, handlelength=2.6)
+
+
+# --------------------------------------------------------------------------------------------------
+# bar comparison
+# --------------------------------------------------------------------------------------------------
+
+
+def bar_compare_svg(
+    labels: Sequence[str],
+    values: Sequence[float],
+    ci_low: Sequence[float] | None = None,
+    ci_high: Sequence[float] | None = None,
+    *,
+    xlabel: str = "Proportion",
+    reference: str | None = None,
+    value_format: str = "{:.2f}",
+    xlim: tuple[float, float] | None = None,
+    title: str | None = None,
+) -> str:
+    """Draw horizontal bars (one per cohort) with optional confidence whiskers.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Cohort labels, top to bottom.
+    values : sequence of float
+        Bar lengths.
+    ci_low, ci_high : sequence of float, optional
+        Confidence limits (both or neither).
+    xlabel : str, default "Proportion"
+        Axis label.
+    reference : str, optional
+        Label of the reference cohort: its bar is drawn dark, the others light.
+    value_format : str, default "{:.2f}"
+        Format of the value printed at the end of each bar.
+    xlim : (float, float), optional
+        Axis limits; default from min(0, values) to the largest upper limit plus a margin.
+    title : str, optional
+        Title above the plot.
+
+    Returns
+    -------
+    str
+        SVG document text.
+
+    Examples
+    --------
+    >>> "B" in bar_compare_svg(["A", "B"], [0.3, 0.5], [0.2, 0.4], [0.4, 0.6], reference="A")
+    True
+    """
+    n = len(labels)
+    vals = _as_float_array("values", values, n)
+    if (ci_low is None) != (ci_high is None):
+        raise ValueError("give both ci_low and ci_high, or neither")
+    lo = _as_float_array("ci_low", ci_low, n) if ci_low is not None else None
+    hi = _as_float_array("ci_high", ci_high, n) if ci_high is not None else None
+    top = float(np.nanmax(hi if hi is not None else vals))
+    if xlim is None:
+        xlim = (min(0.0, float(np.nanmin(vals))), top + 0.18 * (abs(top) or 1.0))
+    ys = np.arange(n)[::-1].astype(float)
+    with _rc_context():
+        fig = _new_figure(_WIDTH_IN, 0.7 + 0.32 * n)
+        ax = fig.subplots()
+        colours = [PALETTE[0] if label == reference else "#9ec3e0" for label in labels]
+        ax.barh(ys, vals, height=0.6, color=colours, edgecolor="none")
+        if lo is not None and hi is not None:
+            ax.errorbar(
+                vals, ys, xerr=[vals - lo, hi - vals], fmt="none", ecolor=_INK, elinewidth=0.9, capsize=2.5
+            )
+        ends = hi if hi is not None else vals
+        for y, v, end in zip(ys, vals, ends, strict=True):
+            if math.isfinite(v):
+                ax.annotate(
+                    value_format.format(v),
+                    (end, y),
+                    xytext=(5, 0),
+                    textcoords="offset points",
+                    va="center",
+                    ha="left",
+                    fontsize=7.5,
+                )
+        ax.set_yticks(ys, [_wrap(label) for label in labels])
+        ax.set_xlim(*xlim)
+        ax.set_xlabel(xlabel)
+        _style_axis(ax)
+        if title:
+            ax.set_title(title, loc="left", fontweight="bold")
+        return _to_svg(fig)
