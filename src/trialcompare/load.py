@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from .descriptor.models import Descriptor
+from .descriptor.models import Descriptor, known_fields
+from .descriptor.vocabulary import suggest
 from .yamlsafe import Position, YamlProblem, read_yaml
 
 if TYPE_CHECKING:
@@ -123,17 +124,21 @@ def _pydantic_problems(file: str, exc: ValidationError, positions: dict[tuple, P
         # discriminated unions add a tag segment to the location; drop it
         loc = tuple(p for p in loc if p not in ("categorical", "continuous"))
         ctx = err.get("ctx") or {}
-        if err["type"] == "unknown_field":
-            loc = (*loc, ctx["key"])
         loc = (*loc, *ctx.get("subpath", ()))
         line, col = _nearest(positions, loc)
         where = ".".join(str(p) for p in loc) or "descriptor"
-        message = err["msg"].removeprefix("Value error, ") + _hint(err)
+        message = _MESSAGES.get(err["type"], err["msg"]).removeprefix("Value error, ") + _hint(err)
         problems.append(Problem(file, line, col, f"{where}: {message}"))
     return problems
 
 
+_MESSAGES = {"extra_forbidden": "unknown field"}
+
+
 def _hint(err: dict) -> str:
+    if err["type"] == "extra_forbidden":
+        key = str(err["loc"][-1])
+        return suggest(key, known_fields(tuple(err["loc"][:-1])))
     if err["type"] == "bool_type" and isinstance(err.get("input"), str):
         return (f" (got the text {err['input']!r}: write true or false; YAML 1.1 words such as"
                 " yes/no/on/off are read as text in descriptors)")

@@ -8,7 +8,7 @@ quantity may be reported several times at different locations: each report is ke
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -44,6 +44,7 @@ __all__ = [
     "Regimen",
     "Registration",
     "Source",
+    "known_fields",
 ]
 
 IntervalType = Literal["95% CI", "90% CI", "80% CI", "IQR", "range"]
@@ -55,23 +56,27 @@ _OUTCOME_VARIABLES = {"best_response", "status_last_follow_up", "surgical_remiss
 
 
 class _Strict(BaseModel):
-    """Base: unknown fields are errors that suggest the nearest known field."""
+    """Base: unknown fields are errors (the loader adds "did you mean" from :func:`known_fields`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _no_unknown_fields(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            known = list(cls.model_fields)
-            for key in data:
-                if key not in cls.model_fields:
-                    raise PydanticCustomError(
-                        "unknown_field",
-                        "unknown field {quoted}{hint}",
-                        {"key": str(key), "quoted": repr(str(key)), "hint": suggest(str(key), known)},
-                    )
-        return data
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
+
+
+def known_fields(loc: tuple) -> list[str]:
+    """Field names allowed at a location (a path of keys and indices below :class:`Descriptor`)."""
+    models: list[type[BaseModel]] = [Descriptor]
+    for seg in loc:
+        if isinstance(seg, int):
+            continue
+        found = [m for model in models if seg in model.model_fields
+                 for m in _models_in(model.model_fields[seg].annotation)]
+        models = found or models
+    return sorted({f for m in models for f in m.model_fields})
 
 
 def _printed_error(exc: Exception, *subpath: str) -> PydanticCustomError:

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Set up everything trialcompare needs on a fresh Debian/Ubuntu machine: system libraries for WeasyPrint
+# (Pango, HarfBuzz, fonts) and a virtual environment in .venv with the package and its test tools.
+# Idempotent: a second run only checks. Called by `make`; safe to run by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core)
+
+missing_libs() {
+  local lib
+  for lib in libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz.so.0 libfontconfig.so.1; do
+    ldconfig -p 2>/dev/null | grep -q "$lib" || echo "$lib"
+  done
+}
+
+if [ -n "$(missing_libs)" ]; then
+  echo "bootstrap: WeasyPrint needs system libraries that are missing: $(missing_libs | tr '\n' ' ')" >&2
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "bootstrap: installing ${SYSTEM_PACKAGES[*]} with apt-get" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${SYSTEM_PACKAGES[@]}" >/dev/null
+  else
+    echo "bootstrap: install them first, e.g. sudo apt-get install ${SYSTEM_PACKAGES[*]}" >&2
+    echo "           (macOS: brew install pango)" >&2
+    exit 1
+  fi
+fi
+
+"$PYTHON" - <<'PY' || { echo "bootstrap: Python >= 3.11 is required" >&2; exit 1; }
+import sys
+sys.exit(0 if sys.version_info >= (3, 11) else 1)
+PY
+
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install -q --upgrade pip
+"$VENV/bin/python" -m pip install -q -e ".[dev]"
+touch "$VENV/.installed"
