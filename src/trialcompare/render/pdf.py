@@ -12,8 +12,10 @@ Three guarantees are made here, and tested in ``tests/render/test_pdf.py``:
   symbolic links pointing outside) are refused with :class:`ValueError`; WeasyPrint logs the refusal
   and renders without the resource.
 * **Byte-identical output.** The PDF's ``/CreationDate`` and ``/ModDate`` come from the ``created``
-  value given by the caller, the file identifier is a hash of the content, and fonts come from the
-  bundled files, so rendering the same HTML twice, in one process or in two, gives the same bytes.
+  value given by the caller, the file identifier is a hash of the content, fonts come from the
+  bundled files, and the ``head.modified`` timestamp that fontTools stamps into every font subset is
+  pinned to ``created`` through ``SOURCE_DATE_EPOCH`` while the PDF is written; so rendering the same
+  HTML twice, in one process or in two, gives the same bytes.
 
 Relative references do not resolve against ``asset:`` (it is not a hierarchical URL scheme), so
 templates and stylesheets must write bundled resources with the full ``asset:`` prefix.
@@ -23,8 +25,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import functools
 import os
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -376,6 +380,25 @@ def pdf_date(created: datetime | date | str) -> str:
     return created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@contextlib.contextmanager
+def _source_date_epoch(stamp: str) -> Iterator[None]:
+    """Set ``SOURCE_DATE_EPOCH`` to ``stamp`` for the duration of the block, then restore it.
+
+    fontTools (WeasyPrint's font subsetter when HarfBuzz-subset is missing) writes the current time
+    into each subset font's ``head`` table unless this reproducible-builds variable is set.
+    """
+    epoch = str(int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()))
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
 def html_to_pdf(
     html: str,
     *,
@@ -407,7 +430,14 @@ def html_to_pdf(
     Returns
     -------
     bytes
-        The PDF. Identical bytes for identical arguments (same WeasyPrint and font versions).
+        The PDF. Identical bytes for identical arguments (same WeasyPrint, fontTools and font
+        versions).
+
+    Notes
+    -----
+    ``SOURCE_DATE_EPOCH`` is set in the process environment while the PDF is written (and restored
+    afterwards), so concurrent renders in threads of one process must not use different ``created``
+    values.
 
     Raises
     ------
@@ -433,4 +463,5 @@ def html_to_pdf(
     document.metadata.title = title
     document.metadata.created = stamp
     document.metadata.modified = stamp
-    return document.write_pdf(pdf_identifier=True)
+    with _source_date_epoch(stamp):
+        return document.write_pdf(pdf_identifier=True)
