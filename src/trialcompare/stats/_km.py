@@ -1,0 +1,321 @@
+"""Kaplan-Meier estimate, its quantiles and restricted mean, matching R survival 3.5 (private module).
+
+The public entry points are re-exported by :mod:`trialcompare.stats.survival`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+from numpy.typing import ArrayLike, NDArray
+from scipy.stats import norm
+
+from trialcompare.stats._survival_input import _choice, _level, _time_event
+
+__all__ = ["KaplanMeier", "kaplan_meier", "rmst"]
+
+CONF_TYPES = ("log-log", "log", "plain")
+# R: quantile.survfit(tolerance = sqrt(.Machine$double.eps))
+_QUANTILE_TOL = math.sqrt(np.finfo(float).eps)
+
+
+def _none_if_nan(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+@dataclass(frozen=True)
+class _Steps:
+    """Counts and estimates at every distinct observed time (events and censorings)."""
+
+    time: NDArray[np.float64]
+    n_risk: NDArray[np.float64]
+    n_event: NDArray[np.float64]
+    n_censor: NDArray[np.float64]
+    survival: NDArray[np.float64]
+    se_log: NDArray[np.float64]  # R's survfit()$std.err: standard error of -log S(t); inf once S = 0
+
+
+def _steps(time: NDArray[np.float64], event: NDArray[np.float64]) -> _Steps:
+    """Kaplan-Meier product limit with Greenwood variance (events precede censorings at a tied time)."""
+    uniq, inverse = np.unique(time, return_inverse=True)
+    n_event = np.bincount(inverse, weights=event, minlength=uniq.size)
+    n_total = np.bincount(inverse, minlength=uniq.size).astype(float)
+    n_risk = time.size - np.concatenate(([0.0], np.cumsum(n_total)[:-1]))
+    survival = np.cumprod(1.0 - n_event / n_risk)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        greenwood = np.where(n_risk > n_event, n_event / (n_risk * (n_risk - n_event)), np.inf)
+    greenwood = np.where(n_event == 0, 0.0, greenwood)
+    return _Steps(uniq, n_risk, n_event, n_total - n_event, survival, np.sqrt(np.cumsum(greenwood)))
+
+
+def _confint(
+    surv: NDArray[np.float64], se_log: NDArray[np.float64], conf_type: str, level: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Pointwise limits as R ``survfit_confint`` (NaN where R gives NA)."""
+    z = norm.ppf(1.0 - (1.0 - level) / 2.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if conf_type == "plain":
+            half = z * se_log * surv
+            low, high = np.maximum(surv - half, 0.0), np.minimum(surv + half, 1.0)
+            undefined = ~np.isfinite(half)
+        elif conf_type == "log":
+            log_s = np.log(surv)
+            low, high = np.exp(log_s - z * se_log), np.minimum(np.exp(log_s + z * se_log), 1.0)
+            undefined = surv == 0
+        else:  # log-log
+            loglog = np.log(-np.log(surv))
+            half = z * se_log / np.log(surv)
+            low, high = np.exp(-np.exp(loglog - half)), np.exp(-np.exp(loglog + half))
+            undefined = (surv == 0) | (surv == 1)
+    low = np.where(undefined, np.nan, low)
+    high = np.where(undefined, np.nan, high)
+    return low, high
+
+
+def _first_index_at_least(values: NDArray[np.float64], idx: NDArray[np.intp], p: float) -> int | None:
+    """R ``approx(values, idx, p, method="constant", f=1)``: index of the smallest value >= p, or None."""
+    order = np.argsort(values, kind="stable")
+    sorted_values = values[order]
+    if sorted_values.size == 0 or p < sorted_values[0] or p > sorted_values[-1]:
+        return None
+    return int(idx[order][np.searchsorted(sorted_values, p, side="left")])
+
+
+def _findq(x: NDArray[np.float64], y: NDArray[np.float64], p: float) -> float | None:
+    """Port of R survival's internal ``findq`` (used by ``quantile.survfit``) for one probability.
+
+    ``x`` are the times preceded by the start time, ``y`` the cumulative failure ``1 - S`` preceded by 0
+    (NaN where undefined). Returns None where R returns NA (quantile not reached).
+    """
+    if np.all(np.isnan(y)) or np.nanmax(y) < p:
+        return None
+    xmax = x[-1]
+    keep = _not_duplicated(y)
+    x, y = x[keep], y[keep]
+    idx = np.arange(y.size)
+    finite = ~np.isnan(y)
+    i1 = _first_index_at_least(y[finite] + _QUANTILE_TOL, idx[finite], p)
+    i2 = _first_index_at_least(y[finite] - _QUANTILE_TOL, idx[finite], p)
+    quant = None if i1 is None or i2 is None else float((x[i1] + x[i2]) / 2.0)
+    if p == 0:
+        quant = float(x[0])
+    if not np.isnan(y[-1]) and abs(p - y[-1]) < _QUANTILE_TOL:
+        # the curve ends flat exactly at the requested level: midpoint up to the last observed time
+        quant = None if i1 is None else float((x[i1] + xmax) / 2.0)
+    return quant
+
+
+def _not_duplicated(y: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """R ``!duplicated(y)`` for doubles (NaN duplicates NaN)."""
+    keep = np.zeros(y.size, dtype=bool)
+    seen: set[float] = set()
+    seen_nan = False
+    for i, value in enumerate(y):
+        if math.isnan(value):
+            keep[i], seen_nan = not seen_nan, True
+        elif value not in seen:
+            keep[i] = True
+            seen.add(float(value))
+    return keep
+
+
+@dataclass(frozen=True)
+class KaplanMeier:
+    """Result of :func:`kaplan_meier`.
+
+    Attributes
+    ----------
+    table : polars.DataFrame
+        One row per distinct observed time (event or censoring), as R ``survfit``: ``time``, ``n_risk``,
+        ``n_event``, ``n_censor``, ``survival``, ``std_err``, ``ci_low``, ``ci_high``. ``std_err`` is the
+        Greenwood standard error of S(t) itself, i.e. the ``std.err`` column of R ``summary(survfit(...))``
+        (R's ``survfit(...)$std.err`` is on the log scale: ``std_err / survival``). Values R reports as NA
+        (limits at S = 0 or, for log-log, at S = 1) are null.
+    conf_type : str
+        Type of the pointwise intervals (``"log-log"``, ``"log"`` or ``"plain"``).
+    level : float
+        Confidence level of the intervals.
+    n : int
+        Number of observations.
+    n_events : int
+        Number of events.
+    """
+
+    table: pl.DataFrame
+    conf_type: str
+    level: float
+    n: int
+    n_events: int
+    _steps: _Steps = field(repr=False)
+    _low: NDArray[np.float64] = field(repr=False)
+    _high: NDArray[np.float64] = field(repr=False)
+
+    @property
+    def median(self) -> float | None:
+        """Median survival time as R ``quantile.survfit`` / ``print.survfit``; None if not reached."""
+        return self.quantile(0.5)[0]
+
+    @property
+    def median_ci(self) -> tuple[float | None, float | None]:
+        """Confidence limits of the median (R ``quantile.survfit``); a limit not reached is None."""
+        _, low, high = self.quantile(0.5)
+        return low, high
+
+    def quantile(self, p: float) -> tuple[float | None, float | None, float | None]:
+        """Time by which a fraction ``p`` of subjects has had the event, with its confidence limits.
+
+        Same convention as R ``quantile.survfit(fit, probs = p)``: the first time the curve is at or
+        below ``1 - p``; if the curve is flat exactly at ``1 - p`` (within ``sqrt(.Machine$double.eps)``)
+        the midpoint of that flat stretch (its end being the next drop or, if none, the last observed time).
+        The limits apply the same rule to the pointwise confidence band (lower limit from the lower band).
+
+        Parameters
+        ----------
+        p : float
+            Probability in [0, 1] on the cumulative-failure scale (0.5 = median, 0.25 = first quartile).
+
+        Returns
+        -------
+        tuple
+            ``(estimate, low, high)``; each is None when not reached.
+        """
+        if not isinstance(p, int | float) or not 0.0 <= float(p) <= 1.0:
+            raise ValueError(f"p must be a probability in [0, 1], got {p!r}")
+        x = np.concatenate(([0.0], self._steps.time))
+        curves = (self._steps.survival, self._low, self._high)
+        est, low, high = (_findq(x, np.concatenate(([0.0], 1.0 - c)), float(p)) for c in curves)
+        return est, low, high
+
+    def survival_at(self, t: float) -> tuple[float, float | None, float | None]:
+        """Survival probability and confidence limits at time ``t`` (right-continuous step function).
+
+        As R ``summary(fit, times = t, extend = TRUE)``: before the first observed time the estimate and
+        both limits are 1; after the last observed time the last values are carried forward. A limit R
+        reports as NA is None.
+
+        Parameters
+        ----------
+        t : float
+            Time (same unit as the input times).
+
+        Returns
+        -------
+        tuple
+            ``(survival, ci_low, ci_high)``.
+        """
+        if not isinstance(t, int | float) or not math.isfinite(t):
+            raise ValueError(f"t must be a finite number, got {t!r}")
+        i = int(np.searchsorted(self._steps.time, t, side="right")) - 1
+        if i < 0:
+            return 1.0, 1.0, 1.0
+        return float(self._steps.survival[i]), _none_if_nan(self._low[i]), _none_if_nan(self._high[i])
+
+
+def kaplan_meier(time: ArrayLike, event: ArrayLike, conf_type: str = "log-log", level: float = 0.95) -> KaplanMeier:
+    """Kaplan-Meier estimate with Greenwood variance and pointwise confidence intervals, as R ``survfit``.
+
+    At a time with both events and censorings the events are counted first (censored subjects are still at
+    risk), as in R survival.
+
+    Parameters
+    ----------
+    time : array_like
+        Follow-up times (finite, >= 0).
+    event : array_like
+        1 (or True) for an event, 0 (or False) for a censored time.
+    conf_type : {"log-log", "log", "plain"}
+        Scale of the pointwise confidence intervals. The default here is ``"log-log"``; note that R's
+        ``survfit`` default is ``"log"``, so pass the type explicitly when comparing with R.
+    level : float
+        Confidence level, default 0.95.
+
+    Returns
+    -------
+    KaplanMeier
+        ``table`` (polars DataFrame), ``median``, ``median_ci``, ``quantile(p)``, ``survival_at(t)``.
+
+    Raises
+    ------
+    ValueError
+        On empty, non-finite or negative times, events other than 0/1, mismatched lengths, or an unknown
+        ``conf_type``/``level``.
+
+    Examples
+    --------
+    >>> km = kaplan_meier([1, 2, 2, 3, 4], [1, 1, 0, 1, 1], conf_type="log")
+    >>> km.table["survival"].round(6).to_list()
+    [0.8, 0.6, 0.3, 0.0]
+    >>> km.median
+    3.0
+    >>> round(km.survival_at(2.5)[0], 6)
+    0.6
+    """
+    t, e = _time_event(time, event)
+    conf_type = _choice(conf_type, "conf_type", CONF_TYPES)
+    level = _level(level)
+    steps = _steps(t, e)
+    low, high = _confint(steps.survival, steps.se_log, conf_type, level)
+    with np.errstate(invalid="ignore"):
+        std_err = steps.survival * steps.se_log
+    table = pl.DataFrame(
+        {
+            "time": steps.time,
+            "n_risk": steps.n_risk.astype(np.int64),
+            "n_event": steps.n_event.astype(np.int64),
+            "n_censor": steps.n_censor.astype(np.int64),
+            "survival": steps.survival,
+            "std_err": std_err,
+            "ci_low": low,
+            "ci_high": high,
+        }
+    ).with_columns(pl.col("std_err", "ci_low", "ci_high").fill_nan(None))
+    return KaplanMeier(table, conf_type, level, int(t.size), int(e.sum()), steps, low, high)
+
+
+def rmst(time: ArrayLike, event: ArrayLike, tau: float) -> tuple[float, float]:
+    """Restricted mean survival time up to ``tau`` and its standard error, as R survival.
+
+    Equal to ``print(survfit(Surv(time, event) ~ 1), rmean = tau)`` columns ``rmean`` and ``se(rmean)``:
+    the area under the Kaplan-Meier curve on [0, tau] (the curve is carried forward beyond the last
+    observed time) and the standard error of that estimate,
+    ``sqrt(sum_j A_j^2 d_j / (n_j (n_j - d_j)))`` with ``A_j`` the area under the curve between event
+    time ``t_j`` and ``tau`` (terms with ``n_j = d_j`` contribute 0, as in R). This is the variance of
+    the estimator, not the variance of ``min(T, tau)``.
+
+    Parameters
+    ----------
+    time : array_like
+        Follow-up times (finite, >= 0).
+    event : array_like
+        1 for an event, 0 for censored.
+    tau : float
+        Truncation time, > 0.
+
+    Returns
+    -------
+    tuple of float
+        ``(estimate, se)``.
+
+    Examples
+    --------
+    >>> est, se = rmst([1, 2, 3, 4], [1, 1, 1, 1], tau=4)
+    >>> est  # 1 + 0.75 + 0.5 + 0.25
+    2.5
+    """
+    t, e = _time_event(time, event)
+    if not isinstance(tau, int | float) or not math.isfinite(tau) or tau <= 0:
+        raise ValueError(f"tau must be a finite number > 0, got {tau!r}")
+    steps = _steps(t, e)
+    keep = steps.time <= tau
+    times = np.concatenate((steps.time[keep], [tau]))
+    surv = np.concatenate((steps.survival[keep], steps.survival[keep][-1:] if keep.any() else [1.0]))
+    d, n = steps.n_event[keep], steps.n_risk[keep]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hazard_var = np.where(n > d, d / (n * (n - d)), 0.0)
+    rectangles = np.diff(np.concatenate(([0.0], times))) * np.concatenate(([1.0], surv[:-1]))
+    area_after = np.cumsum(rectangles[1:][::-1])[::-1]  # area from each kept time to tau
+    variance = float(np.sum(area_after**2 * hazard_var))
+    return float(rectangles.sum()), math.sqrt(variance)
