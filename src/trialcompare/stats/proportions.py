@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
-from scipy import optimize, special, stats
+from scipy import special
 
 __all__ = [
     "CI_METHODS",
@@ -33,10 +33,17 @@ CI_METHODS: tuple[str, ...] = ("exact", "wilson", "wald", "agresti-coull", "jeff
 _EPS = np.finfo(float).eps
 
 
+def _brentq(*args, **kwargs) -> float:
+    """scipy.optimize.brentq, imported on first use (keeps ``trialcompare validate`` start-up light)."""
+    from scipy import optimize
+
+    return optimize.brentq(*args, **kwargs)
+
+
 def _z(level: float) -> float:
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
-    return float(stats.norm.ppf(0.5 + level / 2.0))
+    return float(special.ndtri(0.5 + level / 2.0))
 
 
 def _as_counts(x, n) -> tuple[np.ndarray, np.ndarray]:
@@ -202,7 +209,7 @@ def mean_ci_t(mean: float, sd: float, n: int, level: float = 0.95) -> tuple[floa
     if n < 2:
         raise ValueError("n must be at least 2 for a t interval")
     _z(level)
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
+    half = float(special.stdtrit(n - 1, 0.5 + level / 2)) * sd / math.sqrt(n)
     return mean - half, mean + half
 
 
@@ -253,7 +260,7 @@ def mean_ci_consistent(
     >>> mean_ci_consistent(19.1, 8.5, 33, 16.0, 22.2, 1)
     False
     """
-    c = float(stats.t.ppf(0.5 + level / 2, n - 1)) / math.sqrt(n)
+    c = float(special.stdtrit(n - 1, 0.5 + level / 2)) / math.sqrt(n)
     tol = 1e-9
 
     def half(d: int | None) -> float:
@@ -337,12 +344,12 @@ def _rd_miettinen_nurminen(x1, n1, x2, n2, level) -> tuple[float, float]:
     lo = (
         -1.0
         if d <= -edge or _mn_excess(-edge, *args) <= 0
-        else optimize.brentq(_mn_excess, -edge, d, args=args, xtol=1e-13)
+        else _brentq(_mn_excess, -edge, d, args=args, xtol=1e-13)
     )
     hi = (
         1.0
         if d >= edge or _mn_excess(edge, *args) <= 0
-        else optimize.brentq(_mn_excess, d, edge, args=args, xtol=1e-13)
+        else _brentq(_mn_excess, d, edge, args=args, xtol=1e-13)
     )
     return lo, hi
 
@@ -407,6 +414,8 @@ class _NoncentralHypergeometric:
         events, nonevents = x1 + x2, (n1 - x1) + (n2 - x2)
         self.lo, self.hi = max(0, n1 - nonevents), min(n1, events)
         self.support = np.arange(self.lo, self.hi + 1)
+        from scipy import stats  # lazy: scipy.stats costs ~0.7 s at start-up
+
         self.logdc = stats.hypergeom.logpmf(self.support, events + nonevents, events, n1)
 
     def pmf(self, ncp: float) -> np.ndarray:
@@ -436,8 +445,8 @@ def _solve_ncp(fun: Callable[[float], float]) -> float:
     if f1 == 0:
         return 1.0
     if np.sign(fun(0.0)) != np.sign(f1):
-        return optimize.brentq(fun, 0.0, 1.0, xtol=1e-15, rtol=1e-14)
-    return 1.0 / optimize.brentq(lambda t: fun(1.0 / t), _EPS, 1.0, xtol=1e-15, rtol=1e-14)
+        return _brentq(fun, 0.0, 1.0, xtol=1e-15, rtol=1e-14)
+    return 1.0 / _brentq(lambda t: fun(1.0 / t), _EPS, 1.0, xtol=1e-15, rtol=1e-14)
 
 
 def fisher_exact(x1: int, n1: int, x2: int, n2: int) -> float:
