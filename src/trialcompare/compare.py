@@ -1,0 +1,471 @@
+"""Table IV-style comparison of published cohorts against a reference cohort.
+
+>>> import trialcompare as tc
+>>> cmp = tc.compare(tc.load("trials"), reference="apatinib-ie")  # doctest: +SKIP
+>>> cmp.baseline, cmp.outcomes, cmp.smd, cmp.differences          # doctest: +SKIP
+>>> cmp.table()        # Table IV layout: rows = variables/levels, columns = cohorts  # doctest: +SKIP
+
+Which printed report is used when a quantity was printed in several places is decided by
+``prefer_locations`` (default: the comparison table, "Table IV", then the order of the descriptor).
+Which denominator is used is explicit in every row (``denominator_basis``) and choosable: the printed or
+declared one by default, an erratum's correction with ``use_errata=True``, or any number per cohort with
+``denominators={"cohort-id": 43}``.
+
+Every difference against the reference is an unanchored, non-randomised comparison of published aggregates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from .descriptor.vocabulary import RATES, VARIABLES
+from .load import CohortSet
+
+__all__ = ["UNANCHORED", "CompareOptions", "Comparison", "compare"]
+
+UNANCHORED = "unanchored, non-randomised comparison of published aggregates"
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    """Choices a comparison depends on (all shown in reports)."""
+
+    reference: str
+    prefer_locations: tuple[str, ...] = ("Table IV",)
+    ci_method: str = "exact"
+    rd_method: str = "newcombe"
+    or_method: str = "woolf"
+    level: float = 0.95
+    smd_threshold: float = 0.1
+    use_errata: bool = False
+    denominators: Mapping[str, int] = field(default_factory=dict)
+    min_cohorts: int = 2
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Result of :func:`compare`: tidy polars frames plus the options that produced them."""
+
+    options: CompareOptions
+    cohorts: tuple[str, ...]
+    labels: Mapping[str, str]
+    baseline: pl.DataFrame
+    outcomes: pl.DataFrame
+    smd: pl.DataFrame
+    differences: pl.DataFrame
+    descriptors: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    n: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def reference(self) -> str:
+        """Id of the reference cohort."""
+        return self.options.reference
+
+    def table(self) -> pl.DataFrame:
+        """Table IV layout: one row per variable/level, one column per cohort, cells formatted as published."""
+        from .render.tables import table_iv
+
+        return table_iv(self)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# choosing one report per quantity
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _rank(location: str | None, prefer: Sequence[str]) -> int:
+    return prefer.index(location) if location in prefer else len(prefer)
+
+
+def _preferred(rows: list[dict[str, Any]], prefer: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows of the preferred location among reports of one quantity (ties: first in the descriptor)."""
+    if not rows:
+        return []
+    best = min(rows, key=lambda r: (_rank(r["location"], prefer), r["line"]))
+    return [r for r in rows if r["location"] == best["location"]]
+
+
+def _group(rows: Iterable[dict[str, Any]], *keys: str) -> dict[tuple, list[dict[str, Any]]]:
+    out: dict[tuple, list[dict[str, Any]]] = {}
+    for r in rows:
+        out.setdefault(tuple(r[k] for k in keys), []).append(r)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# denominators
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _denominator(row: dict[str, Any], opts: CompareOptions) -> tuple[int | None, int | None, str]:
+    """(n, denominator, basis) for a count row under the chosen denominator policy."""
+    n, den, origin = row["n"], row["denominator"], row["denominator_origin"]
+    basis = {"printed": "printed with the count", "entry": "stated for the entry",
+             "declared_n": "declared N"}.get(origin, origin or "")
+    if opts.use_errata and row.get("corrected_n") is not None:
+        n, basis = row["corrected_n"], f"{basis}; count corrected by erratum"
+    if opts.use_errata and row.get("corrected_denominator") is not None:
+        return n, row["corrected_denominator"], "erratum"
+    if row["cohort"] in opts.denominators and origin == "declared_n":
+        return n, int(opts.denominators[row["cohort"]]), "chosen by user"
+    return n, den, basis
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# baseline
+# ---------------------------------------------------------------------------------------------------------------
+
+_BASELINE_SCHEMA = {
+    "cohort": pl.String, "variable": pl.String, "kind": pl.String, "level": pl.String, "reported": pl.Boolean,
+    "n": pl.Int64, "denominator": pl.Int64, "denominator_basis": pl.String, "proportion": pl.Float64,
+    "statistic": pl.String, "value": pl.Float64, "lower": pl.Float64, "upper": pl.Float64,
+    "interval_type": pl.String, "printed": pl.String, "printed_percent": pl.Float64, "location": pl.String,
+    "source": pl.String,
+}
+
+
+def _level_order(variable: str, levels: Iterable[str]) -> list[str]:
+    known = VARIABLES[variable].levels
+    return sorted(set(levels), key=lambda lv: known.index(lv) if lv in known else len(known))
+
+
+def _categorical_rows(chosen: dict[tuple, list[dict]], ids: Sequence[str], opts: CompareOptions) -> list[dict]:
+    out = []
+    variables = sorted({v for (_, v) in chosen}, key=list(VARIABLES).index)
+    for var in variables:
+        levels = _level_order(var, (r["level"] for (c, v), rows in chosen.items() if v == var for r in rows))
+        for cid in ids:
+            by_level = {r["level"]: r for r in chosen.get((cid, var), [])}
+            for level in levels:
+                out.append(_categorical_row(cid, var, level, by_level.get(level), opts))
+    return out
+
+
+def _categorical_row(cid: str, var: str, level: str, row: dict | None, opts: CompareOptions) -> dict:
+    base = dict.fromkeys(_BASELINE_SCHEMA) | {"cohort": cid, "variable": var, "kind": "categorical",
+                                              "level": level, "statistic": "count", "reported": row is not None}
+    if row is None:
+        return base
+    n, den, basis = _denominator(row, opts)
+    return base | {"n": n, "denominator": den, "denominator_basis": basis,
+                   "proportion": n / den if den else None, "printed": row["printed"],
+                   "printed_percent": row["value"], "location": row["location"], "source": row["source"]}
+
+
+def _continuous_rows(chosen: dict[tuple, list[dict]], ids: Sequence[str]) -> list[dict]:
+    out = []
+    for (cid, var), rows in chosen.items():
+        for r in rows:
+            out.append(dict.fromkeys(_BASELINE_SCHEMA) | {
+                "cohort": cid, "variable": var, "kind": "continuous", "reported": True, "n": r["n"],
+                "statistic": r["statistic"], "value": r["value"], "lower": r["lower"], "upper": r["upper"],
+                "interval_type": r["interval_type"], "printed": r["printed"], "location": r["location"],
+                "source": r["source"], "denominator": r["denominator"]})
+    return sorted(out, key=lambda r: (list(VARIABLES).index(r["variable"]), ids.index(r["cohort"])))
+
+
+def _baseline(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions) -> pl.DataFrame:
+    rows = frame.filter(pl.col("section") == "baseline", pl.col("cohort").is_in(list(ids))).to_dicts()
+    rows = [r for r in rows if r["level"] is None or "|" not in r["level"]]
+    grouped = _group(rows, "cohort", "variable")
+    reporting = _group(({"v": v} for (_, v) in grouped), "v")
+    shared = {v for (v,), who in reporting.items() if len(who) >= min(opts.min_cohorts, len(ids))}
+    chosen = {k: _preferred(v, opts.prefer_locations) for k, v in grouped.items() if k[1] in shared}
+    cat = {k: v for k, v in chosen.items() if VARIABLES[k[1]].kind == "categorical"}
+    con = {k: v for k, v in chosen.items() if VARIABLES[k[1]].kind == "continuous"}
+    rows = _categorical_rows(cat, ids, opts) + _continuous_rows(con, ids)
+    return pl.DataFrame(rows, schema=_BASELINE_SCHEMA, orient="row")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# standardized mean differences
+# ---------------------------------------------------------------------------------------------------------------
+
+_SMD_SCHEMA = {"cohort": pl.String, "reference": pl.String, "variable": pl.String, "smd": pl.Float64,
+               "estimated": pl.Boolean, "imbalanced": pl.Boolean, "note": pl.String}
+
+
+def _proportions(rows: list[dict], levels: list[str]) -> tuple[list[float] | None, str | None, bool]:
+    """Level proportions of one cohort; (None, reason) when they cannot be formed honestly."""
+    by_level = {r["level"]: r for r in rows if r["reported"]}
+    if not by_level:
+        return None, "not reported", False
+    den = next(iter(by_level.values()))["denominator"]
+    total = sum(r["n"] for r in by_level.values())
+    missing = [lv for lv in levels if lv not in by_level]
+    if total > den or (len(levels) > 1 and total != den):
+        return None, f"counts sum to {total}, not the denominator {den}", False
+    if len(levels) == 1:
+        return [by_level[levels[0]]["n"] / den, 1 - by_level[levels[0]]["n"] / den], None, False
+    if total != den:
+        return None, f"counts sum to {total}, not the denominator {den}", False
+    note = f"level {', '.join(missing)} not reported; implied 0 since the other counts sum to {den}" \
+        if missing else None
+    return [by_level[lv]["n"] / den if lv in by_level else 0.0 for lv in levels], note, bool(missing)
+
+
+def _smd_categorical(ref_rows: list[dict], rows: list[dict]) -> tuple[float | None, bool, str | None]:
+    from .stats.smd import smd_categorical
+
+    levels = [r["level"] for r in ref_rows]
+    p_ref, why_ref, est_ref = _proportions(ref_rows, levels)
+    p, why, est = _proportions(rows, levels)
+    if p_ref is None or p is None:
+        failed = [("reference", why_ref, p_ref), ("cohort", why, p)]
+        reason = "; ".join(f"{who}: {w}" for who, w, props in failed if props is None)
+        return None, False, f"SMD not computed ({reason})"
+    note = "; ".join(n for n in (why_ref, why) if n) or None
+    return abs(smd_categorical(p, p_ref)), est or est_ref, note
+
+
+def _mean_sd(rows: list[dict], n_default: int) -> tuple[float, float, int, str | None] | None:
+    from .stats.smd import estimate_mean_sd
+
+    stats = {r["statistic"]: r for r in rows}
+    if "mean" in stats and "sd" in stats:
+        n = stats["mean"]["n"] or n_default
+        return stats["mean"]["value"], stats["sd"]["value"], n, None
+    med = stats.get("median")
+    if med is None or med["lower"] is None or med["upper"] is None:
+        return None
+    n = med["n"] or n_default
+    if med["interval_type"] == "range":
+        mean, sd, how = estimate_mean_sd(n, med["value"], minimum=med["lower"], maximum=med["upper"])
+    elif med["interval_type"] == "IQR":
+        mean, sd, how = estimate_mean_sd(n, med["value"], q1=med["lower"], q3=med["upper"])
+    else:
+        return None
+    return mean, sd, n, f"mean and SD estimated from median ({med['interval_type']}) by {how}"
+
+
+def _smd_continuous(ref_rows: list[dict], rows: list[dict], n_ref: int, n: int
+                    ) -> tuple[float | None, bool, str | None]:
+    from .stats.smd import smd_continuous
+
+    a, b = _mean_sd(rows, n), _mean_sd(ref_rows, n_ref)
+    if a is None or b is None:
+        return None, False, "SMD not computed (no mean/SD and no median with range or IQR)"
+    value = abs(float(smd_continuous(a[0], a[1], a[2], b[0], b[1], b[2])))
+    notes = [x for x in (a[3], b[3] and f"reference: {b[3]}") if x]
+    return value, bool(a[3] or b[3]), "; ".join(notes) or None
+
+
+def _smd(baseline: pl.DataFrame, ids: Sequence[str], ns: Mapping[str, int], opts: CompareOptions) -> pl.DataFrame:
+    ref = opts.reference
+    rows = _group(baseline.to_dicts(), "cohort", "variable")
+    out = []
+    for var in dict.fromkeys(baseline["variable"].to_list()):
+        ref_rows = rows.get((ref, var), [])
+        for cid in (c for c in ids if c != ref):
+            mine = rows.get((cid, var), [])
+            if VARIABLES[var].kind == "categorical":
+                value, est, note = _smd_categorical(ref_rows, mine)
+            else:
+                value, est, note = _smd_continuous(ref_rows, mine, ns[ref], ns[cid])
+            flag = None if value is None else abs(value) > opts.smd_threshold
+            out.append({"cohort": cid, "reference": ref, "variable": var, "smd": value, "estimated": est,
+                        "imbalanced": flag, "note": note})
+    return pl.DataFrame(out, schema=_SMD_SCHEMA, orient="row")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# outcomes
+# ---------------------------------------------------------------------------------------------------------------
+
+_OUTCOME_SCHEMA = {
+    "cohort": pl.String, "outcome": pl.String, "endpoint": pl.String, "statistic": pl.String,
+    "time_months": pl.Float64, "n": pl.Int64, "denominator": pl.Int64, "denominator_basis": pl.String,
+    "estimate": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64, "ci_method": pl.String,
+    "interval_type": pl.String, "bound": pl.String, "upper_nr": pl.Boolean, "printed": pl.String,
+    "location": pl.String, "source": pl.String, "estimator": pl.String,
+}
+
+_CI_NAMES = {"exact": "Clopper-Pearson exact", "wilson": "Wilson score", "wald": "Wald",
+             "agresti-coull": "Agresti-Coull", "jeffreys": "Jeffreys"}
+
+
+def _count_outcome(cid: str, outcome: str, n: int, den: int, basis: str, opts: CompareOptions, **extra: Any) -> dict:
+    from .stats.proportions import proportion_ci
+
+    lo, hi = proportion_ci(n, den, method=opts.ci_method, level=opts.level) if den else (None, None)
+    return dict.fromkeys(_OUTCOME_SCHEMA) | {
+        "cohort": cid, "outcome": outcome, "statistic": "proportion", "n": n, "denominator": den,
+        "denominator_basis": basis, "estimate": n / den if den else None, "ci_low": lo, "ci_high": hi,
+        "ci_method": f"{_CI_NAMES[opts.ci_method]} {opts.level:.0%}"} | extra
+
+
+def _response_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list[dict]:
+    """Best-response levels and the derived ORR/DCR computed from them."""
+    out, counts = [], {}
+    for r in rows:
+        n, den, basis = _denominator(r, opts)
+        counts[r["level"]] = (n, den, basis)
+        out.append(_count_outcome(cid, f"{r['variable']}:{r['level']}", n, den, basis, opts,
+                                  printed=r["printed"], location=r["location"], source=r["source"]))
+    if rows and rows[0]["variable"] == "best_response":
+        for rate, levels in RATES.items():
+            if rate != "CBR" and all(lv in counts for lv in levels):
+                n = sum(counts[lv][0] for lv in levels)
+                den, basis = counts[levels[0]][1], counts[levels[0]][2]
+                out.append(_count_outcome(cid, rate, n, den, basis, opts, location=rows[0]["location"],
+                                          source=rows[0]["source"],
+                                          printed=f"derived: {' + '.join(levels)}"))
+    return out
+
+
+def _endpoint_outcomes(cid: str, rows: list[dict]) -> list[dict]:
+    out = []
+    for r in rows:
+        is_rate = r["statistic"] == "rate"
+        scale = 100.0 if is_rate and (r["n"] is None) else 1.0
+        estimate = r["value"] / scale if r["value"] is not None else None
+        if is_rate and r["n"] is not None and r["denominator"]:
+            estimate = r["n"] / r["denominator"]
+        out.append(dict.fromkeys(_OUTCOME_SCHEMA) | {
+            "cohort": cid, "outcome": f"{r['variable']}:{r['statistic']}", "endpoint": r["variable"],
+            "statistic": r["statistic"], "time_months": r["time_months"], "n": r["n"],
+            "denominator": r["denominator"] if r["statistic"] in ("censored", "events") else None,
+            "estimate": estimate, "ci_low": None if r["lower"] is None else r["lower"] / scale,
+            "ci_high": None if r["upper"] is None else r["upper"] / scale,
+            "ci_method": "published" if r["lower"] is not None or r["upper_nr"] else None,
+            "interval_type": r["interval_type"], "bound": r["bound"], "upper_nr": r["upper_nr"],
+            "printed": r["printed"], "location": r["location"], "source": r["source"],
+            "estimator": r["estimator"]})
+    return out
+
+
+def _outcomes(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions) -> pl.DataFrame:
+    prefer = opts.prefer_locations
+    rows = frame.filter(pl.col("cohort").is_in(list(ids))).to_dicts()
+    out = []
+    for cid in ids:
+        mine = [r for r in rows if r["cohort"] == cid]
+        cat = _group([r for r in mine if r["section"] == "outcome" and "|" not in (r["level"] or "")], "variable")
+        for reports in cat.values():
+            out += _response_outcomes(cid, _preferred(reports, prefer), opts)
+        ep = _group([r for r in mine if r["section"] == "endpoint" and r["statistic"] != "n_analysed"],
+                    "variable", "statistic", "time_months")
+        for reports in ep.values():
+            out += _endpoint_outcomes(cid, _preferred(reports, prefer))
+    return pl.DataFrame(out, schema=_OUTCOME_SCHEMA, orient="row")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# differences against the reference
+# ---------------------------------------------------------------------------------------------------------------
+
+_DIFF_SCHEMA = {
+    "cohort": pl.String, "reference": pl.String, "outcome": pl.String, "n": pl.Int64, "denominator": pl.Int64,
+    "ref_n": pl.Int64, "ref_denominator": pl.Int64, "risk_difference": pl.Float64, "rd_low": pl.Float64,
+    "rd_high": pl.Float64, "rd_method": pl.String, "odds_ratio": pl.Float64, "or_low": pl.Float64,
+    "or_high": pl.Float64, "or_method": pl.String, "fisher_p": pl.Float64, "comparison": pl.String,
+}
+
+
+def _difference(row: dict, ref: dict, opts: CompareOptions) -> dict:
+    from .stats.proportions import fisher_exact, odds_ratio, risk_difference
+
+    args = (row["n"], row["denominator"], ref["n"], ref["denominator"])
+    rd, rd_lo, rd_hi = risk_difference(*args, method=opts.rd_method, level=opts.level)
+    orr, or_lo, or_hi = odds_ratio(*args, method=opts.or_method, level=opts.level)
+    return {"cohort": row["cohort"], "reference": ref["cohort"], "outcome": row["outcome"], "n": row["n"],
+            "denominator": row["denominator"], "ref_n": ref["n"], "ref_denominator": ref["denominator"],
+            "risk_difference": rd, "rd_low": rd_lo, "rd_high": rd_hi, "rd_method": opts.rd_method,
+            "odds_ratio": orr, "or_low": or_lo, "or_high": or_hi, "or_method": opts.or_method,
+            "fisher_p": fisher_exact(*args), "comparison": UNANCHORED}
+
+
+def _differences(outcomes: pl.DataFrame, opts: CompareOptions) -> pl.DataFrame:
+    counted = outcomes.filter(pl.col("statistic") == "proportion", pl.col("denominator") > 0).to_dicts()
+    ref = {r["outcome"]: r for r in counted if r["cohort"] == opts.reference}
+    out = [_difference(r, ref[r["outcome"]], opts) for r in counted
+           if r["cohort"] != opts.reference and r["outcome"] in ref]
+    return pl.DataFrame(out, schema=_DIFF_SCHEMA, orient="row")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def compare(
+    cohorts: CohortSet,
+    reference: str | None = None,
+    *,
+    prefer_locations: Sequence[str] = ("Table IV",),
+    ci_method: str = "exact",
+    rd_method: str = "newcombe",
+    or_method: str = "woolf",
+    level: float = 0.95,
+    smd_threshold: float = 0.1,
+    use_errata: bool = False,
+    denominators: Mapping[str, int] | None = None,
+    min_cohorts: int = 2,
+) -> Comparison:
+    """Compare cohorts against a reference cohort, as the paper's Table IV does by hand.
+
+    Parameters
+    ----------
+    cohorts : CohortSet
+        Loaded descriptors.
+    reference : str, optional
+        Id of the reference cohort (default: the first cohort).
+    prefer_locations : sequence of str
+        Where a quantity was printed several times, use the report at the first of these locations that
+        has one, else the first report in the descriptor.
+    ci_method : {"exact", "wilson", "wald", "agresti-coull", "jeffreys"}
+        Interval for proportions (default Clopper-Pearson exact).
+    rd_method : {"newcombe", "miettinen-nurminen", "wald"}
+        Interval for the risk difference against the reference.
+    or_method : {"woolf", "exact"}
+        Interval for the odds ratio against the reference.
+    level : float
+        Confidence level.
+    smd_threshold : float
+        |SMD| above which a baseline variable is flagged as imbalanced (0.1 is the usual convention).
+    use_errata : bool
+        Use counts/denominators corrected by declared errata instead of the printed ones.
+    denominators : mapping of str to int, optional
+        Denominator to use for a cohort's counts in place of its declared N (e.g. enrolled instead of
+        analysed). Printed denominators ("13/33") are never replaced.
+    min_cohorts : int
+        Baseline variables reported by fewer of the compared cohorts are left out of the comparison
+        (default 2: a variable only the reference reports cannot be compared).
+
+    Returns
+    -------
+    Comparison
+
+    Raises
+    ------
+    KeyError
+        Unknown reference or cohort id in ``denominators``.
+    ValueError
+        An invalid method name.
+    """
+    ids = cohorts.ids
+    reference = reference or ids[0]
+    if reference not in cohorts:
+        raise KeyError(f"reference {reference!r} is not among the cohorts: {', '.join(ids)}")
+    for cid in denominators or {}:
+        cohorts[cid]
+    _check_choice("ci_method", ci_method, _CI_NAMES)
+    _check_choice("rd_method", rd_method, ("newcombe", "miettinen-nurminen", "wald"))
+    _check_choice("or_method", or_method, ("woolf", "exact"))
+    opts = CompareOptions(reference, tuple(prefer_locations), ci_method, rd_method, or_method, level,
+                          smd_threshold, use_errata, dict(denominators or {}), min_cohorts)
+    order = [reference, *(i for i in ids if i != reference)]
+    frame = cohorts.to_frame()
+    ns = {c.id: opts.denominators.get(c.id, c.descriptor.population.n) for c in cohorts}
+    baseline = _baseline(frame, order, opts)
+    outcomes = _outcomes(frame, order, opts)
+    return Comparison(opts, tuple(order), {c.id: c.descriptor.label for c in cohorts}, baseline, outcomes,
+                      _smd(baseline, order, ns, opts), _differences(outcomes, opts),
+                      {c.id: c.descriptor for c in cohorts}, ns)
+
+
+def _check_choice(name: str, value: str, allowed: Iterable[str]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")

@@ -1,0 +1,318 @@
+"""Table IV layout of a :class:`~trialcompare.compare.Comparison` and its exports (md, csv, xlsx, html, json).
+
+Cells are strings formatted as published: ``n (%)`` exactly as printed, ``mean ± SD (95% CI lo, hi)``,
+``median (IQR lo, hi)`` / ``median (95% CI lo, hi)`` with the interval type always shown, plus the exact
+95% CI that trialcompare adds to every count outcome and the SMD of every baseline variable.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from ..descriptor.vocabulary import ENDPOINTS, VARIABLES
+
+if TYPE_CHECKING:
+    from ..compare import Comparison
+
+__all__ = ["FORMATS", "differences_table", "export", "format_text", "table_iv"]
+
+FORMATS = ("md", "csv", "xlsx", "html", "json")
+MISSING = "not reported"
+_STUDY = {"prospective": "Prospective trial", "retrospective": "Retrospective study"}
+
+
+def _num(x: float | None, decimals: int = 1) -> str:
+    return "NR" if x is None else f"{x:.{decimals}f}"
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}"
+
+
+def _interval(lo: float | None, hi: float | None, itype: str | None, decimals: int, hi_nr: bool = False) -> str:
+    if lo is None and hi is None and not hi_nr:
+        return ""
+    label = f"{itype} " if itype else "interval type not stated: "
+    return f" ({label}{_num(lo, decimals)}, {'NR' if hi_nr else _num(hi, decimals)})"
+
+
+class _Builder:
+    """Accumulates rows of the layout: section, row label, one cell per cohort."""
+
+    def __init__(self, cmp: Comparison) -> None:
+        self.cmp = cmp
+        self.ids = list(cmp.cohorts)
+        self.rows: list[dict[str, str]] = []
+
+    def add(self, section: str, row: str, cells: dict[str, str]) -> None:
+        self.rows.append({"section": section, "row": row} | {c: cells.get(c, "") for c in self.ids})
+
+    def frame(self) -> pl.DataFrame:
+        headers = {c: self.header(c) for c in self.ids}
+        schema = {"section": pl.String, "row": pl.String} | {headers[c]: pl.String for c in self.ids}
+        data = [[r["section"], r["row"], *(r[c] for c in self.ids)] for r in self.rows]
+        return pl.DataFrame(data, schema=schema, orient="row")
+
+    def header(self, cid: str) -> str:
+        n = self.cmp.n.get(cid)
+        ref = " [reference]" if cid == self.cmp.reference else ""
+        return f"{self.cmp.labels[cid]}{ref}" + (f" (N={n})" if n is not None else "")
+
+
+def _baseline_rows(b: _Builder) -> None:
+    base, smd = b.cmp.baseline, b.cmp.smd
+    for var in dict.fromkeys(base["variable"].to_list()):
+        v = VARIABLES[var]
+        rows = base.filter(pl.col("variable") == var)
+        smd_cells = _smd_cells(b, smd.filter(pl.col("variable") == var))
+        if v.kind == "continuous":
+            cells = {c: _continuous_cell(rows.filter(pl.col("cohort") == c)) for c in b.ids}
+            b.add("Baseline", v.label, {c: _join(cells[c], smd_cells.get(c)) for c in b.ids})
+            continue
+        b.add("Baseline", f"{v.label}, n (%)", smd_cells)
+        for level in dict.fromkeys(rows["level"].to_list()):
+            cells = {r["cohort"]: r["printed"] if r["reported"] else MISSING
+                     for r in rows.filter(pl.col("level") == level).iter_rows(named=True)}
+            b.add("Baseline", f"  {level.replace('_', ' ')}", cells)
+
+
+def _join(a: str, b: str | None) -> str:
+    return f"{a}; {b}" if b else a
+
+
+def _smd_cells(b: _Builder, smd: pl.DataFrame) -> dict[str, str]:
+    cells = {b.cmp.reference: "reference"}
+    for r in smd.iter_rows(named=True):
+        if r["smd"] is None:
+            cells[r["cohort"]] = "SMD not computed"
+            continue
+        mark = " *" if r["imbalanced"] else ""
+        est = " (estimated)" if r["estimated"] else ""
+        cells[r["cohort"]] = f"SMD {r['smd']:.2f}{est}{mark}"
+    return cells
+
+
+def _continuous_cell(rows: pl.DataFrame) -> str:
+    stats = {r["statistic"]: r for r in rows.iter_rows(named=True)}
+    if "mean" in stats and "sd" in stats:
+        m, s = stats["mean"], stats["sd"]
+        return f"{_num(m['value'])} ± {_num(s['value'])}" + _interval(m["lower"], m["upper"], m["interval_type"], 1)
+    if "median" in stats:
+        m = stats["median"]
+        return f"median {_num(m['value'])}" + _interval(m["lower"], m["upper"], m["interval_type"], 1)
+    return MISSING
+
+
+def _design_rows(b: _Builder, descriptors: dict[str, Any]) -> None:
+    study, reg, n = {}, {}, {}
+    for cid in b.ids:
+        d = descriptors[cid]
+        phase = f", phase {d.design.phase}" if d.design.phase else ""
+        study[cid] = _STUDY[d.design.type] + phase
+        reg[cid] = ", ".join(dict.fromkeys(r.id for r in d.design.registrations)) or MISSING
+        n[cid] = f"{d.population.n} ({d.population.n_refers_to})"
+    b.add("Design", "Study type", study)
+    b.add("Design", "Trial registration", reg)
+    b.add("Design", "N as printed (analysis set)", n)
+
+
+def _count_cell(r: dict[str, Any]) -> str:
+    printed = r["printed"] if r["printed"] and not r["printed"].startswith("derived") else \
+        f"{r['n']}/{r['denominator']} ({_pct(r['estimate'])})"
+    ci = f" [95% CI {_pct(r['ci_low'])}–{_pct(r['ci_high'])}]" if r["ci_low"] is not None else ""
+    return printed + ci
+
+
+def _response_rows(b: _Builder) -> None:
+    out = b.cmp.outcomes
+    names = [o for o in dict.fromkeys(out["outcome"].to_list()) if ":" in o and o.split(":")[0] not in ENDPOINTS]
+    names += [o for o in ("ORR", "DCR") if o in out["outcome"].to_list()]
+    for name in names:
+        rows = out.filter(pl.col("outcome") == name)
+        if rows.height < min(b.cmp.options.min_cohorts, len(b.ids)):
+            continue
+        cells = {r["cohort"]: _count_cell(r) for r in rows.iter_rows(named=True)}
+        var, _, level = name.partition(":")
+        label = f"{VARIABLES[var].label}: {level}, n (%)" if level else f"{name} (derived from counts)"
+        b.add("Outcomes", label, {c: cells.get(c, MISSING) for c in b.ids})
+
+
+def _tte_endpoint(rows: pl.DataFrame, cid: str, prefer: tuple[str, ...]) -> str | None:
+    mine = rows.filter(pl.col("cohort") == cid, pl.col("endpoint") != "OS")
+    if mine.is_empty():
+        return None
+    preferred = mine.filter(pl.col("location").is_in(list(prefer)))
+    return (preferred if not preferred.is_empty() else mine)["endpoint"][0]
+
+
+def _endpoint_cell(r: dict[str, Any] | None) -> str:
+    if r is None:
+        return MISSING
+    if r["statistic"] == "median":
+        return f"{_num(r['estimate'])}" + _interval(r["ci_low"], r["ci_high"], r["interval_type"], 1, r["upper_nr"])
+    if r["statistic"] == "rate":
+        if r["ci_low"] is None:
+            return r["printed"]
+        return f"{r['printed']} [{r['interval_type'] or 'interval type not stated'}]"
+    return r["printed"] + (f" of {r['denominator']}" if r["denominator"] else "")
+
+
+def _endpoint_rows(b: _Builder, section: str, chosen: dict[str, str | None]) -> None:
+    out = b.cmp.outcomes.filter(pl.col("endpoint").is_not_null())
+    b.add(section, "Endpoint", {c: f"{ENDPOINTS[e]} ({e})" if e else MISSING for c, e in chosen.items()})
+    keys = out.select("statistic", "time_months").unique().sort("statistic", "time_months", nulls_last=True)
+    for stat, t in keys.iter_rows():
+        if stat == "rate":
+            label = f"Rate at {t:g} months"
+        else:
+            label = {"median": "KM median, months", "censored": "Censored, n (%)", "events": "Events, n"}[stat]
+        cells = {}
+        for cid, ep in chosen.items():
+            match = out.filter(pl.col("cohort") == cid, pl.col("endpoint") == ep, pl.col("statistic") == stat)
+            if stat == "rate":
+                match = match.filter(pl.col("time_months") == t)
+            cells[cid] = _endpoint_cell(match.row(0, named=True) if not match.is_empty() else None)
+        if any(v != MISSING for v in cells.values()):
+            b.add(section, label, cells)
+
+
+def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None) -> pl.DataFrame:
+    """The Table IV layout: rows = harmonized variables/levels, columns = cohorts (reference first).
+
+    Parameters
+    ----------
+    cmp : Comparison
+        Result of :func:`trialcompare.compare`.
+    descriptors : dict of str to Descriptor, optional
+        Descriptors by id, for the design rows (taken from the comparison when omitted).
+
+    Returns
+    -------
+    polars.DataFrame
+        String cells; columns ``section``, ``row`` and one per cohort (``"Label [reference] (N=..)"``).
+    """
+    b = _Builder(cmp)
+    descriptors = descriptors or cmp.descriptors
+    if descriptors:
+        _design_rows(b, descriptors)
+    _baseline_rows(b)
+    _response_rows(b)
+    out = cmp.outcomes.filter(pl.col("endpoint").is_not_null())
+    chosen = {c: _tte_endpoint(out, c, cmp.options.prefer_locations) for c in b.ids}
+    _endpoint_rows(b, "Event-/progression-free survival", chosen)
+    if not out.filter(pl.col("endpoint") == "OS").is_empty():
+        _endpoint_rows(b, "Overall survival", dict.fromkeys(b.ids, "OS"))
+    return b.frame()
+
+
+def differences_table(cmp: Comparison) -> pl.DataFrame:
+    """Differences of each cohort against the reference, formatted (risk difference, odds ratio, Fisher p).
+
+    Parameters
+    ----------
+    cmp : Comparison
+
+    Returns
+    -------
+    polars.DataFrame
+    """
+    rows = []
+    for r in cmp.differences.iter_rows(named=True):
+        rows.append({
+            "outcome": r["outcome"].replace("best_response:", "").replace("surgical_remission:", "CSR "),
+            "cohort": cmp.labels[r["cohort"]],
+            "counts": f"{r['n']}/{r['denominator']} vs {r['ref_n']}/{r['ref_denominator']}",
+            "risk difference (95% CI)": f"{_pct(r['risk_difference'])} ({_pct(r['rd_low'])}, {_pct(r['rd_high'])})",
+            "odds ratio (95% CI)": f"{r['odds_ratio']:.2f} ({r['or_low']:.2f}, {r['or_high']:.2f})",
+            "Fisher p": f"{r['fisher_p']:.3g}",
+        })
+    return pl.DataFrame(rows) if rows else pl.DataFrame(schema={"outcome": pl.String})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# exports
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _md(df: pl.DataFrame) -> str:
+    def esc(s: Any) -> str:
+        return str(s).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(map(esc, df.columns)) + " |", "|" + "---|" * len(df.columns)]
+    lines += ["| " + " | ".join(esc(v) for v in row) + " |" for row in df.iter_rows()]
+    return "\n".join(lines) + "\n"
+
+
+def _html(df: pl.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in df.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>\n"
+                   for row in df.iter_rows())
+    return f'<table class="table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n'
+
+
+def _xlsx(df: pl.DataFrame) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "comparison"
+    ws.append(df.columns)
+    for row in df.iter_rows():
+        ws.append(list(row))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _csv(df: pl.DataFrame) -> str:
+    return df.write_csv()
+
+
+def _json(df: pl.DataFrame) -> str:
+    return json.dumps(df.to_dicts(), indent=2, ensure_ascii=False) + "\n"
+
+
+_WRITERS = {"md": _md, "csv": _csv, "xlsx": _xlsx, "html": _html, "json": _json}
+
+
+def export(df: pl.DataFrame, fmt: str) -> str | bytes:
+    """Render a table in one of :data:`FORMATS` (xlsx gives bytes, the rest text).
+
+    Parameters
+    ----------
+    df : polars.DataFrame
+        A table of strings (e.g. :func:`table_iv`).
+    fmt : {"md", "csv", "xlsx", "html", "json"}
+
+    Returns
+    -------
+    str or bytes
+    """
+    if fmt not in _WRITERS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
+    return _WRITERS[fmt](df)
+
+
+def format_text(df: pl.DataFrame, width: int = 34) -> str:
+    """A readable fixed-width terminal rendering (cells wrapped at ``width`` characters)."""
+    import textwrap
+
+    cols = df.columns
+    wrapped = [[textwrap.wrap(str(v), width) or [""] for v in row] for row in df.iter_rows()]
+    widths = [min(width, max([len(c), *(len(line) for r in wrapped for line in r[i])])) for i, c in enumerate(cols)]
+    out = [" │ ".join(c[:w].ljust(w) for c, w in zip(cols, widths, strict=True)),
+           "─┼─".join("─" * w for w in widths)]
+    for row in wrapped:
+        out.extend(_text_lines(row, widths))
+    return "\n".join(out) + "\n"
+
+
+def _text_lines(row: list[list[str]], widths: list[int]) -> Iterator[str]:
+    for k in range(max(len(cell) for cell in row)):
+        yield " │ ".join((cell[k] if k < len(cell) else "").ljust(w) for cell, w in zip(row, widths, strict=True))
