@@ -1,0 +1,37 @@
+"""Meta-analysis of proportions and effect sizes (public facade of :mod:`trialcompare.stats.meta`).
+
+Examples
+--------
+>>> from trialcompare.meta import pool_proportions
+>>> r = pool_proportions([4, 6, 9], [20, 22, 25], transform="logit", method="REML")
+>>> r.k
+3
+"""
+
+from trialcompare.stats.meta import (
+    METHODS,
+    TESTS,
+    TRANSFORMS,
+    MetaConvergenceWarning,
+    MetaError,
+    MetaResult,
+    back_transform,
+    pool_effects,
+    pool_proportions,
+    subgroup_analysis,
+    transform_proportions,
+)
+
+__all__ = [
+    "METHODS",
+    "TESTS",
+    "TRANSFORMS",
+    "MetaConvergenceWarning",
+    "MetaError",
+    "MetaResult",
+    "back_transform",
+    "pool_effects",
+    "pool_proportions",
+    "subgroup_analysis",
+    "transform_proportions",
+]
