@@ -159,7 +159,9 @@ def _inner_intervals(
             last = _walk(state, lower[i], upper[i], nr[i], last_i[i], first=i == 0, clip=False)
             n_censor[i] += state.n_hat[nxt] - nr[i + 1]
         else:
-            warnings.warn(f"reconstruct_ipd: censoring on interval {i + 1} did not settle", RuntimeWarning, 2)
+            warnings.warn(
+                f"reconstruct_ipd: censoring on risk interval {i + 1} did not settle", RuntimeWarning, stacklevel=3
+            )
         nr[i + 1] = min(nr[i + 1], state.n_hat[nxt])
         last_i[i + 1] = last
     return n_censor, last_i
@@ -209,7 +211,6 @@ def _match_total_events(
         n_censor[-1] = max(n_censor[-1] + total - total_events, 0.0)
         _spread(state, lo, up, int(n_censor[-1]))
         _walk(state, lo, up, nr[-1], last_i[-1], first=m == 1, clip=True)
-    warnings.warn("reconstruct_ipd: total_events could not be matched exactly", RuntimeWarning, 3)
 
 
 def _to_frame(state: _State, n_patients: int) -> pl.DataFrame:
@@ -255,7 +256,9 @@ def reconstruct_ipd(
         Published numbers at risk at ``risk_times`` (whole numbers, non-increasing); ``n_at_risk[0]`` is
         the number of patients.
     total_events : int, optional
-        Published total number of events, if known.
+        Published total number of events, if known. As in the original algorithm only the censoring on the
+        last risk interval is adjusted to match it; if the earlier intervals already hold more events, or
+        the match cannot be reached, a ``RuntimeWarning`` says so and the reconstruction is returned.
 
     Returns
     -------
@@ -269,6 +272,11 @@ def reconstruct_ipd(
     ValueError
         If lengths differ, times or risk times are not ordered, survival is not a non-increasing
         probability, numbers at risk are not non-increasing whole numbers, or ``total_events`` is out of range.
+
+    Warns
+    -----
+    RuntimeWarning
+        If ``total_events`` is given but cannot be matched, or an adjustment loop does not settle.
 
     Notes
     -----
@@ -311,4 +319,11 @@ def reconstruct_ipd(
     _last_interval(state, bounds, nr, n_censor, last_i)
     if total_events is not None:
         _match_total_events(state, bounds, nr, n_censor, last_i, int(total_events))
+        if state.d.sum() != total_events:
+            warnings.warn(
+                f"reconstruct_ipd: {int(state.d.sum())} events reconstructed, not total_events={total_events} "
+                "(only the last risk interval is adjusted, as in Guyot et al.)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
     return _to_frame(state, n_patients)
