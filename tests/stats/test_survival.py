@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 import pytest
 
 from trialcompare.survival import cox_ph, kaplan_meier, logrank_test, rmst
@@ -120,6 +121,15 @@ def test_km_estimate_agrees_with_scikit_survival() -> None:
     defined = km.table["ci_low"].is_not_null().to_numpy()
     np.testing.assert_allclose(km.table["ci_low"].to_numpy()[defined], low[defined], rtol=1e-8)
     np.testing.assert_allclose(km.table["ci_high"].to_numpy()[defined], high[defined], rtol=1e-8)
+
+
+def test_accepts_polars_series_booleans_and_numpy_scalars() -> None:
+    d = DATA["aml"]
+    a = kaplan_meier(pl.Series(d["time"]), pl.Series([bool(v) for v in d["event"]]), conf_type="log")
+    b = kaplan_meier(d["time"], d["event"], conf_type="log")
+    assert a.table.equals(b.table)
+    assert a.survival_at(np.int64(12)) == b.survival_at(12.0)
+    assert rmst(d["time"], d["event"], np.int64(30)) == rmst(d["time"], d["event"], 30.0)
 
 
 # ---- edge cases (also in the R fixture; here the hand-derivable values are spelled out) -----------------

@@ -13,7 +13,7 @@ import polars as pl
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import norm
 
-from trialcompare.stats._survival_input import _choice, _level, _time_event
+from trialcompare.stats._survival_input import _choice, _is_real, _level, _time_event
 
 __all__ = ["KaplanMeier", "kaplan_meier", "rmst"]
 
@@ -182,7 +182,7 @@ class KaplanMeier:
         tuple
             ``(estimate, low, high)``; each is None when not reached.
         """
-        if not isinstance(p, int | float) or not 0.0 <= float(p) <= 1.0:
+        if not _is_real(p) or not 0.0 <= float(p) <= 1.0:
             raise ValueError(f"p must be a probability in [0, 1], got {p!r}")
         x = np.concatenate(([0.0], self._steps.time))
         curves = (self._steps.survival, self._low, self._high)
@@ -206,9 +206,9 @@ class KaplanMeier:
         tuple
             ``(survival, ci_low, ci_high)``.
         """
-        if not isinstance(t, int | float) or not math.isfinite(t):
+        if not _is_real(t):
             raise ValueError(f"t must be a finite number, got {t!r}")
-        i = int(np.searchsorted(self._steps.time, t, side="right")) - 1
+        i = int(np.searchsorted(self._steps.time, float(t), side="right")) - 1
         if i < 0:
             return 1.0, 1.0, 1.0
         return float(self._steps.survival[i]), _none_if_nan(self._low[i]), _none_if_nan(self._high[i])
@@ -306,7 +306,7 @@ def rmst(time: ArrayLike, event: ArrayLike, tau: float) -> tuple[float, float]:
     2.5
     """
     t, e = _time_event(time, event)
-    if not isinstance(tau, int | float) or not math.isfinite(tau) or tau <= 0:
+    if not _is_real(tau) or tau <= 0:
         raise ValueError(f"tau must be a finite number > 0, got {tau!r}")
     steps = _steps(t, e)
     keep = steps.time <= tau

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -52,9 +54,14 @@ def _time_event(time: ArrayLike, event: ArrayLike) -> tuple[NDArray[np.float64],
     return t, _as_event(event, t.size)
 
 
+def _is_real(value: object) -> bool:
+    """True for a finite real number (Python or numpy), False for bool, NaN, infinity and anything else."""
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(float(value))
+
+
 def _level(level: float) -> float:
     """Validate a confidence level strictly between 0 and 1."""
-    if not isinstance(level, int | float) or not 0.0 < float(level) < 1.0:
+    if not _is_real(level) or not 0.0 < float(level) < 1.0:
         raise ValueError(f"level must be a number strictly between 0 and 1, got {level!r}")
     return float(level)
 
