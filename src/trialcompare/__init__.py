@@ -31,8 +31,8 @@ __all__ = [
 _LAZY = {
     "check": ("trialcompare.checks", "check"),
     "Finding": ("trialcompare.checks", "Finding"),
-    "compare": ("trialcompare.compare", "compare"),
-    "Comparison": ("trialcompare.compare", "Comparison"),
+    "compare": ("trialcompare.comparison", "compare"),
+    "Comparison": ("trialcompare.comparison", "Comparison"),
 }
 
 

@@ -69,6 +69,63 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _denominators(items: Sequence[str]) -> dict[str, int]:
+    out = {}
+    for item in items:
+        cid, _, value = item.partition("=")
+        if not cid or not value.isdigit() or int(value) <= 0:
+            raise UsageError(f"--denominator expects ID=N with N a positive whole number, got {item!r}")
+        out[cid] = int(value)
+    return out
+
+
+def _comparison(args: argparse.Namespace):
+    from . import load
+    from .comparison import compare
+
+    cohorts = load(*_paths(args))
+    if args.reference and args.reference not in cohorts:
+        raise UsageError(f"--reference {args.reference!r} is not a cohort; cohorts: {', '.join(cohorts.ids)}")
+    denominators = _denominators(args.denominator)
+    for cid in denominators:
+        if cid not in cohorts:
+            raise UsageError(f"--denominator names {cid!r}, which is not a cohort; cohorts: {', '.join(cohorts.ids)}")
+    return compare(cohorts, args.reference, ci_method=args.ci, use_errata=args.errata, denominators=denominators)
+
+
+def cmd_table(args: argparse.Namespace) -> int:
+    """``trialcompare table``: the Table IV-style comparison (or its SMD / differences tables)."""
+    from .render import tables
+
+    cmp = _comparison(args)
+    df = {"table": cmp.table, "smd": lambda: cmp.smd, "differences": lambda: tables.differences_table(cmp),
+          "baseline": lambda: cmp.baseline, "outcomes": lambda: cmp.outcomes}[args.what]()
+    fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else None)
+    if fmt and fmt not in tables.FORMATS:
+        raise UsageError(f"cannot tell the format of {args.output!r}; use --format ({', '.join(tables.FORMATS)})")
+    if args.output:
+        from .render.atomic import atomic_write_bytes, atomic_write_text
+
+        data = tables.export(df, fmt)
+        (atomic_write_bytes if isinstance(data, bytes) else atomic_write_text)(Path(args.output), data)
+        print(f"wrote {args.output}", file=sys.stderr)
+    elif fmt == "xlsx":
+        raise UsageError("xlsx is binary: give a file with -o")
+    else:
+        sys.stdout.write(tables.export(df, fmt) if fmt else tables.format_text(df))
+    return EXIT_OK
+
+
+def _add_compare_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH", help="descriptor files or folders (default: trials)")
+    p.add_argument("--reference", metavar="ID", help="reference cohort (default: the first)")
+    p.add_argument("--ci", choices=("exact", "wilson", "wald", "agresti-coull", "jeffreys"), default="exact",
+                   help="confidence interval for proportions (default: exact Clopper-Pearson)")
+    p.add_argument("--errata", action="store_true", help="use counts/denominators corrected by declared errata")
+    p.add_argument("--denominator", action="append", default=[], metavar="ID=N",
+                   help="use N as the denominator of cohort ID in place of its declared N (repeatable)")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="trialcompare", description=__doc__.splitlines()[0])
     p.add_argument("--version", action="version", version="%(prog)s " + _version())
@@ -83,6 +140,14 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("id", help="kebab-case cohort id")
     n.add_argument("-o", "--output", help="file to write (default trials/ID.yaml; '-' for stdout)")
     n.set_defaults(func=cmd_new)
+    t = sub.add_parser("table", help="Table IV-style comparison of cohorts against a reference")
+    _add_compare_options(t)
+    t.add_argument("--format", choices=("md", "csv", "xlsx", "html", "json"),
+                   help="output format (default: a readable terminal table, or from the -o suffix)")
+    t.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    t.add_argument("--what", choices=("table", "smd", "differences", "baseline", "outcomes"), default="table",
+                   help="which table (default: the Table IV layout)")
+    t.set_defaults(func=cmd_table)
     for register in _EXTRA_COMMANDS:
         register(sub)
     return p

@@ -1,4 +1,4 @@
-"""Table IV layout of a :class:`~trialcompare.compare.Comparison` and its exports (md, csv, xlsx, html, json).
+"""Table IV layout of a :class:`~trialcompare.comparison.Comparison` and its exports (md, csv, xlsx, html, json).
 
 Cells are strings formatted as published: ``n (%)`` exactly as printed, ``mean ± SD (95% CI lo, hi)``,
 ``median (IQR lo, hi)`` / ``median (95% CI lo, hi)`` with the interval type always shown, plus the exact
@@ -18,7 +18,7 @@ import polars as pl
 from ..descriptor.vocabulary import ENDPOINTS, VARIABLES
 
 if TYPE_CHECKING:
-    from ..compare import Comparison
+    from ..comparison import Comparison
 
 __all__ = ["FORMATS", "differences_table", "export", "format_text", "table_iv"]
 

@@ -1,0 +1,231 @@
+"""Comparison engine: aligned levels, SMDs from aggregates, exact CIs, denominators, differences, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+from statistics import NormalDist
+
+import openpyxl
+import polars as pl
+import pytest
+from scipy.stats import beta
+
+import trialcompare as tc
+from trialcompare.cli import main
+from trialcompare.render.tables import FORMATS, export
+
+REPO = Path(__file__).resolve().parents[1]
+
+COHORT = """\
+id: {id}
+label: "{label}"
+regimen: {{text: "drug"}}
+sources: [{{key: s, citation: "c"}}]
+design: {{type: {type}}}
+population: {{n: {n}, n_refers_to: efficacy, at: "Table 1"}}
+baseline:
+  - {{variable: age, kind: {age_kind}, value: "{age}", at: "Table 1"}}
+  - variable: sex
+    at: "Table 1"
+    levels: {{male: {male}, female: {female}}}
+  - variable: lesion_site
+    at: "Table 1"
+    levels: {lesions}
+outcomes:
+  - variable: best_response
+    at: "Table 2"
+    levels: {{CR: 0, PR: {pr}, SD: {sd}, PD: {pd}}}
+"""
+
+
+def _cohort(**kw) -> str:
+    defaults = {"type": "prospective", "n": 20, "age_kind": "mean_sd", "age": "20.0±10.0", "male": 10,
+                "female": 10, "lesions": "{lung: 10, musculoskeletal: 5, lung+musculoskeletal: 5}",
+                "pr": 5, "sd": 5, "pd": 10}
+    return COHORT.format(**(defaults | kw))
+
+
+@pytest.fixture
+def pair(tmp_path):
+    def _pair(a: dict, b: dict) -> tc.CohortSet:
+        (tmp_path / "a.yaml").write_text(_cohort(id="a", label="A", **a))
+        (tmp_path / "b.yaml").write_text(_cohort(id="b", label="B", **b))
+        return tc.load(tmp_path)
+
+    return _pair
+
+
+def _smd(cmp, variable: str) -> dict:
+    return cmp.smd.filter(pl.col("variable") == variable).row(0, named=True)
+
+
+def test_binary_and_continuous_smd_by_hand(pair):
+    """sex: p_A = 10/20 = 0.5, p_B = 5/20 = 0.25;
+    SMD = |0.5 - 0.25| / sqrt((0.5·0.5 + 0.25·0.75)/2) = 0.25 / sqrt(0.21875) = 0.534522.
+    age: (25 - 20) / sqrt((10² + 10²)/2) = 0.5 (tableone / Austin 2009 average-variance SD)."""
+    cmp = tc.compare(pair({}, {"male": 5, "female": 15, "age": "25.0±10.0"}), reference="a")
+    assert _smd(cmp, "sex")["smd"] == pytest.approx(0.25 / math.sqrt(0.21875), abs=1e-12)
+    assert _smd(cmp, "sex")["imbalanced"] is True
+    age = _smd(cmp, "age")
+    assert age["smd"] == pytest.approx(0.5, abs=1e-12) and age["estimated"] is False
+
+
+def test_smd_from_median_and_range_is_estimated_by_wan(pair):
+    """B prints only "24.0 (10.0, 40.0)" (median, range) with n = 20. Wan et al. 2014 S1:
+    mean = (10 + 2·24 + 40)/4 = 24.5; SD = (40 − 10)/ξ, ξ = 2Φ⁻¹((20 − 0.375)/(20 + 0.25)).
+    SMD = (24.5 − 20)/sqrt((SD² + 10²)/2)."""
+    cmp = tc.compare(pair({}, {"age_kind": "median_range", "age": "24.0 (10.0, 40.0)"}), reference="a")
+    xi = 2 * NormalDist().inv_cdf((20 - 0.375) / 20.25)
+    sd = 30 / xi
+    row = _smd(cmp, "age")
+    assert row["smd"] == pytest.approx(4.5 / math.sqrt((sd**2 + 100) / 2), rel=1e-9)
+    assert (row["estimated"] is True and "Wan" in row["note"]) or "wan2014" in row["note"]
+
+
+def test_identical_groups_have_zero_smd_and_zero_variance_is_handled(pair):
+    cmp = tc.compare(pair({"male": 20, "female": 0}, {"male": 20, "female": 0}), reference="a")
+    assert _smd(cmp, "sex")["smd"] == 0.0
+    assert _smd(cmp, "sex")["imbalanced"] is False
+
+
+def test_disjoint_levels_give_infinite_smd(pair):
+    cmp = tc.compare(pair({"male": 20, "female": 0}, {"male": 0, "female": 20}), reference="a")
+    assert math.isinf(_smd(cmp, "sex")["smd"])
+
+
+def test_unreported_level_is_missing_not_zero(pair):
+    """B does not print lung+musculoskeletal. Its other counts sum to N, so the SMD can be computed with the
+    level implied 0 (and says so); the baseline keeps the level as not reported (null), not as 0."""
+    cmp = tc.compare(pair({}, {"lesions": "{lung: 15, musculoskeletal: 5}"}), reference="a")
+    row = cmp.baseline.filter(pl.col("cohort") == "b", pl.col("level") == "lung+musculoskeletal").row(0, named=True)
+    assert row["reported"] is False and row["n"] is None and row["proportion"] is None
+    smd = _smd(cmp, "lesion_site")
+    assert smd["smd"] is not None and "implied 0" in smd["note"]
+    cell = cmp.table().filter(pl.col("row").str.contains("lung\\+musculoskeletal"))["B (N=20)"][0]
+    assert cell == "not reported"
+
+
+def test_unreported_level_with_counts_not_summing_refuses_smd(pair):
+    cmp = tc.compare(pair({}, {"lesions": "{lung: 12, musculoskeletal: 5}"}), reference="a")
+    smd = _smd(cmp, "lesion_site")
+    assert smd["smd"] is None and "counts sum to 17, not the denominator 20" in smd["note"]
+
+
+def test_exact_ci_and_choosable_denominator(pair):
+    """ORR of B = (CR + PR)/N = 7/20 with a Clopper-Pearson interval: Beta(α/2; 7, 14), Beta(1 − α/2; 8, 13)."""
+    cs = pair({}, {"pr": 7, "sd": 3})
+    cmp = tc.compare(cs, reference="a")
+    orr = cmp.outcomes.filter(pl.col("cohort") == "b", pl.col("outcome") == "ORR").row(0, named=True)
+    assert (orr["n"], orr["denominator"], orr["denominator_basis"]) == (7, 20, "declared N")
+    assert orr["ci_low"] == pytest.approx(beta.ppf(0.025, 7, 14), abs=1e-10)
+    assert orr["ci_high"] == pytest.approx(beta.ppf(0.975, 8, 13), abs=1e-10)
+    chosen = tc.compare(cs, reference="a", denominators={"b": 25})
+    orr = chosen.outcomes.filter(pl.col("cohort") == "b", pl.col("outcome") == "ORR").row(0, named=True)
+    assert (orr["denominator"], orr["denominator_basis"]) == (25, "chosen by user")
+    wilson = tc.compare(cs, reference="a", ci_method="wilson")
+    assert "Wilson" in wilson.outcomes["ci_method"][0]
+
+
+def test_differences_are_labelled_unanchored(pair):
+    cmp = tc.compare(pair({}, {"pr": 7, "sd": 3}), reference="a")
+    diff = cmp.differences.filter(pl.col("outcome") == "ORR").row(0, named=True)
+    assert diff["risk_difference"] == pytest.approx(7 / 20 - 5 / 20)
+    assert diff["rd_low"] < diff["risk_difference"] < diff["rd_high"]
+    assert "unanchored" in diff["comparison"] and "non-randomised" in diff["comparison"]
+    assert 0 < diff["fisher_p"] <= 1
+
+
+def test_bad_options_are_refused(pair):
+    cs = pair({}, {})
+    with pytest.raises(KeyError, match="not among the cohorts"):
+        tc.compare(cs, reference="zzz")
+    with pytest.raises(ValueError, match="ci_method"):
+        tc.compare(cs, ci_method="bogus")
+
+
+# -------------------------------------------------------------------------------------------------------------
+# the shipped cohorts: the layout reproduces Table IV as printed
+# -------------------------------------------------------------------------------------------------------------
+
+# Table IV of the paper, column by column, exactly as printed (counts per row, in row order).
+TABLE_IV = {
+    "apatinib-ie": ["19.1 ± 8.5 (95% CI 16.0, 22.2)", "13 (39.39)", "3 (9.09)", "16 (48.48)", "1 (3.03)",
+                    "15 (45.45)", "16 (48.48)", "2 (6.06)", "20 (60.60)", "11 (33.33)", "2 (6.06)", "32 (96.97)",
+                    "0 (0.0)", "21 (63.6)", "12 (36.4)", "0 (0.0)", "9 (27.3)", "11.4 (IQR 7.5, 17.1)", "78.5%",
+                    "39.5%", "19.8 (IQR 9.4, 51.8)", "16 (48.5)", "NCT04690231"],
+    "apatinib": ["21.7 ± 11.5 (95% CI 17.9, 25.6)", "27 (72.97)", "4 (10.81)", "6 (16.22)", "0 (0.00)",
+                 "31 (83.78)", "5 (13.52)", "1 (2.70)", "27 (72.97)", "10 (27.03)", "0 (0.00)", "35 (94.59)",
+                 "16 (43.2)", "8 (21.6)", "13 (35.1)", "11 (29.7)", "4.5 (IQR 3.5, 6.3)", "36.8%", "<10%",
+                 "9.9 (IQR 8.0, 19.0)", "0.0 (0.0)", "NCT02711007"],
+    "apatinib-camrelizumab": ["19.7 ± 9.0 (95% CI 17.1, 22.4)", "18 (41.86)", "3 (6.98)", "22 (51.16)",
+                              "37 (86.05)", "6 (13.95)", "34 (79.07)", "9 (20.93)", "42 (97.67)", "9 (20.9)",
+                              "26 (60.5)", "8 (18.6)", "7 (16.3)", "6.2 (IQR 3.6, 8.9)", "50.9%",
+                              "11.3 (IQR 8.1, 14.8)", "NCT03359018"],
+    "ie": ["17.7 ± 9.3 (95% CI 14.9, 20.5)", "39 (84.78)", "1 (2.17)", "6 (13.04)", "40 (86.96)", "5 (10.87)",
+           "1 (2.17)", "44 (95.65)", "2 (4.35)", "46 (100.00)", "13 (26.1)", "28 (60.9)", "5 (10.9)",
+           "12 (42.9)", "11.7 (IQR 7.6, 15.7)", "71.7%", "56.8%", "30.4 (IQR 26.9, NR)", "23 (50.0)",
+           "NCT04690231"],
+}
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return tc.compare(tc.load(REPO / "trials"), reference="apatinib-ie")
+
+
+def test_layout_reproduces_every_table_iv_cell(shipped):
+    table = shipped.table()
+    for cid, cells in TABLE_IV.items():
+        column = next(c for c in table.columns
+                      if c.split(" (N=")[0].removesuffix(" [reference]") == shipped.labels[cid])
+        text = "\n".join(table[column].to_list())
+        for cell in cells:
+            assert cell in text, f"{cid}: {cell!r} not in its column"
+    assert table.columns[2].startswith("Apatinib + IE [reference]")
+
+
+def test_layout_adds_cis_and_smds(shipped):
+    table = shipped.table()
+    pr = table.filter(pl.col("row").str.starts_with("Best overall response: PR"))
+    assert all("[95% CI" in v for v in pr.row(0)[2:])
+    lesions = table.filter(pl.col("row").str.starts_with("Target lesions")).row(0)
+    assert lesions[2] == "reference" and any(v.startswith("SMD ") for v in lesions[3:])
+
+
+def test_every_export_format(shipped, tmp_path):
+    table = shipped.table()
+    texts = {fmt: export(table, fmt) for fmt in FORMATS}
+    assert texts["md"].startswith("| section | row |")
+    assert "&lt;" not in texts["html"] or "<" not in "".join(table.columns)
+    assert json.loads(texts["json"])[0]["section"] == "Design"
+    rows = list(csv.reader(io.StringIO(texts["csv"])))
+    book = openpyxl.load_workbook(io.BytesIO(texts["xlsx"]))
+    cells = [[("" if c is None else str(c)) for c in r] for r in book.active.iter_rows(values_only=True)]
+    assert cells == rows and len(rows) == table.height + 1
+
+
+def test_html_export_escapes(tmp_path):
+    df = pl.DataFrame({"row": ["<script>alert(1)</script>"]})
+    assert "<script>" not in export(df, "html") and "&lt;script&gt;" in export(df, "html")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_table_command_writes_each_format(tmp_path, capsys, fmt):
+    out = tmp_path / f"t.{fmt}"
+    assert main(["table", str(REPO / "trials"), "--reference", "apatinib-ie", "-o", str(out)]) == 0
+    assert out.stat().st_size > 0
+
+
+def test_table_command_refuses_bad_arguments(tmp_path, capsys):
+    trials = str(REPO / "trials")
+    assert main(["table", trials, "--reference", "nope"]) == 2
+    assert "not a cohort" in capsys.readouterr().err
+    assert main(["table", trials, "-o", str(tmp_path / "t.txt")]) == 2
+    assert main(["table", trials, "--denominator", "ie=x"]) == 2
+    assert list(tmp_path.iterdir()) == []
+    assert main(["table", trials]) == 0
+    assert "Apatinib + IE" in capsys.readouterr().out
