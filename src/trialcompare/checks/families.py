@@ -1,7 +1,39 @@
-"""Registry of check families (filled family by family)."""
+"""Registry of the check families and of every finding code they emit.
+
+Each family is a function ``(frame, cohorts) -> Iterable[Finding]`` in its own module, which documents its codes
+in a table. :data:`CODES` maps every code to a one-line description (used by the report's legend):
+
+1. :mod:`.percentages` — ``PCT-*``: printed percentages against n/denominator.
+2. :mod:`.categories` — ``CAT-*``: levels summing to their denominator, counts against N, union levels.
+3. :mod:`.intervals` — ``INT-*``: interval order, estimate inside, mean ± SD t-interval, proportion CI method.
+4. :mod:`.time_to_event` — ``TTE-*``: landmark rates, medians and quartiles, event counts.
+5. :mod:`.conflicts` — ``CONFLICT-*``: one quantity reported differently at two locations or sources.
+6. :mod:`.cross_cohort` — ``XC-*``: possible patient overlap, interval labels along a table row.
+7. :mod:`.rates` — ``RATE-*``: ORR, DCR and CBR against the best-response counts.
+"""
 
 from __future__ import annotations
 
-__all__ = ["ALL"]
+from . import categories, conflicts, cross_cohort, intervals, percentages, rates, time_to_event
 
-ALL: list = []
+__all__ = ["ALL", "CODES"]
+
+ALL: list = [
+    percentages.check_percentages,
+    categories.check_categories,
+    intervals.check_intervals,
+    time_to_event.check_time_to_event,
+    conflicts.check_conflicts,
+    cross_cohort.check_cross_cohort,
+    rates.check_rates,
+]
+
+CODES: dict[str, str] = {
+    **percentages.CODES,
+    **categories.CODES,
+    **intervals.CODES,
+    **time_to_event.CODES,
+    **conflicts.CODES,
+    **cross_cohort.CODES,
+    **rates.CODES,
+}

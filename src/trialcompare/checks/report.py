@@ -53,6 +53,7 @@ def _counts(findings: Sequence[Finding]) -> str:
         these = [f for f in findings if f.severity == sev]
         if these:
             acked = sum(f.acknowledged for f in these)
-            parts.append(f"{len(these)} {sev}{'s' if len(these) > 1 else ''}"
-                         + (f" ({acked} acknowledged)" if acked else ""))
+            parts.append(
+                f"{len(these)} {sev}{'s' if len(these) > 1 else ''}" + (f" ({acked} acknowledged)" if acked else "")
+            )
     return ", ".join(parts)

@@ -1,0 +1,219 @@
+"""Family 6: across cohorts — possible overlap of patients, and interval labels that change along a table row.
+
+Two cohorts that share a registration number, or a centre with overlapping accrual periods, may share patients
+and are then not independent. One quantity printed with an interval at the same location of the same publication
+(a row of a comparison table) should carry the same interval type for every cohort.
+
+==========================  ========  ==========================================================================
+code                        severity  meaning
+==========================  ========  ==========================================================================
+XC-SHARED-REGISTRATION      warning   two cohorts give the same registration number (possible overlap)
+XC-SHARED-CENTRE            warning   two cohorts share a centre and their accrual periods overlap (info when a
+                                      period is unknown)
+XC-INTERVAL-TYPE            warning   one quantity labelled with different interval types across cohorts at the
+                                      same location
+==========================  ========  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from ._common import Row, field_of
+from .finding import Finding
+
+if TYPE_CHECKING:
+    from ..load import Cohort, CohortSet
+
+__all__ = ["CODES", "accrual_months", "check_cross_cohort"]
+
+CODES = {
+    "XC-SHARED-REGISTRATION": "two cohorts share a registration number (possible overlap of patients)",
+    "XC-SHARED-CENTRE": "two cohorts share a centre with overlapping accrual (possible overlap of patients)",
+    "XC-INTERVAL-TYPE": "one quantity labelled with different interval types across cohorts at one location",
+}
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)
+}
+
+
+def accrual_months(text: str | None, end: bool = False) -> int | None:
+    """A date as printed ("2017-06", "June 3 2017", "2016") as a month index (year*12 + month), or None.
+
+    Parameters
+    ----------
+    text : str or None
+        The printed date.
+    end : bool
+        For a bare year, take December (end of a period) instead of January.
+
+    Returns
+    -------
+    int or None
+
+    Examples
+    --------
+    >>> accrual_months("2017-06") == accrual_months("June 3 2017")
+    True
+    """
+    if not text:
+        return None
+    s = str(text).lower()
+    year = re.search(r"(19|20)\d\d", s)
+    if not year:
+        return None
+    y = int(year.group())
+    numeric = re.search(rf"{y}[-/.](\d{{1,2}})", s)
+    named = next((i for m, i in _MONTHS.items() if m in s), None)
+    month = int(numeric.group(1)) if numeric else named or (12 if end else 1)
+    return y * 12 + month
+
+
+def _period(c: Cohort) -> tuple[int | None, int | None]:
+    d = c.descriptor.design
+    return accrual_months(d.accrual_start), accrual_months(d.accrual_end, end=True)
+
+
+def _finding(code: str, severity: str, a: Cohort, b: Cohort, field: str, message: str, location: str) -> Finding:
+    line, column = a.position(("design",))
+    return Finding(
+        code=code,
+        severity=severity,
+        cohort=a.id,
+        field=field,  # type: ignore[arg-type]
+        message=message,
+        location=location,
+        file=str(a.path),
+        line=line,
+        column=column,
+    )
+
+
+def _shared_registration(a: Cohort, b: Cohort) -> Iterator[Finding]:
+    """One finding per registration id the two cohorts share, naming every place each prints it."""
+
+    def places(c: Cohort) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for r in c.descriptor.design.registrations:
+            out[r.id.strip().upper()].append(r.at)
+        return out
+
+    pa, pb = places(a), places(b)
+    for reg in (r for r in pa if r in pb):
+        wa, wb = ", ".join(dict.fromkeys(pa[reg])), ", ".join(dict.fromkeys(pb[reg]))
+        message = (
+            f"{a.id} and {b.id} both give registration {reg} ({a.id}: {wa}; {b.id}: {wb}): they may share "
+            "patients and are then not independent"
+        )
+        yield _finding(
+            "XC-SHARED-REGISTRATION",
+            "warning",
+            a,
+            b,
+            "design.registrations",
+            message,
+            "; ".join(dict.fromkeys([*pa[reg], *pb[reg]])),
+        )
+
+
+def _norm(centre: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", centre.lower()).strip()
+
+
+def _shared_centre(a: Cohort, b: Cohort) -> Iterator[Finding]:
+    shared = sorted({_norm(x) for x in a.descriptor.design.centres} & {_norm(x) for x in b.descriptor.design.centres})
+    if not shared:
+        return
+    (sa, ea), (sb, eb) = _period(a), _period(b)
+    da, db = a.descriptor.design, b.descriptor.design
+    periods = (
+        f"{a.id}: {da.accrual_start or '?'} to {da.accrual_end or '?'}; {b.id}: {db.accrual_start or '?'} to "
+        f"{db.accrual_end or '?'}"
+    )
+    if None in (sa, ea, sb, eb):
+        severity, verdict = "info", "accrual periods unknown"
+    elif sa <= eb and sb <= ea:  # type: ignore[operator]
+        severity, verdict = "warning", "accrual periods overlap"
+    else:
+        return
+    message = (
+        f"{a.id} and {b.id} share the centre(s) {', '.join(shared)} and their {verdict} ({periods}): "
+        "they may share patients"
+    )
+    yield _finding(
+        "XC-SHARED-CENTRE", severity, a, b, "design.centres", message, f"{da.at or 'design'}; {db.at or 'design'}"
+    )
+
+
+def _source_identity(cohorts: CohortSet) -> dict[tuple[str, str], str]:
+    ident = {}
+    for c in cohorts:
+        for s in c.descriptor.sources:
+            ident[(c.id, s.key)] = (s.doi or s.pmid or s.citation).strip().lower()
+    return ident
+
+
+def _interval_types(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+    rows = frame.filter(
+        (pl.col("lower").is_not_null() | pl.col("lower_nr") | pl.col("upper_nr"))
+        & pl.col("interval_type").is_not_null()
+    ).to_dicts()
+    ident = _source_identity(cohorts)
+    cells: dict[tuple, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        key = (
+            ident.get((r["cohort"], r["source"]), r["source"]),
+            r["location"],
+            r["section"],
+            r["variable"],
+            r["level"],
+            r["statistic"],
+            r["time_months"],
+        )
+        cells[key][r["interval_type"]].append(r)
+    for key, types in cells.items():
+        if len(types) < 2:
+            continue
+        first = next(iter(types.values()))[0]
+        said = "; ".join(f"{t}: {', '.join(r['cohort'] for r in rs)}" for t, rs in types.items())
+        message = f"{field_of(first)} at {key[1]} is labelled with different interval types across cohorts ({said})"
+        yield Finding(
+            code="XC-INTERVAL-TYPE",
+            severity="warning",
+            cohort=first["cohort"],
+            field=field_of(first),
+            message=message,
+            location=key[1],
+            file=first["file"],
+            line=first["line"],
+            column=first["column"],
+        )
+
+
+def check_cross_cohort(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+    """Flag possible patient overlap between cohorts and interval labels that differ along one table row.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        The harmonized long frame.
+    cohorts : CohortSet
+        The cohorts behind it.
+
+    Yields
+    ------
+    Finding
+        ``XC-*`` findings (see the module table).
+    """
+    for a, b in combinations(list(cohorts), 2):
+        yield from _shared_registration(a, b)
+        yield from _shared_centre(a, b)
+    yield from _interval_types(frame, cohorts)

@@ -1,0 +1,213 @@
+"""Family 1: printed percentages against their count and denominator.
+
+The tolerance comes from the printed decimals: half a unit of the last digit (plus a tiny epsilon), so
+``"13 (39.39)"`` for 13/33 = 39.394% and ``"0 (0.0)"`` / ``"33 (100.0)"`` pass.
+
+=================  ========  ==================================================================================
+code               severity  meaning
+=================  ========  ==================================================================================
+PCT-ROUNDING       info      the printed percentage is one unit off in its last digit (truncation or double
+                             rounding: 60.60 for 60.606, 45.4 for 45.45)
+PCT-MISMATCH       error     the percentage does not match n/denominator: a wrong count or a wrong denominator
+                             (the message says which count or denominator would fit)
+PCT-DENOMINATOR    error     several percentages of one cohort fit another denominator than the one declared;
+                             one finding per cohort and implied denominator, listing the rows
+=================  ========  ==================================================================================
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from ._common import Row, field_of, fits, fmt, join_locations, make, round_half_up
+from .finding import Finding
+
+if TYPE_CHECKING:
+    from ..load import CohortSet
+
+__all__ = ["CODES", "check_percentages", "fitting_counts", "fitting_denominators"]
+
+CODES = {
+    "PCT-ROUNDING": "printed percentage one unit off in its last digit (truncation or double rounding)",
+    "PCT-MISMATCH": "printed percentage does not match n/denominator (wrong count or denominator)",
+    "PCT-DENOMINATOR": "several percentages of a cohort fit another denominator than the declared one",
+}
+
+
+def fitting_counts(denominator: int, percent: float, decimals: int) -> list[int]:
+    """Counts n (0..denominator) whose percentage of ``denominator`` rounds to ``percent``.
+
+    Parameters
+    ----------
+    denominator : int
+        The denominator, > 0.
+    percent : float
+        The printed percentage.
+    decimals : int
+        Its number of printed decimals.
+
+    Returns
+    -------
+    list of int
+
+    Examples
+    --------
+    >>> fitting_counts(46, 26.1, 1)
+    [12]
+    """
+    return [k for k in range(denominator + 1) if fits(100.0 * k / denominator, percent, decimals)]
+
+
+def fitting_denominators(n: int, percent: float, decimals: int, upto: int) -> list[int]:
+    """Denominators d (max(n, 1)..upto) for which n/d rounds to ``percent``.
+
+    Parameters
+    ----------
+    n : int
+        The count.
+    percent : float
+        The printed percentage.
+    decimals : int
+        Its number of printed decimals.
+    upto : int
+        Largest denominator tried.
+
+    Returns
+    -------
+    list of int
+
+    Examples
+    --------
+    >>> fitting_denominators(18, 41.86, 2, 100)
+    [43]
+    """
+    return [d for d in range(max(n, 1), upto + 1) if fits(100.0 * n / d, percent, decimals)]
+
+
+def _candidates(frame: pl.DataFrame) -> list[Row]:
+    usable = frame.filter(
+        pl.col("value").is_not_null()
+        & pl.col("n").is_not_null()
+        & pl.col("denominator").is_not_null()
+        & (pl.col("denominator") > 0)
+        & pl.col("decimals").is_not_null()
+        & (pl.col("section") != "population")
+        & pl.col("lower").is_null()
+    )
+    return usable.to_dicts()
+
+
+def _is_slip(row: Row) -> bool:
+    """Printed value exactly one unit from the correctly rounded one, and no other count fits it."""
+    n, d, p, dec = row["n"], row["denominator"], row["value"], row["decimals"]
+    unit = 10.0 ** (-dec)
+    off = abs(p - round_half_up(100.0 * n / d, dec))
+    return abs(off - unit) <= unit * 1e-6 and not fitting_counts(d, p, dec)
+
+
+def _quote(row: Row) -> str:
+    n, d = row["n"], row["denominator"]
+    return f'{field_of(row)} "{row["printed"]}" ({n}/{d} = {fmt(100.0 * n / d, 2)}%)'
+
+
+def _group_by_denominator(cohort_rows: list[Row]) -> tuple[dict[int, list[Row]], list[Row]]:
+    """Greedily assign mismatching rows to an implied denominator that fits at least two of them."""
+    fitting = {
+        id(r): set(fitting_denominators(r["n"], r["value"], r["decimals"], 3 * r["denominator"] + 10))
+        for r in cohort_rows
+    }
+    remaining, groups = list(cohort_rows), {}
+    while True:
+        tally = Counter(d for r in remaining for d in fitting[id(r)])
+        best = [d for d, k in tally.items() if k >= 2]
+        if not best:
+            return groups, remaining
+        declared = Counter(r["denominator"] for r in remaining).most_common(1)[0][0]
+        d = max(best, key=lambda x: (tally[x], -abs(x - declared)))
+        groups[d] = [r for r in remaining if d in fitting[id(r)]]
+        remaining = [r for r in remaining if d not in fitting[id(r)]]
+
+
+def _population_note(cohorts: CohortSet, cohort: str, d: int) -> str:
+    if cohort not in cohorts:
+        return ""
+    for rep in cohorts[cohort].descriptor.population.reports:
+        if rep.n == d:
+            return f"; {d} is the {rep.set} set ({rep.at})"
+    return ""
+
+
+def _denominator_finding(d: int, rows: list[Row], cohorts: CohortSet) -> Finding:
+    first = rows[0]
+    declared = sorted({r["denominator"] for r in rows})
+    origins = {r["denominator_origin"] for r in rows}
+    said = "/".join(map(str, declared)) + (" (the declared N)" if origins == {"declared_n"} else "")
+    listed = "; ".join(_quote(r) for r in rows)
+    message = (
+        f"{len(rows)} percentages fit the denominator {d}, not {said}"
+        f"{_population_note(cohorts, first['cohort'], d)}: {listed}"
+    )
+    field = "population.n" if origins == {"declared_n"} else field_of(first)
+    return make(
+        "PCT-DENOMINATOR", "error", first, message, cohorts, location=join_locations(rows, cohorts), field=field
+    )
+
+
+def _nearest(values: list[int], target: int, k: int = 2) -> list[int]:
+    return sorted(sorted(values, key=lambda v: (abs(v - target), v))[:k])
+
+
+def _mismatch_message(row: Row) -> str:
+    n, d, p, dec = row["n"], row["denominator"], row["value"], row["decimals"]
+    exact = 100.0 * n / d
+    text = (
+        f'printed "{row["printed"]}": {n}/{d} = {fmt(exact, max(dec + 1, 2))}%, which rounds to '
+        f"{fmt(round_half_up(exact, dec), dec)}"
+    )
+    counts = [k for k in _nearest(fitting_counts(d, p, dec), n) if k != n]
+    dens = [k for k in _nearest(fitting_denominators(n, p, dec, 2 * d + 10), d) if k != d]
+    options = [f"{k}/{d}" for k in counts] + [f"{n}/{k}" for k in dens]
+    if options:
+        return f"{text} ({fmt(p, dec)}% would be {' or '.join(options)})"
+    return f"{text} (no count out of {d} and no denominator near {d} for {n} gives {fmt(p, dec)}%)"
+
+
+def _row_finding(row: Row, cohorts: CohortSet) -> Finding:
+    if _is_slip(row):
+        n, d, dec = row["n"], row["denominator"], row["decimals"]
+        exact = 100.0 * n / d
+        message = (
+            f'printed "{row["printed"]}": {n}/{d} = {fmt(exact, dec + 2)}%, which rounds to '
+            f"{fmt(round_half_up(exact, dec), dec)}; {fmt(row['value'], dec)} is one unit off in the last "
+            "digit (truncation or double rounding)"
+        )
+        return make("PCT-ROUNDING", "info", row, message, cohorts)
+    return make("PCT-MISMATCH", "error", row, _mismatch_message(row), cohorts)
+
+
+def check_percentages(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+    """Check every printed percentage against its count and denominator.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        The harmonized long frame (:func:`trialcompare.frame.to_frame`).
+    cohorts : CohortSet
+        The cohorts behind it.
+
+    Yields
+    ------
+    Finding
+        ``PCT-ROUNDING``, ``PCT-MISMATCH`` and ``PCT-DENOMINATOR`` findings (see the module table).
+    """
+    bad = [r for r in _candidates(frame) if not fits(100.0 * r["n"] / r["denominator"], r["value"], r["decimals"])]
+    for cohort in dict.fromkeys(r["cohort"] for r in bad):
+        groups, rest = _group_by_denominator([r for r in bad if r["cohort"] == cohort])
+        for d, rows in groups.items():
+            yield _denominator_finding(d, rows, cohorts)
+        for row in rest:
+            yield _row_finding(row, cohorts)
