@@ -116,6 +116,38 @@ def cmd_table(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """``trialcompare report [SPEC|PATH ...] [-o FILE] [--html]``."""
+    from .render.report import ReportError, write_report
+    from .spec import DEFAULT_SPEC, default_spec_for, load_spec
+
+    targets = list(args.targets)
+    if not targets:
+        if not DEFAULT_SPEC.is_file():
+            raise UsageError(f"{DEFAULT_SPEC}: no default spec here; run from the project folder or name a spec")
+        spec = load_spec(DEFAULT_SPEC)
+    elif len(targets) == 1 and Path(targets[0]).is_file() and _is_spec(Path(targets[0])):
+        spec = load_spec(targets[0])
+    else:
+        spec = default_spec_for(targets)
+    if args.output and Path(args.output).parent and not Path(args.output).parent.is_dir():
+        raise UsageError(f"{Path(args.output).parent}: no such folder")
+    try:
+        out = write_report(spec, Path(args.output) if args.output else None, html=args.html)
+    except ReportError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"wrote {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _is_spec(path: Path) -> bool:
+    """A comparison spec sits in a reports/ folder or has no descriptor ``id`` field."""
+    if path.parent.name == "reports":
+        return True
+    head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    return not any(line.startswith("id:") for line in head.splitlines())
+
+
 def _add_compare_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="descriptor files or folders (default: trials)")
     p.add_argument("--reference", metavar="ID", help="reference cohort (default: the first)")
@@ -148,6 +180,12 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--what", choices=("table", "smd", "differences", "baseline", "outcomes"), default="table",
                    help="which table (default: the Table IV layout)")
     t.set_defaults(func=cmd_table)
+    r = sub.add_parser("report", help="render a comparison report (default: reports/table-iv.yaml -> PDF)")
+    r.add_argument("targets", nargs="*", metavar="SPEC|PATH",
+                   help="a comparison spec (reports/*.yaml), or descriptor files/folders (sensible defaults)")
+    r.add_argument("-o", "--output", metavar="FILE", help="output file (default: beside the spec, <name>.pdf)")
+    r.add_argument("--html", action="store_true", help="write HTML instead of PDF")
+    r.set_defaults(func=cmd_report)
     for register in _EXTRA_COMMANDS:
         register(sub)
     return p

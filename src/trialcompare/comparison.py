@@ -317,9 +317,13 @@ def _response_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list
     return out
 
 
-def _endpoint_outcomes(cid: str, rows: list[dict]) -> list[dict]:
+def _endpoint_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list[dict]:
     out = []
     for r in rows:
+        basis = None
+        if r["statistic"] in ("censored", "events"):
+            n, den, basis = _denominator(r, opts)
+            r = r | {"n": n, "denominator": den}
         is_rate = r["statistic"] == "rate"
         scale = 100.0 if is_rate and (r["n"] is None) else 1.0
         estimate = r["value"] / scale if r["value"] is not None else None
@@ -334,7 +338,7 @@ def _endpoint_outcomes(cid: str, rows: list[dict]) -> list[dict]:
             "ci_method": "published" if r["lower"] is not None or r["upper_nr"] else None,
             "interval_type": r["interval_type"], "bound": r["bound"], "upper_nr": r["upper_nr"],
             "printed": r["printed"], "location": r["location"], "source": r["source"],
-            "estimator": r["estimator"]})
+            "estimator": r["estimator"], "denominator_basis": basis})
     return out
 
 
@@ -350,7 +354,7 @@ def _outcomes(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions) -> 
         ep = _group([r for r in mine if r["section"] == "endpoint" and r["statistic"] != "n_analysed"],
                     "variable", "statistic", "time_months")
         for reports in ep.values():
-            out += _endpoint_outcomes(cid, _preferred(reports, prefer))
+            out += _endpoint_outcomes(cid, _preferred(reports, prefer), opts)
     return pl.DataFrame(out, schema=_OUTCOME_SCHEMA, orient="row")
 
 

@@ -117,7 +117,8 @@ def _files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def _pydantic_problems(file: str, exc: ValidationError, positions: dict[tuple, Position]) -> list[Problem]:
+def _pydantic_problems(file: str, exc: ValidationError, positions: dict[tuple, Position],
+                       root: type | None = None) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
@@ -127,7 +128,7 @@ def _pydantic_problems(file: str, exc: ValidationError, positions: dict[tuple, P
         loc = (*loc, *ctx.get("subpath", ()))
         line, col = _nearest(positions, loc)
         where = ".".join(str(p) for p in loc) or "descriptor"
-        message = _MESSAGES.get(err["type"], err["msg"]).removeprefix("Value error, ") + _hint(err)
+        message = _MESSAGES.get(err["type"], err["msg"]).removeprefix("Value error, ") + _hint(err, root)
         problems.append(Problem(file, line, col, f"{where}: {message}"))
     return problems
 
@@ -135,10 +136,10 @@ def _pydantic_problems(file: str, exc: ValidationError, positions: dict[tuple, P
 _MESSAGES = {"extra_forbidden": "unknown field"}
 
 
-def _hint(err: dict) -> str:
+def _hint(err: dict, root: type | None = None) -> str:
     if err["type"] == "extra_forbidden":
         key = str(err["loc"][-1])
-        return suggest(key, known_fields(tuple(err["loc"][:-1])))
+        return suggest(key, known_fields(tuple(err["loc"][:-1]), root))
     if err["type"] == "bool_type" and isinstance(err.get("input"), str):
         return (f" (got the text {err['input']!r}: write true or false; YAML 1.1 words such as"
                 " yes/no/on/off are read as text in descriptors)")

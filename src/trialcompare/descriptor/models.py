@@ -67,9 +67,9 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return [m for arg in get_args(annotation) for m in _models_in(arg)]
 
 
-def known_fields(loc: tuple) -> list[str]:
-    """Field names allowed at a location (a path of keys and indices below :class:`Descriptor`)."""
-    models: list[type[BaseModel]] = [Descriptor]
+def known_fields(loc: tuple, root: type[BaseModel] | None = None) -> list[str]:
+    """Field names allowed at a location (a path of keys and indices below ``root``, default :class:`Descriptor`)."""
+    models: list[type[BaseModel]] = [root or Descriptor]
     for seg in loc:
         if isinstance(seg, int):
             continue

@@ -1,0 +1,304 @@
+"""The comparison report: spec → context → HTML (jinja2, autoescaped) → PDF (WeasyPrint).
+
+Computation happens in the API (load, check, compare, caveats, meta); this module only arranges the results
+for the template ``templates/report.html.j2``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import platform
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from ..load import CohortSet, load
+from ..spec import Spec, spec_cohort_problems
+
+__all__ = ["ReportError", "build_context", "render_html", "render_pdf", "write_report"]
+
+
+class ReportError(ValueError):
+    """A spec that cannot be rendered (unknown cohort id, ...)."""
+
+
+@dataclass(frozen=True)
+class _Caveat:
+    """A caveat numbered for cross-references (C1, C2, ...)."""
+
+    ref: str
+    code: str
+    severity: str
+    cohorts: tuple[str, ...]
+    targets: tuple[str, ...]
+    text: str
+
+
+def _cohorts(spec: Spec) -> CohortSet:
+    cohorts = load(*spec.trial_paths())
+    missing = spec_cohort_problems(spec, cohorts.ids)
+    if missing:
+        where = spec.path or "spec"
+        raise ReportError(f"{where}: cohort(s) {', '.join(missing)} not found; loaded: {', '.join(cohorts.ids)}")
+    return cohorts.subset(spec.cohorts) if spec.cohorts else cohorts
+
+
+def _glance(cohorts: CohortSet, tte: dict[str, str | None]) -> list[dict[str, str]]:
+    rows = []
+    for c in cohorts:
+        d = c.descriptor
+        fu = d.design.follow_up[0] if d.design.follow_up else None
+        rows.append({
+            "label": d.label, "id": d.id,
+            "design": d.design.type + (f", phase {d.design.phase}" if d.design.phase else ""),
+            "description": d.design.description or "",
+            "registration": ", ".join(dict.fromkeys(r.id for r in d.design.registrations)) or "not reported",
+            "source": "; ".join(f"{s.key} ({s.role})" for s in d.sources),
+            "n": f"{d.population.n} ({d.population.n_refers_to})",
+            "endpoint": tte.get(d.id) or "none",
+            "follow_up": f"{fu.value} {fu.unit} ({fu.interval or 'interval type not stated'}; {fu.at})" if fu else
+            "not reported",
+        })
+    return rows
+
+
+def _table_rows(table: pl.DataFrame, sections: Iterable[str]) -> list[dict[str, Any]]:
+    wanted = set(sections)
+    rows, last = [], None
+    for r in table.iter_rows():
+        if r[0] not in wanted:
+            continue
+        rows.append({"group": r[0] if r[0] != last else None, "label": r[1], "cells": list(r[2:])})
+        last = r[0]
+    return rows
+
+
+def _numbered(caveats: list[Any]) -> list[_Caveat]:
+    return [_Caveat(f"C{i}", c.code, c.severity, tuple(c.cohorts), tuple(c.targets), c.text)
+            for i, c in enumerate(caveats, start=1)]
+
+
+def _refs(caveats: list[_Caveat], prefixes: tuple[str, ...]) -> list[_Caveat]:
+    """Caveats shown next to a section: those aimed at it, and those aimed at everything (except the
+    non-randomised caveat, which the summary states once for the whole report)."""
+    return [c for c in caveats if c.code != "NON-RANDOMISED"
+            and any(t == "all" or t.startswith(prefixes) for t in c.targets)]
+
+
+def _sources(cohorts: CohortSet) -> list[dict[str, str]]:
+    out = []
+    for c in cohorts:
+        for s in c.descriptor.sources:
+            ids = ", ".join(x for x in (s.pmid and f"PMID {s.pmid}", s.pmcid, s.doi and f"doi:{s.doi}") if x)
+            out.append({"cohort": c.descriptor.label, "key": s.key, "role": s.role, "citation": s.citation,
+                        "ids": ids})
+    return out
+
+
+def _meta_sections(cohorts: CohortSet, spec: Spec) -> list[dict[str, Any]]:
+    from ..metasuite import sensitivity_suite
+
+    sections = []
+    kw = {"denominators": {k: v.n for k, v in spec.denominators.items()}, "use_errata": spec.use_errata}
+    scenarios = [s.model_dump() for s in spec.meta.scenarios]
+    for outcome in spec.meta.outcomes:
+        try:
+            suite = sensitivity_suite(cohorts, outcome, scenarios=scenarios, **kw)
+        except ValueError as exc:
+            sections.append({"outcome": outcome, "error": str(exc)})
+            continue
+        sections.append({"outcome": outcome, "suite": suite, "forest": suite.forest_svg(),
+                         "grid": suite.grid, "scenarios": suite.scenarios,
+                         "pairwise": suite.pairwise(spec.reference or cohorts.ids[0]),
+                         "subgroups": suite.subgroups})
+    return sections
+
+
+def _hashes(cohorts: CohortSet, spec: Spec) -> list[dict[str, str]]:
+    files = [c.path for c in cohorts]
+    files += [c.path.parent / e.curve.file for c in cohorts for e in c.descriptor.endpoints if e.curve]
+    if spec.path and spec.path.exists():
+        files.append(spec.path)
+    return [{"file": _display_path(f), "sha256": hashlib.sha256(f.read_bytes()).hexdigest()} for f in files]
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path.name
+
+
+def _versions() -> list[tuple[str, str]]:
+    names = ("trialcompare", "polars", "numpy", "scipy", "statsmodels", "scikit-survival", "pydantic", "jinja2",
+             "weasyprint", "matplotlib")
+    out = [("python", platform.python_version())]
+    for name in names:
+        try:
+            out.append((name, importlib.metadata.version(name)))
+        except importlib.metadata.PackageNotFoundError:
+            out.append((name, "not installed"))
+    return out
+
+
+def _km_figures(cohorts: CohortSet) -> list[dict[str, str]]:
+    from .plots import km_plot_svg
+
+    figures = []
+    for c in cohorts:
+        for ep in c.descriptor.endpoints:
+            if ep.curve is None:
+                continue
+            data = pl.read_csv(c.path.parent / ep.curve.file)
+            risk = (ep.curve.risk_times, {c.descriptor.label: ep.curve.n_at_risk}) if ep.curve.n_at_risk else None
+            svg = km_plot_svg([(c.descriptor.label, data["time"].to_list(), data["survival"].to_list())],
+                              ylabel=f"{ep.name} probability", risk_table=risk)
+            figures.append({"svg": svg, "caption": f"{c.descriptor.label}: {ep.name}, digitised from {ep.curve.at}"})
+    return figures
+
+
+def build_context(spec: Spec, *, with_meta: bool = True) -> dict[str, Any]:
+    """Everything the report template shows, computed through the public API.
+
+    Parameters
+    ----------
+    spec : Spec
+        A comparison spec.
+    with_meta : bool
+        Include the meta-analytic sensitivity section.
+
+    Returns
+    -------
+    dict
+    """
+    from ..caveats import derive_caveats
+    from ..checks import check
+    from ..comparison import compare
+    from .tables import differences_table
+
+    cohorts = _cohorts(spec)
+    reference = spec.reference or cohorts.ids[0]
+    cmp = compare(cohorts, reference, prefer_locations=spec.prefer_locations, ci_method=spec.ci_method,
+                  rd_method=spec.rd_method, smd_threshold=spec.smd_threshold, use_errata=spec.use_errata,
+                  denominators={k: v.n for k, v in spec.denominators.items()})
+    frame = cohorts.to_frame()
+    findings = check(cohorts)
+    caveats = _numbered(derive_caveats(cohorts, reference=reference, frame=frame, findings=findings, smd=cmp.smd,
+                                       smd_threshold=spec.smd_threshold))
+    table = cmp.table()
+    tte = {r[0]: r[1] for r in _tte_by_cohort(table, cmp)}
+    return {
+        "spec": spec, "title": spec.title, "reference": cmp.labels[reference], "cmp": cmp,
+        "headers": table.columns[2:], "labels": cmp.labels,
+        "summary": _summary(cohorts, cmp, findings, caveats, tte),
+        "glance": _glance(cohorts, tte),
+        "sources": _sources(cohorts),
+        "design_rows": _table_rows(table, ["Design"]),
+        "baseline_rows": _table_rows(table, ["Baseline"]),
+        "outcome_rows": _table_rows(table, ["Outcomes"]),
+        "survival_rows": _table_rows(table, [s for s in dict.fromkeys(table["section"].to_list())
+                                             if s not in ("Design", "Baseline", "Outcomes")]),
+        "differences": differences_table(cmp),
+        "denominators": spec.denominators,
+        "caveats": caveats,
+        "caveats_baseline": _refs(caveats, ("baseline", "population")),
+        "caveats_outcomes": _refs(caveats, ("outcome",)),
+        "caveats_survival": _refs(caveats, ("endpoint", "median")),
+        "caveats_design": _refs(caveats, ("design",)),
+        "findings": _grouped_findings(cohorts, findings),
+        "provenance": _provenance(frame, cohorts),
+        "km": _km_figures(cohorts),
+        "meta": _meta_sections(cohorts, spec) if with_meta else [],
+        "versions": _versions(), "hashes": _hashes(cohorts, spec),
+    }
+
+
+def _tte_by_cohort(table: pl.DataFrame, cmp: Any) -> list[tuple[str, str]]:
+    row = table.filter(pl.col("section") == "Event-/progression-free survival", pl.col("row") == "Endpoint")
+    if row.is_empty():
+        return []
+    return list(zip(cmp.cohorts, row.row(0)[2:], strict=True))
+
+
+def _grouped_findings(cohorts: CohortSet, findings: list[Any]) -> list[dict[str, Any]]:
+    return [{"cohort": c.descriptor.label, "id": c.id, "items": [f for f in findings if f.cohort == c.id]}
+            for c in cohorts]
+
+
+def _provenance(frame: pl.DataFrame, cohorts: CohortSet) -> list[dict[str, Any]]:
+    cite = {c.id: {s.key: s.citation for s in c.descriptor.sources} for c in cohorts}
+    rows = []
+    for r in frame.iter_rows(named=True):
+        what = ".".join(x for x in (r["section"], r["variable"], r["level"], r["statistic"]) if x)
+        if r["time_months"] is not None:
+            what += f" @{r['time_months']:g}m"
+        rows.append({"cohort": r["cohort"], "what": what, "printed": r["printed"], "location": r["location"],
+                     "source": r["source"], "citation": cite[r["cohort"]].get(r["source"], r["source"]),
+                     "where": f"{Path(r['file']).name}:{r['line']}", "erratum": r["erratum"]})
+    return rows
+
+
+def _summary(cohorts: CohortSet, cmp: Any, findings: list[Any], caveats: list[_Caveat],
+             tte: dict[str, str | None]) -> list[str]:
+    labels = [cmp.labels[c] for c in cmp.cohorts]
+    designs = {c.descriptor.design.type for c in cohorts}
+    endpoints = sorted({e for e in tte.values() if e})
+    errors = [f for f in findings if f.severity == "error"]
+    unack = [f for f in errors if not f.acknowledged]
+    major = [c for c in caveats if c.severity == "major"]
+    text = [
+        f"This report compares {len(labels)} published cohorts — {', '.join(labels)} — against "
+        f"{cmp.labels[cmp.reference]} as the reference, using the numbers as printed in their sources.",
+        f"The cohorts were never randomised against each other: they mix "
+        f"{' and '.join(sorted(designs))} designs" + (f" and different endpoints ({', '.join(endpoints)})"
+                                                      if len(endpoints) > 1 else "")
+        + ". Every difference shown is unanchored and non-randomised; none is an estimate of a treatment effect.",
+        f"The integrity checks found {len(errors)} error(s) in the published numbers "
+        f"({len(errors) - len(unack)} reviewed and acknowledged by the curator) and "
+        f"{sum(f.severity == 'warning' for f in findings)} warning(s); {len(major)} major caveat(s) apply.",
+    ]
+    return text
+
+
+def render_html(spec: Spec, *, with_meta: bool = True) -> str:
+    """The report as an HTML document (autoescaped)."""
+    from .pdf import render_template
+
+    return render_template("report.html.j2", **build_context(spec, with_meta=with_meta))
+
+
+def render_pdf(spec: Spec, *, with_meta: bool = True) -> bytes:
+    """The report as PDF bytes; identical bytes for identical inputs (``spec.date`` is the PDF date)."""
+    from .pdf import html_to_pdf
+
+    return html_to_pdf(render_html(spec, with_meta=with_meta), created=spec.date, title=spec.title)
+
+
+def write_report(spec: Spec, output: Path | None = None, *, html: bool = False) -> Path:
+    """Render and write the report atomically (nothing is written when anything fails).
+
+    Parameters
+    ----------
+    spec : Spec
+    output : Path, optional
+        Default ``<spec folder>/<name>.pdf`` (``.html`` with ``html=True``).
+    html : bool
+        Write HTML instead of PDF.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    from .atomic import atomic_write_bytes, atomic_write_text
+
+    out = output or spec.output(".html" if html else ".pdf")
+    if html:
+        atomic_write_text(out, render_html(spec))
+    else:
+        atomic_write_bytes(out, render_pdf(spec))
+    return out

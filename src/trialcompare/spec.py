@@ -1,0 +1,144 @@
+"""Comparison specs: a YAML file in ``reports/`` that says what a report compares and how.
+
+```yaml
+name: table-iv                   # output: reports/<name>.pdf (beside the spec)
+title: "..."
+date: "2026-11-25"               # written into the PDF metadata (reproducible output)
+trials: ../trials                # folder or files, relative to the spec
+cohorts: [apatinib-ie, apatinib] # order of the columns; default: every cohort found
+reference: apatinib-ie
+prefer_locations: ["Table IV"]
+denominators:                    # optional: a denominator other than the declared N, with the reason
+  apatinib-camrelizumab: {n: 43, why: "..."}
+meta:
+  outcomes: [orr, dcr, tte_6m]
+  scenarios: [{name: ..., description: ..., exclude: [ie]}]
+```
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .load import DescriptorError, Problem, _pydantic_problems
+from .yamlsafe import YamlProblem, read_yaml
+
+__all__ = ["DEFAULT_SPEC", "DenominatorChoice", "MetaSpec", "Spec", "default_spec_for", "load_spec"]
+
+DEFAULT_SPEC = Path("reports") / "table-iv.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DenominatorChoice(_Strict):
+    """A denominator used in place of a cohort's declared N, and why."""
+
+    n: int = Field(gt=0)
+    why: str
+
+
+class Scenario(_Strict):
+    """A sensitivity re-run of the meta-analysis."""
+
+    name: str
+    description: str
+    exclude: list[str] = []
+    denominators: dict[str, int] = {}
+    use_errata: bool | None = None
+    substitute_endpoint: dict[str, str] = {}
+
+
+class MetaSpec(_Strict):
+    """Which outcomes the meta-analytic sensitivity section pools, and the scenarios it re-runs."""
+
+    outcomes: list[str] = ["orr", "dcr"]
+    transform: Literal["logit", "arcsine", "freeman-tukey", "raw"] = "logit"
+    method: Literal["REML", "DL", "PM", "ML", "SJ", "HE", "HS", "EB", "GLMM"] = "REML"
+    scenarios: list[Scenario] = []
+
+
+class Spec(_Strict):
+    """A comparison spec."""
+
+    name: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    title: str
+    date: str = Field("1980-01-01", description="date written into the PDF metadata (ISO)")
+    summary: str | None = Field(None, description="one paragraph placed before the generated summary")
+    trials: list[str] = ["../trials"]
+    cohorts: list[str] | None = None
+    reference: str | None = None
+    prefer_locations: list[str] = ["Table IV"]
+    ci_method: Literal["exact", "wilson"] = "exact"
+    rd_method: Literal["newcombe", "miettinen-nurminen", "wald"] = "newcombe"
+    smd_threshold: float = Field(0.1, gt=0)
+    use_errata: bool = False
+    denominators: dict[str, DenominatorChoice] = {}
+    meta: MetaSpec = MetaSpec()
+    path: Path | None = Field(None, exclude=True, description="set by load_spec")
+
+    def trial_paths(self) -> list[Path]:
+        """Descriptor files/folders, resolved against the spec's folder."""
+        base = self.path.parent if self.path else Path.cwd()
+        return [base / t for t in self.trials]
+
+    def output(self, suffix: str = ".pdf") -> Path:
+        """Default output file: ``<spec folder>/<name>.pdf``."""
+        base = self.path.parent if self.path else Path("reports")
+        return base / f"{self.name}{suffix}"
+
+
+def _problems(file: str, exc: ValidationError, positions: dict) -> list[Problem]:
+    return _pydantic_problems(file, exc, positions, Spec)
+
+
+def load_spec(path: str | Path) -> Spec:
+    """Read and validate a comparison spec.
+
+    Parameters
+    ----------
+    path : str or Path
+        A YAML spec.
+
+    Returns
+    -------
+    Spec
+
+    Raises
+    ------
+    DescriptorError
+        With ``file:line:column`` of every problem.
+    """
+    path = Path(path)
+    try:
+        data, positions = read_yaml(path)
+    except YamlProblem as exc:
+        raise DescriptorError([Problem(str(path), exc.line, exc.column, exc.message)]) from None
+    if isinstance(data.get("trials"), str):
+        data["trials"] = [data["trials"]]
+    try:
+        spec = Spec.model_validate(data)
+    except ValidationError as exc:
+        raise DescriptorError(_problems(str(path), exc, positions)) from None
+    return spec.model_copy(update={"path": path})
+
+
+def default_spec_for(paths: list[str | Path]) -> Spec:
+    """A spec with sensible defaults for descriptor files/folders given on the command line."""
+    name = Path(paths[0]).resolve().stem if len(paths) == 1 else "comparison"
+    name = "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-") or "comparison"
+    absolute = [str(Path(p).resolve()) for p in paths]
+    return Spec(name=name, title=f"Comparison of published cohorts ({', '.join(map(str, paths))})",
+                trials=absolute, path=Path("reports") / f"{name}.yaml")
+
+
+def spec_cohort_problems(spec: Spec, ids: list[str]) -> list[str]:
+    """Cohort ids named by the spec that were not loaded."""
+    named: list[Any] = [*(spec.cohorts or []), *([spec.reference] if spec.reference else []),
+                        *spec.denominators]
+    named += [i for s in spec.meta.scenarios for i in (*s.exclude, *s.denominators, *s.substitute_endpoint)]
+    return sorted({i for i in named if i not in ids})
