@@ -125,7 +125,7 @@ def _shared_registration(a: Cohort, b: Cohort) -> Iterator[Finding]:
 
 
 def _norm(centre: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", centre.lower()).strip()
+    return re.sub(r"[^a-z0-9]+", " ", re.sub(r"['\u2019]", "", centre.lower())).strip()
 
 
 def _shared_centre(a: Cohort, b: Cohort) -> Iterator[Finding]:
