@@ -68,3 +68,11 @@ def test_accrual_months():
     assert accrual_months("2017-06-03") == accrual_months("June 3 2017") == 2017 * 12 + 6
     assert accrual_months("2019", end=True) == 2019 * 12 + 12
     assert accrual_months(None) is None
+
+
+def test_unlabelled_interval_along_a_row_is_flagged(cohort, run):
+    """Follow-up "28.4 (16.1, 38.3)" printed without a type for one cohort, as IQR for the other."""
+    a = cohort("a", design={"follow_up": [{"value": "28.4 (16.1, 38.3)", "at": "Table IV"}]})
+    b = cohort("b", design={"follow_up": [{"value": "12.0 (8.0, 16.0)", "interval": "IQR", "at": "Table IV"}]})
+    (f,) = run(a, b, prefix="XC")
+    assert "unlabelled: a; IQR: b" in f.message

@@ -11,7 +11,7 @@ XC-SHARED-REGISTRATION      warning   two cohorts give the same registration num
 XC-SHARED-CENTRE            warning   two cohorts share a centre and their accrual periods overlap (info when a
                                       period is unknown)
 XC-INTERVAL-TYPE            warning   one quantity labelled with different interval types across cohorts at the
-                                      same location
+                                      same location (an interval printed without a type counts as "unlabelled")
 ==========================  ========  ==========================================================================
 """
 
@@ -162,10 +162,7 @@ def _source_identity(cohorts: CohortSet) -> dict[tuple[str, str], str]:
 
 
 def _interval_types(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
-    rows = frame.filter(
-        (pl.col("lower").is_not_null() | pl.col("lower_nr") | pl.col("upper_nr"))
-        & pl.col("interval_type").is_not_null()
-    ).to_dicts()
+    rows = frame.filter(pl.col("lower").is_not_null() | pl.col("lower_nr") | pl.col("upper_nr")).to_dicts()
     ident = _source_identity(cohorts)
     cells: dict[tuple, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
@@ -178,7 +175,7 @@ def _interval_types(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding
             r["statistic"],
             r["time_months"],
         )
-        cells[key][r["interval_type"]].append(r)
+        cells[key][r["interval_type"] or "unlabelled"].append(r)
     for key, types in cells.items():
         if len(types) < 2:
             continue

@@ -23,7 +23,7 @@ def _line(f: Finding) -> str:
 
 
 def format_findings(cohorts: CohortSet, findings: Sequence[Finding]) -> str:
-    """Group findings by cohort, errors first, each with its source location.
+    """Group findings by cohort, errors first, each with its source location; a legend of the codes used ends it.
 
     Parameters
     ----------
@@ -42,7 +42,18 @@ def format_findings(cohorts: CohortSet, findings: Sequence[Finding]) -> str:
         lines.append(f"{cohort.id} ({cohort.path}): {_counts(mine)}")
         lines.extend(_line(f) for f in mine)
     lines.append(f"{len(cohorts)} cohorts: {_counts(findings)}")
+    lines.extend(_legend(findings))
     return "\n".join(lines)
+
+
+def _legend(findings: Sequence[Finding]) -> list[str]:
+    """One line per code used: what it means (from :data:`trialcompare.checks.families.CODES`)."""
+    from .families import CODES
+
+    used = sorted({f.code for f in findings})
+    if not used:
+        return []
+    return ["codes:", *(f"  {code:<22} {CODES.get(code, '')}" for code in used)]
 
 
 def _counts(findings: Sequence[Finding]) -> str:
