@@ -16,7 +16,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 
 bench: $(STAMP)
-	$(VENV)/bin/python benchmarks/run.py
+	$(VENV)/bin/python benchmarks/bench_cli.py && $(VENV)/bin/python benchmarks/bench_meta.py
 
 setup: $(STAMP)
 

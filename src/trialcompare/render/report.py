@@ -209,6 +209,7 @@ def build_context(spec: Spec, *, with_meta: bool = True) -> dict[str, Any]:
         "caveats_outcomes": _refs(caveats, ("outcome",)),
         "caveats_survival": _refs(caveats, ("endpoint", "median")),
         "caveats_design": _refs(caveats, ("design",)),
+        "caveats_meta": [c for c in caveats if "meta" in c.targets],
         "findings": _grouped_findings(cohorts, findings),
         "provenance": _provenance(frame, cohorts),
         "km": _km_figures(cohorts),

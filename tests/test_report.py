@@ -1,0 +1,170 @@
+"""The PDF report: its text (through a PDF text extractor), determinism, safety against injected markup, CLI."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from trialcompare.cli import main
+from trialcompare.render.report import build_context, render_html, render_pdf
+from trialcompare.spec import load_spec
+
+REPO = Path(__file__).resolve().parents[1]
+SPEC = REPO / "reports" / "table-iv.yaml"
+
+
+def _text(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture(scope="module")
+def default_pdf() -> bytes:
+    return render_pdf(load_spec(SPEC))
+
+
+@pytest.fixture(scope="module")
+def default_text(default_pdf) -> str:
+    return " ".join(_text(default_pdf).split())
+
+
+def test_report_names_cohorts_registrations_endpoints(default_text):
+    for label in ("Apatinib + IE", "Apatinib + camrelizumab", "IE (N=46)", "Apatinib (N=37)"):
+        assert label in default_text
+    for reg in ("NCT04690231", "NCT02711007", "NCT03359018"):
+        assert reg in default_text
+    for endpoint in ("Event-free survival (EFS)", "Progression-free survival (PFS)", "Overall survival (OS)"):
+        assert endpoint in default_text
+
+
+def test_report_states_caveats_where_the_numbers_stand(default_text):
+    assert "unanchored" in default_text and "non-randomised" in default_text
+    assert "event-free survival" in default_text.lower() and "progression-free survival" in default_text.lower()
+    assert "prospective" in default_text and "retrospective" in default_text
+    assert "NCT04690231" in default_text and "not independent" in default_text
+    outcomes = default_text.split("Response and surgical outcomes")[1].split("Time-to-event endpoints")[0]
+    assert "C" in outcomes and "[95% CI" in outcomes
+
+
+def test_report_shows_integrity_findings_and_provenance(default_text):
+    assert "Integrity of the published numbers" in default_text
+    assert "PCT-MISMATCH" in default_text and "13 (26.1)" in default_text
+    assert "Appendix: provenance of every transcribed number" in default_text
+    assert "Table IV" in default_text and "apatinib-ie.yaml:" in default_text
+
+
+def test_report_shows_methods_versions_and_input_hashes(default_text):
+    assert "Clopper-Pearson" in default_text and "Yang & Dalton" in default_text
+    assert "weasyprint" in default_text and "polars" in default_text
+    assert "SHA-256" in default_text and "trials/apatinib-ie.yaml" in default_text
+
+
+def test_report_has_meta_analysis_with_forest_plots(default_text):
+    assert "Meta-analytic sensitivity checks" in default_text
+    assert "Freeman-Tukey" in default_text and "sensitivity analysis" in default_text
+
+
+def test_report_is_byte_identical_on_rerun(default_pdf):
+    assert render_pdf(load_spec(SPEC)) == default_pdf
+    meta = pypdf.PdfReader(io.BytesIO(default_pdf)).metadata
+    assert meta["/CreationDate"].startswith("D:20261125")
+
+
+@pytest.fixture
+def hostile_trials(tmp_path) -> Path:
+    """A copy of trials/ whose apatinib label carries markup that would fetch local files if not escaped."""
+    trials = tmp_path / "trials"
+    shutil.copytree(REPO / "trials", trials)
+    path = trials / "apatinib.yaml"
+    text = path.read_text()
+    evil = '<img src=\\"file:///etc/passwd\\"><style>body{background:url(file:///etc/hostname)}</style>'
+    path.write_text(text.replace('label: "Apatinib"', f'label: "Apatinib {evil}"', 1))
+    assert evil.replace("\\", "") not in text
+    return trials
+
+
+def test_injected_markup_is_shown_as_text_never_fetched(hostile_trials, monkeypatch):
+    from trialcompare.render import pdf as pdfmod
+
+    fetched: list[str] = []
+    original = pdfmod.safe_url_fetcher
+
+    def spy(url, *args, **kwargs):
+        fetched.append(url)
+        return original(url, *args, **kwargs)
+
+    monkeypatch.setattr(pdfmod, "safe_url_fetcher", spy)
+    spec = load_spec(SPEC).model_copy(update={"trials": [str(hostile_trials)], "meta": load_spec(SPEC).meta})
+    html = render_html(spec, with_meta=False)
+    assert "<img src=\"file:" not in html and "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+    text = " ".join(_text(render_pdf(spec, with_meta=False)).split())
+    assert '<img src="file:///etc/passwd">' in text
+    assert not [u for u in fetched if u.startswith("file:")]
+
+
+def test_context_uses_the_chosen_denominator(tmp_path):
+    ctx = build_context(load_spec(SPEC), with_meta=False)
+    assert ctx["cmp"].n["apatinib-camrelizumab"] == 43
+    assert "43" in ctx["denominators"]["apatinib-camrelizumab"].why
+
+
+# -------------------------------------------------------------------------------------------------------------
+# command line
+# -------------------------------------------------------------------------------------------------------------
+
+
+def test_report_command_writes_pdf_and_html(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "r.html"
+    assert main(["report", "-o", str(out), "--html"]) == 0
+    assert out.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_report_on_a_folder_uses_sensible_defaults(tmp_path, capsys):
+    out = tmp_path / "folder.pdf"
+    assert main(["report", str(REPO / "trials"), "-o", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("spec_text", "fragment"),
+    [
+        ("name: x\ntitle: t\ntrials: ../trials\ncohorts: [nope]\n", "nope"),
+        ("name: x\ntitle: t\ntitel: typo\n", "did you mean 'title'?"),
+        ("name: Bad Name\ntitle: t\n", "name"),
+        ("name: x\n", "title"),
+    ],
+)
+def test_bad_spec_exits_2_and_writes_nothing(tmp_path, capsys, spec_text, fragment):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    shutil.copytree(REPO / "trials", tmp_path / "trials")
+    spec = reports / "x.yaml"
+    spec.write_text(spec_text)
+    assert main(["report", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and "Traceback" not in err
+    assert sorted(p.name for p in reports.iterdir()) == ["x.yaml"]
+
+
+def test_report_without_default_spec_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["report"]) == 2
+    assert "no default spec" in capsys.readouterr().err
+
+
+def test_failed_render_leaves_no_file(tmp_path, monkeypatch, capsys):
+    from trialcompare.render import report as reportmod
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("renderer failed")
+
+    monkeypatch.setattr(reportmod, "render_pdf", boom)
+    out = tmp_path / "never.pdf"
+    with pytest.raises(RuntimeError):
+        main(["report", str(SPEC), "-o", str(out)])
+    assert list(tmp_path.iterdir()) == []
