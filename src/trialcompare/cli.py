@@ -148,6 +148,40 @@ def _is_spec(path: Path) -> bool:
     return not any(line.startswith("id:") for line in head.splitlines())
 
 
+def cmd_meta(args: argparse.Namespace) -> int:
+    """``trialcompare meta [PATH ...] --outcome NAME``: random-effects pooling of one outcome, sensitivity suite."""
+    from . import load
+    from .metasuite import sensitivity_suite
+    from .stats.meta import MetaError
+
+    cohorts = load(*_paths(args))
+    forest = Path(args.forest) if args.forest else None
+    if forest is not None and not forest.parent.is_dir():
+        raise UsageError(f"{forest.parent}: no such folder")
+    try:
+        suite = sensitivity_suite(
+            cohorts, args.outcome, level=args.level, primary_transform=args.transform, primary_method=args.method,
+            primary_test=args.test, exclude=args.exclude, denominators=_denominators(args.denominator),
+            use_errata=args.errata, reference=args.reference,
+        )  # fmt: skip
+        text = suite.summary(full=args.suite)
+        if args.json:
+            text = json.dumps(suite.to_dict(full=args.suite), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        svg = suite.forest_svg() if forest is not None else None
+    except (ValueError, MetaError) as exc:
+        raise UsageError(str(exc)) from None
+    if forest is not None and svg is not None:
+        from .render.atomic import atomic_write_text
+
+        try:
+            atomic_write_text(forest, svg)
+        except OSError as exc:
+            raise UsageError(f"{forest}: cannot write ({exc.strerror or exc})") from None
+        print(f"wrote {forest}", file=sys.stderr)
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
 def _add_compare_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="descriptor files or folders (default: trials)")
     p.add_argument("--reference", metavar="ID", help="reference cohort (default: the first)")
@@ -186,6 +220,25 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", metavar="FILE", help="output file (default: beside the spec, <name>.pdf)")
     r.add_argument("--html", action="store_true", help="write HTML instead of PDF")
     r.set_defaults(func=cmd_report)
+    m = sub.add_parser("meta", help="pool one outcome across cohorts (random effects) with sensitivity analyses")
+    m.add_argument("paths", nargs="*", metavar="PATH", help="descriptor files or folders (default: trials)")
+    m.add_argument("--outcome", required=True, metavar="NAME",
+                   help="orr, dcr, csr, <endpoint>_<months>m (efs_6m, os_12m) or tte_<months>m (EFS or PFS)")
+    m.add_argument("--transform", choices=("logit", "arcsine", "freeman-tukey", "raw"), default="logit",
+                   help="scale of the primary analysis (default: logit)")
+    m.add_argument("--method", choices=("REML", "DL", "PM", "ML", "SJ", "HE", "HS", "EB", "GLMM"), default="REML",
+                   help="tau^2 estimator of the primary analysis, or GLMM (default: REML)")
+    m.add_argument("--test", choices=("z", "knha"), default="z", help="z or Knapp-Hartung (default: z)")
+    m.add_argument("--level", type=float, default=0.95, help="confidence level (default: 0.95)")
+    m.add_argument("--json", action="store_true", help="print a JSON object")
+    m.add_argument("--suite", action="store_true", help="also the method grid, leave-one-out, subgroups, pairwise")
+    m.add_argument("--exclude", nargs="+", action="extend", default=[], metavar="ID", help="leave cohorts out")
+    m.add_argument("--denominator", action="append", default=[], metavar="ID=N",
+                   help="use N as the denominator of cohort ID in place of its declared N (repeatable)")
+    m.add_argument("--errata", action="store_true", help="use counts/denominators corrected by declared errata")
+    m.add_argument("--reference", metavar="ID", help="reference cohort of the pairwise table (default: the first)")
+    m.add_argument("--forest", metavar="FILE.svg", help="write the forest plot of the primary analysis (SVG)")
+    m.set_defaults(func=cmd_meta)
     for register in _EXTRA_COMMANDS:
         register(sub)
     return p
