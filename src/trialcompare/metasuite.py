@@ -224,6 +224,13 @@ def _tte_values(r: dict[str, Any], n_cohort: int, counted: tuple[int, int] | Non
 
 def _tte_row(cid: str, ctx: _DataContext, outcome: _Outcome) -> dict[str, Any]:
     ep = ctx.substitute.get(cid) or outcome.endpoint or _disease_control_endpoint(ctx.cohorts, cid)
+    row = _tte_lookup(cid, ep, ctx, outcome)
+    if cid in ctx.substitute:
+        row["note"] = f"{ep} substituted for the disease-control endpoint; {row['note']}"
+    return row
+
+
+def _tte_lookup(cid: str, ep: str | None, ctx: _DataContext, outcome: _Outcome) -> dict[str, Any]:
     if ep is None:
         return _row(cid, ctx.cohorts, None, note="no event-/progression-free endpoint reported; not pooled")
     match = ctx.cmp.outcomes.filter(pl.col("cohort") == cid, pl.col("endpoint") == ep,
@@ -232,10 +239,7 @@ def _tte_row(cid: str, ctx: _DataContext, outcome: _Outcome) -> dict[str, Any]:
         return _row(cid, ctx.cohorts, ep, note=f"{ep}: no {outcome.months:g}-month rate reported; not pooled")
     r = match.row(0, named=True)
     counted = _rate_denominator(ctx.frame, r, ctx.use_errata) if r["n"] is not None else None
-    values = _tte_values(r, ctx.cmp.n[cid], counted)
-    if cid in ctx.substitute:
-        values["note"] = f"{ep} substituted for the disease-control endpoint; {values['note']}"
-    return _row(cid, ctx.cohorts, ep, **values)
+    return _row(cid, ctx.cohorts, ep, **_tte_values(r, ctx.cmp.n[cid], counted))
 
 
 @dataclass

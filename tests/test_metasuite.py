@@ -1,0 +1,422 @@
+"""Sensitivity suite over cohorts (trialcompare.metasuite), pinned to metafor and to stats.* references.
+
+R references: tests/fixtures/metasuite_reference.R -> metasuite_reference.json (metafor 3.8.1). The counts used
+there are the shipped cohorts' counts in load order (apatinib-camrelizumab, apatinib-ie, apatinib, ie).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+import trialcompare as tc
+from trialcompare.comparison import UNANCHORED
+from trialcompare.meta import MetaError, pool_proportions
+from trialcompare.metasuite import (
+    DATA_SCHEMA,
+    available_outcomes,
+    outcome_data,
+    risk_ratio,
+    sensitivity_suite,
+    validate_scenario,
+)
+from trialcompare.stats.proportions import fisher_exact, risk_difference
+from trialcompare.stats.sensitivity import e_value, fragility_index, reverse_fragility_index
+
+REPO = Path(__file__).resolve().parents[1]
+TRIALS = REPO / "trials"
+REF = json.loads((REPO / "tests" / "fixtures" / "metasuite_reference.json").read_text())
+IDS = ["apatinib-camrelizumab", "apatinib-ie", "apatinib", "ie"]
+ORR = ([9, 21, 16, 13], [41, 33, 37, 46])
+TTE6 = ([21, 26, 14, 33], [41, 33, 37, 46])
+
+
+@pytest.fixture(scope="module")
+def cs() -> tc.CohortSet:
+    return tc.load(TRIALS)
+
+
+@pytest.fixture(scope="module")
+def orr_suite(cs):
+    return sensitivity_suite(cs, "orr")
+
+
+@pytest.fixture(scope="module")
+def tte_suite(cs):
+    scenarios = [
+        {"name": "no-ie", "description": "IE may overlap with apatinib + IE", "exclude": ["ie"]},
+        {"name": "enrolled", "description": "43 enrolled", "denominators": {"apatinib-camrelizumab": 43}},
+        {"name": "pfs", "description": "PFS for apatinib + IE", "substitute_endpoint": {"apatinib-ie": "PFS"}},
+    ]
+    return sensitivity_suite(cs, "tte_6m", scenarios=scenarios)
+
+
+def _close(a: float, b: float, tol: float = 1e-6) -> bool:
+    return math.isclose(a, b, rel_tol=tol, abs_tol=tol)
+
+
+# --------------------------------------------------------------------------------------------------
+# outcome data
+# --------------------------------------------------------------------------------------------------
+
+
+def test_orr_counts_are_those_of_the_comparison(cs):
+    data = outcome_data(cs, "orr")
+    assert data.schema == pl.Schema(DATA_SCHEMA)
+    assert data["cohort"].to_list() == IDS
+    assert data["events"].to_list() == ORR[0] and data["total"].to_list() == ORR[1]
+    assert data["design"].to_list() == ["prospective", "retrospective", "prospective", "retrospective"]
+    assert not any(data["approximate"].to_list())
+    cmp = tc.compare(cs)
+    for row in data.iter_rows(named=True):
+        ref = cmp.outcomes.filter(pl.col("cohort") == row["cohort"], pl.col("outcome") == "ORR").row(0, named=True)
+        assert (row["events"], row["total"]) == (ref["n"], ref["denominator"])
+
+
+def test_denominators_and_exclusions_are_honoured(cs):
+    data = outcome_data(cs, "dcr", denominators={"apatinib-camrelizumab": 43}, exclude=["ie"])
+    row = data.row(0, named=True)
+    assert (row["events"], row["total"]) == (35, 43)
+    ie = data.filter(pl.col("cohort") == "ie").row(0, named=True)
+    assert ie["events"] is None and "excluded" in ie["note"]
+
+
+def test_landmark_rates_become_approximate_counts(cs):
+    """round(rate × N), halves up, by hand:
+
+    apatinib-camrelizumab PFS 50.9% × 41 = 20.869 -> 21;  apatinib-ie EFS 78.5% × 33 = 25.905 -> 26;
+    apatinib PFS 36.8% × 37 = 13.616 -> 14;              ie EFS 71.7% × 46 = 32.982 -> 33.
+    """
+    data = outcome_data(cs, "tte_6m")
+    assert data["events"].to_list() == [21, 26, 14, 33]
+    assert data["total"].to_list() == [41, 33, 37, 46]
+    assert data["endpoint"].to_list() == ["PFS", "EFS", "PFS", "EFS"]
+    assert all(data["approximate"].to_list())
+    assert all("approximate count" in n for n in data["note"].to_list())
+
+
+def test_approximate_count_follows_the_chosen_denominator(cs):
+    """50.9% × 43 = 21.887 -> 22 when the enrolled 43 are chosen as N."""
+    data = outcome_data(cs, "pfs_6m", denominators={"apatinib-camrelizumab": 43})
+    assert data.row(0, named=True)["events"] == 22 and data.row(0, named=True)["total"] == 43
+
+
+def test_a_bound_is_not_a_number(cs):
+    data = outcome_data(cs, "pfs_12m")
+    assert data["events"].null_count() == 4
+    bounded = data.filter(pl.col("cohort").is_in(["apatinib-camrelizumab", "apatinib"]))
+    assert all("bound" in n and "<10%" in n for n in bounded["note"].to_list())
+    with pytest.raises(ValueError, match="no cohort has a usable count"):
+        sensitivity_suite(cs, "pfs_12m")
+
+
+def test_named_endpoint_only_where_reported(cs):
+    data = outcome_data(cs, "efs_6m")
+    assert data["events"].to_list() == [None, 26, None, 33]
+    assert "no 6-month rate" in data.row(0, named=True)["note"]
+
+
+def test_unknown_outcome_lists_the_valid_ones(cs):
+    valid = available_outcomes(cs)
+    assert {"orr", "dcr", "csr", "efs_6m", "pfs_6m", "tte_6m"} <= set(valid)
+    for bad in ("os_12m", "xyz", "tte_7m", "foo_6m"):
+        with pytest.raises(ValueError, match=r"unknown outcome .*valid: orr, dcr"):
+            outcome_data(cs, bad)
+
+
+def test_unknown_ids_are_rejected(cs):
+    with pytest.raises(ValueError, match="'nope', not a cohort"):
+        outcome_data(cs, "orr", exclude=["nope"])
+    with pytest.raises(ValueError, match="denominators names 'nope'"):
+        outcome_data(cs, "orr", denominators={"nope": 40})
+    with pytest.raises(ValueError, match="positive whole number"):
+        outcome_data(cs, "orr", denominators={"ie": 0})
+    with pytest.raises(ValueError, match="cohort 'ie' has no endpoint 'PFS'"):
+        outcome_data(cs, "tte_6m", substitute_endpoint={"ie": "PFS"})
+
+
+def test_errata_are_used_only_when_asked(tmp_path):
+    text = (TRIALS / "apatinib-camrelizumab.yaml").read_text()
+    erratum = (
+        'errata:\n  - {target: {section: outcome, variable: best_response, level: PR, at: "Table IV"},\n'
+        '     corrected: {n: 10}, why: "test erratum", source: paper}\n'
+    )
+    (tmp_path / "a.yaml").write_text(text.replace("errata: []\n", erratum))
+    cs = tc.load(tmp_path)
+    assert outcome_data(cs, "orr")["events"].to_list() == [9]
+    assert outcome_data(cs, "orr", use_errata=True)["events"].to_list() == [10]
+
+
+def test_a_landmark_rate_printed_as_a_count_is_exact(tmp_path):
+    text = (TRIALS / "ie.yaml").read_text()
+    assert 'value: "71.7%"' in text
+    (tmp_path / "ie.yaml").write_text(text.replace('value: "71.7%"', 'value: "33/46 (71.7%)"'))
+    row = outcome_data(tc.load(tmp_path), "tte_6m").row(0, named=True)
+    assert (row["events"], row["total"], row["approximate"]) == (33, 46, False)
+    assert "printed as a count" in row["note"]
+
+
+# --------------------------------------------------------------------------------------------------
+# primary analysis and grid
+# --------------------------------------------------------------------------------------------------
+
+
+def test_primary_equals_pool_proportions_and_metafor(orr_suite, tte_suite):
+    for suite, counts, ref in ((orr_suite, ORR, REF["orr_reml"]), (tte_suite, TTE6, REF["tte6_reml"])):
+        direct = pool_proportions(*counts, transform="logit", method="REML")
+        assert suite.primary.estimate == pytest.approx(direct.estimate, abs=1e-12)
+        assert suite.primary.estimate == pytest.approx(ref["estimate"], abs=1e-4)
+        assert suite.primary.tau2 == pytest.approx(ref["tau2"], abs=1e-4)
+        p = suite.primary.proportion
+        for value, key in zip(p, ("proportion", "ci_low", "ci_high", "pi_low", "pi_high"), strict=True):
+            assert value == pytest.approx(ref[key], abs=1e-4)
+
+
+def test_grid_shape_primary_row_and_freeman_tukey_note(orr_suite):
+    grid = orr_suite.grid
+    assert grid.height == 4 * 8 * 2 + 2  # 8 τ² methods × 4 transforms × 2 tests, + GLMM on the logit row (z, knha)
+    assert grid.filter(pl.col("method") == "GLMM", pl.col("test") == "knha").height == 1
+    glmm_knha = grid.filter(pl.col("method") == "GLMM", pl.col("test") == "knha").row(0, named=True)
+    assert "not defined for the GLMM" in glmm_knha["error"] and glmm_knha["proportion"] is None
+    primary = grid.filter(pl.col("primary"))
+    assert primary.height == 1 and primary["proportion"][0] == pytest.approx(orr_suite.primary.proportion[0])
+    ft = grid.filter(pl.col("transform") == "freeman-tukey")
+    assert all("harmonic-mean back-transformation can mislead" in n for n in ft["note"].to_list())
+    dl = grid.filter(pl.col("transform") == "logit", pl.col("method") == "DL", pl.col("test") == "knha")
+    ref = REF["orr_dl_knha"]
+    assert dl["proportion"][0] == pytest.approx(ref["proportion"], abs=1e-6)
+    assert dl["ci_low"][0] == pytest.approx(ref["ci_low"], abs=1e-6)
+    assert dl["pi_high"][0] == pytest.approx(ref["pi_high"], abs=1e-6)
+    ok = grid.filter(pl.col("error").is_null())
+    assert ok.height == grid.height - 1 and all(ok["converged"].to_list())
+
+
+def test_grid_rows_equal_direct_fits(orr_suite):
+    for row in orr_suite.grid.filter(pl.col("error").is_null()).iter_rows(named=True):
+        direct = pool_proportions(*ORR, transform=row["transform"], method=row["method"], test=row["test"])
+        assert row["proportion"] == pytest.approx(direct.proportion[0], abs=1e-12)
+        assert row["tau2"] == pytest.approx(direct.tau2, abs=1e-12)
+
+
+def test_glmm_primary(cs):
+    suite = sensitivity_suite(cs, "orr", primary_method="GLMM", methods=("REML", "GLMM"), transforms=("logit",))
+    direct = pool_proportions(*ORR, method="GLMM")
+    assert suite.primary.method == "GLMM"
+    assert suite.primary.proportion[0] == pytest.approx(direct.proportion[0], abs=1e-10)
+    with pytest.raises(ValueError, match="knha"):
+        sensitivity_suite(cs, "orr", primary_method="GLMM", primary_test="knha")
+
+
+def test_bad_options_are_rejected(cs):
+    with pytest.raises(ValueError, match="unknown method 'XX'"):
+        sensitivity_suite(cs, "orr", methods=("REML", "XX"))
+    with pytest.raises(ValueError, match="unknown transform"):
+        sensitivity_suite(cs, "orr", primary_transform="probit")
+    with pytest.raises(ValueError, match="level"):
+        sensitivity_suite(cs, "orr", level=95)
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        sensitivity_suite(cs, "orr", denominator={"ie": 40})
+
+
+# --------------------------------------------------------------------------------------------------
+# leave-one-out, scenarios, subgroups
+# --------------------------------------------------------------------------------------------------
+
+
+def test_scenario_excluding_a_cohort_equals_pooling_without_it(tte_suite):
+    scen = tte_suite.scenarios
+    assert scen["name"].to_list() == ["no-ie", "enrolled", "pfs"]
+    no_ie = scen.row(0, named=True)
+    direct = pool_proportions([21, 26, 14], [41, 33, 37])
+    assert no_ie["k"] == 3 and no_ie["cohorts"] == "apatinib-camrelizumab, apatinib-ie, apatinib"
+    assert no_ie["proportion"] == pytest.approx(direct.proportion[0], abs=1e-12)
+    assert no_ie["proportion"] == pytest.approx(REF["tte6_reml_without_ie"]["proportion"], abs=1e-4)
+    assert no_ie["change"] == pytest.approx(direct.proportion[0] - tte_suite.primary.proportion[0], abs=1e-12)
+    loo = tte_suite.leave_one_out.filter(pl.col("omitted") == "ie").row(0, named=True)
+    assert loo["proportion"] == pytest.approx(no_ie["proportion"], abs=1e-10)
+
+
+def test_scenario_denominator_and_substitution(tte_suite):
+    enrolled = tte_suite.scenarios.row(1, named=True)
+    assert enrolled["proportion"] == pytest.approx(pool_proportions([22, 26, 14, 33], [43, 33, 37, 46]).proportion[0])
+    pfs = tte_suite.scenarios.row(2, named=True)
+    assert pfs["k"] == 3 and "apatinib-ie: PFS substituted" in pfs["note"] and "no 6-month rate" in pfs["note"]
+    assert pfs["proportion"] == pytest.approx(pool_proportions([21, 14, 33], [41, 37, 46]).proportion[0])
+
+
+def test_leave_one_out_matches_refits(orr_suite):
+    loo = orr_suite.leave_one_out
+    assert loo["omitted"].to_list() == IDS and loo["k"].to_list() == [3] * 4
+    for i, row in enumerate(loo.iter_rows(named=True)):
+        keep = [j for j in range(4) if j != i]
+        direct = pool_proportions([ORR[0][j] for j in keep], [ORR[1][j] for j in keep])
+        assert row["proportion"] == pytest.approx(direct.proportion[0], abs=1e-10)
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"description": "x"}, "needs a non-empty 'name'"),
+        ({"name": "a", "exclude_ids": ["ie"]}, "unknown key.*'exclude_ids'"),
+        ({"name": "a", "exclude": ["nope"]}, "scenario 'a': exclude names 'nope'"),
+        ({"name": "a", "denominators": {"nope": 3}}, "scenario 'a': denominators names 'nope'"),
+        ({"name": "a", "substitute_endpoint": {"ie": "PFS"}}, "cohort 'ie' has no endpoint 'PFS'"),
+        ({"name": "a", "use_errata": "yes"}, "use_errata must be true or false"),
+        ({"name": "a", "exclude": "ie"}, "exclude must be a list"),
+        ("no-ie", "must be a mapping"),
+    ],
+)
+def test_bad_scenarios(cs, bad, message):
+    with pytest.raises(ValueError, match=message):
+        validate_scenario(bad, cs)
+    with pytest.raises(ValueError, match=message):
+        sensitivity_suite(cs, "orr", scenarios=[bad])
+
+
+def test_duplicate_scenario_names(cs):
+    with pytest.raises(ValueError, match="unique"):
+        sensitivity_suite(cs, "orr", scenarios=[{"name": "a"}, {"name": "a"}])
+
+
+def test_scenario_defaults_and_spec_style_none():
+    """A spec's Scenario.model_dump() has use_errata None: it means 'as the primary analysis'."""
+    s = validate_scenario({"name": "a", "use_errata": None, "exclude": []}, tc.load(TRIALS))
+    assert s == {"name": "a", "description": "", "exclude": [], "denominators": {}, "use_errata": None,
+                 "substitute_endpoint": {}}  # fmt: skip
+
+
+def test_subgroup_q_between_by_hand_and_metafor(orr_suite):
+    """Q_between = Σ wᵢ (θᵢ − θ̄)², wᵢ = 1/SEᵢ², θ̄ = Σ wᵢθᵢ / Σ wᵢ over the per-design logit-REML estimates."""
+    sub = orr_suite.subgroups.filter(pl.col("by") == "design")
+    assert sub["group"].to_list() == ["prospective", "retrospective"]
+    pro = pool_proportions([9, 16], [41, 37])
+    retro = pool_proportions([21, 13], [33, 46])
+    theta = np.array([pro.estimate, retro.estimate])
+    w = 1 / np.array([pro.se, retro.se]) ** 2
+    q = float(np.sum(w * (theta - np.sum(w * theta) / np.sum(w)) ** 2))
+    assert sub["q_between"][0] == pytest.approx(q, rel=1e-12)
+    assert sub["q_between"][0] == pytest.approx(REF["orr_design"]["q_between"], rel=1e-4)
+    assert sub["p"][0] == pytest.approx(REF["orr_design"]["p"], rel=1e-4)
+    assert sub["df"].to_list() == [1, 1]
+    assert sub["proportion"][0] == pytest.approx(pro.proportion[0])
+    # ORR has a single "endpoint": no endpoint subgroups
+    assert orr_suite.subgroups.filter(pl.col("by") == "endpoint").is_empty()
+
+
+def test_endpoint_subgroups_for_tte(tte_suite):
+    sub = tte_suite.subgroups.filter(pl.col("by") == "endpoint")
+    assert sub["group"].to_list() == ["PFS", "EFS"]
+    assert sub["cohorts"].to_list() == ["apatinib-camrelizumab, apatinib", "apatinib-ie, ie"]
+
+
+# --------------------------------------------------------------------------------------------------
+# pairwise
+# --------------------------------------------------------------------------------------------------
+
+
+def test_risk_ratio_equals_metafor_escalc():
+    for case in REF["risk_ratios"]:
+        rr, lo, hi = risk_ratio(case["x1"], case["n1"], case["x2"], case["n2"])
+        assert (rr, lo, hi) == pytest.approx((case["rr"], case["low"], case["high"]), rel=1e-10)
+
+
+def test_pairwise_reproduces_stats_values(orr_suite):
+    pw = orr_suite.pairwise("apatinib-camrelizumab")
+    assert pw["cohort"].to_list() == ["apatinib-ie", "apatinib", "ie"]
+    assert set(pw["comparison"].to_list()) == {UNANCHORED}
+    assert all("unanchored, non-randomised" in c for c in pw["comparison"].to_list())
+    row = pw.row(0, named=True)  # 21/33 vs 9/41
+    rr, lo, hi = risk_ratio(21, 33, 9, 41)
+    ref = REF["risk_ratios"][0]
+    assert (row["risk_ratio"], row["rr_low"], row["rr_high"]) == pytest.approx((ref["rr"], ref["low"], ref["high"]))
+    assert (row["e_value"], row["e_value_ci"]) == pytest.approx(e_value(rr, lo, hi))
+    assert row["fragility_index"] == fragility_index(21, 33, 9, 41)
+    assert row["reverse_fragility_index"] == reverse_fragility_index(21, 33, 9, 41)
+    assert row["fisher_p"] == pytest.approx(fisher_exact(21, 33, 9, 41))
+    assert (row["risk_difference"], row["rd_low"], row["rd_high"]) == pytest.approx(risk_difference(21, 33, 9, 41))
+    assert row["fragility_index"] > 0 and row["fisher_p"] < 0.05
+
+
+def test_pairwise_default_reference_and_errors(cs, orr_suite, tte_suite):
+    assert orr_suite.pairwise()["reference"].unique().to_list() == ["apatinib-camrelizumab"]
+    assert all(tte_suite.pairwise("ie")["approximate"].to_list())
+    suite = sensitivity_suite(cs, "orr", reference="ie")
+    assert suite.pairwise()["reference"].unique().to_list() == ["ie"]
+    with pytest.raises(ValueError, match="no usable count"):
+        sensitivity_suite(cs, "orr", exclude=["ie"]).pairwise("ie")
+
+
+def test_pairwise_with_a_zero_cell(cs):
+    """DCR 33/33 (apatinib-ie) vs 35/41: escalc adds 0.5 to every cell (metafor fixture case 2)."""
+    pw = sensitivity_suite(cs, "dcr").pairwise("apatinib-camrelizumab")
+    row = pw.filter(pl.col("cohort") == "apatinib-ie").row(0, named=True)
+    ref = REF["risk_ratios"][1]
+    assert row["risk_ratio"] == pytest.approx(ref["rr"], rel=1e-10)
+    assert row["rr_low"] == pytest.approx(ref["low"], rel=1e-10)
+
+
+# --------------------------------------------------------------------------------------------------
+# small k, output
+# --------------------------------------------------------------------------------------------------
+
+
+def test_k_equal_one_reports_clearly(cs):
+    suite = sensitivity_suite(cs, "orr", exclude=["apatinib-ie", "apatinib", "ie"])
+    assert suite.primary.k == 1
+    assert suite.primary.proportion[0] == pytest.approx(9 / 41)
+    assert suite.leave_one_out.is_empty() and suite.subgroups.is_empty()
+    assert suite.pairwise().is_empty()
+    glmm = suite.grid.filter(pl.col("method") == "GLMM", pl.col("test") == "z").row(0, named=True)
+    assert "at least 2 studies" in glmm["error"]
+    assert suite.grid.filter(pl.col("method") != "GLMM")["error"].null_count() == suite.grid.height - 2
+    assert any("k = 1" in n for n in suite.notes)
+    text = suite.summary(full=True)
+    assert "Leave-one-out:" in text and "(none)" in text
+    json.dumps(suite.to_dict(), allow_nan=False)
+    assert suite.forest_svg().lstrip().startswith("<?xml")
+    with pytest.raises(MetaError, match="cannot be fitted"):
+        sensitivity_suite(cs, "orr", exclude=["apatinib-ie", "apatinib", "ie"], primary_method="GLMM")
+
+
+def test_k_equal_two(cs):
+    suite = sensitivity_suite(cs, "orr", exclude=["apatinib", "ie"])
+    assert suite.primary.k == 2
+    assert suite.leave_one_out.height == 2
+    assert suite.leave_one_out["proportion"].to_list() == pytest.approx([21 / 33, 9 / 41], abs=1e-10)
+    sub = suite.subgroups.filter(pl.col("by") == "design")
+    assert sub["k"].to_list() == [1, 1] and sub["error"].null_count() == 2
+    assert suite.pairwise().height == 1
+    json.dumps(suite.to_dict(), allow_nan=False)
+    assert "Subgroups:" in suite.summary(full=True)
+
+
+@pytest.mark.parametrize("outcome", ["orr", "dcr", "tte_6m", "csr"])
+def test_shipped_cohorts_produce_tables(cs, outcome):
+    suite = sensitivity_suite(cs, outcome)
+    assert suite.primary.k == 4
+    text = suite.summary(full=True)
+    for title in ("Transform × method grid:", "Leave-one-out:", "Subgroups:", "Pairwise"):
+        assert title in text
+    failed = suite.grid.filter(pl.col("error").is_not_null())
+    assert failed["method"].to_list() == ["GLMM"] and failed["test"].to_list() == ["knha"]
+    d = json.loads(json.dumps(suite.to_dict(), allow_nan=False))
+    assert d["primary"]["k"] == 4 and len(d["grid"]) == suite.grid.height
+    svg = suite.forest_svg()
+    assert "prediction interval" in svg and "Apatinib + IE" in svg
+
+
+def test_forest_marks_approximate_counts(tte_suite):
+    svg = tte_suite.forest_svg()
+    assert "≈26/33" in svg and "95% prediction interval" in svg
+
+
+def test_summary_names_the_analysis(orr_suite):
+    text = orr_suite.summary()
+    assert text.startswith("Outcome: Objective response rate (orr); primary analysis: logit, REML, test z")
+    assert "Proportion" in text and "apatinib-ie" in text
+    assert "Transform × method grid" not in text
