@@ -601,7 +601,7 @@ def risk_ratio(x1: int, n1: int, x2: int, n2: int, level: float = 0.95) -> tuple
     Examples
     --------
     >>> [round(v, 4) for v in risk_ratio(10, 20, 5, 20)]
-    [2.0, 0.8284, 4.8284]
+    [2.0, 0.8325, 4.8051]
     """
     from scipy import stats
 
