@@ -15,6 +15,7 @@ from trialcompare.spec import load_spec
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "reports" / "table-iv.yaml"
+SEEDS = ("apatinib-ie", "apatinib", "apatinib-camrelizumab", "ie")
 
 
 def _text(pdf: bytes) -> str:
@@ -78,7 +79,9 @@ def test_report_is_byte_identical_on_rerun(default_pdf):
 def hostile_trials(tmp_path) -> Path:
     """A copy of trials/ whose apatinib label carries markup that would fetch local files if not escaped."""
     trials = tmp_path / "trials"
-    shutil.copytree(REPO / "trials", trials)
+    trials.mkdir()
+    for cid in SEEDS:
+        shutil.copy(REPO / "trials" / f"{cid}.yaml", trials)
     path = trials / "apatinib.yaml"
     text = path.read_text()
     evil = '<img src=\\"file:///etc/passwd\\"><style>body{background:url(file:///etc/hostname)}</style>'
@@ -125,8 +128,12 @@ def test_report_command_writes_pdf_and_html(tmp_path, monkeypatch, capsys):
 
 
 def test_report_on_a_folder_uses_sensible_defaults(tmp_path, capsys):
+    folder = tmp_path / "cohorts"
+    folder.mkdir()
+    for cid in SEEDS:
+        shutil.copy(REPO / "trials" / f"{cid}.yaml", folder)
     out = tmp_path / "folder.pdf"
-    assert main(["report", str(REPO / "trials"), "-o", str(out)]) == 0
+    assert main(["report", str(folder), "-o", str(out)]) == 0
     assert out.read_bytes().startswith(b"%PDF-")
 
 
@@ -142,7 +149,9 @@ def test_report_on_a_folder_uses_sensible_defaults(tmp_path, capsys):
 def test_bad_spec_exits_2_and_writes_nothing(tmp_path, capsys, spec_text, fragment):
     reports = tmp_path / "reports"
     reports.mkdir()
-    shutil.copytree(REPO / "trials", tmp_path / "trials")
+    (tmp_path / "trials").mkdir()
+    for cid in SEEDS:
+        shutil.copy(REPO / "trials" / f"{cid}.yaml", tmp_path / "trials")
     spec = reports / "x.yaml"
     spec.write_text(spec_text)
     assert main(["report", str(spec)]) == 2

@@ -111,11 +111,88 @@ def _meta_sections(cohorts: CohortSet, spec: Spec) -> list[dict[str, Any]]:
         except ValueError as exc:
             sections.append({"outcome": outcome, "error": str(exc)})
             continue
+        labels = {c.id: c.descriptor.label for c in cohorts}
         sections.append({"outcome": outcome, "suite": suite, "forest": suite.forest_svg(),
-                         "grid": suite.grid, "scenarios": suite.scenarios,
-                         "pairwise": suite.pairwise(spec.reference or cohorts.ids[0]),
-                         "subgroups": suite.subgroups})
+                         "grid": _grid_table(suite.grid), "knha": _knha_line(suite.grid),
+                         "scenarios": _scenario_table(suite.scenarios),
+                         "pairwise": _pairwise_table(suite.pairwise(spec.reference or cohorts.ids[0]), labels),
+                         "subgroups": _subgroup_table(suite.subgroups)})
     return sections
+
+
+def _ci(p: float | None, lo: float | None, hi: float | None, scale: float = 1.0, digits: int = 2) -> str:
+    if p is None:
+        return "–"
+    if lo is None or hi is None:
+        return f"{p * scale:.{digits}f}"
+    return f"{p * scale:.{digits}f} ({lo * scale:.{digits}f}, {hi * scale:.{digits}f})"
+
+
+def _grid_table(grid: pl.DataFrame) -> pl.DataFrame:
+    """Method × transform pivot of the z-test grid: pooled proportion (95% CI), or why the fit failed."""
+    z = grid.filter(pl.col("test") == "z")
+    transforms = list(dict.fromkeys(z["transform"].to_list()))
+    rows = []
+    for method in dict.fromkeys(z["method"].to_list()):
+        row = {"τ² estimator": method}
+        for t in transforms:
+            cell = z.filter(pl.col("method") == method, pl.col("transform") == t)
+            r = cell.row(0, named=True) if cell.height else None
+            row[t] = "–" if r is None else (f"failed: {r['error']}" if r["error"] else
+                                             _ci(r["proportion"], r["ci_low"], r["ci_high"])
+                                             + ("" if r["converged"] else " (not converged)"))
+        rows.append(row)
+    return pl.DataFrame(rows)
+
+
+def _knha_line(grid: pl.DataFrame) -> str:
+    primary = grid.filter(pl.col("primary"))
+    if primary.is_empty():
+        return ""
+    p = primary.row(0, named=True)
+    knha = grid.filter(pl.col("transform") == p["transform"], pl.col("method") == p["method"],
+                       pl.col("test") == "knha")
+    k = knha.row(0, named=True) if knha.height else None
+    text = (f"Primary ({p['transform']}, {p['method']}): {_ci(p['proportion'], p['ci_low'], p['ci_high'])}, "
+            f"95% prediction interval {_ci(p['proportion'], p['pi_low'], p['pi_high'])[5:]}, "
+            f"τ² = {p['tau2']:.3g}, I² = {p['i2']:.0f}%, Q = {p['q']:.2f} (p = {p['q_p']:.3g}).")
+    if k and not k["error"]:
+        text += f" With the Knapp-Hartung adjustment: {_ci(k['proportion'], k['ci_low'], k['ci_high'])}."
+    return text
+
+
+def _scenario_table(sc: pl.DataFrame) -> pl.DataFrame:
+    return pl.DataFrame([{
+        "scenario": r["name"], "what": r["description"], "k": r["k"],
+        "pooled (95% CI)": r["error"] or _ci(r["proportion"], r["ci_low"], r["ci_high"]),
+        "I²": "–" if r["i2"] is None else f"{r['i2']:.0f}%",
+        "change vs primary": "–" if r["change"] is None else f"{100 * r['change']:+.1f} pp",
+    } for r in sc.iter_rows(named=True)])
+
+
+def _pairwise_table(pw: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
+    def e_value(r: dict) -> str:
+        return "–" if r["e_value"] is None else f"{r['e_value']:.2f} (CI {r['e_value_ci']:.2f})"
+
+    return pl.DataFrame([{
+        "cohort": labels.get(r["cohort"], r["cohort"]),
+        "counts": f"{r['events']}/{r['total']} vs {r['ref_events']}/{r['ref_total']}"
+                  + (" (approx.)" if r["approximate"] else ""),
+        "risk difference, pp (95% CI)": _ci(r["risk_difference"], r["rd_low"], r["rd_high"], 100, 1),
+        "risk ratio (95% CI)": _ci(r["risk_ratio"], r["rr_low"], r["rr_high"]),
+        "Fisher p": f"{r['fisher_p']:.3g}",
+        "fragility index": "n.s. (p ≥ 0.05)" if r["fisher_p"] >= 0.05 else str(r["fragility_index"]),
+        "E-value (CI)": e_value(r),
+    } for r in pw.iter_rows(named=True)])
+
+
+def _subgroup_table(sg: pl.DataFrame) -> pl.DataFrame:
+    return pl.DataFrame([{
+        "by": r["by"], "group": r["group"], "k": r["k"],
+        "pooled (95% CI)": r["error"] or _ci(r["proportion"], r["ci_low"], r["ci_high"]),
+        "test of difference": "–" if r["q_between"] is None else
+        f"Q = {r['q_between']:.2f}, df = {r['df']}, p = {r['p']:.3g}",
+    } for r in sg.iter_rows(named=True)])
 
 
 def _hashes(cohorts: CohortSet, spec: Spec) -> list[dict[str, str]]:
