@@ -166,3 +166,22 @@ def test_no_arguments_and_wrong_arguments(capsys):
         main(["frobnicate"])
     assert info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "line", "fragment"),
+    [
+        ("t,s\n0,1\n", 1, "header 'time,survival'"),
+        ("time,survival\n0,1\n2,abc\n", 3, "two numbers"),
+        ("time,survival\n0,1\n2,1.2\n", 3, "[0, 1]"),
+        ("time,survival\n0,1\n3,0.9\n2,0.8\n", 4, "must not decrease"),
+        ("time,survival\n", 1, "no points"),
+    ],
+)
+def test_bad_curve_csv_is_reported_at_its_line(capsys, write, valid_text, tmp_path, csv_text, line, fragment):
+    (tmp_path / "pfs.csv").write_text(csv_text)
+    text = valid_text.replace("    curve: null ", "    curve: {file: pfs.csv, at: Figure 2}\n    #", 1)
+    path = write(text)
+    code, out, err = _run(capsys, "validate", str(path))
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert f"pfs.csv:{line}:1:" in err and fragment in err

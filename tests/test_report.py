@@ -177,3 +177,22 @@ def test_failed_render_leaves_no_file(tmp_path, monkeypatch, capsys):
     with pytest.raises(RuntimeError):
         main(["report", str(SPEC), "-o", str(out)])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_digitised_curve_is_drawn(tmp_path):
+    """A cohort with a digitised KM curve gets a Kaplan-Meier figure (SVG through a data: URI)."""
+    trials = tmp_path / "trials"
+    trials.mkdir()
+    for cid in SEEDS:
+        shutil.copy(REPO / "trials" / f"{cid}.yaml", trials)
+    (trials / "efs.csv").write_text("time,survival\n0,1\n4,0.909\n6,0.785\n12,0.395\n18,0.2\n")
+    path = trials / "apatinib-ie.yaml"
+    text = path.read_text()
+    marker = "  - name: EFS\n"
+    assert marker in text
+    path.write_text(text.replace(marker, marker + "    curve: {file: efs.csv, at: Figure 2, risk_times: [0, 6, 12],"
+                                 " n_at_risk: [33, 26, 13]}\n", 1))
+    spec = load_spec(SPEC).model_copy(update={"trials": [str(trials)]})
+    html = render_html(spec, with_meta=False)
+    assert "Apatinib + IE: EFS, digitised from Figure 2" in html
+    assert 'src="data:image/svg+xml;base64,' in html

@@ -196,6 +196,31 @@ def _curve_problems(cohort: Cohort, index: int, name: str) -> list[Problem]:
         return [Problem(str(cohort.path), line, col, f"curve file {name!r} leaves the descriptor's folder")]
     if not target.is_file():
         return [Problem(str(cohort.path), line, col, f"curve file {name!r} does not exist")]
+    return _curve_csv_problems(target)
+
+
+def _curve_csv_problems(path: Path) -> list[Problem]:
+    """A digitised curve: CSV with header ``time,survival``, numbers, survival within [0, 1], time not decreasing."""
+    import csv
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (UnicodeDecodeError, OSError) as exc:
+        return [Problem(str(path), 1, 1, f"cannot read curve file: {exc}")]
+    rows = list(csv.reader(lines))
+    if not rows or [c.strip() for c in rows[0]] != ["time", "survival"]:
+        return [Problem(str(path), 1, 1, "a curve file needs the header 'time,survival'")]
+    last = float("-inf")
+    for number, row in enumerate(rows[1:], start=2):
+        try:
+            time, surv = (float(x) for x in row)
+        except ValueError:
+            return [Problem(str(path), number, 1, f"expected two numbers 'time,survival', got {','.join(row)!r}")]
+        if not 0 <= surv <= 1 or time < last or time < 0:
+            return [Problem(str(path), number, 1, "survival must lie in [0, 1] and time must not decrease")]
+        last = time
+    if len(rows) < 2:
+        return [Problem(str(path), 1, 1, "the curve file has no points")]
     return []
 
 
