@@ -276,3 +276,10 @@ def test_no_baseline_invented(cohorts: tc.CohortSet) -> None:
     """Only the median age of the lenvatinib expansion is a baseline fact in the source."""
     with_baseline = {c.id: [b.variable for b in c.descriptor.baseline] for c in cohorts if c.descriptor.baseline}
     assert with_baseline == {"itcc050-lenvatinib": ["age"]}
+
+
+def test_descriptors_point_editors_at_the_schema() -> None:
+    files = sorted(LIBRARY.glob("*.yaml"))
+    assert {p.stem for p in files} == IDS
+    for path in files:
+        assert path.read_text().startswith("# yaml-language-server: $schema=../descriptor.schema.json\n"), path
