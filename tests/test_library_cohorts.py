@@ -232,14 +232,15 @@ def test_review_numbers_are_marked(cohorts: tc.CohortSet, frame: pl.DataFrame) -
         assert reports and all("seen only in a review's table" in (r.note or "") for r in reports)
 
 
-def test_weeks_are_kept_and_said(cohorts: tc.CohortSet) -> None:
-    """REGOBONE medians are printed in weeks: kept as printed (not converted), weeks in label and note."""
+def test_weeks_are_kept_and_said(cohorts: tc.CohortSet, frame: pl.DataFrame) -> None:
+    """REGOBONE medians are printed in weeks: kept as printed with unit weeks (not converted)."""
     for cid, printed in (("regobone-regorafenib", "16.4"), ("regobone-placebo", "4.1")):
         pfs = next(e for e in cohorts[cid].descriptor.endpoints if e.name == "PFS")
         median = next(r for r in pfs.reports if r.statistic == "median")
-        assert median.value == printed
+        assert median.value == printed and median.unit == "weeks"
         assert "weeks" in (median.label or "")
-        assert "WEEKS" in (median.note or "")
+        row = frame.filter(pl.col("cohort") == cid, pl.col("statistic") == "median", pl.col("variable") == "PFS")
+        assert row["unit"].to_list() == ["weeks"] and row["value"].to_list() == [float(printed)]
         rate = next(r for r in pfs.reports if r.statistic == "rate")
         assert rate.months == 1.84
         assert "8 weeks" in (rate.note or "")

@@ -469,6 +469,9 @@ def _shared(a: Iterable[str], b: Iterable[str]) -> list[str]:
 def _overlap_pair(ctx: _Context, a: str, b: str) -> Caveat | None:
     a, b = ctx.order([a, b])  # the reference's spelling of shared names is kept
     da, db = ctx.desc(a), ctx.desc(b)
+    if da.design.arm_of and db.design.arm_of and da.design.arm_of.study == db.design.arm_of.study \
+            and da.design.arm_of.arm != db.design.arm_of.arm:
+        return None  # arms of one study share registration and centres, not patients
     registrations = _shared((r.id for r in da.design.registrations), (r.id for r in db.design.registrations))
     centres = _shared(da.design.centres, db.design.centres)
     accrual = _accrual_overlap(da, db) if centres else False
@@ -607,8 +610,8 @@ def _finding_list(findings: Sequence[Finding], with_notes: bool) -> str:
         by_code.setdefault(f.code, [])
         if f.field not in by_code[f.code]:
             by_code[f.code].append(f.field)
-        if with_notes and f.note and f.note not in notes.setdefault(f.code, []):
-            notes[f.code].append(f.note)
+        if with_notes and f.note and f.note.rstrip(". ") not in notes.setdefault(f.code, []):
+            notes[f.code].append(f.note.rstrip(". "))
     parts = []
     for code, fields in by_code.items():
         note = f" — {'; '.join(notes[code])}" if notes.get(code) else ""

@@ -281,7 +281,7 @@ _OUTCOME_SCHEMA = {
     "time_months": pl.Float64, "n": pl.Int64, "denominator": pl.Int64, "denominator_basis": pl.String,
     "estimate": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64, "ci_method": pl.String,
     "interval_type": pl.String, "bound": pl.String, "upper_nr": pl.Boolean, "printed": pl.String,
-    "location": pl.String, "source": pl.String, "estimator": pl.String,
+    "location": pl.String, "source": pl.String, "estimator": pl.String, "unit": pl.String,
 }
 
 _CI_NAMES = {"exact": "Clopper-Pearson exact", "wilson": "Wilson score", "wald": "Wald",
@@ -338,7 +338,7 @@ def _endpoint_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list
             "ci_method": "published" if r["lower"] is not None or r["upper_nr"] else None,
             "interval_type": r["interval_type"], "bound": r["bound"], "upper_nr": r["upper_nr"],
             "printed": r["printed"], "location": r["location"], "source": r["source"],
-            "estimator": r["estimator"], "denominator_basis": basis})
+            "estimator": r["estimator"], "denominator_basis": basis, "unit": r["unit"]})
     return out
 
 

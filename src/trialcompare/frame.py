@@ -156,7 +156,7 @@ def _endpoints(r: _Rows) -> None:
                 _rate_row(r, path, rep, rep.denominator, **cols)
                 r.rows[-1]["statistic"] = "rate"
             elif rep.statistic == "median":
-                r.estimate(path, rep, rep.value, statistic="median", unit="months", **cols)
+                r.estimate(path, rep, rep.value, statistic="median", unit=rep.unit, **cols)
             else:
                 r.count(path, rep, rep.value, rep.denominator, **cols)
                 r.rows[-1]["statistic"] = rep.statistic

@@ -207,6 +207,10 @@ def _approximate_count(rate: float, total: int) -> int:
     return math.floor(rate * total + 0.5)
 
 
+def _estimator_name(r: dict[str, Any]) -> str:
+    return {"kaplan-meier": "Kaplan-Meier", "binomial": "binomial"}.get(r.get("estimator") or "", "landmark")
+
+
 def _tte_values(r: dict[str, Any], n_cohort: int, counted: tuple[int, int] | None) -> dict[str, Any]:
     ep, t = r["endpoint"], r["time_months"]
     if r["bound"]:
@@ -218,7 +222,7 @@ def _tte_values(r: dict[str, Any], n_cohort: int, counted: tuple[int, int] | Non
         return {"note": f"{ep} at {t:g} months has no value; not pooled"}
     events = _approximate_count(r["estimate"], n_cohort)
     note = (f"approximate count: round({r['estimate']:g} × {n_cohort}) = {events} "
-            f"(Kaplan-Meier rate {r['printed']!r} printed without a count)")  # fmt: skip
+            f"({_estimator_name(r)} rate {r['printed']!r} printed without a count)")  # fmt: skip
     return {"events": events, "total": n_cohort, "estimate": events / n_cohort, "approximate": True, "note": note}
 
 

@@ -195,6 +195,11 @@ def _interval_types(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding
         )
 
 
+def _arms_of_one_study(a: Cohort, b: Cohort) -> bool:
+    arm_a, arm_b = a.descriptor.design.arm_of, b.descriptor.design.arm_of
+    return arm_a is not None and arm_b is not None and arm_a.study == arm_b.study and arm_a.arm != arm_b.arm
+
+
 def check_cross_cohort(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
     """Flag possible patient overlap between cohorts and interval labels that differ along one table row.
 
@@ -211,6 +216,8 @@ def check_cross_cohort(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Find
         ``XC-*`` findings (see the module table).
     """
     for a, b in combinations(list(cohorts), 2):
+        if _arms_of_one_study(a, b):
+            continue  # arms of one study share its registration and centres by design, not its patients
         yield from _shared_registration(a, b)
         yield from _shared_centre(a, b)
     yield from _interval_types(frame, cohorts)

@@ -320,6 +320,7 @@ class EndpointReport(_Located):
     months: float | None = Field(None, gt=0)
     estimator: Literal["kaplan-meier", "binomial", "unspecified"] = "unspecified"
     denominator: int | None = Field(None, ge=0)
+    unit: Literal["months", "weeks", "days", "years"] = Field("months", description="unit of a median as printed")
 
     @model_validator(mode="after")
     def _consistent(self) -> EndpointReport:

@@ -66,15 +66,28 @@ def _glance(cohorts: CohortSet, tte: dict[str, str | None]) -> list[dict[str, st
     return rows
 
 
-def _table_rows(table: pl.DataFrame, sections: Iterable[str]) -> list[dict[str, Any]]:
+COLUMNS_PER_TABLE = 4
+
+
+def _table_blocks(table: pl.DataFrame, sections: Iterable[str]) -> list[dict[str, Any]]:
+    """Rows of the layout for some sections, split into blocks of at most :data:`COLUMNS_PER_TABLE` cohort
+    columns (the reference repeated in each) so that wide comparisons fit the page."""
     wanted = set(sections)
-    rows, last = [], None
-    for r in table.iter_rows():
-        if r[0] not in wanted:
-            continue
-        rows.append({"group": r[0] if r[0] != last else None, "label": r[1], "cells": list(r[2:])})
-        last = r[0]
-    return rows
+    headers = table.columns[2:]
+    others = list(range(1, len(headers)))
+    chunks = [others[i:i + COLUMNS_PER_TABLE - 1] for i in range(0, len(others), COLUMNS_PER_TABLE - 1)] or [[]]
+    blocks = []
+    for chunk in chunks:
+        cols = [0, *chunk]
+        rows, last = [], None
+        for r in table.iter_rows():
+            if r[0] not in wanted:
+                continue
+            cells = [r[2 + i] for i in cols]
+            rows.append({"group": r[0] if r[0] != last else None, "label": r[1], "cells": cells})
+            last = r[0]
+        blocks.append({"headers": [headers[i] for i in cols], "rows": rows})
+    return blocks
 
 
 def _numbered(caveats: list[Any]) -> list[_Caveat]:
@@ -100,24 +113,30 @@ def _sources(cohorts: CohortSet) -> list[dict[str, str]]:
 
 
 def _meta_sections(cohorts: CohortSet, spec: Spec) -> list[dict[str, Any]]:
-    from ..metasuite import sensitivity_suite
-
     sections = []
     kw = {"denominators": {k: v.n for k, v in spec.denominators.items()}, "use_errata": spec.use_errata}
     scenarios = [s.model_dump() for s in spec.meta.scenarios]
     for outcome in spec.meta.outcomes:
         try:
-            suite = sensitivity_suite(cohorts, outcome, scenarios=scenarios, **kw)
+            sections.append(_meta_section(cohorts, spec, outcome, scenarios, kw))
         except ValueError as exc:
             sections.append({"outcome": outcome, "error": str(exc)})
-            continue
-        labels = {c.id: c.descriptor.label for c in cohorts}
-        sections.append({"outcome": outcome, "suite": suite, "forest": suite.forest_svg(),
-                         "grid": _grid_table(suite.grid), "knha": _knha_line(suite.grid),
-                         "scenarios": _scenario_table(suite.scenarios),
-                         "pairwise": _pairwise_table(suite.pairwise(spec.reference or cohorts.ids[0]), labels),
-                         "subgroups": _subgroup_table(suite.subgroups)})
     return sections
+
+
+def _meta_section(cohorts: CohortSet, spec: Spec, outcome: str, scenarios: list[dict], kw: dict) -> dict[str, Any]:
+    from ..metasuite import sensitivity_suite
+
+    suite = sensitivity_suite(cohorts, outcome, scenarios=scenarios, **kw)
+    labels = {c.id: c.descriptor.label for c in cohorts}
+    reference = spec.reference or cohorts.ids[0]
+    pairwise = suite.pairwise(reference) if reference in suite.data["cohort"].to_list() else None
+    return {"outcome": outcome, "suite": suite, "forest": suite.forest_svg(),
+            "grid": _grid_table(suite.grid), "knha": _knha_line(suite.grid),
+            "scenarios": _scenario_table(suite.scenarios),
+            "pairwise": _pairwise_table(pairwise, labels) if pairwise is not None else pl.DataFrame(),
+            "subgroups": _subgroup_table(suite.subgroups),
+            "notes": [n for n in suite.data["note"].to_list() if n]}
 
 
 def _ci(p: float | None, lo: float | None, hi: float | None, scale: float = 1.0, digits: int = 2) -> str:
@@ -274,11 +293,10 @@ def build_context(spec: Spec, *, with_meta: bool = True) -> dict[str, Any]:
         "summary": _summary(cohorts, cmp, findings, caveats, tte),
         "glance": _glance(cohorts, tte),
         "sources": _sources(cohorts),
-        "design_rows": _table_rows(table, ["Design"]),
-        "baseline_rows": _table_rows(table, ["Baseline"]),
-        "outcome_rows": _table_rows(table, ["Outcomes"]),
-        "survival_rows": _table_rows(table, [s for s in dict.fromkeys(table["section"].to_list())
-                                             if s not in ("Design", "Baseline", "Outcomes")]),
+        "baseline_blocks": _table_blocks(table, ["Baseline"]),
+        "outcome_blocks": _table_blocks(table, ["Outcomes"]),
+        "survival_blocks": _table_blocks(table, [s for s in dict.fromkeys(table["section"].to_list())
+                                                 if s not in ("Design", "Baseline", "Outcomes")]),
         "differences": differences_table(cmp),
         "denominators": spec.denominators,
         "caveats": caveats,

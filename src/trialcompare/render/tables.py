@@ -155,7 +155,9 @@ def _endpoint_cell(r: dict[str, Any] | None) -> str:
     if r is None:
         return MISSING
     if r["statistic"] == "median":
-        return f"{_num(r['estimate'])}" + _interval(r["ci_low"], r["ci_high"], r["interval_type"], 1, r["upper_nr"])
+        unit = f" {r['unit']}" if r["unit"] not in (None, "months") else ""
+        return f"{_num(r['estimate'])}{unit}" + _interval(r["ci_low"], r["ci_high"], r["interval_type"], 1,
+                                                           r["upper_nr"])
     if r["statistic"] == "rate":
         if r["ci_low"] is None:
             return r["printed"]
@@ -171,7 +173,8 @@ def _endpoint_rows(b: _Builder, section: str, chosen: dict[str, str | None]) -> 
         if stat == "rate":
             label = f"Rate at {t:g} months"
         else:
-            label = {"median": "KM median, months", "censored": "Censored, n (%)", "events": "Events, n"}[stat]
+            label = {"median": "Median, months (unless stated)", "censored": "Censored, n (%)",
+                     "events": "Events, n"}[stat]
         cells = {}
         for cid, ep in chosen.items():
             match = out.filter(pl.col("cohort") == cid, pl.col("endpoint") == ep, pl.col("statistic") == stat)
