@@ -37,6 +37,15 @@ class _Caveat:
     targets: tuple[str, ...]
     text: str
 
+    @property
+    def short(self) -> str:
+        """The text beside the numbers: long caveats (curator notes) are cut, the full text is in Caveats."""
+        if len(self.text) <= 480:
+            return self.text
+        cut = self.text.find(" — ")
+        head = self.text[:cut] if 0 < cut <= 480 else self.text[:460].rsplit(" ", 1)[0]
+        return f"{head} … (full text: {self.ref} in the Caveats section)"
+
 
 def _cohorts(spec: Spec) -> CohortSet:
     cohorts = load(*spec.trial_paths())
