@@ -48,7 +48,7 @@ def main() -> None:
         ("import trialcompare", wall([py, "-c", "import trialcompare"], args.repeat)),
         ("trialcompare validate (4 cohorts)", wall([*tc, "validate"], args.repeat)),
         ("trialcompare table (4 cohorts)", wall([*tc, "table"], args.repeat)),
-        ("checks only, in process (4 cohorts)", in_process(
+        ("checks only, in process, first call (4 cohorts)", in_process(
             "import trialcompare as tc; cs = tc.load('trials'); t0 = time.perf_counter(); tc.check(cs); "
             "t = t0", args.repeat)),
         ("bare import of the report stack", wall([py, "-c", STACK], args.repeat)),
