@@ -193,7 +193,12 @@ def _add_compare_options(p: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="trialcompare", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog="trialcompare",
+        description="Compare published clinical-trial cohorts that were never randomised against each other.",
+        epilog="Exit status: 0 fine, 1 unacknowledged error findings (validate), 2 unusable input. "
+               "Data goes to stdout, diagnostics to stderr.",
+    )
     p.add_argument("--version", action="version", version="%(prog)s " + _version())
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     v = sub.add_parser("validate", help="check descriptors and the integrity of their numbers")
