@@ -130,6 +130,23 @@ def test_exact_ci_and_choosable_denominator(pair):
     assert "Wilson" in wilson.outcomes["ci_method"][0]
 
 
+def test_landmark_rate_printed_as_count_gets_an_exact_ci(tmp_path):
+    """A rate printed "17/26 (65%)" gets Clopper-Pearson: Beta(0.025; 17, 10), Beta(0.975; 18, 9);
+    a Kaplan-Meier rate printed as a percentage keeps its published interval (none here)."""
+    for cid, value in (("a", '"17/26 (65%)"'), ("b", '"78.5%"')):
+        text = _cohort(id=cid, label=cid.upper()) + (
+            "endpoints:\n  - name: PFS\n    reports:\n"
+            f"      - {{statistic: rate, months: 2, value: {value}, at: Abstract}}\n")
+        (tmp_path / f"{cid}.yaml").write_text(text)
+    out = tc.compare(tc.load(tmp_path), reference="a").outcomes.filter(pl.col("statistic") == "rate")
+    a = out.filter(pl.col("cohort") == "a").row(0, named=True)
+    assert (a["n"], a["denominator"], a["estimate"]) == (17, 26, 17 / 26)
+    assert a["ci_low"] == pytest.approx(beta.ppf(0.025, 17, 10), abs=1e-10)
+    assert a["ci_high"] == pytest.approx(beta.ppf(0.975, 18, 9), abs=1e-10)
+    b = out.filter(pl.col("cohort") == "b").row(0, named=True)
+    assert (b["estimate"], b["ci_low"], b["ci_method"]) == (0.785, None, None)
+
+
 def test_differences_are_labelled_unanchored(pair):
     cmp = tc.compare(pair({}, {"pr": 7, "sd": 3}), reference="a")
     diff = cmp.differences.filter(pl.col("outcome") == "ORR").row(0, named=True)

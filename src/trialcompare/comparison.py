@@ -318,28 +318,40 @@ def _response_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list
 
 
 def _endpoint_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list[dict]:
+    """Medians, landmark rates, events and censored counts of one endpoint, with their intervals.
+
+    A rate printed as a count ("13/43") gets the chosen exact/score interval; a rate printed as a percentage keeps
+    its published interval (a Kaplan-Meier rate cannot be given an exact binomial interval)."""
     out = []
     for r in rows:
         basis = None
-        if r["statistic"] in ("censored", "events"):
+        if r["statistic"] in ("censored", "events") or (r["statistic"] == "rate" and r["n"] is not None):
             n, den, basis = _denominator(r, opts)
             r = r | {"n": n, "denominator": den}
-        is_rate = r["statistic"] == "rate"
-        scale = 100.0 if is_rate and (r["n"] is None) else 1.0
-        estimate = r["value"] / scale if r["value"] is not None else None
-        if is_rate and r["n"] is not None and r["denominator"]:
-            estimate = r["n"] / r["denominator"]
-        out.append(dict.fromkeys(_OUTCOME_SCHEMA) | {
+        row = dict.fromkeys(_OUTCOME_SCHEMA) | {
             "cohort": cid, "outcome": f"{r['variable']}:{r['statistic']}", "endpoint": r["variable"],
             "statistic": r["statistic"], "time_months": r["time_months"], "n": r["n"],
-            "denominator": r["denominator"] if r["statistic"] in ("censored", "events") else None,
-            "estimate": estimate, "ci_low": None if r["lower"] is None else r["lower"] / scale,
-            "ci_high": None if r["upper"] is None else r["upper"] / scale,
-            "ci_method": "published" if r["lower"] is not None or r["upper_nr"] else None,
+            "denominator": r["denominator"] if r["n"] is not None else None, "denominator_basis": basis,
             "interval_type": r["interval_type"], "bound": r["bound"], "upper_nr": r["upper_nr"],
             "printed": r["printed"], "location": r["location"], "source": r["source"],
-            "estimator": r["estimator"], "denominator_basis": basis, "unit": r["unit"]})
+            "estimator": r["estimator"], "unit": r["unit"]}
+        out.append(row | _endpoint_estimate(r, opts))
     return out
+
+
+def _endpoint_estimate(r: dict, opts: CompareOptions) -> dict:
+    if r["statistic"] == "rate" and r["n"] is not None and r["denominator"]:
+        from .stats.proportions import proportion_ci
+
+        lo, hi = proportion_ci(r["n"], r["denominator"], method=opts.ci_method, level=opts.level)
+        return {"estimate": r["n"] / r["denominator"], "ci_low": lo, "ci_high": hi,
+                "ci_method": f"{_CI_NAMES[opts.ci_method]} {opts.level:.0%}"}
+    scale = 100.0 if r["statistic"] == "rate" else 1.0
+    def scaled(x: float | None) -> float | None:
+        return None if x is None else x / scale
+    published = r["lower"] is not None or r["upper_nr"]
+    return {"estimate": scaled(r["value"]), "ci_low": scaled(r["lower"]), "ci_high": scaled(r["upper"]),
+            "ci_method": "published" if published else None}
 
 
 def _outcomes(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions) -> pl.DataFrame:

@@ -161,6 +161,8 @@ def _endpoint_cell(r: dict[str, Any] | None) -> str:
     if r["statistic"] == "rate":
         if r["ci_low"] is None:
             return r["printed"]
+        if r["ci_method"] and r["ci_method"] != "published":
+            return f"{r['printed']} [{r['ci_method']} CI {_pct(r['ci_low'])}–{_pct(r['ci_high'])}]"
         return f"{r['printed']} [{r['interval_type'] or 'interval type not stated'}]"
     return r["printed"] + (f" of {r['denominator']}" if r["denominator"] else "")
 
