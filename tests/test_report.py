@@ -194,5 +194,6 @@ def test_digitised_curve_is_drawn(tmp_path):
                                  " n_at_risk: [33, 26, 13]}\n", 1))
     spec = load_spec(SPEC).model_copy(update={"trials": [str(trials)]})
     html = render_html(spec, with_meta=False)
-    assert "Apatinib + IE: EFS, digitised from Figure 2" in html
+    assert "EFS: digitised Kaplan-Meier curves (Apatinib + IE: Figure 2)." in html
     assert 'src="data:image/svg+xml;base64,' in html
+    assert "RMST to τ (SE)" in html and "reconstructed" in html

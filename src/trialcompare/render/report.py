@@ -250,20 +250,36 @@ def _versions() -> list[tuple[str, str]]:
     return out
 
 
-def _km_figures(cohorts: CohortSet) -> list[dict[str, str]]:
+def _km_figures(cohorts: CohortSet, reference: str) -> tuple[list[dict[str, str]], pl.DataFrame]:
+    """One Kaplan-Meier figure per endpoint with every digitised curve, and the reconstructed-IPD summary."""
+    from ..curves import curve_data, curve_summary
     from .plots import km_plot_svg
 
+    curves = curve_data(cohorts)
     figures = []
-    for c in cohorts:
-        for ep in c.descriptor.endpoints:
-            if ep.curve is None:
-                continue
-            data = pl.read_csv(c.path.parent / ep.curve.file)
-            risk = (ep.curve.risk_times, {c.descriptor.label: ep.curve.n_at_risk}) if ep.curve.n_at_risk else None
-            svg = km_plot_svg([(c.descriptor.label, data["time"].to_list(), data["survival"].to_list())],
-                              ylabel=f"{ep.name} probability", risk_table=risk)
-            figures.append({"svg": svg, "caption": f"{c.descriptor.label}: {ep.name}, digitised from {ep.curve.at}"})
-    return figures
+    for endpoint in dict.fromkeys(c.endpoint for c in curves):
+        mine = [c for c in curves if c.endpoint == endpoint]
+        risk_times = mine[0].risk_times if all(c.risk_times == mine[0].risk_times for c in mine) else None
+        risk = (risk_times, {c.label: c.n_at_risk for c in mine}) if risk_times and len(risk_times) > 1 else None
+        svg = km_plot_svg([(c.label, c.times, c.survival) for c in mine], ylabel=f"{endpoint} probability",
+                          risk_table=risk)
+        where = "; ".join(f"{c.label}: {c.location}" for c in mine)
+        figures.append({"svg": svg, "caption": f"{endpoint}: digitised Kaplan-Meier curves ({where})."})
+    return figures, _curve_table(curve_summary(curves, reference), {c.id: c.descriptor.label for c in cohorts})
+
+
+def _curve_table(summary: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
+    def num(x: float | None, d: int = 1) -> str:
+        return "NR" if x is None else f"{x:.{d}f}"
+
+    return pl.DataFrame([{
+        "cohort": labels.get(r["cohort"], r["cohort"]), "endpoint": r["endpoint"],
+        "events / N": f"{r['events']}/{r['n']}",
+        "median (95% CI), months": f"{num(r['median'])} ({num(r['median_low'])}, {num(r['median_high'])})",
+        "RMST to τ (SE)": f"{r['rmst']:.2f} ({r['rmst_se']:.2f}), τ = {r['tau']:.1f}",
+        "HR vs reference (95% CI)": "reference" if r["hr_vs_reference"] is None else
+        f"{r['hr_vs_reference']:.2f} ({r['hr_low']:.2f}, {r['hr_high']:.2f}); log-rank p = {r['logrank_p']:.3g}",
+    } for r in summary.iter_rows(named=True)]) if summary.height else pl.DataFrame()
 
 
 def build_context(spec: Spec, *, with_meta: bool = True) -> dict[str, Any]:
@@ -296,6 +312,7 @@ def build_context(spec: Spec, *, with_meta: bool = True) -> dict[str, Any]:
                                        smd_threshold=spec.smd_threshold))
     table = cmp.table()
     tte = {r[0]: r[1] for r in _tte_by_cohort(table, cmp)}
+    km_figures, curve_table = _km_figures(cohorts, reference)
     return {
         "spec": spec, "title": spec.title, "reference": cmp.labels[reference], "cmp": cmp,
         "headers": table.columns[2:], "labels": cmp.labels,
@@ -316,7 +333,7 @@ def build_context(spec: Spec, *, with_meta: bool = True) -> dict[str, Any]:
         "caveats_meta": [c for c in caveats if "meta" in c.targets],
         "findings": _grouped_findings(cohorts, findings),
         "provenance": _provenance(frame, cohorts),
-        "km": _km_figures(cohorts),
+        "km": km_figures, "curve_table": curve_table,
         "meta": _meta_sections(cohorts, spec) if with_meta else [],
         "versions": _versions(), "hashes": _hashes(cohorts, spec),
     }
