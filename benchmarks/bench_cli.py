@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-STACK = "import polars, numpy, scipy.stats, pydantic, yaml, jinja2, weasyprint, matplotlib, openpyxl, statsmodels"
+STACK = "import polars, numpy, scipy.stats, pydantic, yaml, jinja2, weasyprint, matplotlib"
 
 
 def wall(argv: list[str], repeat: int) -> float:

@@ -378,3 +378,17 @@ def test_source_date_epoch_restored(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     html_to_pdf("<p>x</p>", created=CREATED, title="x")
     assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+def test_atomic_write_gives_the_usual_file_mode(tmp_path):
+    """mkstemp makes 0600 files; a written report must get 0666 minus the umask, like any other file."""
+    import os
+
+    from trialcompare.render.atomic import atomic_write_bytes
+
+    mask = os.umask(0o022)
+    try:
+        out = atomic_write_bytes(tmp_path / "r.pdf", b"%PDF-")
+    finally:
+        os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o644

@@ -239,7 +239,7 @@ def _display_path(path: Path) -> str:
 
 
 def _versions() -> list[tuple[str, str]]:
-    names = ("trialcompare", "polars", "numpy", "scipy", "statsmodels", "scikit-survival", "pydantic", "jinja2",
+    names = ("trialcompare", "polars", "numpy", "scipy", "pydantic", "jinja2",
              "weasyprint", "matplotlib")
     out = [("python", platform.python_version())]
     for name in names:
