@@ -156,6 +156,20 @@ def test_differences_are_labelled_unanchored(pair):
     assert 0 < diff["fisher_p"] <= 1
 
 
+def test_repr_and_notebook_html(pair):
+    cmp = tc.compare(pair({}, {"male": 5, "female": 15}), reference="a")
+    assert "reference='a'" in repr(cmp) and "'sex'" in repr(cmp) and "unanchored" in repr(cmp)
+    html = cmp._repr_html_()
+    assert html.startswith("<p><i>Reference: A.") and "<table" in html
+
+
+def test_notebook_html_escapes_labels(tmp_path):
+    (tmp_path / "a.yaml").write_text(_cohort(id="a", label="<b>A</b>"))
+    (tmp_path / "b.yaml").write_text(_cohort(id="b", label="B"))
+    html = tc.compare(tc.load(tmp_path), reference="a")._repr_html_()
+    assert "<b>A</b>" not in html and "&lt;b&gt;A&lt;/b&gt;" in html
+
+
 def test_bad_options_are_refused(pair):
     cs = pair({}, {})
     with pytest.raises(KeyError, match="not among the cohorts"):

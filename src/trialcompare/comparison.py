@@ -71,6 +71,21 @@ class Comparison:
 
         return table_iv(self)
 
+    def __repr__(self) -> str:
+        flagged = self.smd.filter(pl.col("imbalanced").fill_null(False))["variable"].unique().sort().to_list()
+        return (f"Comparison(reference={self.reference!r}, cohorts={list(self.cohorts)!r}, "
+                f"baseline={self.baseline.height} rows, outcomes={self.outcomes.height} rows, "
+                f"imbalanced (|SMD| > {self.options.smd_threshold:g}): {flagged}; {UNANCHORED})")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        from .render.tables import export
+
+        label = html.escape(self.labels[self.reference])
+        note = f"<p><i>Reference: {label}. Every difference is an {UNANCHORED}.</i></p>"
+        return note + str(export(self.table(), "html"))
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # choosing one report per quantity
