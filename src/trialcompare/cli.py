@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = ["main"]
@@ -244,12 +244,7 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--reference", metavar="ID", help="reference cohort of the pairwise table (default: the first)")
     m.add_argument("--forest", metavar="FILE.svg", help="write the forest plot of the primary analysis (SVG)")
     m.set_defaults(func=cmd_meta)
-    for register in _EXTRA_COMMANDS:
-        register(sub)
     return p
-
-
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def _version() -> str:
