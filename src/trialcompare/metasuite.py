@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -154,8 +155,17 @@ def _compare(
     for cid, n in (denominators or {}).items():
         if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
             raise ValueError(f"denominator of {cid!r} must be a positive whole number, got {n!r}")
-    return compare(cohorts, reference, prefer_locations=tuple(prefer_locations), use_errata=bool(use_errata),
-                   denominators=dict(denominators or {}))  # fmt: skip
+    key = (tuple(sorted((denominators or {}).items())), bool(use_errata), reference, tuple(prefer_locations))
+    cache = _COMPARISONS.setdefault(cohorts, {})
+    if key not in cache:
+        cache[key] = compare(cohorts, reference, prefer_locations=tuple(prefer_locations),
+                             use_errata=bool(use_errata), denominators=dict(denominators or {}))  # fmt: skip
+    return cache[key]
+
+
+# One comparison per cohort set and options: a suite asks for the same one for every outcome and scenario.
+# Keyed weakly on the (immutable) CohortSet, so nothing outlives the cohorts it was computed from.
+_COMPARISONS: weakref.WeakKeyDictionary[CohortSet, dict[tuple, Comparison]] = weakref.WeakKeyDictionary()
 
 
 def _check_ids(cohorts: CohortSet, ids: Iterable[str], what: str) -> None:
