@@ -145,7 +145,7 @@ def _meta_section(cohorts: CohortSet, spec: Spec, outcome: str, scenarios: list[
             "scenarios": _scenario_table(suite.scenarios),
             "pairwise": _pairwise_table(pairwise, labels) if pairwise is not None else pl.DataFrame(),
             "subgroups": _subgroup_table(suite.subgroups),
-            "notes": [n for n in suite.data["note"].to_list() if n]}
+            "notes": [f"{r['label']}: {r['note']}" for r in suite.data.iter_rows(named=True) if r["note"]]}
 
 
 def _ci(p: float | None, lo: float | None, hi: float | None, scale: float = 1.0, digits: int = 2) -> str:
