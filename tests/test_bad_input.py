@@ -61,6 +61,8 @@ EDITS = [
     ("malformed YAML", "label: ", "label: [unclosed\nfoo: ", None, "malformed YAML"),
     ("unknown source", "at: \"Abstract\"\n  printed:", "at: \"Abstract\"\n  source: nowhere\n  printed:",
      "source: nowhere", "unknown source 'nowhere'"),
+    ("rate with an interval but no interval type", '{name: ORR, value: "6/30 (20.0%)", at: "Abstract"}',
+     '{name: ORR, value: "6/30 (20.0%, 95% CI 7.7-38.6)", at: "Abstract"}', "name: ORR", "needs 'interval'"),
     ("median without interval type", 'interval: 95% CI, at: "Abstract"}', 'at: "Abstract"}',
      'value: "4.5 (3.5, 6.3)"', "needs 'interval'"),
 ]

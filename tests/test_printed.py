@@ -77,3 +77,12 @@ def test_mean_sd():
 
 def test_decimals():
     assert [decimals_of(x) for x in ("60.60", "13", "45.4%", "0.0")] == [2, 0, 1, 1]
+
+
+def test_count_with_its_interval():
+    """xie2020 prints "13/43 (30.23%, 95% CI 17.2-40.1)": a count, its percentage and an interval together."""
+    c = parse_count("13/43 (30.23%, 95% CI 17.2\u201140.1)")
+    assert (c.n, c.denominator, c.percent, c.percent_decimals) == (13, 43, 30.23, 2)
+    assert (c.lower, c.upper, c.label) == (17.2, 40.1, "95% CI")
+    with pytest.raises(PrintedValueError, match="outside 0-100"):
+        parse_count("13/43 (30.23%, 95% CI 17.2-140.1)")

@@ -71,8 +71,8 @@ class _Rows:
             den, origin = denominator, "entry"
         else:
             den, origin = self.desc.population.n, "declared_n"
-        self.add(path, entry, statistic="count", n=c.n, denominator=den, value=c.percent,
-                 decimals=c.percent_decimals, printed=str(printed), denominator_origin=origin, **cols)
+        self.add(path, entry, statistic="count", n=c.n, denominator=den, value=c.percent, lower=c.lower,
+                 upper=c.upper, decimals=c.percent_decimals, printed=str(printed), denominator_origin=origin, **cols)
 
     def estimate(self, path: tuple, entry: Any, printed: Any, **cols: Any) -> None:
         e = parse_estimate(printed)

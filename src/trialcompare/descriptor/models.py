@@ -278,22 +278,21 @@ class RateReport(_Located):
             raise ValueError(f"unknown rate {v!r}{suggest(v, list(RATES))} (rates: {', '.join(RATES)})")
         return v
 
-    @field_validator("value")
-    @classmethod
-    def _parse(cls, v: Printed) -> Printed:
-        _parse_rate(v)
-        return v
+    @model_validator(mode="after")
+    def _parse(self) -> RateReport:
+        _parse_rate(self.value, self.interval)
+        return self
 
 
-def _parse_rate(v: Printed) -> None:
-    """A rate is printed as a count (``"21/33 (63.6%)"``) or a percentage (``"63.6%"``)."""
+def _parse_rate(v: Printed, interval: str | None = None) -> None:
+    """A rate is printed as a count (``"21/33 (63.6%)"``, ``"13/43 (30.23%, 95% CI 17.2-40.1)"``) or a
+    percentage (``"63.6%"``); an interval printed with it needs its type (``interval``)."""
     try:
-        if "/" in str(v):
-            parse_count(v)
-        else:
-            parse_estimate(v, percent=True)
+        parsed = parse_count(v) if "/" in str(v) else parse_estimate(v, percent=True)
     except PrintedValueError as exc:
         raise _printed_error(exc) from None
+    if parsed.lower is not None and interval is None:
+        raise ValueError("a rate printed with an interval needs 'interval' (95% CI, ...)")
 
 
 class EndpointDefinition(_Strict):
@@ -327,7 +326,7 @@ class EndpointReport(_Located):
         if self.statistic == "rate":
             if self.months is None:
                 raise ValueError("a landmark rate needs 'months'")
-            _parse_rate(self.value)
+            _parse_rate(self.value, self.interval)
         elif self.statistic == "median":
             try:
                 est = parse_estimate(self.value)

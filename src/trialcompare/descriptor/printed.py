@@ -48,12 +48,19 @@ class Count:
         The printed percentage, if any.
     percent_decimals : int or None
         Number of decimals of the printed percentage (for rounding tolerance).
+    lower, upper : float or None
+        An interval printed with the percentage (``"13/43 (30.23%, 95% CI 17.2-40.1)"``), in percent.
+    label : str or None
+        The interval's label as printed inside the parentheses (``"95% CI"``), if any.
     """
 
     n: int
     denominator: int | None = None
     percent: float | None = None
     percent_decimals: int | None = None
+    lower: float | None = None
+    upper: float | None = None
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,8 +125,11 @@ def _normalise(text: str | int | float) -> str:
     return re.sub(r"\s+", " ", s)
 
 
+_LABEL_RE = r"(?P<label>IQR|95%\s*CI|CI|Q1\s*[-,]\s*Q3|range|min\s*[-,]\s*max)"
 _COUNT_RE = re.compile(
-    rf"^(?P<n>{_NUM})\s*(?:/\s*(?P<d>{_NUM}))?\s*(?:\(\s*(?P<p>{_NUM})\s*%?\s*\))?\s*$"
+    rf"^(?P<n>{_NUM})\s*(?:/\s*(?P<d>{_NUM}))?\s*(?:\(\s*(?P<p>{_NUM})\s*%?\s*"
+    rf"(?:[,;]\s*(?:{_LABEL_RE}\s*[:,]?\s*)?(?P<lo>{_NUM})\s*%?\s*(?:-|,|to)\s*(?P<hi>{_NUM})\s*%?\s*)?\))?\s*$",
+    re.IGNORECASE,
 )
 
 
@@ -166,12 +176,14 @@ def parse_count(text: str | int) -> Count:
     if d is not None and n > d:
         raise PrintedValueError(f"count {n} is larger than the denominator {d} printed with it in {s!r}")
     pct = float(m["p"]) if m["p"] else None
-    if pct is not None and not 0 <= pct <= 100:
-        raise PrintedValueError(f"percentage {m['p']} in {s!r} is outside 0-100")
-    return Count(n, d, pct, decimals_of(m["p"]) if m["p"] else None)
+    lo, hi = (float(m["lo"]), float(m["hi"])) if m["lo"] else (None, None)
+    for v in (pct, lo, hi):
+        if v is not None and not 0 <= v <= 100:
+            raise PrintedValueError(f"percentage {v:g} in {s!r} is outside 0-100")
+    label = re.sub(r"\s+", " ", m["label"]) if m["label"] else None
+    return Count(n, d, pct, decimals_of(m["p"]) if m["p"] else None, lo, hi, label)
 
 
-_LABEL_RE = r"(?P<label>IQR|95%\s*CI|CI|Q1\s*[-,]\s*Q3|range|min\s*[-,]\s*max)"
 _BOUND_RE = re.compile(rf"^(?P<op><=|>=|<|>|≤|≥)\s*(?P<v>{_NUM})\s*(?P<pct>%)?$")
 _EST_RE = re.compile(
     rf"^(?P<v>{_NUM}|{_NR})\s*(?P<pct>%)?\s*"
