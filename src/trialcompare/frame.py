@@ -97,8 +97,9 @@ def _design(r: _Rows) -> None:
 
 def _categorical(r: _Rows, section: str, key: str, i: int, entry: Categorical) -> None:
     for level, printed in entry.levels.items():
+        label = " / ".join(x for x in (entry.label, entry.level_labels.get(level)) if x) or None
         r.count((key, i, "levels", level), entry, printed, entry.denominator,
-                section=section, variable=entry.variable, level=level)
+                section=section, variable=entry.variable, level=level, label=label)
 
 
 _CONTINUOUS_STAT = {

@@ -164,6 +164,7 @@ class Design(_Strict):
     accrual_start: str | None = None
     accrual_end: str | None = None
     at: str | None = None
+    source: str | None = Field(None, description="key of the source the design facts were read from")
     registrations: list[Registration] = []
     follow_up: list[FollowUp] = []
 
@@ -192,6 +193,7 @@ class Categorical(_Located):
     variable: str
     levels: dict[str, Printed]
     denominator: int | None = Field(None, ge=0, description="denominator if not the population N")
+    level_labels: dict[str, str] = Field({}, description="each level's row label as printed (lung: Pulmonary lesions)")
 
     @field_validator("variable")
     @classmethod
@@ -199,7 +201,7 @@ class Categorical(_Located):
         check_variable(v, "categorical")
         return v
 
-    @field_validator("levels", mode="before")
+    @field_validator("levels", "level_labels", mode="before")
     @classmethod
     def _keys_as_text(cls, v: Any) -> Any:
         return {str(k): val for k, val in v.items()} if isinstance(v, dict) else v
@@ -207,6 +209,10 @@ class Categorical(_Located):
     @model_validator(mode="after")
     def _levels(self) -> Categorical:
         var = check_variable(self.variable)
+        for level in self.level_labels:
+            if level not in self.levels:
+                raise _printed_error(ValueError(f"level_labels names {level!r}, which is not among the levels"),
+                                     "level_labels", level)
         for level, printed in self.levels.items():
             try:
                 check_level(var, level)

@@ -358,7 +358,8 @@ def _provenance(frame: pl.DataFrame, cohorts: CohortSet) -> list[dict[str, Any]]
         what = ".".join(x for x in (r["section"], r["variable"], r["level"], r["statistic"]) if x)
         if r["time_months"] is not None:
             what += f" @{r['time_months']:g}m"
-        rows.append({"cohort": r["cohort"], "what": what, "printed": r["printed"], "location": r["location"],
+        rows.append({"cohort": r["cohort"], "what": what, "label": r["label"], "printed": r["printed"],
+                     "location": r["location"],
                      "source": r["source"], "citation": cite[r["cohort"]].get(r["source"], r["source"]),
                      "where": f"{Path(r['file']).name}:{r['line']}", "erratum": r["erratum"]})
     return rows
