@@ -71,22 +71,15 @@ def _order(row: Row, cohorts: CohortSet) -> Iterator[Finding]:
 
 
 def _consistent_ns(mean: Row, sd: Row, dec: int, n: int) -> list[int]:
+    return [k for k in range(2, 10 * n + 20) if _fits(mean, sd, k, dec)]
+
+
+def _fits(mean: Row, sd: Row, n: int, dec: int) -> bool:
+    """Whether the printed mean ± SD and its 95% CI can all hold with sample size ``n`` (t-interval)."""
     from ..stats.proportions import mean_ci_consistent
 
-    return [
-        k
-        for k in range(2, 10 * n + 20)
-        if mean_ci_consistent(
-            mean["value"],
-            sd["value"],
-            k,
-            mean["lower"],
-            mean["upper"],
-            dec,
-            mean_decimals=mean["decimals"],
-            sd_decimals=sd["decimals"],
-        )
-    ]
+    return mean_ci_consistent(mean["value"], sd["value"], n, mean["lower"], mean["upper"], dec,
+                              mean_decimals=mean["decimals"], sd_decimals=sd["decimals"])
 
 
 def _span(ns: list[int]) -> str:
@@ -100,22 +93,13 @@ def _span(ns: list[int]) -> str:
 
 
 def _mean_ci(mean: Row, sd: Row, cohorts: CohortSet) -> Iterator[Finding]:
-    from ..stats.proportions import mean_ci_consistent, mean_ci_t
+    from ..stats.proportions import mean_ci_t
 
     n = mean["n"] or declared_n(cohorts, mean["cohort"])
     dec = bound_decimals(mean["printed"])
     if n is None or n < 2 or dec is None:
         return
-    if mean_ci_consistent(
-        mean["value"],
-        sd["value"],
-        n,
-        mean["lower"],
-        mean["upper"],
-        dec,
-        mean_decimals=mean["decimals"],
-        sd_decimals=sd["decimals"],
-    ):
+    if _fits(mean, sd, n, dec):
         return
     lo, hi = mean_ci_t(mean["value"], sd["value"], n)
     message = (

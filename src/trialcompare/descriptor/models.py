@@ -84,6 +84,14 @@ def _printed_error(exc: Exception, *subpath: str) -> PydanticCustomError:
     return PydanticCustomError("printed_value", "{msg}", {"msg": str(exc), "subpath": list(subpath)})
 
 
+def _parsed(parse: Any, value: Printed, *subpath: str, **kw: Any) -> Any:
+    """``parse(value)``, turning a :class:`PrintedValueError` into a user-facing validation error."""
+    try:
+        return parse(value, **kw)
+    except PrintedValueError as exc:
+        raise _printed_error(exc, *subpath) from None
+
+
 class _Located(_Strict):
     at: str = Field(description='where the value was read: "Table IV", "Abstract", "Results ¶3", ...')
     source: str | None = Field(None, description="key of the source it was read from (default: the first)")
@@ -136,10 +144,7 @@ class FollowUp(_Located):
     @field_validator("value")
     @classmethod
     def _parse(cls, v: Printed) -> Printed:
-        try:
-            parse_estimate(v)
-        except PrintedValueError as exc:
-            raise _printed_error(exc) from None
+        _parsed(parse_estimate, v)
         return v
 
 
@@ -293,10 +298,7 @@ class RateReport(_Located):
 def _parse_rate(v: Printed, interval: str | None = None) -> None:
     """A rate is printed as a count (``"21/33 (63.6%)"``, ``"13/43 (30.23%, 95% CI 17.2-40.1)"``) or a
     percentage (``"63.6%"``); an interval printed with it needs its type (``interval``)."""
-    try:
-        parsed = parse_count(v) if "/" in str(v) else parse_estimate(v, percent=True)
-    except PrintedValueError as exc:
-        raise _printed_error(exc) from None
+    parsed = _parsed(parse_count, v) if "/" in str(v) else _parsed(parse_estimate, v, percent=True)
     if parsed.lower is not None and interval is None:
         raise ValueError("a rate printed with an interval needs 'interval' (95% CI, ...)")
 
@@ -334,17 +336,11 @@ class EndpointReport(_Located):
                 raise ValueError("a landmark rate needs 'months'")
             _parse_rate(self.value, self.interval)
         elif self.statistic == "median":
-            try:
-                est = parse_estimate(self.value)
-            except PrintedValueError as exc:
-                raise _printed_error(exc) from None
+            est = _parsed(parse_estimate, self.value)
             if (est.lower is not None or est.lower_nr) and self.interval is None:
                 raise ValueError("a median with an interval needs 'interval' (95% CI, IQR or range)")
         else:
-            try:
-                parse_count(self.value)
-            except PrintedValueError as exc:
-                raise _printed_error(exc) from None
+            _parsed(parse_count, self.value)
         return self
 
 
