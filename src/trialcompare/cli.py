@@ -151,8 +151,8 @@ def _is_spec(path: Path) -> bool:
 def cmd_meta(args: argparse.Namespace) -> int:
     """``trialcompare meta [PATH ...] --outcome NAME``: random-effects pooling of one outcome, sensitivity suite."""
     from . import load
-    from .metasuite import sensitivity_suite
-    from .stats.meta import MetaError
+    from .meta import MetaError
+    from .meta.suite import sensitivity_suite
 
     cohorts = load(*_paths(args))
     forest = Path(args.forest) if args.forest else None

@@ -134,7 +134,7 @@ def _meta_sections(cohorts: CohortSet, spec: Spec) -> list[dict[str, Any]]:
 
 
 def _meta_section(cohorts: CohortSet, spec: Spec, outcome: str, scenarios: list[dict], kw: dict) -> dict[str, Any]:
-    from ..metasuite import sensitivity_suite
+    from ..meta.suite import sensitivity_suite
 
     suite = sensitivity_suite(cohorts, outcome, scenarios=scenarios, **kw)
     labels = {c.id: c.descriptor.label for c in cohorts}
@@ -252,7 +252,7 @@ def _versions() -> list[tuple[str, str]]:
 
 def _km_figures(cohorts: CohortSet, reference: str) -> tuple[list[dict[str, str]], pl.DataFrame]:
     """One Kaplan-Meier figure per endpoint with every digitised curve, and the reconstructed-IPD summary."""
-    from ..curves import curve_data, curve_summary
+    from ..survival.cohorts import curve_data, curve_summary
     from .plots import km_plot_svg
 
     curves = curve_data(cohorts)

@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import ArrayLike, NDArray
 
-from trialcompare.stats._survival_input import _as_float
+from trialcompare.survival._input import _as_float
 
 __all__ = ["reconstruct_ipd"]
 

@@ -1,7 +1,7 @@
 """Meta-analytic sensitivity suite over published cohorts: does a pooled rate survive other analyses?
 
 >>> import trialcompare as tc
->>> from trialcompare.metasuite import outcome_data, sensitivity_suite
+>>> from trialcompare.meta.suite import outcome_data, sensitivity_suite
 >>> cs = tc.load("trials")                                  # doctest: +SKIP
 >>> outcome_data(cs, "tte_6m")                              # doctest: +SKIP
 >>> suite = sensitivity_suite(cs, "orr")                    # doctest: +SKIP
@@ -35,10 +35,10 @@ from typing import Any
 
 import polars as pl
 
-from .comparison import UNANCHORED, Comparison, compare
-from .descriptor.vocabulary import ENDPOINTS
-from .load import CohortSet
-from .stats.meta import METHODS, TESTS, TRANSFORMS, MetaError, MetaResult, pool_proportions, subgroup_analysis
+from ..comparison import UNANCHORED, Comparison, compare
+from ..descriptor.vocabulary import ENDPOINTS
+from ..load import CohortSet
+from ._pool import METHODS, TESTS, TRANSFORMS, MetaError, MetaResult, pool_proportions, subgroup_analysis
 
 __all__ = [
     "DATA_SCHEMA",
@@ -638,8 +638,8 @@ _PAIR_SCHEMA: dict[str, Any] = {
 
 
 def _pair_row(row: dict[str, Any], ref: dict[str, Any], outcome: str, level: float) -> dict[str, Any]:
-    from .stats.proportions import fisher_exact, risk_difference
-    from .stats.sensitivity import e_value, fragility_index, reverse_fragility_index
+    from ..stats.proportions import fisher_exact, risk_difference
+    from ..stats.sensitivity import e_value, fragility_index, reverse_fragility_index
 
     args = (row["events"], row["total"], ref["events"], ref["total"])
     rd, rd_lo, rd_hi = risk_difference(*args, method="newcombe", level=level)
@@ -767,8 +767,8 @@ class SuiteResult:
         str
             SVG text (:func:`trialcompare.render.plots.forest_plot_svg`).
         """
-        from .render.plots import forest_plot_svg
-        from .stats.meta import back_transform
+        from ..render.plots import forest_plot_svg
+        from ._pool import back_transform
 
         res, transform = self.primary, self.primary.transform or "logit"
         st = res.studies
@@ -810,7 +810,7 @@ class SuiteResult:
         -------
         str
         """
-        from .render.tables import format_text
+        from ..render.tables import format_text
 
         t, m, s = self.options
         parts = [f"Outcome: {self.label} ({self.outcome}); primary analysis: {t}, {m}, test {s}", "",

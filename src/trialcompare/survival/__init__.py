@@ -1,16 +1,15 @@
 """Survival analysis pinned to R survival 3.5: Kaplan-Meier, median and its interval, RMST, log-rank, Cox.
 
-Also the reconstruction of individual patient data from a digitised Kaplan-Meier curve (Guyot et al. 2012).
+Also the reconstruction of individual patient data from a digitised Kaplan-Meier curve (Guyot et al. 2012) and the
+cohort-level survival of descriptors with digitised curves (:mod:`trialcompare.survival.cohorts`).
 Functions take plain sequences (lists, numpy arrays, polars Series) and return numbers, frozen dataclasses
 or polars DataFrames. Invalid input raises ``ValueError``.
 """
 
-from __future__ import annotations
-
-from trialcompare.stats._cox import CoxResult, cox_ph
-from trialcompare.stats._guyot import reconstruct_ipd
-from trialcompare.stats._km import KaplanMeier, kaplan_meier, rmst
-from trialcompare.stats._logrank import LogRankResult, logrank_test
+from ._cox import CoxResult, cox_ph
+from ._guyot import reconstruct_ipd
+from ._km import KaplanMeier, kaplan_meier, rmst
+from ._logrank import LogRankResult, logrank_test
 
 __all__ = [
     "CoxResult",

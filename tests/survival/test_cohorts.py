@@ -14,9 +14,9 @@ import polars as pl
 import pytest
 
 import trialcompare as tc
-from trialcompare.curves import curve_data, curve_summary
 from trialcompare.descriptor.scaffold import scaffold
 from trialcompare.survival import cox_ph, kaplan_meier, rmst
+from trialcompare.survival.cohorts import curve_data, curve_summary
 
 GRID = [0.0, 3.0, 6.0, 9.0, 12.0, 15.0, 18.0]
 

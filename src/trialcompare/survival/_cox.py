@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import norm
 
-from trialcompare.stats._survival_input import _as_float, _choice, _level, _time_event
+from trialcompare.survival._input import _as_float, _choice, _level, _time_event
 
 __all__ = ["CoxResult", "cox_ph"]
 

@@ -1,4 +1,4 @@
-"""Sensitivity suite over cohorts (trialcompare.metasuite), pinned to metafor and to stats.* references.
+"""Sensitivity suite over cohorts (trialcompare.meta.suite), pinned to metafor and to stats.* references.
 
 R references: tests/fixtures/metasuite_reference.R -> metasuite_reference.json (metafor 3.8.1). The counts used
 there are the shipped cohorts' counts in load order (apatinib-camrelizumab, apatinib-ie, apatinib, ie).
@@ -17,7 +17,7 @@ import pytest
 import trialcompare as tc
 from trialcompare.comparison import UNANCHORED
 from trialcompare.meta import MetaError, pool_proportions
-from trialcompare.metasuite import (
+from trialcompare.meta.suite import (
     DATA_SCHEMA,
     available_outcomes,
     outcome_data,
@@ -28,7 +28,7 @@ from trialcompare.metasuite import (
 from trialcompare.stats.proportions import fisher_exact, risk_difference
 from trialcompare.stats.sensitivity import e_value, fragility_index, reverse_fragility_index
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TRIALS = REPO / "trials"
 REF = json.loads((REPO / "tests" / "fixtures" / "metasuite_reference.json").read_text())
 IDS = ["apatinib-camrelizumab", "apatinib-ie", "apatinib", "ie"]

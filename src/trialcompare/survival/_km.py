@@ -1,6 +1,6 @@
 """Kaplan-Meier estimate, its quantiles and restricted mean, matching R survival 3.5 (private module).
 
-The public entry points are re-exported by :mod:`trialcompare.stats.survival`.
+The public entry points are re-exported by :mod:`trialcompare.survival`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import polars as pl
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import norm
 
-from trialcompare.stats._survival_input import _choice, _is_real, _level, _time_event
+from trialcompare.survival._input import _choice, _is_real, _level, _time_event
 
 __all__ = ["KaplanMeier", "kaplan_meier", "rmst"]
 

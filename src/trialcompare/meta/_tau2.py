@@ -1,6 +1,6 @@
 """Between-study variance (τ²) estimators for the intercept-only random-effects model.
 
-Private helpers of :mod:`trialcompare.stats.meta`. Every estimator mirrors the formula used by
+Private helpers of :mod:`trialcompare.meta._pool`. Every estimator mirrors the formula used by
 R metafor's ``rma.uni()`` (version 3.8) for a model without moderators (``p = 1``), written with
 weight sums instead of k×k projection matrices: for weights ``w`` the projection matrix
 ``P = W - w wᵀ / Σw`` enters only through

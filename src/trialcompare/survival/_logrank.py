@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import chi2
 
-from trialcompare.stats._survival_input import _time_event
+from trialcompare.survival._input import _time_event
 
 __all__ = ["LogRankResult", "logrank_test"]
 

@@ -1,4 +1,4 @@
-"""Meta-analysis of proportions and effect sizes (public facade of :mod:`trialcompare.stats.meta`).
+"""Meta-analysis: random-effects pooling pinned to R metafor, and the cohort-level sensitivity suite.
 
 Examples
 --------
@@ -8,7 +8,7 @@ Examples
 3
 """
 
-from trialcompare.stats.meta import (
+from ._pool import (
     METHODS,
     TESTS,
     TRANSFORMS,

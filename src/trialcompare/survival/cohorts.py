@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .load import Cohort, CohortSet
+from ..load import Cohort, CohortSet
 
 __all__ = ["CurveData", "curve_data", "curve_summary"]
 
@@ -42,7 +42,7 @@ def _read_curve(path: Path) -> tuple[list[float], list[float]]:
 
 
 def _cohort_curves(cohort: Cohort) -> list[CurveData]:
-    from .stats.survival import reconstruct_ipd
+    from ._guyot import reconstruct_ipd
 
     out = []
     for ep in cohort.descriptor.endpoints:
@@ -82,7 +82,8 @@ _SUMMARY_SCHEMA = {
 def _versus(ref: CurveData, other: CurveData) -> dict[str, float | None]:
     import numpy as np
 
-    from .stats.survival import cox_ph, logrank_test
+    from ._cox import cox_ph
+    from ._logrank import logrank_test
 
     both = pl.concat([ref.ipd.with_columns(pl.lit(0).alias("g")), other.ipd.with_columns(pl.lit(1).alias("g"))])
     time, event, group = both["time"].to_numpy(), both["event"].to_numpy(), both["g"].to_numpy()
@@ -112,7 +113,7 @@ def curve_summary(curves: list[CurveData], reference: str | None = None, tau: fl
     polars.DataFrame
         One row per curve.
     """
-    from .stats.survival import kaplan_meier, rmst
+    from ._km import kaplan_meier, rmst
 
     rows = []
     for c in curves:

@@ -40,8 +40,8 @@ import numpy as np
 import polars as pl
 from scipy import special, stats
 
-from trialcompare.stats import _glmm
-from trialcompare.stats._tau2 import METHODS, estimate_tau2, q_profile, q_statistic
+from trialcompare.meta import _glmm
+from trialcompare.meta._tau2 import METHODS, estimate_tau2, q_profile, q_statistic
 
 __all__ = [
     "METHODS",

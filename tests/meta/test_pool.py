@@ -356,8 +356,7 @@ def test_all_zero_and_all_n_events(transform: str) -> None:
 
 
 def test_non_convergence_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    from trialcompare.meta import MetaConvergenceWarning
-    from trialcompare.stats import _tau2
+    from trialcompare.meta import MetaConvergenceWarning, _tau2
 
     monkeypatch.setattr(_tau2, "_FS_MAXITER", 1)
     data = REF["proportions"]["pritz1997"]

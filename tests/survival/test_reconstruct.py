@@ -13,8 +13,7 @@ import warnings
 import numpy as np
 import pytest
 
-from trialcompare.stats import _guyot
-from trialcompare.survival import kaplan_meier, reconstruct_ipd
+from trialcompare.survival import _guyot, kaplan_meier, reconstruct_ipd
 
 SEED = 20120209  # fixed: the test is deterministic
 # Reconstructed KM vs true KM at the risk-table times, absolute difference in survival probability. Even with
