@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import options
+
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -185,7 +187,7 @@ def cmd_meta(args: argparse.Namespace) -> int:
 def _add_compare_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="descriptor files or folders (default: trials)")
     p.add_argument("--reference", metavar="ID", help="reference cohort (default: the first)")
-    p.add_argument("--ci", choices=("exact", "wilson", "wald", "agresti-coull", "jeffreys"), default="exact",
+    p.add_argument("--ci", choices=options.CI_METHODS, default="exact",
                    help="confidence interval for proportions (default: exact Clopper-Pearson)")
     p.add_argument("--errata", action="store_true", help="use counts/denominators corrected by declared errata")
     p.add_argument("--denominator", action="append", default=[], metavar="ID=N",
@@ -213,10 +215,10 @@ def _parser() -> argparse.ArgumentParser:
     n.set_defaults(func=cmd_new)
     t = sub.add_parser("table", help="Table IV-style comparison of cohorts against a reference")
     _add_compare_options(t)
-    t.add_argument("--format", choices=("md", "csv", "xlsx", "html", "json"),
+    t.add_argument("--format", choices=options.EXPORT_FORMATS,
                    help="output format (default: a readable terminal table, or from the -o suffix)")
     t.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
-    t.add_argument("--what", choices=("table", "smd", "differences", "baseline", "outcomes"), default="table",
+    t.add_argument("--what", choices=options.TABLE_VIEWS, default="table",
                    help="which table (default: the Table IV layout)")
     t.set_defaults(func=cmd_table)
     r = sub.add_parser("report", help="render a comparison report (default: reports/table-iv.yaml -> PDF)")
@@ -229,11 +231,11 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("paths", nargs="*", metavar="PATH", help="descriptor files or folders (default: trials)")
     m.add_argument("--outcome", required=True, metavar="NAME",
                    help="orr, dcr, csr, <endpoint>_<months>m (efs_6m, os_12m) or tte_<months>m (EFS or PFS)")
-    m.add_argument("--transform", choices=("logit", "arcsine", "freeman-tukey", "raw"), default="logit",
+    m.add_argument("--transform", choices=options.TRANSFORMS, default="logit",
                    help="scale of the primary analysis (default: logit)")
-    m.add_argument("--method", choices=("REML", "DL", "PM", "ML", "SJ", "HE", "HS", "EB", "GLMM"), default="REML",
+    m.add_argument("--method", choices=options.POOLING_METHODS, default="REML",
                    help="tau^2 estimator of the primary analysis, or GLMM (default: REML)")
-    m.add_argument("--test", choices=("z", "knha"), default="z", help="z or Knapp-Hartung (default: z)")
+    m.add_argument("--test", choices=options.TESTS, default="z", help="z or Knapp-Hartung (default: z)")
     m.add_argument("--level", type=float, default=0.95, help="confidence level (default: 0.95)")
     m.add_argument("--json", action="store_true", help="print a JSON object")
     m.add_argument("--suite", action="store_true", help="also the method grid, leave-one-out, subgroups, pairwise")

@@ -19,10 +19,11 @@ meta:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from . import options
 from .load import DescriptorError, Problem, _pydantic_problems
 from .yamlsafe import YamlProblem, read_yaml
 
@@ -57,8 +58,8 @@ class MetaSpec(_Strict):
     """Which outcomes the meta-analytic sensitivity section pools, and the scenarios it re-runs."""
 
     outcomes: list[str] = ["orr", "dcr"]
-    transform: Literal["logit", "arcsine", "freeman-tukey", "raw"] = "logit"
-    method: Literal["REML", "DL", "PM", "ML", "SJ", "HE", "HS", "EB", "GLMM"] = "REML"
+    transform: options.Transform = "logit"
+    method: options.PoolingMethod = "REML"
     scenarios: list[Scenario] = []
 
 
@@ -73,8 +74,8 @@ class Spec(_Strict):
     cohorts: list[str] | None = None
     reference: str | None = None
     prefer_locations: list[str] = ["Table IV"]
-    ci_method: Literal["exact", "wilson"] = "exact"
-    rd_method: Literal["newcombe", "miettinen-nurminen", "wald"] = "newcombe"
+    ci_method: options.CIMethod = "exact"
+    rd_method: options.RDMethod = "newcombe"
     smd_threshold: float = Field(0.1, gt=0)
     use_errata: bool = False
     denominators: dict[str, DenominatorChoice] = {}

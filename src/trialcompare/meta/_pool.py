@@ -42,6 +42,7 @@ from scipy import special, stats
 
 from trialcompare.meta import _glmm
 from trialcompare.meta._tau2 import METHODS, estimate_tau2, q_profile, q_statistic
+from trialcompare.options import POOLING_METHODS, TESTS, TRANSFORM_CODES
 
 __all__ = [
     "METHODS",
@@ -57,9 +58,8 @@ __all__ = [
     "transform_proportions",
 ]
 
-TRANSFORMS: dict[str, str] = {"logit": "PLO", "arcsine": "PAS", "freeman-tukey": "PFT", "raw": "PR"}
-TESTS: tuple[str, ...] = ("z", "knha")
-_ALL_METHODS: tuple[str, ...] = (*METHODS, "GLMM")
+TRANSFORMS: dict[str, str] = TRANSFORM_CODES
+_ALL_METHODS: tuple[str, ...] = POOLING_METHODS
 _FT_NOTE = (
     "Freeman-Tukey double-arcsine results are back-transformed with the harmonic mean of the sample "
     "sizes (Miller 1978, metafor transf.ipft.hm); the back-transformation can mislead when sample sizes "

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
+from trialcompare.options import TAU2_METHODS
+
 __all__ = [
     "METHODS",
     "Tau2Fit",
@@ -28,7 +30,7 @@ __all__ = [
     "q_statistic",
 ]
 
-METHODS: tuple[str, ...] = ("REML", "DL", "PM", "ML", "SJ", "HE", "HS", "EB")
+METHODS: tuple[str, ...] = TAU2_METHODS
 
 # metafor's defaults for the ll0check (rma.uni control: tol = .Machine$double.eps^0.25, threshold = 1e-5)
 _LL0_TOL = np.finfo(float).eps ** 0.25

@@ -38,7 +38,8 @@ import polars as pl
 from ..comparison import UNANCHORED, Comparison, compare
 from ..descriptor.vocabulary import ENDPOINTS
 from ..load import CohortSet
-from ._pool import METHODS, TESTS, TRANSFORMS, MetaError, MetaResult, pool_proportions, subgroup_analysis
+from ..options import POOLING_METHODS
+from ._pool import TESTS, TRANSFORMS, MetaError, MetaResult, pool_proportions, subgroup_analysis
 
 __all__ = [
     "DATA_SCHEMA",
@@ -62,7 +63,7 @@ SCENARIO_KEYS = ("name", "description", "exclude", "denominators", "use_errata",
 _COUNT_OUTCOMES = {"orr": "ORR", "dcr": "DCR", "csr": "surgical_remission:yes"}
 _COUNT_LABELS = {"orr": "Objective response rate", "dcr": "Disease control rate", "csr": "Complete surgical remission"}
 _TTE_RE = re.compile(r"^(?P<endpoint>[a-z]+)_(?P<months>\d+(?:\.\d+)?)m$")
-_ALL_METHODS = (*METHODS, "GLMM")
+_ALL_METHODS = POOLING_METHODS
 _FT_NOTE = "sensitivity analysis (harmonic-mean back-transformation can mislead)"
 _DATA_KEYS = ("denominators", "use_errata", "reference", "exclude", "substitute_endpoint", "prefer_locations")
 
@@ -893,9 +894,9 @@ def sensitivity_suite(
     outcome: str,
     *,
     scenarios: Sequence[Mapping[str, Any]] = (),
-    transforms: Sequence[str] = ("logit", "arcsine", "freeman-tukey", "raw"),
-    methods: Sequence[str] = ("REML", "DL", "PM", "ML", "SJ", "HE", "HS", "EB", "GLMM"),
-    tests: Sequence[str] = ("z", "knha"),
+    transforms: Sequence[str] = TRANSFORMS,
+    methods: Sequence[str] = POOLING_METHODS,
+    tests: Sequence[str] = TESTS,
     level: float = 0.95,
     primary_transform: str = "logit",
     primary_method: str = "REML",

@@ -16,6 +16,8 @@ from typing import Literal
 import numpy as np
 from scipy import special
 
+from trialcompare.options import CI_METHODS, CIMethod
+
 __all__ = [
     "CI_METHODS",
     "fisher_exact",
@@ -27,8 +29,7 @@ __all__ = [
     "which_ci_method",
 ]
 
-CIMethod = Literal["exact", "wilson", "wald", "agresti-coull", "jeffreys"]
-CI_METHODS: tuple[str, ...] = ("exact", "wilson", "wald", "agresti-coull", "jeffreys")
+
 
 _EPS = np.finfo(float).eps
 

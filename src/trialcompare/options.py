@@ -1,0 +1,117 @@
+"""Every option the package offers, in one place: argparse ``choices``, the pydantic models and the specs read it.
+
+Each vocabulary is a tuple of the accepted spellings; the first entry is the default where one exists.
+Human-readable names for reports live beside the codes (``*_NAMES``), so that computation stores the code and
+rendering looks the name up.
+
+Examples
+--------
+>>> from trialcompare import options
+>>> options.TRANSFORMS[0], options.TAU2_METHODS[0]
+('logit', 'REML')
+>>> "GLMM" in options.POOLING_METHODS
+True
+>>> options.EVIDENCE
+('randomised', 'anchored', 'unanchored')
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+__all__ = [
+    "CI_METHODS",
+    "CI_METHOD_NAMES",
+    "EVIDENCE",
+    "EXPORT_FORMATS",
+    "INTERVAL_TYPES",
+    "MEASURES",
+    "METHOD_NAMES",
+    "POOLING_METHODS",
+    "RD_METHODS",
+    "TABLE_VIEWS",
+    "TAU2_METHODS",
+    "TESTS",
+    "TEST_NAMES",
+    "TIME_UNITS",
+    "TRANSFORMS",
+    "TRANSFORM_CODES",
+    "TRANSFORM_NAMES",
+    "CIMethod",
+    "Evidence",
+    "Measure",
+    "PoolingMethod",
+    "RDMethod",
+    "TestName",
+    "TimeUnit",
+    "Transform",
+    "interval_label",
+]
+
+CIMethod = Literal["exact", "wilson", "wald", "agresti-coull", "jeffreys"]
+CI_METHODS: tuple[str, ...] = ("exact", "wilson", "wald", "agresti-coull", "jeffreys")
+CI_METHOD_NAMES: dict[str, str] = {
+    "exact": "Clopper-Pearson exact", "wilson": "Wilson score", "wald": "Wald",
+    "agresti-coull": "Agresti-Coull", "jeffreys": "Jeffreys",
+}
+
+RDMethod = Literal["newcombe", "miettinen-nurminen", "wald"]
+RD_METHODS: tuple[str, ...] = ("newcombe", "miettinen-nurminen", "wald")
+
+Transform = Literal["logit", "arcsine", "freeman-tukey", "raw"]
+TRANSFORMS: tuple[str, ...] = ("logit", "arcsine", "freeman-tukey", "raw")
+TRANSFORM_CODES: dict[str, str] = {"logit": "PLO", "arcsine": "PAS", "freeman-tukey": "PFT", "raw": "PR"}
+TRANSFORM_NAMES: dict[str, str] = {
+    "logit": "logit", "arcsine": "arcsine square root", "freeman-tukey": "Freeman-Tukey double arcsine",
+    "raw": "untransformed proportion",
+}
+
+TAU2_METHODS: tuple[str, ...] = ("REML", "DL", "PM", "ML", "SJ", "HE", "HS", "EB")
+PoolingMethod = Literal["REML", "DL", "PM", "ML", "SJ", "HE", "HS", "EB", "GLMM"]
+POOLING_METHODS: tuple[str, ...] = (*TAU2_METHODS, "GLMM")
+METHOD_NAMES: dict[str, str] = {
+    "REML": "restricted maximum likelihood", "DL": "DerSimonian-Laird", "PM": "Paule-Mandel",
+    "ML": "maximum likelihood", "SJ": "Sidik-Jonkman", "HE": "Hedges", "HS": "Hunter-Schmidt",
+    "EB": "empirical Bayes", "GLMM": "binomial-normal GLMM",
+}
+
+TestName = Literal["z", "knha"]
+TESTS: tuple[str, ...] = ("z", "knha")
+TEST_NAMES: dict[str, str] = {"z": "normal (z)", "knha": "Hartung-Knapp-Sidik-Jonkman (t)"}
+
+Evidence = Literal["randomised", "anchored", "unanchored"]
+EVIDENCE: tuple[str, ...] = ("randomised", "anchored", "unanchored")
+
+Measure = Literal["HR", "OR", "RR", "RD", "MD", "SMD"]
+MEASURES: tuple[str, ...] = ("HR", "OR", "RR", "RD", "MD", "SMD")
+
+TimeUnit = Literal["months", "weeks", "days", "years"]
+TIME_UNITS: tuple[str, ...] = ("months", "weeks", "days", "years")
+
+INTERVAL_TYPES: tuple[str, ...] = ("95% CI", "90% CI", "80% CI", "IQR", "range")
+
+EXPORT_FORMATS: tuple[str, ...] = ("md", "csv", "xlsx", "html", "json")
+TABLE_VIEWS: tuple[str, ...] = ("table", "smd", "differences", "baseline", "outcomes")
+
+
+def interval_label(level: float) -> str:
+    """The label of a confidence interval at ``level``.
+
+    Parameters
+    ----------
+    level : float
+        Confidence level in (0, 1).
+
+    Returns
+    -------
+    str
+        ``"95% CI"`` for 0.95; non-integer percentages keep their decimals.
+
+    Examples
+    --------
+    >>> interval_label(0.95), interval_label(0.8), interval_label(0.975)
+    ('95% CI', '80% CI', '97.5% CI')
+    """
+    pct = round(level * 100, 6)
+    text = f"{pct:g}"
+    return f"{text}% CI"
