@@ -550,7 +550,8 @@ def _follow_up(ctx: _Context) -> list[Caveat]:
 
 
 def _smd_text(ctx: _Context, row: dict[str, Any]) -> str:
-    text = f"{row['smd']:+.2f} for {ctx.label(row['cohort'])}"
+    value = f"{row['smd']:+.2f}" if row.get("signed", True) else f"{row['smd']:.2f} (magnitude, multi-level)"
+    text = f"{value} for {ctx.label(row['cohort'])}"
     if row.get("estimated"):
         note = row.get("note") or ""
         text += " (estimated from a median)" if "median" in note else f" (estimated{': ' + note if note else ''})"

@@ -22,6 +22,7 @@ from typing import Any
 
 import polars as pl
 
+from . import options
 from .descriptor.vocabulary import RATES, VARIABLES
 from .load import CohortSet
 
@@ -118,15 +119,13 @@ def _group(rows: Iterable[dict[str, Any]], *keys: str) -> dict[tuple, list[dict[
 
 def _denominator(row: dict[str, Any], opts: CompareOptions) -> tuple[int | None, int | None, str]:
     """(n, denominator, basis) for a count row under the chosen denominator policy."""
-    n, den, origin = row["n"], row["denominator"], row["denominator_origin"]
-    basis = {"printed": "printed with the count", "entry": "stated for the entry",
-             "declared_n": "declared N"}.get(origin, origin or "")
+    n, den, basis = row["n"], row["denominator"], row["denominator_origin"] or ""
     if opts.use_errata and row.get("corrected_n") is not None:
-        n, basis = row["corrected_n"], f"{basis}; count corrected by erratum"
+        n = row["corrected_n"]
     if opts.use_errata and row.get("corrected_denominator") is not None:
         return n, row["corrected_denominator"], "erratum"
-    if row["cohort"] in opts.denominators and origin == "declared_n":
-        return n, int(opts.denominators[row["cohort"]]), "chosen by user"
+    if row["cohort"] in opts.denominators and basis == "declared_n":
+        return n, int(opts.denominators[row["cohort"]]), "user"
     return n, den, basis
 
 
@@ -200,8 +199,12 @@ def _baseline(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions) -> 
 # standardized mean differences
 # ---------------------------------------------------------------------------------------------------------------
 
-_SMD_SCHEMA = {"cohort": pl.String, "reference": pl.String, "variable": pl.String, "smd": pl.Float64,
+_SMD_SCHEMA = {"cohort": pl.String, "reference": pl.String, "variable": pl.String, "kind": pl.String,
+               "direction_level": pl.String, "smd": pl.Float64, "abs_smd": pl.Float64, "signed": pl.Boolean,
                "estimated": pl.Boolean, "imbalanced": pl.Boolean, "note": pl.String}
+"""``kind``: "continuous", "binary" or "multi-level". ``smd`` is signed, cohort − reference, for continuous and
+binary variables (for a binary variable the sign refers to the proportion of ``direction_level``); a multi-level
+SMD (Yang & Dalton 2012) is a magnitude (``signed`` False). ``abs_smd`` is always the magnitude."""
 
 
 def _proportions(rows: list[dict], levels: list[str]) -> tuple[list[float] | None, str | None, bool]:
@@ -223,8 +226,10 @@ def _proportions(rows: list[dict], levels: list[str]) -> tuple[list[float] | Non
     return [by_level[lv]["n"] / den if lv in by_level else 0.0 for lv in levels], note, bool(missing)
 
 
-def _smd_categorical(ref_rows: list[dict], rows: list[dict]) -> tuple[float | None, bool, str | None]:
-    from .stats.smd import smd_categorical
+def _smd_categorical(ref_rows: list[dict], rows: list[dict]) -> tuple[float | None, bool, str | None, str | None]:
+    """(SMD, estimated, note, direction level): signed (cohort − reference) for the first level of a binary
+    variable, a magnitude (direction level None) for more levels."""
+    from .stats.smd import smd_binary, smd_categorical
 
     levels = [r["level"] for r in ref_rows]
     p_ref, why_ref, est_ref = _proportions(ref_rows, levels)
@@ -232,9 +237,11 @@ def _smd_categorical(ref_rows: list[dict], rows: list[dict]) -> tuple[float | No
     if p_ref is None or p is None:
         failed = [("reference", why_ref, p_ref), ("cohort", why, p)]
         reason = "; ".join(f"{who}: {w}" for who, w, props in failed if props is None)
-        return None, False, f"SMD not computed ({reason})"
+        return None, False, f"SMD not computed ({reason})", None
     note = "; ".join(n for n in (why_ref, why) if n) or None
-    return abs(smd_categorical(p, p_ref)), est or est_ref, note
+    if len(p) == 2:
+        return float(smd_binary(p[0], p_ref[0])), est or est_ref, note, levels[0]
+    return abs(smd_categorical(p, p_ref)), est or est_ref, note, None
 
 
 def _mean_sd(rows: list[dict], n_default: int) -> tuple[float, float, int, str | None] | None:
@@ -264,7 +271,7 @@ def _smd_continuous(ref_rows: list[dict], rows: list[dict], n_ref: int, n: int
     a, b = _mean_sd(rows, n), _mean_sd(ref_rows, n_ref)
     if a is None or b is None:
         return None, False, "SMD not computed (no mean/SD and no median with range or IQR)"
-    value = abs(float(smd_continuous(a[0], a[1], a[2], b[0], b[1], b[2])))
+    value = float(smd_continuous(a[0], a[1], a[2], b[0], b[1], b[2]))
     notes = [x for x in (a[3], b[3] and f"reference: {b[3]}") if x]
     return value, bool(a[3] or b[3]), "; ".join(notes) or None
 
@@ -278,12 +285,14 @@ def _smd(baseline: pl.DataFrame, ids: Sequence[str], ns: Mapping[str, int], opts
         for cid in (c for c in ids if c != ref):
             mine = rows.get((cid, var), [])
             if VARIABLES[var].kind == "categorical":
-                value, est, note = _smd_categorical(ref_rows, mine)
+                value, est, note, level = _smd_categorical(ref_rows, mine)
+                kind = "binary" if level is not None or len(ref_rows) <= 2 else "multi-level"
             else:
-                value, est, note = _smd_continuous(ref_rows, mine, ns[ref], ns[cid])
+                (value, est, note), level, kind = _smd_continuous(ref_rows, mine, ns[ref], ns[cid]), None, "continuous"
             flag = None if value is None else abs(value) > opts.smd_threshold
-            out.append({"cohort": cid, "reference": ref, "variable": var, "smd": value, "estimated": est,
-                        "imbalanced": flag, "note": note})
+            out.append({"cohort": cid, "reference": ref, "variable": var, "kind": kind, "direction_level": level,
+                        "smd": value, "abs_smd": None if value is None else abs(value), "signed": kind != "multi-level",
+                        "estimated": est, "imbalanced": flag, "note": note})
     return pl.DataFrame(out, schema=_SMD_SCHEMA, orient="row")
 
 
@@ -297,10 +306,12 @@ _OUTCOME_SCHEMA = {
     "estimate": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64, "ci_method": pl.String,
     "interval_type": pl.String, "bound": pl.String, "upper_nr": pl.Boolean, "printed": pl.String,
     "location": pl.String, "source": pl.String, "estimator": pl.String, "unit": pl.String,
+    "ci_level": pl.Float64, "derived": pl.Boolean, "derived_from": pl.String,
 }
-
-_CI_NAMES = {"exact": "Clopper-Pearson exact", "wilson": "Wilson score", "wald": "Wald",
-             "agresti-coull": "Agresti-Coull", "jeffreys": "Jeffreys"}
+"""``denominator_basis`` is a code of :data:`trialcompare.options.DENOMINATOR_BASES`; ``ci_method`` a code of
+:data:`trialcompare.options.CI_METHODS` or ``"published"`` (the source's own interval) with ``ci_level`` the
+level of a computed interval; ``derived`` marks a number computed here (e.g. ORR = CR + PR, ``derived_from``
+"CR+PR") rather than printed."""
 
 
 def _count_outcome(cid: str, outcome: str, n: int, den: int, basis: str, opts: CompareOptions, **extra: Any) -> dict:
@@ -310,7 +321,7 @@ def _count_outcome(cid: str, outcome: str, n: int, den: int, basis: str, opts: C
     return dict.fromkeys(_OUTCOME_SCHEMA) | {
         "cohort": cid, "outcome": outcome, "statistic": "proportion", "n": n, "denominator": den,
         "denominator_basis": basis, "estimate": n / den if den else None, "ci_low": lo, "ci_high": hi,
-        "ci_method": f"{_CI_NAMES[opts.ci_method]} {opts.level:.0%}"} | extra
+        "ci_method": opts.ci_method, "ci_level": opts.level, "derived": False} | extra
 
 
 def _response_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list[dict]:
@@ -328,7 +339,7 @@ def _response_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list
                 den, basis = counts[levels[0]][1], counts[levels[0]][2]
                 out.append(_count_outcome(cid, rate, n, den, basis, opts, location=rows[0]["location"],
                                           source=rows[0]["source"],
-                                          printed=f"derived: {' + '.join(levels)}"))
+                                          printed=None, derived=True, derived_from="+".join(levels)))
     return out
 
 
@@ -349,7 +360,7 @@ def _endpoint_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list
             "denominator": r["denominator"] if r["n"] is not None else None, "denominator_basis": basis,
             "interval_type": r["interval_type"], "bound": r["bound"], "upper_nr": r["upper_nr"],
             "printed": r["printed"], "location": r["location"], "source": r["source"],
-            "estimator": r["estimator"], "unit": r["unit"]}
+            "estimator": r["estimator"], "unit": r["unit"], "derived": False}
         out.append(row | _endpoint_estimate(r, opts))
     return out
 
@@ -360,7 +371,7 @@ def _endpoint_estimate(r: dict, opts: CompareOptions) -> dict:
 
         lo, hi = proportion_ci(r["n"], r["denominator"], method=opts.ci_method, level=opts.level)
         return {"estimate": r["n"] / r["denominator"], "ci_low": lo, "ci_high": hi,
-                "ci_method": f"{_CI_NAMES[opts.ci_method]} {opts.level:.0%}"}
+                "ci_method": opts.ci_method, "ci_level": opts.level}
     scale = 100.0 if r["statistic"] == "rate" else 1.0
     def scaled(x: float | None) -> float | None:
         return None if x is None else x / scale
@@ -482,9 +493,9 @@ def compare(
         raise KeyError(f"reference {reference!r} is not among the cohorts: {', '.join(ids)}")
     for cid in denominators or {}:
         cohorts[cid]
-    _check_choice("ci_method", ci_method, _CI_NAMES)
-    _check_choice("rd_method", rd_method, ("newcombe", "miettinen-nurminen", "wald"))
-    _check_choice("or_method", or_method, ("woolf", "exact"))
+    _check_choice("ci_method", ci_method, options.CI_METHODS)
+    _check_choice("rd_method", rd_method, options.RD_METHODS)
+    _check_choice("or_method", or_method, options.OR_METHODS)
     opts = CompareOptions(reference, tuple(prefer_locations), ci_method, rd_method, or_method, level,
                           smd_threshold, use_errata, dict(denominators or {}), min_cohorts)
     order = [reference, *(i for i in ids if i != reference)]

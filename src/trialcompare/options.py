@@ -21,11 +21,13 @@ from typing import Literal
 
 __all__ = [
     "CI_METHODS",
+    "DENOMINATOR_BASES",
     "CI_METHOD_NAMES",
     "EVIDENCE",
     "EXPORT_FORMATS",
     "INTERVAL_TYPES",
     "MEASURES",
+    "OR_METHODS",
     "METHOD_NAMES",
     "POOLING_METHODS",
     "RD_METHODS",
@@ -55,8 +57,16 @@ CI_METHOD_NAMES: dict[str, str] = {
     "agresti-coull": "Agresti-Coull", "jeffreys": "Jeffreys",
 }
 
+DENOMINATOR_BASES: dict[str, str] = {
+    "printed": "printed with the count", "entry": "stated for the entry", "declared_n": "declared N",
+    "erratum": "corrected by erratum", "user": "chosen for this comparison",
+}
+"""Where a count's denominator comes from (code → words for reports)."""
+
 RDMethod = Literal["newcombe", "miettinen-nurminen", "wald"]
 RD_METHODS: tuple[str, ...] = ("newcombe", "miettinen-nurminen", "wald")
+
+OR_METHODS: tuple[str, ...] = ("woolf", "exact")
 
 Transform = Literal["logit", "arcsine", "freeman-tukey", "raw"]
 TRANSFORMS: tuple[str, ...] = ("logit", "arcsine", "freeman-tukey", "raw")

@@ -38,7 +38,7 @@ import polars as pl
 from ..comparison import UNANCHORED, Comparison, compare
 from ..descriptor.vocabulary import ENDPOINTS
 from ..load import CohortSet
-from ..options import POOLING_METHODS
+from ..options import DENOMINATOR_BASES, POOLING_METHODS
 from ._pool import TESTS, TRANSFORMS, MetaError, MetaResult, pool_proportions, subgroup_analysis
 
 __all__ = [
@@ -192,7 +192,7 @@ def _count_row(cid: str, cohorts: CohortSet, cmp: Comparison, outcome: _Outcome)
     r = match.row(0, named=True)
     if not r["denominator"]:
         return _row(cid, cohorts, label, note=f"{label}: no denominator; not pooled")
-    note = f"{r['n']}/{r['denominator']} (denominator: {r['denominator_basis']})"
+    note = f"{r['n']}/{r['denominator']} (denominator: {DENOMINATOR_BASES.get(r['denominator_basis'], '?')})"
     return _row(cid, cohorts, label, events=r["n"], total=r["denominator"], estimate=r["n"] / r["denominator"],
                 note=note)  # fmt: skip
 

@@ -238,6 +238,7 @@ def forest_plot_svg(
     *,
     pooled_label: str = "Pooled (random effects)",
     prediction_label: str = "95% prediction interval",
+    interval_label: str = "95% CI",
     value_format: str = "{:.2f}",
     reference_line: float | None = None,
     title: str | None = None,
@@ -263,6 +264,8 @@ def forest_plot_svg(
         Horizontal axis limits; intervals running beyond them end in an arrow head.
     pooled_label, prediction_label : str
         Row labels of the pooled estimate and of the prediction interval.
+    interval_label : str, default "95% CI"
+        Header of the interval column (follow the level of the intervals drawn).
     value_format : str, default "{:.2f}"
         Format of the numbers in the "Estimate [95% CI]" column.
     reference_line : float, optional
@@ -315,7 +318,7 @@ def forest_plot_svg(
         _style_axis(ax)
         ax.tick_params(axis="y", left=False, labelleft=False)
         _fill_forest_names(names, row_ys, rows, n)
-        _fill_forest_table(side, row_ys, est, lo, hi, w, pooled, prediction, value_format)
+        _fill_forest_table(side, row_ys, est, lo, hi, w, pooled, prediction, value_format, interval_label)
         if title:
             fig.suptitle(title, x=0.01, ha="left", fontsize=9.5, fontweight="bold")
         return _to_svg(fig)
@@ -358,6 +361,7 @@ def _fill_forest_table(
     pooled: tuple[float, float, float] | None,
     prediction: tuple[float, float] | None,
     value_format: str,
+    interval_label: str,
 ) -> None:
     def fmt(e: float | None, a: float, b: float) -> str:
         inner = f"{value_format.format(a)}, {value_format.format(b)}"
@@ -371,7 +375,7 @@ def _fill_forest_table(
     side.set_axis_off()
     side.set_xlim(0, 1)
     col_x = 0.68 if w is not None else 1.0
-    _annotate_column(side, row_ys, cells, "Estimate\n[95% CI]", col_x)
+    _annotate_column(side, row_ys, cells, f"Estimate\n[{interval_label}]", col_x)
     if w is not None:
         shares = [f"{100 * v / w.sum():.1f}%" for v in w]
         _annotate_column(side, row_ys[: len(shares)], shares, "Weight", 1.0)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from ..descriptor.vocabulary import ENDPOINTS, VARIABLES
+from ..options import CI_METHOD_NAMES, interval_label
 
 if TYPE_CHECKING:
     from ..comparison import Comparison
@@ -94,7 +95,8 @@ def _smd_cells(b: _Builder, smd: pl.DataFrame) -> dict[str, str]:
             continue
         mark = " *" if r["imbalanced"] else ""
         est = " (estimated)" if r["estimated"] else ""
-        cells[r["cohort"]] = f"SMD {r['smd']:.2f}{est}{mark}"
+        value = f"{r['smd']:+.2f}" if r.get("signed", True) else f"{r['smd']:.2f} (magnitude)"
+        cells[r["cohort"]] = f"SMD {value}{est}{mark}"
     return cells
 
 
@@ -123,9 +125,10 @@ def _design_rows(b: _Builder, descriptors: dict[str, Any]) -> None:
 
 
 def _count_cell(r: dict[str, Any]) -> str:
-    printed = r["printed"] if r["printed"] and not r["printed"].startswith("derived") else \
+    printed = r["printed"] if r["printed"] and not r["derived"] else \
         f"{r['n']}/{r['denominator']} ({_pct(r['estimate'])})"
-    ci = f" [95% CI {_pct(r['ci_low'])}–{_pct(r['ci_high'])}]" if r["ci_low"] is not None else ""
+    ci = f" [{interval_label(r['ci_level'])} {_pct(r['ci_low'])}–{_pct(r['ci_high'])}]" if r["ci_low"] is not None \
+        else ""
     return printed + ci
 
 
@@ -162,7 +165,8 @@ def _endpoint_cell(r: dict[str, Any] | None) -> str:
         if r["ci_low"] is None:
             return r["printed"]
         if r["ci_method"] and r["ci_method"] != "published":
-            return f"{r['printed']} [{r['ci_method']} CI {_pct(r['ci_low'])}–{_pct(r['ci_high'])}]"
+            name = f"{CI_METHOD_NAMES[r['ci_method']]} {interval_label(r['ci_level'])}"
+            return f"{r['printed']} [{name} {_pct(r['ci_low'])}–{_pct(r['ci_high'])}]"
         return f"{r['printed']} [{r['interval_type'] or 'interval type not stated'}]"
     return r["printed"] + (f" of {r['denominator']}" if r["denominator"] else "")
 
@@ -228,13 +232,14 @@ def differences_table(cmp: Comparison) -> pl.DataFrame:
     polars.DataFrame
     """
     rows = []
+    ci = interval_label(cmp.options.level)
     for r in cmp.differences.iter_rows(named=True):
         rows.append({
             "outcome": r["outcome"].replace("best_response:", "").replace("surgical_remission:", "CSR "),
             "cohort": cmp.labels[r["cohort"]],
             "counts": f"{r['n']}/{r['denominator']} vs {r['ref_n']}/{r['ref_denominator']}",
-            "risk difference (95% CI)": f"{_pct(r['risk_difference'])} ({_pct(r['rd_low'])}, {_pct(r['rd_high'])})",
-            "odds ratio (95% CI)": f"{r['odds_ratio']:.2f} ({r['or_low']:.2f}, {r['or_high']:.2f})",
+            f"risk difference ({ci})": f"{_pct(r['risk_difference'])} ({_pct(r['rd_low'])}, {_pct(r['rd_high'])})",
+            f"odds ratio ({ci})": f"{r['odds_ratio']:.2f} ({r['or_low']:.2f}, {r['or_high']:.2f})",
             "Fisher p": f"{r['fisher_p']:.3g}",
         })
     return pl.DataFrame(rows) if rows else pl.DataFrame(schema={"outcome": pl.String})
