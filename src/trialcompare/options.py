@@ -21,14 +21,14 @@ from typing import Literal
 
 __all__ = [
     "CI_METHODS",
-    "DENOMINATOR_BASES",
     "CI_METHOD_NAMES",
+    "DENOMINATOR_BASES",
     "EVIDENCE",
     "EXPORT_FORMATS",
     "INTERVAL_TYPES",
     "MEASURES",
-    "OR_METHODS",
     "METHOD_NAMES",
+    "OR_METHODS",
     "POOLING_METHODS",
     "RD_METHODS",
     "TABLE_VIEWS",
