@@ -9,6 +9,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from trialcompare.analysis import analyse
 from trialcompare.cli import main
 from trialcompare.render.report import build_context, render_html, render_pdf
 from trialcompare.spec import load_spec
@@ -25,7 +26,7 @@ def _text(pdf: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def default_pdf() -> bytes:
-    return render_pdf(load_spec(SPEC))
+    return render_pdf(analyse(load_spec(SPEC)))
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +71,7 @@ def test_report_has_meta_analysis_with_forest_plots(default_text):
 
 
 def test_report_is_byte_identical_on_rerun(default_pdf):
-    assert render_pdf(load_spec(SPEC)) == default_pdf
+    assert render_pdf(analyse(load_spec(SPEC))) == default_pdf
     meta = pypdf.PdfReader(io.BytesIO(default_pdf)).metadata
     assert meta["/CreationDate"].startswith("D:20261125")
 
@@ -102,15 +103,15 @@ def test_injected_markup_is_shown_as_text_never_fetched(hostile_trials, monkeypa
 
     monkeypatch.setattr(pdfmod, "safe_url_fetcher", spy)
     spec = load_spec(SPEC).model_copy(update={"trials": [str(hostile_trials)], "meta": load_spec(SPEC).meta})
-    html = render_html(spec, with_meta=False)
+    html = render_html(analyse(spec, with_meta=False))
     assert "<img src=\"file:" not in html and "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
-    text = " ".join(_text(render_pdf(spec, with_meta=False)).split())
+    text = " ".join(_text(render_pdf(analyse(spec, with_meta=False))).split())
     assert '<img src="file:///etc/passwd">' in text
     assert not [u for u in fetched if u.startswith("file:")]
 
 
 def test_context_uses_the_chosen_denominator(tmp_path):
-    ctx = build_context(load_spec(SPEC), with_meta=False)
+    ctx = build_context(analyse(load_spec(SPEC), with_meta=False))
     assert ctx["cmp"].n["apatinib-camrelizumab"] == 43
     assert "43" in ctx["denominators"]["apatinib-camrelizumab"].why
 
@@ -193,7 +194,7 @@ def test_digitised_curve_is_drawn(tmp_path):
     path.write_text(text.replace(marker, marker + "    curve: {file: efs.csv, at: Figure 2, risk_times: [0, 6, 12],"
                                  " n_at_risk: [33, 26, 13]}\n", 1))
     spec = load_spec(SPEC).model_copy(update={"trials": [str(trials)]})
-    html = render_html(spec, with_meta=False)
+    html = render_html(analyse(spec, with_meta=False))
     assert "EFS: digitised Kaplan-Meier curves (Apatinib + IE: Figure 2)." in html
     assert 'src="data:image/svg+xml;base64,' in html
     assert "RMST to τ (SE)" in html and "reconstructed" in html

@@ -6,6 +6,8 @@
 >>> cmp = tc.compare(cs, reference="apatinib-ie")  # doctest: +SKIP
 
 Heavy parts (statistics, rendering) are imported on first use, so ``trialcompare validate`` starts fast.
+Pooling, survival and MAIC live in their packages: :mod:`trialcompare.meta`, :mod:`trialcompare.survival`,
+:mod:`trialcompare.maic`.
 """
 
 from __future__ import annotations
@@ -17,18 +19,24 @@ from .load import Cohort, CohortSet, DescriptorError, Problem, load
 __version__ = "0.1.0"
 
 __all__ = [
+    "Analysis",
+    "AnalysisError",
     "Cohort",
     "CohortSet",
     "Comparison",
     "DescriptorError",
     "Finding",
     "Problem",
+    "analyse",
     "check",
     "compare",
     "load",
 ]
 
 _LAZY = {
+    "analyse": ("trialcompare.analysis", "analyse"),
+    "Analysis": ("trialcompare.analysis", "Analysis"),
+    "AnalysisError": ("trialcompare.analysis", "AnalysisError"),
     "check": ("trialcompare.checks", "check"),
     "Finding": ("trialcompare.checks", "Finding"),
     "compare": ("trialcompare.comparison", "compare"),

@@ -120,34 +120,18 @@ def cmd_table(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """``trialcompare report [SPEC|PATH ...] [-o FILE] [--html]``."""
-    from .render.report import ReportError, write_report
-    from .spec import DEFAULT_SPEC, default_spec_for, load_spec
+    from .analysis import AnalysisError, analyse
+    from .render.report import write_report
 
-    targets = list(args.targets)
-    if not targets:
-        if not DEFAULT_SPEC.is_file():
-            raise UsageError(f"{DEFAULT_SPEC}: no default spec here; run from the project folder or name a spec")
-        spec = load_spec(DEFAULT_SPEC)
-    elif len(targets) == 1 and Path(targets[0]).is_file() and _is_spec(Path(targets[0])):
-        spec = load_spec(targets[0])
-    else:
-        spec = default_spec_for(targets)
     if args.output and Path(args.output).parent and not Path(args.output).parent.is_dir():
         raise UsageError(f"{Path(args.output).parent}: no such folder")
     try:
-        out = write_report(spec, Path(args.output) if args.output else None, html=args.html)
-    except ReportError as exc:
+        analysis = analyse(list(args.targets) or None)
+    except (AnalysisError, FileNotFoundError) as exc:
         raise UsageError(str(exc)) from None
+    out = write_report(analysis, Path(args.output) if args.output else None, html=args.html)
     print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK
-
-
-def _is_spec(path: Path) -> bool:
-    """A comparison spec sits in a reports/ folder or has no descriptor ``id`` field."""
-    if path.parent.name == "reports":
-        return True
-    head = path.read_text(encoding="utf-8", errors="replace")[:4000]
-    return not any(line.startswith("id:") for line in head.splitlines())
 
 
 def cmd_meta(args: argparse.Namespace) -> int:
@@ -155,6 +139,7 @@ def cmd_meta(args: argparse.Namespace) -> int:
     from . import load
     from .meta import MetaError
     from .meta.suite import sensitivity_suite
+    from .render.meta import suite_forest_svg, suite_text
 
     cohorts = load(*_paths(args))
     forest = Path(args.forest) if args.forest else None
@@ -166,10 +151,10 @@ def cmd_meta(args: argparse.Namespace) -> int:
             primary_test=args.test, exclude=args.exclude, denominators=_denominators(args.denominator),
             use_errata=args.errata, reference=args.reference,
         )  # fmt: skip
-        text = suite.summary(full=args.suite)
+        text = suite_text(suite, full=args.suite)
         if args.json:
             text = json.dumps(suite.to_dict(full=args.suite), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-        svg = suite.forest_svg() if forest is not None else None
+        svg = suite_forest_svg(suite) if forest is not None else None
     except (ValueError, MetaError) as exc:
         raise UsageError(str(exc)) from None
     if forest is not None and svg is not None:

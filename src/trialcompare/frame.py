@@ -18,13 +18,15 @@ corrected_value, erratum``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from .descriptor.models import Categorical, Continuous, Descriptor, Erratum
 from .descriptor.printed import parse_count, parse_estimate, parse_mean_sd
-from .load import Cohort, CohortSet
+
+if TYPE_CHECKING:
+    from .load import Cohort, CohortSet
 
 __all__ = ["SCHEMA", "months", "to_frame"]
 

@@ -27,7 +27,9 @@ from . import options
 from .load import DescriptorError, Problem, _pydantic_problems
 from .yamlsafe import YamlProblem, read_yaml
 
-__all__ = ["DEFAULT_SPEC", "DenominatorChoice", "MetaSpec", "Spec", "default_spec_for", "load_spec"]
+__all__ = [
+    "DEFAULT_SPEC", "DenominatorChoice", "MetaSpec", "Spec", "default_spec_for", "default_spec_path", "load_spec",
+]
 
 DEFAULT_SPEC = Path("reports") / "table-iv.yaml"
 
@@ -91,6 +93,23 @@ class Spec(_Strict):
         """Default output file: ``<spec folder>/<name>.pdf``."""
         base = self.path.parent if self.path else Path("reports")
         return base / f"{self.name}{suffix}"
+
+
+def default_spec_path() -> Path:
+    """The default comparison spec: ``reports/table-iv.yaml`` of the working folder.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    FileNotFoundError
+        When there is no default spec.
+    """
+    if DEFAULT_SPEC.is_file():
+        return DEFAULT_SPEC
+    raise FileNotFoundError(f"{DEFAULT_SPEC}: no default spec here; run from the project folder or name a spec")
 
 
 def _problems(file: str, exc: ValidationError, positions: dict) -> list[Problem]:

@@ -25,6 +25,7 @@ from trialcompare.meta.suite import (
     sensitivity_suite,
     validate_scenario,
 )
+from trialcompare.render.meta import suite_forest_svg, suite_text
 from trialcompare.stats.proportions import fisher_exact, risk_difference
 from trialcompare.stats.sensitivity import e_value, fragility_index, reverse_fragility_index
 
@@ -377,10 +378,10 @@ def test_k_equal_one_reports_clearly(cs):
     assert "at least 2 studies" in glmm["error"]
     assert suite.grid.filter(pl.col("method") != "GLMM")["error"].null_count() == suite.grid.height - 2
     assert any("k = 1" in n for n in suite.notes)
-    text = suite.summary(full=True)
+    text = suite_text(suite, full=True)
     assert "Leave-one-out:" in text and "(none)" in text
     json.dumps(suite.to_dict(), allow_nan=False)
-    assert suite.forest_svg().lstrip().startswith("<?xml")
+    assert suite_forest_svg(suite).lstrip().startswith("<?xml")
     with pytest.raises(MetaError, match="cannot be fitted"):
         sensitivity_suite(cs, "orr", exclude=["apatinib-ie", "apatinib", "ie"], primary_method="GLMM")
 
@@ -394,31 +395,31 @@ def test_k_equal_two(cs):
     assert sub["k"].to_list() == [1, 1] and sub["error"].null_count() == 2
     assert suite.pairwise().height == 1
     json.dumps(suite.to_dict(), allow_nan=False)
-    assert "Subgroups:" in suite.summary(full=True)
+    assert "Subgroups:" in suite_text(suite, full=True)
 
 
 @pytest.mark.parametrize("outcome", ["orr", "dcr", "tte_6m", "csr"])
 def test_shipped_cohorts_produce_tables(cs, outcome):
     suite = sensitivity_suite(cs, outcome)
     assert suite.primary.k == 4
-    text = suite.summary(full=True)
+    text = suite_text(suite, full=True)
     for title in ("Transform × method grid:", "Leave-one-out:", "Subgroups:", "Pairwise"):
         assert title in text
     failed = suite.grid.filter(pl.col("error").is_not_null())
     assert failed["method"].to_list() == ["GLMM"] and failed["test"].to_list() == ["knha"]
     d = json.loads(json.dumps(suite.to_dict(), allow_nan=False))
     assert d["primary"]["k"] == 4 and len(d["grid"]) == suite.grid.height
-    svg = suite.forest_svg()
+    svg = suite_forest_svg(suite)
     assert "prediction interval" in svg and "Apatinib + IE" in svg
 
 
 def test_forest_marks_approximate_counts(tte_suite):
-    svg = tte_suite.forest_svg()
+    svg = suite_forest_svg(tte_suite)
     assert "≈26/33" in svg and "95% prediction interval" in svg
 
 
 def test_summary_names_the_analysis(orr_suite):
-    text = orr_suite.summary()
+    text = suite_text(orr_suite)
     assert text.startswith("Outcome: Objective response rate (orr); primary analysis: logit, REML, test z")
     assert "Proportion" in text and "apatinib-ie" in text
     assert "Transform × method grid" not in text

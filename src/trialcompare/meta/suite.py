@@ -39,7 +39,7 @@ from ..comparison import UNANCHORED, Comparison, compare
 from ..descriptor.vocabulary import ENDPOINTS
 from ..load import CohortSet
 from ..options import DENOMINATOR_BASES, POOLING_METHODS
-from ._pool import TESTS, TRANSFORMS, MetaError, MetaResult, pool_proportions, subgroup_analysis
+from ._pool import TESTS, TRANSFORMS, MetaError, MetaResult, back_transform, pool_proportions, subgroup_analysis
 
 __all__ = [
     "DATA_SCHEMA",
@@ -760,17 +760,18 @@ class SuiteResult:
         rows = [_pair_row(r, used[reference], self.outcome, self.level) for c, r in used.items() if c != reference]
         return pl.DataFrame(rows, schema=_PAIR_SCHEMA, orient="row")
 
-    def forest_svg(self) -> str:
-        """Forest plot of the primary analysis (per-cohort CIs, pooled diamond, prediction interval).
+    def forest_data(self) -> tuple[pl.DataFrame, tuple[float, float, float], tuple[float, float]]:
+        """The numbers of a forest plot of the primary analysis, back-transformed to proportions.
 
         Returns
         -------
-        str
-            SVG text (:func:`trialcompare.render.plots.forest_plot_svg`).
+        studies : polars.DataFrame
+            ``cohort, label, events, total, approximate, estimate, ci_low, ci_high, weight``.
+        pooled : (float, float, float)
+            Pooled proportion and its confidence limits.
+        prediction : (float, float)
+            Prediction interval.
         """
-        from ..render.plots import forest_plot_svg
-        from ._pool import back_transform
-
         res, transform = self.primary, self.primary.transform or "logit"
         st = res.studies
         totals = st["totals"].to_numpy()
@@ -780,50 +781,21 @@ class SuiteResult:
                 return back_transform(st[col].to_numpy(), transform).tolist()
             return [float(back_transform([v], transform, [n])[0]) for v, n in zip(st[col], totals, strict=True)]
 
-        labels = self._forest_labels()
-        p = res.proportion
-        assert p is not None
-        return forest_plot_svg(
-            labels, back("yi"), back("ci_low"), back("ci_high"), pooled=(p[0], p[1], p[2]), prediction=(p[3], p[4]),
-            xlabel=self.label, weights=st["weight"].to_list(), xlim=(0.0, 1.0),
-            prediction_label=f"{self.level:.0%} prediction interval",
-            pooled_label=f"Pooled ({res.method}, {transform}), k = {res.k}",
-        )  # fmt: skip
-
-    def _forest_labels(self) -> list[str]:
         rows = {r["cohort"]: r for r in self.data.iter_rows(named=True)}
-        out = []
-        for cid in self.primary.studies["label"].to_list():
-            r = rows[cid]
-            approx = "≈" if r["approximate"] else ""
-            out.append(f"{r['label']} ({approx}{r['events']}/{r['total']})")
-        return out
+        ids = st["label"].to_list()
+        studies = pl.DataFrame({
+            "cohort": ids, "label": [rows[c]["label"] for c in ids], "events": [rows[c]["events"] for c in ids],
+            "total": [rows[c]["total"] for c in ids], "approximate": [bool(rows[c]["approximate"]) for c in ids],
+            "estimate": back("yi"), "ci_low": back("ci_low"), "ci_high": back("ci_high"),
+            "weight": st["weight"].to_list(),
+        })
+        p = res.proportion
+        if p is None:
+            raise ValueError("the primary analysis has no pooled proportion")
+        return studies, (p[0], p[1], p[2]), (p[3], p[4])
 
-    def summary(self, full: bool = False) -> str:
-        """Readable text: per-cohort counts, the primary analysis and notes (``full``: every table).
-
-        Parameters
-        ----------
-        full : bool
-            Also show the transform × method grid, leave-one-out, subgroups, scenarios and pairwise tables.
-
-        Returns
-        -------
-        str
-        """
-        from ..render.tables import format_text
-
-        t, m, s = self.options
-        parts = [f"Outcome: {self.label} ({self.outcome}); primary analysis: {t}, {m}, test {s}", "",
-                 format_text(self.data.with_columns(pl.col("estimate").round(4))), self.primary.summary()]  # fmt: skip
-        if self.notes:
-            parts += ["", "Notes:", *(f"- {n}" for n in self.notes)]
-        if full:
-            for title, frame in self._tables():
-                parts += ["", f"{title}:", format_text(frame) if not frame.is_empty() else "(none)\n"]
-        return "\n".join(parts).rstrip() + "\n"
-
-    def _tables(self) -> list[tuple[str, pl.DataFrame]]:
+    def tables(self) -> list[tuple[str, pl.DataFrame]]:
+        """The suite's tables with their titles (grid, leave-one-out, subgroups, scenarios, pairwise), rounded."""
         grid = self.grid.with_columns(pl.col(pl.Float64).round(4))
         tables = [
             ("Transform × method grid", grid),

@@ -1,29 +1,25 @@
-"""The comparison report: spec → context → HTML (jinja2, autoescaped) → PDF (WeasyPrint).
+"""The comparison report: Analysis → context → HTML (jinja2, autoescaped) → PDF (WeasyPrint).
 
-Computation happens in the API (load, check, compare, caveats, meta); this module only arranges the results
-for the template ``templates/report.html.j2``.
+Computation happens in :func:`trialcompare.analyse`; this module only arranges a finished
+:class:`~trialcompare.analysis.Analysis` for the template ``report.html.j2``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
-import platform
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from ..load import CohortSet, load
-from ..spec import Spec, spec_cohort_problems
+from ..options import interval_label
 
-__all__ = ["ReportError", "build_context", "render_html", "render_pdf", "write_report"]
+if TYPE_CHECKING:
+    from ..analysis import Analysis
+    from ..load import CohortSet
 
-
-class ReportError(ValueError):
-    """A spec that cannot be rendered (unknown cohort id, ...)."""
+__all__ = ["build_context", "render_html", "render_pdf", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -45,15 +41,6 @@ class _Caveat:
         cut = self.text.find(" — ")
         head = self.text[:cut] if 0 < cut <= 480 else self.text[:460].rsplit(" ", 1)[0]
         return f"{head} … (full text: {self.ref} in the Caveats section)"
-
-
-def _cohorts(spec: Spec) -> CohortSet:
-    cohorts = load(*spec.trial_paths())
-    missing = spec_cohort_problems(spec, cohorts.ids)
-    if missing:
-        where = spec.path or "spec"
-        raise ReportError(f"{where}: cohort(s) {', '.join(missing)} not found; loaded: {', '.join(cohorts.ids)}")
-    return cohorts.subset(spec.cohorts) if spec.cohorts else cohorts
 
 
 def _glance(cohorts: CohortSet, tte: dict[str, str | None]) -> list[dict[str, str]]:
@@ -121,31 +108,23 @@ def _sources(cohorts: CohortSet) -> list[dict[str, str]]:
     return out
 
 
-def _meta_sections(cohorts: CohortSet, spec: Spec) -> list[dict[str, Any]]:
+def _meta_sections(a: Analysis) -> list[dict[str, Any]]:
+    from .meta import suite_forest_svg
+
     sections = []
-    kw = {"denominators": {k: v.n for k, v in spec.denominators.items()}, "use_errata": spec.use_errata}
-    scenarios = [s.model_dump() for s in spec.meta.scenarios]
-    for outcome in spec.meta.outcomes:
-        try:
-            sections.append(_meta_section(cohorts, spec, outcome, scenarios, kw))
-        except ValueError as exc:
-            sections.append({"outcome": outcome, "error": str(exc)})
-    return sections
-
-
-def _meta_section(cohorts: CohortSet, spec: Spec, outcome: str, scenarios: list[dict], kw: dict) -> dict[str, Any]:
-    from ..meta.suite import sensitivity_suite
-
-    suite = sensitivity_suite(cohorts, outcome, scenarios=scenarios, **kw)
-    labels = {c.id: c.descriptor.label for c in cohorts}
-    reference = spec.reference or cohorts.ids[0]
-    pairwise = suite.pairwise(reference) if reference in suite.data["cohort"].to_list() else None
-    return {"outcome": outcome, "suite": suite, "forest": suite.forest_svg(),
-            "grid": _grid_table(suite.grid), "knha": _knha_line(suite.grid),
+    for m in a.meta:
+        if m.suite is None:
+            sections.append({"outcome": m.outcome, "error": m.error})
+            continue
+        suite = m.suite
+        sections.append({
+            "outcome": m.outcome, "suite": suite, "forest": suite_forest_svg(suite),
+            "grid": _grid_table(suite.grid), "knha": _knha_line(suite.grid, suite.level),
             "scenarios": _scenario_table(suite.scenarios),
-            "pairwise": _pairwise_table(pairwise, labels) if pairwise is not None else pl.DataFrame(),
+            "pairwise": _pairwise_table(m.pairwise, a.labels) if m.pairwise is not None else pl.DataFrame(),
             "subgroups": _subgroup_table(suite.subgroups),
-            "notes": [f"{r['label']}: {r['note']}" for r in suite.data.iter_rows(named=True) if r["note"]]}
+            "notes": [f"{r['label']}: {r['note']}" for r in suite.data.iter_rows(named=True) if r["note"]]})
+    return sections
 
 
 def _ci(p: float | None, lo: float | None, hi: float | None, scale: float = 1.0, digits: int = 2) -> str:
@@ -173,7 +152,7 @@ def _grid_table(grid: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def _knha_line(grid: pl.DataFrame) -> str:
+def _knha_line(grid: pl.DataFrame, level: float) -> str:
     primary = grid.filter(pl.col("primary"))
     if primary.is_empty():
         return ""
@@ -181,8 +160,9 @@ def _knha_line(grid: pl.DataFrame) -> str:
     knha = grid.filter(pl.col("transform") == p["transform"], pl.col("method") == p["method"],
                        pl.col("test") == "knha")
     k = knha.row(0, named=True) if knha.height else None
+    pi = "–" if p["pi_low"] is None else f"({p['pi_low']:.2f}, {p['pi_high']:.2f})"
     text = (f"Primary ({p['transform']}, {p['method']}): {_ci(p['proportion'], p['ci_low'], p['ci_high'])}, "
-            f"95% prediction interval {_ci(p['proportion'], p['pi_low'], p['pi_high'])[5:]}, "
+            f"{level:.0%} prediction interval {pi}, "
             f"τ² = {p['tau2']:.3g}, I² = {p['i2']:.0f}%, Q = {p['q']:.2f} (p = {p['q_p']:.3g}).")
     if k and not k["error"]:
         text += f" With the Knapp-Hartung adjustment: {_ci(k['proportion'], k['ci_low'], k['ci_high'])}."
@@ -223,49 +203,20 @@ def _subgroup_table(sg: pl.DataFrame) -> pl.DataFrame:
     } for r in sg.iter_rows(named=True)])
 
 
-def _hashes(cohorts: CohortSet, spec: Spec) -> list[dict[str, str]]:
-    files = [c.path for c in cohorts]
-    files += [c.path.parent / e.curve.file for c in cohorts for e in c.descriptor.endpoints if e.curve]
-    if spec.path and spec.path.exists():
-        files.append(spec.path)
-    return [{"file": _display_path(f), "sha256": hashlib.sha256(f.read_bytes()).hexdigest()} for f in files]
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return path.name
-
-
-def _versions() -> list[tuple[str, str]]:
-    names = ("trialcompare", "polars", "numpy", "scipy", "pydantic", "jinja2",
-             "weasyprint", "matplotlib")
-    out = [("python", platform.python_version())]
-    for name in names:
-        try:
-            out.append((name, importlib.metadata.version(name)))
-        except importlib.metadata.PackageNotFoundError:
-            out.append((name, "not installed"))
-    return out
-
-
-def _km_figures(cohorts: CohortSet, reference: str) -> tuple[list[dict[str, str]], pl.DataFrame]:
-    """One Kaplan-Meier figure per endpoint with every digitised curve, and the reconstructed-IPD summary."""
-    from ..survival.cohorts import curve_data, curve_summary
+def _km_figures(a: Analysis) -> list[dict[str, str]]:
+    """One Kaplan-Meier figure per endpoint with every digitised curve."""
     from .plots import km_plot_svg
 
-    curves = curve_data(cohorts)
     figures = []
-    for endpoint in dict.fromkeys(c.endpoint for c in curves):
-        mine = [c for c in curves if c.endpoint == endpoint]
+    for endpoint in dict.fromkeys(c.endpoint for c in a.curves):
+        mine = [c for c in a.curves if c.endpoint == endpoint]
         risk_times = mine[0].risk_times if all(c.risk_times == mine[0].risk_times for c in mine) else None
         risk = (risk_times, {c.label: c.n_at_risk for c in mine}) if risk_times and len(risk_times) > 1 else None
         svg = km_plot_svg([(c.label, c.times, c.survival) for c in mine], ylabel=f"{endpoint} probability",
                           risk_table=risk)
         where = "; ".join(f"{c.label}: {c.location}" for c in mine)
         figures.append({"svg": svg, "caption": f"{endpoint}: digitised Kaplan-Meier curves ({where})."})
-    return figures, _curve_table(curve_summary(curves, reference), {c.id: c.descriptor.label for c in cohorts})
+    return figures
 
 
 def _curve_table(summary: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
@@ -282,41 +233,28 @@ def _curve_table(summary: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
     } for r in summary.iter_rows(named=True)]) if summary.height else pl.DataFrame()
 
 
-def build_context(spec: Spec, *, with_meta: bool = True) -> dict[str, Any]:
-    """Everything the report template shows, computed through the public API.
+def build_context(a: Analysis) -> dict[str, Any]:
+    """Everything the report template shows, formatted from a finished analysis.
 
     Parameters
     ----------
-    spec : Spec
-        A comparison spec.
-    with_meta : bool
-        Include the meta-analytic sensitivity section.
+    a : Analysis
+        Result of :func:`trialcompare.analyse`.
 
     Returns
     -------
     dict
     """
-    from ..caveats import derive_caveats
-    from ..checks import check
-    from ..comparison import compare
-    from .tables import differences_table
+    from .tables import differences_table, table_iv
 
-    cohorts = _cohorts(spec)
-    reference = spec.reference or cohorts.ids[0]
-    cmp = compare(cohorts, reference, prefer_locations=spec.prefer_locations, ci_method=spec.ci_method,
-                  rd_method=spec.rd_method, smd_threshold=spec.smd_threshold, use_errata=spec.use_errata,
-                  denominators={k: v.n for k, v in spec.denominators.items()})
-    frame = cohorts.to_frame()
-    findings = check(cohorts)
-    caveats = _numbered(derive_caveats(cohorts, reference=reference, frame=frame, findings=findings, smd=cmp.smd,
-                                       smd_threshold=spec.smd_threshold))
-    table = cmp.table()
+    spec, cmp, cohorts = a.spec, a.comparison, a.cohorts
+    caveats = _numbered(list(a.caveats))
+    table = table_iv(cmp)
     tte = {r[0]: r[1] for r in _tte_by_cohort(table, cmp)}
-    km_figures, curve_table = _km_figures(cohorts, reference)
     return {
-        "spec": spec, "title": spec.title, "reference": cmp.labels[reference], "cmp": cmp,
-        "headers": table.columns[2:], "labels": cmp.labels,
-        "summary": _summary(cohorts, cmp, findings, caveats, tte),
+        "spec": spec, "title": spec.title, "reference": cmp.labels[a.reference], "cmp": cmp,
+        "headers": table.columns[2:], "labels": cmp.labels, "ci_label": interval_label(cmp.options.level),
+        "summary": _summary(cohorts, cmp, list(a.findings), caveats, tte),
         "glance": _glance(cohorts, tte),
         "sources": _sources(cohorts),
         "baseline_blocks": _table_blocks(table, ["Baseline"]),
@@ -331,11 +269,11 @@ def build_context(spec: Spec, *, with_meta: bool = True) -> dict[str, Any]:
         "caveats_survival": _refs(caveats, ("endpoint", "median")),
         "caveats_design": _refs(caveats, ("design",)),
         "caveats_meta": [c for c in caveats if "meta" in c.targets],
-        "findings": _grouped_findings(cohorts, findings),
-        "provenance": _provenance(frame, cohorts),
-        "km": km_figures, "curve_table": curve_table,
-        "meta": _meta_sections(cohorts, spec) if with_meta else [],
-        "versions": _versions(), "hashes": _hashes(cohorts, spec),
+        "findings": _grouped_findings(cohorts, list(a.findings)),
+        "provenance": _provenance(a.frame, cohorts),
+        "km": _km_figures(a), "curve_table": _curve_table(a.curve_summary, dict(cmp.labels)),
+        "meta": _meta_sections(a),
+        "versions": list(a.versions), "hashes": a.inputs.to_dicts(),
     }
 
 
@@ -387,26 +325,26 @@ def _summary(cohorts: CohortSet, cmp: Any, findings: list[Any], caveats: list[_C
     return text
 
 
-def render_html(spec: Spec, *, with_meta: bool = True) -> str:
+def render_html(a: Analysis) -> str:
     """The report as an HTML document (autoescaped)."""
     from .pdf import render_template
 
-    return render_template("report.html.j2", **build_context(spec, with_meta=with_meta))
+    return render_template("report.html.j2", **build_context(a))
 
 
-def render_pdf(spec: Spec, *, with_meta: bool = True) -> bytes:
+def render_pdf(a: Analysis) -> bytes:
     """The report as PDF bytes; identical bytes for identical inputs (``spec.date`` is the PDF date)."""
     from .pdf import html_to_pdf
 
-    return html_to_pdf(render_html(spec, with_meta=with_meta), created=spec.date, title=spec.title)
+    return html_to_pdf(render_html(a), created=a.spec.date, title=a.spec.title)
 
 
-def write_report(spec: Spec, output: Path | None = None, *, html: bool = False) -> Path:
+def write_report(a: Analysis, output: Path | None = None, *, html: bool = False) -> Path:
     """Render and write the report atomically (nothing is written when anything fails).
 
     Parameters
     ----------
-    spec : Spec
+    a : Analysis
     output : Path, optional
         Default ``<spec folder>/<name>.pdf`` (``.html`` with ``html=True``).
     html : bool
@@ -419,9 +357,9 @@ def write_report(spec: Spec, output: Path | None = None, *, html: bool = False) 
     """
     from .atomic import atomic_write_bytes, atomic_write_text
 
-    out = output or spec.output(".html" if html else ".pdf")
+    out = output or a.spec.output(".html" if html else ".pdf")
     if html:
-        atomic_write_text(out, render_html(spec))
+        atomic_write_text(out, render_html(a))
     else:
-        atomic_write_bytes(out, render_pdf(spec))
+        atomic_write_bytes(out, render_pdf(a))
     return out

@@ -1,0 +1,324 @@
+"""The one place that orchestrates: a spec (or descriptor paths) → a frozen :class:`Analysis`.
+
+``analyse`` runs load → check → compare → survival → meta → caveats and returns numbers, polars frames and
+structured facts — no HTML and no formatted cells. :mod:`trialcompare.render` formats a finished Analysis and
+computes nothing.
+
+Examples
+--------
+>>> import trialcompare as tc
+>>> a = tc.analyse(with_meta=False)          # the packaged or local Table IV spec
+>>> a.reference, len(a.cohorts.ids)
+('apatinib-ie', 4)
+>>> round(a.comparison.smd.filter(cohort="ie", variable="age")["smd"][0], 2)
+-0.16
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import platform
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from .load import CohortSet, load
+from .spec import Spec, default_spec_for, load_spec, spec_cohort_problems
+
+if TYPE_CHECKING:
+    from .caveats import Caveat
+    from .checks.finding import Finding
+    from .comparison import Comparison
+    from .meta.suite import SuiteResult
+    from .survival.cohorts import CurveData
+
+__all__ = ["Analysis", "AnalysisError", "MetaCheck", "analyse"]
+
+_VERSIONED = ("trialcompare", "polars", "numpy", "scipy", "pydantic", "jinja2", "weasyprint", "matplotlib")
+
+
+class AnalysisError(ValueError):
+    """A spec that cannot be analysed (a cohort it names is not loaded, ...)."""
+
+
+@dataclass(frozen=True)
+class MetaCheck:
+    """The meta-analytic sensitivity suite of one outcome (or why it could not be computed).
+
+    Attributes
+    ----------
+    outcome : str
+        Outcome name as the spec gives it (``"orr"``, ``"tte_6m"``).
+    suite : SuiteResult or None
+        The computed suite; None when ``error`` is set.
+    pairwise : polars.DataFrame or None
+        Each pooled cohort against the reference (None when the reference has no usable count).
+    error : str or None
+        Why the suite could not be computed.
+    """
+
+    outcome: str
+    suite: SuiteResult | None
+    pairwise: pl.DataFrame | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything a report shows, as data.
+
+    Attributes
+    ----------
+    spec : Spec
+        The comparison spec (with the meta-analytic options actually used).
+    cohorts : CohortSet
+        The cohorts compared (the spec's subset, in its order).
+    reference : str
+        Id of the reference cohort.
+    comparison : Comparison
+        Baseline, outcomes, SMDs and differences (:func:`trialcompare.compare`).
+    frame : polars.DataFrame
+        The harmonized long frame of the cohorts (provenance of every number).
+    findings : tuple of Finding
+        Integrity findings (:func:`trialcompare.check`).
+    caveats : tuple of Caveat
+        Limitations derived by rules from the descriptors, findings and SMDs.
+    curves : tuple of CurveData
+        Digitised Kaplan-Meier curves with their reconstructed IPD.
+    curve_summary : polars.DataFrame
+        Median, RMST and HR against the reference from the reconstructed IPD (empty without curves).
+    meta : tuple of MetaCheck
+        One sensitivity suite per outcome of the spec.
+    inputs : polars.DataFrame
+        ``file`` (relative to the spec's folder) and ``sha256`` of every input.
+    versions : tuple of (str, str)
+        Python and package versions.
+    """
+
+    spec: Spec
+    cohorts: CohortSet
+    reference: str
+    comparison: Comparison
+    frame: pl.DataFrame
+    findings: tuple[Finding, ...]
+    caveats: tuple[Caveat, ...]
+    curves: tuple[CurveData, ...]
+    curve_summary: pl.DataFrame
+    meta: tuple[MetaCheck, ...]
+    inputs: pl.DataFrame
+    versions: tuple[tuple[str, str], ...]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Cohort labels by id."""
+        return dict(self.comparison.labels)
+
+    def summary(self) -> str:
+        """A few plain lines: what is compared, against what, and the counts of findings and caveats.
+
+        Returns
+        -------
+        str
+        """
+        errors = [f for f in self.findings if f.severity == "error"]
+        major = [c for c in self.caveats if c.severity == "major"]
+        others = [self.labels[c] for c in self.comparison.cohorts if c != self.reference]
+        return "\n".join([
+            f"{self.spec.title}",
+            f"Reference: {self.labels[self.reference]}; compared: {', '.join(others)}.",
+            f"Integrity findings: {len(errors)} error(s) ({sum(f.acknowledged for f in errors)} acknowledged), "
+            f"{sum(f.severity == 'warning' for f in self.findings)} warning(s). Caveats: {len(self.caveats)} "
+            f"({len(major)} major).",
+            f"Meta-analytic checks: {', '.join(m.outcome for m in self.meta) or 'none'}.",
+        ])
+
+    def __repr__(self) -> str:
+        return (f"Analysis(spec={self.spec.name!r}, reference={self.reference!r}, cohorts={list(self.cohorts.ids)!r}, "
+                f"findings={len(self.findings)}, caveats={len(self.caveats)}, meta={[m.outcome for m in self.meta]!r})")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        lines = "".join(f"<p>{html.escape(line)}</p>" for line in self.summary().splitlines())
+        return lines + str(self.comparison._repr_html_())
+
+    def to_html(self) -> str:
+        """The report as an HTML document (:func:`trialcompare.render.report.render_html`)."""
+        from .render.report import render_html
+
+        return render_html(self)
+
+    def to_pdf(self) -> bytes:
+        """The report as PDF bytes (byte-identical for identical inputs)."""
+        from .render.report import render_pdf
+
+        return render_pdf(self)
+
+    def write_pdf(self, path: str | Path) -> Path:
+        """Write the PDF report atomically to ``path``; returns the path written."""
+        from .render.report import write_report
+
+        return write_report(self, Path(path))
+
+    def write_html(self, path: str | Path) -> Path:
+        """Write the HTML report atomically to ``path``; returns the path written."""
+        from .render.report import write_report
+
+        return write_report(self, Path(path), html=True)
+
+
+def _spec_of(target: str | Path | Spec | Sequence[str | Path] | None) -> Spec:
+    if isinstance(target, Spec):
+        return target
+    if target is None:
+        from .spec import default_spec_path
+
+        return load_spec(default_spec_path())
+    if isinstance(target, str | Path):
+        path = Path(target)
+        return load_spec(path) if path.is_file() and is_spec_file(path) else default_spec_for([path])
+    paths = list(target)
+    if len(paths) == 1:
+        return _spec_of(paths[0])
+    return default_spec_for(paths)
+
+
+def is_spec_file(path: Path) -> bool:
+    """A comparison spec sits in a reports/ folder or has no descriptor ``id`` field at the top level.
+
+    Parameters
+    ----------
+    path : Path
+        A YAML file.
+
+    Returns
+    -------
+    bool
+    """
+    if path.parent.name == "reports":
+        return True
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        return not any(line.startswith("id:") for line in fh)
+
+
+def _cohorts(spec: Spec) -> CohortSet:
+    cohorts = load(*spec.trial_paths())
+    missing = spec_cohort_problems(spec, cohorts.ids)
+    if missing:
+        where = spec.path or "spec"
+        raise AnalysisError(f"{where}: cohort(s) {', '.join(missing)} not found; loaded: {', '.join(cohorts.ids)}")
+    return cohorts.subset(spec.cohorts) if spec.cohorts else cohorts
+
+
+def _meta(cohorts: CohortSet, spec: Spec, reference: str) -> tuple[MetaCheck, ...]:
+    from .meta import MetaError
+    from .meta.suite import sensitivity_suite
+
+    kw: dict[str, Any] = {"denominators": {k: v.n for k, v in spec.denominators.items()},
+                          "use_errata": spec.use_errata, "prefer_locations": tuple(spec.prefer_locations)}
+    scenarios = [s.model_dump() for s in spec.meta.scenarios]
+    out = []
+    for outcome in spec.meta.outcomes:
+        try:
+            suite = sensitivity_suite(cohorts, outcome, scenarios=scenarios, primary_transform=spec.meta.transform,
+                                      primary_method=spec.meta.method, **kw)
+        except (ValueError, MetaError) as exc:
+            out.append(MetaCheck(outcome, None, None, str(exc)))
+            continue
+        used = suite.data.filter(pl.col("events").is_not_null())["cohort"].to_list()
+        pairwise = suite.pairwise(reference) if reference in used else None
+        out.append(MetaCheck(outcome, suite, pairwise))
+    return tuple(out)
+
+
+def _relative(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` (POSIX separators), so that the report does not depend on the working folder."""
+    path, base = path.resolve(), base.resolve()
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        parts_p, parts_b = path.parts, base.parts
+        common = 0
+        while common < min(len(parts_p), len(parts_b)) and parts_p[common] == parts_b[common]:
+            common += 1
+        return "/".join([".."] * (len(parts_b) - common) + list(parts_p[common:]))
+
+
+def _inputs(cohorts: CohortSet, spec: Spec) -> pl.DataFrame:
+    files = [c.path for c in cohorts]
+    files += [c.path.parent / e.curve.file for c in cohorts for e in c.descriptor.endpoints if e.curve]
+    base = spec.path.parent if spec.path else Path.cwd()
+    if spec.path and spec.path.is_file():
+        files.append(spec.path)
+    return pl.DataFrame({"file": [_relative(f, base) for f in files],
+                         "sha256": [hashlib.sha256(f.read_bytes()).hexdigest() for f in files]},
+                        schema={"file": pl.String, "sha256": pl.String})
+
+
+def _versions() -> tuple[tuple[str, str], ...]:
+    out = [("python", platform.python_version())]
+    for name in _VERSIONED:
+        try:
+            out.append((name, importlib.metadata.version(name)))
+        except importlib.metadata.PackageNotFoundError:
+            out.append((name, "not installed"))
+    return tuple(out)
+
+
+def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, with_meta: bool = True) -> Analysis:
+    """Run the whole comparison of a spec: load, check, compare, survival, meta-analytic checks, caveats.
+
+    Parameters
+    ----------
+    target : str, Path, Spec or sequence of paths, optional
+        A comparison spec (file or :class:`~trialcompare.spec.Spec`), or descriptor files/folders (compared with
+        default options, the first cohort as reference). Default: the Table IV spec.
+    with_meta : bool
+        Run the meta-analytic sensitivity suites of the spec's outcomes.
+
+    Returns
+    -------
+    Analysis
+
+    Raises
+    ------
+    DescriptorError
+        A descriptor or the spec is invalid (``file:line:column`` of every problem).
+    AnalysisError
+        The spec names a cohort that is not loaded.
+
+    Examples
+    --------
+    >>> import trialcompare as tc
+    >>> a = tc.analyse(with_meta=False)
+    >>> a.comparison.reference
+    'apatinib-ie'
+    """
+    from .caveats import derive_caveats
+    from .checks import check
+    from .comparison import compare
+    from .survival.cohorts import curve_data, curve_summary
+
+    spec = _spec_of(target)
+    cohorts = _cohorts(spec)
+    reference = spec.reference or cohorts.ids[0]
+    if reference not in cohorts.ids:
+        raise AnalysisError(f"{spec.path or 'spec'}: the reference {reference!r} is not among the cohorts compared")
+    cmp = compare(cohorts, reference, prefer_locations=spec.prefer_locations, ci_method=spec.ci_method,
+                  rd_method=spec.rd_method, smd_threshold=spec.smd_threshold, use_errata=spec.use_errata,
+                  denominators={k: v.n for k, v in spec.denominators.items()})
+    frame = cohorts.to_frame()
+    findings = tuple(check(cohorts))
+    caveats = tuple(derive_caveats(cohorts, reference=reference, frame=frame, findings=list(findings),
+                                   smd=cmp.smd, smd_threshold=spec.smd_threshold))
+    curves = tuple(curve_data(cohorts))
+    return Analysis(
+        spec=spec, cohorts=cohorts, reference=reference, comparison=cmp, frame=frame, findings=findings,
+        caveats=caveats, curves=curves, curve_summary=curve_summary(list(curves), reference),
+        meta=_meta(cohorts, spec, reference) if with_meta else (), inputs=_inputs(cohorts, spec),
+        versions=_versions(),
+    )

@@ -1,0 +1,70 @@
+"""Text and figures of a meta-analytic sensitivity suite (formatting only: the numbers come from
+:class:`trialcompare.meta.suite.SuiteResult`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from ..options import interval_label
+from .plots import forest_plot_svg
+from .tables import format_text
+
+if TYPE_CHECKING:
+    from ..meta.suite import SuiteResult
+
+__all__ = ["suite_forest_svg", "suite_text"]
+
+
+def suite_text(suite: SuiteResult, full: bool = False) -> str:
+    """Readable text: per-cohort counts, the primary analysis and notes (``full``: every table).
+
+    Parameters
+    ----------
+    suite : SuiteResult
+        A computed sensitivity suite.
+    full : bool
+        Also show the transform × method grid, leave-one-out, subgroups, scenarios and pairwise tables.
+
+    Returns
+    -------
+    str
+    """
+    t, m, s = suite.options
+    parts = [f"Outcome: {suite.label} ({suite.outcome}); primary analysis: {t}, {m}, test {s}", "",
+             format_text(suite.data.with_columns(pl.col("estimate").round(4))), suite.primary.summary()]
+    if suite.notes:
+        parts += ["", "Notes:", *(f"- {n}" for n in suite.notes)]
+    if full:
+        for title, frame in suite.tables():
+            parts += ["", f"{title}:", format_text(frame) if not frame.is_empty() else "(none)\n"]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def suite_forest_svg(suite: SuiteResult, *, pooled: bool = True) -> str:
+    """Forest plot of the primary analysis: per-cohort CIs and, with ``pooled``, the diamond and the prediction
+    interval.
+
+    Parameters
+    ----------
+    suite : SuiteResult
+    pooled : bool
+        Draw the pooled diamond and the prediction interval.
+
+    Returns
+    -------
+    str
+        SVG text.
+    """
+    studies, est, pi = suite.forest_data()
+    labels = [f"{r['label']} ({'≈' if r['approximate'] else ''}{r['events']}/{r['total']})"
+              for r in studies.iter_rows(named=True)]
+    res = suite.primary
+    return forest_plot_svg(
+        labels, studies["estimate"].to_list(), studies["ci_low"].to_list(), studies["ci_high"].to_list(),
+        pooled=est if pooled else None, prediction=pi if pooled else None, xlabel=suite.label,
+        weights=studies["weight"].to_list(), xlim=(0.0, 1.0),
+        prediction_label=f"{suite.level:.0%} prediction interval", interval_label=interval_label(suite.level),
+        pooled_label=f"Pooled ({res.method}, {res.transform or 'logit'}), k = {res.k}",
+    )
