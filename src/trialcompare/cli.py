@@ -53,20 +53,29 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """``trialcompare new ID``: scaffold a descriptor with every field explained."""
-    from .descriptor.scaffold import scaffold
+    from .descriptor.scaffold import check_id, scaffold, schema_reference
 
-    text = scaffold(args.id)
+    try:
+        check_id(args.id)
+    except ValueError as exc:
+        raise UsageError(f"new: {exc}; nothing written") from None
     if args.output == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(scaffold(args.id))
         return EXIT_OK
-    out = Path(args.output or f"trials/{args.id}.yaml")
+    out = Path(args.output or Path("trials") / f"{args.id}.yaml")
     if out.exists():
         raise UsageError(f"{out}: already exists; not overwritten")
+    if args.output is None and not out.parent.exists():
+        try:
+            out.parent.mkdir()  # the default folder, trials/, in a new project
+        except OSError as exc:
+            raise UsageError(f"{out.parent}: cannot create ({exc.strerror or exc})") from None
+        print(f"created {out.parent}/", file=sys.stderr)
     if not out.parent.is_dir():
         raise UsageError(f"{out.parent}: no such folder")
     from .render.atomic import atomic_write_text
 
-    atomic_write_text(out, text)
+    atomic_write_text(out, scaffold(args.id, schema_reference(out)))
     print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK
 

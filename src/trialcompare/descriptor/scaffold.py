@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-__all__ = ["scaffold"]
+import os
+import re
+from pathlib import Path
+
+__all__ = ["SCHEMA_FILE", "check_id", "scaffold", "schema_reference"]
+
+SCHEMA_FILE = "descriptor.schema.json"
+_KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 _TEMPLATE = """\
-# yaml-language-server: $schema=descriptor.schema.json
+# yaml-language-server: $schema={schema}
 # Cohort descriptor. Copy every number EXACTLY as printed and say where it was read (`at`).
 # The same quantity printed in two places is written twice, once per location. Never "fix" a published
 # number: declare a correction under `errata` and explain doubts under `acknowledged` or `notes`.
@@ -106,13 +113,74 @@ notes: []
 """
 
 
-def scaffold(cohort_id: str) -> str:
+def check_id(cohort_id: str) -> str:
+    """Return ``cohort_id`` unchanged if it is kebab-case, else raise ``ValueError`` saying what is allowed.
+
+    Parameters
+    ----------
+    cohort_id : str
+        The id asked for.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> check_id("regobone-placebo")
+    'regobone-placebo'
+    >>> check_id("My_Cohort")
+    Traceback (most recent call last):
+    ...
+    ValueError: id 'My_Cohort' must be kebab-case (lower-case letters, digits and single '-'), e.g. 'my-cohort'
+    """
+    if not _KEBAB.match(cohort_id):
+        hint = "-".join(re.findall(r"[a-z0-9]+", cohort_id.lower())) or "my-cohort"
+        raise ValueError(
+            f"id {cohort_id!r} must be kebab-case (lower-case letters, digits and single '-'), e.g. {hint!r}"
+        )
+    return cohort_id
+
+
+def schema_reference(out: str | Path) -> str:
+    """The ``$schema`` path to write in a descriptor at ``out``: relative to it, POSIX separators.
+
+    The schema is ``trials/descriptor.schema.json``: the nearest folder at or above the descriptor's folder that
+    holds ``descriptor.schema.json``, else the nearest one named ``trials``, else the descriptor's own folder.
+
+    Parameters
+    ----------
+    out : str or Path
+        Where the descriptor will be written (``trials/library/x.yaml``).
+
+    Returns
+    -------
+    str
+        e.g. ``"descriptor.schema.json"`` for ``trials/x.yaml``, ``"../descriptor.schema.json"`` for
+        ``trials/library/x.yaml``.
+
+    Examples
+    --------
+    >>> schema_reference("trials/library/x.yaml")
+    '../descriptor.schema.json'
+    """
+    folder = Path(os.path.abspath(Path(out).parent))
+    ancestors = [folder, *folder.parents]
+    home = next((d for d in ancestors if (d / SCHEMA_FILE).is_file()), None) or next(
+        (d for d in ancestors if d.name == "trials"), folder
+    )
+    return Path(os.path.relpath(home / SCHEMA_FILE, folder)).as_posix()
+
+
+def scaffold(cohort_id: str, schema: str = SCHEMA_FILE) -> str:
     """Return the text of a new descriptor for ``cohort_id`` with every field explained.
 
     Parameters
     ----------
     cohort_id : str
-        Kebab-case id.
+        Kebab-case id (see :func:`check_id`).
+    schema : str, default "descriptor.schema.json"
+        The ``$schema`` path of the editor comment, relative to the descriptor (see :func:`schema_reference`).
 
     Returns
     -------
@@ -120,4 +188,4 @@ def scaffold(cohort_id: str) -> str:
         YAML text that loads as a valid descriptor (placeholders to be replaced by the curator).
     """
     label = cohort_id.replace("-", " ").capitalize()
-    return _TEMPLATE.format(id=cohort_id, label=label)
+    return _TEMPLATE.format(id=cohort_id, label=label, schema=schema)

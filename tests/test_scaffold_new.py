@@ -1,0 +1,110 @@
+"""`trialcompare new ID`: empty folders, bad ids refused before anything is written, the editor's schema path."""
+
+from __future__ import annotations
+
+import doctest
+from pathlib import Path
+
+import pytest
+
+import trialcompare as tc
+from trialcompare.cli import main
+from trialcompare.descriptor import scaffold as scaffold_module
+from trialcompare.descriptor.scaffold import check_id, scaffold, schema_reference
+
+FIRST_LINE = "# yaml-language-server: $schema="
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p.relative_to(root) for p in root.rglob("*"))
+
+
+def test_new_in_an_empty_folder_creates_trials(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "first-cohort"]) == 0
+    path = tmp_path / "trials" / "first-cohort.yaml"
+    assert _files(tmp_path) == [Path("trials"), Path("trials/first-cohort.yaml")]
+    assert tc.load(path).ids == ["first-cohort"]
+    assert path.read_text().startswith(FIRST_LINE + "descriptor.schema.json\n")
+    err = capsys.readouterr().err
+    assert "created trials/" in err and "wrote trials/first-cohort.yaml" in err
+
+
+@pytest.mark.parametrize("bad", ["My-Cohort", "my_cohort", "my cohort", "-x", "x-", "a--b", "", "trials/x", "é"])
+def test_bad_id_is_refused_before_anything_is_written(tmp_path: Path, monkeypatch, capsys, bad: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "--", bad]) == 2
+    assert _files(tmp_path) == []  # not even trials/
+    err = capsys.readouterr().err
+    assert "must be kebab-case" in err and "nothing written" in err
+    assert "Traceback" not in err
+
+
+def test_bad_id_is_refused_for_stdout_and_explicit_output(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "x.yaml"
+    assert main(["new", "Bad_Id", "-o", str(out)]) == 2
+    assert not out.exists()
+    assert main(["new", "Bad_Id", "-o", "-"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "'Bad_Id' must be kebab-case" in captured.err and "e.g. 'bad-id'" in captured.err
+
+
+def test_schema_path_from_a_subfolder(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "trials" / "library").mkdir(parents=True)
+    (tmp_path / "trials" / "descriptor.schema.json").write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "sub-cohort", "-o", "trials/library/sub-cohort.yaml"]) == 0
+    path = tmp_path / "trials" / "library" / "sub-cohort.yaml"
+    assert path.read_text().startswith(FIRST_LINE + "../descriptor.schema.json\n")
+    assert tc.load(path).ids == ["sub-cohort"]
+    assert main(["new", "top-cohort"]) == 0
+    assert (tmp_path / "trials" / "top-cohort.yaml").read_text().startswith(FIRST_LINE + "descriptor.schema.json\n")
+
+
+def test_schema_path_two_levels_down_and_from_outside_cwd(tmp_path: Path) -> None:
+    deep = tmp_path / "proj" / "trials" / "a" / "b"
+    deep.mkdir(parents=True)
+    assert schema_reference(deep / "x.yaml") == "../../descriptor.schema.json"  # nearest folder named trials
+    (tmp_path / "proj" / "trials" / "a" / "descriptor.schema.json").write_text("{}")
+    assert schema_reference(deep / "x.yaml") == "../descriptor.schema.json"  # the schema file wins
+    assert main(["new", "deep-cohort", "-o", str(deep / "deep-cohort.yaml")]) == 0
+    assert (deep / "deep-cohort.yaml").read_text().startswith(FIRST_LINE + "../descriptor.schema.json\n")
+
+
+def test_schema_path_outside_trials_is_beside_the_file(tmp_path: Path) -> None:
+    assert schema_reference(tmp_path / "elsewhere" / "x.yaml") == "descriptor.schema.json"
+
+
+def test_shipped_library_layout_matches() -> None:
+    trials = Path(__file__).resolve().parents[1] / "trials"
+    assert schema_reference(trials / "library" / "new.yaml") == "../descriptor.schema.json"
+    assert schema_reference(trials / "new.yaml") == "descriptor.schema.json"
+
+
+def test_explicit_missing_folder_is_not_created(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "x", "-o", "nowhere/x.yaml"]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    assert _files(tmp_path) == []
+
+
+def test_default_output_that_is_a_file_is_refused(tmp_path: Path, monkeypatch, capsys) -> None:
+    (tmp_path / "trials").write_text("not a folder")
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "x"]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    assert (tmp_path / "trials").read_text() == "not a folder"
+
+
+def test_scaffold_default_is_unchanged() -> None:
+    assert scaffold("demo").startswith(FIRST_LINE + "descriptor.schema.json\n")
+    assert scaffold("demo", "../descriptor.schema.json").startswith(FIRST_LINE + "../descriptor.schema.json\n")
+    assert check_id("regobone-placebo") == "regobone-placebo"
+    with pytest.raises(ValueError, match="kebab-case"):
+        check_id("Regobone")
+
+
+def test_doctests() -> None:
+    result = doctest.testmod(scaffold_module)
+    assert result.attempted >= 3 and result.failed == 0
