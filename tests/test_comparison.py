@@ -154,7 +154,7 @@ def test_differences_are_labelled_unanchored(pair):
     diff = cmp.differences.filter(pl.col("outcome") == "ORR").row(0, named=True)
     assert diff["risk_difference"] == pytest.approx(7 / 20 - 5 / 20)
     assert diff["rd_low"] < diff["risk_difference"] < diff["rd_high"]
-    assert "unanchored" in diff["comparison"] and "non-randomised" in diff["comparison"]
+    assert diff["evidence"] == "unanchored"
     assert 0 < diff["fisher_p"] <= 1
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .descriptor.vocabulary import ENDPOINTS, VARIABLES
 from .frame import months
+from .rules import compared_endpoint, patient_overlap
 
 if TYPE_CHECKING:
     import polars as pl
@@ -178,13 +179,6 @@ _RESECTION_PHRASE = {
 }
 
 
-def _compared_endpoint(desc: Descriptor) -> Endpoint | None:
-    """The time-to-event endpoint a cohort is compared on: its primary endpoint other than OS, else its first."""
-    candidates = [e for e in desc.endpoints if e.name != "OS"]
-    primary = [e for e in candidates if e.primary]
-    return (primary or candidates or [None])[0]
-
-
 def _resection(endpoint: Endpoint) -> str:
     if endpoint.definition is not None:
         return endpoint.definition.resection
@@ -216,7 +210,7 @@ def _group_clause(ctx: _Context, ids: Sequence[str], compared: dict[str, Endpoin
 
 
 def _endpoint_differs(ctx: _Context) -> list[Caveat]:
-    compared = {c.id: ep for c in ctx.cohorts if (ep := _compared_endpoint(c.descriptor)) is not None}
+    compared = {c.id: ep for c in ctx.cohorts if (ep := compared_endpoint(c.descriptor)) is not None}
     groups: dict[str, list[str]] = {}
     for cid in ctx.order(compared):
         groups.setdefault(compared[cid].name, []).append(cid)
@@ -430,61 +424,20 @@ def _design_differs(ctx: _Context) -> list[Caveat]:
 # --------------------------------------------------------------------------------------------------------------
 # 5. POSSIBLE-OVERLAP
 
-_DATE = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?")
-
-
-def _date(text: str | None, end: bool) -> tuple[int, int, int] | None:
-    """A partial ISO date as a (year, month, day) tuple; a missing month/day is the period's start or end."""
-    m = _DATE.match(text or "")
-    if m is None:
-        return None
-    year, month, day = m.groups()
-    return int(year), int(month or (12 if end else 1)), int(day or (31 if end else 1))
-
-
-def _accrual_overlap(a: Descriptor, b: Descriptor) -> bool | None:
-    """Whether two accrual periods overlap; None when either is not reported."""
-    sa, ea = _date(a.design.accrual_start, False), _date(a.design.accrual_end, True)
-    sb, eb = _date(b.design.accrual_start, False), _date(b.design.accrual_end, True)
-    if None in (sa, ea, sb, eb):
-        return None
-    return sa <= eb and sb <= ea  # type: ignore[operator]
-
-
-def _norm(text: str) -> str:
-    """Lower-case words without punctuation ("People's Hospital, Beijing" == "peoples hospital beijing")."""
-    return " ".join(re.findall(r"[a-z0-9]+", re.sub(r"['’]", "", text.lower())))
-
-
-def _shared(a: Iterable[str], b: Iterable[str]) -> list[str]:
-    """Items of ``a`` whose normalized form is also in ``b`` (first spelling kept)."""
-    keys_b = {_norm(x) for x in b}
-    seen: dict[str, str] = {}
-    for x in a:
-        if _norm(x) in keys_b:
-            seen.setdefault(_norm(x), x)
-    return list(seen.values())
-
-
 def _overlap_pair(ctx: _Context, a: str, b: str) -> Caveat | None:
     a, b = ctx.order([a, b])  # the reference's spelling of shared names is kept
-    da, db = ctx.desc(a), ctx.desc(b)
-    if da.design.arm_of and db.design.arm_of and da.design.arm_of.study == db.design.arm_of.study \
-            and da.design.arm_of.arm != db.design.arm_of.arm:
-        return None  # arms of one study share registration and centres, not patients
-    registrations = _shared((r.id for r in da.design.registrations), (r.id for r in db.design.registrations))
-    centres = _shared(da.design.centres, db.design.centres)
-    accrual = _accrual_overlap(da, db) if centres else False
-    if centres and accrual is False:
-        centres = []
-    if not registrations and not centres:
+    overlap = patient_overlap(ctx.desc(a), ctx.desc(b))
+    if overlap is None or not overlap.possible:
         return None
+    centres = overlap.centres if overlap.accrual_overlaps is not False else ()
     what = []
-    if registrations:
-        what.append(f"the {_is(len(registrations), 'registration', 'registrations')} {_join(registrations)}")
+    if overlap.registrations:
+        regs = list(overlap.registrations)
+        what.append(f"the {_is(len(regs), 'registration', 'registrations')} {_join(regs)}")
     if centres:
-        when = "with overlapping accrual" if accrual else "(accrual not reported, so overlap cannot be excluded)"
-        what.append(f"{_is(len(centres), 'the centre', 'the centres')} {_join(centres)} {when}")
+        when = "with overlapping accrual" if overlap.accrual_overlaps else \
+            "(accrual not reported, so overlap cannot be excluded)"
+        what.append(f"{_is(len(centres), 'the centre', 'the centres')} {_join(list(centres))} {when}")
     text = (
         f"{ctx.labels([a, b])} share {_join(what)}: they may include the same patients, so they are not "
         "independent and must not be pooled as independent studies."

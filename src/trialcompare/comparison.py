@@ -11,7 +11,8 @@ Which denominator is used is explicit in every row (``denominator_basis``) and c
 declared one by default, an erratum's correction with ``use_errata=True``, or any number per cohort with
 ``denominators={"cohort-id": 43}``.
 
-Every difference against the reference is an unanchored, non-randomised comparison of published aggregates.
+Every difference against the reference carries its evidence type (``evidence``): "randomised" for two arms of
+one randomised study, "unanchored" otherwise.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ import polars as pl
 from . import options
 from .descriptor.vocabulary import RATES, VARIABLES
 from .load import CohortSet
+from .rules import compared_endpoint, evidence_between
 
-__all__ = ["UNANCHORED", "CompareOptions", "Comparison", "compare"]
+__all__ = ["CompareOptions", "Comparison", "compare"]
 
-UNANCHORED = "unanchored, non-randomised comparison of published aggregates"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Comparison:
     differences: pl.DataFrame
     descriptors: Mapping[str, Any] = field(default_factory=dict, repr=False)
     n: Mapping[str, int] = field(default_factory=dict)
+    compared_endpoints: Mapping[str, str | None] = field(default_factory=dict)
+    """The time-to-event endpoint each cohort is compared on (:func:`trialcompare.rules.compared_endpoint`)."""
 
     @property
     def reference(self) -> str:
@@ -76,7 +79,11 @@ class Comparison:
         flagged = self.smd.filter(pl.col("imbalanced").fill_null(False))["variable"].unique().sort().to_list()
         return (f"Comparison(reference={self.reference!r}, cohorts={list(self.cohorts)!r}, "
                 f"baseline={self.baseline.height} rows, outcomes={self.outcomes.height} rows, "
-                f"imbalanced (|SMD| > {self.options.smd_threshold:g}): {flagged}; {UNANCHORED})")
+                f"imbalanced (|SMD| > {self.options.smd_threshold:g}): {flagged}; evidence: {self._evidence()})")
+
+    def _evidence(self) -> str:
+        kinds = sorted(set(self.differences["evidence"].to_list())) if self.differences.height else []
+        return ", ".join(kinds) or "none"
 
     def _repr_html_(self) -> str:
         import html
@@ -84,7 +91,7 @@ class Comparison:
         from .render.tables import export
 
         label = html.escape(self.labels[self.reference])
-        note = f"<p><i>Reference: {label}. Every difference is an {UNANCHORED}.</i></p>"
+        note = f"<p><i>Reference: {label}. Evidence of the differences: {html.escape(self._evidence())}.</i></p>"
         return note + str(export(self.table(), "html"))
 
 
@@ -404,27 +411,44 @@ _DIFF_SCHEMA = {
     "cohort": pl.String, "reference": pl.String, "outcome": pl.String, "n": pl.Int64, "denominator": pl.Int64,
     "ref_n": pl.Int64, "ref_denominator": pl.Int64, "risk_difference": pl.Float64, "rd_low": pl.Float64,
     "rd_high": pl.Float64, "rd_method": pl.String, "odds_ratio": pl.Float64, "or_low": pl.Float64,
-    "or_high": pl.Float64, "or_method": pl.String, "fisher_p": pl.Float64, "comparison": pl.String,
+    "or_high": pl.Float64, "or_method": pl.String, "fisher_p": pl.Float64, "evidence": pl.String,
+    "estimable": pl.Boolean, "not_estimable_reason": pl.String,
 }
+"""``evidence`` is a code of :data:`trialcompare.options.EVIDENCE` (:func:`trialcompare.rules.evidence_between`).
+A contrast with no events in either cohort, or only events in both, is not estimable: no numbers are computed
+(``estimable`` False, ``not_estimable_reason`` "no-events" or "all-events")."""
 
 
-def _difference(row: dict, ref: dict, opts: CompareOptions) -> dict:
+def _degenerate(row: dict, ref: dict) -> str | None:
+    if row["n"] == 0 and ref["n"] == 0:
+        return "no-events"
+    if row["n"] == row["denominator"] and ref["n"] == ref["denominator"]:
+        return "all-events"
+    return None
+
+
+def _difference(row: dict, ref: dict, opts: CompareOptions, evidence: str) -> dict:
     from .stats.proportions import fisher_exact, odds_ratio, risk_difference
 
+    base = dict.fromkeys(_DIFF_SCHEMA) | {
+        "cohort": row["cohort"], "reference": ref["cohort"], "outcome": row["outcome"], "n": row["n"],
+        "denominator": row["denominator"], "ref_n": ref["n"], "ref_denominator": ref["denominator"],
+        "rd_method": opts.rd_method, "or_method": opts.or_method, "evidence": evidence, "estimable": True}
+    why = _degenerate(row, ref)
+    if why is not None:
+        return base | {"estimable": False, "not_estimable_reason": why}
     args = (row["n"], row["denominator"], ref["n"], ref["denominator"])
     rd, rd_lo, rd_hi = risk_difference(*args, method=opts.rd_method, level=opts.level)
     orr, or_lo, or_hi = odds_ratio(*args, method=opts.or_method, level=opts.level)
-    return {"cohort": row["cohort"], "reference": ref["cohort"], "outcome": row["outcome"], "n": row["n"],
-            "denominator": row["denominator"], "ref_n": ref["n"], "ref_denominator": ref["denominator"],
-            "risk_difference": rd, "rd_low": rd_lo, "rd_high": rd_hi, "rd_method": opts.rd_method,
-            "odds_ratio": orr, "or_low": or_lo, "or_high": or_hi, "or_method": opts.or_method,
-            "fisher_p": fisher_exact(*args), "comparison": UNANCHORED}
+    return base | {"risk_difference": rd, "rd_low": rd_lo, "rd_high": rd_hi, "odds_ratio": orr, "or_low": or_lo,
+                   "or_high": or_hi, "fisher_p": fisher_exact(*args)}
 
 
-def _differences(outcomes: pl.DataFrame, opts: CompareOptions) -> pl.DataFrame:
+def _differences(outcomes: pl.DataFrame, opts: CompareOptions, cohorts: CohortSet) -> pl.DataFrame:
     counted = outcomes.filter(pl.col("statistic") == "proportion", pl.col("denominator") > 0).to_dicts()
     ref = {r["outcome"]: r for r in counted if r["cohort"] == opts.reference}
-    out = [_difference(r, ref[r["outcome"]], opts) for r in counted
+    evidence = {c.id: evidence_between(c.descriptor, cohorts[opts.reference].descriptor) for c in cohorts}
+    out = [_difference(r, ref[r["outcome"]], opts, evidence[r["cohort"]]) for r in counted
            if r["cohort"] != opts.reference and r["outcome"] in ref]
     return pl.DataFrame(out, schema=_DIFF_SCHEMA, orient="row")
 
@@ -504,8 +528,9 @@ def compare(
     baseline = _baseline(frame, order, opts)
     outcomes = _outcomes(frame, order, opts)
     return Comparison(opts, tuple(order), {c.id: c.descriptor.label for c in cohorts}, baseline, outcomes,
-                      _smd(baseline, order, ns, opts), _differences(outcomes, opts),
-                      {c.id: c.descriptor for c in cohorts}, ns)
+                      _smd(baseline, order, ns, opts), _differences(outcomes, opts, cohorts),
+                      {c.id: c.descriptor for c in cohorts}, ns,
+                      {c.id: (ep.name if (ep := compared_endpoint(c.descriptor)) else None) for c in cohorts})
 
 
 def _check_choice(name: str, value: str, allowed: Iterable[str]) -> None:

@@ -19,7 +19,7 @@ meta:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -56,6 +56,16 @@ class Scenario(_Strict):
     substitute_endpoint: dict[str, str] = {}
 
 
+class Claim(_Strict):
+    """The published claim a report appraises, quoted exactly, with where it was read."""
+
+    text: str = Field(description="the claim, quoted exactly as printed")
+    at: str = Field(description="where it is printed, e.g. 'Results, Assessment of efficacy'")
+    source: str | None = Field(None, description="citation of the publication that makes the claim")
+    outcomes: list[str] = Field([], description="outcomes the claim is about, e.g. [ORR, DCR]")
+    direction: Literal["higher", "lower"] = Field("higher", description="the reference is claimed higher/lower")
+
+
 class MetaSpec(_Strict):
     """Which outcomes the meta-analytic sensitivity section pools, and the scenarios it re-runs."""
 
@@ -72,6 +82,7 @@ class Spec(_Strict):
     title: str
     date: str = Field("1980-01-01", description="date written into the PDF metadata (ISO)")
     summary: str | None = Field(None, description="one paragraph placed before the generated summary")
+    claim: Claim | None = Field(None, description="the published claim the report appraises (page 1)")
     trials: list[str] = ["../trials"]
     cohorts: list[str] | None = None
     reference: str | None = None

@@ -15,7 +15,6 @@ import polars as pl
 import pytest
 
 import trialcompare as tc
-from trialcompare.comparison import UNANCHORED
 from trialcompare.meta import MetaError, pool_proportions
 from trialcompare.meta.suite import (
     DATA_SCHEMA,
@@ -331,8 +330,7 @@ def test_risk_ratio_equals_metafor_escalc():
 def test_pairwise_reproduces_stats_values(orr_suite):
     pw = orr_suite.pairwise("apatinib-camrelizumab")
     assert pw["cohort"].to_list() == ["apatinib-ie", "apatinib", "ie"]
-    assert set(pw["comparison"].to_list()) == {UNANCHORED}
-    assert all("unanchored, non-randomised" in c for c in pw["comparison"].to_list())
+    assert set(pw["evidence"].to_list()) == {"unanchored"}
     row = pw.row(0, named=True)  # 21/33 vs 9/41
     rr, lo, hi = risk_ratio(21, 33, 9, 41)
     ref = REF["risk_ratios"][0]

@@ -17,7 +17,6 @@ XC-INTERVAL-TYPE            warning   one quantity labelled with different inter
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from itertools import combinations
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from ..rules import accrual_month, arms_of_one_study, centre_key, patient_overlap
 from ._common import Row, field_of
 from .finding import Finding
 
@@ -39,47 +39,15 @@ CODES = {
     "XC-INTERVAL-TYPE": "one quantity labelled with different interval types across cohorts at one location",
 }
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)
-}
-
-
 def accrual_months(text: str | None, end: bool = False) -> int | None:
-    """A date as printed ("2017-06", "June 3 2017", "2016") as a month index (year*12 + month), or None.
-
-    Parameters
-    ----------
-    text : str or None
-        The printed date.
-    end : bool
-        For a bare year, take December (end of a period) instead of January.
-
-    Returns
-    -------
-    int or None
+    """Deprecated name of :func:`trialcompare.rules.accrual_month` (kept for existing callers).
 
     Examples
     --------
     >>> accrual_months("2017-06") == accrual_months("June 3 2017")
     True
     """
-    if not text:
-        return None
-    s = str(text).lower()
-    year = re.search(r"(19|20)\d\d", s)
-    if not year:
-        return None
-    y = int(year.group())
-    numeric = re.search(rf"{y}[-/.](\d{{1,2}})", s)
-    named = next((i for m, i in _MONTHS.items() if m in s), None)
-    month = int(numeric.group(1)) if numeric else named or (12 if end else 1)
-    return y * 12 + month
-
-
-def _period(c: Cohort) -> tuple[int | None, int | None]:
-    d = c.descriptor.design
-    return accrual_months(d.accrual_start), accrual_months(d.accrual_end, end=True)
+    return accrual_month(text, end)
 
 
 def _finding(code: str, severity: str, a: Cohort, b: Cohort, field: str, message: str, location: str) -> Finding:
@@ -124,26 +92,18 @@ def _shared_registration(a: Cohort, b: Cohort) -> Iterator[Finding]:
         )
 
 
-def _norm(centre: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", re.sub(r"['\u2019]", "", centre.lower())).strip()
-
-
 def _shared_centre(a: Cohort, b: Cohort) -> Iterator[Finding]:
-    shared = sorted({_norm(x) for x in a.descriptor.design.centres} & {_norm(x) for x in b.descriptor.design.centres})
-    if not shared:
+    overlap = patient_overlap(a.descriptor, b.descriptor)
+    if overlap is None or not overlap.centres or overlap.accrual_overlaps is False:
         return
-    (sa, ea), (sb, eb) = _period(a), _period(b)
+    shared = sorted({centre_key(x) for x in overlap.centres})
     da, db = a.descriptor.design, b.descriptor.design
     periods = (
         f"{a.id}: {da.accrual_start or '?'} to {da.accrual_end or '?'}; {b.id}: {db.accrual_start or '?'} to "
         f"{db.accrual_end or '?'}"
     )
-    if None in (sa, ea, sb, eb):
-        severity, verdict = "info", "accrual periods unknown"
-    elif sa <= eb and sb <= ea:  # type: ignore[operator]
-        severity, verdict = "warning", "accrual periods overlap"
-    else:
-        return
+    severity, verdict = ("warning", "accrual periods overlap") if overlap.accrual_overlaps else \
+        ("info", "accrual periods unknown")
     message = (
         f"{a.id} and {b.id} share the centre(s) {', '.join(shared)} and their {verdict} ({periods}): "
         "they may share patients"
@@ -195,11 +155,6 @@ def _interval_types(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding
         )
 
 
-def _arms_of_one_study(a: Cohort, b: Cohort) -> bool:
-    arm_a, arm_b = a.descriptor.design.arm_of, b.descriptor.design.arm_of
-    return arm_a is not None and arm_b is not None and arm_a.study == arm_b.study and arm_a.arm != arm_b.arm
-
-
 def check_cross_cohort(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
     """Flag possible patient overlap between cohorts and interval labels that differ along one table row.
 
@@ -216,7 +171,7 @@ def check_cross_cohort(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Find
         ``XC-*`` findings (see the module table).
     """
     for a, b in combinations(list(cohorts), 2):
-        if _arms_of_one_study(a, b):
+        if arms_of_one_study(a.descriptor, b.descriptor):
             continue  # arms of one study share its registration and centres by design, not its patients
         yield from _shared_registration(a, b)
         yield from _shared_centre(a, b)

@@ -35,10 +35,11 @@ from typing import Any
 
 import polars as pl
 
-from ..comparison import UNANCHORED, Comparison, compare
+from ..comparison import Comparison, compare
 from ..descriptor.vocabulary import ENDPOINTS
 from ..load import CohortSet
 from ..options import DENOMINATOR_BASES, POOLING_METHODS
+from ..rules import compared_endpoint, evidence_between
 from ._pool import TESTS, TRANSFORMS, MetaError, MetaResult, back_transform, pool_proportions, subgroup_analysis
 
 __all__ = [
@@ -103,10 +104,9 @@ def _parse_outcome(name: str) -> _Outcome | None:
 
 
 def _disease_control_endpoint(cohorts: CohortSet, cid: str) -> str | None:
-    """The cohort's primary non-OS endpoint, else its first non-OS endpoint (None if it has none)."""
-    eps = [e for e in cohorts[cid].descriptor.endpoints if e.name != "OS"]
-    primary = [e for e in eps if e.primary]
-    return (primary or eps)[0].name if eps else None
+    """The endpoint a cohort is compared on (:func:`trialcompare.rules.compared_endpoint`)."""
+    ep = compared_endpoint(cohorts[cid].descriptor)
+    return ep.name if ep is not None else None
 
 
 def _names_from_outcomes(outcomes: pl.DataFrame) -> list[str]:
@@ -634,11 +634,11 @@ _PAIR_SCHEMA: dict[str, Any] = {
     "ref_events": pl.Int64, "ref_total": pl.Int64, "risk_difference": pl.Float64, "rd_low": pl.Float64,
     "rd_high": pl.Float64, "risk_ratio": pl.Float64, "rr_low": pl.Float64, "rr_high": pl.Float64,
     "fisher_p": pl.Float64, "fragility_index": pl.Int64, "reverse_fragility_index": pl.Int64,
-    "e_value": pl.Float64, "e_value_ci": pl.Float64, "approximate": pl.Boolean, "comparison": pl.String,
+    "e_value": pl.Float64, "e_value_ci": pl.Float64, "approximate": pl.Boolean, "evidence": pl.String,
 }  # fmt: skip
 
 
-def _pair_row(row: dict[str, Any], ref: dict[str, Any], outcome: str, level: float) -> dict[str, Any]:
+def _pair_row(row: dict[str, Any], ref: dict[str, Any], outcome: str, level: float, evidence: str) -> dict[str, Any]:
     from ..stats.proportions import fisher_exact, risk_difference
     from ..stats.sensitivity import e_value, fragility_index, reverse_fragility_index
 
@@ -651,7 +651,7 @@ def _pair_row(row: dict[str, Any], ref: dict[str, Any], outcome: str, level: flo
             "rd_high": rd_hi, "risk_ratio": rr, "rr_low": rr_lo, "rr_high": rr_hi, "fisher_p": fisher_exact(*args),
             "fragility_index": fragility_index(*args), "reverse_fragility_index": reverse_fragility_index(*args),
             "e_value": e_point, "e_value_ci": e_ci, "approximate": bool(row["approximate"] or ref["approximate"]),
-            "comparison": UNANCHORED}  # fmt: skip
+            "evidence": evidence}  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------------
@@ -757,7 +757,10 @@ class SuiteResult:
         if reference not in used:
             raise ValueError(f"reference {reference!r} has no usable count for {self.outcome}; "
                              f"usable: {', '.join(used) or 'none'}")  # fmt: skip
-        rows = [_pair_row(r, used[reference], self.outcome, self.level) for c, r in used.items() if c != reference]
+        ref_desc = self.cohorts[reference].descriptor
+        rows = [_pair_row(r, used[reference], self.outcome, self.level,
+                          evidence_between(self.cohorts[c].descriptor, ref_desc))
+                for c, r in used.items() if c != reference]
         return pl.DataFrame(rows, schema=_PAIR_SCHEMA, orient="row")
 
     def forest_data(self) -> tuple[pl.DataFrame, tuple[float, float, float], tuple[float, float]]:
@@ -805,7 +808,7 @@ class SuiteResult:
         if self.declared:
             tables.append(("Scenarios", self.scenarios.with_columns(pl.col(pl.Float64).round(4))))
         if self.primary.k >= 2:
-            tables.append((f"Pairwise ({UNANCHORED})", self.pairwise().with_columns(pl.col(pl.Float64).round(4))))
+            tables.append(("Pairwise (unanchored)", self.pairwise().with_columns(pl.col(pl.Float64).round(4))))
         return tables
 
     def to_dict(self, full: bool = True) -> dict[str, Any]:

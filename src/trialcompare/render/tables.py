@@ -146,12 +146,13 @@ def _response_rows(b: _Builder) -> None:
         b.add("Outcomes", label, {c: cells.get(c, MISSING) for c in b.ids})
 
 
-def _tte_endpoint(rows: pl.DataFrame, cid: str, prefer: tuple[str, ...]) -> str | None:
+def _tte_endpoint(rows: pl.DataFrame, cid: str, cmp: Comparison) -> str | None:
+    """The endpoint the cohort is compared on (the comparison's rule), when the table has rows for it."""
     mine = rows.filter(pl.col("cohort") == cid, pl.col("endpoint") != "OS")
-    if mine.is_empty():
-        return None
-    preferred = mine.filter(pl.col("location").is_in(list(prefer)))
-    return (preferred if not preferred.is_empty() else mine)["endpoint"][0]
+    chosen = cmp.compared_endpoints.get(cid)
+    if chosen is not None and not mine.filter(pl.col("endpoint") == chosen).is_empty():
+        return chosen
+    return None if mine.is_empty() else mine["endpoint"][0]
 
 
 def _endpoint_cell(r: dict[str, Any] | None) -> str:
@@ -213,11 +214,14 @@ def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None) -> pl.D
     _baseline_rows(b)
     _response_rows(b)
     out = cmp.outcomes.filter(pl.col("endpoint").is_not_null())
-    chosen = {c: _tte_endpoint(out, c, cmp.options.prefer_locations) for c in b.ids}
+    chosen = {c: _tte_endpoint(out, c, cmp) for c in b.ids}
     _endpoint_rows(b, "Event-/progression-free survival", chosen)
     if not out.filter(pl.col("endpoint") == "OS").is_empty():
         _endpoint_rows(b, "Overall survival", dict.fromkeys(b.ids, "OS"))
     return b.frame()
+
+
+_NOT_ESTIMABLE = {"no-events": "no events in either cohort", "all-events": "every patient had the event in both"}
 
 
 def differences_table(cmp: Comparison) -> pl.DataFrame:
@@ -234,13 +238,20 @@ def differences_table(cmp: Comparison) -> pl.DataFrame:
     rows = []
     ci = interval_label(cmp.options.level)
     for r in cmp.differences.iter_rows(named=True):
+        if r["estimable"]:
+            rd = f"{_pct(r['risk_difference'])} ({_pct(r['rd_low'])}, {_pct(r['rd_high'])})"
+            orr = f"{r['odds_ratio']:.2f} ({r['or_low']:.2f}, {r['or_high']:.2f})"
+            p = f"{r['fisher_p']:.3g}"
+        else:
+            rd = orr = p = f"not estimable ({_NOT_ESTIMABLE[r['not_estimable_reason']]})"
         rows.append({
             "outcome": r["outcome"].replace("best_response:", "").replace("surgical_remission:", "CSR "),
             "cohort": cmp.labels[r["cohort"]],
+            "evidence": r["evidence"],
             "counts": f"{r['n']}/{r['denominator']} vs {r['ref_n']}/{r['ref_denominator']}",
-            f"risk difference ({ci})": f"{_pct(r['risk_difference'])} ({_pct(r['rd_low'])}, {_pct(r['rd_high'])})",
-            f"odds ratio ({ci})": f"{r['odds_ratio']:.2f} ({r['or_low']:.2f}, {r['or_high']:.2f})",
-            "Fisher p": f"{r['fisher_p']:.3g}",
+            f"risk difference ({ci})": rd,
+            f"odds ratio ({ci})": orr,
+            "Fisher p": p,
         })
     return pl.DataFrame(rows) if rows else pl.DataFrame(schema={"outcome": pl.String})
 

@@ -12,10 +12,15 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from ..load import Cohort, CohortSet
+from ..rules import evidence_between
+
+if TYPE_CHECKING:
+    from ..descriptor.models import Descriptor
 
 __all__ = ["CurveData", "curve_data", "curve_summary"]
 
@@ -33,6 +38,7 @@ class CurveData:
     risk_times: list[float]
     n_at_risk: list[int]
     location: str
+    descriptor: Descriptor | None = None
 
 
 def _read_curve(path: Path) -> tuple[list[float], list[float]]:
@@ -53,7 +59,7 @@ def _cohort_curves(cohort: Cohort) -> list[CurveData]:
         n_at_risk = ep.curve.n_at_risk or [cohort.descriptor.population.n]
         ipd = reconstruct_ipd(times, surv, risk_times, n_at_risk, total_events=ep.curve.total_events)
         out.append(CurveData(cohort.id, cohort.descriptor.label, ep.name, times, surv, ipd, list(risk_times),
-                             list(n_at_risk), ep.curve.at))
+                             list(n_at_risk), ep.curve.at, cohort.descriptor))
     return out
 
 
@@ -75,8 +81,10 @@ _SUMMARY_SCHEMA = {
     "cohort": pl.String, "endpoint": pl.String, "n": pl.Int64, "events": pl.Int64, "median": pl.Float64,
     "median_low": pl.Float64, "median_high": pl.Float64, "tau": pl.Float64, "rmst": pl.Float64,
     "rmst_se": pl.Float64, "hr_vs_reference": pl.Float64, "hr_low": pl.Float64, "hr_high": pl.Float64,
-    "logrank_p": pl.Float64, "comparison": pl.String,
+    "logrank_p": pl.Float64, "ipd": pl.String, "evidence": pl.String,
 }
+"""``ipd`` says where the patient data come from ("reconstructed": Guyot from a digitised curve); ``evidence`` is
+the evidence type of the comparison with the reference (a code of :data:`trialcompare.options.EVIDENCE`)."""
 
 
 def _versus(ref: CurveData, other: CurveData) -> dict[str, float | None]:
@@ -124,9 +132,11 @@ def curve_summary(curves: list[CurveData], reference: str | None = None, tau: fl
         lo, hi = km.median_ci
         row = {"cohort": c.cohort, "endpoint": c.endpoint, "n": c.ipd.height, "events": int(c.ipd["event"].sum()),
                "median": km.median, "median_low": lo, "median_high": hi, "tau": horizon, "rmst": est,
-               "rmst_se": se, "comparison": "reconstructed from digitised curves; unanchored, non-randomised"}
+               "rmst_se": se, "ipd": "reconstructed", "evidence": None}
         ref = next((x for x in same if x.cohort == reference), None)
         if ref is not None and ref is not c:
             row |= _versus(ref, c)
+            both = c.descriptor is not None and ref.descriptor is not None
+            row["evidence"] = evidence_between(c.descriptor, ref.descriptor) if both else "unanchored"  # type: ignore[arg-type]
         rows.append(row)
     return pl.DataFrame(rows, schema=_SUMMARY_SCHEMA, orient="row") if rows else pl.DataFrame(schema=_SUMMARY_SCHEMA)

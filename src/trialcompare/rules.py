@@ -1,0 +1,185 @@
+"""Domain rules, each written once and used by checks, compare, meta and caveats alike.
+
+- which time-to-event endpoint a cohort is compared on (:func:`compared_endpoint`);
+- the accrual period of a cohort, from dates as printed (:func:`accrual_period`);
+- the identity of a centre across spellings (:func:`centre_key`);
+- whether two cohorts are arms of one study (:func:`arms_of_one_study`);
+- whether two cohorts may share patients (:func:`patient_overlap`).
+
+Examples
+--------
+>>> accrual_month("2017-06") == accrual_month("June 3 2017")
+True
+>>> centre_key("Peking University People's Hospital") == centre_key("peking university peoples hospital")
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .descriptor.models import Descriptor, Endpoint
+
+__all__ = [
+    "PatientOverlap",
+    "accrual_month",
+    "accrual_period",
+    "arms_of_one_study",
+    "centre_key",
+    "compared_endpoint",
+    "evidence_between",
+    "patient_overlap",
+]
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+
+
+def compared_endpoint(desc: Descriptor) -> Endpoint | None:
+    """The time-to-event endpoint a cohort is compared on: its primary endpoint other than OS, else its first.
+
+    Parameters
+    ----------
+    desc : Descriptor
+
+    Returns
+    -------
+    Endpoint or None
+        None when the cohort reports no endpoint other than OS.
+    """
+    candidates = [e for e in desc.endpoints if e.name != "OS"]
+    primary = [e for e in candidates if e.primary]
+    return (primary or candidates or [None])[0]
+
+
+def accrual_month(text: str | None, end: bool = False) -> int | None:
+    """A date as printed ("2017-06", "June 3 2017", "2016") as a month index (year*12 + month), or None.
+
+    Parameters
+    ----------
+    text : str or None
+        The printed date.
+    end : bool
+        For a bare year, take December (the end of a period) instead of January.
+
+    Returns
+    -------
+    int or None
+
+    Examples
+    --------
+    >>> accrual_month("2016", end=True) - accrual_month("2016")
+    11
+    """
+    if not text:
+        return None
+    s = str(text).lower()
+    year = re.search(r"(19|20)\d\d", s)
+    if not year:
+        return None
+    y = int(year.group())
+    numeric = re.search(rf"{y}[-/.](\d{{1,2}})", s)
+    named = next((i for m, i in _MONTHS.items() if m in s), None)
+    month = int(numeric.group(1)) if numeric else named or (12 if end else 1)
+    return y * 12 + month
+
+
+def accrual_period(desc: Descriptor) -> tuple[int | None, int | None]:
+    """Start and end of a cohort's accrual as month indices (:func:`accrual_month`); None where not reported."""
+    return accrual_month(desc.design.accrual_start), accrual_month(desc.design.accrual_end, end=True)
+
+
+def centre_key(name: str) -> str:
+    """A centre's identity across spellings: lower-case words, apostrophes and punctuation dropped.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+    """
+    return re.sub(r"[^a-z0-9]+", " ", re.sub(r"['\u2019]", "", name.lower())).strip()
+
+
+def arms_of_one_study(a: Descriptor, b: Descriptor) -> bool:
+    """Whether two descriptors are different arms of one (multi-arm) study (``design.arm_of``)."""
+    arm_a, arm_b = a.design.arm_of, b.design.arm_of
+    return arm_a is not None and arm_b is not None and arm_a.study == arm_b.study and arm_a.arm != arm_b.arm
+
+
+@dataclass(frozen=True)
+class PatientOverlap:
+    """Why two cohorts may share patients.
+
+    Attributes
+    ----------
+    registrations : tuple of str
+        Registration ids both give (upper-case).
+    centres : tuple of str
+        Centres both name (as the first cohort spells them).
+    accrual_overlaps : bool or None
+        Whether the accrual periods overlap; None when either is not reported.
+    """
+
+    registrations: tuple[str, ...]
+    centres: tuple[str, ...]
+    accrual_overlaps: bool | None
+
+    @property
+    def possible(self) -> bool:
+        """Shared registration, or a shared centre whose accrual overlaps or is not reported."""
+        return bool(self.registrations) or (bool(self.centres) and self.accrual_overlaps is not False)
+
+
+def _overlaps(a: Descriptor, b: Descriptor) -> bool | None:
+    (sa, ea), (sb, eb) = accrual_period(a), accrual_period(b)
+    if sa is None or ea is None or sb is None or eb is None:
+        return None
+    return sa <= eb and sb <= ea
+
+
+def patient_overlap(a: Descriptor, b: Descriptor) -> PatientOverlap | None:
+    """Whether two cohorts may include the same patients (None for arms of one study: they share registration
+    and centres by design, not patients).
+
+    Parameters
+    ----------
+    a, b : Descriptor
+
+    Returns
+    -------
+    PatientOverlap or None
+    """
+    if arms_of_one_study(a, b):
+        return None
+    regs_b = {r.id.strip().upper() for r in b.design.registrations}
+    registrations = tuple(dict.fromkeys(r.id.strip().upper() for r in a.design.registrations
+                                        if r.id.strip().upper() in regs_b))
+    keys_b = {centre_key(x) for x in b.design.centres}
+    centres = tuple(dict.fromkeys(x for x in a.design.centres if centre_key(x) in keys_b))
+    return PatientOverlap(registrations, centres, _overlaps(a, b) if centres else None)
+
+
+def evidence_between(a: Descriptor, b: Descriptor) -> str:
+    """The evidence type of a comparison of two cohorts from their own descriptors (DESIGN.md, "Evidence types").
+
+    ``"randomised"`` for two arms of one randomised study; ``"unanchored"`` otherwise (an anchored comparison
+    needs published effects linked through a common comparator, which is decided from the effects, not here).
+
+    Parameters
+    ----------
+    a, b : Descriptor
+
+    Returns
+    -------
+    str
+        A code of :data:`trialcompare.options.EVIDENCE`.
+    """
+    if arms_of_one_study(a, b) and a.design.arm_of.randomised and b.design.arm_of.randomised:  # type: ignore[union-attr]
+        return "randomised"
+    return "unanchored"
