@@ -8,6 +8,7 @@ Examples
 3
 """
 
+from .benchmark import Benchmark, benchmark
 from ._pool import (
     METHODS,
     TESTS,
@@ -23,6 +24,8 @@ from ._pool import (
 )
 
 __all__ = [
+    "Benchmark",
+    "benchmark",
     "METHODS",
     "TESTS",
     "TRANSFORMS",
