@@ -115,6 +115,7 @@ BENCHMARK_REASONS: dict[str, str] = {
     "k<3": "fewer than three comparator cohorts: not estimable, no pooled number and no prediction interval",
     "glmm-primary": "a comparator has 0% or 100%: the binomial-normal GLMM is the primary model",
     "glmm-failed": "the GLMM has no finite estimate; the continuity-corrected normal-normal model is used",
+    "endpoint-differs": "the reference's endpoint differs from a comparator's (e.g. EFS against PFS)",
     "approximate-counts": "some counts are approximate (a printed rate times N)",
     "comparator-overlap": "two comparators share a trial registration: they may not be independent",
     "single-group": "the partition has a single group: nothing to compare",

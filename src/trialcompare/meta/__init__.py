@@ -8,7 +8,6 @@ Examples
 3
 """
 
-from .benchmark import Benchmark, benchmark
 from ._pool import (
     METHODS,
     TESTS,
@@ -22,17 +21,18 @@ from ._pool import (
     subgroup_analysis,
     transform_proportions,
 )
+from .benchmark import Benchmark, benchmark
 
 __all__ = [
-    "Benchmark",
-    "benchmark",
     "METHODS",
     "TESTS",
     "TRANSFORMS",
+    "Benchmark",
     "MetaConvergenceWarning",
     "MetaError",
     "MetaResult",
     "back_transform",
+    "benchmark",
     "pool_effects",
     "pool_proportions",
     "subgroup_analysis",

@@ -201,7 +201,8 @@ class Benchmark:
     grid_range : SensitivityRange or None
         The range of the grid.
     notes : tuple of str
-        Codes: ``"glmm-primary"``, ``"glmm-failed"``, ``"approximate-counts"``, ``"comparator-overlap"``.
+        Codes: ``"glmm-primary"``, ``"glmm-failed"``, ``"endpoint-differs"``, ``"approximate-counts"``,
+        ``"comparator-overlap"``.
     """
 
     outcome: str
@@ -244,9 +245,9 @@ class Benchmark:
                 f"  model {self.model}, test {self.test}: pooled {_pct(self.pooled[0])} "
                 f"({pct} CI {_pct(self.pooled[1])} to {_pct(self.pooled[2])})",
                 f"  {pct} prediction interval, t({self.prediction_df}): {_pct(self.prediction[0])} to "
-                f"{_pct(self.prediction[1])}; reference {self.position}"
+                f"{_pct(self.prediction[1])}; reference {self.position or 'not placed (no count)'}"
                 + (" (its CI overlaps)" if self.reference_ci_overlaps_pi and self.position != "within" else ""),
-                f"  {_fmt_heterogeneity(self.heterogeneity)}",
+                f"  τ² of the {self.model} model {self.tau2:.4f}; {_fmt_heterogeneity(self.heterogeneity)}",
             ]
             if self.grid_range is not None:
                 g = self.grid_range
@@ -291,10 +292,10 @@ def _fmt_excluded(frame: pl.DataFrame) -> str:
 
 def _fmt_heterogeneity(h: Heterogeneity | None) -> str:
     if h is None:
-        return "heterogeneity: not available"
+        return "Q-profile: not available"
     up = ">" if h.upper_bounded else ""
     lo = ">" if h.lower_bounded else ""
-    return (f"τ² {h.tau2:.4f} (Q-profile {lo}{h.tau2_ci[0]:.4f} to {up}{h.tau2_ci[1]:.4f}), "
+    return (f"{h.model}: τ² {h.tau2:.4f} (Q-profile {lo}{h.tau2_ci[0]:.4f} to {up}{h.tau2_ci[1]:.4f}), "
             f"I² {h.i2:.1f}% ({lo}{h.i2_ci[0]:.1f} to {up}{h.i2_ci[1]:.1f}), H² {h.h2:.2f}")  # fmt: skip
 
 
@@ -575,6 +576,7 @@ def benchmark_counts(
     method: str = "REML",
     _excluded: pl.DataFrame | None = None,
     _overlaps: pl.DataFrame | None = None,
+    _notes: Sequence[str] = (),
 ) -> Benchmark:
     """Benchmark from comparator counts (the reference's count apart, never pooled).
 
@@ -627,7 +629,7 @@ def benchmark_counts(
         "overlaps": _overlaps if _overlaps is not None else pl.DataFrame(schema=OVERLAP_SCHEMA),
     }  # fmt: skip
     ref = _reference_values(reference, level)
-    notes = [c for c, on in (("approximate-counts", any(flags)), ("comparator-overlap",
+    notes = [*_notes] + [c for c, on in (("approximate-counts", any(flags)), ("comparator-overlap",
              not base["overlaps"].is_empty())) if on]  # fmt: skip
     if x.size < _MIN_K:
         return _not_estimable(base, reference, ref, notes)
@@ -718,11 +720,11 @@ def benchmark(
     if unknown:
         raise ValueError(f"exclude names {', '.join(map(repr, unknown))}, not a cohort")
     data = outcome_data(cohorts, outcome, reference=reference, **data_kw)
-    rows, excluded, ref = [], [], None
+    rows, excluded, ref, ref_endpoint = [], [], None, None
     for r in data.iter_rows(named=True):
         why, detail = _structural_reason(cohorts, r["cohort"], reference, user, include_controls)
         if r["cohort"] == reference and r["events"] is not None:
-            ref = (int(r["events"]), int(r["total"]))
+            ref, ref_endpoint = (int(r["events"]), int(r["total"])), r["endpoint"]
         if why is None and r["events"] is None:
             why = "no-count"
         if why is None:
@@ -730,11 +732,12 @@ def benchmark(
         else:
             excluded.append({"cohort": r["cohort"], "reason": why, "detail": detail})
     ids = [r["cohort"] for r in rows]
+    differs = ref_endpoint is not None and any(r["endpoint"] != ref_endpoint for r in rows)
     return benchmark_counts(
         [r["events"] for r in rows], [r["total"] for r in rows], labels=ids, reference=ref, reference_id=reference,
         outcome=outcome.strip().lower(), approximate=[bool(r["approximate"]) for r in rows], level=level,
         transform=transform, method=method, _excluded=pl.DataFrame(excluded, schema=EXCLUDED_SCHEMA, orient="row"),
-        _overlaps=_overlaps(cohorts, ids),
+        _overlaps=_overlaps(cohorts, ids), _notes=("endpoint-differs",) if differs else (),
     )  # fmt: skip
 
 
