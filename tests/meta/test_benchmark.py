@@ -231,6 +231,17 @@ def test_hundred_percent_cell_makes_the_glmm_primary() -> None:
     assert b.tau2 == pytest.approx(r["tau2"], **GLMM)
 
 
+@pytest.mark.parametrize("name", [n for n in ESTIMABLE if SETS[n]["extreme"]])
+def test_glmm_t_and_z_intervals_match_rma_glmm(name: str) -> None:
+    b = _fit(name)
+    for test in ("t", "z"):
+        r = SETS[name][f"glmm_{test}"]
+        rows = b.intervals.filter(pl.col("test") == test)
+        ci, pi = rows.filter(pl.col("interval") == "ci"), rows.filter(pl.col("interval") == "pi")
+        assert [ci["low"][0], ci["high"][0]] == pytest.approx(r["proportion"][1:], **GLMM)
+        assert [pi["low"][0], pi["high"][0]] == pytest.approx(r["proportion_pi_t"], **GLMM)
+
+
 def test_glmm_without_finite_estimate_falls_back_to_the_normal_normal_model() -> None:
     b = benchmark_counts([10, 12, 15], [10, 12, 15])
     assert b.model == "normal-normal" and "glmm-failed" in b.notes

@@ -56,6 +56,7 @@ __all__ = [
     "SensitivityRange",
     "benchmark",
     "benchmark_counts",
+    "is_control_arm",
     "scenario_worth_showing",
     "subgroup_worth_showing",
 ]
