@@ -20,6 +20,8 @@ from __future__ import annotations
 from typing import Literal
 
 __all__ = [
+    "BENCHMARK_POSITIONS",
+    "BENCHMARK_REASONS",
     "CI_METHODS",
     "CI_METHOD_NAMES",
     "DENOMINATOR_BASES",
@@ -99,6 +101,30 @@ TimeUnit = Literal["months", "weeks", "days", "years"]
 TIME_UNITS: tuple[str, ...] = ("months", "weeks", "days", "years")
 
 INTERVAL_TYPES: tuple[str, ...] = ("95% CI", "90% CI", "80% CI", "IQR", "range")
+
+BENCHMARK_POSITIONS: tuple[str, ...] = ("below", "within", "above")
+"""Where the reference cohort's observed proportion falls against the comparators' prediction interval."""
+
+BENCHMARK_REASONS: dict[str, str] = {
+    "reference": "the reference cohort itself: placed against the benchmark, never pooled into it",
+    "shares-registration": "shares a trial registration with the reference: the patients may overlap",
+    "same-study": "another arm of the reference's own study: randomised evidence, not a benchmark",
+    "control-arm": "control (placebo) arm of a randomised study",
+    "no-count": "no usable count for this outcome",
+    "user": "left out by request",
+    "k<3": "fewer than three comparator cohorts: not estimable, no pooled number and no prediction interval",
+    "glmm-primary": "a comparator has 0% or 100%: the binomial-normal GLMM is the primary model",
+    "glmm-failed": "the GLMM has no finite estimate; the continuity-corrected normal-normal model is used",
+    "endpoint-differs": "the reference's endpoint differs from a comparator's (e.g. EFS against PFS)",
+    "approximate-counts": "some counts are approximate (a printed rate times N)",
+    "comparator-overlap": "two comparators share a trial registration: they may not be independent",
+    "single-group": "the partition has a single group: nothing to compare",
+    "same-partition": "the partition groups the cohorts exactly as another partition does",
+    "subgroup-k<3": "a subgroup has fewer than three cohorts: no pooled number for it",
+    "no-change": "the scenario pools exactly the same counts as the primary analysis",
+    "same-as-scenario": "the scenario pools exactly the same counts as another scenario",
+}
+"""Codes of the meta-analytic benchmark (exclusions, estimability, model choice, what is worth showing) → words."""
 
 EXPORT_FORMATS: tuple[str, ...] = ("md", "csv", "xlsx", "html", "json")
 TABLE_VIEWS: tuple[str, ...] = ("table", "smd", "differences", "baseline", "outcomes")

@@ -21,15 +21,18 @@ from ._pool import (
     subgroup_analysis,
     transform_proportions,
 )
+from .benchmark import Benchmark, benchmark
 
 __all__ = [
     "METHODS",
     "TESTS",
     "TRANSFORMS",
+    "Benchmark",
     "MetaConvergenceWarning",
     "MetaError",
     "MetaResult",
     "back_transform",
+    "benchmark",
     "pool_effects",
     "pool_proportions",
     "subgroup_analysis",

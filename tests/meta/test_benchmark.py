@@ -1,0 +1,318 @@
+"""trialcompare.meta.benchmark against R metafor 3.8-1 (tests/fixtures/benchmark_reference.R → .json).
+
+Tolerances: the normal-normal fits are pinned at rel 1e-6 (closed-form quantities of a REML fit that R reran with
+``threshold = 1e-12`` and ``confint(tol = 1e-12)``); the GLMM (lme4 glmer, nAGQ = 7 vs our adaptive quadrature) at
+rel 1e-4.
+"""
+
+from __future__ import annotations
+
+import doctest
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+import trialcompare as tc
+from trialcompare.meta import Benchmark as BenchmarkExport
+from trialcompare.meta import benchmark as benchmark_export
+from trialcompare.meta.benchmark import (
+    Benchmark,
+    benchmark,
+    benchmark_counts,
+    is_control_arm,
+    scenario_worth_showing,
+    subgroup_worth_showing,
+)
+from trialcompare.options import BENCHMARK_POSITIONS, BENCHMARK_REASONS
+
+REPO = Path(__file__).resolve().parents[2]
+REF: dict[str, Any] = json.loads((REPO / "tests" / "fixtures" / "benchmark_reference.json").read_text())
+SETS = {name: s for name, s in REF.items() if isinstance(s, dict) and "knha" in s}
+ESTIMABLE = [name for name, s in SETS.items() if s["k"] >= 3]
+CLOSED = {"rel": 1e-6, "abs": 1e-10}
+GLMM = {"rel": 1e-4, "abs": 1e-6}
+SEED_FILES = ["apatinib-ie.yaml", "apatinib.yaml", "apatinib-camrelizumab.yaml", "ie.yaml"]
+TABLE_IV_DENOMINATORS = {"apatinib-camrelizumab": 43}  # reports/table-iv.yaml
+
+
+@pytest.fixture(scope="module")
+def seed() -> tc.CohortSet:
+    return tc.load(*(REPO / "trials" / f for f in SEED_FILES))
+
+
+@pytest.fixture(scope="module")
+def library() -> tc.CohortSet:
+    return tc.load(REPO / "trials")
+
+
+def _expected(s: dict[str, Any]) -> tuple[str, str, dict[str, Any], dict[str, float]]:
+    """(model, test, R entry, tolerance) the benchmark's rules pick for this set."""
+    if s["extreme"]:
+        test = "t" if s["k"] < 5 else "z"
+        return "GLMM", test, s[f"glmm_{test}"], GLMM
+    test = "knha" if s["k"] < 5 else "z"
+    return "normal-normal", test, s[test], CLOSED
+
+
+def _fit(name: str) -> Benchmark:
+    s = SETS[name]
+    return benchmark_counts(s["events"], s["totals"])
+
+
+# --------------------------------------------------------------------------------------------------
+# numbers against R
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ESTIMABLE)
+def test_primary_model_and_intervals_match_r(name: str) -> None:
+    s = SETS[name]
+    model, test, r, tol = _expected(s)
+    b = _fit(name)
+    assert (b.estimable, b.model, b.test, b.k, b.prediction_df) == (True, model, test, s["k"], s["k"] - 2)
+    assert b.pooled == pytest.approx(r["proportion"], **tol)
+    assert b.prediction == pytest.approx(r["proportion_pi_t"], **tol)
+    assert b.tau2 == pytest.approx(r["tau2"], **tol)
+
+
+@pytest.mark.parametrize("name", [n for n in ESTIMABLE if not SETS[n]["extreme"]])
+def test_both_tests_are_reported_with_a_primary_flag(name: str) -> None:
+    s = SETS[name]
+    b = _fit(name)
+    for test in ("knha", "z"):
+        rows = b.intervals.filter(pl.col("test") == test)
+        ci, pi = rows.filter(pl.col("interval") == "ci").row(0, named=True), rows.filter(pl.col("interval") == "pi")
+        import numpy as np
+
+        expected_ci = 1 / (1 + np.exp(-np.array(s[test]["ci"])))
+        assert [ci["low"], ci["high"]] == pytest.approx(expected_ci.tolist(), **CLOSED)
+        assert [pi["low"][0], pi["high"][0]] == pytest.approx(s[test]["proportion_pi_t"], **CLOSED)
+        assert ci["primary"] is (test == b.test)
+    assert b.intervals.filter(pl.col("interval") == "pi")["df"].to_list() == [s["k"] - 2] * 2
+
+
+@pytest.mark.parametrize("name", [n for n in ESTIMABLE if SETS[n]["k"] < 5 and not SETS[n]["extreme"]])
+def test_prediction_interval_is_t_k_minus_2_not_metafors_t_k_minus_1(name: str) -> None:
+    import numpy as np
+
+    metafor_pi = 1 / (1 + np.exp(-np.array(SETS[name]["knha"]["pi_metafor"])))
+    lo, hi = _fit(name).prediction  # type: ignore[misc]
+    assert lo < metafor_pi[0] and hi > metafor_pi[1]  # wider than predict(rma(test = "knha"))
+
+
+@pytest.mark.parametrize("name", ESTIMABLE)
+def test_q_profile_heterogeneity_matches_confint(name: str) -> None:
+    s = SETS[name]
+    h = _fit(name).heterogeneity
+    assert h is not None and h.model == "normal-normal"
+    ci = s["confint"]
+    assert h.tau2_ci == pytest.approx(ci["tau2"], **CLOSED)
+    assert h.i2_ci == pytest.approx(ci["i2"], **CLOSED)
+    assert h.h2_ci == pytest.approx(ci["h2"], **CLOSED)
+    assert h.search_limit == pytest.approx(ci["tau2_max"], **CLOSED)
+    assert h.upper_bounded is (ci["ub_sign"] == ">")
+    assert h.lower_bounded is (ci["lb_sign"] == ">")
+    assert h.below_zero is (ci["lb_sign"] == "<")
+    if not s["extreme"]:
+        assert (h.tau2, h.i2, h.h2) == pytest.approx((s["knha"]["tau2"], s["knha"]["i2"], s["knha"]["h2"]), **CLOSED)
+
+
+def test_bound_that_hits_the_search_limit_is_flagged_not_printed_as_a_number() -> None:
+    b = _fit("synthetic_k3_bounded")
+    h = b.heterogeneity
+    assert h is not None and h.upper_bounded and not h.lower_bounded
+    assert h.tau2_ci[1] == pytest.approx(h.search_limit, rel=1e-12)
+    assert h.search_limit > 100  # max(100, 10 τ̂²), not a cap at 100
+    assert f">{h.tau2_ci[1]:.4f}" in repr(b)
+
+
+def test_reference_exact_ci_matches_binom_test(seed: tc.CohortSet) -> None:
+    for outcome in ("orr", "dcr"):
+        r = REF["reference"][outcome]
+        b = benchmark(seed, outcome, "apatinib-ie", denominators=TABLE_IV_DENOMINATORS)
+        assert b.reference_count == (r["events"], r["total"])
+        assert b.reference_proportion is not None
+        assert b.reference_proportion[1:] == pytest.approx(r["ci"], **CLOSED)
+
+
+# --------------------------------------------------------------------------------------------------
+# who is pooled
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("outcome", ["orr", "dcr"])
+def test_seed_benchmark_pools_only_the_comparators_and_is_not_estimable(seed: tc.CohortSet, outcome: str) -> None:
+    b = benchmark(seed, outcome, "apatinib-ie", denominators=TABLE_IV_DENOMINATORS)
+    assert "apatinib-ie" not in b.comparators["cohort"].to_list()
+    excluded = {r["cohort"]: (r["reason"], r["detail"]) for r in b.excluded.iter_rows(named=True)}
+    assert excluded == {"apatinib-ie": ("reference", None), "ie": ("shares-registration", "NCT04690231")}
+    r = SETS[f"seed_{outcome}"]  # the counts hard-coded in the R script are the package's
+    got = {c: (e, n) for c, e, n in b.comparators.select("cohort", "events", "total").iter_rows()}
+    assert got == {c: (e, n) for c, e, n in zip(r["labels"], r["events"], r["totals"], strict=True)}
+    assert (b.k, b.estimable, b.reason) == (2, False, "k<3")
+    assert b.pooled is None and b.prediction is None and b.tau2 is None and b.heterogeneity is None
+    assert b.position is None and b.grid.is_empty() and b.grid_range is None and b.intervals.is_empty()
+    assert "not estimable (k<3)" in repr(b)
+
+
+def test_k_below_3_gives_no_pooled_number() -> None:
+    for events, totals in (([5], [10]), ([9, 16], [43, 37]), ([], [])):
+        b = benchmark_counts(events, totals, reference=(3, 10))
+        assert not b.estimable and b.reason == "k<3" and b.pooled is None and b.prediction is None
+        assert b.reference_proportion is not None  # the reference is still described
+
+
+def test_reference_is_never_a_comparator_in_the_library(library: tc.CohortSet) -> None:
+    for outcome in ("orr", "tte_4m", "tte_6m"):
+        for reference in ("apatinib-ie", "apatinib", "isg-sorafenib"):
+            b = benchmark(library, outcome, reference, denominators=TABLE_IV_DENOMINATORS)
+            assert reference not in b.comparators["cohort"].to_list()
+            assert b.excluded.filter(pl.col("cohort") == reference)["reason"].to_list() == ["reference"]
+            assert set(b.excluded["cohort"]) | set(b.comparators["cohort"]) == set(library.ids)
+
+
+def test_control_arms_are_left_out_unless_asked(library: tc.CohortSet) -> None:
+    assert is_control_arm(library, "regobone-placebo")
+    assert not is_control_arm(library, "regobone-regorafenib")
+    assert not is_control_arm(library, "ie")  # a control-like comparator, but not an arm of a randomised study
+    b = benchmark(library, "tte_1.84m", "apatinib-ie")
+    assert b.excluded.filter(pl.col("cohort") == "regobone-placebo").row(0) == ("regobone-placebo", "control-arm",
+                                                                                 "REGOBONE")  # fmt: skip
+    kept = benchmark(library, "tte_1.84m", "apatinib-ie", include_controls=True)
+    assert "regobone-placebo" in kept.comparators["cohort"].to_list()
+    same = benchmark(library, "tte_1.84m", "regobone-regorafenib", include_controls=True)
+    assert same.excluded.filter(pl.col("cohort") == "regobone-placebo")["reason"].to_list() == ["same-study"]
+
+
+def test_user_exclusions_and_bad_ids(seed: tc.CohortSet) -> None:
+    b = benchmark(seed, "orr", "apatinib-ie", exclude=["apatinib"])
+    assert b.excluded.filter(pl.col("cohort") == "apatinib")["reason"].to_list() == ["user"]
+    with pytest.raises(ValueError, match="reference 'nope'"):
+        benchmark(seed, "orr", "nope")
+    with pytest.raises(ValueError, match="exclude names 'nope'"):
+        benchmark(seed, "orr", "apatinib-ie", exclude=["nope"])
+    with pytest.raises(ValueError, match="unknown τ² method"):
+        benchmark(seed, "orr", "apatinib-ie", method="GLMM")
+
+
+def test_library_tte_6m_benchmark_places_the_reference(library: tc.CohortSet) -> None:
+    s = SETS["library_tte6m"]
+    b = benchmark(library, "tte_6m", "apatinib-ie", denominators=TABLE_IV_DENOMINATORS)
+    assert b.comparators["cohort"].to_list() == s["labels"]
+    assert b.comparators["events"].to_list() == s["events"]
+    assert (b.model, b.test, b.k) == ("normal-normal", "z", 5)
+    assert b.prediction == pytest.approx(s["z"]["proportion_pi_t"], **CLOSED)
+    assert b.position in BENCHMARK_POSITIONS and b.position == "above"
+    assert b.reference_ci_overlaps_pi is False
+    assert {"endpoint-differs", "approximate-counts"} <= set(b.notes)  # EFS (reference) against PFS
+
+
+def test_comparators_sharing_a_registration_are_reported(library: tc.CohortSet) -> None:
+    b = benchmark(library, "tte_4m", "apatinib-ie")
+    assert b.overlaps.rows() == [("itcc050-lenvatinib-ie", "itcc050-lenvatinib", "NCT02432274")]
+    assert "comparator-overlap" in b.notes
+    assert b.position == "above" and b.reference_ci_overlaps_pi is True
+
+
+# --------------------------------------------------------------------------------------------------
+# model choice, sensitivity range
+# --------------------------------------------------------------------------------------------------
+
+
+def test_hundred_percent_cell_makes_the_glmm_primary() -> None:
+    b = _fit("synthetic_k4_full")
+    assert b.model == "GLMM" and b.test == "t" and "glmm-primary" in b.notes
+    assert b.grid.filter(pl.col("primary"))[["transform", "method"]].row(0) == ("logit", "GLMM")
+    r = SETS["synthetic_k4_full"]["glmm_t"]
+    assert b.tau2 == pytest.approx(r["tau2"], **GLMM)
+
+
+@pytest.mark.parametrize("name", [n for n in ESTIMABLE if SETS[n]["extreme"]])
+def test_glmm_t_and_z_intervals_match_rma_glmm(name: str) -> None:
+    b = _fit(name)
+    for test in ("t", "z"):
+        r = SETS[name][f"glmm_{test}"]
+        rows = b.intervals.filter(pl.col("test") == test)
+        ci, pi = rows.filter(pl.col("interval") == "ci"), rows.filter(pl.col("interval") == "pi")
+        assert [ci["low"][0], ci["high"][0]] == pytest.approx(r["proportion"][1:], **GLMM)
+        assert [pi["low"][0], pi["high"][0]] == pytest.approx(r["proportion_pi_t"], **GLMM)
+
+
+def test_glmm_without_finite_estimate_falls_back_to_the_normal_normal_model() -> None:
+    b = benchmark_counts([10, 12, 15], [10, 12, 15])
+    assert b.model == "normal-normal" and "glmm-failed" in b.notes
+    assert b.grid.filter(pl.col("method") == "GLMM")["error"].to_list()[0] is not None
+
+
+def test_sensitivity_range_spans_the_grid() -> None:
+    b = _fit("synthetic_k6")
+    g, r = b.grid, b.grid_range
+    assert r is not None and r.n_fits == g.height == 33 and r.n_failed == 0
+    assert g["primary"].sum() == 1
+    assert r.estimate[0] <= b.pooled[0] <= r.estimate[1]  # type: ignore[index]
+    assert r.pi_low == (g["pi_low"].min(), g["pi_low"].max())
+    assert r.pi_high == (g["pi_high"].min(), g["pi_high"].max())
+    assert r.n_not_converged == int((~g["converged"]).sum())
+
+
+def test_every_code_has_words() -> None:
+    b = _fit("synthetic_k4_zero")
+    assert set(b.reasons()) == {"glmm-primary"}
+    for code in ("reference", "shares-registration", "same-study", "control-arm", "no-count", "user", "k<3"):
+        assert code in BENCHMARK_REASONS
+
+
+# --------------------------------------------------------------------------------------------------
+# what is worth showing
+# --------------------------------------------------------------------------------------------------
+
+
+def test_subgroup_identical_to_another_partition_is_flagged() -> None:
+    ids = ["a", "b", "c", "d", "e", "f"]
+    f = subgroup_worth_showing(ids, {"design": list("pppqqq"), "endpoint": list("xxxyyy"), "one": list("zzzzzz"),
+                                     "small": list("ppqqqq")})  # fmt: skip
+    assert f["reason"].to_list() == [None, "same-partition", "single-group", "subgroup-k<3"]
+    assert f["same_as"].to_list() == [None, "design", None, None]
+    assert f["worth_showing"].to_list() == [True, False, False, False]
+
+
+def test_scenario_that_changes_nothing_is_flagged() -> None:
+    base = pl.DataFrame({"cohort": ["a", "b", "c", "d"], "events": [1, 2, 3, 4], "total": [10, 10, 10, 10]})
+    dropped = base.with_columns(pl.when(pl.col("cohort") == "d").then(None).otherwise(pl.col("events")).alias("events"))
+    f = scenario_worth_showing(base, {"noop": base, "drop-d": dropped, "drop-d-again": dropped, "tiny": base.head(2)})
+    assert f["reason"].to_list() == ["no-change", None, "same-as-scenario", "k<3"]
+    assert f["same_as"].to_list() == [None, None, "drop-d", None]
+
+
+def test_table_iv_scenario_without_ie_changes_nothing_for_the_benchmark(seed: tc.CohortSet) -> None:
+    from trialcompare.meta.suite import outcome_data
+
+    b = benchmark(seed, "orr", "apatinib-ie", denominators=TABLE_IV_DENOMINATORS)
+    scen = benchmark(seed, "orr", "apatinib-ie", exclude=["ie"], denominators=TABLE_IV_DENOMINATORS)
+    f = scenario_worth_showing(b.comparators, {"without-ie-overlap": scen.comparators})
+    assert f["reason"].to_list() == ["no-change"]
+    assert outcome_data(seed, "orr").height == 4
+
+
+# --------------------------------------------------------------------------------------------------
+# API surface
+# --------------------------------------------------------------------------------------------------
+
+
+def test_exported_and_frozen_and_doctests_run() -> None:
+    import importlib
+
+    # trialcompare.meta.benchmark, the attribute, is the exported function; the module is in sys.modules
+    mod = importlib.import_module("trialcompare.meta.benchmark")
+    assert benchmark_export is benchmark and BenchmarkExport is Benchmark
+    b = _fit("synthetic_k3")
+    with pytest.raises(AttributeError):
+        b.k = 4  # type: ignore[misc]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
