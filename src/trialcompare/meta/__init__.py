@@ -8,6 +8,7 @@ Examples
 3
 """
 
+from ._benchmark import Benchmark, benchmark
 from ._pool import (
     METHODS,
     TESTS,
@@ -21,7 +22,6 @@ from ._pool import (
     subgroup_analysis,
     transform_proportions,
 )
-from .benchmark import Benchmark, benchmark
 
 __all__ = [
     "METHODS",
