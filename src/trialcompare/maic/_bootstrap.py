@@ -24,6 +24,7 @@ from ._weights import _bootstrap_weights, maic_weights
 __all__ = ["BootstrapResult", "bootstrap_hazard_ratio", "bootstrap_odds_ratio"]
 
 _CHUNK = 250  # resamples solved together (bounds memory)
+MAX_FAILED_SHARE = 0.10  # above this share of failed resamples the percentile interval is not valid
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class BootstrapResult:
         Resamples without finite weights or effect (left out of the percentiles).
     seed : int
         Seed of ``numpy.random.default_rng``.
+    valid : bool
+        False when more than 10% of resamples failed: the percentiles of the others are conditional on the
+        resample being matchable and should not be reported as an interval.
     replicates : numpy.ndarray
         The resampled estimates (NaN for failed resamples).
     """
@@ -58,6 +62,7 @@ class BootstrapResult:
     n_boot: int
     n_failed: int
     seed: int
+    valid: bool
     replicates: NDArray[np.float64] = field(repr=False)
 
 
@@ -78,8 +83,9 @@ def _result(measure: str, estimate: float, reps: NDArray[np.float64], level: flo
     ok = np.isfinite(reps)
     alpha = (1.0 - level) / 2.0
     lo, hi = (np.quantile(reps[ok], [alpha, 1.0 - alpha]) if ok.any() else (math.nan, math.nan))
-    return BootstrapResult(measure, estimate, float(lo), float(hi), level, int(reps.size), int((~ok).sum()), seed,
-                           reps)
+    failed = int((~ok).sum())
+    valid = bool(ok.any()) and failed <= MAX_FAILED_SHARE * reps.size
+    return BootstrapResult(measure, estimate, float(lo), float(hi), level, int(reps.size), failed, seed, valid, reps)
 
 
 def bootstrap_odds_ratio(
