@@ -230,17 +230,18 @@ def maic_analysis(
     targets = targets_from_cohort(cohorts, comparator, mapping, ipd.columns)
     if not targets.targets:
         raise ValueError(f"no factor could be matched to {comparator!r}: see the mapping and the unmatched list")
+    binary = outcome.lower() == "orr"
+    if binary and "response" not in ipd.columns:
+        raise ValueError("--outcome orr needs a 'response' column (0/1) in the IPD")
+    if not binary and not {"time", "event"} <= set(ipd.columns):
+        raise ValueError(f"--outcome {outcome} needs 'time' and 'event' columns in the IPD")
     w = maic_weights(ipd, targets.targets)
     opts = {"level": level, "vcov": vcov, "n_boot": n_boot, "seed": seed}
-    if outcome.lower() == "orr":
-        if "response" not in ipd.columns:
-            raise ValueError("--outcome orr needs a 'response' column (0/1) in the IPD")
+    if binary:
         ref = _comparator_response(cohorts.to_frame(), comparator)
         rows, boot, stc = _binary_effects(ipd, w, targets, ref, opts)
         ref_info = ref
     else:
-        if not {"time", "event"} <= set(ipd.columns):
-            raise ValueError(f"--outcome {outcome} needs 'time' and 'event' columns in the IPD")
         curve = _comparator_curve(cohorts, comparator, outcome)
         rows, boot, stc = _tte_effects(ipd, w, targets, curve, opts)
         ref_info = {"pseudo_ipd_n": curve.height, "events": int(curve["event"].sum()), "source": "digitised curve"}

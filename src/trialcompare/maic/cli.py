@@ -51,7 +51,7 @@ def _safe(text: Any) -> str:
 
 
 def _fmt(v: float | None, digits: int = 3) -> str:
-    return "NA" if v is None else f"{v:.{digits}g}"
+    return "NA" if v is None or v != v else f"{v:.{digits}g}"
 
 
 def _text(a: Any, ipd_path: str) -> str:
