@@ -100,60 +100,76 @@ def _risk_sets(t: NDArray[np.float64], e: NDArray[np.float64], x: NDArray[np.flo
 
 
 @dataclass(frozen=True)
-class _TieTerms:
-    """Per event time (and per Efron step ``l``) sums of a batch of fits; arrays are (B, K) or (B, K, L)."""
+class _Ties:
+    """The coefficient-free part of a batch of fits: tied-event counts and weights per event time.
 
-    a0: NDArray[np.float64]  # risk-set sum of weight * exp(eta), less Efron's share of the tied events
-    a1: NDArray[np.float64]
-    a2: NDArray[np.float64]
-    frac: NDArray[np.float64]  # Efron's l/d (0 for Breslow)
-    step_wt: NDArray[np.float64]  # mean case weight of the tied events (0 where step l does not exist)
-    event_x: NDArray[np.float64]  # sum over events of weight * multiplicity * x, per fit (B,)
-    risk: NDArray[np.float64]  # exp(eta) per observation (B, N)
+    Efron's step ``l = 0`` of every event time is kept in (B, K) arrays; the further steps ``l = 1..d-1`` of
+    times with tied events are listed flat (``extra_*``), so that untied data cost no more than Breslow.
+    """
+
+    step_wt: NDArray[np.float64]  # (B, K): weight of step 0 (Efron: mean case weight; Breslow: all tied weight)
+    n_steps: NDArray[np.float64]  # (B, K): Efron d, Breslow 1 (0 where no event in that fit)
+    event_x: NDArray[np.float64]  # (B,): sum over events of weight * multiplicity * x
+    extra_ix: NDArray[np.intp]  # flat index into (B, K) of each further Efron step
+    extra_frac: NDArray[np.float64]  # its l / d
+    extra_wt: NDArray[np.float64]  # its weight (mean case weight of the tied events)
 
 
-def _tie_terms(beta: NDArray[np.float64], rs: _RiskSets, wt: NDArray[np.float64], cnt: NDArray[np.float64],
-               efron: bool) -> _TieTerms:
-    """Risk-set and tied-event sums for each fit of the batch at coefficients ``beta`` (shape (B,))."""
+def _ties(rs: _RiskSets, wt: NDArray[np.float64], cnt: NDArray[np.float64], efron: bool) -> _Ties:
+    ev, gs = rs.is_event, rs.group_start
+    d = np.add.reduceat(cnt[:, ev], gs, axis=1)  # tied events per time (multiplicities counted)
+    dw = np.add.reduceat((wt * cnt)[:, ev], gs, axis=1)
+    event_x = ((wt * cnt)[:, ev] * rs.x[ev]).sum(axis=1)
+    mean_wt = np.divide(dw, d, out=np.zeros_like(dw), where=d > 0)
+    if not efron:
+        empty = np.zeros(0)
+        return _Ties(dw, (d > 0).astype(float), event_x, np.zeros(0, dtype=np.intp), empty, empty)
+    reps = np.maximum(d.ravel() - 1, 0).astype(np.intp)
+    ix = np.repeat(np.arange(d.size), reps)
+    steps = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps) + 1.0
+    return _Ties(mean_wt, d, event_x, ix, steps / d.ravel()[ix], mean_wt.ravel()[ix])
+
+
+def _sums(
+    beta: NDArray[np.float64], rs: _RiskSets, wt: NDArray[np.float64], cnt: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], tuple[NDArray[np.float64], ...], tuple[NDArray[np.float64], ...]]:
+    """exp(eta) per observation, risk-set sums (s0, s1, s2) and tied-event sums (d0, d1, d2), all (B, K)."""
     with np.errstate(over="ignore", invalid="ignore"):
         risk = np.exp(beta[:, None] * rs.x[None, :])
         r = wt * cnt * risk
         rx, rxx = r * rs.x, r * rs.x**2
-        s0, s1, s2 = (np.cumsum(v[:, ::-1], axis=1)[:, ::-1][:, rs.start] for v in (r, rx, rxx))
+        s = tuple(np.cumsum(v[:, ::-1], axis=1)[:, ::-1][:, rs.start] for v in (r, rx, rxx))
     ev = rs.is_event
-    gs = rs.group_start
-    d0, d1, d2 = (np.add.reduceat(v[:, ev], gs, axis=1) for v in (r, rx, rxx))
-    d = np.add.reduceat(cnt[:, ev], gs, axis=1)  # number of tied events (multiplicities counted)
-    dw = np.add.reduceat((wt * cnt)[:, ev], gs, axis=1)
-    event_x = ((wt * cnt)[:, ev] * rs.x[ev]).sum(axis=1)
-    mean_wt = np.divide(dw, d, out=np.zeros_like(dw), where=d > 0)
-    n_steps = int(d.max()) if efron and d.size else 1
-    steps = np.arange(max(n_steps, 1), dtype=float)
-    exists = steps[None, None, :] < (d[..., None] if efron else np.minimum(d, 1.0)[..., None])
-    if efron:
-        frac = np.where(exists, steps / np.where(d > 0, d, 1.0)[..., None], 0.0)
-        step_wt = np.where(exists, mean_wt[..., None], 0.0)
-    else:  # Breslow: one term per time carrying all tied weight
-        frac = np.zeros(exists.shape)
-        step_wt = np.where(exists, dw[..., None], 0.0)
-    a0 = s0[..., None] - frac * d0[..., None]
-    a1 = s1[..., None] - frac * d1[..., None]
-    a2 = s2[..., None] - frac * d2[..., None]
-    return _TieTerms(a0, a1, a2, frac, step_wt, event_x, risk)
+    dsum = tuple(np.add.reduceat(v[:, ev], rs.group_start, axis=1) for v in (r, rx, rxx))
+    return risk, s, dsum
+
+
+def _extra_sums(ties: _Ties, s: tuple, dsum: tuple) -> tuple[NDArray[np.float64], ...]:
+    """Risk-set sums of the further Efron steps: s - (l/d) * (tied-event sums)."""
+    return tuple(sv.ravel()[ties.extra_ix] - ties.extra_frac * dv.ravel()[ties.extra_ix]
+                 for sv, dv in zip(s, dsum, strict=True))
 
 
 def _loglik_score_info(
-    beta: NDArray[np.float64], rs: _RiskSets, wt: NDArray[np.float64], cnt: NDArray[np.float64], efron: bool
+    beta: NDArray[np.float64], rs: _RiskSets, wt: NDArray[np.float64], cnt: NDArray[np.float64], ties: _Ties
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Log partial likelihood, score and observed information at ``beta`` for each fit of the batch."""
-    tt = _tie_terms(beta, rs, wt, cnt, efron)
-    used = tt.step_wt > 0
+    _, s, dsum = _sums(beta, rs, wt, cnt)
+    used = ties.step_wt > 0
+    n_fit = beta.size
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        a0 = np.where(used, tt.a0, 1.0)
-        mean = np.where(used, tt.a1 / a0, 0.0)
-        loglik = beta * tt.event_x - (tt.step_wt * np.log(a0)).sum(axis=(1, 2))
-        score = tt.event_x - (tt.step_wt * mean).sum(axis=(1, 2))
-        info = (tt.step_wt * (np.where(used, tt.a2 / a0, 0.0) - mean**2)).sum(axis=(1, 2))
+        a0 = np.where(used, s[0], 1.0)
+        mean = np.where(used, s[1] / a0, 0.0)
+        loglik = beta * ties.event_x - (ties.step_wt * np.log(a0)).sum(axis=1)
+        score = ties.event_x - (ties.step_wt * mean).sum(axis=1)
+        info = (ties.step_wt * (np.where(used, s[2] / a0, 0.0) - mean**2)).sum(axis=1)
+        if ties.extra_ix.size:
+            e0, e1, e2 = _extra_sums(ties, s, dsum)
+            fit = ties.extra_ix // s[0].shape[1]
+            emean = e1 / e0
+            loglik -= np.bincount(fit, ties.extra_wt * np.log(e0), minlength=n_fit)
+            score -= np.bincount(fit, ties.extra_wt * emean, minlength=n_fit)
+            info += np.bincount(fit, ties.extra_wt * (e2 / e0 - emean**2), minlength=n_fit)
     return loglik, score, info
 
 
@@ -164,8 +180,9 @@ def _newton(
 
     Returns (beta, information, loglik at 0, loglik at beta, converged); all of shape (B,).
     """
+    ties = _ties(rs, wt, cnt, efron)
     beta = np.zeros(wt.shape[0])
-    loglik0, score, info = _loglik_score_info(beta, rs, wt, cnt, efron)
+    loglik0, score, info = _loglik_score_info(beta, rs, wt, cnt, ties)
     loglik = loglik0.copy()
     active = info > 0
     converged = np.zeros(beta.shape, dtype=bool)
@@ -174,13 +191,13 @@ def _newton(
         if not active.any():
             break
         step = np.where(active, np.divide(score, info, out=np.zeros_like(score), where=active), 0.0)
-        new = _loglik_score_info(beta + step, rs, wt, cnt, efron)
+        new = _loglik_score_info(beta + step, rs, wt, cnt, ties)
         for _ in range(200):
             worse = active & (new[0] < loglik - 1e-12 * np.abs(loglik)) & (np.abs(step) > 1e-12)
             if not worse.any():
                 break
             step = np.where(worse, step / 2.0, step)
-            new = _loglik_score_info(beta + step, rs, wt, cnt, efron)
+            new = _loglik_score_info(beta + step, rs, wt, cnt, ties)
         beta = beta + step
         done = active & (np.abs(new[0] - loglik) <= _TOL * np.abs(loglik))
         done &= np.abs(step) <= 1e-9 * np.maximum(1.0, np.abs(beta))
@@ -193,28 +210,38 @@ def _newton(
 
 def _score_residuals(beta: float, rs: _RiskSets, wt: NDArray[np.float64], efron: bool) -> NDArray[np.float64]:
     """Score residuals per (sorted) observation, as R ``residuals(fit, type = "score")`` (survival coxscore2)."""
-    cnt = np.ones_like(wt)
-    tt = _tie_terms(np.array([beta]), rs, wt[None, :], cnt[None, :], efron)
-    used = tt.step_wt[0] > 0
-    a0 = np.where(used, tt.a0[0], 1.0)
-    xbar = np.where(used, tt.a1[0] / a0, 0.0)
-    hz = np.where(used, tt.step_wt[0] / a0, 0.0)  # hazard increment per unit weight, per (Efron) step
-    n_tied = used.sum(axis=1)
-    keep = 1.0 - tt.frac[0]  # the tied events' own share of each step (1 for Breslow)
-    h, g = hz.sum(axis=1), (hz * xbar).sum(axis=1)  # at risk, not an event at this time
-    h2, g2 = (keep * hz).sum(axis=1), (keep * hz * xbar).sum(axis=1)  # tied events' own share
-    m = np.divide(xbar.sum(axis=1), n_tied, out=np.zeros_like(h), where=n_tied > 0)
+    wt2, cnt = wt[None, :], np.ones((1, wt.size))
+    ties = _ties(rs, wt2, cnt, efron)
+    risk, s, dsum = _sums(np.array([beta]), rs, wt2, cnt)
+    used = ties.step_wt[0] > 0
+    a0 = np.where(used, s[0][0], 1.0)
+    xbar = np.where(used, s[1][0] / a0, 0.0)
+    hz = np.where(used, ties.step_wt[0] / a0, 0.0)  # hazard increment per unit weight of step 0
+    h, g, xsum = hz.copy(), hz * xbar, xbar.copy()
+    h2, g2 = hz.copy(), hz * xbar  # the tied events' own share (step 0 keeps all of it)
+    if ties.extra_ix.size:
+        e0, e1, _ = _extra_sums(ties, s, dsum)
+        k, keep = ties.extra_ix, 1.0 - ties.extra_frac
+        ehz, exbar = ties.extra_wt / e0, e1 / e0
+        size = h.size
+        h += np.bincount(k, ehz, minlength=size)
+        g += np.bincount(k, ehz * exbar, minlength=size)
+        h2 += np.bincount(k, keep * ehz, minlength=size)
+        g2 += np.bincount(k, keep * ehz * exbar, minlength=size)
+        xsum += np.bincount(k, exbar, minlength=size)
+    n_steps = ties.n_steps[0]
+    m = np.divide(xsum, n_steps, out=np.zeros_like(h), where=n_steps > 0)
     lt = np.searchsorted(rs.event_times, rs.time, side="left")
     cum_h, cum_g = np.concatenate(([0.0], np.cumsum(h))), np.concatenate(([0.0], np.cumsum(g)))
     big_h, big_g = cum_h[lt].copy(), cum_g[lt].copy()
     at = lt < rs.event_times.size
     at[at] = rs.event_times[lt[at]] == rs.time[at]
-    k = lt[at]
+    k_at = lt[at]
     ev = rs.is_event[at]
-    big_h[at] += np.where(ev, h2[k], h[k])
-    big_g[at] += np.where(ev, g2[k], g[k])
-    resid = -tt.risk[0] * (rs.x * big_h - big_g)
-    resid[at] += np.where(ev, rs.x[at] - m[k], 0.0)
+    big_h[at] += np.where(ev, h2[k_at], h[k_at])
+    big_g[at] += np.where(ev, g2[k_at], g[k_at])
+    resid = -risk[0] * (rs.x * big_h - big_g)
+    resid[at] += np.where(ev, rs.x[at] - m[k_at], 0.0)
     return resid
 
 
@@ -297,7 +324,8 @@ def cox_ph(
     rs = _risk_sets(t, e, xv)
     wt_sorted = wt[rs.order]
     ones = np.ones((1, t.size))
-    if not _loglik_score_info(np.zeros(1), rs, wt_sorted[None, :], ones, ties == "efron")[2][0] > 0:
+    ties0 = _ties(rs, wt_sorted[None, :], ones, ties == "efron")
+    if not _loglik_score_info(np.zeros(1), rs, wt_sorted[None, :], ones, ties0)[2][0] > 0:
         raise ValueError("the Cox model information is zero: x does not vary within any risk set")
     b, inf, ll0, ll, ok = _newton(rs, wt_sorted[None, :], ones, ties == "efron")
     if not ok[0]:
