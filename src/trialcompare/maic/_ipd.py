@@ -171,10 +171,10 @@ def read_ipd_csv(path: str | Path) -> IpdTable:
 
     Examples
     --------
-    >>> import tempfile, os
+    >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = os.path.join(d, "ipd.csv")
-    ...     _ = open(p, "w").write("# SIMULATED\\nid,age,time,event\\np1,30,5.5,1\\np2,41,7,0\\n")
+    ...     p = Path(d) / "ipd.csv"
+    ...     _ = p.write_text("# SIMULATED\\nid,age,time,event\\np1,30,5.5,1\\np2,41,7,0\\n", encoding="utf-8")
     ...     t = read_ipd_csv(p)
     >>> t.frame["age"].to_list(), t.position(1, "time")
     ([30.0, 41.0], (4, 7))
