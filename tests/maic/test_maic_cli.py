@@ -191,3 +191,12 @@ def test_time_to_event_analysis_with_a_comparator_curve(monkeypatch) -> None:
     assert a.effects["method"].to_list() == ["unadjusted", "MAIC", "MAIC bootstrap", "STC"]
     assert a.stc is not None and a.stc.model == "exponential" and a.comparator_data["pseudo_ipd_n"] == 10
     json.dumps(a.to_dict(), allow_nan=False)
+
+
+def test_analysis_repr_and_html() -> None:
+    from trialcompare.maic import maic_analysis
+
+    a = maic_analysis(read_ipd_csv(IPD).frame, tc.load(TRIALS), "apatinib", load_mapping(EXAMPLE / "mapping.yaml"))
+    assert repr(a).startswith("MaicAnalysis(comparator='apatinib', outcome='orr', n=33, ess=8.5, OR=")
+    html = a._repr_html_()
+    assert "Unanchored MAIC against apatinib" in html and "sex_male" in html and "<script" not in html

@@ -7,6 +7,7 @@ frozen :class:`MaicAnalysis` of polars frames and dataclasses that a renderer fo
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -70,6 +71,26 @@ class MaicAnalysis:
     bootstrap: BootstrapResult | None
     comparator_data: dict[str, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        main = self.effects.filter(pl.col("method") == "MAIC")
+        first = main.row(0, named=True) if main.height else None
+        effect = "" if first is None else (
+            f", {first['measure']}={first['estimate']:.3g} ({first['lower']:.3g}, {first['upper']:.3g})")
+        return (f"MaicAnalysis(comparator={self.comparator!r}, outcome={self.outcome!r}, n={self.weights.n}, "
+                f"ess={self.weights.ess:.1f}{effect}, unmatched={len(self.targets.unmatched)}, unanchored)")
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        cells = ("measure", "method", "estimate", "lower", "upper", "interval", "scale")
+        body = "".join(
+            "<tr>" + "".join(f"<td>{esc(_cell(r[c]))}</td>" for c in cells) + "</tr>"
+            for r in self.effects.iter_rows(named=True)
+        )
+        unmatched = ", ".join(esc(u.factor) for u in self.targets.unmatched) or "none"
+        return (f"<div><p>Unanchored MAIC against {esc(self.comparator)} ({esc(self.outcome)}); not matched: "
+                f"{unmatched}</p>{self.weights._repr_html_()}<table><thead><tr>"
+                + "".join(f"<th>{c}</th>" for c in cells) + f"</tr></thead><tbody>{body}</tbody></table></div>")
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (NaN and infinity as None)."""
         def clean(v: Any) -> Any:
@@ -92,6 +113,12 @@ class MaicAnalysis:
                 k: getattr(self.bootstrap, k) for k in self.bootstrap.__dataclass_fields__ if k != "replicates"},
         }
         return clean(out)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "NA" if math.isnan(value) else f"{value:.4g}"
+    return str(value)
 
 
 def _comparator_response(frame: pl.DataFrame, cohort: str) -> dict[str, Any]:
