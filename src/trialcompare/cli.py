@@ -240,6 +240,8 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--reference", metavar="ID", help="reference cohort of the pairwise table (default: the first)")
     m.add_argument("--forest", metavar="FILE.svg", help="write the forest plot of the primary analysis (SVG)")
     m.set_defaults(func=cmd_meta)
+    from .maic.cli import add_parser as add_maic_parser  # registers `trialcompare maic` (issue 14)
+    add_maic_parser(sub)
     return p
 
 

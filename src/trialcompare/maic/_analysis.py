@@ -1,0 +1,280 @@
+"""One MAIC/STC comparison of an IPD cohort against a comparator's descriptor, as data (private module).
+
+:func:`maic_analysis` ties the pieces together — targets from the comparator's descriptor, weights, weighted
+effects with sandwich (and optionally bootstrap) intervals, the unadjusted effect and the STC — and returns a
+frozen :class:`MaicAnalysis` of polars frames and dataclasses that a renderer formats without computing.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from ._bootstrap import BootstrapResult, bootstrap_hazard_ratio, bootstrap_odds_ratio
+from ._effects import (
+    Estimate,
+    weighted_hazard_ratio,
+    weighted_odds_ratio,
+    weighted_risk_difference,
+    weighted_risk_ratio,
+)
+from ._stc import StcResult, stc_binary, stc_survival
+from ._targets import CohortTargets, MappingEntry, targets_from_cohort
+from ._weights import MaicWeights, maic_weights
+
+__all__ = ["EFFECT_SCHEMA", "MaicAnalysis", "maic_analysis"]
+
+EFFECT_SCHEMA = {
+    "measure": pl.String, "method": pl.String, "estimate": pl.Float64, "lower": pl.Float64, "upper": pl.Float64,
+    "level": pl.Float64, "interval": pl.String, "scale": pl.String, "evidence": pl.String, "ess": pl.Float64,
+}
+
+
+@dataclass(frozen=True)
+class MaicAnalysis:
+    """A population-adjusted comparison of an IPD cohort with a comparator cohort's published aggregates.
+
+    Attributes
+    ----------
+    comparator : str
+        The comparator cohort's id.
+    outcome : str
+        ``"orr"`` (binary response) or a time-to-event endpoint name (``"PFS"``, ...).
+    weights : MaicWeights
+        The MAIC weights and their balance.
+    targets : CohortTargets
+        Targets, their sources and the unmatched factors.
+    effects : polars.DataFrame
+        One row per estimate: ``measure`` (OR, RR, RD, HR), ``method`` (unadjusted, MAIC, MAIC bootstrap,
+        STC), ``estimate``, ``lower``, ``upper``, ``level``, ``interval`` (how the interval was made),
+        ``scale`` (marginal or conditional), ``evidence`` (always ``unanchored``), ``ess``.
+    stc : StcResult or None
+        The STC estimate with its assumption and non-collapsibility flag.
+    bootstrap : BootstrapResult or None
+        The bootstrap, when requested.
+    comparator_data : dict
+        What was used of the comparator: ``events``/``n`` and where printed, or the pseudo-IPD size.
+    """
+
+    comparator: str
+    outcome: str
+    weights: MaicWeights
+    targets: CohortTargets
+    effects: pl.DataFrame
+    stc: StcResult | None
+    bootstrap: BootstrapResult | None
+    comparator_data: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        main = self.effects.filter(pl.col("method") == "MAIC")
+        first = main.row(0, named=True) if main.height else None
+        effect = "" if first is None else (
+            f", {first['measure']}={first['estimate']:.3g} ({first['lower']:.3g}, {first['upper']:.3g})")
+        return (f"MaicAnalysis(comparator={self.comparator!r}, outcome={self.outcome!r}, n={self.weights.n}, "
+                f"ess={self.weights.ess:.1f}{effect}, unmatched={len(self.targets.unmatched)}, unanchored)")
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        cells = ("measure", "method", "estimate", "lower", "upper", "interval", "scale")
+        body = "".join(
+            "<tr>" + "".join(f"<td>{esc(_cell(r[c]))}</td>" for c in cells) + "</tr>"
+            for r in self.effects.iter_rows(named=True)
+        )
+        unmatched = ", ".join(esc(u.factor) for u in self.targets.unmatched) or "none"
+        return (f"<div><p>Unanchored MAIC against {esc(self.comparator)} ({esc(self.outcome)}); not matched: "
+                f"{unmatched}</p>{self.weights._repr_html_()}<table><thead><tr>"
+                + "".join(f"<th>{c}</th>" for c in cells) + f"</tr></thead><tbody>{body}</tbody></table></div>")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (NaN and infinity as None)."""
+        def clean(v: Any) -> Any:
+            if isinstance(v, float) and not math.isfinite(v):
+                return None
+            if isinstance(v, dict):
+                return {k: clean(x) for k, x in v.items()}
+            if isinstance(v, list | tuple):
+                return [clean(x) for x in v]
+            return v
+
+        out = {
+            "comparator": self.comparator, "outcome": self.outcome, "evidence": "unanchored",
+            "n_ipd": self.weights.n, "ess": self.weights.ess, "converged": self.weights.converged,
+            "targets": self.targets.targets, "target_sources": self.targets.sources.to_dicts(),
+            "unmatched": self.targets.unmatched_frame.to_dicts(), "balance": self.weights.balance.to_dicts(),
+            "effects": self.effects.to_dicts(), "comparator_data": self.comparator_data,
+            "stc": None if self.stc is None else {k: getattr(self.stc, k) for k in self.stc.__dataclass_fields__},
+            "bootstrap": None if self.bootstrap is None else {
+                k: getattr(self.bootstrap, k) for k in self.bootstrap.__dataclass_fields__ if k != "replicates"},
+        }
+        return clean(out)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "NA" if math.isnan(value) else f"{value:.4g}"
+    return str(value)
+
+
+def _comparator_response(frame: pl.DataFrame, cohort: str) -> dict[str, Any]:
+    """Responders and patients of the comparator: the first printed ORR count, else CR + PR of best response."""
+    mine = frame.filter(pl.col("cohort") == cohort)
+    orr = mine.filter((pl.col("section") == "rate") & (pl.col("variable") == "ORR") & (pl.col("statistic") == "count")
+                      & pl.col("n").is_not_null() & pl.col("denominator").is_not_null())
+    if orr.height:
+        return {"events": int(orr["n"][0]), "n": int(orr["denominator"][0]), "printed": orr["printed"][0],
+                "location": orr["location"][0], "source": "ORR"}
+    best = mine.filter((pl.col("section") == "outcome") & (pl.col("variable") == "best_response")
+                       & pl.col("level").is_in(["CR", "PR"]) & (pl.col("statistic") == "count"))
+    if best.height:
+        where = best["location"][0]
+        rows = best.filter(pl.col("location") == where)
+        if rows["denominator"].n_unique() == 1:
+            return {"events": int(rows["n"].sum()), "n": int(rows["denominator"][0]), "printed": None,
+                    "location": where, "source": "best_response CR + PR"}
+    raise ValueError(f"cohort {cohort!r} prints no objective response count (ORR or CR/PR of best response)")
+
+
+def _comparator_curve(cohorts: Any, cohort: str, endpoint: str) -> pl.DataFrame:
+    from ..survival.cohorts import curve_data
+
+    for curve in curve_data(cohorts.subset([cohort]) if hasattr(cohorts, "subset") else cohorts):
+        if curve.cohort == cohort and curve.endpoint.upper() == endpoint.upper():
+            return curve.ipd
+    raise ValueError(f"cohort {cohort!r} has no digitised {endpoint} curve: a hazard ratio needs the "
+                     "comparator's (pseudo-)IPD")
+
+
+def _row(
+    measure: str, method: str, est: Estimate, level: float, interval: str, scale: str, ess: float | None
+) -> dict:
+    return {"measure": measure, "method": method, "estimate": est.estimate, "lower": est.lower, "upper": est.upper,
+            "level": level, "interval": interval, "scale": scale, "evidence": "unanchored", "ess": ess}
+
+
+def _boot_row(boot: BootstrapResult, ess: float) -> dict:
+    what = f"percentile bootstrap ({boot.n_boot} resamples, seed {boot.seed}, {boot.n_failed} without finite weights"
+    if boot.valid:
+        return _row(boot.measure, "MAIC bootstrap", Estimate(boot.estimate, boot.lower, boot.upper), boot.level,
+                    what + ")", "marginal", ess)
+    return _row(boot.measure, "MAIC bootstrap", Estimate(boot.estimate, math.nan, math.nan), boot.level,
+                what + ": interval not reported)", "marginal", ess)
+
+
+def _centre(targets: dict[str, dict[str, float]]) -> dict[str, float]:
+    return {k: v.get("mean", v.get("proportion")) for k, v in targets.items()
+            if "mean" in v or "proportion" in v}
+
+
+def _binary_effects(ipd: pl.DataFrame, w: MaicWeights, ct: CohortTargets, ref: dict, opts: dict) -> tuple:
+    y = ipd["response"].to_numpy()
+    e, n, level, vcov = ref["events"], ref["n"], opts["level"], opts["vcov"]
+    ones = np.ones(y.size)
+    rows = [
+        _row("OR", "unadjusted", weighted_odds_ratio(y, ones, e, n, vcov, level), level, f"sandwich {vcov}",
+             "marginal", float(y.size)),
+        _row("OR", "MAIC", weighted_odds_ratio(y, w.weights, e, n, vcov, level), level, f"sandwich {vcov}",
+             "marginal", w.ess),
+        _row("RR", "MAIC", weighted_risk_ratio(y, w.weights, e, n, vcov, level), level, f"sandwich {vcov}",
+             "marginal", w.ess),
+        _row("RD", "MAIC", weighted_risk_difference(y, w.weights, e, n, vcov, level), level, f"sandwich {vcov}",
+             "marginal", w.ess),
+    ]
+    boot = None
+    if opts["n_boot"]:
+        boot = bootstrap_odds_ratio(ipd, ct.targets, y, e, n, opts["n_boot"], opts["seed"], level)
+    stc = stc_binary(ipd, y, _centre(ct.targets), e, n, level)
+    return rows, boot, stc
+
+
+def _tte_effects(ipd: pl.DataFrame, w: MaicWeights, ct: CohortTargets, ref: pl.DataFrame, opts: dict) -> tuple:
+    t, d = ipd["time"].to_numpy(), ipd["event"].to_numpy()
+    rt, rd = ref["time"].to_numpy(), ref["event"].to_numpy()
+    level = opts["level"]
+    rows = [
+        _row("HR", "unadjusted", weighted_hazard_ratio(t, d, np.ones(t.size), rt, rd, level), level,
+             "robust (Cox)", "marginal", float(t.size)),
+        _row("HR", "MAIC", weighted_hazard_ratio(t, d, w.weights, rt, rd, level), level, "robust (Cox)",
+             "marginal", w.ess),
+    ]
+    boot = None
+    if opts["n_boot"]:
+        boot = bootstrap_hazard_ratio(ipd, ct.targets, t, d, rt, rd, opts["n_boot"], opts["seed"], level)
+    stc = stc_survival(ipd, t, d, _centre(ct.targets), rt, rd, level)
+    return rows, boot, stc
+
+
+def maic_analysis(
+    ipd: pl.DataFrame,
+    cohorts: Any,
+    comparator: str,
+    mapping: Iterable[MappingEntry],
+    outcome: str = "orr",
+    *,
+    n_boot: int = 0,
+    seed: int = 0,
+    level: float = 0.95,
+    vcov: str = "HC3",
+) -> MaicAnalysis:
+    """MAIC (and STC) of an IPD cohort against a comparator cohort of a CohortSet.
+
+    Parameters
+    ----------
+    ipd : polars.DataFrame
+        One row per patient: covariates, and ``response`` (0/1) or ``time``/``event``.
+    cohorts : CohortSet
+        Loaded descriptors including the comparator.
+    comparator : str
+        The comparator cohort's id.
+    mapping : iterable of MappingEntry
+        IPD column → descriptor variable/level (:func:`~trialcompare.maic.load_mapping`).
+    outcome : str
+        ``"orr"`` (the comparator's printed ORR count, or CR + PR) or an endpoint with a digitised curve in the
+        comparator's descriptor (``"PFS"``, ``"OS"``, ...).
+    n_boot, seed : int
+        Bootstrap resamples (0: none) and seed.
+    level : float
+        Confidence level.
+    vcov : {"HC3", "HC0"}
+        Sandwich type for the binary effects.
+
+    Returns
+    -------
+    MaicAnalysis
+
+    Raises
+    ------
+    MaicError
+        No finite weights (a target outside the IPD's hull).
+    ValueError
+        No matchable targets, missing outcome columns, no comparator outcome.
+    """
+    targets = targets_from_cohort(cohorts, comparator, mapping, ipd.columns)
+    if not targets.targets:
+        raise ValueError(f"no factor could be matched to {comparator!r}: see the mapping and the unmatched list")
+    binary = outcome.lower() == "orr"
+    if binary and "response" not in ipd.columns:
+        raise ValueError("--outcome orr needs a 'response' column (0/1) in the IPD")
+    if not binary and not {"time", "event"} <= set(ipd.columns):
+        raise ValueError(f"--outcome {outcome} needs 'time' and 'event' columns in the IPD")
+    w = maic_weights(ipd, targets.targets)
+    opts = {"level": level, "vcov": vcov, "n_boot": n_boot, "seed": seed}
+    if binary:
+        ref = _comparator_response(cohorts.to_frame(), comparator)
+        rows, boot, stc = _binary_effects(ipd, w, targets, ref, opts)
+        ref_info = ref
+    else:
+        curve = _comparator_curve(cohorts, comparator, outcome)
+        rows, boot, stc = _tte_effects(ipd, w, targets, curve, opts)
+        ref_info = {"pseudo_ipd_n": curve.height, "events": int(curve["event"].sum()), "source": "digitised curve"}
+    if boot is not None:
+        rows.append(_boot_row(boot, w.ess))
+    rows.append(_row(stc.measure, "STC", Estimate(stc.estimate, stc.lower, stc.upper), level,
+                     f"Wald ({stc.model} outcome model)", "conditional", None))
+    return MaicAnalysis(comparator, outcome, w, targets, pl.DataFrame(rows, schema=EFFECT_SCHEMA), stc, boot,
+                        ref_info)

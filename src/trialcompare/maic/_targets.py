@@ -1,0 +1,252 @@
+"""MAIC targets from a comparator's descriptor, through a mapping of IPD columns (private module).
+
+A mapping file (YAML) says which descriptor quantity each IPD column is::
+
+    columns:
+      age: {variable: age, statistics: [mean, sd]}   # continuous: any of mean, sd, median
+      sex_male: {variable: sex, level: male}          # a 0/1 column: the proportion of one level
+      ecog_0: {variable: ecog, level: "0"}
+
+For a continuous variable the default statistics are ``mean`` and ``sd`` when the comparator prints a mean,
+otherwise ``median``. A level's target is ``n / denominator`` of its count. When the comparator prints the same
+quantity in several places, the first report in its descriptor is used (the one named in ``sources``). What
+cannot be matched is returned, not dropped: factors the comparator does not report, mapped columns the IPD
+lacks, and baseline variables the comparator reports but the mapping does not name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from ..yamlsafe import YamlProblem, read_yaml
+from ._errors import MaicInputError
+
+__all__ = ["CohortTargets", "MappingEntry", "Unmatched", "load_mapping", "targets_from_cohort"]
+
+_CONTINUOUS = ("mean", "sd", "median")
+_ENTRY_KEYS = {"variable", "level", "statistics", "note"}
+
+
+@dataclass(frozen=True)
+class MappingEntry:
+    """What one IPD column is in a descriptor: a variable (continuous) or one level of it (0/1 column)."""
+
+    column: str
+    variable: str
+    level: str | None = None
+    statistics: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A factor that could not be matched, and why (``reason`` is one of the ``REASONS`` keys)."""
+
+    factor: str
+    variable: str
+    level: str | None
+    reason: str
+
+
+REASONS = {
+    "comparator": "not reported by the comparator",
+    "ipd": "mapped, but the IPD has no such column",
+    "mapping": "reported by the comparator, not mapped to an IPD column",
+}
+
+
+@dataclass(frozen=True)
+class CohortTargets:
+    """Targets for :func:`~trialcompare.maic.maic_weights` read from a comparator's descriptor.
+
+    Attributes
+    ----------
+    cohort : str
+        The comparator's id.
+    targets : dict
+        IPD column → ``{statistic: value}``.
+    unmatched : tuple of Unmatched
+        Factors not matched (comparator silent, IPD column missing, or not mapped).
+    sources : polars.DataFrame
+        Where each target came from: ``column``, ``variable``, ``level``, ``statistic``, ``value``,
+        ``printed``, ``location``.
+    """
+
+    cohort: str
+    targets: dict[str, dict[str, float]]
+    unmatched: tuple[Unmatched, ...]
+    sources: pl.DataFrame
+
+    @property
+    def unmatched_frame(self) -> pl.DataFrame:
+        """The unmatched factors as a frame: ``factor``, ``variable``, ``level``, ``reason``, ``explanation``."""
+        rows = [{"factor": u.factor, "variable": u.variable, "level": u.level, "reason": u.reason,
+                 "explanation": REASONS[u.reason]} for u in self.unmatched]
+        return pl.DataFrame(rows, schema={k: pl.String for k in ("factor", "variable", "level", "reason",
+                                                                    "explanation")})
+
+
+def _entry(column: str, spec: Any, pos: Any, shown: str) -> MappingEntry:
+    def fail(key: tuple, message: str) -> MaicInputError:
+        line, col = pos.get(("columns", column, *key), pos.get(("columns", column), (1, 1)))
+        return MaicInputError(shown, line, col, message)
+
+    if isinstance(spec, str):
+        return MappingEntry(column, spec)
+    if not isinstance(spec, dict):
+        raise fail((), f"{column}: expected {{variable: NAME, level: LEVEL}} or a variable name")
+    unknown = sorted(set(spec) - _ENTRY_KEYS)
+    if unknown:
+        raise fail((unknown[0],), f"{column}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_ENTRY_KEYS))})")
+    if not isinstance(spec.get("variable"), str) or not spec["variable"]:
+        raise fail((), f"{column}: 'variable' (the descriptor's baseline variable) is required")
+    level = spec.get("level")
+    if level is not None and (isinstance(level, bool) or not isinstance(level, str | int)):
+        raise fail(("level",), f"{column}: level must be text, e.g. \"0\" or male")
+    stats = _statistics(column, spec.get("statistics"), level is not None, fail)
+    return MappingEntry(column, spec["variable"], None if level is None else str(level), stats)
+
+
+def _statistics(
+    column: str, stats: Any, has_level: bool, fail: Callable[[tuple, str], MaicInputError]
+) -> tuple[str, ...] | None:
+    if stats is None:
+        return None
+    if has_level:
+        raise fail(("statistics",), f"{column}: a level's target is its proportion; 'statistics' is for "
+                                    "continuous variables")
+    if not isinstance(stats, list) or not stats or any(s not in _CONTINUOUS for s in stats):
+        raise fail(("statistics",), f"{column}: statistics must be a list of {', '.join(_CONTINUOUS)}")
+    if "sd" in stats and "mean" not in stats:
+        raise fail(("statistics",), f"{column}: sd is matched with the mean (E[x^2] = sd^2 + mean^2)")
+    return tuple(stats)
+
+
+def load_mapping(path: str | Path) -> tuple[MappingEntry, ...]:
+    """Read a mapping file (IPD column → descriptor variable/level and statistics).
+
+    Parameters
+    ----------
+    path : str or Path
+        YAML file with a top-level ``columns`` mapping.
+
+    Returns
+    -------
+    tuple of MappingEntry
+
+    Raises
+    ------
+    MaicInputError
+        Naming ``file:line:column`` for a missing, malformed or invalid file.
+    """
+    shown = str(path)
+    try:
+        data, pos = read_yaml(Path(path))
+    except YamlProblem as exc:
+        raise MaicInputError(shown, exc.line, exc.column, exc.message) from None
+    columns = data.get("columns")
+    if set(data) - {"columns", "note", "notes"}:
+        key = sorted(set(data) - {"columns", "note", "notes"})[0]
+        line, col = pos.get((key,), (1, 1))
+        raise MaicInputError(shown, line, col, f"unknown key {key!r}; the mapping lives under 'columns'")
+    if not isinstance(columns, dict) or not columns:
+        line, col = pos.get(("columns",), (1, 1))
+        raise MaicInputError(shown, line, col, "'columns' must map IPD column names to descriptor variables")
+    return tuple(_entry(str(k), v, pos, shown) for k, v in columns.items())
+
+
+def _baseline(frame: pl.DataFrame, cohort: str) -> pl.DataFrame:
+    return frame.filter((pl.col("cohort") == cohort) & (pl.col("section") == "baseline"))
+
+
+def _continuous(rows: pl.DataFrame, entry: MappingEntry) -> tuple[dict[str, float], list[dict]]:
+    first = {s: r for s in _CONTINUOUS if (r := rows.filter(pl.col("statistic") == s)).height}
+    wanted = entry.statistics or (("mean", "sd") if "mean" in first else ("median",))
+    if not all(s in first for s in wanted):
+        return {}, []
+    if "sd" in wanted and "mean" not in wanted:
+        wanted = ("mean", *wanted)
+    target = {s: float(first[s]["value"][0]) for s in wanted}
+    src = [{"column": entry.column, "variable": entry.variable, "level": None, "statistic": s, "value": target[s],
+            "printed": first[s]["printed"][0], "location": first[s]["location"][0]} for s in wanted]
+    return target, src
+
+
+def _proportion(rows: pl.DataFrame, entry: MappingEntry) -> tuple[dict[str, float], list[dict]]:
+    hit = rows.filter((pl.col("level") == entry.level) & (pl.col("statistic") == "count")
+                      & pl.col("n").is_not_null() & (pl.col("denominator") > 0))
+    if not hit.height:
+        return {}, []
+    p = float(hit["n"][0]) / float(hit["denominator"][0])
+    return {"proportion": p}, [{"column": entry.column, "variable": entry.variable, "level": entry.level,
+                                "statistic": "proportion", "value": p, "printed": hit["printed"][0],
+                                "location": hit["location"][0]}]
+
+
+def targets_from_cohort(
+    cohorts: Any, cohort: str, mapping: Iterable[MappingEntry], ipd_columns: Iterable[str] | None = None
+) -> CohortTargets:
+    """Read MAIC targets for the IPD columns of ``mapping`` from a comparator cohort's baseline.
+
+    Parameters
+    ----------
+    cohorts : CohortSet
+        Loaded descriptors (``trialcompare.load``).
+    cohort : str
+        The comparator's id.
+    mapping : iterable of MappingEntry
+        From :func:`load_mapping` (or built directly).
+    ipd_columns : iterable of str, optional
+        Columns of the IPD; a mapped column not among them is unmatched (reason ``"ipd"``).
+
+    Returns
+    -------
+    CohortTargets
+        ``targets``, ``unmatched`` and ``sources``.
+
+    Raises
+    ------
+    KeyError
+        If ``cohort`` is not in ``cohorts``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import trialcompare as tc
+    >>> cs = tc.load(Path(tc.__file__).parents[2] / "trials" / "apatinib.yaml")
+    >>> t = targets_from_cohort(cs, "apatinib", [MappingEntry("age", "age"), MappingEntry("sex_male", "sex", "male"),
+    ...                                          MappingEntry("ecog_0", "ecog", "0")])
+    >>> t.targets["age"], round(t.targets["ecog_0"]["proportion"], 4)
+    ({'mean': 21.7, 'sd': 11.5}, 0.7297)
+    >>> [(u.factor, u.reason) for u in t.unmatched][:2]
+    [('sex_male', 'comparator'), ('lesion_site', 'mapping')]
+    """
+    if cohort not in cohorts.ids:
+        raise KeyError(cohort)
+    base = _baseline(cohorts.to_frame(), cohort)
+    columns = None if ipd_columns is None else set(ipd_columns)
+    entries = list(mapping)
+    targets: dict[str, dict[str, float]] = {}
+    sources: list[dict] = []
+    unmatched: list[Unmatched] = []
+    for entry in entries:
+        rows = base.filter(pl.col("variable") == entry.variable)
+        target, src = (_proportion if entry.level is not None else _continuous)(rows, entry)
+        if not target:
+            unmatched.append(Unmatched(entry.column, entry.variable, entry.level, "comparator"))
+        elif columns is not None and entry.column not in columns:
+            unmatched.append(Unmatched(entry.column, entry.variable, entry.level, "ipd"))
+        else:
+            targets[entry.column] = target
+            sources.extend(src)
+    mapped = {e.variable for e in entries}
+    for variable in base["variable"].unique(maintain_order=True).to_list():
+        if variable not in mapped:
+            unmatched.append(Unmatched(variable, variable, None, "mapping"))
+    schema = {"column": pl.String, "variable": pl.String, "level": pl.String, "statistic": pl.String,
+              "value": pl.Float64, "printed": pl.String, "location": pl.String}
+    return CohortTargets(cohort, targets, tuple(unmatched), pl.DataFrame(sources, schema=schema))

@@ -1,0 +1,139 @@
+"""``trialcompare maic``: population-adjusted comparison of an IPD cohort with a comparator's descriptor.
+
+Importing this module loads nothing heavy (the statistics are imported when the command runs), so the
+``trialcompare`` parser can register it cheaply. Bad input is reported as ``file:line:column: message`` on
+stderr with exit status 2 and nothing written; analysis failures (no finite weights, no comparator outcome) as
+``trialcompare: maic: message``, also exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_parser", "run"]
+
+EXIT_OK, EXIT_INPUT = 0, 2
+_CONTROL = {c: None for c in range(32) if c not in (9,)} | {127: None}
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the ``maic`` subcommand on an argparse ``subparsers`` object; returns its parser."""
+    p = subparsers.add_parser(
+        "maic", help="population-adjusted comparison when one cohort has IPD (MAIC, STC)",
+        description="Weight the IPD to a comparator cohort's published baseline (MAIC, method of moments) and "
+                    "compare outcomes; also the STC. Unanchored: it assumes every prognostic factor and effect "
+                    "modifier is matched.",
+    )
+    p.add_argument("paths", nargs="*", metavar="TRIALS", help="descriptor files or folders (default: trials)")
+    p.add_argument("--ipd", required=True, metavar="FILE.csv", help="patient data, one row per patient")
+    p.add_argument("--target", required=True, metavar="COHORT_ID", help="the comparator cohort")
+    p.add_argument("--mapping", metavar="FILE",
+                   help="IPD column -> descriptor variable/level (default: mapping.yaml beside the IPD file)")
+    p.add_argument("--outcome", default="orr", metavar="NAME",
+                   help="orr (default; IPD column 'response') or an endpoint with a digitised comparator curve "
+                        "(PFS, OS, ...; IPD columns 'time', 'event')")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+    p.add_argument("--bootstrap", type=int, default=0, metavar="N", help="bootstrap resamples (default 0: none)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="bootstrap seed (default 0)")
+    p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
+    p.add_argument("--vcov", choices=("HC3", "HC0"), default="HC3", help="sandwich type for OR/RR/RD (default HC3)")
+    p.set_defaults(func=run)
+    return p
+
+
+def _safe(text: Any) -> str:
+    """Terminal-safe text (control characters removed)."""
+    return str(text).translate(_CONTROL)
+
+
+def _fmt(v: float | None, digits: int = 3) -> str:
+    return "NA" if v is None or v != v else f"{v:.{digits}g}"
+
+
+def _text(a: Any, ipd_path: str) -> str:
+    w = a.weights
+    lines = [f"MAIC: {_safe(ipd_path)} (n = {w.n}) weighted to {_safe(a.comparator)} - unanchored, non-randomised",
+             f"effective sample size {w.ess:.1f} ({100 * w.ess / w.n:.1f}% of {w.n}); converged: {w.converged}",
+             "", "balance (SDs in population form; medians matched as the share above them)",
+             f"  {'covariate':<18}{'statistic':<16}{'target':>10}{'before':>10}{'after':>10}"]
+    for r in w.balance.iter_rows(named=True):
+        lines.append(f"  {_safe(r['covariate']):<18}{r['statistic']:<16}{r['target']:>10.4g}{r['before']:>10.4g}"
+                     f"{r['after']:>10.4g}")
+    if a.targets.unmatched:
+        lines += ["", "not matched"]
+        for r in a.targets.unmatched_frame.iter_rows(named=True):
+            what = _safe(r["variable"]) + (f" = {_safe(r['level'])}" if r["level"] else "")
+            lines.append(f"  {_safe(r['factor'])} ({what}): {r['explanation']}")
+    ref = a.comparator_data
+    if "n" in ref:
+        lines += ["", f"comparator outcome: {ref['events']}/{ref['n']} responders ({_safe(ref['source'])}, "
+                      f"{_safe(ref['location'])})"]
+    else:
+        lines += ["", f"comparator outcome: pseudo-IPD of {ref['pseudo_ipd_n']} patients ({ref['events']} events)"]
+    level = a.effects["level"][0] if a.effects.height else 0.95
+    lines += ["", f"effects (IPD treatment versus {_safe(a.comparator)}; {100 * level:g}% intervals)"]
+    for r in a.effects.iter_rows(named=True):
+        lines.append(f"  {r['measure']:<4}{r['method']:<16}{_fmt(r['estimate']):>8} ({_fmt(r['lower'])}, "
+                     f"{_fmt(r['upper'])})  {r['interval']}; {r['scale']}"
+                     + ("" if r["ess"] is None else f"; ESS {r['ess']:.1f}"))
+    if a.stc is not None:
+        lines += ["", f"STC: {a.stc.scale} {a.stc.measure} at the comparator's means "
+                      f"(non-collapsible: {a.stc.non_collapsible}; not the marginal MAIC {a.stc.measure})",
+                  f"assumption: {a.stc.assumption}"]
+    return "\n".join(lines) + "\n"
+
+
+def _mapping_path(args: argparse.Namespace) -> Path:
+    return Path(args.mapping) if args.mapping else Path(args.ipd).parent / "mapping.yaml"
+
+
+def _check_args(args: argparse.Namespace) -> str | None:
+    if args.bootstrap < 0:
+        return f"--bootstrap must be >= 0, got {args.bootstrap}"
+    if args.seed < 0:
+        return f"--seed must be >= 0, got {args.seed}"
+    if not 0.0 < args.level < 1.0:
+        return f"--level must be strictly between 0 and 1, got {args.level}"
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``trialcompare maic``; returns the exit status (0, or 2 for unusable input)."""
+    problem = _check_args(args)
+    if problem:
+        print(f"trialcompare: maic: {problem}", file=sys.stderr)
+        return EXIT_INPUT
+    from .. import load
+    from ._errors import MaicError, MaicInputError
+    from ._ipd import read_ipd_csv
+    from ._targets import load_mapping
+
+    try:
+        ipd = read_ipd_csv(args.ipd)
+        mapping = load_mapping(_mapping_path(args))
+    except MaicInputError as exc:
+        print(_safe(exc), file=sys.stderr)
+        return EXIT_INPUT
+    cohorts = load(*(list(args.paths) or ["trials"]))
+    if args.target not in cohorts.ids:
+        print(f"trialcompare: maic: --target {_safe(args.target)!r} is not a cohort; cohorts: "
+              f"{', '.join(cohorts.ids)}", file=sys.stderr)
+        return EXIT_INPUT
+    from ._analysis import maic_analysis
+
+    try:
+        result = maic_analysis(ipd.frame, cohorts, args.target, mapping, args.outcome, n_boot=args.bootstrap,
+                               seed=args.seed, level=args.level, vcov=args.vcov)
+    except (MaicError, ValueError) as exc:
+        print(f"trialcompare: maic: {_safe(exc)}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.json:
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    else:
+        text = _text(result, args.ipd)
+    sys.stdout.write(text)
+    return EXIT_OK
