@@ -158,3 +158,35 @@ def test_arms_scaffold_with_placeholders_filled_validates(tmp_path: Path):
     for cid, text in scaffold_arms("trial-z", 2).items():
         (tmp_path / f"{cid}.yaml").write_text(text.replace("TODO-", "x-").replace("TODO", "filled"))
     assert [f for f in tc.check(tc.load(tmp_path)) if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize(("name", "endpoint", "rate", "time", "unit", "months"), [
+    ("pfs_8w", "PFS", None, 8.0, "weeks", 56 / 30.4375),
+    ("os_12m", "OS", None, 12.0, "months", 12.0),
+    ("tte_6m", None, None, 6.0, "months", 6.0),
+    ("orr", None, "ORR", None, None, None),
+    ("DCR", None, "DCR", None, None, None),
+    ("cbr", None, "CBR", None, None, None),
+    ("cbr_6m", None, "CBR", 6.0, "months", 6.0),
+    ("efs_1y", "EFS", None, 1.0, "years", 12.0),
+    ("pfs_4.5m", "PFS", None, 4.5, "months", 4.5),
+])
+def test_outcome_names(name, endpoint, rate, time, unit, months):
+    from trialcompare.outcomes import outcome_name, parse_outcome_name
+
+    o = parse_outcome_name(name)
+    assert (o.endpoint, o.rate, o.time, o.unit) == (endpoint, rate, time, unit)
+    assert o.months == (None if months is None else pytest.approx(months))
+    assert o.compared_endpoint is (name == "tte_6m")
+    assert parse_outcome_name(o.name) == o and o.name == name.lower()
+    if endpoint:
+        assert outcome_name(endpoint, time, unit) == o.name
+
+
+@pytest.mark.parametrize(("name", "message"), [("pfs", "needs a time point"), ("orr_6m", "only cbr"),
+                                                ("xyz_6m", "unknown outcome"), ("pfs_8x", "unknown outcome")])
+def test_outcome_names_refused(name, message):
+    from trialcompare.outcomes import parse_outcome_name
+
+    with pytest.raises(ValueError, match=message):
+        parse_outcome_name(name)
