@@ -190,3 +190,15 @@ def test_outcome_names_refused(name, message):
 
     with pytest.raises(ValueError, match=message):
         parse_outcome_name(name)
+
+
+def test_library_printed_orr_as_counts():
+    """CABONE's ORR "12% (95% CI 4-26)" of 42 implies 5/42 (the source prints 5/42); lenvatinib's "6.7%" names no
+    denominator (the doubt 30 vs 31 is kept): no count is implied, and 6.7% is no whole count of 31."""
+    from trialcompare.frame import implied_count
+
+    frame = tc.load(TRIALS / "library").to_frame()
+    orr = frame.filter(pl.col("variable") == "ORR", pl.col("statistic") == "count")
+    assert orr.select("cohort", "n", "denominator", "as_printed", "count_basis").rows() == [
+        ("cabone-cabozantinib", 5, 42, False, "implied-by-percentage")]
+    assert implied_count(6.7, 1, 30) == 2 and implied_count(6.7, 1, 31) is None

@@ -161,4 +161,6 @@ def to_months(value: float, unit: str) -> float:
     >>> round(to_months(8, "weeks"), 4), to_months(6, "months"), to_months(2, "years")
     (1.8398, 6.0, 24.0)
     """
+    if unit == "months":
+        return float(value)  # exactly the printed number, no round trip through days
     return value * DAYS_PER[unit] / DAYS_PER["months"]
