@@ -18,6 +18,7 @@ import polars as pl
 import pytest
 
 import trialcompare as tc
+from trialcompare.options import to_months
 
 LIBRARY = Path(__file__).resolve().parents[1] / "trials" / "library"
 
@@ -55,17 +56,20 @@ class Cell(NamedTuple):
     upper_nr: bool = False
 
 
+EIGHT_WEEKS = to_months(8, "weeks")  # REGOBONE's 8-week time point, as the frame converts it (56 / 30.4375 days)
+
 # fmt: off
 CELLS: list[Cell] = [
     # REGOBONE: "Non-progression at 8 weeks (primary): 17/26 (65%) vs 0/12. Partial responses 2/26 vs 0.
     # Median PFS 16.4 vs 4.1 weeks. Median OS 11.3 vs 5.9 months (review)."
-    Cell("regobone-regorafenib", "endpoint", "PFS", "rate", "17/26 (65%)", "duffaud2019", months=1.84, n=17,
+    Cell("regobone-regorafenib", "endpoint", "PFS", "rate", "17/26 (65%)", "duffaud2019", months=EIGHT_WEEKS, n=17,
          denominator=26, value=65.0),
     Cell("regobone-regorafenib", "endpoint", "PFS", "median", "16.4", "duffaud2019", value=16.4),
     Cell("regobone-regorafenib", "endpoint", "OS", "median", "11.3", "review", location="review table", value=11.3),
     Cell("regobone-regorafenib", "outcome", "best_response", "count", "2/26", "duffaud2019", level="PR", n=2,
          denominator=26),
-    Cell("regobone-placebo", "endpoint", "PFS", "rate", "0/12", "duffaud2019", months=1.84, n=0, denominator=12),
+    Cell("regobone-placebo", "endpoint", "PFS", "rate", "0/12", "duffaud2019", months=EIGHT_WEEKS, n=0,
+         denominator=12),
     Cell("regobone-placebo", "endpoint", "PFS", "median", "4.1", "duffaud2019", value=4.1),
     Cell("regobone-placebo", "endpoint", "OS", "median", "5.9", "review", location="review table", value=5.9),
     Cell("regobone-placebo", "outcome", "best_response", "count", "0", "duffaud2019", level="PR", n=0, denominator=12),
@@ -323,8 +327,11 @@ def test_weeks_are_kept_and_said(cohorts: tc.CohortSet, frame: pl.DataFrame) -> 
         row = frame.filter(pl.col("cohort") == cid, pl.col("statistic") == "median", pl.col("variable") == "PFS")
         assert row["unit"].to_list() == ["weeks"] and row["value"].to_list() == [float(printed)]
         rate = next(r for r in pfs.reports if r.statistic == "rate")
-        assert rate.months == 1.84
+        assert rate.months is None and rate.time_point == (8, "weeks")
         assert "8 weeks" in (rate.note or "")
+        landmark = frame.filter(pl.col("cohort") == cid, pl.col("statistic") == "rate").row(0, named=True)
+        assert (landmark["time"], landmark["unit"]) == (8.0, "weeks")
+        assert landmark["months"] == pytest.approx(1.8398, abs=1e-4) == landmark["time_months"]
 
 
 def test_doubts_are_kept_not_resolved(cohorts: tc.CohortSet, frame: pl.DataFrame) -> None:

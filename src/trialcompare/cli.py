@@ -59,6 +59,13 @@ def cmd_new(args: argparse.Namespace) -> int:
         check_id(args.id)
     except ValueError as exc:
         raise UsageError(f"new: {exc}; nothing written") from None
+    if getattr(args, "arms", None) is not None:
+        from .descriptor.scaffold_arms import write_arms
+
+        try:
+            return write_arms(args.id, args.arms, args.output)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     if args.output == "-":
         sys.stdout.write(scaffold(args.id))
         return EXIT_OK
@@ -206,6 +213,8 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", help="scaffold a descriptor with every field explained")
     n.add_argument("id", help="kebab-case cohort id")
     n.add_argument("-o", "--output", help="file to write (default trials/ID.yaml; '-' for stdout)")
+    n.add_argument("--arms", type=int, metavar="N",
+                   help="scaffold the N arms of a randomised study (files ID-*.yaml; -o names their folder)")
     n.set_defaults(func=cmd_new)
     t = sub.add_parser("table", help="Table IV-style comparison of cohorts against a reference")
     _add_compare_options(t)

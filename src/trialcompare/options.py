@@ -22,8 +22,10 @@ from typing import Literal
 __all__ = [
     "BENCHMARK_POSITIONS",
     "BENCHMARK_REASONS",
+    "BOUND_STATUSES",
     "CI_METHODS",
     "CI_METHOD_NAMES",
+    "DAYS_PER",
     "DENOMINATOR_BASES",
     "EVIDENCE",
     "EXPORT_FORMATS",
@@ -32,7 +34,10 @@ __all__ = [
     "METHOD_NAMES",
     "OR_METHODS",
     "POOLING_METHODS",
+    "RATIO_MEASURES",
     "RD_METHODS",
+    "SCOPES",
+    "SIDEDNESS",
     "TABLE_VIEWS",
     "TAU2_METHODS",
     "TESTS",
@@ -50,6 +55,7 @@ __all__ = [
     "TimeUnit",
     "Transform",
     "interval_label",
+    "to_months",
 ]
 
 CIMethod = Literal["exact", "wilson", "wald", "agresti-coull", "jeffreys"]
@@ -97,8 +103,24 @@ EVIDENCE: tuple[str, ...] = ("randomised", "anchored", "unanchored")
 Measure = Literal["HR", "OR", "RR", "RD", "MD", "SMD"]
 MEASURES: tuple[str, ...] = ("HR", "OR", "RR", "RD", "MD", "SMD")
 
+RATIO_MEASURES: tuple[str, ...] = ("HR", "OR", "RR")
+"""Measures compared on the log scale (null value 1); the others are differences (null value 0)."""
+
+Sidedness = Literal["two-sided", "one-sided"]
+SIDEDNESS: tuple[str, ...] = ("two-sided", "one-sided")
+
+Scope = Literal["arm", "study"]
+SCOPES: tuple[str, ...] = ("arm", "study")
+"""Whom a frame row describes: one arm (cohort) or a whole randomised study (both arms together)."""
+
+BoundStatus = Literal["value", "not-reached", "not-estimable", "not-available"]
+BOUND_STATUSES: tuple[str, ...] = ("value", "not-reached", "not-estimable", "not-available")
+"""What a printed estimate or bound is: a number, NR (not reached), NE (not estimable) or NA (not available)."""
+
 TimeUnit = Literal["months", "weeks", "days", "years"]
 TIME_UNITS: tuple[str, ...] = ("months", "weeks", "days", "years")
+DAYS_PER: dict[str, float] = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}
+"""Days per time unit: 1 week = 7 days, 1 month = 30.4375 days (365.25 / 12), 1 year = 365.25 days."""
 
 INTERVAL_TYPES: tuple[str, ...] = ("95% CI", "90% CI", "80% CI", "IQR", "range")
 
@@ -151,3 +173,30 @@ def interval_label(level: float) -> str:
     pct = round(level * 100, 6)
     text = f"{pct:g}"
     return f"{text}% CI"
+
+
+def to_months(value: float, unit: str) -> float:
+    """A duration in ``unit`` (one of :data:`TIME_UNITS`) converted to months, for comparison only.
+
+    One month is 30.4375 days (365.25 / 12) and one week 7 days, so 8 weeks = 56 / 30.4375 = 1.8398 months.
+    The printed time and unit are always kept beside the conversion.
+
+    Parameters
+    ----------
+    value : float
+        The duration as printed.
+    unit : str
+        Its unit.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(to_months(8, "weeks"), 4), to_months(6, "months"), to_months(2, "years")
+    (1.8398, 6.0, 24.0)
+    """
+    if unit == "months":
+        return float(value)  # exactly the printed number, no round trip through days
+    return value * DAYS_PER[unit] / DAYS_PER["months"]

@@ -9,12 +9,14 @@ in a table. :data:`CODES` maps every code to a one-line description (used by the
 4. :mod:`.time_to_event` — ``TTE-*``: landmark rates, medians and quartiles, event counts.
 5. :mod:`.conflicts` — ``CONFLICT-*``: one quantity reported differently at two locations or sources.
 6. :mod:`.cross_cohort` — ``XC-*``: possible patient overlap, interval labels along a table row.
-7. :mod:`.rates` — ``RATE-*``: ORR, DCR and CBR against the best-response counts.
+7. :mod:`.rates` — ``RATE-*``: ORR, DCR and CBR against the best-response counts; printed rates as counts.
+8. :mod:`.effects` — ``EFF-*``, ``STUDY-*``, ``PLACEHOLDER``: between-arm effects of randomised studies (P value
+   from the CI, log-scale symmetry, the other arm), study-level facts written once, scaffold placeholders.
 """
 
 from __future__ import annotations
 
-from . import categories, conflicts, cross_cohort, intervals, percentages, rates, time_to_event
+from . import categories, conflicts, cross_cohort, effects, intervals, percentages, rates, time_to_event
 
 __all__ = ["ALL", "CODES"]
 
@@ -26,6 +28,7 @@ ALL: list = [
     conflicts.check_conflicts,
     cross_cohort.check_cross_cohort,
     rates.check_rates,
+    effects.check_effects,
 ]
 
 CODES: dict[str, str] = {
@@ -36,4 +39,5 @@ CODES: dict[str, str] = {
     **conflicts.CODES,
     **cross_cohort.CODES,
     **rates.CODES,
+    **effects.CODES,
 }

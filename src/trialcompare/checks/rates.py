@@ -11,7 +11,15 @@ code               severity  meaning
 RATE-MISMATCH      error     the printed rate (count or percentage) does not match the response counts
 RATE-ROUNDING      info      the printed percentage is one unit off in its last digit
 RATE-ABOVE-CEILING error     a time-point CBR above (CR + PR + SD) / N
+RATE-NOT-A-COUNT   warning   a rate printed as a percentage of a stated denominator that no whole count gives
+RATE-UNIT-IGNORED  warning   a landmark rate written ``months: x`` with a ``unit`` other than months beside it:
+                             the unit is ignored (write ``time: x, unit: weeks``)
 =================  ========  ==================================================================================
+
+A rate printed as a count (``"3/22"``) or as a percentage of a stated denominator (``"6.7%"``, ``denominator:
+30``) is usable without level counts: the frame gives it a ``statistic = "count"`` row (``count_basis`` printed or
+implied-by-percentage; an implied count has ``as_printed = False``). When level counts exist as well, the printed
+rate is checked against them here (only printed rows: an implied count repeats its percentage).
 """
 
 from __future__ import annotations
@@ -35,6 +43,8 @@ CODES = {
     "RATE-MISMATCH": "a derived rate (ORR, DCR, CBR) does not match the best-response counts",
     "RATE-ROUNDING": "a derived rate one unit off in its last digit",
     "RATE-ABOVE-CEILING": "a time-point CBR above (CR + PR + SD) / N",
+    "RATE-NOT-A-COUNT": "a rate's percentage that no whole count of its stated denominator gives",
+    "RATE-UNIT-IGNORED": "a landmark rate's unit ignored beside 'months:' (write time + unit)",
 }
 
 
@@ -126,7 +136,49 @@ def check_rates(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
         ``RATE-*`` findings (see the module table).
     """
     sets = _response_sets(frame)
-    for rate in frame.filter(pl.col("section") == "rate").to_dicts():
+    for rate in frame.filter(pl.col("section") == "rate", pl.col("as_printed")).to_dicts():
         counts = _counts_for(rate, sets.get(rate["cohort"], []))
         if counts is not None:
             yield from _check_one(rate, counts, cohorts)
+    yield from _not_a_count(frame, cohorts)
+    yield from _unit_ignored(cohorts)
+
+
+def _not_a_count(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+    from ..frame import implied_count
+
+    rates = frame.filter(pl.col("section") == "rate", pl.col("denominator").is_not_null()).to_dicts()
+    implied = {(r["line"], r["column"]) for r in rates if r["count_basis"] == "implied-by-percentage"}
+    for r in rates:
+        if r["statistic"] != "proportion" or r["bound"] is not None or r["value"] is None or not r["denominator"]:
+            continue
+        if (r["line"], r["column"]) in implied or r["decimals"] is None:
+            continue
+        d, dec = r["denominator"], r["decimals"]
+        if implied_count(r["value"], dec, d) is None and not _several(r["value"], dec, d):
+            near = ", ".join(f"{k}/{d} = {fmt(100 * k / d, dec + 1)}%" for k in _nearest(r["value"], d))
+            yield make("RATE-NOT-A-COUNT", "warning", r,
+                       f'printed "{r["printed"]}" of {d}: no whole count gives it ({near})', cohorts)
+
+
+def _several(value: float, dec: int, d: int) -> bool:
+    return sum(fits(100.0 * k / d, value, dec) for k in range(d + 1)) > 1
+
+
+def _nearest(value: float, d: int) -> list[int]:
+    k = value * d / 100
+    return sorted({max(0, min(d, int(k))), max(0, min(d, int(k) + 1))})
+
+
+def _unit_ignored(cohorts: CohortSet) -> Iterator[Finding]:
+    for c in cohorts:
+        for i, ep in enumerate(c.descriptor.endpoints):
+            for j, rep in enumerate(ep.reports):
+                if rep.statistic != "rate" or rep.months is None or "unit" not in rep.model_fields_set \
+                        or rep.unit == "months":
+                    continue
+                line, column = c.position(("endpoints", i, "reports", j, "unit"))
+                yield Finding("RATE-UNIT-IGNORED", "warning", c.id, f"endpoint.{ep.name}.rate.{rep.months:g}m",
+                              f"months: {rep.months:g} is in months, so unit: {rep.unit} is ignored; if the time "
+                              f"point is {rep.months:g} {rep.unit}, write time: {rep.months:g}, unit: {rep.unit}",
+                              rep.at, file=str(c.path), line=line, column=column)

@@ -3,6 +3,16 @@
 Every number is written as printed and carries its location (``at``: "Table IV", "Abstract",
 "Results ¶3") and its source (``source``: a key of ``sources``; the first source when omitted). The same
 quantity may be reported several times at different locations: each report is kept.
+
+Randomised studies (issue 10) are written one file per arm, the arms linked by ``design.arm_of.study``:
+
+* ``effects:`` (:class:`Effect`) holds the between-arm effects as published (HR, OR, RR, RD, MD, SMD with the
+  printed interval and P value); ``versus`` names the other arm's cohort id.
+* ``study:`` (:class:`Study`) holds facts printed for the whole study (both arms together, e.g. the median age of
+  all 42 randomised patients). It is written **once**, in one arm's file, never copied into each arm; its
+  ``id`` must be that arm's ``design.arm_of.study``. The frame gives its rows ``scope = "study"``.
+* Time points are written ``time: 8, unit: weeks`` (:class:`RateReport`, :class:`EndpointReport`, a
+  best-response :class:`Categorical`); ``months: 6`` stays valid and means ``time: 6, unit: months``.
 """
 
 from __future__ import annotations
@@ -22,7 +32,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .printed import PrintedValueError, parse_count, parse_estimate, parse_mean_sd
+from ..options import MEASURES, SIDEDNESS, TIME_UNITS
+from .printed import PrintedValueError, parse_count, parse_estimate, parse_mean_sd, parse_p, parse_summary
 from .vocabulary import CONTINUOUS_KINDS, ENDPOINTS, RATES, check_level, check_variable, suggest
 
 __all__ = [
@@ -33,6 +44,7 @@ __all__ = [
     "Curve",
     "Descriptor",
     "Design",
+    "Effect",
     "Endpoint",
     "EndpointDefinition",
     "EndpointReport",
@@ -44,12 +56,14 @@ __all__ = [
     "Regimen",
     "Registration",
     "Source",
+    "Study",
     "known_fields",
 ]
 
 IntervalType = Literal["95% CI", "90% CI", "80% CI", "IQR", "range"]
 PopulationSet = Literal["enrolled", "treated", "efficacy", "evaluable", "itt", "safety", "unclear"]
 Printed = Annotated[str | int | float, Field(description="the value exactly as printed in the source")]
+TimeUnit = Literal[TIME_UNITS]  # type: ignore[valid-type]
 
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _OUTCOME_VARIABLES = {"best_response", "status_last_follow_up", "surgical_remission"}
@@ -97,6 +111,21 @@ class _Located(_Strict):
     source: str | None = Field(None, description="key of the source it was read from (default: the first)")
     label: str | None = Field(None, description="the row label exactly as printed")
     note: str | None = None
+
+
+def _time_point(model: BaseModel, months: float | None, time: float | None, unit: str | None,
+                needs_unit: bool = True) -> tuple[float, str] | None:
+    """The time point (time, unit) of a report written as ``months: x`` or ``time: x, unit: u``.
+
+    ``months: x`` means ``time: x, unit: months``. Giving both is an error; so is ``time`` without ``unit`` when
+    ``needs_unit`` (the unit is never guessed). Raises ``ValueError`` for the model validator."""
+    if months is not None and time is not None:
+        raise ValueError("give the time point once: 'months: x' or 'time: x' with 'unit'")
+    if time is not None:
+        if needs_unit and "unit" not in model.model_fields_set:
+            raise ValueError(f"'time: {time:g}' needs its 'unit' ({', '.join(TIME_UNITS)})")
+        return time, unit or "months"
+    return (months, "months") if months is not None else None
 
 
 class Source(_Strict):
@@ -199,6 +228,10 @@ class Categorical(_Located):
     levels: dict[str, Printed]
     denominator: int | None = Field(None, ge=0, description="denominator if not the population N")
     level_labels: dict[str, str] = Field({}, description="each level's row label as printed (lung: Pulmonary lesions)")
+    level_notes: dict[str, str] = Field({}, description="a quote or note per level, e.g. CR: 'all responses were "
+                                                        "partial' for a CR count of 0 the source implies")
+    time: float | None = Field(None, gt=0, description="assessment time point of a best response, if printed")
+    unit: TimeUnit | None = Field(None, description="unit of 'time' (required with it)")
 
     @field_validator("variable")
     @classmethod
@@ -206,7 +239,7 @@ class Categorical(_Located):
         check_variable(v, "categorical")
         return v
 
-    @field_validator("levels", "level_labels", mode="before")
+    @field_validator("levels", "level_labels", "level_notes", mode="before")
     @classmethod
     def _keys_as_text(cls, v: Any) -> Any:
         return {str(k): val for k, val in v.items()} if isinstance(v, dict) else v
@@ -214,10 +247,11 @@ class Categorical(_Located):
     @model_validator(mode="after")
     def _levels(self) -> Categorical:
         var = check_variable(self.variable)
-        for level in self.level_labels:
-            if level not in self.levels:
-                raise _printed_error(ValueError(f"level_labels names {level!r}, which is not among the levels"),
-                                     "level_labels", level)
+        for key, named in (("level_labels", self.level_labels), ("level_notes", self.level_notes)):
+            for level in (lv for lv in named if lv not in self.levels):
+                raise _printed_error(ValueError(f"{key} names {level!r}, which is not among the levels"), key, level)
+        if (self.time is None) != (self.unit is None):
+            raise _printed_error(ValueError("an assessment time point needs both 'time' and 'unit'"), "time")
         for level, printed in self.levels.items():
             try:
                 check_level(var, level)
@@ -253,12 +287,26 @@ class Continuous(_Located):
                 if self.kind == "mean_sd_ci" and parsed.lower is None:
                     raise PrintedValueError(f"kind mean_sd_ci needs an interval: {self.value!r}")
             else:
-                est = parse_estimate(self.value)
-                if self.kind != "median" and est.lower is None and not est.lower_nr:
-                    raise PrintedValueError(f"kind {self.kind} needs an interval: {self.value!r}")
+                _check_summary(self.kind, self.value)
         except PrintedValueError as exc:
             raise _printed_error(exc, "value") from None
         return self
+
+
+def _check_summary(kind: str, value: Printed) -> None:
+    """A mean or median as its kind says: ``median``/``mean`` alone, one interval, or IQR and range together."""
+    summary = parse_summary(value)
+    est = summary.first
+    has_interval = est.lower is not None or est.lower_nr
+    if kind == "median_iqr_range" and summary.range is None:
+        raise PrintedValueError(f"kind median_iqr_range needs an IQR and a range, e.g. "
+                                f"'42 (IQR 30-55; range 18-76)': {value!r}")
+    if kind != "median_iqr_range" and summary.range is not None:
+        raise PrintedValueError(f"{value!r} has an IQR and a range: use kind median_iqr_range")
+    if kind == "mean" and has_interval:
+        raise PrintedValueError(f"kind mean is a mean printed alone; {value!r} has an interval (mean_ci, mean_range)")
+    if kind not in ("median", "mean") and not has_interval:
+        raise PrintedValueError(f"kind {kind} needs an interval: {value!r}")
 
 
 def _baseline_kind(v: Any) -> str:
@@ -274,13 +322,25 @@ BaselineEntry = Annotated[
 
 
 class RateReport(_Located):
-    """A derived response rate as published (ORR, DCR, CBR)."""
+    """A response rate as published (ORR, DCR, CBR).
+
+    Printed as a count (``"3/22"``) or as a percentage of a stated ``denominator`` (``"6.7%"``,
+    ``denominator: 30``), it is usable when the best-response level counts are absent and checked against them
+    when present. A time point is ``months: 6`` or ``time: 8, unit: weeks``.
+    """
 
     name: str
     value: Printed
     interval: IntervalType | None = None
     months: float | None = Field(None, gt=0, description="time point, e.g. 6 for a 6-month CBR")
+    time: float | None = Field(None, gt=0, description="time point in 'unit' (instead of months)")
+    unit: TimeUnit | None = Field(None, description="unit of 'time'")
     denominator: int | None = Field(None, ge=0)
+
+    @property
+    def time_point(self) -> tuple[float, str] | None:
+        """(time, unit) as printed, or None."""
+        return _time_point(self, self.months, self.time, self.unit)
 
     @field_validator("name")
     @classmethod
@@ -292,6 +352,9 @@ class RateReport(_Located):
     @model_validator(mode="after")
     def _parse(self) -> RateReport:
         _parse_rate(self.value, self.interval)
+        if self.unit is not None and self.time is None:
+            raise ValueError("'unit' is the unit of 'time': write 'time: x, unit: u'")
+        _time_point(self, self.months, self.time, self.unit)
         return self
 
 
@@ -319,21 +382,35 @@ _ENDPOINT_STATISTICS = ("median", "rate", "events", "censored", "n_analysed")
 
 
 class EndpointReport(_Located):
-    """One reported statistic of an endpoint: median, landmark rate, events, censored, patients analysed."""
+    """One reported statistic of an endpoint: median, landmark rate, events, censored, patients analysed.
+
+    ``unit`` is the unit of a median as printed, and of the time point of a rate written ``time: 8, unit: weeks``.
+    A rate written ``months: x`` is at x months (a ``unit`` other than months beside it is ignored, as it always
+    was, and reported by the ``RATE-UNIT-IGNORED`` finding).
+    """
 
     statistic: Literal[_ENDPOINT_STATISTICS]  # type: ignore[valid-type]
     value: Printed
     interval: IntervalType | None = None
     months: float | None = Field(None, gt=0)
+    time: float | None = Field(None, gt=0, description="time point of a rate in 'unit' (instead of months)")
     estimator: Literal["kaplan-meier", "binomial", "unspecified"] = "unspecified"
     denominator: int | None = Field(None, ge=0)
-    unit: Literal["months", "weeks", "days", "years"] = Field("months", description="unit of a median as printed")
+    unit: TimeUnit = Field("months", description="unit of a median as printed, or of a rate's 'time'")
+
+    @property
+    def time_point(self) -> tuple[float, str] | None:
+        """(time, unit) of a rate as printed, or None."""
+        return _time_point(self, self.months, self.time, self.unit)
 
     @model_validator(mode="after")
     def _consistent(self) -> EndpointReport:
+        if self.time is not None and self.statistic != "rate":
+            raise ValueError("'time' is the time point of a rate (statistic: rate)")
         if self.statistic == "rate":
-            if self.months is None:
-                raise ValueError("a landmark rate needs 'months'")
+            if self.months is None and self.time is None:
+                raise ValueError("a landmark rate needs its time point: 'months: x' or 'time: x, unit: u'")
+            _time_point(self, self.months, self.time, self.unit)
             _parse_rate(self.value, self.interval)
         elif self.statistic == "median":
             est = _parsed(parse_estimate, self.value)
@@ -376,6 +453,119 @@ class Endpoint(_Strict):
         if v not in ENDPOINTS:
             raise ValueError(f"unknown endpoint {v!r}{suggest(v, list(ENDPOINTS))} (endpoints: {', '.join(ENDPOINTS)})")
         return v
+
+
+_LABEL_TYPES = {"95% CI": "95% CI", "CI": None, "IQR": "IQR", "range": "range"}
+
+
+class Effect(_Located):
+    """A between-arm effect of a randomised study, as published.
+
+    ``endpoint`` (PFS, OS, ...) or ``outcome`` (an outcome name: ``orr``, ``pfs_8w``, see
+    :mod:`trialcompare.outcomes`) names what was compared: exactly one of them. ``value`` is the estimate with
+    its interval as printed (``"0.42 (95% CI 0.21-0.85)"``); the interval's type is its printed label or
+    ``interval``. ``p`` is the P value as printed (``"P = .017"``, ``"p<0.001"``, ``"0.02 (one-sided)"``);
+    ``sided`` is two-sided unless printed or stated otherwise. ``versus`` is the other arm's cohort id (same
+    ``design.arm_of.study``). Example::
+
+        effects:
+          - {endpoint: PFS, measure: HR, value: "0.42 (95% CI 0.21-0.85)", p: "P = .017",
+             versus: sarc024-placebo, at: "Abstract", source: davis2019}
+    """
+
+    endpoint: str | None = None
+    outcome: str | None = None
+    measure: Literal[MEASURES]  # type: ignore[valid-type]
+    value: Printed
+    interval: IntervalType | None = Field(None, description="type of the printed interval when not labelled")
+    p: Printed | None = Field(None, description="the P value as printed")
+    sided: Literal[SIDEDNESS] | None = Field(None, description="two-sided unless printed otherwise")  # type: ignore[valid-type]
+    versus: str = Field(description="cohort id of the other arm")
+    analysis_set: PopulationSet | None = None
+    method: str | None = Field(None, description="the method as printed, e.g. 'stratified Cox model'")
+    time: float | None = Field(None, gt=0, description="time point of a landmark comparison, in 'unit'")
+    unit: TimeUnit | None = None
+
+    @property
+    def time_point(self) -> tuple[float, str] | None:
+        """(time, unit) as printed, or None."""
+        return _time_point(self, None, self.time, self.unit)
+
+    @field_validator("endpoint")
+    @classmethod
+    def _known(cls, v: str | None) -> str | None:
+        if v is not None and v not in ENDPOINTS:
+            raise ValueError(f"unknown endpoint {v!r}{suggest(v, list(ENDPOINTS))} (endpoints: {', '.join(ENDPOINTS)})")
+        return v
+
+    @field_validator("outcome")
+    @classmethod
+    def _outcome(cls, v: str | None) -> str | None:
+        from ..outcomes import parse_outcome_name
+
+        return None if v is None else parse_outcome_name(v).name
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Effect:
+        if (self.time is None) != (self.unit is None):
+            raise ValueError("a time point needs both 'time' and 'unit'")
+        if (self.endpoint is None) == (self.outcome is None):
+            raise ValueError("an effect names what was compared: exactly one of 'endpoint' or 'outcome'")
+        est = _parsed(parse_estimate, self.value, "value")
+        if est.value is None:
+            raise _printed_error(ValueError(f"the effect {self.value!r} has no estimate"), "value")
+        if (est.lower is not None or est.lower_nr) and self.interval_type is None:
+            raise _printed_error(ValueError("an effect printed with an interval needs its type: a label "
+                                            "('95% CI 0.21-0.85') or 'interval'"), "value")
+        if self.p is not None:
+            printed_side = _parsed(parse_p, self.p, "p").sided
+            if printed_side and self.sided and printed_side != self.sided:
+                raise _printed_error(ValueError(f"p is printed {printed_side}, but sided says {self.sided}"), "sided")
+        return self
+
+    @property
+    def compared(self) -> str:
+        """What was compared: the endpoint or the outcome name."""
+        return self.endpoint or self.outcome or ""
+
+    @property
+    def interval_type(self) -> str | None:
+        """The interval's type: ``interval`` or the printed label (a bare "CI" needs ``interval``)."""
+        label = parse_estimate(self.value).label
+        from_label = _LABEL_TYPES.get(label.replace("95%CI", "95% CI")) if label else None
+        return self.interval or from_label
+
+    @property
+    def sidedness(self) -> str:
+        """``one-sided`` when printed or stated so, else ``two-sided``."""
+        printed = parse_p(self.p).sided if self.p is not None else None
+        return self.sided or printed or "two-sided"
+
+
+class Study(_Strict):
+    """Facts printed for a whole randomised study (all arms together), written once in one arm's file.
+
+    ``id`` is the study (``design.arm_of.study`` of the arm that holds it); ``n`` the number of patients the
+    facts describe (e.g. 42 randomised); ``baseline`` has the shape of a descriptor's ``baseline``. The frame
+    gives these rows ``scope = "study"`` and never compares them between the arms. Example::
+
+        study:
+          id: REGOBONE
+          n: 42
+          n_refers_to: itt
+          at: "Table 1"
+          baseline:
+            - {variable: age, kind: median_range, value: "15 (10-25)", at: "Table 1"}
+    """
+
+    id: str
+    n: int = Field(ge=0, description="patients of the whole study the facts describe")
+    n_refers_to: PopulationSet = "unclear"
+    at: str
+    source: str | None = None
+    printed: str | None = None
+    baseline: list[BaselineEntry] = []
+    note: str | None = None
 
 
 class ErratumTarget(_Strict):
@@ -427,6 +617,8 @@ class Descriptor(_Strict):
     outcomes: list[Categorical] = []
     rates: list[RateReport] = []
     endpoints: list[Endpoint] = []
+    effects: list[Effect] = Field([], description="between-arm effects of a randomised study, as published")
+    study: Study | None = Field(None, description="facts printed for the whole study (both arms), written once")
     errata: list[Erratum] = []
     acknowledged: list[Acknowledgement] = []
     notes: list[str] = []
@@ -446,6 +638,19 @@ class Descriptor(_Strict):
                 raise ValueError(f"{entry.variable!r} is a baseline variable, not an outcome "
                                  f"(outcomes: {', '.join(sorted(_OUTCOME_VARIABLES))})")
         return v
+
+    @model_validator(mode="after")
+    def _study_of_arm(self) -> Descriptor:
+        if self.study is None:
+            return self
+        arm_of = self.design.arm_of
+        if arm_of is None:
+            raise _printed_error(ValueError("a 'study' block belongs to an arm of a study: set design.arm_of"),
+                                 "study")
+        if self.study.id != arm_of.study:
+            raise _printed_error(ValueError(f"study.id {self.study.id!r} is not design.arm_of.study "
+                                            f"{arm_of.study!r}"), "study", "id")
+        return self
 
     @property
     def default_source(self) -> str:

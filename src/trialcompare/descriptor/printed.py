@@ -13,16 +13,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = [
     "Count",
     "Estimate",
     "MeanSD",
+    "PValue",
     "PrintedValueError",
+    "Summary",
+    "bound_status",
     "decimals_of",
+    "display",
     "parse_count",
     "parse_estimate",
+    "parse_interval",
     "parse_mean_sd",
+    "parse_p",
+    "parse_summary",
 ]
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
@@ -68,7 +76,10 @@ class Estimate:
     """A point estimate with an optional interval, as printed.
 
     ``bound`` is ``"<"``, ``">"``, ``"≤"`` or ``"≥"`` when only a bound was printed (``"<10%"``); then
-    ``value`` holds the bound. ``lower_nr`` / ``upper_nr`` mark a bound printed as "NR" (not reached).
+    ``value`` holds the bound. ``lower_nr`` / ``upper_nr`` mark a bound printed as a word instead of a number
+    (NR, NE, NA); ``value_status`` / ``lower_status`` / ``upper_status`` say which word (:func:`bound_status`):
+    ``"not-reached"`` (NR) is not ``"not-estimable"`` (NE). A status is ``"value"`` for a printed number and None
+    for a bound not printed at all.
     ``label`` is an interval label printed inside the parentheses (``"IQR"``, ``"95% CI"``), if any.
     """
 
@@ -82,6 +93,9 @@ class Estimate:
     percent: bool = False
     label: str | None = None
     value_nr: bool = False
+    value_status: str | None = "value"
+    lower_status: str | None = None
+    upper_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +177,7 @@ def parse_count(text: str | int) -> Count:
     Examples
     --------
     >>> parse_count("13 (39.39)")
-    Count(n=13, denominator=None, percent=39.39, percent_decimals=2)
+    Count(n=13, denominator=None, percent=39.39, percent_decimals=2, lower=None, upper=None, label=None)
     """
     if isinstance(text, bool):
         raise PrintedValueError(f"expected a count, got the boolean {text!r}")
@@ -190,6 +204,33 @@ _EST_RE = re.compile(
     rf"(?:\(\s*(?:{_LABEL_RE}\s*[:,]?\s*)?(?P<lo>{_NUM}|{_NR})\s*%?\s*(?:,|-|to|;)\s*(?P<hi>{_NUM}|{_NR})\s*%?\s*\))?$",
     re.IGNORECASE,
 )
+
+
+_STATUS = {"nr": "not-reached", "not reached": "not-reached", "ne": "not-estimable",
+           "not estimable": "not-estimable", "na": "not-available"}
+
+
+def bound_status(text: str | None) -> str | None:
+    """What a printed estimate or bound is: ``"value"``, ``"not-reached"``, ``"not-estimable"``, ``"not-available"``.
+
+    Parameters
+    ----------
+    text : str or None
+        The printed bound (None when no bound was printed).
+
+    Returns
+    -------
+    str or None
+        One of :data:`trialcompare.options.BOUND_STATUSES`; None for None.
+
+    Examples
+    --------
+    >>> bound_status("NR"), bound_status("not estimable"), bound_status("NE"), bound_status("12.6")
+    ('not-reached', 'not-estimable', 'not-estimable', 'value')
+    """
+    if text is None:
+        return None
+    return _STATUS.get(re.sub(r"\s+", " ", text.strip().lower()), "value")
 
 
 def _bound_value(text: str | None) -> tuple[float | None, bool]:
@@ -244,7 +285,8 @@ def parse_estimate(text: str | int | float, *, percent: bool = False) -> Estimat
         hi, hi_nr = _bound_value(m["hi"])
         label = re.sub(r"\s+", " ", m["label"]) if m["label"] else None
         est = Estimate(value, lo, hi, None if value_nr else decimals_of(m["v"]), None, lo_nr, hi_nr,
-                       bool(m["pct"]), label, value_nr)
+                       bool(m["pct"]), label, value_nr, bound_status(m["v"]), bound_status(m["lo"]),
+                       bound_status(m["hi"]))
     if percent or est.percent:
         _check_percent(est, s)
     return est
@@ -294,3 +336,227 @@ def parse_mean_sd(text: str) -> MeanSD:
     lo = float(m["lo"]) if m["lo"] else None
     hi = float(m["hi"]) if m["hi"] else None
     return MeanSD(float(m["m"]), sd, lo, hi, decimals_of(m["m"]), decimals_of(m["sd"]))
+
+
+_INTERVAL_RE = re.compile(
+    rf"^(?:{_LABEL_RE}\s*[:,]?\s*)?(?P<lo>{_NUM}|{_NR})\s*(?P<pct>%)?\s*(?:,|-|to|;)\s*(?P<hi>{_NUM}|{_NR})\s*%?$",
+    re.IGNORECASE,
+)
+
+
+def parse_interval(text: str) -> Estimate:
+    """Parse an interval printed on its own: ``"10.1-not estimable"``, ``"95% CI 0.21-0.85"``, ``"NR-NR"``.
+
+    Parameters
+    ----------
+    text : str
+        The printed interval.
+
+    Returns
+    -------
+    Estimate
+        With ``value`` None (no estimate printed) and the bounds with their status.
+
+    Raises
+    ------
+    PrintedValueError
+        Unreadable text.
+
+    Examples
+    --------
+    >>> e = parse_interval("10.1-not estimable")
+    >>> (e.lower, e.upper, e.upper_nr, e.upper_status)
+    (10.1, None, True, 'not-estimable')
+    """
+    s = _normalise(text)
+    m = _INTERVAL_RE.match(s)
+    if not m:
+        raise PrintedValueError(f"cannot read {s!r} as an interval, e.g. '10.1-not estimable' or '0.21-0.85'")
+    lo, lo_nr = _bound_value(m["lo"])
+    hi, hi_nr = _bound_value(m["hi"])
+    label = re.sub(r"\s+", " ", m["label"]) if m["label"] else None
+    return Estimate(None, lo, hi, None, None, lo_nr, hi_nr, bool(m["pct"]), label, False, None,
+                    bound_status(m["lo"]), bound_status(m["hi"]))
+
+
+_DISPLAY_NUM = re.compile(r"(?<![\w.])(?P<int>\d+)\.(?P<frac>\d+)(?![\d.])(?!\s*%\s*CI)", re.IGNORECASE)
+
+
+def display(printed: str | int | float, decimals: int | None = None) -> str:
+    """A printed value as it is to be shown: exactly as printed, or rounded on its decimal digits.
+
+    Without ``decimals`` the printed text is returned unchanged (its decimals kept: ``"60.60"`` stays
+    ``"60.60"``). With ``decimals`` every number printed with more decimals is rounded half away from zero on its
+    decimal string (:class:`decimal.Decimal`, never a float: ``"10.85"`` → ``"10.9"``, where float rounding gives
+    10.8); numbers with fewer decimals are left as printed (no digits are invented), interval labels
+    (``"95% CI"``) and words (``"NE"``, ``"not estimable"``, ``"NR"``) are kept.
+
+    Parameters
+    ----------
+    printed : str, int or float
+        The value as printed.
+    decimals : int, optional
+        Round to this many decimals.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> display("17.61 (95% CI 10.85-24.37)", 1)
+    '17.6 (95% CI 10.9-24.4)'
+    >>> display("10.1-not estimable", 0)
+    '10-not estimable'
+    >>> display("60.60")
+    '60.60'
+    """
+    text = str(printed)
+    if decimals is None:
+        return text
+    if decimals < 0:
+        raise ValueError("decimals must be >= 0")
+    quantum = Decimal(1).scaleb(-decimals)
+
+    def rounded(m: re.Match[str]) -> str:
+        if len(m["frac"]) <= decimals:
+            return m.group()
+        return str(Decimal(m.group()).quantize(quantum, rounding=ROUND_HALF_UP))
+
+    return _DISPLAY_NUM.sub(rounded, text)
+
+
+@dataclass(frozen=True)
+class PValue:
+    """A P value as printed (``"P = .017"``, ``"p<0.001"``, ``"0.02 (one-sided)"``).
+
+    Attributes
+    ----------
+    value : float
+        The printed number (for a bound, the bound).
+    bound : str or None
+        ``"<"``, ``">"``, ``"≤"`` or ``"≥"`` when only a bound was printed.
+    decimals : int
+        Decimals printed (for rounding tolerance; ``.017`` has 3).
+    sided : str or None
+        ``"one-sided"`` or ``"two-sided"`` when printed with the value, else None.
+    """
+
+    value: float
+    bound: str | None = None
+    decimals: int = 0
+    sided: str | None = None
+
+    def range(self) -> tuple[float, float]:
+        """The values of the P value compatible with its printing (rounding, or the side of a bound)."""
+        if self.bound in ("<", "≤"):
+            return 0.0, self.value
+        if self.bound in (">", "≥"):
+            return self.value, 1.0
+        half = 0.5 * 10.0 ** (-self.decimals)
+        return max(0.0, self.value - half), min(1.0, self.value + half)
+
+
+_P_RE = re.compile(
+    r"^(?:p(?:\s*-?\s*value)?\s*)?(?P<op><=|>=|=|<|>|≤|≥)?\s*(?P<v>\d*\.?\d+(?:e-?\d+)?)\s*"
+    r"(?:[,;]?\s*\(?\s*(?P<side>one|two|1|2)[- ]?(?:sided|tailed)\s*\)?)?$",
+    re.IGNORECASE,
+)
+
+
+def parse_p(text: str | float) -> PValue:
+    """Parse a P value as printed: ``"P = .017"``, ``"p<0.001"``, ``"0.02 (one-sided)"``, ``"P=0.05"``.
+
+    Parameters
+    ----------
+    text : str or float
+        The printed P value.
+
+    Returns
+    -------
+    PValue
+
+    Raises
+    ------
+    PrintedValueError
+        Unreadable text or a value outside [0, 1].
+
+    Examples
+    --------
+    >>> parse_p("P = .017")
+    PValue(value=0.017, bound=None, decimals=3, sided=None)
+    >>> parse_p("0.02 (one-sided)").sided, parse_p("p<0.001").bound
+    ('one-sided', '<')
+    """
+    if isinstance(text, bool):
+        raise PrintedValueError(f"expected a P value, got the boolean {text!r}")
+    s = _normalise(text)
+    m = _P_RE.match(s)
+    if not m:
+        raise PrintedValueError(f"cannot read {s!r} as a P value, e.g. 'P = .017', 'p<0.001' or '0.02 (one-sided)'")
+    value = float(m["v"])
+    if not 0 <= value <= 1:
+        raise PrintedValueError(f"P value {m['v']} in {s!r} is outside 0-1")
+    op = m["op"] if m["op"] not in (None, "=") else None
+    side = {"one": "one-sided", "1": "one-sided", "two": "two-sided", "2": "two-sided"}.get((m["side"] or "").lower())
+    mantissa, _, exponent = m["v"].lower().partition("e")
+    decimals = decimals_of(mantissa) - int(exponent or 0)
+    return PValue(value, {"<=": "≤", ">=": "≥"}.get(op or "", op), decimals, side)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A continuous summary as printed: a mean or median with up to two intervals (IQR and range).
+
+    ``first`` holds the estimate with the first printed interval (its ``label`` names it), ``range`` a second
+    interval printed as a range (``"median 42 (IQR 30-55; range 18-76)"``), else None.
+    """
+
+    first: Estimate
+    range: Estimate | None = None
+
+
+_LEAD_RE = re.compile(r"^(?:mean|median|average)\s*[:=]?\s*", re.IGNORECASE)
+_TWO_RE = re.compile(
+    rf"^(?P<v>{_NUM})\s*\(\s*(?P<a>(?:IQR\s*[:,]?\s*)?{_NUM}\s*(?:-|to|,)\s*{_NUM})\s*[;,]\s*"
+    rf"(?:range\s*[:,]?\s*)(?P<b>{_NUM}\s*(?:-|to|,)\s*{_NUM})\s*\)$",
+    re.IGNORECASE,
+)
+
+
+def parse_summary(text: str | int | float) -> Summary:
+    """Parse a mean or median as printed, optionally preceded by its name and with one or two intervals.
+
+    Accepts ``"35.24"``, ``"mean 35.24 (range 11-73)"``, ``"median 42 (IQR 30-55; range 18-76)"`` and every
+    form of :func:`parse_estimate`.
+
+    Parameters
+    ----------
+    text : str, int or float
+        The printed value.
+
+    Returns
+    -------
+    Summary
+
+    Raises
+    ------
+    PrintedValueError
+        Unreadable text.
+
+    Examples
+    --------
+    >>> s = parse_summary("median 42 (IQR 30-55; range 18-76)")
+    >>> (s.first.value, s.first.lower, s.first.upper, s.range.lower, s.range.upper)
+    (42.0, 30.0, 55.0, 18.0, 76.0)
+    """
+    s = _LEAD_RE.sub("", _normalise(text))
+    two = _TWO_RE.match(s)
+    if two is None:
+        return Summary(parse_estimate(s))
+    first = parse_estimate(f"{two['v']} ({two['a']})")
+    first = Estimate(first.value, first.lower, first.upper, first.decimals, label=first.label or "IQR",
+                     lower_status="value", upper_status="value")
+    rng = parse_interval(two["b"])
+    return Summary(first, Estimate(first.value, rng.lower, rng.upper, first.decimals, label="range",
+                                   lower_status="value", upper_status="value"))

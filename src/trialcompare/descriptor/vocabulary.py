@@ -77,7 +77,11 @@ RATES: dict[str, tuple[str, ...]] = {
 
 INTERVAL_TYPES = ("95% CI", "IQR", "range", "90% CI", "80% CI")
 
-CONTINUOUS_KINDS = ("mean_sd", "mean_sd_ci", "mean_ci", "median", "median_iqr", "median_range", "median_ci")
+CONTINUOUS_KINDS = ("mean_sd", "mean_sd_ci", "mean_ci", "median", "median_iqr", "median_range", "median_ci",
+                    "mean", "mean_range", "median_iqr_range")
+"""Summary kinds of a continuous variable. ``mean`` is a mean printed alone (``"35.24"``), ``mean_range`` a mean
+with its range (``"mean 35.24 (range 11-73)"``), ``median_iqr_range`` a median with both its IQR and its range
+(``"median 42 (IQR 30-55; range 18-76)"``)."""
 
 
 def suggest(name: str, known: list[str] | tuple[str, ...]) -> str:

@@ -1,0 +1,176 @@
+"""``trialcompare new ID --arms N``: the arms of a randomised study, one descriptor per arm.
+
+The arms share ``design.arm_of.study`` (the study ``ID``); the first arm carries the between-arm effects
+(``effects:``, ``versus`` the second arm) and the study-level facts (``study:``, written once, never copied into the
+other arms). Every value to be read from the source is a ``TODO`` placeholder: the files load, but an untouched
+scaffold does not validate clean (``PLACEHOLDER`` findings, exit 1) until the curator has replaced them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+__all__ = ["arm_ids", "scaffold_arms", "write_arms"]
+
+_ARM = """\
+# yaml-language-server: $schema=descriptor.schema.json
+# Arm {k} of {n} of the randomised study {study}. Copy every number EXACTLY as printed and say where it was read
+# (`at`). Replace every TODO: `trialcompare validate` reports each one left (PLACEHOLDER) and fails until none is.
+# The arms of one study share design.arm_of.study; effects between arms are written as published (effects:).
+
+id: {id}
+label: "TODO: {arm} arm ({study})"
+regimen:
+  text: "TODO: the {arm} arm's regimen as printed"
+  agents:
+    - {{name: TODO-agent}}
+
+sources:
+  - key: primary
+    citation: "TODO: Author A et al. Journal Year;Vol:pages ({study})"
+    role: primary
+
+design:
+  type: prospective
+  phase: "TODO"
+  description: "TODO: randomised 1:1, double-blind, ..."
+  arm_of: {{study: {study}, arm: {arm}, randomised: true}}
+  at: "TODO: Methods"
+  registrations:
+    - {{id: TODO-NCT, at: "Abstract"}}
+
+population:
+  n: 1                        # TODO: the N of this arm
+  n_refers_to: itt            # enrolled | treated | efficacy | evaluable | itt | safety | unclear
+  at: "TODO: Table 1"
+{study_block}
+outcomes:
+  - variable: best_response
+    at: "TODO: Table 2"
+    levels: {{CR: "0", PR: "0", SD: "0", PD: "1"}}     # TODO: counts as printed
+    # time: 8                 # assessment time point if printed, with its unit
+    # unit: weeks
+    # level_notes: {{CR: "all responses were partial"}}   # a quote per level
+
+rates:                        # a printed rate is usable without level counts: "3/22", or "6.7%" + denominator
+  - {{name: ORR, value: "0/1", at: "TODO: Table 2"}}
+
+endpoints:
+  - name: PFS
+    primary: true
+    reports:
+      - {{statistic: rate, time: 8, unit: weeks, value: "0/1", estimator: binomial, at: "TODO: Abstract"}}
+      - {{statistic: median, value: "1.0 (0.5-NE)", interval: 95% CI, unit: months, at: "TODO: Abstract"}}
+{effects_block}
+errata: []
+acknowledged: []
+notes: []
+"""
+
+_STUDY = """
+study:                        # facts printed for the whole study (all arms together), written in ONE arm only
+  id: {study}
+  n: 2                        # TODO: patients of the whole study the facts describe
+  n_refers_to: itt
+  at: "TODO: Table 1"
+  baseline:
+    - {{variable: age, kind: median_range, value: "1 (1-1)", at: "TODO: Table 1", label: "TODO: median age (range)"}}
+"""
+
+_EFFECTS = """
+effects:                      # between-arm effects as published; versus = the other arm's id
+  - {{endpoint: PFS, measure: HR, value: "1.00 (95% CI 0.50-2.00)", p: "P = 1", versus: {versus},
+     at: "TODO: Abstract", note: "TODO: HR of this arm against {versus}"}}
+"""
+
+
+def arm_ids(study_id: str, arms: int) -> list[str]:
+    """The cohort ids of the arms: ``ID-experimental`` and ``ID-control`` for two, ``ID-arm1`` ... otherwise.
+
+    Parameters
+    ----------
+    study_id : str
+        Kebab-case id of the study.
+    arms : int
+        Number of arms (2 to 6).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> arm_ids("sarc024", 2)
+    ['sarc024-experimental', 'sarc024-control']
+    """
+    if not 2 <= arms <= 6:
+        raise ValueError(f"--arms must be between 2 and 6, got {arms}")
+    names = ["experimental", "control"] if arms == 2 else [f"arm{k}" for k in range(1, arms + 1)]
+    return [f"{study_id}-{name}" for name in names]
+
+
+def scaffold_arms(study_id: str, arms: int = 2) -> dict[str, str]:
+    """The descriptor texts of the arms of a randomised study.
+
+    Parameters
+    ----------
+    study_id : str
+        Kebab-case id of the study; the arms are :func:`arm_ids`.
+    arms : int
+        Number of arms.
+
+    Returns
+    -------
+    dict
+        Cohort id → YAML text. The first arm holds ``study:`` and ``effects:`` (versus the second arm).
+    """
+    ids = arm_ids(study_id, arms)
+    study = study_id.upper()
+    out = {}
+    for k, cid in enumerate(ids, start=1):
+        arm = cid.removeprefix(f"{study_id}-")
+        first = k == 1
+        out[cid] = _ARM.format(
+            id=cid, k=k, n=arms, arm=arm, study=study,
+            study_block=_STUDY.format(study=study) if first else "",
+            effects_block=_EFFECTS.format(versus=ids[1]) if first else "",
+        )
+    return out
+
+
+def write_arms(study_id: str, arms: int, output: str | None) -> int:
+    """Write the arms' files into the folder ``output`` (default ``trials``; ``-`` prints them to stdout).
+
+    Parameters
+    ----------
+    study_id : str
+        Kebab-case id of the study.
+    arms : int
+        Number of arms.
+    output : str or None
+        A folder, or ``-``.
+
+    Returns
+    -------
+    int
+        0; raises ``ValueError`` when a file exists or the folder is missing (nothing is written then).
+    """
+    texts = scaffold_arms(study_id, arms)
+    if output == "-":
+        for cid, text in texts.items():
+            sys.stdout.write(f"# ---- {cid}.yaml ----\n{text}")
+        return 0
+    folder = Path(output or "trials")
+    if not folder.is_dir():
+        raise ValueError(f"{folder}: no such folder (with --arms, -o names a folder)")
+    paths = [folder / f"{cid}.yaml" for cid in texts]
+    existing = [str(p) for p in paths if p.exists()]
+    if existing:
+        raise ValueError(f"{', '.join(existing)}: already exists; nothing written")
+    from ..render.atomic import atomic_write_text
+
+    for path, text in zip(paths, texts.values(), strict=True):
+        atomic_write_text(path, text)
+        print(f"wrote {path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,139 @@
+"""Outcome names with their time point and unit: ``orr``, ``pfs_8w``, ``os_12m``, ``tte_6m``.
+
+One grammar for every place that names an outcome (the ``meta --outcome`` option, an effect's ``outcome:``):
+
+* a response rate: ``orr``, ``dcr``, ``cbr`` (optionally with a time point, ``cbr_6m``), and ``csr`` (complete
+  surgical remission);
+* a landmark rate of an endpoint: ``<endpoint>_<time><unit>`` with the endpoint in lower case (``pfs``, ``os``,
+  ``efs``, ``ttp``, ``dor``) or ``tte`` for "the compared time-to-event endpoint" (each cohort's primary non-OS
+  endpoint), and the unit one letter: ``d`` days, ``w`` weeks, ``m`` months, ``y`` years.
+
+The time is kept in its unit (``pfs_8w`` is 8 weeks, not 1.84 months); :attr:`OutcomeName.months` converts it for
+comparison only (1 month = 30.4375 days, see :func:`trialcompare.options.to_months`).
+
+Examples
+--------
+>>> parse_outcome_name("pfs_8w")
+OutcomeName(name='pfs_8w', endpoint='PFS', rate=None, time=8.0, unit='weeks')
+>>> parse_outcome_name("orr").rate
+'ORR'
+>>> parse_outcome_name("tte_6m").endpoint is None, parse_outcome_name("tte_6m").compared_endpoint
+(True, True)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .descriptor.vocabulary import ENDPOINTS
+from .options import to_months
+
+__all__ = ["UNIT_LETTERS", "OutcomeName", "outcome_name", "parse_outcome_name"]
+
+UNIT_LETTERS: dict[str, str] = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
+_LETTER_OF = {v: k for k, v in UNIT_LETTERS.items()}
+_COUNTS = {"orr": "ORR", "dcr": "DCR", "cbr": "CBR", "csr": "surgical_remission"}
+_NAME_RE = re.compile(r"^(?P<what>[a-z]+)(?:_(?P<time>\d+(?:\.\d+)?)(?P<unit>[dwmy]))?$")
+
+
+@dataclass(frozen=True)
+class OutcomeName:
+    """A parsed outcome name.
+
+    Attributes
+    ----------
+    name : str
+        The normalised name (``"pfs_8w"``).
+    endpoint : str or None
+        The endpoint (``"PFS"``) of a landmark rate; None for a response rate and for ``tte_*``.
+    rate : str or None
+        ``"ORR"``, ``"DCR"``, ``"CBR"`` or ``"surgical_remission"`` for a count outcome.
+    time, unit : float or None, str or None
+        The time point in its unit, as named.
+    """
+
+    name: str
+    endpoint: str | None = None
+    rate: str | None = None
+    time: float | None = None
+    unit: str | None = None
+
+    @property
+    def compared_endpoint(self) -> bool:
+        """``tte_*``: each cohort's compared (primary non-OS) endpoint."""
+        return self.endpoint is None and self.rate is None
+
+    @property
+    def months(self) -> float | None:
+        """The time point in months (for comparison only)."""
+        return None if self.time is None or self.unit is None else to_months(self.time, self.unit)
+
+
+def parse_outcome_name(name: str) -> OutcomeName:
+    """Parse an outcome name such as ``"pfs_8w"``, ``"os_12m"``, ``"tte_6m"``, ``"orr"``.
+
+    Parameters
+    ----------
+    name : str
+        The name (case-insensitive).
+
+    Returns
+    -------
+    OutcomeName
+
+    Raises
+    ------
+    ValueError
+        An unknown name, an endpoint without a time point, or a time point on ORR/DCR/CSR.
+
+    Examples
+    --------
+    >>> o = parse_outcome_name("OS_12m")
+    >>> (o.name, o.endpoint, o.time, o.unit, o.months)
+    ('os_12m', 'OS', 12.0, 'months', 12.0)
+    """
+    key = str(name).strip().lower()
+    m = _NAME_RE.match(key)
+    what = m["what"] if m else key
+    if m is None or (what not in _COUNTS and what != "tte" and what.upper() not in ENDPOINTS):
+        known = ", ".join([*_COUNTS, *(e.lower() + "_6m" for e in ENDPOINTS), "tte_6m"])
+        raise ValueError(f"unknown outcome {name!r}: expected e.g. {known} (units d, w, m, y)")
+    time = float(m["time"]) if m["time"] else None
+    unit = UNIT_LETTERS[m["unit"]] if m["unit"] else None
+    if what in _COUNTS:
+        if time is not None and what != "cbr":
+            raise ValueError(f"outcome {name!r}: only cbr takes a time point (cbr_6m)")
+        return OutcomeName(outcome_name(what, time, unit), rate=_COUNTS[what], time=time, unit=unit)
+    if time is None:
+        raise ValueError(f"outcome {name!r} needs a time point, e.g. {what}_6m or {what}_8w")
+    endpoint = None if what == "tte" else what.upper()
+    return OutcomeName(outcome_name(what, time, unit), endpoint=endpoint, time=time, unit=unit)
+
+
+def outcome_name(what: str, time: float | None = None, unit: str | None = None) -> str:
+    """The outcome name of an endpoint or rate at a time point (inverse of :func:`parse_outcome_name`).
+
+    Parameters
+    ----------
+    what : str
+        ``"PFS"``, ``"tte"``, ``"ORR"``, ...
+    time : float, optional
+        The time point.
+    unit : str, optional
+        Its unit (one of :data:`trialcompare.options.TIME_UNITS`), default months.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> outcome_name("PFS", 8, "weeks"), outcome_name("ORR"), outcome_name("OS", 12.0)
+    ('pfs_8w', 'orr', 'os_12m')
+    """
+    base = "csr" if what == "surgical_remission" else what.lower()
+    if time is None:
+        return base
+    return f"{base}_{time:g}{_LETTER_OF[unit or 'months']}"
+
