@@ -494,12 +494,13 @@ def test_data_errors_unacknowledged_and_acknowledged(tmp_path: Path) -> None:
     assert (major.severity, major.cohorts) == ("major", ("other",))
     assert major.targets == ("baseline:ecog", "endpoint:PFS", "median:PFS", "outcome:best_response")
     assert major.text == (
-        "Other has unresolved errors in its published numbers: PCT-MISMATCH (baseline.ecog.0, "
-        "outcome.best_response.PR); TTE-MEDIAN-RATE (endpoint.PFS.median); results that use them are uncertain."
+        "Other has unresolved errors in its published numbers: printed percentage does not match n/denominator "
+        "(wrong count or denominator); the median contradicts a landmark rate; results that use them are uncertain."
     )
     assert (minor.severity, minor.cohorts, minor.targets) == ("minor", ("ref",), ("outcome:ORR",))
     assert minor.text == (
-        "Ref: numbers reviewed and kept as printed despite errors: PCT-MISMATCH (rate.ORR) — printed 26.1% for 13/46."
+        "Ref: numbers reviewed and kept as printed despite errors: printed percentage does not match n/denominator "
+        "(wrong count or denominator) (printed 26.1% for 13/46)."
     )
 
 

@@ -65,9 +65,11 @@ def test_report_shows_methods_versions_and_input_hashes(default_text):
     assert "SHA-256" in default_text and "trials/apatinib-ie.yaml" in default_text
 
 
-def test_report_has_meta_analysis_with_forest_plots(default_text):
-    assert "Meta-analytic sensitivity checks" in default_text
-    assert "Freeman-Tukey" in default_text and "sensitivity analysis" in default_text
+def test_report_has_the_benchmark_check_not_a_pooled_effect(default_text):
+    """Two comparators remain once the reference and IE (same registration) are left out: k = 2, nothing pooled."""
+    assert "a benchmark, not an effect" in default_text
+    assert "Comparators (k = 2)" in default_text and "not estimable" in default_text
+    assert "k − 2 degrees of freedom" in default_text
 
 
 def test_report_is_byte_identical_on_rerun(default_pdf):

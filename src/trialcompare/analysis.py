@@ -30,9 +30,11 @@ from .load import CohortSet, load
 from .spec import Spec, default_spec_for, load_spec, spec_cohort_problems
 
 if TYPE_CHECKING:
+    from .appraisal import Verdict
     from .caveats import Caveat
     from .checks.finding import Finding
     from .comparison import Comparison
+    from .meta import Benchmark
     from .meta.suite import SuiteResult
     from .survival.cohorts import CurveData
 
@@ -93,6 +95,12 @@ class Analysis:
         Median, RMST and HR against the reference from the reconstructed IPD (empty without curves).
     meta : tuple of MetaCheck
         One sensitivity suite per outcome of the spec.
+    benchmarks : tuple of Benchmark
+        Per meta outcome: the comparators pooled without the reference, and where the reference falls.
+    verdict : Verdict
+        The appraisal of the spec's claim by rules (:mod:`trialcompare.appraisal`).
+    factors : polars.DataFrame
+        TSD 18 prognostic factors per comparator (:func:`trialcompare.appraisal.tsd18_factors`).
     inputs : polars.DataFrame
         ``file`` (relative to the spec's folder) and ``sha256`` of every input.
     versions : tuple of (str, str)
@@ -109,6 +117,9 @@ class Analysis:
     curves: tuple[CurveData, ...]
     curve_summary: pl.DataFrame
     meta: tuple[MetaCheck, ...]
+    benchmarks: tuple[Benchmark, ...]
+    verdict: Verdict
+    factors: pl.DataFrame
     inputs: pl.DataFrame
     versions: tuple[tuple[str, str], ...]
 
@@ -235,6 +246,21 @@ def _meta(cohorts: CohortSet, spec: Spec, reference: str) -> tuple[MetaCheck, ..
     return tuple(out)
 
 
+def _benchmarks(cohorts: CohortSet, spec: Spec, reference: str) -> tuple[Benchmark, ...]:
+    from .meta import MetaError, benchmark
+
+    kw: dict[str, Any] = {"denominators": {k: v.n for k, v in spec.denominators.items()},
+                          "use_errata": spec.use_errata, "prefer_locations": tuple(spec.prefer_locations)}
+    out = []
+    for outcome in spec.meta.outcomes:
+        try:
+            out.append(benchmark(cohorts, outcome, reference, transform=spec.meta.transform,
+                                 method=spec.meta.method if spec.meta.method != "GLMM" else "REML", **kw))
+        except (ValueError, MetaError):
+            continue  # the outcome is not reported by the reference: the suite says why
+    return tuple(out)
+
+
 def _relative(path: Path, base: Path) -> str:
     """``path`` relative to ``base`` (POSIX separators), so that the report does not depend on the working folder."""
     path, base = path.resolve(), base.resolve()
@@ -298,6 +324,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     >>> a.comparison.reference
     'apatinib-ie'
     """
+    from .appraisal import tsd18_factors, verdict
     from .caveats import derive_caveats
     from .checks import check
     from .comparison import compare
@@ -316,9 +343,13 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     caveats = tuple(derive_caveats(cohorts, reference=reference, frame=frame, findings=list(findings),
                                    smd=cmp.smd, smd_threshold=spec.smd_threshold))
     curves = tuple(curve_data(cohorts))
+    factors = tsd18_factors(cmp, spec.smd_threshold)
+    judged = verdict(cmp, cohorts, caveats, findings, spec.claim, spec.smd_threshold)
     return Analysis(
         spec=spec, cohorts=cohorts, reference=reference, comparison=cmp, frame=frame, findings=findings,
         caveats=caveats, curves=curves, curve_summary=curve_summary(list(curves), reference),
-        meta=_meta(cohorts, spec, reference) if with_meta else (), inputs=_inputs(cohorts, spec),
+        meta=_meta(cohorts, spec, reference) if with_meta else (),
+        benchmarks=_benchmarks(cohorts, spec, reference) if with_meta else (), verdict=judged, factors=factors,
+        inputs=_inputs(cohorts, spec),
         versions=_versions(),
     )

@@ -74,7 +74,7 @@ CAVEAT_RULES: dict[str, str] = {
     ),
     "DATA-ERRORS": (
         "a cohort has integrity findings of severity error: unacknowledged — major; acknowledged by the curator "
-        "(kept as printed) — minor; the finding codes and fields are named."
+        "(kept as printed) — minor; what each finding means is said in words (codes and fields are in the annex)."
     ),
     "SMALL-SAMPLE": "a cohort has fewer patients than the small-sample limit (default 50) — minor.",
     "NON-RANDOMISED": (
@@ -557,6 +557,14 @@ def _field_targets(field: str) -> list[str]:
     return [section] if section in ("population", "design") else ["population"]
 
 
+_CROSS_REFERENCE = re.compile(r"\s*\((?:[Ss]ee )[^()]*[A-Z]{2,}-[A-Z-]+[^()]*\)|(?:[Ss]ee the )[A-Z]{2,}-[A-Z-]+[^.;]*[.;]?")
+
+
+def _plain(note: str) -> str:
+    """A curator's note without its cross-references to finding codes (those stay in the annex)."""
+    return _CROSS_REFERENCE.sub("", note).strip().rstrip(". ;")
+
+
 def _finding_list(findings: Sequence[Finding], with_notes: bool) -> str:
     by_code: dict[str, list[str]] = {}
     notes: dict[str, list[str]] = {}
@@ -564,12 +572,15 @@ def _finding_list(findings: Sequence[Finding], with_notes: bool) -> str:
         by_code.setdefault(f.code, [])
         if f.field not in by_code[f.code]:
             by_code[f.code].append(f.field)
-        if with_notes and f.note and f.note.rstrip(". ") not in notes.setdefault(f.code, []):
-            notes[f.code].append(f.note.rstrip(". "))
+        note = _plain(f.note) if with_notes and f.note else ""
+        if note and note not in notes.setdefault(f.code, []):
+            notes[f.code].append(note)
+    from .checks.families import CODES
+
     parts = []
-    for code, fields in by_code.items():
-        note = f" — {'; '.join(notes[code])}" if notes.get(code) else ""
-        parts.append(f"{code} ({', '.join(fields)}){note}")
+    for code in by_code:
+        note = f" ({'; '.join(notes[code])})" if notes.get(code) else ""
+        parts.append(f"{CODES.get(code, 'a data error')}{note}")
     return "; ".join(parts)
 
 

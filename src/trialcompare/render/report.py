@@ -119,6 +119,7 @@ def _meta_sections(a: Analysis) -> list[dict[str, Any]]:
         suite = m.suite
         sections.append({
             "outcome": m.outcome, "suite": suite, "forest": suite_forest_svg(suite),
+            "forest_plain": suite_forest_svg(suite, pooled=False),
             "grid": _grid_table(suite.grid), "knha": _knha_line(suite.grid, suite.level),
             "scenarios": _scenario_table(suite.scenarios),
             "pairwise": _pairwise_table(m.pairwise, a.labels) if m.pairwise is not None else pl.DataFrame(),
@@ -245,16 +246,20 @@ def build_context(a: Analysis) -> dict[str, Any]:
     -------
     dict
     """
+    from ..appraisal import rank_caveats
     from .tables import differences_table, table_iv
+    from .verdict import verdict_context
 
     spec, cmp, cohorts = a.spec, a.comparison, a.cohorts
-    caveats = _numbered(list(a.caveats))
+    caveats = _numbered(rank_caveats(a.caveats))
     table = table_iv(cmp)
     tte = {r[0]: r[1] for r in _tte_by_cohort(table, cmp)}
     return {
         "spec": spec, "title": spec.title, "reference": cmp.labels[a.reference], "cmp": cmp,
         "headers": table.columns[2:], "labels": cmp.labels, "ci_label": interval_label(cmp.options.level),
         "summary": _summary(cohorts, cmp, list(a.findings), caveats, tte),
+        "verdict": verdict_context(a, [c for c in caveats if c.severity == "major"]),
+        "factors": _factor_table(a), "benchmarks": _benchmark_rows(a),
         "glance": _glance(cohorts, tte),
         "sources": _sources(cohorts),
         "baseline_blocks": _table_blocks(table, ["Baseline"]),
@@ -275,6 +280,64 @@ def build_context(a: Analysis) -> dict[str, Any]:
         "meta": _meta_sections(a),
         "versions": list(a.versions), "hashes": a.inputs.to_dicts(),
     }
+
+
+_DIRECTION = {"reference-worse": "reference worse off", "comparator-worse": "comparator worse off",
+              "similar": "similar", "imbalanced": "imbalanced", "not-reported": "not reported"}
+_BIAS = {"against-reference": "against the reference", "favours-reference": "favours the reference",
+         "none": "–", "unknown": "unknown direction"}
+_FACTOR_NAMES = {"age": "Age", "ecog": "ECOG ≥ 1", "lesion_site": "Disease at > 1 site",
+                 "prior_lines": "≥ 2 prior lines",
+                 "resistance_ie": "Resistant to IE", "resistance_apatinib": "Resistant to apatinib",
+                 "resistance_mapi": "Resistant to MAP/I", "sex": "Sex", "subtype": "Subtype"}
+
+
+def _factor_table(a: Analysis) -> pl.DataFrame:
+    """TSD 18: one row per factor, one column per comparator (share vs the reference's, SMD, direction of bias)."""
+    f = a.factors
+    if f.is_empty():
+        return pl.DataFrame()
+    rows = []
+    for factor in dict.fromkeys(f["factor"].to_list()):
+        row = {"factor": _FACTOR_NAMES.get(factor, factor)}
+        for r in f.filter(pl.col("factor") == factor).iter_rows(named=True):
+            if not r["reported"]:
+                cell = "not reported"
+            else:
+                shares = "" if r["cohort_share"] is None else \
+                    f"{100 * r['cohort_share']:.0f}% vs {100 * r['reference_share']:.0f}%; "
+                cell = f"{shares}SMD {r['smd']:+.2f}: {_DIRECTION[r['direction']]}"
+                if r["bias"] not in ("none", "unknown"):
+                    cell += f"; bias {_BIAS[r['bias']]}"
+            row[a.labels[r["cohort"]]] = cell
+        rows.append(row)
+    return pl.DataFrame(rows)
+
+
+_SHORT_REASON = {"k<3": "nothing is pooled from fewer than three comparators"}
+_POSITION = {"below": "below", "within": "within", "above": "above"}
+
+
+def _benchmark_rows(a: Analysis) -> list[dict[str, Any]]:
+    out = []
+    for b in a.benchmarks:
+        comps = ", ".join(f"{a.labels.get(r['cohort'], r['cohort'])} {r['events']}/{r['total']}"
+                          for r in b.comparators.iter_rows(named=True))
+        excluded = "; ".join(f"{a.labels.get(r['cohort'], r['cohort'])} ({b.reasons().get(r['reason'], r['reason'])})"
+                             for r in b.excluded.iter_rows(named=True) if r["reason"] != "reference")
+        ref = b.reference_count
+        line = {"outcome": b.outcome, "k": b.k, "comparators": comps or "none", "excluded": excluded or "none",
+                "reference": f"{ref[0]}/{ref[1]} = {100 * b.reference_proportion[0]:.1f}%" if ref else "–"}
+        if not b.estimable:
+            line["result"] = f"not estimable (k = {b.k}; {_SHORT_REASON.get(b.reason, b.reason)})"
+        else:
+            lo, hi = b.prediction
+            line["result"] = (f"pooled comparators {100 * b.pooled[0]:.1f}% ({100 * b.pooled[1]:.1f}–"
+                              f"{100 * b.pooled[2]:.1f}), {b.level:.0%} prediction interval {100 * lo:.1f}–"
+                              f"{100 * hi:.1f}% (t, k − 2 df); the reference lies "
+                              f"{_POSITION.get(b.position, b.position)} it")
+        out.append(line)
+    return out
 
 
 def _tte_by_cohort(table: pl.DataFrame, cmp: Any) -> list[tuple[str, str]]:

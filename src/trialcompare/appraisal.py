@@ -1,0 +1,377 @@
+"""Appraisal by rules: the verdict on a published claim, a GRADE-style certainty and the NICE DSU TSD 18 factors.
+
+Everything here is derived from the comparison, the descriptors, the caveats and the integrity findings, never
+written in by hand: change the descriptors and the verdict follows. Results are structured (codes, numbers,
+frames); :mod:`trialcompare.render` turns codes into sentences.
+
+Rules
+-----
+Certainty (GRADE, adapted to cross-trial comparisons of published aggregates): a comparison of two arms of one
+randomised study starts *high*; any other comparison starts *low* (observational evidence; an unanchored
+comparison of single-arm cohorts). It is then rated down one level for each domain with a serious concern, to at
+most *very low*:
+
+- risk of bias: a retrospective series is compared, or cohorts may share patients;
+- indirectness: the time-to-event endpoints or their definitions differ, or resection affects an endpoint;
+- imprecision: a cohort has fewer than 50 patients, or a claimed difference has a confidence interval that
+  includes no difference;
+- confounding by measured imbalance: a prognostic factor (TSD 18) is imbalanced with |SMD| > 0.25.
+
+Bottom line: with no randomised or anchored evidence, the data *cannot* establish that the reference regimen
+causes a better outcome; they *can* show how the observed numbers compare, with the direction in which the
+measured imbalance would bias the naive comparison.
+
+Examples
+--------
+>>> import trialcompare as tc
+>>> a = tc.analyse(with_meta=False)
+>>> v = a.verdict
+>>> v.certainty, v.evidence
+('very low', ('unanchored',))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from .rules import compared_endpoint
+
+if TYPE_CHECKING:
+    from .caveats import Caveat
+    from .checks.finding import Finding
+    from .comparison import Comparison
+    from .load import CohortSet
+    from .spec import Claim
+
+__all__ = [
+    "ADVERSE_LEVELS",
+    "CAVEAT_RANK",
+    "CERTAINTY_LEVELS",
+    "ClaimNumber",
+    "Downgrade",
+    "Verdict",
+    "rank_caveats",
+    "tsd18_factors",
+    "verdict",
+]
+
+CERTAINTY_LEVELS = ("high", "moderate", "low", "very low")
+
+ADVERSE_LEVELS: dict[str, tuple[str, ...]] = {
+    "ecog": ("1", "2", "3", "4"),
+    "prior_lines": ("2", "3"),
+    "lesion_site": ("lung+musculoskeletal", "lung+bone+other"),
+    "resistance_ie": ("yes",),
+    "resistance_apatinib": ("yes",),
+    "resistance_mapi": ("yes",),
+}
+"""Levels of a prognostic factor that predict a worse outcome (TSD 18 direction of bias): ECOG ≥ 1, two or more
+prior lines, disease at more than one site, resistance to a component of the regimen."""
+
+FACTOR_ORDER = ("age", "ecog", "lesion_site", "prior_lines", "resistance_ie", "resistance_apatinib",
+                "resistance_mapi", "sex", "subtype")
+
+CAVEAT_RANK: dict[str, int] = {
+    "NON-RANDOMISED": 0, "DESIGN-DIFFERS": 1, "DENOMINATOR": 2, "SMALL-SAMPLE": 3, "ENDPOINT-DIFFERS": 4,
+    "DEFINITION-DIFFERS": 5, "RESECTION": 6, "INTERVAL-TYPES": 7, "POSSIBLE-OVERLAP": 8, "IMBALANCE": 9,
+    "FOLLOW-UP": 10, "DATA-ERRORS": 11,
+}
+"""Order of limitations: design and selection → eligibility and population → endpoint definitions and resection
+→ overlap → imbalance → follow-up → data errors; major before minor within a rank."""
+
+IMBALANCE_MAJOR = 0.25
+SMALL_N = 50
+
+
+@dataclass(frozen=True)
+class Downgrade:
+    """One GRADE domain rated down: ``domain`` (risk-of-bias, indirectness, imprecision, confounding) and the
+    ``reasons`` (codes) that triggered it."""
+
+    domain: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClaimNumber:
+    """One number a claim rests on: the reference's and a comparator's observed proportion, and their difference."""
+
+    outcome: str
+    cohort: str
+    n: int
+    denominator: int
+    proportion: float
+    ci_low: float
+    ci_high: float
+    risk_difference: float | None
+    rd_low: float | None
+    rd_high: float | None
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The appraisal of a published claim (or of the comparison when the spec quotes none).
+
+    Attributes
+    ----------
+    claim : Claim or None
+        The claim quoted by the spec.
+    evidence : tuple of str
+        Evidence types of the comparisons against the reference (codes of ``options.EVIDENCE``).
+    numbers : polars.DataFrame
+        The numbers the claim rests on, reference first (one row per outcome × cohort).
+    direction_holds : dict of str to bool
+        Per claimed outcome, whether the reference's observed proportion is higher (or lower, as claimed) than
+        every comparator's.
+    start : str
+        Certainty before rating down.
+    downgrades : tuple of Downgrade
+    certainty : str
+        One of :data:`CERTAINTY_LEVELS`.
+    supports : tuple of str
+        What the data can support (codes).
+    cannot : tuple of str
+        What they cannot support (codes).
+    bias_direction : str
+        Direction in which the measured imbalance biases the naive comparison of the reference:
+        "against-reference", "favours-reference", "mixed" or "unknown".
+    """
+
+    claim: Claim | None
+    evidence: tuple[str, ...]
+    numbers: pl.DataFrame
+    direction_holds: dict[str, bool]
+    start: str
+    downgrades: tuple[Downgrade, ...]
+    certainty: str
+    supports: tuple[str, ...]
+    cannot: tuple[str, ...]
+    bias_direction: str
+
+
+def rank_caveats(caveats: tuple[Caveat, ...] | list[Caveat]) -> list[Caveat]:
+    """Caveats as ranked limitations (:data:`CAVEAT_RANK`, major first within a rank, stable otherwise).
+
+    Parameters
+    ----------
+    caveats : sequence of Caveat
+
+    Returns
+    -------
+    list of Caveat
+    """
+    return sorted(caveats, key=lambda c: (CAVEAT_RANK.get(c.code, len(CAVEAT_RANK)), c.severity != "major"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# TSD 18 factors
+
+
+_FACTOR_SCHEMA = {"factor": pl.String, "cohort": pl.String, "reported": pl.Boolean, "reference_share": pl.Float64,
+                  "cohort_share": pl.Float64, "smd": pl.Float64, "direction": pl.String, "bias": pl.String}
+
+
+def _adverse_share(rows: pl.DataFrame, adverse: tuple[str, ...]) -> float | None:
+    """Share of patients at adverse levels (a union level "2|3" counts when all its parts are adverse)."""
+    rows = rows.filter(pl.col("reported"))
+    if rows.is_empty() or rows["denominator"].null_count():
+        return None
+    hit = rows.filter(pl.col("level").map_elements(lambda lv: all(p in adverse for p in lv.split("|")),
+                                                   return_dtype=pl.Boolean))
+    den = rows["denominator"][0]
+    if not den:
+        return None
+    return float(hit["n"].sum()) / den
+
+
+def _direction(smd: float | None, threshold: float) -> tuple[str, str]:
+    if smd is None:
+        return "not-reported", "unknown"
+    if abs(smd) <= threshold:
+        return "similar", "none"
+    # smd = cohort − reference of the adverse share: positive → the comparator is worse off
+    return ("comparator-worse", "favours-reference") if smd > 0 else ("reference-worse", "against-reference")
+
+
+def _categorical_factor(cmp: Comparison, var: str, cid: str, threshold: float) -> dict:
+    from .stats.smd import smd_binary
+
+    base = cmp.baseline.filter(pl.col("variable") == var)
+    ref = _adverse_share(base.filter(pl.col("cohort") == cmp.reference), ADVERSE_LEVELS[var])
+    mine = _adverse_share(base.filter(pl.col("cohort") == cid), ADVERSE_LEVELS[var])
+    smd = None if ref is None or mine is None else float(smd_binary(mine, ref))
+    direction, bias = _direction(smd, threshold)
+    return {"factor": var, "cohort": cid, "reported": mine is not None, "reference_share": ref,
+            "cohort_share": mine, "smd": smd, "direction": direction, "bias": bias}
+
+
+def _plain_factor(cmp: Comparison, var: str, cid: str, threshold: float) -> dict:
+    """Age, sex, subtype: imbalance without a known prognostic direction."""
+    row = cmp.smd.filter(pl.col("variable") == var, pl.col("cohort") == cid)
+    smd = row["smd"][0] if row.height else None
+    reported = smd is not None or not cmp.baseline.filter(
+        pl.col("variable") == var, pl.col("cohort") == cid, pl.col("reported").fill_null(True)).is_empty()
+    direction = "not-reported" if smd is None else ("similar" if abs(smd) <= threshold else "imbalanced")
+    return {"factor": var, "cohort": cid, "reported": reported and smd is not None, "reference_share": None,
+            "cohort_share": None, "smd": smd, "direction": direction,
+            "bias": "none" if direction == "similar" else "unknown"}
+
+
+def tsd18_factors(cmp: Comparison, threshold: float = 0.1) -> pl.DataFrame:
+    """Prognostic factors and effect modifiers per comparator: reported or not, imbalance and direction of bias.
+
+    For factors with a known adverse direction (:data:`ADVERSE_LEVELS`) the SMD is that of the share of patients
+    at adverse levels, signed cohort − reference: positive means the comparator is worse off, which favours the
+    reference in a naive comparison.
+
+    Parameters
+    ----------
+    cmp : Comparison
+    threshold : float
+        |SMD| at or below which a factor is "similar".
+
+    Returns
+    -------
+    polars.DataFrame
+        ``factor, cohort, reported, reference_share, cohort_share, smd, direction, bias``.
+    """
+    present = set(cmp.baseline["variable"].to_list())
+    rows = []
+    for var in (v for v in FACTOR_ORDER if v in present):
+        for cid in (c for c in cmp.cohorts if c != cmp.reference):
+            make = _categorical_factor if var in ADVERSE_LEVELS else _plain_factor
+            rows.append(make(cmp, var, cid, threshold))
+    return pl.DataFrame(rows, schema=_FACTOR_SCHEMA, orient="row")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# verdict
+
+
+_NUMBER_SCHEMA = {"outcome": pl.String, "cohort": pl.String, "n": pl.Int64, "denominator": pl.Int64,
+                  "proportion": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64,
+                  "risk_difference": pl.Float64, "rd_low": pl.Float64, "rd_high": pl.Float64, "evidence": pl.String}
+
+
+def _numbers(cmp: Comparison, outcomes: list[str]) -> pl.DataFrame:
+    out = cmp.outcomes.filter(pl.col("outcome").is_in(outcomes), pl.col("statistic") == "proportion")
+    diff = {(r["outcome"], r["cohort"]): r for r in cmp.differences.iter_rows(named=True)}
+    rows = []
+    for name in outcomes:
+        for cid in cmp.cohorts:
+            match = out.filter(pl.col("outcome") == name, pl.col("cohort") == cid)
+            if match.is_empty():
+                continue
+            r, d = match.row(0, named=True), diff.get((name, cid), {})
+            rows.append({"outcome": name, "cohort": cid, "n": r["n"], "denominator": r["denominator"],
+                         "proportion": r["estimate"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+                         "risk_difference": d.get("risk_difference"), "rd_low": d.get("rd_low"),
+                         "rd_high": d.get("rd_high"), "evidence": d.get("evidence")})
+    return pl.DataFrame(rows, schema=_NUMBER_SCHEMA, orient="row")
+
+
+def _direction_holds(numbers: pl.DataFrame, reference: str, direction: str) -> dict[str, bool]:
+    holds = {}
+    for name in dict.fromkeys(numbers["outcome"].to_list()):
+        rows = numbers.filter(pl.col("outcome") == name)
+        ref = rows.filter(pl.col("cohort") == reference)["proportion"]
+        others = rows.filter(pl.col("cohort") != reference)["proportion"]
+        if ref.is_empty() or others.is_empty():
+            continue
+        holds[name] = bool((ref[0] > others).all()) if direction == "higher" else bool((ref[0] < others).all())
+    return holds
+
+
+def _imprecise(numbers: pl.DataFrame, cohorts: CohortSet) -> list[str]:
+    reasons = []
+    if any(c.descriptor.population.n < SMALL_N for c in cohorts):
+        reasons.append("small-cohorts")
+    rd = numbers.filter(pl.col("rd_low").is_not_null())
+    if rd.height and ((rd["rd_low"] <= 0) & (rd["rd_high"] >= 0)).any():
+        reasons.append("ci-includes-no-difference")
+    return reasons
+
+
+def _downgrades(cohorts: CohortSet, caveats: tuple[Caveat, ...], factors: pl.DataFrame,
+                numbers: pl.DataFrame) -> tuple[Downgrade, ...]:
+    codes = {c.code for c in caveats}
+    domains = [
+        ("risk-of-bias", [r for r, hit in (("retrospective-series", any(c.descriptor.design.type == "retrospective"
+                                                                          for c in cohorts)),
+                                            ("possible-overlap", "POSSIBLE-OVERLAP" in codes)) if hit]),
+        ("indirectness", [r for r, hit in (("endpoints-differ", "ENDPOINT-DIFFERS" in codes),
+                                            ("definitions-differ", "DEFINITION-DIFFERS" in codes),
+                                            ("resection", "RESECTION" in codes)) if hit]),
+        ("imprecision", _imprecise(numbers, cohorts)),
+        ("confounding", ["measured-imbalance"] if factors.filter(pl.col("smd").abs() > IMBALANCE_MAJOR).height
+         else []),
+    ]
+    return tuple(Downgrade(d, tuple(r)) for d, r in domains if r)
+
+
+def _bias_direction(factors: pl.DataFrame) -> str:
+    known = set(factors.filter(pl.col("bias").is_in(["against-reference", "favours-reference"]))["bias"])
+    if not known:
+        return "unknown"
+    return known.pop() if len(known) == 1 else "mixed"
+
+
+def _conclusions(evidence: tuple[str, ...], holds: dict[str, bool], claim: Claim | None,
+                 bias: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    supports, cannot = [], []
+    if "randomised" in evidence:
+        supports.append("randomised-effect")
+    else:
+        cannot.append("causal-superiority")
+    if claim is not None and holds:
+        supports.append("observed-direction" if all(holds.values()) else "observed-direction-partly")
+    if bias == "against-reference":
+        supports.append("imbalance-against-reference")
+    elif bias == "favours-reference":
+        cannot.append("imbalance-favours-reference")
+    cannot.append("population-adjustment-without-ipd")
+    return tuple(supports), tuple(cannot)
+
+
+def verdict(cmp: Comparison, cohorts: CohortSet, caveats: tuple[Caveat, ...], findings: tuple[Finding, ...],
+            claim: Claim | None, threshold: float = 0.1) -> Verdict:
+    """Appraise the comparison (and the claim, when one is quoted) by the rules of this module.
+
+    Parameters
+    ----------
+    cmp : Comparison
+    cohorts : CohortSet
+    caveats : tuple of Caveat
+    findings : tuple of Finding
+        Integrity findings (unacknowledged errors add a risk-of-bias reason).
+    claim : Claim or None
+    threshold : float
+        SMD threshold for the TSD 18 factors.
+
+    Returns
+    -------
+    Verdict
+    """
+    outcomes = list(claim.outcomes) if claim is not None and claim.outcomes else ["ORR", "DCR"]
+    numbers = _numbers(cmp, outcomes)
+    evidence = tuple(sorted(set(cmp.differences["evidence"].drop_nulls().to_list()))) or ("unanchored",)
+    factors = tsd18_factors(cmp, threshold)
+    start = "high" if evidence == ("randomised",) else "low"
+    downs = list(_downgrades(cohorts, caveats, factors, numbers))
+    if any(f.severity == "error" and not f.acknowledged for f in findings):
+        downs.append(Downgrade("risk-of-bias", ("unacknowledged-data-errors",)))
+    level = min(CERTAINTY_LEVELS.index(start) + len({d.domain for d in downs}), len(CERTAINTY_LEVELS) - 1)
+    holds = _direction_holds(numbers, cmp.reference, claim.direction if claim else "higher")
+    bias = _bias_direction(factors)
+    supports, cannot = _conclusions(evidence, holds, claim, bias)
+    return Verdict(claim, evidence, numbers, holds, start, tuple(downs), CERTAINTY_LEVELS[level], supports,
+                   cannot, bias)
+
+
+def endpoint_names(cohorts: CohortSet) -> dict[str, str | None]:
+    """The compared endpoint of every cohort (for the verdict's side-by-side table)."""
+    return {c.id: (ep.name if (ep := compared_endpoint(c.descriptor)) else None) for c in cohorts}

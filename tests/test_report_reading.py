@@ -1,0 +1,92 @@
+"""The Table IV report read as a clinician would, through a PDF text extractor (issue: the report answers the
+question). Page 1 alone says what the paper claimed, what the data support and how certain that is."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import trialcompare as tc
+from trialcompare.spec import load_spec
+
+REPO = Path(__file__).resolve().parents[1]
+SPEC = REPO / "reports" / "table-iv.yaml"
+CODE = re.compile(r"\b(?:CAT|PCT|INT|CONFLICT|TTE|RATE|XC|EFF)-[A-Z0-9-]+\b")
+FIELD_PATH = re.compile(r"\b(?:baseline|outcome|endpoint|rate|population|design)\.[a-z_]+\.")
+
+
+@pytest.fixture(scope="module")
+def pdf() -> bytes:
+    return tc.analyse(load_spec(SPEC)).to_pdf()
+
+
+@pytest.fixture(scope="module")
+def pages(pdf: bytes) -> list[str]:
+    return [" ".join((p.extract_text() or "").split()) for p in PdfReader(BytesIO(pdf)).pages]
+
+
+def _body(pages: list[str]) -> str:
+    text = " ".join(pages)
+    return text[: text.index("Annex A")]
+
+
+def test_page_one_quotes_the_claim_and_gives_a_certainty(pages: list[str]) -> None:
+    first = pages[0]
+    assert "led to a more objective tumour response" in first and "Results, Assessment of efficacy" in first
+    assert "Certainty: VERY LOW" in first
+    assert "What these data can support" in first and "What they cannot support" in first
+    assert "21/33" in first and "9/43" in first  # the numbers the claim rests on, side by side
+
+
+def test_no_internal_codes_or_field_paths_before_the_annex(pages: list[str]) -> None:
+    body = _body(pages)
+    assert CODE.findall(body) == []
+    assert FIELD_PATH.findall(body) == []
+    assert "curator" not in body.lower()
+
+
+def test_no_long_sentence_is_repeated_in_the_body(pages: list[str]) -> None:
+    body = re.sub(r"trialcompare · table-iv · reference: [^·]+?(?= )|page \d+ of \d+", " ", _body(pages))
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", body) if len(s.strip()) > 120]
+    repeated = {s for s in sentences if sentences.count(s) > 1}
+    assert repeated == set()
+
+
+def test_nothing_is_pooled_from_two_comparators(pages: list[str]) -> None:
+    """ORR and DCR: apatinib and apatinib + camrelizumab remain (IE shares the reference's registration)."""
+    body = _body(pages)
+    assert body.count("Comparators (k = 2)") >= 2
+    assert "not estimable (k = 2; nothing is pooled from fewer than three comparators)" in body
+    assert "Pooled (" not in body
+
+
+def test_ie_age_smd_is_signed(pages: list[str]) -> None:
+    assert "SMD -0.16" in " ".join(pages)
+
+
+def test_no_odds_ratio_for_zero_against_zero(pages: list[str]) -> None:
+    """CR: 0/33 in the reference against 0/37, 0/43 and 0/46: no odds ratio, no Fisher p."""
+    body = _body(pages)
+    assert "not estimable (no events in either cohort)" in body
+    assert "0.89 (0.02, 46.28)" not in body
+
+
+def test_pdf_is_identical_when_rendered_from_another_folder(pdf: bytes, tmp_path: Path) -> None:
+    copy = tmp_path / "project"
+    shutil.copytree(REPO / "trials", copy / "trials")
+    shutil.copytree(REPO / "reports", copy / "reports", ignore=shutil.ignore_patterns("*.pdf"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cwd = Path.cwd()
+    try:
+        os.chdir(elsewhere)
+        again = tc.analyse(load_spec(copy / "reports" / "table-iv.yaml")).to_pdf()
+    finally:
+        os.chdir(cwd)
+    assert again == pdf
