@@ -557,7 +557,8 @@ def _field_targets(field: str) -> list[str]:
     return [section] if section in ("population", "design") else ["population"]
 
 
-_CROSS_REFERENCE = re.compile(r"\s*\((?:[Ss]ee )[^()]*[A-Z]{2,}-[A-Z-]+[^()]*\)|(?:[Ss]ee the )[A-Z]{2,}-[A-Z-]+[^.;]*[.;]?")
+_CROSS_REFERENCE = re.compile(
+    r"\s*\((?:[Ss]ee )[^()]*[A-Z]{2,}-[A-Z-]+[^()]*\)|(?:[Ss]ee the )[A-Z]{2,}-[A-Z-]+[^.;]*[.;]?")
 
 
 def _plain(note: str) -> str:
