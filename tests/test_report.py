@@ -53,9 +53,9 @@ def test_report_states_caveats_where_the_numbers_stand(default_text):
 
 
 def test_report_shows_integrity_findings_and_provenance(default_text):
-    assert "Integrity of the published numbers" in default_text
+    assert "integrity of the published numbers" in default_text
     assert "PCT-MISMATCH" in default_text and "13 (26.1)" in default_text
-    assert "Appendix: provenance of every transcribed number" in default_text
+    assert "Annex C: provenance of every transcribed number" in default_text
     assert "Table IV" in default_text and "apatinib-ie.yaml:" in default_text
 
 

@@ -101,6 +101,9 @@ class Analysis:
         The appraisal of the spec's claim by rules (:mod:`trialcompare.appraisal`).
     factors : polars.DataFrame
         TSD 18 prognostic factors per comparator (:func:`trialcompare.appraisal.tsd18_factors`).
+    errors : polars.DataFrame
+        Error findings of the compared cohorts, for marks in the tables: ``cohort, field, code, acknowledged,
+        text`` (the curator's note in plain words, else the check's message).
     inputs : polars.DataFrame
         ``file`` (relative to the spec's folder) and ``sha256`` of every input.
     versions : tuple of (str, str)
@@ -120,6 +123,7 @@ class Analysis:
     benchmarks: tuple[Benchmark, ...]
     verdict: Verdict
     factors: pl.DataFrame
+    errors: pl.DataFrame
     inputs: pl.DataFrame
     versions: tuple[tuple[str, str], ...]
 
@@ -261,6 +265,16 @@ def _benchmarks(cohorts: CohortSet, spec: Spec, reference: str) -> tuple[Benchma
     return tuple(out)
 
 
+def _errors(findings: tuple[Finding, ...], ids: tuple[str, ...]) -> pl.DataFrame:
+    from .caveats import plain_note
+
+    rows = [{"cohort": f.cohort, "field": f.field, "code": f.code, "acknowledged": f.acknowledged,
+             "text": plain_note(f.note) if f.note else f.message}
+            for f in findings if f.severity == "error" and f.cohort in ids]
+    return pl.DataFrame(rows, schema={"cohort": pl.String, "field": pl.String, "code": pl.String,
+                                      "acknowledged": pl.Boolean, "text": pl.String}, orient="row")
+
+
 def _relative(path: Path, base: Path) -> str:
     """``path`` relative to ``base`` (POSIX separators), so that the report does not depend on the working folder."""
     path, base = path.resolve(), base.resolve()
@@ -350,6 +364,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         caveats=caveats, curves=curves, curve_summary=curve_summary(list(curves), reference),
         meta=_meta(cohorts, spec, reference) if with_meta else (),
         benchmarks=_benchmarks(cohorts, spec, reference) if with_meta else (), verdict=judged, factors=factors,
+        errors=_errors(findings, cmp.cohorts),
         inputs=_inputs(cohorts, spec),
         versions=_versions(),
     )

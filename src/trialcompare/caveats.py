@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .descriptor.models import Descriptor, Endpoint
     from .load import CohortSet
 
-__all__ = ["CAVEAT_RULES", "SMD_MAJOR", "Caveat", "caveats_for", "derive_caveats"]
+__all__ = ["CAVEAT_RULES", "SMD_MAJOR", "Caveat", "caveats_for", "derive_caveats", "plain_note"]
 
 SMD_MAJOR = 0.25
 """An |SMD| above this marks a *major* imbalance (Stuart 2010; Rubin 2001); above ``smd_threshold`` it is minor."""
@@ -561,7 +561,7 @@ _CROSS_REFERENCE = re.compile(
     r"\s*\((?:[Ss]ee )[^()]*[A-Z]{2,}-[A-Z-]+[^()]*\)|(?:[Ss]ee the )[A-Z]{2,}-[A-Z-]+[^.;]*[.;]?")
 
 
-def _plain(note: str) -> str:
+def plain_note(note: str) -> str:
     """A curator's note without its cross-references to finding codes (those stay in the annex)."""
     return _CROSS_REFERENCE.sub("", note).strip().rstrip(". ;")
 
@@ -573,7 +573,7 @@ def _finding_list(findings: Sequence[Finding], with_notes: bool) -> str:
         by_code.setdefault(f.code, [])
         if f.field not in by_code[f.code]:
             by_code[f.code].append(f.field)
-        note = _plain(f.note) if with_notes and f.note else ""
+        note = plain_note(f.note) if with_notes and f.note else ""
         if note and note not in notes.setdefault(f.code, []):
             notes[f.code].append(note)
     from .checks.families import CODES

@@ -313,7 +313,7 @@ _OUTCOME_SCHEMA = {
     "estimate": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64, "ci_method": pl.String,
     "interval_type": pl.String, "bound": pl.String, "upper_nr": pl.Boolean, "printed": pl.String,
     "location": pl.String, "source": pl.String, "estimator": pl.String, "unit": pl.String,
-    "ci_level": pl.Float64, "derived": pl.Boolean, "derived_from": pl.String,
+    "ci_level": pl.Float64, "derived": pl.Boolean, "derived_from": pl.String, "time": pl.Float64,
 }
 """``denominator_basis`` is a code of :data:`trialcompare.options.DENOMINATOR_BASES`; ``ci_method`` a code of
 :data:`trialcompare.options.CI_METHODS` or ``"published"`` (the source's own interval) with ``ci_level`` the
@@ -367,7 +367,7 @@ def _endpoint_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list
             "denominator": r["denominator"] if r["n"] is not None else None, "denominator_basis": basis,
             "interval_type": r["interval_type"], "bound": r["bound"], "upper_nr": r["upper_nr"],
             "printed": r["printed"], "location": r["location"], "source": r["source"],
-            "estimator": r["estimator"], "unit": r["unit"], "derived": False}
+            "estimator": r["estimator"], "unit": r["unit"], "derived": False, "time": r.get("time")}
         out.append(row | _endpoint_estimate(r, opts))
     return out
 

@@ -182,12 +182,12 @@ def test_control_arms_are_left_out_unless_asked(library: tc.CohortSet) -> None:
     assert is_control_arm(library, "regobone-placebo")
     assert not is_control_arm(library, "regobone-regorafenib")
     assert not is_control_arm(library, "ie")  # a control-like comparator, but not an arm of a randomised study
-    b = benchmark(library, "tte_1.84m", "apatinib-ie")
+    b = benchmark(library, "tte_8w", "apatinib-ie")
     assert b.excluded.filter(pl.col("cohort") == "regobone-placebo").row(0) == ("regobone-placebo", "control-arm",
                                                                                  "REGOBONE")  # fmt: skip
-    kept = benchmark(library, "tte_1.84m", "apatinib-ie", include_controls=True)
+    kept = benchmark(library, "tte_8w", "apatinib-ie", include_controls=True)
     assert "regobone-placebo" in kept.comparators["cohort"].to_list()
-    same = benchmark(library, "tte_1.84m", "regobone-regorafenib", include_controls=True)
+    same = benchmark(library, "tte_8w", "regobone-regorafenib", include_controls=True)
     assert same.excluded.filter(pl.col("cohort") == "regobone-placebo")["reason"].to_list() == ["same-study"]
 
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from ..options import to_months
 from ._common import Row, bound_decimals, declared_n, half_unit, join_locations, make
 from .finding import Finding
 
@@ -105,10 +106,12 @@ def _against(
     code: str,
     severity: str,
     cohorts: CohortSet,
+    scale: float = 1.0,
 ) -> Iterator[Finding]:
-    """Compare a time point of the curve (median: pct=50, Q1: 75, Q3: 25) with a landmark rate."""
-    h = half_unit(decimals)
-    shown = f'the {what} is {"not reached" if value is None else f"{value:g}"} (printed "{point["printed"]}")'
+    """Compare a time point of the curve (median: pct=50, Q1: 75, Q3: 25) with a landmark rate; ``value`` in months,
+    ``scale`` the months per printed unit (a median printed in weeks is compared in months)."""
+    h = half_unit(decimals) * scale
+    shown = f'the {what} is {"not reached" if value is None else f"{value:.3g} months"} (printed "{point["printed"]}")'
     rate_text = f'the {rate.t:g}-month rate "{rate.row["printed"]}"'
     problem = None
     if rate.lo > pct and value is not None and value + h < rate.t:
@@ -121,21 +124,34 @@ def _against(
         yield make(code, severity, point, problem, cohorts, location=join_locations([point, rate.row], cohorts))
 
 
+def _in_months(m: Row, column: str) -> float | None:
+    value = m.get(f"{column}_months")
+    return m[column] if value is None else value
+
+
+def _scale(m: Row) -> float:
+    return to_months(1.0, m.get("unit") or "months")
+
+
 def _medians(medians: list[Row], rates: list[_Rate], cohorts: CohortSet) -> Iterator[Finding]:
     curve = [r for r in rates if not r.binomial]
     for m in (m for m in medians if m["bound"] is None):
+        s = _scale(m)
         for rate in curve:
-            yield from _against(m, m["value"], m["decimals"], rate, 50.0, "median", "TTE-MEDIAN-RATE", "error", cohorts)
+            yield from _against(m, _in_months(m, "value"), m["decimals"], rate, 50.0, "median", "TTE-MEDIAN-RATE",
+                                "error", cohorts, s)
             if m["interval_type"] != "IQR":
                 continue
             dec = bound_decimals(m["printed"])
             if m["lower"] is not None:
                 yield from _against(
-                    m, m["lower"], dec, rate, 75.0, "first quartile", "TTE-QUARTILE-RATE", "warning", cohorts
+                    m, _in_months(m, "lower"), dec, rate, 75.0, "first quartile", "TTE-QUARTILE-RATE", "warning",
+                    cohorts, s,
                 )
             if m["upper"] is not None or m["upper_nr"]:
                 yield from _against(
-                    m, m["upper"], dec, rate, 25.0, "third quartile", "TTE-QUARTILE-RATE", "warning", cohorts
+                    m, _in_months(m, "upper"), dec, rate, 25.0, "third quartile", "TTE-QUARTILE-RATE", "warning",
+                    cohorts, s,
                 )
 
 

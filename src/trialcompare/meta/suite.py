@@ -36,9 +36,9 @@ from typing import Any
 import polars as pl
 
 from ..comparison import Comparison, compare
-from ..descriptor.vocabulary import ENDPOINTS
 from ..load import CohortSet
 from ..options import DENOMINATOR_BASES, POOLING_METHODS
+from ..outcomes import outcome_name, parse_outcome_name
 from ..rules import compared_endpoint, evidence_between
 from ._pool import TESTS, TRANSFORMS, MetaError, MetaResult, back_transform, pool_proportions, subgroup_analysis
 
@@ -80,27 +80,30 @@ class _Outcome:
     count_key: str | None = None
     endpoint: str | None = None  # None with months set: "tte", the disease-control endpoint
     months: float | None = None
+    time: float | None = None
+    unit: str | None = None
 
     @property
     def label(self) -> str:
         if self.count_key is not None:
             return _COUNT_LABELS[self.name]
         what = self.endpoint or "event-/progression-free"
-        return f"{what} rate at {self.months:g} months"
+        when = f"{self.time:g} {self.unit}" + (f" ({self.months:.1f} months)" if self.unit != "months" else "")
+        return f"{what} rate at {when}"
 
 
 def _parse_outcome(name: str) -> _Outcome | None:
+    """One grammar for outcome names (:func:`trialcompare.outcomes.parse_outcome_name`): ``orr``, ``pfs_8w``."""
     key = name.strip().lower()
     if key in _COUNT_OUTCOMES:
         return _Outcome(key, count_key=_COUNT_OUTCOMES[key])
-    m = _TTE_RE.match(key)
-    if m is None:
+    try:
+        parsed = parse_outcome_name(key)
+    except ValueError:
         return None
-    endpoint = None if m["endpoint"] == "tte" else m["endpoint"].upper()
-    if endpoint is not None and endpoint not in ENDPOINTS:
+    if parsed.rate is not None or parsed.time is None:
         return None
-    months = float(m["months"])
-    return _Outcome(f"{m['endpoint']}_{months:g}m", endpoint=endpoint, months=months)
+    return _Outcome(parsed.name, endpoint=parsed.endpoint, months=parsed.months, time=parsed.time, unit=parsed.unit)
 
 
 def _disease_control_endpoint(cohorts: CohortSet, cid: str) -> str | None:
@@ -112,10 +115,11 @@ def _disease_control_endpoint(cohorts: CohortSet, cid: str) -> str | None:
 def _names_from_outcomes(outcomes: pl.DataFrame) -> list[str]:
     names = [k for k, v in _COUNT_OUTCOMES.items() if v in set(outcomes["outcome"].to_list())]
     rates = outcomes.filter(pl.col("statistic") == "rate", pl.col("time_months").is_not_null())
-    pairs = sorted({(r["endpoint"], r["time_months"]) for r in rates.iter_rows(named=True)})
-    names += [f"{ep.lower()}_{t:g}m" for ep, t in pairs]
-    names += [f"tte_{t:g}m" for t in sorted({t for ep, t in pairs if ep != "OS"})]
-    return names
+    points = sorted({(r["endpoint"], r["time_months"], r["time"], r["unit"] or "months")
+                     for r in rates.iter_rows(named=True)}, key=lambda x: (x[0], x[1]))
+    names = [*names, *(outcome_name(ep.lower(), t if t is not None else m, u) for ep, m, t, u in points)]
+    tte = sorted({(m, t if t is not None else m, u) for ep, m, t, u in points if ep != "OS"})
+    return [*names, *dict.fromkeys(outcome_name("tte", t, u) for _, t, u in tte)]
 
 
 def available_outcomes(cohorts: CohortSet, **data_kw: Any) -> list[str]:

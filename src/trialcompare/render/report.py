@@ -252,14 +252,15 @@ def build_context(a: Analysis) -> dict[str, Any]:
 
     spec, cmp, cohorts = a.spec, a.comparison, a.cohorts
     caveats = _numbered(rank_caveats(a.caveats))
-    table = table_iv(cmp)
+    marks, footnotes = _error_marks(a)
+    table = table_iv(cmp, marks=marks)
     tte = {r[0]: r[1] for r in _tte_by_cohort(table, cmp)}
     return {
         "spec": spec, "title": spec.title, "reference": cmp.labels[a.reference], "cmp": cmp,
         "headers": table.columns[2:], "labels": cmp.labels, "ci_label": interval_label(cmp.options.level),
         "summary": _summary(cohorts, cmp, list(a.findings), caveats, tte),
         "verdict": verdict_context(a, [c for c in caveats if c.severity == "major"]),
-        "factors": _factor_table(a), "benchmarks": _benchmark_rows(a),
+        "factors": _factor_table(a), "benchmarks": _benchmark_rows(a), "footnotes": footnotes,
         "glance": _glance(cohorts, tte),
         "sources": _sources(cohorts),
         "baseline_blocks": _table_blocks(table, ["Baseline"]),
@@ -290,6 +291,23 @@ _FACTOR_NAMES = {"age": "Age", "ecog": "ECOG ≥ 1", "lesion_site": "Disease at 
                  "prior_lines": "≥ 2 prior lines",
                  "resistance_ie": "Resistant to IE", "resistance_apatinib": "Resistant to apatinib",
                  "resistance_mapi": "Resistant to MAP/I", "sex": "Sex", "subtype": "Subtype"}
+
+
+_SYMBOLS = "†‡§¶"
+
+
+def _error_marks(a: Analysis) -> tuple[dict[tuple[str, str], str], list[dict[str, str]]]:
+    """Footnote marks for table cells whose quantity has an error finding (kept as printed), and the footnotes."""
+    marks: dict[tuple[str, str], str] = {}
+    notes: list[dict[str, str]] = []
+    texts: dict[str, str] = {}
+    for r in a.errors.iter_rows(named=True):
+        if r["text"] not in texts:
+            k = len(texts)
+            texts[r["text"]] = _SYMBOLS[k % len(_SYMBOLS)] * (k // len(_SYMBOLS) + 1)
+            notes.append({"mark": texts[r["text"]], "cohort": a.labels[r["cohort"]], "text": r["text"]})
+        marks.setdefault((r["cohort"], r["field"]), texts[r["text"]])
+    return marks, notes
 
 
 def _factor_table(a: Analysis) -> pl.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -28,28 +28,24 @@ MISSING = "not reported"
 _STUDY = {"prospective": "Prospective trial", "retrospective": "Retrospective study"}
 
 
-def _num(x: float | None, decimals: int = 1) -> str:
-    return "NR" if x is None else f"{x:.{decimals}f}"
-
-
 def _pct(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.1f}"
-
-
-def _interval(lo: float | None, hi: float | None, itype: str | None, decimals: int, hi_nr: bool = False) -> str:
-    if lo is None and hi is None and not hi_nr:
-        return ""
-    label = f"{itype} " if itype else "interval type not stated: "
-    return f" ({label}{_num(lo, decimals)}, {'NR' if hi_nr else _num(hi, decimals)})"
 
 
 class _Builder:
     """Accumulates rows of the layout: section, row label, one cell per cohort."""
 
-    def __init__(self, cmp: Comparison) -> None:
+    def __init__(self, cmp: Comparison, marks: Mapping[tuple[str, str], str] | None = None) -> None:
         self.cmp = cmp
         self.ids = list(cmp.cohorts)
         self.rows: list[dict[str, str]] = []
+        self.marks = marks or {}
+
+    def mark(self, cid: str, key: str, cell: str) -> str:
+        """The cell with the footnote mark of a known error in that quantity (``key`` like "endpoint.PFS.median";
+        a mark on a variable also applies to its levels)."""
+        symbols = [s for (c, k), s in self.marks.items() if c == cid and (k == key or key.startswith(k + "."))]
+        return f"{cell} {''.join(dict.fromkeys(symbols))}" if symbols and cell != MISSING else cell
 
     def add(self, section: str, row: str, cells: dict[str, str]) -> None:
         self.rows.append({"section": section, "row": row} | {c: cells.get(c, "") for c in self.ids})
@@ -73,13 +69,14 @@ def _baseline_rows(b: _Builder) -> None:
         rows = base.filter(pl.col("variable") == var)
         smd_cells = _smd_cells(b, smd.filter(pl.col("variable") == var))
         if v.kind == "continuous":
-            cells = {c: _continuous_cell(rows.filter(pl.col("cohort") == c)) for c in b.ids}
+            cells = {c: b.mark(c, f"baseline.{var}", _continuous_cell(rows.filter(pl.col("cohort") == c)))
+                     for c in b.ids}
             b.add("Baseline", v.label, {c: _join(cells[c], smd_cells.get(c)) for c in b.ids})
             continue
         b.add("Baseline", f"{v.label}, n (%)", smd_cells)
         for level in dict.fromkeys(rows["level"].to_list()):
-            cells = {r["cohort"]: r["printed"] if r["reported"] else MISSING
-                     for r in rows.filter(pl.col("level") == level).iter_rows(named=True)}
+            cells = {r["cohort"]: b.mark(r["cohort"], f"baseline.{var}.{level}", r["printed"]) if r["reported"]
+                     else MISSING for r in rows.filter(pl.col("level") == level).iter_rows(named=True)}
             b.add("Baseline", f"  {level.replace('_', ' ')}", cells)
 
 
@@ -101,13 +98,17 @@ def _smd_cells(b: _Builder, smd: pl.DataFrame) -> dict[str, str]:
 
 
 def _continuous_cell(rows: pl.DataFrame) -> str:
+    """The summary exactly as printed, with what its numbers are: "19.1±8.5 (16.0, 22.2) [mean ± SD (95% CI)]"."""
     stats = {r["statistic"]: r for r in rows.iter_rows(named=True)}
     if "mean" in stats and "sd" in stats:
-        m, s = stats["mean"], stats["sd"]
-        return f"{_num(m['value'])} ± {_num(s['value'])}" + _interval(m["lower"], m["upper"], m["interval_type"], 1)
-    if "median" in stats:
-        m = stats["median"]
-        return f"median {_num(m['value'])}" + _interval(m["lower"], m["upper"], m["interval_type"], 1)
+        m = stats["mean"]
+        kind = "mean ± SD" + (f" ({m['interval_type']})" if m["interval_type"] else "")
+        return f"{m['printed']} [{kind}]"
+    for stat in ("median", "mean"):
+        if stat in stats:
+            m = stats[stat]
+            kind = stat + (f" ({m['interval_type']})" if m["interval_type"] else "")
+            return f"{m['printed']} [{kind}]"
     return MISSING
 
 
@@ -140,8 +141,9 @@ def _response_rows(b: _Builder) -> None:
         rows = out.filter(pl.col("outcome") == name)
         if rows.height < min(b.cmp.options.min_cohorts, len(b.ids)):
             continue
-        cells = {r["cohort"]: _count_cell(r) for r in rows.iter_rows(named=True)}
         var, _, level = name.partition(":")
+        key = f"outcome.{var}.{level}" if level else f"rate.{name}"
+        cells = {r["cohort"]: b.mark(r["cohort"], key, _count_cell(r)) for r in rows.iter_rows(named=True)}
         label = f"{VARIABLES[var].label}: {level}, n (%)" if level else f"{name} (derived from counts)"
         b.add("Outcomes", label, {c: cells.get(c, MISSING) for c in b.ids})
 
@@ -160,8 +162,9 @@ def _endpoint_cell(r: dict[str, Any] | None) -> str:
         return MISSING
     if r["statistic"] == "median":
         unit = f" {r['unit']}" if r["unit"] not in (None, "months") else ""
-        return f"{_num(r['estimate'])}{unit}" + _interval(r["ci_low"], r["ci_high"], r["interval_type"], 1,
-                                                           r["upper_nr"])
+        kind = f" [{r['interval_type']}]" if r["interval_type"] else (
+            " [interval type not stated]" if r["ci_low"] is not None or r["upper_nr"] else "")
+        return f"{r['printed']}{unit}{kind}"
     if r["statistic"] == "rate":
         if r["ci_low"] is None:
             return r["printed"]
@@ -172,13 +175,22 @@ def _endpoint_cell(r: dict[str, Any] | None) -> str:
     return r["printed"] + (f" of {r['denominator']}" if r["denominator"] else "")
 
 
+def _rate_label(r: dict[str, Any]) -> str:
+    """ "Rate at 6 months"; a time printed in another unit keeps it: "Rate at 8 weeks (1.8 months)"."""
+    unit, time = r.get("unit") or "months", r.get("time")
+    if unit == "months" or time is None:
+        return f"Rate at {r['time_months']:g} months"
+    return f"Rate at {time:g} {unit} ({r['time_months']:.1f} months)"
+
+
 def _endpoint_rows(b: _Builder, section: str, chosen: dict[str, str | None]) -> None:
     out = b.cmp.outcomes.filter(pl.col("endpoint").is_not_null())
     b.add(section, "Endpoint", {c: f"{ENDPOINTS[e]} ({e})" if e else MISSING for c, e in chosen.items()})
     keys = out.select("statistic", "time_months").unique().sort("statistic", "time_months", nulls_last=True)
     for stat, t in keys.iter_rows():
         if stat == "rate":
-            label = f"Rate at {t:g} months"
+            first = out.filter(pl.col("statistic") == "rate", pl.col("time_months") == t).row(0, named=True)
+            label = _rate_label(first)
         else:
             label = {"median": "Median, months (unless stated)", "censored": "Censored, n (%)",
                      "events": "Events, n"}[stat]
@@ -187,12 +199,15 @@ def _endpoint_rows(b: _Builder, section: str, chosen: dict[str, str | None]) -> 
             match = out.filter(pl.col("cohort") == cid, pl.col("endpoint") == ep, pl.col("statistic") == stat)
             if stat == "rate":
                 match = match.filter(pl.col("time_months") == t)
-            cells[cid] = _endpoint_cell(match.row(0, named=True) if not match.is_empty() else None)
+            key = f"endpoint.{ep}.{stat}" + (f".{t:g}m" if stat == "rate" else "")
+            cells[cid] = b.mark(cid, key,
+                                _endpoint_cell(match.row(0, named=True) if not match.is_empty() else None))
         if any(v != MISSING for v in cells.values()):
             b.add(section, label, cells)
 
 
-def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None) -> pl.DataFrame:
+def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None,
+             marks: Mapping[tuple[str, str], str] | None = None) -> pl.DataFrame:
     """The Table IV layout: rows = harmonized variables/levels, columns = cohorts (reference first).
 
     Parameters
@@ -201,13 +216,15 @@ def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None) -> pl.D
         Result of :func:`trialcompare.compare`.
     descriptors : dict of str to Descriptor, optional
         Descriptors by id, for the design rows (taken from the comparison when omitted).
+    marks : mapping of (cohort, field) to str, optional
+        Footnote marks of known errors, by cohort and field path ("endpoint.PFS.median", "baseline.ecog").
 
     Returns
     -------
     polars.DataFrame
         String cells; columns ``section``, ``row`` and one per cohort (``"Label [reference] (N=..)"``).
     """
-    b = _Builder(cmp)
+    b = _Builder(cmp, marks)
     descriptors = descriptors or cmp.descriptors
     if descriptors:
         _design_rows(b, descriptors)
