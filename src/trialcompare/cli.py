@@ -118,14 +118,17 @@ def cmd_table(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """``trialcompare report [SPEC|PATH ...] [-o FILE] [--html]``."""
+    from .render.pdf import TemplatesNotFoundError
     from .render.report import ReportError, write_report
-    from .spec import DEFAULT_SPEC, default_spec_for, load_spec
+    from .resources import DataNotFoundError
+    from .spec import default_spec, default_spec_for, load_spec
 
     targets = list(args.targets)
-    if not targets:
-        if not DEFAULT_SPEC.is_file():
-            raise UsageError(f"{DEFAULT_SPEC}: no default spec here; run from the project folder or name a spec")
-        spec = load_spec(DEFAULT_SPEC)
+    if not targets:  # ./reports/table-iv.yaml in a checkout, else the bundled Table IV spec
+        try:
+            spec = default_spec()
+        except DataNotFoundError as exc:
+            raise UsageError(str(exc)) from None
     elif len(targets) == 1 and Path(targets[0]).is_file() and _is_spec(Path(targets[0])):
         spec = load_spec(targets[0])
     else:
@@ -134,7 +137,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"{Path(args.output).parent}: no such folder")
     try:
         out = write_report(spec, Path(args.output) if args.output else None, html=args.html)
-    except ReportError as exc:
+    except (ReportError, TemplatesNotFoundError) as exc:
         raise UsageError(str(exc)) from None
     print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK
@@ -219,7 +222,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--what", choices=("table", "smd", "differences", "baseline", "outcomes"), default="table",
                    help="which table (default: the Table IV layout)")
     t.set_defaults(func=cmd_table)
-    r = sub.add_parser("report", help="render a comparison report (default: reports/table-iv.yaml -> PDF)")
+    r = sub.add_parser("report", help="render a comparison report (default: reports/table-iv.yaml, else the "
+                                        "bundled copy -> PDF)")
     r.add_argument("targets", nargs="*", metavar="SPEC|PATH",
                    help="a comparison spec (reports/*.yaml), or descriptor files/folders (sensible defaults)")
     r.add_argument("-o", "--output", metavar="FILE", help="output file (default: beside the spec, <name>.pdf)")

@@ -21,13 +21,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .load import DescriptorError, Problem, _pydantic_problems
 from .yamlsafe import YamlProblem, read_yaml
 
-__all__ = ["DEFAULT_SPEC", "DenominatorChoice", "MetaSpec", "Spec", "default_spec_for", "load_spec"]
+__all__ = ["DEFAULT_SPEC", "DenominatorChoice", "MetaSpec", "Spec", "default_spec", "default_spec_for", "load_spec"]
 
+#: The default spec of a checkout, relative to the working folder; when it is absent, the bundled copy is used.
 DEFAULT_SPEC = Path("reports") / "table-iv.yaml"
 
 
@@ -80,6 +81,8 @@ class Spec(_Strict):
     denominators: dict[str, DenominatorChoice] = {}
     meta: MetaSpec = MetaSpec()
     path: Path | None = Field(None, exclude=True, description="set by load_spec")
+    # set by default_spec() for the bundled spec, whose own folder is inside the installed package
+    _output_dir: Path | None = PrivateAttr(None)
 
     def trial_paths(self) -> list[Path]:
         """Descriptor files/folders, resolved against the spec's folder."""
@@ -87,7 +90,9 @@ class Spec(_Strict):
         return [base / t for t in self.trials]
 
     def output(self, suffix: str = ".pdf") -> Path:
-        """Default output file: ``<spec folder>/<name>.pdf``."""
+        """Default output file: ``<spec folder>/<name>.pdf`` (the working folder for the bundled spec)."""
+        if self._output_dir is not None:
+            return self._output_dir / f"{self.name}{suffix}"
         base = self.path.parent if self.path else Path("reports")
         return base / f"{self.name}{suffix}"
 
@@ -125,6 +130,25 @@ def load_spec(path: str | Path) -> Spec:
     except ValidationError as exc:
         raise DescriptorError(_problems(str(path), exc, positions)) from None
     return spec.model_copy(update={"path": path})
+
+
+def default_spec() -> Spec:
+    """The default comparison spec: ``./reports/table-iv.yaml`` if present (a checkout), else the bundled copy.
+
+    The bundled spec's ``trials:`` resolve against its own folder, so they name the bundled descriptors; its report
+    is written to the working folder (``./table-iv.pdf``) rather than beside it, inside the installed package.
+
+    >>> spec = default_spec()
+    >>> spec.name, len(spec.trial_paths()), all(p.is_file() for p in spec.trial_paths())
+    ('table-iv', 4, True)
+    """
+    if DEFAULT_SPEC.is_file():
+        return load_spec(DEFAULT_SPEC)
+    from .resources import packaged_spec
+
+    spec = load_spec(packaged_spec(DEFAULT_SPEC.stem))
+    spec._output_dir = Path()  # the working folder
+    return spec
 
 
 def default_spec_for(paths: list[str | Path]) -> Spec:
