@@ -163,7 +163,7 @@ def parse_count(text: str | int) -> Count:
     Examples
     --------
     >>> parse_count("13 (39.39)")
-    Count(n=13, denominator=None, percent=39.39, percent_decimals=2)
+    Count(n=13, denominator=None, percent=39.39, percent_decimals=2, lower=None, upper=None, label=None)
     """
     if isinstance(text, bool):
         raise PrintedValueError(f"expected a count, got the boolean {text!r}")
