@@ -64,9 +64,9 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return {**env, "PYTHONNOUSERSITE": "1", **extra}
 
 
-def _run(args: list[str | Path], cwd: Path, **kwargs) -> subprocess.CompletedProcess[str]:
+def _run(args: list[str | Path], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT,
-                            env=_clean_env(), check=False, **kwargs)
+                            env=_clean_env(**env), check=False)
     assert result.returncode == 0, f"{' '.join(map(str, args))} failed:\n{result.stdout}\n{result.stderr}"
     return result
 
@@ -116,6 +116,10 @@ def test_wheel_holds_every_module_and_every_data_file(wheel: Path) -> None:
         assert expected, folder
         assert expected - names == set(), f"{folder}/ files missing from the wheel (package-data globs?)"
     assert not [n for n in names if n.endswith(".pdf")], "rendered PDFs do not belong in the wheel"
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "Provides-Extra: pandas" in metadata  # pip install "trialcompare[pandas]" for .to_pandas()
+    hard = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line]
+    assert not [line for line in hard if "pandas" in line or "pyarrow" in line]  # never a hard dependency
     assert not [n for n in names if n.startswith(("tests/", "trials/", "reports/", "templates/"))]
 
 
@@ -146,7 +150,7 @@ def test_installed_wheel_renders_the_default_report(wheel: Path, tmp_path: Path)
     assert Path(where[0]).resolve() == package / "__init__.py"
     assert Path(where[1]) == package / "_data" / "templates"
 
-    result = _run([venv / "bin" / "trialcompare", "report"], cwd=work)
+    result = _run([venv / "bin" / "trialcompare", "report"], cwd=work, PYTHONWARNINGS="error")  # as in pytest
     assert "wrote table-iv.pdf" in result.stderr
     pdf = (work / "table-iv.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
