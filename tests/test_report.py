@@ -186,6 +186,15 @@ def test_report_prefers_the_working_folders_spec(tmp_path, monkeypatch):
     assert spec.output() == Path("reports") / "table-iv.pdf"
 
 
+def test_report_on_paths_outside_a_checkout_writes_to_the_working_folder(tmp_path, monkeypatch):
+    from trialcompare.spec import default_spec_for
+
+    monkeypatch.chdir(tmp_path)
+    assert default_spec_for([REPO / "trials" / "ie.yaml"]).output() == Path("ie.pdf")
+    (tmp_path / "reports").mkdir()
+    assert default_spec_for([REPO / "trials" / "ie.yaml"]).output() == Path("reports") / "ie.pdf"
+
+
 def test_report_without_any_default_spec_is_a_usage_error(tmp_path, monkeypatch, capsys):
     from trialcompare import resources
 

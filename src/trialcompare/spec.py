@@ -152,12 +152,19 @@ def default_spec() -> Spec:
 
 
 def default_spec_for(paths: list[str | Path]) -> Spec:
-    """A spec with sensible defaults for descriptor files/folders given on the command line."""
+    """A spec with sensible defaults for descriptor files/folders given on the command line.
+
+    Its report goes to ``./reports/<name>.pdf`` when the working folder has a ``reports/`` folder, else to
+    ``./<name>.pdf``.
+    """
     name = Path(paths[0]).resolve().stem if len(paths) == 1 else "comparison"
     name = "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-") or "comparison"
     absolute = [str(Path(p).resolve()) for p in paths]
-    return Spec(name=name, title=f"Comparison of published cohorts ({', '.join(map(str, paths))})",
+    spec = Spec(name=name, title=f"Comparison of published cohorts ({', '.join(map(str, paths))})",
                 trials=absolute, path=Path("reports") / f"{name}.yaml")
+    if not DEFAULT_SPEC.parent.is_dir():  # outside a checkout: ./<name>.pdf rather than a missing ./reports/
+        spec._output_dir = Path()
+    return spec
 
 
 def spec_cohort_problems(spec: Spec, ids: list[str]) -> list[str]:
