@@ -81,7 +81,8 @@ class Spec(_Strict):
     denominators: dict[str, DenominatorChoice] = {}
     meta: MetaSpec = MetaSpec()
     path: Path | None = Field(None, exclude=True, description="set by load_spec")
-    # set by default_spec() for the bundled spec, whose own folder is inside the installed package
+    # the folder of the default output when not the spec's own: set by default_spec() for the bundled spec (its folder
+    # is inside the installed package) and by default_spec_for() outside a checkout
     _output_dir: Path | None = PrivateAttr(None)
 
     def trial_paths(self) -> list[Path]:
