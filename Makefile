@@ -1,10 +1,12 @@
 # Two commands do all the set-up on a fresh machine:
 #   make report   - install (first time) and render the default comparison report (the four Table IV cohorts)
 #   make test     - install (first time) and run the whole test suite
+#   make wheel    - build dist/trialcompare-*.whl (templates, fonts, descriptors and specs inside: installed anywhere,
+#                   `trialcompare report -o out.pdf` renders the default report)
 VENV ?= .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench setup
+.PHONY: report test lint bench setup wheel
 
 report: $(STAMP)
 	$(VENV)/bin/trialcompare report
@@ -19,6 +21,11 @@ bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench_cli.py && $(VENV)/bin/python benchmarks/bench_meta.py
 
 setup: $(STAMP)
+
+# no build isolation: the dev extra brings the build backend; build/ is cleared so no stale file can reach the wheel
+wheel: $(STAMP)
+	rm -rf build dist
+	$(VENV)/bin/python -m pip wheel -q --no-deps --no-build-isolation -w dist .
 
 $(STAMP): pyproject.toml scripts/bootstrap.sh
 	VENV=$(VENV) bash scripts/bootstrap.sh

@@ -163,10 +163,50 @@ def test_bad_spec_exits_2_and_writes_nothing(tmp_path, capsys, spec_text, fragme
     assert sorted(p.name for p in reports.iterdir()) == ["x.yaml"]
 
 
-def test_report_without_default_spec_is_a_usage_error(tmp_path, monkeypatch, capsys):
+def test_report_outside_a_checkout_uses_the_bundled_spec(tmp_path, monkeypatch):
+    """No ./reports/table-iv.yaml: the bundled spec, its bundled descriptors, output in the working folder.
+
+    (tests/test_wheel.py renders it from an installed wheel.)"""
+    from trialcompare.resources import data_dir
+    from trialcompare.spec import default_spec
+
     monkeypatch.chdir(tmp_path)
+    spec = default_spec()
+    assert spec.path == data_dir("reports") / "table-iv.yaml"
+    assert [p.resolve().parent for p in spec.trial_paths()] == [data_dir("trials")] * 4
+    assert spec.output() == Path("table-iv.pdf")
+    assert spec.output(".html") == Path("table-iv.html")
+
+
+def test_report_prefers_the_working_folders_spec(tmp_path, monkeypatch):
+    (tmp_path / "reports").mkdir()
+    shutil.copy(SPEC, tmp_path / "reports")
+    monkeypatch.chdir(tmp_path)
+    from trialcompare.spec import default_spec
+
+    spec = default_spec()
+    assert spec.path == Path("reports") / "table-iv.yaml"
+    assert spec.output() == Path("reports") / "table-iv.pdf"
+
+
+def test_report_on_paths_outside_a_checkout_writes_to_the_working_folder(tmp_path, monkeypatch):
+    from trialcompare.spec import default_spec_for
+
+    monkeypatch.chdir(tmp_path)
+    assert default_spec_for([REPO / "trials" / "ie.yaml"]).output() == Path("ie.pdf")
+    (tmp_path / "reports").mkdir()
+    assert default_spec_for([REPO / "trials" / "ie.yaml"]).output() == Path("reports") / "ie.pdf"
+
+
+def test_report_without_any_default_spec_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    from trialcompare import resources
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(resources, "_candidates", lambda kind: [tmp_path / "nowhere" / kind])
     assert main(["report"]) == 2
-    assert "no default spec" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "bundled reports/ folder" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_failed_render_leaves_no_file(tmp_path, monkeypatch, capsys):

@@ -1,9 +1,17 @@
 """trialcompare: compare published clinical-trial cohorts that were never randomised against each other.
 
 >>> import trialcompare as tc
->>> cs = tc.load("trials")          # doctest: +SKIP
->>> findings = tc.check(cs)         # doctest: +SKIP
->>> cmp = tc.compare(cs, reference="apatinib-ie")  # doctest: +SKIP
+>>> from trialcompare.resources import data_dir
+>>> trials = data_dir("trials")     # the bundled descriptors (in a checkout, the trials/ folder: tc.load("trials"))
+>>> cs = tc.load(*sorted(trials.glob("*.yaml")))  # the four Table IV cohorts; tc.load(trials) adds library/
+>>> cs.ids
+['apatinib-camrelizumab', 'apatinib-ie', 'apatinib', 'ie']
+>>> findings = tc.check(cs)
+>>> sorted(f.field for f in findings if f.cohort == "ie" and f.code == "PCT-MISMATCH")
+['endpoint.EFS.censored', 'outcome.best_response.PR']
+>>> cmp = tc.compare(cs, reference="apatinib-ie")
+>>> cmp.table().columns[2]
+'Apatinib + IE [reference] (N=33)'
 
 Heavy parts (statistics, rendering) are imported on first use, so ``trialcompare validate`` starts fast.
 Pooling, survival and MAIC live in their packages: :mod:`trialcompare.meta`, :mod:`trialcompare.survival`,

@@ -190,9 +190,9 @@ def _spec_of(target: str | Path | Spec | Sequence[str | Path] | None) -> Spec:
     if isinstance(target, Spec):
         return target
     if target is None:
-        from .spec import default_spec_path
+        from .spec import default_spec
 
-        return load_spec(default_spec_path())
+        return default_spec()
     if isinstance(target, str | Path):
         path = Path(target)
         return load_spec(path) if path.is_file() and is_spec_file(path) else default_spec_for([path])

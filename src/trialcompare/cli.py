@@ -137,15 +137,17 @@ def cmd_table(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """``trialcompare report [SPEC|PATH ...] [-o FILE] [--html]``."""
     from .analysis import AnalysisError, analyse
+    from .render.pdf import TemplatesNotFoundError
     from .render.report import write_report
+    from .resources import DataNotFoundError
 
     if args.output and Path(args.output).parent and not Path(args.output).parent.is_dir():
         raise UsageError(f"{Path(args.output).parent}: no such folder")
-    try:
+    try:  # no target: ./reports/table-iv.yaml in a checkout, else the bundled Table IV spec
         analysis = analyse(list(args.targets) or None)
-    except (AnalysisError, FileNotFoundError) as exc:
+        out = write_report(analysis, Path(args.output) if args.output else None, html=args.html)
+    except (AnalysisError, DataNotFoundError, TemplatesNotFoundError) as exc:
         raise UsageError(str(exc)) from None
-    out = write_report(analysis, Path(args.output) if args.output else None, html=args.html)
     print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK
 
@@ -224,7 +226,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--what", choices=options.TABLE_VIEWS, default="table",
                    help="which table (default: the Table IV layout)")
     t.set_defaults(func=cmd_table)
-    r = sub.add_parser("report", help="render a comparison report (default: reports/table-iv.yaml -> PDF)")
+    r = sub.add_parser("report", help="render a comparison report (default: reports/table-iv.yaml, else the "
+                                        "bundled copy -> PDF)")
     r.add_argument("targets", nargs="*", metavar="SPEC|PATH",
                    help="a comparison spec (reports/*.yaml), or descriptor files/folders (sensible defaults)")
     r.add_argument("-o", "--output", metavar="FILE", help="output file (default: beside the spec, <name>.pdf)")

@@ -21,16 +21,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from . import options
 from .load import DescriptorError, Problem, _pydantic_problems
 from .yamlsafe import YamlProblem, read_yaml
 
 __all__ = [
-    "DEFAULT_SPEC", "DenominatorChoice", "MetaSpec", "Spec", "default_spec_for", "default_spec_path", "load_spec",
+    "DEFAULT_SPEC", "Claim", "DenominatorChoice", "MetaSpec", "Spec", "default_spec", "default_spec_for", "load_spec",
 ]
 
+#: The default spec of a checkout, relative to the working folder; when it is absent, the bundled copy is used.
 DEFAULT_SPEC = Path("reports") / "table-iv.yaml"
 
 
@@ -94,6 +95,9 @@ class Spec(_Strict):
     denominators: dict[str, DenominatorChoice] = {}
     meta: MetaSpec = MetaSpec()
     path: Path | None = Field(None, exclude=True, description="set by load_spec")
+    # the folder of the default output when not the spec's own: set by default_spec() for the bundled spec (its folder
+    # is inside the installed package) and by default_spec_for() outside a checkout
+    _output_dir: Path | None = PrivateAttr(None)
 
     def trial_paths(self) -> list[Path]:
         """Descriptor files/folders, resolved against the spec's folder."""
@@ -101,26 +105,11 @@ class Spec(_Strict):
         return [base / t for t in self.trials]
 
     def output(self, suffix: str = ".pdf") -> Path:
-        """Default output file: ``<spec folder>/<name>.pdf``."""
+        """Default output file: ``<spec folder>/<name>.pdf`` (the working folder for the bundled spec)."""
+        if self._output_dir is not None:
+            return self._output_dir / f"{self.name}{suffix}"
         base = self.path.parent if self.path else Path("reports")
         return base / f"{self.name}{suffix}"
-
-
-def default_spec_path() -> Path:
-    """The default comparison spec: ``reports/table-iv.yaml`` of the working folder.
-
-    Returns
-    -------
-    Path
-
-    Raises
-    ------
-    FileNotFoundError
-        When there is no default spec.
-    """
-    if DEFAULT_SPEC.is_file():
-        return DEFAULT_SPEC
-    raise FileNotFoundError(f"{DEFAULT_SPEC}: no default spec here; run from the project folder or name a spec")
 
 
 def _problems(file: str, exc: ValidationError, positions: dict) -> list[Problem]:
@@ -158,13 +147,39 @@ def load_spec(path: str | Path) -> Spec:
     return spec.model_copy(update={"path": path})
 
 
+def default_spec() -> Spec:
+    """The default comparison spec: ``./reports/table-iv.yaml`` if present (a checkout), else the bundled copy.
+
+    The bundled spec's ``trials:`` resolve against its own folder, so they name the bundled descriptors; its report
+    is written to the working folder (``./table-iv.pdf``) rather than beside it, inside the installed package.
+
+    >>> spec = default_spec()
+    >>> spec.name, len(spec.trial_paths()), all(p.is_file() for p in spec.trial_paths())
+    ('table-iv', 4, True)
+    """
+    if DEFAULT_SPEC.is_file():
+        return load_spec(DEFAULT_SPEC)
+    from .resources import packaged_spec
+
+    spec = load_spec(packaged_spec(DEFAULT_SPEC.stem))
+    spec._output_dir = Path()  # the working folder
+    return spec
+
+
 def default_spec_for(paths: list[str | Path]) -> Spec:
-    """A spec with sensible defaults for descriptor files/folders given on the command line."""
+    """A spec with sensible defaults for descriptor files/folders given on the command line.
+
+    Its report goes to ``./reports/<name>.pdf`` when the working folder has a ``reports/`` folder, else to
+    ``./<name>.pdf``.
+    """
     name = Path(paths[0]).resolve().stem if len(paths) == 1 else "comparison"
     name = "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-") or "comparison"
     absolute = [str(Path(p).resolve()) for p in paths]
-    return Spec(name=name, title=f"Comparison of published cohorts ({', '.join(map(str, paths))})",
+    spec = Spec(name=name, title=f"Comparison of published cohorts ({', '.join(map(str, paths))})",
                 trials=absolute, path=Path("reports") / f"{name}.yaml")
+    if not DEFAULT_SPEC.parent.is_dir():  # outside a checkout: ./<name>.pdf rather than a missing ./reports/
+        spec._output_dir = Path()
+    return spec
 
 
 def spec_cohort_problems(spec: Spec, ids: list[str]) -> list[str]:

@@ -52,7 +52,7 @@ __all__ = [
 
 #: URL scheme under which files of ``templates/`` are served to WeasyPrint.
 ASSET_SCHEME = "asset"
-#: Environment variable that, when set, names the templates folder (for non-editable installs).
+#: Environment variable that, when set, names the templates folder (overrides the bundled one).
 TEMPLATES_ENV_VAR = "TRIALCOMPARE_TEMPLATES"
 
 _MARKER = "base.html.j2"
@@ -72,7 +72,7 @@ _MAX_URL_IN_MESSAGE = 80
 
 
 class TemplatesNotFoundError(FileNotFoundError):
-    """The project's ``templates/`` folder could not be located."""
+    """The report templates folder could not be located (a broken install, or a wrong ``TRIALCOMPARE_TEMPLATES``)."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -81,12 +81,12 @@ class TemplatesNotFoundError(FileNotFoundError):
 
 
 def templates_dir() -> Path:
-    """Locate the project's ``templates/`` folder.
+    """Locate the report templates folder (templates, stylesheet and bundled fonts).
 
-    The folder named by the environment variable ``TRIALCOMPARE_TEMPLATES`` wins when set; otherwise
-    the ``templates/`` folder at the repository root, beside ``src/`` (where an editable install,
-    ``pip install -e .``, and a plain checkout both find it). A folder only counts if it holds
-    ``base.html.j2``.
+    The folder named by the environment variable ``TRIALCOMPARE_TEMPLATES`` wins when set; otherwise the
+    package resource: ``trialcompare/_data/templates/`` in an installed wheel, or the ``templates/`` folder at
+    the repository root, beside ``src/``, in a checkout or an editable install (``pip install -e .``); see
+    :func:`trialcompare.resources.data_dir`. A folder only counts if it holds ``base.html.j2``.
 
     Returns
     -------
@@ -103,15 +103,20 @@ def templates_dir() -> Path:
     >>> (templates_dir() / "report.css").is_file()
     True
     """
+    from trialcompare.resources import DataNotFoundError, data_dir
+
     override = os.environ.get(TEMPLATES_ENV_VAR)
-    candidates = [Path(override)] if override else [Path(__file__).resolve().parents[3] / "templates"]
-    for candidate in candidates:
-        if (candidate / _MARKER).is_file():
-            return candidate.resolve()
-    tried = ", ".join(str(c) for c in candidates)
-    hint = f"set {TEMPLATES_ENV_VAR} to the folder" if not override else f"check {TEMPLATES_ENV_VAR}"
+    if not override:
+        try:
+            return data_dir("templates")
+        except DataNotFoundError as exc:
+            raise TemplatesNotFoundError(f"{exc}; or set {TEMPLATES_ENV_VAR} to the folder") from None
+    candidate = Path(override)
+    if (candidate / _MARKER).is_file():
+        return candidate.resolve()
     raise TemplatesNotFoundError(
-        f"trialcompare templates folder (containing {_MARKER}) not found; looked in: {tried}; {hint}"
+        f"trialcompare templates folder (containing {_MARKER}) not found; looked in: {candidate}; "
+        f"check {TEMPLATES_ENV_VAR}"
     )
 
 
