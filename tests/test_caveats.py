@@ -500,7 +500,7 @@ def test_data_errors_unacknowledged_and_acknowledged(tmp_path: Path) -> None:
     assert (minor.severity, minor.cohorts, minor.targets) == ("minor", ("ref",), ("outcome:ORR",))
     assert minor.text == (
         "Ref: numbers reviewed and kept as printed despite errors: printed percentage does not match n/denominator "
-        "(wrong count or denominator) (printed 26.1% for 13/46)."
+        "(wrong count or denominator) (marked in the tables, explained in their footnotes)."
     )
 
 

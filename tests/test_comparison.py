@@ -318,5 +318,10 @@ def test_derived_rates_are_flagged_not_phrased() -> None:
     """ORR = CR + PR is computed here: a structured flag, never a 'derived: ...' string in ``printed``."""
     cmp = tc.compare(tc.load(REPO / "trials"), reference="apatinib-ie")
     orr = cmp.outcomes.filter(pl.col("outcome") == "ORR")
-    assert orr.height and orr["derived"].all() and set(orr["derived_from"]) == {"CR+PR"}
-    assert orr["printed"].is_null().all()
+    seeds = orr.filter(pl.col("cohort").is_in(["apatinib-ie", "apatinib", "apatinib-camrelizumab", "ie"]))
+    assert seeds.height == 4 and seeds["derived"].all() and set(seeds["derived_from"]) == {"CR+PR"}
+    assert orr.filter(pl.col("derived"))["printed"].is_null().all()
+    # CABONE prints "12% (95% CI 4-26)" of 42 and no response levels: the implied 5/42 is used, marked as implied
+    cabone = orr.filter(pl.col("cohort") == "cabone-cabozantinib").row(0, named=True)
+    assert (cabone["n"], cabone["denominator"], cabone["derived"], cabone["derived_from"]) == (5, 42, True,
+                                                                                                 "percentage")

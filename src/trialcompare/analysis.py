@@ -101,6 +101,10 @@ class Analysis:
         The appraisal of the spec's claim by rules (:mod:`trialcompare.appraisal`).
     factors : polars.DataFrame
         TSD 18 prognostic factors per comparator (:func:`trialcompare.appraisal.tsd18_factors`).
+    effects : polars.DataFrame
+        Between-arm effects as published (:func:`trialcompare.effects.published_effects`), with evidence types.
+    anchored : polars.DataFrame
+        Anchored indirect comparisons through a common comparator (Bucher 1997).
     errors : polars.DataFrame
         Error findings of the compared cohorts, for marks in the tables: ``cohort, field, code, acknowledged,
         text`` (the curator's note in plain words, else the check's message).
@@ -123,6 +127,8 @@ class Analysis:
     benchmarks: tuple[Benchmark, ...]
     verdict: Verdict
     factors: pl.DataFrame
+    effects: pl.DataFrame
+    anchored: pl.DataFrame
     errors: pl.DataFrame
     inputs: pl.DataFrame
     versions: tuple[tuple[str, str], ...]
@@ -342,6 +348,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     from .caveats import derive_caveats
     from .checks import check
     from .comparison import compare
+    from .effects import anchored_comparisons, published_effects
     from .survival.cohorts import curve_data, curve_summary
 
     spec = _spec_of(target)
@@ -358,13 +365,15 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
                                    smd=cmp.smd, smd_threshold=spec.smd_threshold))
     curves = tuple(curve_data(cohorts))
     factors = tsd18_factors(cmp, spec.smd_threshold)
+    effects = published_effects(frame, cohorts)
     judged = verdict(cmp, cohorts, caveats, findings, spec.claim, spec.smd_threshold)
     return Analysis(
         spec=spec, cohorts=cohorts, reference=reference, comparison=cmp, frame=frame, findings=findings,
         caveats=caveats, curves=curves, curve_summary=curve_summary(list(curves), reference),
         meta=_meta(cohorts, spec, reference) if with_meta else (),
         benchmarks=_benchmarks(cohorts, spec, reference) if with_meta else (), verdict=judged, factors=factors,
-        errors=_errors(findings, cmp.cohorts),
+        errors=_errors(findings, cmp.cohorts), effects=effects,
+        anchored=anchored_comparisons(effects, cohorts, cmp.options.level),
         inputs=_inputs(cohorts, spec),
         versions=_versions(),
     )

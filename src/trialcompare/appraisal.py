@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from .rules import compared_endpoint
+from .rules import compared_endpoint, evidence_between
 
 if TYPE_CHECKING:
     from .caveats import Caveat
@@ -358,7 +358,9 @@ def verdict(cmp: Comparison, cohorts: CohortSet, caveats: tuple[Caveat, ...], fi
     """
     outcomes = list(claim.outcomes) if claim is not None and claim.outcomes else ["ORR", "DCR"]
     numbers = _numbers(cmp, outcomes)
-    evidence = tuple(sorted(set(cmp.differences["evidence"].drop_nulls().to_list()))) or ("unanchored",)
+    ref = cohorts[cmp.reference].descriptor
+    evidence = tuple(sorted({evidence_between(c.descriptor, ref) for c in cohorts if c.id != cmp.reference}))
+    evidence = evidence or ("unanchored",)
     factors = tsd18_factors(cmp, threshold)
     start = "high" if evidence == ("randomised",) else "low"
     downs = list(_downgrades(cohorts, caveats, factors, numbers))

@@ -587,9 +587,10 @@ def _finding_list(findings: Sequence[Finding], with_notes: bool) -> str:
 
 def _errors_for(ctx: _Context, cohort_id: str, findings: list[Finding], acknowledged: bool) -> Caveat:
     targets = [t for f in findings for t in _field_targets(f.field)]
-    listed = _finding_list(findings, acknowledged)
+    listed = _finding_list(findings, False)
     if acknowledged:
-        text = f"{ctx.label(cohort_id)}: numbers reviewed and kept as printed despite errors: {listed}."
+        text = (f"{ctx.label(cohort_id)}: numbers reviewed and kept as printed despite errors: {listed} (marked in "
+                "the tables, explained in their footnotes).")
         return ctx.caveat("DATA-ERRORS", "minor", [cohort_id], targets, text)
     text = (
         f"{ctx.label(cohort_id)} has unresolved errors in its published numbers: {listed}; "

@@ -387,6 +387,23 @@ def _endpoint_estimate(r: dict, opts: CompareOptions) -> dict:
             "ci_method": "published" if published else None}
 
 
+def _printed_rates(cid: str, rows: list[dict], have: set[str], opts: CompareOptions) -> list[dict]:
+    """ORR/DCR/CBR printed as a count (or implied by a percentage of a stated denominator), used when the response
+    levels give none: marked printed (``derived`` False) or implied (``derived`` True, from "percentage")."""
+    counts = _group([r for r in rows if r["section"] == "rate" and r["statistic"] == "count"], "variable")
+    out = []
+    for (name,), reports in counts.items():
+        if name in have:
+            continue
+        r = _preferred(reports, opts.prefer_locations)[0]
+        n, den, basis = _denominator(r, opts)
+        implied = r.get("as_printed") is False
+        out.append(_count_outcome(cid, name, n, den, basis, opts, printed=None if implied else r["printed"],
+                                  location=r["location"], source=r["source"], time_months=r["time_months"],
+                                  derived=implied, derived_from="percentage" if implied else None))
+    return out
+
+
 def _outcomes(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions) -> pl.DataFrame:
     prefer = opts.prefer_locations
     rows = frame.filter(pl.col("cohort").is_in(list(ids))).to_dicts()
@@ -400,6 +417,7 @@ def _outcomes(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions) -> 
                     "variable", "statistic", "time_months")
         for reports in ep.values():
             out += _endpoint_outcomes(cid, _preferred(reports, prefer), opts)
+        out += _printed_rates(cid, mine, {o["outcome"] for o in out if o["cohort"] == cid}, opts)
     return pl.DataFrame(out, schema=_OUTCOME_SCHEMA, orient="row")
 
 
@@ -412,7 +430,7 @@ _DIFF_SCHEMA = {
     "ref_n": pl.Int64, "ref_denominator": pl.Int64, "risk_difference": pl.Float64, "rd_low": pl.Float64,
     "rd_high": pl.Float64, "rd_method": pl.String, "odds_ratio": pl.Float64, "or_low": pl.Float64,
     "or_high": pl.Float64, "or_method": pl.String, "fisher_p": pl.Float64, "evidence": pl.String,
-    "estimable": pl.Boolean, "not_estimable_reason": pl.String,
+    "estimable": pl.Boolean, "not_estimable_reason": pl.String, "time_months": pl.Float64,
 }
 """``evidence`` is a code of :data:`trialcompare.options.EVIDENCE` (:func:`trialcompare.rules.evidence_between`).
 A contrast with no events in either cohort, or only events in both, is not estimable: no numbers are computed
@@ -433,7 +451,8 @@ def _difference(row: dict, ref: dict, opts: CompareOptions, evidence: str) -> di
     base = dict.fromkeys(_DIFF_SCHEMA) | {
         "cohort": row["cohort"], "reference": ref["cohort"], "outcome": row["outcome"], "n": row["n"],
         "denominator": row["denominator"], "ref_n": ref["n"], "ref_denominator": ref["denominator"],
-        "rd_method": opts.rd_method, "or_method": opts.or_method, "evidence": evidence, "estimable": True}
+        "rd_method": opts.rd_method, "or_method": opts.or_method, "evidence": evidence, "estimable": True,
+        "time_months": row["time_months"]}
     why = _degenerate(row, ref)
     if why is not None:
         return base | {"estimable": False, "not_estimable_reason": why}
@@ -445,11 +464,14 @@ def _difference(row: dict, ref: dict, opts: CompareOptions, evidence: str) -> di
 
 
 def _differences(outcomes: pl.DataFrame, opts: CompareOptions, cohorts: CohortSet) -> pl.DataFrame:
-    counted = outcomes.filter(pl.col("statistic") == "proportion", pl.col("denominator") > 0).to_dicts()
-    ref = {r["outcome"]: r for r in counted if r["cohort"] == opts.reference}
+    """Counts against the reference's: response levels and rates, and landmark rates printed as counts (at the same
+    time point)."""
+    counted = outcomes.filter(pl.col("statistic").is_in(["proportion", "rate"]), pl.col("n").is_not_null(),
+                              pl.col("denominator") > 0).to_dicts()
+    ref = {(r["outcome"], r["time_months"]): r for r in counted if r["cohort"] == opts.reference}
     evidence = {c.id: evidence_between(c.descriptor, cohorts[opts.reference].descriptor) for c in cohorts}
-    out = [_difference(r, ref[r["outcome"]], opts, evidence[r["cohort"]]) for r in counted
-           if r["cohort"] != opts.reference and r["outcome"] in ref]
+    out = [_difference(r, ref[(r["outcome"], r["time_months"])], opts, evidence[r["cohort"]]) for r in counted
+           if r["cohort"] != opts.reference and (r["outcome"], r["time_months"]) in ref]
     return pl.DataFrame(out, schema=_DIFF_SCHEMA, orient="row")
 
 

@@ -261,6 +261,7 @@ def build_context(a: Analysis) -> dict[str, Any]:
         "summary": _summary(cohorts, cmp, list(a.findings), caveats, tte),
         "verdict": verdict_context(a, [c for c in caveats if c.severity == "major"]),
         "factors": _factor_table(a), "benchmarks": _benchmark_rows(a), "footnotes": footnotes,
+        "randomised": _randomised(a),
         "glance": _glance(cohorts, tte),
         "sources": _sources(cohorts),
         "baseline_blocks": _table_blocks(table, ["Baseline"]),
@@ -308,6 +309,33 @@ def _error_marks(a: Analysis) -> tuple[dict[tuple[str, str], str], list[dict[str
             notes.append({"mark": texts[r["text"]], "cohort": a.labels[r["cohort"]], "text": r["text"]})
         marks.setdefault((r["cohort"], r["field"]), texts[r["text"]])
     return marks, notes
+
+
+def _effect_cell(r: dict[str, Any]) -> str:
+    p = f", {r['p_printed']}" if r["p_printed"] else ""
+    return f"{r['measure']} {r['printed']}{p}"
+
+
+def _randomised(a: Analysis) -> dict[str, Any]:
+    """Published effects of randomised studies, randomised count contrasts and anchored comparisons, apart from
+    the unanchored differences."""
+    eff = a.effects.filter(pl.col("evidence") == "randomised")
+    effects = [{"study": r["study"] or "–", "what": r["what"], "arms": f"{a.labels.get(r['cohort'], r['cohort'])} vs "
+                f"{a.labels.get(r['versus'], r['versus'])}", "effect": _effect_cell(r),
+                "where": f"{r['location']} ({r['source']})"} for r in eff.iter_rows(named=True)]
+    diffs = a.comparison.differences.filter(pl.col("evidence") == "randomised")
+    counts = [{"what": r["outcome"].replace("best_response:", "").replace(":rate", " rate") + (
+        f" at {r['time_months']:.3g} months" if r["time_months"] is not None else ""),
+        "arms": f"{a.labels[r['cohort']]} vs {a.labels[r['reference']]}",
+        "counts": f"{r['n']}/{r['denominator']} vs {r['ref_n']}/{r['ref_denominator']}",
+        "rd": "not estimable" if not r["estimable"] else
+        f"{100 * r['risk_difference']:+.1f} ({100 * r['rd_low']:+.1f}, {100 * r['rd_high']:+.1f})"}
+        for r in diffs.iter_rows(named=True)]
+    anchored = [{"what": r["what"], "contrast": f"{r['treatment']} vs {r['versus']} (through {r['common']})",
+                 "effect": f"{r['measure']} {r['estimate']:.2f} ({r['lower']:.2f}, {r['upper']:.2f})",
+                 "studies": r["studies"]} for r in a.anchored.iter_rows(named=True)]
+    return {"effects": effects, "counts": counts, "anchored": anchored,
+            "any": bool(effects or counts or anchored)}
 
 
 def _factor_table(a: Analysis) -> pl.DataFrame:

@@ -262,7 +262,8 @@ def differences_table(cmp: Comparison) -> pl.DataFrame:
         else:
             rd = orr = p = f"not estimable ({_NOT_ESTIMABLE[r['not_estimable_reason']]})"
         rows.append({
-            "outcome": r["outcome"].replace("best_response:", "").replace("surgical_remission:", "CSR "),
+            "outcome": r["outcome"].replace("best_response:", "").replace("surgical_remission:", "CSR ").replace(
+                ":rate", " rate") + (f" at {r['time_months']:.3g} months" if r["time_months"] is not None else ""),
             "cohort": cmp.labels[r["cohort"]],
             "evidence": r["evidence"],
             "counts": f"{r['n']}/{r['denominator']} vs {r['ref_n']}/{r['ref_denominator']}",

@@ -1,0 +1,63 @@
+"""Published between-arm effects and anchored indirect comparisons (Bucher 1997), checked by hand."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import trialcompare as tc
+from trialcompare.effects import anchored_comparisons, bucher, contrast_from_ci, published_effects
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def test_se_from_a_ratio_ci() -> None:
+    """HR 0.42 (95% CI 0.21-0.85): log HR = ln 0.42 = −0.86750; SE = (ln 0.85 − ln 0.21)/(2·1.95996) = 0.35671."""
+    d, se = contrast_from_ci(0.42, 0.21, 0.85, "HR")
+    assert d == pytest.approx(math.log(0.42), abs=1e-12)
+    assert se == pytest.approx((math.log(0.85) - math.log(0.21)) / (2 * 1.959963984540054), abs=1e-12)
+    assert contrast_from_ci(0.68, 0.46, 0.83, "RD") == pytest.approx((0.68, (0.83 - 0.46) / 3.919927969080108))
+
+
+def test_bucher_by_hand() -> None:
+    """X vs placebo HR 0.42 (0.21-0.85), Y vs placebo HR 0.60 (0.40-0.90). By hand:
+    d_XP = −0.867501, SE 0.356707; d_YP = ln 0.60 = −0.510826, SE (ln 0.9 − ln 0.4)/3.919928 = 0.206874;
+    d_XY = −0.356675, SE = sqrt(0.356707² + 0.206874²) = 0.412353;
+    HR_XY = exp(−0.356675) = 0.7000, 95% CI exp(−0.356675 ∓ 1.959964·0.412353) = 0.3120 to 1.5706."""
+    hr, lo, hi = bucher(contrast_from_ci(0.42, 0.21, 0.85, "HR"), contrast_from_ci(0.60, 0.40, 0.90, "HR"), "HR")
+    assert hr == pytest.approx(0.7, rel=1e-9)
+    se = math.hypot((math.log(0.85) - math.log(0.21)) / 3.919927969080108,
+                    (math.log(0.9) - math.log(0.4)) / 3.919927969080108)
+    assert (lo, hi) == pytest.approx((0.7 * math.exp(-1.959963984540054 * se), 0.7 * math.exp(1.959963984540054 * se)))
+    assert (round(lo, 4), round(hi, 4)) == (0.3120, 1.5706)
+
+
+def test_network_of_two_placebo_controlled_trials() -> None:
+    cs = tc.load(FIXTURES / "randomised", FIXTURES / "anchored")
+    effects = published_effects(cs.to_frame(), cs)
+    hr = effects.filter(pl.col("measure") == "HR")
+    # TRIAL-X prints its HR in both arms (2.4 = 1/0.42 from the placebo side): kept once
+    assert sorted(hr["cohort"].to_list()) == ["trial-x-drug", "trial-y-drug"]
+    assert set(hr["evidence"]) == {"randomised"}
+    anchored = anchored_comparisons(effects, cs)
+    xy = anchored.filter(pl.col("treatment") == "drug-x", pl.col("versus") == "drug-y", pl.col("what") == "PFS")
+    assert xy.height == 1
+    r = xy.row(0, named=True)
+    assert (r["common"], r["evidence"]) == ("placebo", "anchored")
+    assert r["estimate"] == pytest.approx(0.7, rel=1e-9)
+    assert (round(r["lower"], 4), round(r["upper"], 4)) == (0.3120, 1.5706)
+
+
+def test_no_anchor_without_a_common_comparator() -> None:
+    cs = tc.load(FIXTURES / "randomised")
+    assert anchored_comparisons(published_effects(cs.to_frame(), cs), cs).is_empty()
+
+
+def test_randomised_arms_are_randomised_in_the_comparison() -> None:
+    """Two arms of one randomised study: the differences carry evidence "randomised", never "unanchored"."""
+    cs = tc.load(FIXTURES / "randomised")
+    cmp = tc.compare(cs, reference="trial-x-placebo")
+    assert cmp.differences.height and set(cmp.differences["evidence"]) == {"randomised"}
