@@ -73,3 +73,21 @@ def test_a_spec_naming_a_missing_cohort_is_an_analysis_error(tmp_path: Path) -> 
 def test_descriptor_paths_get_default_options() -> None:
     a = tc.analyse([REPO / "trials" / "apatinib-ie.yaml", REPO / "trials" / "ie.yaml"], with_meta=False)
     assert a.reference == "apatinib-ie" and a.cohorts.ids == ["apatinib-ie", "ie"]
+
+
+def test_a_spec_with_ipd_gets_a_population_adjusted_section() -> None:
+    """reports/maic-example.yaml names the simulated IPD: the analysis holds the MAIC, and the report shows its ESS,
+    the factors not matched and the unanchored assumption (numbers pinned to R in tests/maic/)."""
+    a = tc.analyse(REPO / "reports" / "maic-example.yaml", with_meta=False)
+    assert a.maic is not None and a.maic.comparator == "apatinib"
+    assert 0 < a.maic.weights.ess < a.maic.weights.n
+    html = render_html(a)
+    assert "Population-adjusted comparison (MAIC, STC)" in html and "SIMULATED" in html
+    assert f"{a.maic.weights.ess:.1f}" in html and "still <b>unanchored</b>" in html
+
+
+def test_a_missing_ipd_file_is_a_clear_error(tmp_path: Path) -> None:
+    spec = load_spec(REPO / "reports" / "maic-example.yaml")
+    spec = spec.model_copy(update={"maic": spec.maic.model_copy(update={"ipd": "nope.csv"})})
+    with pytest.raises(tc.AnalysisError, match="nope.csv"):
+        tc.analyse(spec, with_meta=False)

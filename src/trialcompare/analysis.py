@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .caveats import Caveat
     from .checks.finding import Finding
     from .comparison import Comparison
+    from .maic import MaicAnalysis
     from .meta import Benchmark
     from .meta.suite import SuiteResult
     from .survival.cohorts import CurveData
@@ -105,6 +106,8 @@ class Analysis:
         Between-arm effects as published (:func:`trialcompare.effects.published_effects`), with evidence types.
     anchored : polars.DataFrame
         Anchored indirect comparisons through a common comparator (Bucher 1997).
+    maic : MaicAnalysis or None
+        The population-adjusted comparison the spec asks for (:func:`trialcompare.maic.maic_analysis`).
     errors : polars.DataFrame
         Error findings of the compared cohorts, for marks in the tables: ``cohort, field, code, acknowledged,
         text`` (the curator's note in plain words, else the check's message).
@@ -130,6 +133,7 @@ class Analysis:
     effects: pl.DataFrame
     anchored: pl.DataFrame
     errors: pl.DataFrame
+    maic: MaicAnalysis | None
     inputs: pl.DataFrame
     versions: tuple[tuple[str, str], ...]
 
@@ -281,6 +285,28 @@ def _errors(findings: tuple[Finding, ...], ids: tuple[str, ...]) -> pl.DataFrame
                                       "acknowledged": pl.Boolean, "text": pl.String}, orient="row")
 
 
+def _maic(spec: Spec, cohorts: CohortSet) -> MaicAnalysis | None:
+    """The spec's MAIC: IPD and mapping paths relative to the spec's folder; bad input → AnalysisError."""
+    if spec.maic is None:
+        return None
+    from .maic import MaicError, MaicInputError, load_mapping, maic_analysis, read_ipd_csv
+
+    m = spec.maic
+    base = spec.path.parent if spec.path else Path.cwd()
+    ipd_path = base / m.ipd
+    mapping_path = base / m.mapping if m.mapping else ipd_path.parent / "mapping.yaml"
+    if m.target not in cohorts.ids:
+        raise AnalysisError(f"{spec.path or 'spec'}: maic.target {m.target!r} is not among the cohorts compared")
+    try:
+        ipd = read_ipd_csv(ipd_path)
+        return maic_analysis(ipd.frame, cohorts, m.target, load_mapping(mapping_path), m.outcome,
+                             n_boot=m.bootstrap, seed=m.seed)
+    except MaicInputError as exc:
+        raise AnalysisError(str(exc)) from None
+    except (MaicError, OSError) as exc:
+        raise AnalysisError(f"{spec.path or 'spec'}: maic: {exc}") from None
+
+
 def _relative(path: Path, base: Path) -> str:
     """``path`` relative to ``base`` (POSIX separators), so that the report does not depend on the working folder."""
     path, base = path.resolve(), base.resolve()
@@ -300,6 +326,9 @@ def _inputs(cohorts: CohortSet, spec: Spec) -> pl.DataFrame:
     base = spec.path.parent if spec.path else Path.cwd()
     if spec.path and spec.path.is_file():
         files.append(spec.path)
+    if spec.maic is not None:
+        ipd = base / spec.maic.ipd
+        files += [ipd, base / spec.maic.mapping if spec.maic.mapping else ipd.parent / "mapping.yaml"]
     return pl.DataFrame({"file": [_relative(f, base) for f in files],
                          "sha256": [hashlib.sha256(f.read_bytes()).hexdigest() for f in files]},
                         schema={"file": pl.String, "sha256": pl.String})
@@ -372,7 +401,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         caveats=caveats, curves=curves, curve_summary=curve_summary(list(curves), reference),
         meta=_meta(cohorts, spec, reference) if with_meta else (),
         benchmarks=_benchmarks(cohorts, spec, reference) if with_meta else (), verdict=judged, factors=factors,
-        errors=_errors(findings, cmp.cohorts), effects=effects,
+        errors=_errors(findings, cmp.cohorts), effects=effects, maic=_maic(spec, cohorts),
         anchored=anchored_comparisons(effects, cohorts, cmp.options.level),
         inputs=_inputs(cohorts, spec),
         versions=_versions(),

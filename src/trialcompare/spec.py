@@ -67,6 +67,19 @@ class Claim(_Strict):
     direction: Literal["higher", "lower"] = Field("higher", description="the reference is claimed higher/lower")
 
 
+class MaicSpec(_Strict):
+    """A population-adjusted comparison (MAIC, STC) of a cohort with individual patient data against a comparator."""
+
+    ipd: str = Field(description="IPD CSV file, relative to the spec's folder (docs/maic.md)")
+    target: str = Field(description="id of the comparator cohort whose published population is matched")
+    cohort: str | None = Field(None, description="id of the cohort the IPD belongs to (default: the reference)")
+    mapping: str | None = Field(None, description="mapping file (default: mapping.yaml beside the IPD)")
+    outcome: str = "orr"
+    bootstrap: int = Field(0, ge=0, le=10000)
+    seed: int = 0
+    label: str | None = Field(None, description="what the IPD is, shown with the results (e.g. 'SIMULATED')")
+
+
 class MetaSpec(_Strict):
     """Which outcomes the meta-analytic sensitivity section pools, and the scenarios it re-runs."""
 
@@ -94,6 +107,7 @@ class Spec(_Strict):
     use_errata: bool = False
     denominators: dict[str, DenominatorChoice] = {}
     meta: MetaSpec = MetaSpec()
+    maic: MaicSpec | None = Field(None, description="a population-adjusted comparison when one cohort has IPD")
     path: Path | None = Field(None, exclude=True, description="set by load_spec")
     # the folder of the default output when not the spec's own: set by default_spec() for the bundled spec (its folder
     # is inside the installed package) and by default_spec_for() outside a checkout

@@ -621,3 +621,44 @@ def bar_compare_svg(
         if title:
             ax.set_title(title, loc="left", fontweight="bold")
         return _to_svg(fig)
+
+
+def weights_histogram(weights: Sequence[float], *, ax: Axes | None = None, title: str | None = None) -> Figure:
+    """Histogram of MAIC weights rescaled to sum to the number of patients (1 = an unweighted patient).
+
+    Parameters
+    ----------
+    weights : sequence of float
+        Rescaled weights.
+    ax : matplotlib.axes.Axes, optional
+        Draw into this axis (its figure is returned); a new figure otherwise.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = weights_histogram([0.2, 0.5, 1.0, 1.3, 2.0])
+    >>> fig.axes[0].get_xlabel()
+    'rescaled weight (1 = one patient)'
+    """
+    w = _as_float_array("weights", weights)
+    with _rc_context():
+        fig = _new_figure(5.0, 2.2) if ax is None else ax.figure
+        ax = ax or fig.add_subplot()
+        ax.hist(w, bins=min(20, max(5, w.size // 2)), color="#7a7a7a", edgecolor="white")
+        ax.axvline(1.0, color=_INK, linewidth=0.8, linestyle="--")
+        ax.set_xlabel("rescaled weight (1 = one patient)")
+        ax.set_ylabel("patients")
+        if title:
+            ax.set_title(title, fontsize=9)
+        _style_axis(ax)
+    return fig
+
+
+def weights_histogram_svg(weights: Sequence[float], title: str | None = None) -> str:
+    """:func:`weights_histogram` as SVG text for the report."""
+    with _rc_context():
+        return _to_svg(weights_histogram(weights, title=title))

@@ -99,13 +99,18 @@ def _refs(caveats: list[_Caveat], prefixes: tuple[str, ...]) -> list[_Caveat]:
 
 
 def _sources(cohorts: CohortSet) -> list[dict[str, str]]:
-    out = []
+    """One row per publication (by DOI, else PMID, else citation), naming every cohort that uses it."""
+    rows: dict[str, dict[str, Any]] = {}
     for c in cohorts:
         for s in c.descriptor.sources:
             ids = ", ".join(x for x in (s.pmid and f"PMID {s.pmid}", s.pmcid, s.doi and f"doi:{s.doi}") if x)
-            out.append({"cohort": c.descriptor.label, "key": s.key, "role": s.role, "citation": s.citation,
-                        "ids": ids})
-    return out
+            key = (s.doi or s.pmid or s.citation).strip().lower()
+            row = rows.setdefault(key, {"cohorts": [], "key": s.key, "roles": [], "citation": s.citation, "ids": ids})
+            row["cohorts"].append(c.descriptor.label)
+            row["roles"].append(s.role)
+    return [{"cohort": ", ".join(dict.fromkeys(r["cohorts"])), "key": r["key"],
+             "role": ", ".join(dict.fromkeys(r["roles"])), "citation": r["citation"], "ids": r["ids"]}
+            for r in rows.values()]
 
 
 def _meta_sections(a: Analysis) -> list[dict[str, Any]]:
@@ -261,7 +266,7 @@ def build_context(a: Analysis) -> dict[str, Any]:
         "summary": _summary(cohorts, cmp, list(a.findings), caveats, tte),
         "verdict": verdict_context(a, [c for c in caveats if c.severity == "major"]),
         "factors": _factor_table(a), "benchmarks": _benchmark_rows(a), "footnotes": footnotes,
-        "randomised": _randomised(a),
+        "randomised": _randomised(a), "maic": _maic_context(a),
         "glance": _glance(cohorts, tte),
         "sources": _sources(cohorts),
         "baseline_blocks": _table_blocks(table, ["Baseline"]),
@@ -336,6 +341,35 @@ def _randomised(a: Analysis) -> dict[str, Any]:
                  "studies": r["studies"]} for r in a.anchored.iter_rows(named=True)]
     return {"effects": effects, "counts": counts, "anchored": anchored,
             "any": bool(effects or counts or anchored)}
+
+
+_UNMATCHED = {"comparator": "not reported by the comparator", "ipd": "not in the patient data",
+              "mapping": "not mapped to a column of the patient data"}
+
+
+def _maic_context(a: Analysis) -> dict[str, Any] | None:
+    """The population-adjusted comparison, formatted: ESS, balance, unmatched factors, effects, weights histogram."""
+    m = a.maic
+    if m is None:
+        return None
+    from .plots import weights_histogram_svg
+
+    w, spec = m.weights, a.spec.maic
+    ipd_cohort = (spec.cohort if spec and spec.cohort else a.reference)
+    balance = pl.DataFrame([{"covariate": r["covariate"], "statistic": r["statistic"],
+                             "target (comparator)": f"{r['target']:.3g}", "before weighting": f"{r['before']:.3g}",
+                             "after weighting": f"{r['after']:.3g}"} for r in w.balance.iter_rows(named=True)])
+    effects = pl.DataFrame([{"method": r["method"], "measure": r["measure"],
+                             "estimate (CI)": f"{r['estimate']:.2f} ({r['lower']:.2f}, {r['upper']:.2f})",
+                             "interval": r["interval"], "scale": r["scale"],
+                             "ESS": "–" if r["ess"] is None else f"{r['ess']:.1f}"}
+                            for r in m.effects.iter_rows(named=True)])
+    unmatched = [f"{u.factor} ({_UNMATCHED.get(u.reason, u.reason)})" for u in m.targets.unmatched]
+    return {"ipd": a.labels.get(ipd_cohort, ipd_cohort), "target": a.labels.get(m.comparator, m.comparator),
+            "label": spec.label if spec else None, "n": w.n, "ess": w.ess, "ess_share": w.ess / w.n,
+            "balance": balance, "effects": effects, "unmatched": unmatched,
+            "stc_assumption": m.stc.assumption if m.stc else None,
+            "histogram": weights_histogram_svg(w.rescaled.tolist())}
 
 
 def _factor_table(a: Analysis) -> pl.DataFrame:
