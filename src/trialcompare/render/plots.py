@@ -17,7 +17,7 @@ import io
 import math
 import textwrap
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -225,7 +225,7 @@ def _annotate_column(ax: Axes, ys: Sequence[float], texts: Sequence[str], header
     )
 
 
-def forest_plot_svg(
+def forest_plot(
     labels: Sequence[str],
     estimates: Sequence[float],
     ci_low: Sequence[float],
@@ -275,8 +275,8 @@ def forest_plot_svg(
 
     Returns
     -------
-    str
-        SVG document text.
+    matplotlib.figure.Figure
+        Three axes: labels, the plot, the estimates column.
 
     Raises
     ------
@@ -321,7 +321,13 @@ def forest_plot_svg(
         _fill_forest_table(side, row_ys, est, lo, hi, w, pooled, prediction, value_format, interval_label)
         if title:
             fig.suptitle(title, x=0.01, ha="left", fontsize=9.5, fontweight="bold")
-        return _to_svg(fig)
+        return fig
+
+
+def forest_plot_svg(*args: Any, **kwargs: Any) -> str:
+    """:func:`forest_plot` as SVG text (the report embeds it; same arguments)."""
+    with _rc_context():
+        return _to_svg(forest_plot(*args, **kwargs))
 
 
 def _draw_forest_rows(
@@ -440,7 +446,7 @@ def _draw_risk_table(
     ax.set_title("Number at risk", loc="left", fontsize=7.5, fontweight="bold", pad=2)
 
 
-def km_plot_svg(
+def km_plot(
     curves: Sequence[tuple[str, Sequence[float], Sequence[float]]],
     xlabel: str = "Months",
     ylabel: str = "Survival probability",
@@ -450,7 +456,8 @@ def km_plot_svg(
     xlim: tuple[float, float] | None = None,
     xticks: Sequence[float] | None = None,
     title: str | None = None,
-) -> str:
+    ax: Axes | None = None,
+) -> Figure:
     """Draw Kaplan-Meier (or digitised) survival curves as right-continuous steps.
 
     Parameters
@@ -470,24 +477,29 @@ def km_plot_svg(
         Tick positions; default: the risk-table times if given, else automatic.
     title : str, optional
         Title above the plot.
+    ax : matplotlib.axes.Axes, optional
+        Draw into this axis (its figure is returned); not with ``risk_table``, which needs an axis of its own.
 
     Returns
     -------
-    str
-        SVG document text.
+    matplotlib.figure.Figure
 
     Raises
     ------
     ValueError
-        If there is no curve, a curve's times decrease or its survival leaves [0, 1], or a risk
-        table row has the wrong length.
+        If there is no curve, a curve's times decrease or its survival leaves [0, 1], a risk
+        table row has the wrong length, or both ``ax`` and ``risk_table`` are given.
 
     Examples
     --------
     >>> svg = km_plot_svg([("Arm A", [2, 5, 9], [0.9, 0.7, 0.5])], risk_table=([0, 6, 12], {"Arm A": [20, 15, 9]}))
     >>> "Arm A" in svg
     True
+    >>> km_plot([("Arm A", [2, 5, 9], [0.9, 0.7, 0.5])]).axes[0].get_ylabel()
+    'Survival probability'
     """
+    if ax is not None and risk_table is not None:
+        raise ValueError("a risk table needs its own axis: give risk_table or ax, not both")
     if not curves:
         raise ValueError("km_plot_svg needs at least one curve")
     labels = [str(c[0]) for c in curves]
@@ -497,12 +509,7 @@ def km_plot_svg(
     if xticks is None and risk_table is not None:
         xticks = list(risk_table[0])
     with _rc_context():
-        n_risk = len(risk_table[1]) if risk_table is not None else 0
-        fig = _new_figure(_WIDTH_IN, 3.1 + (0.3 + 0.17 * n_risk if n_risk else 0.0))
-        if n_risk:
-            ax, risk_ax = fig.subplots(2, 1, height_ratios=[3.1, 0.3 + 0.17 * n_risk], sharex=True)
-        else:
-            ax, risk_ax = fig.subplots(1, 1), None
+        fig, ax, risk_ax = _km_axes(ax, len(risk_table[1]) if risk_table is not None else 0)
         for k, (label, (t, s)) in enumerate(zip(labels, data, strict=True)):
             style = {"color": PALETTE[k % len(PALETTE)], "linestyle": _LINESTYLES[k % len(_LINESTYLES)]}
             ax.step(t, s, where="post", label=_wrap(label, 36), linewidth=1.4, **style)
@@ -515,7 +522,24 @@ def km_plot_svg(
             ax.tick_params(labelbottom=True)
         if title:
             ax.set_title(title, loc="left", fontweight="bold")
-        return _to_svg(fig)
+        return fig
+
+
+def _km_axes(ax: Axes | None, n_risk: int) -> tuple[Figure, Axes, Axes | None]:
+    """The figure, the curve axis and (with a risk table) the risk-table axis."""
+    if ax is not None:
+        return ax.figure, ax, None  # type: ignore[return-value]
+    fig = _new_figure(_WIDTH_IN, 3.1 + (0.3 + 0.17 * n_risk if n_risk else 0.0))
+    if n_risk:
+        ax, risk_ax = fig.subplots(2, 1, height_ratios=[3.1, 0.3 + 0.17 * n_risk], sharex=True)
+        return fig, ax, risk_ax
+    return fig, fig.subplots(1, 1), None
+
+
+def km_plot_svg(*args: Any, **kwargs: Any) -> str:
+    """:func:`km_plot` as SVG text (the report embeds it; same arguments)."""
+    with _rc_context():
+        return _to_svg(km_plot(*args, **kwargs))
 
 
 def _style_km_axes(
