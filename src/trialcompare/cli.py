@@ -98,17 +98,23 @@ def _denominators(items: Sequence[str]) -> dict[str, int]:
 
 
 def _comparison(args: argparse.Namespace):
+    """The comparison of ``table``, through :func:`trialcompare.analyse` (a spec made from the options)."""
     from . import load
-    from .comparison import compare
+    from .analysis import analyse
+    from .spec import DenominatorChoice, default_spec_for
 
-    cohorts = load(*_paths(args))
+    paths = _paths(args)
+    cohorts = load(*paths)
     if args.reference and args.reference not in cohorts:
         raise UsageError(f"--reference {args.reference!r} is not a cohort; cohorts: {', '.join(cohorts.ids)}")
     denominators = _denominators(args.denominator)
     for cid in denominators:
         if cid not in cohorts:
             raise UsageError(f"--denominator names {cid!r}, which is not a cohort; cohorts: {', '.join(cohorts.ids)}")
-    return compare(cohorts, args.reference, ci_method=args.ci, use_errata=args.errata, denominators=denominators)
+    spec = default_spec_for(paths).model_copy(update={
+        "reference": args.reference, "ci_method": args.ci, "use_errata": args.errata,
+        "denominators": {c: DenominatorChoice(n=n, why="--denominator") for c, n in denominators.items()}})
+    return analyse(spec, with_meta=False).comparison
 
 
 def cmd_table(args: argparse.Namespace) -> int:

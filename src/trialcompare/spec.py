@@ -47,10 +47,11 @@ class DenominatorChoice(_Strict):
 
 
 class Scenario(_Strict):
-    """A sensitivity re-run of the meta-analysis."""
+    """A sensitivity re-run of the meta-analysis (the one scenario model: specs and
+    :func:`trialcompare.meta.suite.validate_scenario` both use it)."""
 
-    name: str
-    description: str
+    name: str = Field(min_length=1, pattern=r"\S")
+    description: str = ""
     exclude: list[str] = []
     denominators: dict[str, int] = {}
     use_errata: bool | None = None

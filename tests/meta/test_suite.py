@@ -421,3 +421,11 @@ def test_summary_names_the_analysis(orr_suite):
     assert text.startswith("Outcome: Objective response rate (orr); primary analysis: logit, REML, test z")
     assert "Proportion" in text and "apatinib-ie" in text
     assert "Transform × method grid" not in text
+
+
+def test_one_scenario_model():
+    """The suite validates scenarios with the spec's pydantic model: the keys are the same, once."""
+    from trialcompare.meta.suite import SCENARIO_KEYS
+    from trialcompare.spec import Scenario
+
+    assert tuple(Scenario.model_fields) == SCENARIO_KEYS

@@ -1,0 +1,308 @@
+"""Per-cohort outcome data for pooling: outcome names, counts, landmark rates (part of the meta suite)."""
+
+from __future__ import annotations
+
+import math
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from ..comparison import Comparison, compare
+from ..load import CohortSet
+from ..options import DENOMINATOR_BASES, POOLING_METHODS
+from ..outcomes import outcome_name, parse_outcome_name
+from ..rules import compared_endpoint
+
+DATA_SCHEMA: dict[str, Any] = {
+    "cohort": pl.String, "label": pl.String, "design": pl.String, "endpoint": pl.String, "events": pl.Int64,
+    "total": pl.Int64, "estimate": pl.Float64, "approximate": pl.Boolean, "note": pl.String,
+}  # fmt: skip
+
+#: Keys a scenario declaration may have (``name`` is required).
+SCENARIO_KEYS = ("name", "description", "exclude", "denominators", "use_errata", "substitute_endpoint")
+"""The keys of :class:`trialcompare.spec.Scenario` (a test keeps them equal)."""
+
+_COUNT_OUTCOMES = {"orr": "ORR", "dcr": "DCR", "csr": "surgical_remission:yes"}
+_COUNT_LABELS = {"orr": "Objective response rate", "dcr": "Disease control rate", "csr": "Complete surgical remission"}
+_ALL_METHODS = POOLING_METHODS
+_FT_NOTE = "sensitivity analysis (harmonic-mean back-transformation can mislead)"
+_DATA_KEYS = ("denominators", "use_errata", "reference", "exclude", "substitute_endpoint", "prefer_locations")
+
+
+# --------------------------------------------------------------------------------------------------
+# outcome names
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    name: str
+    count_key: str | None = None
+    endpoint: str | None = None  # None with months set: "tte", the disease-control endpoint
+    months: float | None = None
+    time: float | None = None
+    unit: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.count_key is not None:
+            return _COUNT_LABELS[self.name]
+        what = self.endpoint or "event-/progression-free"
+        when = f"{self.time:g} {self.unit}" + (f" ({self.months:.1f} months)" if self.unit != "months" else "")
+        return f"{what} rate at {when}"
+
+
+def _parse_outcome(name: str) -> _Outcome | None:
+    """One grammar for outcome names (:func:`trialcompare.outcomes.parse_outcome_name`): ``orr``, ``pfs_8w``."""
+    key = name.strip().lower()
+    if key in _COUNT_OUTCOMES:
+        return _Outcome(key, count_key=_COUNT_OUTCOMES[key])
+    try:
+        parsed = parse_outcome_name(key)
+    except ValueError:
+        return None
+    if parsed.rate is not None or parsed.time is None:
+        return None
+    return _Outcome(parsed.name, endpoint=parsed.endpoint, months=parsed.months, time=parsed.time, unit=parsed.unit)
+
+
+def _disease_control_endpoint(cohorts: CohortSet, cid: str) -> str | None:
+    """The endpoint a cohort is compared on (:func:`trialcompare.rules.compared_endpoint`)."""
+    ep = compared_endpoint(cohorts[cid].descriptor)
+    return ep.name if ep is not None else None
+
+
+def _names_from_outcomes(outcomes: pl.DataFrame) -> list[str]:
+    names = [k for k, v in _COUNT_OUTCOMES.items() if v in set(outcomes["outcome"].to_list())]
+    rates = outcomes.filter(pl.col("statistic") == "rate", pl.col("time_months").is_not_null())
+    points = sorted({(r["endpoint"], r["time_months"], r["time"], r["unit"] or "months")
+                     for r in rates.iter_rows(named=True)}, key=lambda x: (x[0], x[1]))
+    names = [*names, *(outcome_name(ep.lower(), t if t is not None else m, u) for ep, m, t, u in points)]
+    tte = sorted({(m, t if t is not None else m, u) for ep, m, t, u in points if ep != "OS"})
+    return [*names, *dict.fromkeys(outcome_name("tte", t, u) for _, t, u in tte)]
+
+
+def available_outcomes(cohorts: CohortSet, **data_kw: Any) -> list[str]:
+    """Outcome names that at least one of these cohorts reports.
+
+    Parameters
+    ----------
+    cohorts : CohortSet
+        Loaded descriptors.
+    **data_kw
+        ``prefer_locations``, ``use_errata``, ``denominators``, ``reference`` as for :func:`outcome_data`.
+
+    Returns
+    -------
+    list of str
+        E.g. ``["orr", "dcr", "csr", "efs_6m", ..., "tte_6m"]``.
+    """
+    return _names_from_outcomes(_compare(cohorts, **data_kw).outcomes)
+
+
+# --------------------------------------------------------------------------------------------------
+# outcome data
+# --------------------------------------------------------------------------------------------------
+
+
+def _compare(
+    cohorts: CohortSet,
+    *,
+    denominators: Mapping[str, int] | None = None,
+    use_errata: bool = False,
+    reference: str | None = None,
+    prefer_locations: Sequence[str] = ("Table IV",),
+    exclude: Iterable[str] = (),
+    substitute_endpoint: Mapping[str, str] | None = None,
+) -> Comparison:
+    _check_ids(cohorts, denominators or {}, "denominators")
+    if reference is not None:
+        _check_ids(cohorts, [reference], "reference")
+    for cid, n in (denominators or {}).items():
+        if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
+            raise ValueError(f"denominator of {cid!r} must be a positive whole number, got {n!r}")
+    key = (tuple(sorted((denominators or {}).items())), bool(use_errata), reference, tuple(prefer_locations))
+    cache = _COMPARISONS.setdefault(cohorts, {})
+    if key not in cache:
+        cache[key] = compare(cohorts, reference, prefer_locations=tuple(prefer_locations),
+                             use_errata=bool(use_errata), denominators=dict(denominators or {}))  # fmt: skip
+    return cache[key]
+
+
+# One comparison per cohort set and options: a suite asks for the same one for every outcome and scenario.
+# Keyed weakly on the (immutable) CohortSet, so nothing outlives the cohorts it was computed from.
+_COMPARISONS: weakref.WeakKeyDictionary[CohortSet, dict[tuple, Comparison]] = weakref.WeakKeyDictionary()
+
+
+def _check_ids(cohorts: CohortSet, ids: Iterable[str], what: str) -> None:
+    unknown = [i for i in ids if i not in cohorts]
+    if unknown:
+        raise ValueError(
+            f"{what} names {', '.join(map(repr, unknown))}, not a cohort; cohorts: {', '.join(cohorts.ids)}"
+        )
+
+
+def _row(cid: str, cohorts: CohortSet, endpoint: str | None, **values: Any) -> dict[str, Any]:
+    desc = cohorts[cid].descriptor
+    base = dict.fromkeys(DATA_SCHEMA) | {"cohort": cid, "label": desc.label, "design": desc.design.type,
+                                         "endpoint": endpoint, "approximate": False}  # fmt: skip
+    return base | values
+
+
+def _count_row(cid: str, cohorts: CohortSet, cmp: Comparison, outcome: _Outcome) -> dict[str, Any]:
+    label = outcome.name.upper()
+    match = cmp.outcomes.filter(pl.col("cohort") == cid, pl.col("outcome") == outcome.count_key)
+    if match.is_empty():
+        return _row(cid, cohorts, label, note=f"{label} not reported; not pooled")
+    r = match.row(0, named=True)
+    if not r["denominator"]:
+        return _row(cid, cohorts, label, note=f"{label}: no denominator; not pooled")
+    note = f"{r['n']}/{r['denominator']} (denominator: {DENOMINATOR_BASES.get(r['denominator_basis'], '?')})"
+    return _row(cid, cohorts, label, events=r["n"], total=r["denominator"], estimate=r["n"] / r["denominator"],
+                note=note)  # fmt: skip
+
+
+def _rate_denominator(frame: pl.DataFrame, r: dict[str, Any], use_errata: bool) -> tuple[int, int] | None:
+    """(n, denominator) of a landmark rate printed as a count ("13/43"), errata honoured."""
+    match = frame.filter(
+        pl.col("cohort") == r["cohort"], pl.col("section") == "endpoint", pl.col("variable") == r["endpoint"],
+        pl.col("time_months") == r["time_months"], pl.col("printed") == r["printed"],
+    )  # fmt: skip
+    if match.is_empty():
+        return None
+    row = match.row(0, named=True)
+    n, den = row["n"], row["denominator"]
+    if use_errata:
+        n = row["corrected_n"] if row["corrected_n"] is not None else n
+        den = row["corrected_denominator"] if row["corrected_denominator"] is not None else den
+    return (n, den) if den else None
+
+
+def _approximate_count(rate: float, total: int) -> int:
+    """round(rate × N) with halves rounded up (not Python's round-half-to-even)."""
+    return math.floor(rate * total + 0.5)
+
+
+def _estimator_name(r: dict[str, Any]) -> str:
+    return {"kaplan-meier": "Kaplan-Meier", "binomial": "binomial"}.get(r.get("estimator") or "", "landmark")
+
+
+def _tte_values(r: dict[str, Any], n_cohort: int, counted: tuple[int, int] | None) -> dict[str, Any]:
+    ep, t = r["endpoint"], r["time_months"]
+    if r["bound"]:
+        return {"note": f"{ep} at {t:g} months printed as a bound ({r['printed']!r}), not a number; not pooled"}
+    if counted is not None:
+        n, den = counted
+        return {"events": n, "total": den, "estimate": n / den, "note": f"{n}/{den} printed as a count"}
+    if r["estimate"] is None:
+        return {"note": f"{ep} at {t:g} months has no value; not pooled"}
+    events = _approximate_count(r["estimate"], n_cohort)
+    note = (f"approximate count: round({r['estimate']:g} × {n_cohort}) = {events} "
+            f"({_estimator_name(r)} rate {r['printed']!r} printed without a count)")  # fmt: skip
+    return {"events": events, "total": n_cohort, "estimate": events / n_cohort, "approximate": True, "note": note}
+
+
+def _tte_row(cid: str, ctx: _DataContext, outcome: _Outcome) -> dict[str, Any]:
+    ep = ctx.substitute.get(cid) or outcome.endpoint or _disease_control_endpoint(ctx.cohorts, cid)
+    row = _tte_lookup(cid, ep, ctx, outcome)
+    if cid in ctx.substitute:
+        row["note"] = f"{ep} substituted for the disease-control endpoint; {row['note']}"
+    return row
+
+
+def _tte_lookup(cid: str, ep: str | None, ctx: _DataContext, outcome: _Outcome) -> dict[str, Any]:
+    if ep is None:
+        return _row(cid, ctx.cohorts, None, note="no event-/progression-free endpoint reported; not pooled")
+    match = ctx.cmp.outcomes.filter(pl.col("cohort") == cid, pl.col("endpoint") == ep,
+                                    pl.col("statistic") == "rate", pl.col("time_months") == outcome.months)  # fmt: skip
+    if match.is_empty():
+        return _row(cid, ctx.cohorts, ep, note=f"{ep}: no {outcome.months:g}-month rate reported; not pooled")
+    r = match.row(0, named=True)
+    counted = _rate_denominator(ctx.frame, r, ctx.use_errata) if r["n"] is not None else None
+    return _row(cid, ctx.cohorts, ep, **_tte_values(r, ctx.cmp.n[cid], counted))
+
+
+@dataclass
+class _DataContext:
+    cohorts: CohortSet
+    cmp: Comparison
+    frame: pl.DataFrame
+    use_errata: bool
+    substitute: dict[str, str]
+
+
+def _check_substitutes(cohorts: CohortSet, substitute: Mapping[str, str]) -> dict[str, str]:
+    _check_ids(cohorts, substitute, "substitute_endpoint")
+    for cid, ep in substitute.items():
+        names = [e.name for e in cohorts[cid].descriptor.endpoints]
+        if ep not in names:
+            raise ValueError(f"substitute_endpoint: cohort {cid!r} has no endpoint {ep!r}; it has {', '.join(names)}")
+    return dict(substitute)
+
+
+def outcome_data(
+    cohorts: CohortSet,
+    outcome: str,
+    *,
+    denominators: Mapping[str, int] | None = None,
+    use_errata: bool = False,
+    reference: str | None = None,
+    exclude: Iterable[str] = (),
+    substitute_endpoint: Mapping[str, str] | None = None,
+    prefer_locations: Sequence[str] = ("Table IV",),
+) -> pl.DataFrame:
+    """Per-cohort counts of one outcome, ready for pooling.
+
+    Parameters
+    ----------
+    cohorts : CohortSet
+        Loaded descriptors.
+    outcome : str
+        ``"orr"``, ``"dcr"``, ``"csr"``, ``"<endpoint>_<months>m"`` (``"efs_6m"``, ``"os_12m"``) or
+        ``"tte_<months>m"`` (each cohort's disease-control endpoint, EFS or PFS).
+    denominators : mapping of str to int, optional
+        Denominator per cohort in place of its declared N (as :func:`trialcompare.compare`).
+    use_errata : bool
+        Use counts/denominators corrected by declared errata.
+    reference : str, optional
+        Reference cohort of the underlying comparison (does not change the counts).
+    exclude : iterable of str
+        Cohorts to leave out; they stay in the frame with ``events`` null and a note.
+    substitute_endpoint : mapping of str to str, optional
+        For time-to-event outcomes, use this endpoint of the cohort (e.g. ``{"apatinib-ie": "PFS"}``).
+    prefer_locations : sequence of str
+        Which printed report to use when a value was printed in several places.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per cohort, in load order: ``cohort, label, design, endpoint, events, total, estimate,
+        approximate, note``. ``events`` is null for cohorts that cannot be pooled (the note says why).
+
+    Raises
+    ------
+    ValueError
+        Unknown outcome (the message lists the valid ones), unknown cohort ids, bad denominators.
+    """
+    parsed = _parse_outcome(outcome)
+    exclude = list(exclude)
+    _check_ids(cohorts, exclude, "exclude")
+    substitute = _check_substitutes(cohorts, substitute_endpoint or {})
+    cmp = _compare(cohorts, denominators=denominators, use_errata=use_errata, reference=reference,
+                   prefer_locations=prefer_locations)  # fmt: skip
+    valid = _names_from_outcomes(cmp.outcomes)
+    if parsed is None or parsed.name not in valid:
+        raise ValueError(f"unknown outcome {outcome!r} for these cohorts; valid: {', '.join(valid)}")
+    ctx = _DataContext(cohorts, cmp, cohorts.to_frame(), bool(use_errata), substitute)
+    rows = []
+    for cid in cohorts.ids:
+        if cid in exclude:
+            rows.append(_row(cid, cohorts, None, note="excluded by request; not pooled"))
+        elif parsed.count_key is not None:
+            rows.append(_count_row(cid, cohorts, cmp, parsed))
+        else:
+            rows.append(_tte_row(cid, ctx, parsed))
+    return pl.DataFrame(rows, schema=DATA_SCHEMA, orient="row")
