@@ -79,3 +79,16 @@ def test_table_meta_and_caveats_use_the_same_compared_endpoint(tmp_path: Path) -
     assert "PFS" in endpoint_row[b_column] and "TTP" not in endpoint_row[b_column]
     data = outcome_data(cs, "tte_6m")
     assert data.filter(pl.col("cohort") == "b")["endpoint"].to_list() == ["PFS"]
+
+
+def test_overlap_caveats_consume_the_cross_cohort_findings(tmp_path: Path) -> None:
+    """The caveat says what the check found: with the check's findings it appears; with findings that hold no
+    overlap finding (e.g. filtered out by a caller) it does not; with no findings given the check is run."""
+    cs = _overlap_pair(tmp_path)
+    findings = tc.check(cs)
+    assert [c.code for c in derive_caveats(cs, reference="a", findings=findings)].count("POSSIBLE-OVERLAP") == 1
+    others = [f for f in findings if not f.code.startswith("XC-SHARED")]
+    assert "POSSIBLE-OVERLAP" not in [c.code for c in derive_caveats(cs, reference="a", findings=others)]
+    assert "POSSIBLE-OVERLAP" in [c.code for c in derive_caveats(cs, reference="a")]
+    xc = next(f for f in findings if f.code == "XC-SHARED-CENTRE")
+    assert {xc.cohort, *xc.related} == {"a", "b"}

@@ -125,6 +125,7 @@ class _Context:
     smd: pl.DataFrame | None
     smd_threshold: float
     small_n: int
+    overlaps: tuple[tuple[str, str], ...] = ()
 
     def desc(self, cohort_id: str) -> Descriptor:
         return self.cohorts[cohort_id].descriptor
@@ -446,9 +447,23 @@ def _overlap_pair(ctx: _Context, a: str, b: str) -> Caveat | None:
 
 
 def _possible_overlap(ctx: _Context) -> list[Caveat]:
-    ids = sorted(ctx.cohorts.ids)
-    found = [_overlap_pair(ctx, a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
+    """One caveat per pair the cross-cohort check found (shared registration, shared centre): the caveat says what
+    the finding found, it does not detect it again."""
+    found = [_overlap_pair(ctx, a, b) for a, b in ctx.overlaps if a in ctx.cohorts and b in ctx.cohorts]
     return [c for c in found if c is not None]
+
+
+_OVERLAP_CODES = ("XC-SHARED-REGISTRATION", "XC-SHARED-CENTRE")
+
+
+def _overlap_pairs(cohorts: CohortSet, findings: Iterable[Finding] | None) -> tuple[tuple[str, str], ...]:
+    """Cohort pairs with a possible-overlap finding; the cross-cohort check is run when no findings are given."""
+    if findings is None:
+        from .checks.cross_cohort import check_cross_cohort
+
+        findings = check_cross_cohort(cohorts.to_frame(), cohorts)
+    pairs = {tuple(sorted((f.cohort, *f.related[:1]))) for f in findings if f.code in _OVERLAP_CODES and f.related}
+    return tuple(sorted(p for p in pairs if len(p) == 2))  # type: ignore[misc]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -737,6 +752,7 @@ def derive_caveats(
     ('DATA-ERRORS', 'major')
     """
     cohorts[reference]  # raises KeyError naming the cohorts
+    findings = None if findings is None else list(findings)
     ctx = _Context(
         cohorts,
         reference,
@@ -745,6 +761,7 @@ def derive_caveats(
         smd,
         smd_threshold,
         small_n,
+        _overlap_pairs(cohorts, findings),
     )
     found = [c for rule in _RULES for c in rule(ctx)]
     return sorted(found, key=lambda c: (_SEVERITY_ORDER[c.severity], c.code, c.cohorts, c.targets, c.text))

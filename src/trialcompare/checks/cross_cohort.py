@@ -62,6 +62,7 @@ def _finding(code: str, severity: str, a: Cohort, b: Cohort, field: str, message
         file=str(a.path),
         line=line,
         column=column,
+        related=(b.id,),
     )
 
 

@@ -31,6 +31,8 @@ class Finding:
         The curator's note when acknowledged.
     file, line, column
         Where the value stands in the descriptor.
+    related : tuple of str
+        The other cohorts a cross-cohort finding concerns (e.g. the cohort sharing a registration).
     """
 
     code: str
@@ -44,3 +46,4 @@ class Finding:
     file: str | None = None
     line: int | None = None
     column: int | None = None
+    related: tuple[str, ...] = ()
