@@ -130,10 +130,10 @@ def test_non_randomised_always_targets_all(tmp_path: Path) -> None:
     assert caveats_for([caveat], "baseline:ecog") == [caveat]
 
 
-def test_non_randomised_names_randomised_arms(tmp_path: Path) -> None:
+def test_no_non_randomised_caveat_when_every_cohort_is_an_arm_of_one_randomised_study(tmp_path: Path) -> None:
+    """Two randomised arms of STUDY-1 and nothing else: nothing is unanchored, so the caveat would be false."""
     arm = _design(arm_of={"study": "STUDY-1", "arm": "A", "randomised": True})
-    (caveat,) = _codes(_derive(_cohorts(tmp_path, ref=arm, other=arm)), "NON-RANDOMISED")
-    assert caveat.text.endswith("(except within one study: Ref and Other are randomised arms of STUDY-1).")
+    assert _codes(_derive(_cohorts(tmp_path, ref=arm, other=arm)), "NON-RANDOMISED") == []
 
 
 def test_unknown_reference_is_refused(tmp_path: Path) -> None:

@@ -61,3 +61,27 @@ def test_randomised_arms_are_randomised_in_the_comparison() -> None:
     cs = tc.load(FIXTURES / "randomised")
     cmp = tc.compare(cs, reference="trial-x-placebo")
     assert cmp.differences.height and set(cmp.differences["evidence"]) == {"randomised"}
+
+
+def test_new_user_two_arm_trial_end_to_end(tmp_path: Path) -> None:
+    """The two-arm trial of the README (tests/fixtures/randomised): no 'unanchored' claim about it anywhere, the
+    control arm is not pooled as a single-arm cohort, the 8-week rate keeps its unit and the effect is on page 1."""
+    from trialcompare.cli import main
+    from trialcompare.meta.suite import outcome_data
+    from trialcompare.render.report import render_html
+
+    cs = tc.load(FIXTURES / "randomised")
+    a = tc.analyse([FIXTURES / "randomised"], with_meta=False)
+    assert a.verdict.evidence == ("randomised",) and a.verdict.start == "high"
+    assert "NON-RANDOMISED" not in {c.code for c in a.caveats}
+    html = render_html(a)
+    assert "unanchored" not in html.split("Annex A")[0].lower()
+    assert "HR 0.42 (95% CI 0.21-0.85), P = .017" in html
+    data = outcome_data(cs, "pfs_8w")
+    placebo = data.filter(pl.col("cohort") == "trial-x-placebo").row(0, named=True)
+    assert placebo["events"] is None and "control arm" in placebo["note"]
+    out = tmp_path / "d.csv"
+    assert main(["table", str(FIXTURES / "randomised"), "--reference", "trial-x-placebo", "--what", "differences",
+                 "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "PFS rate at 8 weeks (1.8 months)" in text and "randomised" in text and "unanchored" not in text

@@ -78,8 +78,8 @@ CAVEAT_RULES: dict[str, str] = {
     ),
     "SMALL-SAMPLE": "a cohort has fewer patients than the small-sample limit (default 50) — minor.",
     "NON-RANDOMISED": (
-        "always: the cohorts were not randomised against each other, so every between-cohort difference is "
-        "unanchored and non-randomised — major."
+        "unless every cohort is an arm of one randomised study: the cohorts were not randomised against each other, "
+        "so every between-cohort difference is unanchored and non-randomised (randomised arms named) — major."
     ),
     "DENOMINATOR": (
         "the N the comparison table uses differs from another reported analysis-set size of the same cohort — minor."
@@ -656,6 +656,8 @@ def _non_randomised(ctx: _Context) -> list[Caveat]:
         "treatment."
     )
     arms = _randomised_pairs(ctx)
+    if len(arms) == 1 and set(next(iter(arms.values()))) == set(ctx.cohorts.ids):
+        return []  # every cohort is an arm of one randomised study: nothing here is unanchored
     if arms:
         except_ = "; ".join(f"{ctx.labels(ids)} are randomised arms of {study}" for study, ids in arms.items())
         text = text[:-1] + f" (except within one study: {except_})."

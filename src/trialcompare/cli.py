@@ -51,6 +51,17 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _default_trials_folder(folder: Path) -> None:
+    """Create the default folder, trials/, in a new project."""
+    if folder.exists():
+        return
+    try:
+        folder.mkdir()
+    except OSError as exc:
+        raise UsageError(f"{folder}: cannot create ({exc.strerror or exc})") from None
+    print(f"created {folder}/", file=sys.stderr)
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     """``trialcompare new ID``: scaffold a descriptor with every field explained."""
     from .descriptor.scaffold import check_id, scaffold, schema_reference
@@ -62,6 +73,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     if getattr(args, "arms", None) is not None:
         from .descriptor.scaffold_arms import write_arms
 
+        if args.output is None:
+            _default_trials_folder(Path("trials"))
         try:
             return write_arms(args.id, args.arms, args.output)
         except ValueError as exc:
@@ -72,12 +85,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     out = Path(args.output or Path("trials") / f"{args.id}.yaml")
     if out.exists():
         raise UsageError(f"{out}: already exists; not overwritten")
-    if args.output is None and not out.parent.exists():
-        try:
-            out.parent.mkdir()  # the default folder, trials/, in a new project
-        except OSError as exc:
-            raise UsageError(f"{out.parent}: cannot create ({exc.strerror or exc})") from None
-        print(f"created {out.parent}/", file=sys.stderr)
+    if args.output is None:
+        _default_trials_folder(out.parent)
     if not out.parent.is_dir():
         raise UsageError(f"{out.parent}: no such folder")
     from .render.atomic import atomic_write_text

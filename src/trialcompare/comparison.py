@@ -430,7 +430,8 @@ _DIFF_SCHEMA = {
     "ref_n": pl.Int64, "ref_denominator": pl.Int64, "risk_difference": pl.Float64, "rd_low": pl.Float64,
     "rd_high": pl.Float64, "rd_method": pl.String, "odds_ratio": pl.Float64, "or_low": pl.Float64,
     "or_high": pl.Float64, "or_method": pl.String, "fisher_p": pl.Float64, "evidence": pl.String,
-    "estimable": pl.Boolean, "not_estimable_reason": pl.String, "time_months": pl.Float64,
+    "estimable": pl.Boolean, "not_estimable_reason": pl.String, "time_months": pl.Float64, "time": pl.Float64,
+    "unit": pl.String,
 }
 """``evidence`` is a code of :data:`trialcompare.options.EVIDENCE` (:func:`trialcompare.rules.evidence_between`).
 A contrast with no events in either cohort, or only events in both, is not estimable: no numbers are computed
@@ -452,7 +453,8 @@ def _difference(row: dict, ref: dict, opts: CompareOptions, evidence: str) -> di
         "cohort": row["cohort"], "reference": ref["cohort"], "outcome": row["outcome"], "n": row["n"],
         "denominator": row["denominator"], "ref_n": ref["n"], "ref_denominator": ref["denominator"],
         "rd_method": opts.rd_method, "or_method": opts.or_method, "evidence": evidence, "estimable": True,
-        "time_months": row["time_months"]}
+        "time_months": row["time_months"], "time": row.get("time"),
+        "unit": row.get("unit") if row["statistic"] == "rate" else None}
     why = _degenerate(row, ref)
     if why is not None:
         return base | {"estimable": False, "not_estimable_reason": why}

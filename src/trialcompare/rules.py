@@ -31,6 +31,7 @@ __all__ = [
     "centre_key",
     "compared_endpoint",
     "evidence_between",
+    "is_control_arm",
     "patient_overlap",
 ]
 
@@ -163,6 +164,28 @@ def patient_overlap(a: Descriptor, b: Descriptor) -> PatientOverlap | None:
     keys_b = {centre_key(x) for x in b.design.centres}
     centres = tuple(dict.fromkeys(x for x in a.design.centres if centre_key(x) in keys_b))
     return PatientOverlap(registrations, centres, _overlaps(a, b) if centres else None)
+
+
+_CONTROL_RE = re.compile(r"\bplacebo\b|best supportive care", re.IGNORECASE)
+
+
+def is_control_arm(desc: Descriptor) -> bool:
+    """Whether a cohort is the control arm of a randomised study: ``design.arm_of.randomised`` and the arm name,
+    label, regimen text or an agent says placebo or best supportive care.
+
+    Parameters
+    ----------
+    desc : Descriptor
+
+    Returns
+    -------
+    bool
+    """
+    arm = desc.design.arm_of
+    if arm is None or not arm.randomised:
+        return False
+    texts = [arm.arm, desc.label, desc.regimen.text, *(a.name for a in desc.regimen.agents)]
+    return any(_CONTROL_RE.search(t or "") for t in texts)
 
 
 def evidence_between(a: Descriptor, b: Descriptor) -> str:

@@ -33,7 +33,6 @@ Numbers are pinned to R metafor 3.8-1 (``tests/fixtures/benchmark_reference.R``)
 from __future__ import annotations
 
 import math
-import re
 import warnings
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from scipy import stats
 
 from ..load import CohortSet
 from ..options import BENCHMARK_REASONS, TAU2_METHODS, TRANSFORMS
+from ..rules import is_control_arm as _is_control_arm
 from ..stats.proportions import proportion_ci
 from ._pool import MetaError, MetaResult, back_transform, pool_proportions
 from ._tau2 import q_statistic
@@ -63,7 +63,6 @@ __all__ = [
 
 _MIN_K = 3
 _Z_FROM_K = 5
-_CONTROL_RE = re.compile(r"\bplacebo\b|best supportive care", re.IGNORECASE)
 
 COMPARATOR_SCHEMA: dict[str, Any] = {
     "cohort": pl.String, "events": pl.Int64, "total": pl.Int64, "proportion": pl.Float64, "ci_low": pl.Float64,
@@ -325,12 +324,7 @@ def is_control_arm(cohorts: CohortSet, cid: str) -> bool:
         True if ``design.arm_of.randomised`` and the arm name, label, regimen text or an agent name says
         placebo or best supportive care.
     """
-    desc = cohorts[cid].descriptor
-    arm = desc.design.arm_of
-    if arm is None or not arm.randomised:
-        return False
-    texts = [arm.arm, desc.label, desc.regimen.text, *(a.name for a in desc.regimen.agents)]
-    return any(_CONTROL_RE.search(t or "") for t in texts)
+    return _is_control_arm(cohorts[cid].descriptor)
 
 
 def _same_study(cohorts: CohortSet, a: str, b: str) -> str | None:
@@ -720,7 +714,7 @@ def benchmark(
     unknown = sorted(user - set(cohorts.ids))
     if unknown:
         raise ValueError(f"exclude names {', '.join(map(repr, unknown))}, not a cohort")
-    data = outcome_data(cohorts, outcome, reference=reference, **data_kw)
+    data = outcome_data(cohorts, outcome, reference=reference, include_controls=True, **data_kw)  # rule below
     rows, excluded, ref, ref_endpoint = [], [], None, None
     for r in data.iter_rows(named=True):
         why, detail = _structural_reason(cohorts, r["cohort"], reference, user, include_controls)

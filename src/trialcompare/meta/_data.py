@@ -14,7 +14,7 @@ from ..comparison import Comparison, compare
 from ..load import CohortSet
 from ..options import DENOMINATOR_BASES, POOLING_METHODS
 from ..outcomes import outcome_name, parse_outcome_name
-from ..rules import compared_endpoint
+from ..rules import compared_endpoint, is_control_arm
 
 DATA_SCHEMA: dict[str, Any] = {
     "cohort": pl.String, "label": pl.String, "design": pl.String, "endpoint": pl.String, "events": pl.Int64,
@@ -29,7 +29,8 @@ _COUNT_OUTCOMES = {"orr": "ORR", "dcr": "DCR", "csr": "surgical_remission:yes"}
 _COUNT_LABELS = {"orr": "Objective response rate", "dcr": "Disease control rate", "csr": "Complete surgical remission"}
 _ALL_METHODS = POOLING_METHODS
 _FT_NOTE = "sensitivity analysis (harmonic-mean back-transformation can mislead)"
-_DATA_KEYS = ("denominators", "use_errata", "reference", "exclude", "substitute_endpoint", "prefer_locations")
+_DATA_KEYS = ("denominators", "use_errata", "reference", "exclude", "substitute_endpoint", "prefer_locations",
+              "include_controls")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -253,6 +254,7 @@ def outcome_data(
     exclude: Iterable[str] = (),
     substitute_endpoint: Mapping[str, str] | None = None,
     prefer_locations: Sequence[str] = ("Table IV",),
+    include_controls: bool = False,
 ) -> pl.DataFrame:
     """Per-cohort counts of one outcome, ready for pooling.
 
@@ -275,6 +277,9 @@ def outcome_data(
         For time-to-event outcomes, use this endpoint of the cohort (e.g. ``{"apatinib-ie": "PFS"}``).
     prefer_locations : sequence of str
         Which printed report to use when a value was printed in several places.
+    include_controls : bool
+        Pool the control arms of randomised studies (placebo, best supportive care) with the other cohorts; by
+        default they are left out with a note (a control arm is not another single-arm cohort).
 
     Returns
     -------
@@ -301,6 +306,10 @@ def outcome_data(
     for cid in cohorts.ids:
         if cid in exclude:
             rows.append(_row(cid, cohorts, None, note="excluded by request; not pooled"))
+        elif not include_controls and is_control_arm(cohorts[cid].descriptor):
+            study = cohorts[cid].descriptor.design.arm_of.study  # type: ignore[union-attr]
+            rows.append(_row(cid, cohorts, None, note=f"control arm of the randomised study {study}; not pooled "
+                                                       "with single-arm cohorts (include_controls to pool it)"))
         elif parsed.count_key is not None:
             rows.append(_count_row(cid, cohorts, cmp, parsed))
         else:

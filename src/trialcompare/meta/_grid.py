@@ -68,7 +68,8 @@ def _primary_dict(res: MetaResult) -> dict[str, Any]:
     out: dict[str, Any] = {
         "transform": res.transform, "method": res.method, "test": res.test, "level": res.level, "k": res.k,
         "estimate": res.estimate, "se": res.se, "ci": list(res.ci), "pi": list(res.pi), "tau2": res.tau2,
-        "tau2_ci": _list(res.tau2_ci), "i2": res.i2, "i2_ci": _list(res.i2_ci), "h2": res.h2, "q": res.q,
+        "tau2_ci": _list(res.tau2_ci), "tau2_upper_bounded": res.tau2_upper_bounded, "i2": res.i2,
+        "i2_ci": _list(res.i2_ci), "h2": res.h2, "q": res.q,
         "q_p": res.q_p, "df": res.df, "converged": res.converged, "note": res.back_transform_note,
     }  # fmt: skip
     if res.proportion is not None:

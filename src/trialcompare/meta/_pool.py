@@ -483,6 +483,12 @@ class MetaResult:
         assert self.transform is not None
         return back_transform(x, self.transform, self._totals)
 
+    @property
+    def tau2_upper_bounded(self) -> bool:
+        """The Q-profile upper bound of τ² reached the search limit max(100, 10 τ̂²): it is a bound (metafor prints
+        ">100"), and so are the upper bounds of I² and H²."""
+        return self.tau2_ci is not None and self.tau2_ci[1] >= max(100.0, 10.0 * self.tau2) * (1 - 1e-12)
+
     # ---- presentation --------------------------------------------------------------------------
 
     def _rows(self) -> list[tuple[str, str]]:
@@ -492,9 +498,9 @@ class MetaResult:
             ("Estimate (model scale)", f"{self.estimate:.4f} (SE {self.se:.4f})"),
             (f"{pct} CI", _fmt_interval(self.ci)),
             (f"{pct} prediction interval", _fmt_interval(self.pi)),
-            ("τ²", f"{self.tau2:.4f}  {pct} CI {_fmt_interval(self.tau2_ci)}"),
-            ("I²", f"{self.i2:.1f}%  {pct} CI {_fmt_interval(self.i2_ci, '.1f')}"),
-            ("H²", f"{self.h2:.2f}  {pct} CI {_fmt_interval(self.h2_ci, '.2f')}"),
+            ("τ²", f"{self.tau2:.4f}  {pct} CI {_fmt_interval(self.tau2_ci, bound=self.tau2_upper_bounded)}"),
+            ("I²", f"{self.i2:.1f}%  {pct} CI {_fmt_interval(self.i2_ci, '.1f', self.tau2_upper_bounded)}"),
+            ("H²", f"{self.h2:.2f}  {pct} CI {_fmt_interval(self.h2_ci, '.2f', self.tau2_upper_bounded)}"),
             ("Q", f"{self.q:.3f} on {self.df} df, p = {self.q_p:.4g}"),
         ]
         if self.proportion is not None:
@@ -526,10 +532,12 @@ class MetaResult:
         return f"<table class='trialcompare-meta'>{body}</table>"
 
 
-def _fmt_interval(ci: Sequence[float] | None, spec: str = ".4f") -> str:
+def _fmt_interval(ci: Sequence[float] | None, spec: str = ".4f", bound: bool = False) -> str:
+    """``[lo, hi]``; with ``bound`` the upper end is a bound of the search ("[0.86, >100]")."""
     if ci is None:
         return "not available"
-    return f"[{format(ci[0], spec)}, {format(ci[1], spec)}]"
+    upper = f">{format(ci[1], 'g')}" if bound else format(ci[1], spec)
+    return f"[{format(ci[0], spec)}, {upper}]"
 
 
 # --------------------------------------------------------------------------------------------------

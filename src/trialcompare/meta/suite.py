@@ -243,6 +243,7 @@ class SuiteResult:
         out: dict[str, Any] = {"outcome": self.outcome, "label": self.label, "level": self.level,
                                "primary_analysis": {"transform": t, "method": m, "test": s},
                                "data": self.data.to_dicts(), "primary": _primary_dict(self.primary),
+                               "estimable": self.primary.k >= 3,
                                "notes": self.notes}  # fmt: skip
         if full:
             names = ("grid", "leave_one_out", "subgroups", "scenarios")

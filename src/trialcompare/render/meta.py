@@ -14,7 +14,10 @@ from .tables import format_text
 if TYPE_CHECKING:
     from ..meta.suite import SuiteResult
 
-__all__ = ["suite_forest_svg", "suite_text"]
+__all__ = ["MIN_POOLED", "suite_forest_svg", "suite_text"]
+
+MIN_POOLED = 3
+"""No pooled number from fewer cohorts (DESIGN.md: k < 3 is not estimable)."""
 
 
 def suite_text(suite: SuiteResult, full: bool = False) -> str:
@@ -32,8 +35,11 @@ def suite_text(suite: SuiteResult, full: bool = False) -> str:
     str
     """
     t, m, s = suite.options
+    pooled = (suite.primary.summary() if suite.primary.k >= MIN_POOLED else
+              f"Not pooled: k = {suite.primary.k} cohort(s); no pooled number, heterogeneity or prediction interval "
+              f"is given from fewer than {MIN_POOLED} (the per-cohort counts are above).")
     parts = [f"Outcome: {suite.label} ({suite.outcome}); primary analysis: {t}, {m}, test {s}", "",
-             format_text(suite.data.with_columns(pl.col("estimate").round(4))), suite.primary.summary()]
+             format_text(suite.data.with_columns(pl.col("estimate").round(4))), pooled]
     if suite.notes:
         parts += ["", "Notes:", *(f"- {n}" for n in suite.notes)]
     if full:
@@ -58,6 +64,7 @@ def suite_forest_svg(suite: SuiteResult, *, pooled: bool = True) -> str:
         SVG text.
     """
     studies, est, pi = suite.forest_data()
+    pooled = pooled and suite.primary.k >= MIN_POOLED
     labels = [f"{r['label']} ({'≈' if r['approximate'] else ''}{r['events']}/{r['total']})"
               for r in studies.iter_rows(named=True)]
     res = suite.primary

@@ -238,6 +238,14 @@ def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None,
     return b.frame()
 
 
+def _difference_label(r: dict[str, Any]) -> str:
+    """ "PR", "CSR yes", "PFS rate at 8 weeks (1.8 months)"."""
+    name = r["outcome"].replace("best_response:", "").replace("surgical_remission:", "CSR ").replace(":rate", " rate")
+    if r["time_months"] is None:
+        return name
+    return f"{name} {_rate_label(r)[len('Rate '):]}"
+
+
 _NOT_ESTIMABLE = {"no-events": "no events in either cohort", "all-events": "every patient had the event in both"}
 
 
@@ -262,8 +270,7 @@ def differences_table(cmp: Comparison) -> pl.DataFrame:
         else:
             rd = orr = p = f"not estimable ({_NOT_ESTIMABLE[r['not_estimable_reason']]})"
         rows.append({
-            "outcome": r["outcome"].replace("best_response:", "").replace("surgical_remission:", "CSR ").replace(
-                ":rate", " rate") + (f" at {r['time_months']:.3g} months" if r["time_months"] is not None else ""),
+            "outcome": _difference_label(r),
             "cohort": cmp.labels[r["cohort"]],
             "evidence": r["evidence"],
             "counts": f"{r['n']}/{r['denominator']} vs {r['ref_n']}/{r['ref_denominator']}",

@@ -50,9 +50,12 @@ def _factor_list(a: Analysis, bias: str) -> str:
 def _supports(a: Analysis) -> list[str]:
     v, ref = a.verdict, a.labels[a.reference]
     outcomes = " and ".join(v.direction_holds) or "the claimed outcomes"
+    effects = a.effects.filter(pl.col("evidence") == "randomised")
+    printed = "; ".join(f"{r['what']} {r['measure']} {r['printed']}" + (f", {r['p_printed']}" if r["p_printed"] else "")
+                        + f" ({r['location']})" for r in effects.iter_rows(named=True))
     words = {
-        "randomised-effect": "Two arms of one randomised study are compared: their published between-arm effect is "
-                             "the primary result.",
+        "randomised-effect": "Arms of one randomised study are compared: their published between-arm effect is the "
+                             "primary result" + (f": {printed}." if printed else " (none is recorded)."),
         "observed-direction": f"As printed, {ref} has the highest observed {outcomes} of the cohorts compared "
                               "(table above).",
         "observed-direction-partly": f"As printed, {ref} has the highest observed rate for some but not all of "
