@@ -172,7 +172,8 @@ def rank_caveats(caveats: tuple[Caveat, ...] | list[Caveat]) -> list[Caveat]:
 
 
 _FACTOR_SCHEMA = {"factor": pl.String, "cohort": pl.String, "reported": pl.Boolean, "reference_share": pl.Float64,
-                  "cohort_share": pl.Float64, "smd": pl.Float64, "direction": pl.String, "bias": pl.String}
+                  "cohort_share": pl.Float64, "smd": pl.Float64, "direction": pl.String, "bias": pl.String,
+                  "detail": pl.String}
 
 
 def _adverse_share(rows: pl.DataFrame, adverse: tuple[str, ...]) -> float | None:
@@ -221,6 +222,35 @@ def _plain_factor(cmp: Comparison, var: str, cid: str, threshold: float) -> dict
             "bias": "none" if direction == "similar" else "unknown"}
 
 
+def _resection_factor(cmp: Comparison, cid: str, threshold: float) -> dict:
+    """Complete surgical remission during treatment: a favourable factor (more resection, better outcomes)."""
+    from .stats.smd import smd_binary
+
+    out = cmp.outcomes.filter(pl.col("outcome") == "surgical_remission:yes")
+    share = {r["cohort"]: r["estimate"] for r in out.iter_rows(named=True) if r["denominator"]}
+    ref, mine = share.get(cmp.reference), share.get(cid)
+    smd = None if ref is None or mine is None else float(smd_binary(mine, ref))
+    direction, bias = _direction(None if smd is None else -smd, threshold)  # favourable: the sign flips
+    return {"factor": "resection", "cohort": cid, "reported": mine is not None, "reference_share": ref,
+            "cohort_share": mine, "smd": smd, "direction": direction, "bias": bias, "detail": None}
+
+
+def _design_factor(cmp: Comparison, factor: str, cid: str) -> dict:
+    """Accrual period and median follow-up: reported or not, as printed (no direction can be derived)."""
+    design = cmp.descriptors[cid].design if cid in cmp.descriptors else None
+    if design is None:
+        detail = None
+    elif factor == "accrual":
+        detail = (f"{design.accrual_start or '?'} to {design.accrual_end or '?'}"
+                  if design.accrual_start or design.accrual_end else None)
+    else:
+        fu = design.follow_up[0] if design.follow_up else None
+        detail = f"{fu.value} {fu.unit}" if fu else None
+    return {"factor": factor, "cohort": cid, "reported": detail is not None, "reference_share": None,
+            "cohort_share": None, "smd": None, "direction": "reported" if detail else "not-reported",
+            "bias": "unknown", "detail": detail}
+
+
 def tsd18_factors(cmp: Comparison, threshold: float = 0.1) -> pl.DataFrame:
     """Prognostic factors and effect modifiers per comparator: reported or not, imbalance and direction of bias.
 
@@ -240,11 +270,14 @@ def tsd18_factors(cmp: Comparison, threshold: float = 0.1) -> pl.DataFrame:
         ``factor, cohort, reported, reference_share, cohort_share, smd, direction, bias``.
     """
     present = set(cmp.baseline["variable"].to_list())
+    others = [c for c in cmp.cohorts if c != cmp.reference]
     rows = []
     for var in (v for v in FACTOR_ORDER if v in present):
-        for cid in (c for c in cmp.cohorts if c != cmp.reference):
+        for cid in others:
             make = _categorical_factor if var in ADVERSE_LEVELS else _plain_factor
-            rows.append(make(cmp, var, cid, threshold))
+            rows.append(make(cmp, var, cid, threshold) | {"detail": None})
+    rows += [_resection_factor(cmp, cid, threshold) for cid in others]
+    rows += [_design_factor(cmp, f, cid) for f in ("accrual", "follow_up") for cid in others]
     return pl.DataFrame(rows, schema=_FACTOR_SCHEMA, orient="row")
 
 
@@ -333,6 +366,8 @@ def _conclusions(evidence: tuple[str, ...], holds: dict[str, bool], claim: Claim
         supports.append("imbalance-against-reference")
     elif bias == "favours-reference":
         cannot.append("imbalance-favours-reference")
+    elif bias == "mixed":
+        cannot.append("imbalance-mixed")
     cannot.append("population-adjustment-without-ipd")
     return tuple(supports), tuple(cannot)
 

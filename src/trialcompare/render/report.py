@@ -213,7 +213,9 @@ _BIAS = {"against-reference": "against the reference", "favours-reference": "fav
 _FACTOR_NAMES = {"age": "Age", "ecog": "ECOG ≥ 1", "lesion_site": "Disease at > 1 site",
                  "prior_lines": "≥ 2 prior lines",
                  "resistance_ie": "Resistant to IE", "resistance_apatinib": "Resistant to apatinib",
-                 "resistance_mapi": "Resistant to MAP/I", "sex": "Sex", "subtype": "Subtype"}
+                 "resistance_mapi": "Resistant to MAP/I", "sex": "Sex", "subtype": "Subtype",
+                 "resection": "Complete surgical remission (favourable)", "accrual": "Accrual period",
+                 "follow_up": "Median follow-up"}
 
 
 _SYMBOLS = "†‡§¶"
@@ -300,6 +302,8 @@ def _factor_table(a: Analysis) -> pl.DataFrame:
         for r in f.filter(pl.col("factor") == factor).iter_rows(named=True):
             if not r["reported"]:
                 cell = "not reported"
+            elif r["detail"] is not None:
+                cell = r["detail"]
             else:
                 shares = "" if r["cohort_share"] is None else \
                     f"{100 * r['cohort_share']:.0f}% vs {100 * r['reference_share']:.0f}%; "

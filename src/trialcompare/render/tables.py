@@ -166,13 +166,17 @@ def _endpoint_cell(r: dict[str, Any] | None) -> str:
             " [interval type not stated]" if r["ci_low"] is not None or r["upper_nr"] else "")
         return f"{r['printed']}{unit}{kind}"
     if r["statistic"] == "rate":
+        how = _ESTIMATOR.get(r["estimator"] or "", "")
         if r["ci_low"] is None:
-            return r["printed"]
+            return r["printed"] + (f" [{how}]" if how else "")
         if r["ci_method"] and r["ci_method"] != "published":
             name = f"{CI_METHOD_NAMES[r['ci_method']]} {interval_label(r['ci_level'])}"
-            return f"{r['printed']} [{name} {_pct(r['ci_low'])}–{_pct(r['ci_high'])}]"
-        return f"{r['printed']} [{r['interval_type'] or 'interval type not stated'}]"
+            return f"{r['printed']} [{how + '; ' if how else ''}{name} {_pct(r['ci_low'])}–{_pct(r['ci_high'])}]"
+        return f"{r['printed']} [{how + '; ' if how else ''}{r['interval_type'] or 'interval type not stated'}]"
     return r["printed"] + (f" of {r['denominator']}" if r["denominator"] else "")
+
+
+_ESTIMATOR = {"kaplan-meier": "Kaplan-Meier", "binomial": "binomial (observed n/N)"}
 
 
 def _rate_label(r: dict[str, Any]) -> str:

@@ -34,7 +34,8 @@ _START_WORDS = {
 
 _BIAS_FACTORS = {"ecog": "ECOG ≥ 1", "prior_lines": "two or more prior lines", "lesion_site": "disease at more "
                  "than one site", "resistance_ie": "resistance to IE", "resistance_apatinib": "resistance to "
-                 "apatinib", "resistance_mapi": "resistance to MAP/I"}
+                 "apatinib", "resistance_mapi": "resistance to MAP/I",
+                 "resection": "complete surgical remission"}
 
 
 def _pct(x: float | None) -> str:
@@ -76,6 +77,10 @@ def _cannot(a: Analysis) -> list[str]:
                               "were not reported.",
         "imbalance-favours-reference": f"A fair comparison on measured factors: the imbalance favours {ref} "
                                        f"({_factor_list(a, 'favours-reference')} more frequent in comparators).",
+        "imbalance-mixed": f"A net direction of the measured imbalance: {ref} is worse off in "
+                           f"{_factor_list(a, 'against-reference') or 'some factors'}, but the comparators are worse "
+                           f"off in (or have less) {_factor_list(a, 'favours-reference') or 'others'}; "
+                           "the naive comparison may be biased either way.",
         "population-adjustment-without-ipd": "A population-adjusted comparison (MAIC or STC, NICE DSU TSD 18): it "
                                              "needs individual patient data of at least one cohort, and none is "
                                              "available here.",
