@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import pairwise
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -376,9 +377,9 @@ class Curve(_Strict):
         if len(self.risk_times) != len(self.n_at_risk):
             raise ValueError("risk_times and n_at_risk must have the same length")
         times, at_risk = self.risk_times, self.n_at_risk
-        if any(not math.isfinite(t) or t < 0 for t in times) or any(b <= a for a, b in zip(times, times[1:])):
+        if any(not math.isfinite(t) or t < 0 for t in times) or any(b <= a for a, b in pairwise(times)):
             raise _printed_error(ValueError("risk_times must be finite, not negative and increasing"), "risk_times")
-        if any(n < 0 for n in at_risk) or any(b > a for a, b in zip(at_risk, at_risk[1:])):
+        if any(n < 0 for n in at_risk) or any(b > a for a, b in pairwise(at_risk)):
             raise _printed_error(ValueError("n_at_risk must be whole numbers ≥ 0 that do not increase"), "n_at_risk")
         if self.total_events is not None and at_risk and self.total_events > at_risk[0]:
             raise _printed_error(ValueError(f"total_events {self.total_events} exceeds the {at_risk[0]} patients "
