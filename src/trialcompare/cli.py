@@ -101,11 +101,12 @@ def cmd_table(args: argparse.Namespace) -> int:
     df = {"table": cmp.table, "smd": lambda: cmp.smd, "differences": lambda: tables.differences_table(cmp),
           "baseline": lambda: cmp.baseline, "outcomes": lambda: cmp.outcomes}[args.what]()
     fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else None)
-    if fmt and fmt not in tables.FORMATS:
+    if (fmt is not None or args.output) and fmt not in tables.FORMATS:
         raise UsageError(f"cannot tell the format of {args.output!r}; use --format ({', '.join(tables.FORMATS)})")
     if args.output:
-        from .render.atomic import atomic_write_bytes, atomic_write_text
+        from .render.atomic import atomic_write_bytes, atomic_write_text, check_output
 
+        check_output(args.output)
         data = tables.export(df, fmt)
         (atomic_write_bytes if isinstance(data, bytes) else atomic_write_text)(Path(args.output), data)
         print(f"wrote {args.output}", file=sys.stderr)
@@ -130,8 +131,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         spec = load_spec(targets[0])
     else:
         spec = default_spec_for(targets)
-    if args.output and Path(args.output).parent and not Path(args.output).parent.is_dir():
-        raise UsageError(f"{Path(args.output).parent}: no such folder")
+    if args.output:
+        from .render.atomic import check_output
+
+        check_output(args.output)
     try:
         out = write_report(spec, Path(args.output) if args.output else None, html=args.html)
     except ReportError as exc:
@@ -156,8 +159,10 @@ def cmd_meta(args: argparse.Namespace) -> int:
 
     cohorts = load(*_paths(args))
     forest = Path(args.forest) if args.forest else None
-    if forest is not None and not forest.parent.is_dir():
-        raise UsageError(f"{forest.parent}: no such folder")
+    if forest is not None:
+        from .render.atomic import check_output
+
+        check_output(forest)
     try:
         suite = sensitivity_suite(
             cohorts, args.outcome, level=args.level, primary_transform=args.transform, primary_method=args.method,
@@ -273,8 +278,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # OutputError (a refused or failed write) and any other file-system error
+        print(f"trialcompare: {_os_message(exc)}", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
+
+
+def _os_message(exc: OSError) -> str:
+    from .render.atomic import OutputError
+
+    if isinstance(exc, OutputError) or not exc.filename:
+        return str(exc.strerror or exc)
+    return f"{exc.filename}: {exc.strerror or exc}"
 
 
 if __name__ == "__main__":  # pragma: no cover
