@@ -73,10 +73,42 @@ def _denominators(items: Sequence[str]) -> dict[str, int]:
     out = {}
     for item in items:
         cid, _, value = item.partition("=")
-        if not cid or not value.isdigit() or int(value) <= 0:
-            raise UsageError(f"--denominator expects ID=N with N a positive whole number, got {item!r}")
+        if not cid or not value.isascii() or not value.isdigit() or len(value) > 19 or not 0 < int(value) < 2**63:
+            raise UsageError(f"--denominator expects ID=N with N a positive whole number below 2^63, got {item!r}")
         out[cid] = int(value)
     return out
+
+
+def _check_counts(cohorts, denominators: dict[str, int], flag: str = "--denominator") -> None:
+    """Outcome counts larger than their denominator (or over a denominator of 0) cannot be compared or pooled:
+    refuse them with the descriptor's file:line:column (validate reports them as findings; baseline rows are
+    printed as published); an overriding denominator (``flag``) smaller than a count it applies to is refused
+    as an argument."""
+    import polars as pl
+
+    from .load import DescriptorError, Problem
+
+    frame = cohorts.to_frame().filter((pl.col("section") == "outcome") & (pl.col("statistic") == "count")
+                                      & pl.col("n").is_not_null() & pl.col("denominator").is_not_null())
+    problems, arguments = [], []
+    for r in frame.iter_rows(named=True):
+        override = denominators.get(r["cohort"]) if r["denominator_origin"] == "declared_n" else None
+        d = override if override is not None else r["denominator"]
+        if r["n"] <= d and d > 0:
+            continue
+        what = ".".join(str(x) for x in (r["section"], r["variable"], r["level"]) if x is not None)
+        if override is not None:
+            arguments.append(f"{flag} {r['cohort']}={override} is smaller than the count {r['n']} of {what} "
+                             f"({r['file']}:{r['line']}:{r['column']})")
+        else:
+            why = " (N = 0)" if d == 0 and r["denominator_origin"] == "declared_n" else ""
+            problems.append(Problem(r["file"], r["line"], r["column"],
+                                    f"{what}: count {r['n']} exceeds the denominator {d}{why}; fix the descriptor "
+                                    "(`trialcompare validate` explains)"))
+    if problems:
+        raise DescriptorError(problems)
+    if arguments:
+        raise UsageError("; ".join(arguments))
 
 
 def _comparison(args: argparse.Namespace):
@@ -90,6 +122,7 @@ def _comparison(args: argparse.Namespace):
     for cid in denominators:
         if cid not in cohorts:
             raise UsageError(f"--denominator names {cid!r}, which is not a cohort; cohorts: {', '.join(cohorts.ids)}")
+    _check_counts(cohorts, denominators)
     return compare(cohorts, args.reference, ci_method=args.ci, use_errata=args.errata, denominators=denominators)
 
 
@@ -135,6 +168,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         from .render.atomic import check_output
 
         check_output(args.output)
+    _check_spec_inputs(spec)
     try:
         out = write_report(spec, Path(args.output) if args.output else None, html=args.html)
     except ReportError as exc:
@@ -143,12 +177,27 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_spec_inputs(spec) -> None:
+    """Before rendering: every cohort the spec names was loaded, and every count fits its denominator."""
+    from . import load
+    from .spec import check_spec_cohorts
+
+    cohorts = load(*spec.trial_paths())
+    check_spec_cohorts(spec, cohorts.ids)
+    _check_counts(cohorts, {cid: choice.n for cid, choice in spec.denominators.items()}, "spec denominator")
+
+
 def _is_spec(path: Path) -> bool:
-    """A comparison spec sits in a reports/ folder or has no descriptor ``id`` field."""
+    """A comparison spec sits in a reports/ folder or has no top-level descriptor ``id`` field."""
+    from .yamlsafe import MAX_BYTES, YamlProblem, read_regular
+
     if path.parent.name == "reports":
         return True
-    head = path.read_text(encoding="utf-8", errors="replace")[:4000]
-    return not any(line.startswith("id:") for line in head.splitlines())
+    try:
+        text = read_regular(path, MAX_BYTES).decode("utf-8", errors="replace")
+    except YamlProblem:
+        return True  # load_spec reports the problem with its position
+    return not any(line.startswith("id:") for line in text.splitlines())
 
 
 def cmd_meta(args: argparse.Namespace) -> int:
@@ -158,6 +207,8 @@ def cmd_meta(args: argparse.Namespace) -> int:
     from .meta.suite import sensitivity_suite
 
     cohorts = load(*_paths(args))
+    denominators = _denominators(args.denominator)
+    _check_counts(cohorts, denominators)
     forest = Path(args.forest) if args.forest else None
     if forest is not None:
         from .render.atomic import check_output
@@ -166,7 +217,7 @@ def cmd_meta(args: argparse.Namespace) -> int:
     try:
         suite = sensitivity_suite(
             cohorts, args.outcome, level=args.level, primary_transform=args.transform, primary_method=args.method,
-            primary_test=args.test, exclude=args.exclude, denominators=_denominators(args.denominator),
+            primary_test=args.test, exclude=args.exclude, denominators=denominators,
             use_errata=args.errata, reference=args.reference,
         )  # fmt: skip
         text = suite.summary(full=args.suite)

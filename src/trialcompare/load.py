@@ -205,7 +205,7 @@ def _curve_problems(cohort: Cohort, index: int, name: str) -> list[Problem]:
     line, col = cohort.position(("endpoints", index, "curve", "file"))
     if Path(name).is_absolute() or not target.is_relative_to(folder):
         return [Problem(str(cohort.path), line, col, f"curve file {name!r} leaves the descriptor's folder")]
-    if not target.is_file():
+    if not target.exists():
         return [Problem(str(cohort.path), line, col, f"curve file {name!r} does not exist")]
     return _curve_csv_problems(target)
 

@@ -95,7 +95,7 @@ def _parsed(parse: Any, value: Printed, *subpath: str, **kw: Any) -> Any:
         parsed = parse(value, **kw)
     except PrintedValueError as exc:
         raise _printed_error(exc, *subpath) from None
-    except ValueError as exc:  # e.g. an integer with thousands of digits
+    except (ValueError, OverflowError) as exc:  # e.g. an integer with thousands of digits
         raise _printed_error(PrintedValueError(f"cannot read {str(value)[:40]!r}: {exc}"), *subpath) from None
     _check_count_range(parsed, *subpath)
     return parsed
@@ -239,7 +239,7 @@ class Categorical(_Located):
             try:
                 check_level(var, level)
                 count = parse_count(printed)
-            except ValueError as exc:
+            except (ValueError, OverflowError) as exc:
                 raise _printed_error(exc, "levels", level) from None
             _check_count_range(count, "levels", level)
             if count.denominator is not None and self.denominator is not None \
