@@ -80,35 +80,48 @@ def _denominators(items: Sequence[str]) -> dict[str, int]:
 
 
 def _check_counts(cohorts, denominators: dict[str, int], flag: str = "--denominator") -> None:
-    """Outcome counts larger than their denominator (or over a denominator of 0) cannot be compared or pooled:
-    refuse them with the descriptor's file:line:column (validate reports them as findings; baseline rows are
-    printed as published); an overriding denominator (``flag``) smaller than a count it applies to is refused
-    as an argument."""
+    """Counts the comparison turns into proportions (response levels, the ORR/DCR derived from them, endpoint
+    counts) must not exceed their denominator: refuse them with the descriptor's file:line:column (validate
+    reports them as findings; baseline rows are printed as published). An overriding denominator (``flag``)
+    smaller than such a count is refused as an argument."""
     import polars as pl
 
     from .load import DescriptorError, Problem
 
-    frame = cohorts.to_frame().filter((pl.col("section") == "outcome") & (pl.col("statistic") == "count")
-                                      & pl.col("n").is_not_null() & pl.col("denominator").is_not_null())
+    frame = cohorts.to_frame().filter(pl.col("section").is_in(["outcome", "endpoint"]) & pl.col("n").is_not_null()
+                                      & pl.col("denominator").is_not_null())
     problems, arguments = [], []
-    for r in frame.iter_rows(named=True):
+    for r, n, what in _counted(frame):
         override = denominators.get(r["cohort"]) if r["denominator_origin"] == "declared_n" else None
         d = override if override is not None else r["denominator"]
-        if r["n"] <= d and d > 0:
+        if n <= d:
             continue
-        what = ".".join(str(x) for x in (r["section"], r["variable"], r["level"]) if x is not None)
+        where = f"{r['file']}:{r['line']}:{r['column']}"
         if override is not None:
-            arguments.append(f"{flag} {r['cohort']}={override} is smaller than the count {r['n']} of {what} "
-                             f"({r['file']}:{r['line']}:{r['column']})")
+            arguments.append(f"{flag} {r['cohort']}={override} is smaller than {what} {n} ({where})")
         else:
-            why = " (N = 0)" if d == 0 and r["denominator_origin"] == "declared_n" else ""
-            problems.append(Problem(r["file"], r["line"], r["column"],
-                                    f"{what}: count {r['n']} exceeds the denominator {d}{why}; fix the descriptor "
-                                    "(`trialcompare validate` explains)"))
+            problems.append(Problem(r["file"], r["line"], r["column"], f"{what} {n} exceeds the denominator {d}; "
+                                                                       "fix the descriptor (validate explains)"))
     if problems:
         raise DescriptorError(problems)
     if arguments:
         raise UsageError("; ".join(arguments))
+
+
+def _counted(frame):
+    """(row, count, description) of every count and of the ORR/DCR sums the comparison derives."""
+    from .descriptor.vocabulary import RATES
+
+    groups: dict[tuple, dict[str, dict]] = {}
+    for r in frame.iter_rows(named=True):
+        what = ".".join(str(x) for x in (r["section"], r["variable"], r["level"] or r["statistic"]) if x)
+        yield r, r["n"], f"the count of {what}"
+        if r["variable"] == "best_response":
+            groups.setdefault((r["cohort"], r["file"], r["location"], r["source"]), {})[r["level"]] = r
+    for levels in groups.values():
+        for rate, parts in RATES.items():
+            if all(p in levels for p in parts):
+                yield levels[parts[0]], sum(levels[p]["n"] for p in parts), f"{rate} ({' + '.join(parts)})"
 
 
 def _comparison(args: argparse.Namespace):

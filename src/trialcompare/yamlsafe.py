@@ -98,7 +98,13 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _SCALAR_TAGS:
                 raise _problem(node, f"tag {node.tag!r} is not allowed in a descriptor (data only, never code)")
-            return _number(node) if node.tag in _NUMBER_TAGS else self.loader.construct_object(node, deep=True)
+            if node.tag in _NUMBER_TAGS:
+                return _number(node)
+            value = self.loader.construct_object(node, deep=True)
+            if isinstance(value, str) and _SURROGATE.search(value):
+                raise _problem(node, "text with an unpaired surrogate escape (\\ud800-\\udfff) is not valid Unicode; "
+                                     "write the character itself or \\U0001xxxx")
+            return value
         if id(node) in self.stack:
             raise _problem(node, "an alias refers to the collection that contains it (a cycle)")
         self.stack.add(id(node))
@@ -133,6 +139,7 @@ class _Builder:
         return out
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER_TAGS = {f"{_STD}int", f"{_STD}float"}
 _LEADING_ZERO = re.compile(r"^[-+]?0[0-9]")
 
