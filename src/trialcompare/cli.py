@@ -331,6 +331,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_INPUT
+    import warnings
+
+    previous = warnings.showwarning
+    warnings.showwarning = _show_warning
     try:
         return args.func(args)
     except DescriptorError as exc:
@@ -347,6 +351,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
+    finally:
+        warnings.showwarning = previous
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings as one diagnostic line, without the library's source path and line."""
+    print(f"trialcompare: warning: {message}", file=file or sys.stderr)
 
 
 def _os_message(exc: OSError) -> str:

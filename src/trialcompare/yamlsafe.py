@@ -54,7 +54,7 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
         tag = getattr(event, "tag", None)
-        if tag not in (None, "!"):
+        if tag is not None:
             tag = tag.replace(_STD, "!!")
             raise YamlProblem(f"explicit tag {tag!r} is not allowed in a descriptor (data only; write the plain "
                               "value, quoted if it is text)", event.start_mark.line + 1, event.start_mark.column + 1)
