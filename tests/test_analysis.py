@@ -64,10 +64,11 @@ def test_input_paths_are_relative_to_the_spec(arcsine_dl: tc.Analysis) -> None:
     assert not any(f.startswith("/") for f in files)
 
 
-def test_a_spec_naming_a_missing_cohort_is_an_analysis_error(tmp_path: Path) -> None:
+def test_a_spec_naming_a_missing_cohort_names_its_line(tmp_path: Path) -> None:
     spec = load_spec(SPEC).model_copy(update={"cohorts": ["apatinib-ie", "nope"]})
-    with pytest.raises(tc.AnalysisError, match="nope"):
+    with pytest.raises(tc.DescriptorError, match="nope") as info:
         tc.analyse(spec, with_meta=False)
+    assert str(SPEC) in str(info.value)
 
 
 def test_descriptor_paths_get_default_options() -> None:

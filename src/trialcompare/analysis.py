@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from .load import CohortSet, load
-from .spec import Spec, default_spec_for, load_spec, spec_cohort_problems
+from .spec import Spec, default_spec_for, load_spec
 
 if TYPE_CHECKING:
     from .appraisal import Verdict
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from .meta.suite import SuiteResult
     from .survival.cohorts import CurveData
 
-__all__ = ["Analysis", "AnalysisError", "MetaCheck", "analyse"]
+__all__ = ["Analysis", "AnalysisError", "MetaCheck", "analyse", "check_counts"]
 
 _VERSIONED = ("trialcompare", "polars", "numpy", "scipy", "pydantic", "jinja2", "weasyprint", "matplotlib")
 
@@ -226,17 +226,69 @@ def is_spec_file(path: Path) -> bool:
     """
     if path.parent.name == "reports":
         return True
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        return not any(line.startswith("id:") for line in fh)
+    from .yamlsafe import MAX_BYTES, YamlProblem, read_regular
+
+    try:
+        text = read_regular(path, MAX_BYTES).decode("utf-8", errors="replace")
+    except YamlProblem:
+        return True  # load_spec reports the problem with its position
+    return not any(line.startswith("id:") for line in text.splitlines())
 
 
 def _cohorts(spec: Spec) -> CohortSet:
+    """The spec's cohorts; a cohort it names that was not loaded, or a count above its denominator, is refused with
+    its ``file:line:column``."""
+    from .spec import check_spec_cohorts
+
     cohorts = load(*spec.trial_paths())
-    missing = spec_cohort_problems(spec, cohorts.ids)
-    if missing:
-        where = spec.path or "spec"
-        raise AnalysisError(f"{where}: cohort(s) {', '.join(missing)} not found; loaded: {', '.join(cohorts.ids)}")
+    check_spec_cohorts(spec, cohorts.ids)
+    flag = "--denominator" if any(d.why == "--denominator" for d in spec.denominators.values()) else "denominator"
+    check_counts(cohorts, {cid: choice.n for cid, choice in spec.denominators.items()}, flag)
     return cohorts.subset(spec.cohorts) if spec.cohorts else cohorts
+
+
+def check_counts(cohorts: CohortSet, denominators: dict[str, int], flag: str = "denominator") -> None:
+    """Counts the comparison turns into proportions (response levels, the ORR/DCR derived from them, endpoint
+    counts) must not exceed their denominator: refuse them with the descriptor's file:line:column (validate
+    reports them as findings; baseline rows are printed as published). An overriding denominator (``flag``)
+    smaller than such a count is refused as an argument."""
+    from .load import DescriptorError, Problem
+
+    frame = cohorts.to_frame().filter(pl.col("section").is_in(["outcome", "endpoint"]) & pl.col("n").is_not_null()
+                                      & pl.col("denominator").is_not_null())
+    problems, arguments = [], []
+    for r, n, what in _counted(frame):
+        override = denominators.get(r["cohort"]) if r["denominator_origin"] == "declared_n" else None
+        d = override if override is not None else r["denominator"]
+        if n <= d:
+            continue
+        where = f"{r['file']}:{r['line']}:{r['column']}"
+        if override is not None:
+            arguments.append(f"{flag} {r['cohort']}={override} is smaller than {what} {n} ({where})")
+        else:
+            problems.append(Problem(r["file"], r["line"], r["column"], f"{what} {n} exceeds the denominator {d}; "
+                                                                       "fix the descriptor (validate explains)"))
+    if problems:
+        raise DescriptorError(problems)
+    if arguments:
+        raise AnalysisError("; ".join(arguments))
+
+
+def _counted(frame: pl.DataFrame) -> Any:
+    """(row, count, description) of every count and of the ORR/DCR sums the comparison derives."""
+    from .descriptor.vocabulary import RATES
+
+    groups: dict[tuple, dict[str, dict]] = {}
+    for r in frame.iter_rows(named=True):
+        what = ".".join(str(x) for x in (r["section"], r["variable"], r["level"] or r["statistic"]) if x)
+        yield r, r["n"], f"the count of {what}"
+        if r["variable"] == "best_response":
+            groups.setdefault((r["cohort"], r["file"], r["location"], r["source"]), {})[r["level"]] = r
+    for levels in groups.values():
+        for rate, parts in RATES.items():
+            if all(p in levels for p in parts):
+                yield levels[parts[0]], sum(levels[p]["n"] for p in parts), f"{rate} ({' + '.join(parts)})"
+
 
 
 def _meta(cohorts: CohortSet, spec: Spec, reference: str) -> tuple[MetaCheck, ...]:

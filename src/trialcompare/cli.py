@@ -100,8 +100,8 @@ def _denominators(items: Sequence[str]) -> dict[str, int]:
     out = {}
     for item in items:
         cid, _, value = item.partition("=")
-        if not cid or not value.isdigit() or int(value) <= 0:
-            raise UsageError(f"--denominator expects ID=N with N a positive whole number, got {item!r}")
+        if not cid or not value.isascii() or not value.isdigit() or len(value) > 19 or not 0 < int(value) < 2**63:
+            raise UsageError(f"--denominator expects ID=N with N a positive whole number below 2^63, got {item!r}")
         out[cid] = int(value)
     return out
 
@@ -109,7 +109,7 @@ def _denominators(items: Sequence[str]) -> dict[str, int]:
 def _comparison(args: argparse.Namespace):
     """The comparison of ``table``, through :func:`trialcompare.analyse` (a spec made from the options)."""
     from . import load
-    from .analysis import analyse
+    from .analysis import AnalysisError, analyse
     from .spec import DenominatorChoice, default_spec_for
 
     paths = _paths(args)
@@ -123,7 +123,10 @@ def _comparison(args: argparse.Namespace):
     spec = default_spec_for(paths).model_copy(update={
         "reference": args.reference, "ci_method": args.ci, "use_errata": args.errata,
         "denominators": {c: DenominatorChoice(n=n, why="--denominator") for c, n in denominators.items()}})
-    return analyse(spec, with_meta=False).comparison
+    try:
+        return analyse(spec, with_meta=False).comparison
+    except AnalysisError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_table(args: argparse.Namespace) -> int:
@@ -134,11 +137,12 @@ def cmd_table(args: argparse.Namespace) -> int:
     df = {"table": cmp.table, "smd": lambda: cmp.smd, "differences": lambda: tables.differences_table(cmp),
           "baseline": lambda: cmp.baseline, "outcomes": lambda: cmp.outcomes}[args.what]()
     fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else None)
-    if fmt and fmt not in tables.FORMATS:
+    if (fmt is not None or args.output) and fmt not in tables.FORMATS:
         raise UsageError(f"cannot tell the format of {args.output!r}; use --format ({', '.join(tables.FORMATS)})")
     if args.output:
-        from .render.atomic import atomic_write_bytes, atomic_write_text
+        from .render.atomic import atomic_write_bytes, atomic_write_text, check_output
 
+        check_output(args.output)
         data = tables.export(df, fmt)
         (atomic_write_bytes if isinstance(data, bytes) else atomic_write_text)(Path(args.output), data)
         print(f"wrote {args.output}", file=sys.stderr)
@@ -156,6 +160,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .render.report import write_report
     from .resources import DataNotFoundError
 
+    if args.output:
+        from .render.atomic import check_output
+
+        check_output(args.output)
     if args.output and Path(args.output).parent and not Path(args.output).parent.is_dir():
         raise UsageError(f"{Path(args.output).parent}: no such folder")
     try:  # no target: ./reports/table-iv.yaml in a checkout, else the bundled Table IV spec
@@ -175,13 +183,22 @@ def cmd_meta(args: argparse.Namespace) -> int:
     from .render.meta import suite_forest_svg, suite_text
 
     cohorts = load(*_paths(args))
+    denominators = _denominators(args.denominator)
+    from .analysis import AnalysisError, check_counts
+
+    try:
+        check_counts(cohorts, denominators, "--denominator")
+    except AnalysisError as exc:
+        raise UsageError(str(exc)) from None
     forest = Path(args.forest) if args.forest else None
-    if forest is not None and not forest.parent.is_dir():
-        raise UsageError(f"{forest.parent}: no such folder")
+    if forest is not None:
+        from .render.atomic import check_output
+
+        check_output(forest)
     try:
         suite = sensitivity_suite(
             cohorts, args.outcome, level=args.level, primary_transform=args.transform, primary_method=args.method,
-            primary_test=args.test, exclude=args.exclude, denominators=_denominators(args.denominator),
+            primary_test=args.test, exclude=args.exclude, denominators=denominators,
             use_errata=args.errata, reference=args.reference,
         )  # fmt: skip
         text = suite_text(suite, full=args.suite)
@@ -287,6 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_INPUT
+    import warnings
+
+    previous = warnings.showwarning
+    warnings.showwarning = _show_warning
     try:
         return args.func(args)
     except DescriptorError as exc:
@@ -298,8 +319,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # OutputError (a refused or failed write) and any other file-system error
+        print(f"trialcompare: {_os_message(exc)}", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
+    finally:
+        warnings.showwarning = previous
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings as one diagnostic line, without the library's source path and line."""
+    print(f"trialcompare: warning: {message}", file=file or sys.stderr)
+
+
+def _os_message(exc: OSError) -> str:
+    from .render.atomic import OutputError
+
+    if isinstance(exc, OutputError) or not exc.filename:
+        return str(exc.strerror or exc)
+    return f"{exc.filename}: {exc.strerror or exc}"
 
 
 if __name__ == "__main__":  # pragma: no cover

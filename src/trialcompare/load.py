@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from .descriptor.models import Descriptor, known_fields
 from .descriptor.vocabulary import suggest
-from .yamlsafe import Position, YamlProblem, read_yaml
+from .yamlsafe import Position, YamlProblem, read_regular, read_yaml
 
 if TYPE_CHECKING:
     import polars as pl
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 __all__ = ["Cohort", "CohortSet", "DescriptorError", "Problem", "load"]
 
 SUFFIXES = (".yaml", ".yml")
+MAX_CURVE_BYTES = 2_000_000
+MAX_CURVE_POINTS = 20_000
 
 
 @dataclass(frozen=True)
@@ -107,14 +109,23 @@ class CohortSet:
         return f"CohortSet({self.ids!r})"
 
 
-def _files(paths: Iterable[str | Path]) -> list[Path]:
+def _files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Descriptor files named or found in folders; a file found in a folder through a symlink that leads out
+    of that folder is a problem (a file named on the command line is the user's choice)."""
     files: list[Path] = []
+    problems: list[Problem] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file()))
-        else:
+        if not p.is_dir():
             files.append(p)
-    return files
+            continue
+        root = p.resolve()
+        for f in sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file()):
+            if f.resolve().is_relative_to(root):
+                files.append(f)
+            else:
+                problems.append(Problem(str(f), 1, 1, f"symlink leads outside {p} (to {f.resolve()}); "
+                                                      "name the file itself to use it"))
+    return files, problems
 
 
 def _pydantic_problems(file: str, exc: ValidationError, positions: dict[tuple, Position],
@@ -194,34 +205,73 @@ def _curve_problems(cohort: Cohort, index: int, name: str) -> list[Problem]:
     line, col = cohort.position(("endpoints", index, "curve", "file"))
     if Path(name).is_absolute() or not target.is_relative_to(folder):
         return [Problem(str(cohort.path), line, col, f"curve file {name!r} leaves the descriptor's folder")]
-    if not target.is_file():
+    if not target.exists():
         return [Problem(str(cohort.path), line, col, f"curve file {name!r} does not exist")]
     return _curve_csv_problems(target)
 
 
 def _curve_csv_problems(path: Path) -> list[Problem]:
-    """A digitised curve: CSV with header ``time,survival``, numbers, survival within [0, 1], time not decreasing."""
+    """Problems of a digitised curve file (see :func:`read_curve`)."""
+    try:
+        read_curve(path)
+    except DescriptorError as exc:
+        return exc.problems
+    return []
+
+
+def read_curve(path: Path) -> tuple[list[float], list[float]]:
+    """A digitised curve: CSV with header ``time,survival`` (spaces around names allowed), finite numbers,
+    time ≥ 0 and not decreasing, survival within [0, 1] and not increasing; at most :data:`MAX_CURVE_POINTS`.
+
+    Raises
+    ------
+    DescriptorError
+        At the line of the first problem.
+    """
     import csv
 
+    file = str(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (UnicodeDecodeError, OSError) as exc:
-        return [Problem(str(path), 1, 1, f"cannot read curve file: {exc}")]
+        lines = read_regular(path, MAX_CURVE_BYTES, "curve files").decode("utf-8").splitlines()
+    except YamlProblem as exc:
+        raise DescriptorError([Problem(file, 1, 1, f"cannot read curve file: {exc.message}")]) from None
+    except UnicodeDecodeError as exc:
+        raise DescriptorError([Problem(file, 1, 1, f"curve file is not UTF-8 text ({exc.reason})")]) from None
     rows = list(csv.reader(lines))
     if not rows or [c.strip() for c in rows[0]] != ["time", "survival"]:
-        return [Problem(str(path), 1, 1, "a curve file needs the header 'time,survival'")]
-    last = float("-inf")
-    for number, row in enumerate(rows[1:], start=2):
-        try:
-            time, surv = (float(x) for x in row)
-        except ValueError:
-            return [Problem(str(path), number, 1, f"expected two numbers 'time,survival', got {','.join(row)!r}")]
-        if not 0 <= surv <= 1 or time < last or time < 0:
-            return [Problem(str(path), number, 1, "survival must lie in [0, 1] and time must not decrease")]
-        last = time
+        raise DescriptorError([Problem(file, 1, 1, "a curve file needs the header 'time,survival'")])
     if len(rows) < 2:
-        return [Problem(str(path), 1, 1, "the curve file has no points")]
-    return []
+        raise DescriptorError([Problem(file, 1, 1, "the curve file has no points")])
+    if len(rows) > MAX_CURVE_POINTS + 1:
+        raise DescriptorError([Problem(file, 1, 1, f"more than {MAX_CURVE_POINTS} points")])
+    times: list[float] = []
+    survival: list[float] = []
+    for number, row in enumerate(rows[1:], start=2):
+        message = _curve_point(row, times, survival)
+        if message:
+            raise DescriptorError([Problem(file, number, 1, message)])
+    return times, survival
+
+
+def _curve_point(row: list[str], times: list[float], survival: list[float]) -> str | None:
+    """Append one point; a message if it is not a valid next point of a survival curve."""
+    import math
+
+    try:
+        time, surv = (float(x) for x in row)
+    except ValueError:
+        return f"expected two numbers 'time,survival', got {','.join(row)!r}"
+    if not (math.isfinite(time) and math.isfinite(surv)):
+        return "time and survival must be finite numbers"
+    if not 0 <= surv <= 1 or time < 0:
+        return "survival must lie in [0, 1] and time must not be negative"
+    if times and time < times[-1]:
+        return "time must not decrease"
+    if survival and surv > survival[-1] + 1e-9:
+        return "survival must not increase (a Kaplan-Meier curve only falls)"
+    times.append(time)
+    survival.append(surv)
+    return None
 
 
 def load_file(path: Path) -> Cohort:
@@ -281,11 +331,13 @@ def load(*paths: str | Path) -> CohortSet:
     >>> cs.ids  # doctest: +SKIP
     ['apatinib', 'apatinib-camrelizumab', 'apatinib-ie', 'ie']
     """
-    files = _files(paths or ("trials",))
-    if not files:
+    if any(not str(p) for p in paths):
+        raise DescriptorError([Problem("''", 1, 1, "an empty path names no descriptor")])
+    files, problems = _files(paths or ("trials",))
+    if not files and not problems:
         where = ", ".join(map(str, paths or ("trials",)))
         raise DescriptorError([Problem(where, 1, 1, "no descriptor files (*.yaml) found")])
-    cohorts, problems = [], []
+    cohorts = []
     for f in files:
         try:
             cohorts.append(load_file(f))

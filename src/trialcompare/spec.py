@@ -18,6 +18,7 @@ meta:
 
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,7 +29,8 @@ from .load import DescriptorError, Problem, _pydantic_problems
 from .yamlsafe import YamlProblem, read_yaml
 
 __all__ = [
-    "DEFAULT_SPEC", "Claim", "DenominatorChoice", "MetaSpec", "Spec", "default_spec", "default_spec_for", "load_spec",
+    "DEFAULT_SPEC", "Claim", "DenominatorChoice", "MetaSpec", "Spec", "check_spec_cohorts", "default_spec",
+    "default_spec_for", "load_spec",
 ]
 
 #: The default spec of a checkout, relative to the working folder; when it is absent, the bundled copy is used.
@@ -113,6 +115,15 @@ class Spec(_Strict):
     # the folder of the default output when not the spec's own: set by default_spec() for the bundled spec (its folder
     # is inside the installed package) and by default_spec_for() outside a checkout
     _output_dir: Path | None = PrivateAttr(None)
+    positions: dict = Field(default_factory=dict, exclude=True, repr=False, description="set by load_spec")
+
+    def position(self, *loc: Any) -> tuple[int, int]:
+        """1-based (line, column) of a value of the spec file (or of its nearest recorded parent)."""
+        while loc:
+            if loc in self.positions:
+                return self.positions[loc]
+            loc = loc[:-1]
+        return self.positions.get((), (1, 1))
 
     def trial_paths(self) -> list[Path]:
         """Descriptor files/folders, resolved against the spec's folder."""
@@ -155,11 +166,83 @@ def load_spec(path: str | Path) -> Spec:
         raise DescriptorError([Problem(str(path), exc.line, exc.column, exc.message)]) from None
     if isinstance(data.get("trials"), str):
         data["trials"] = [data["trials"]]
+        if ("trials",) in positions:
+            positions[("trials", 0)] = positions[("trials",)]
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:
         raise DescriptorError(_problems(str(path), exc, positions)) from None
-    return spec.model_copy(update={"path": path})
+    spec = spec.model_copy(update={"path": path, "positions": positions})
+    problems = [Problem(str(path), *spec.position(*loc), message) for loc, message in _spec_problems(spec)]
+    if problems:
+        raise DescriptorError(problems)
+    return spec
+
+
+def confinement_root(spec_path: Path) -> Path:
+    """The folder a spec's paths must stay in: the spec's folder, or the project folder for a spec in ``reports/``
+    (whose descriptors sit in ``../trials``). A path outside must be given on the command line instead."""
+    folder = spec_path.parent.resolve()
+    return folder.parent if folder.name == "reports" else folder
+
+
+def _spec_problems(spec: Spec) -> list[tuple[tuple, str]]:
+    """(location, message) of every problem of a loaded spec that its schema cannot express."""
+    assert spec.path is not None
+    problems: list[tuple[tuple, str]] = []
+    if not spec.trials:
+        problems.append((("trials",), "trials: name at least one descriptor folder or file"))
+    root = confinement_root(spec.path)
+    for i, name in enumerate(spec.trials):
+        target = (spec.path.parent / name).resolve()
+        if not name or Path(name).is_absolute() or not target.is_relative_to(root):
+            problems.append((("trials", i), f"trials: {name!r} is outside {root} (the spec's project folder); "
+                                            "name descriptors outside it on the command line instead"))
+    problems.extend(_date_problem(spec.date))
+    problems.extend(_cohort_list_problems(spec))
+    return problems
+
+
+def _date_problem(text: str) -> list[tuple[tuple, str]]:
+    try:
+        date = _dt.date.fromisoformat(text)
+    except ValueError:
+        return [(("date",), f"date: {text!r} is not a date written YYYY-MM-DD")]
+    if len(text) != 10 or not 1980 <= date.year <= 9999:
+        return [(("date",), f"date: {text!r} must be written YYYY-MM-DD with a year from 1980 to 9999")]
+    return []
+
+
+def _cohort_list_problems(spec: Spec) -> list[tuple[tuple, str]]:
+    problems: list[tuple[tuple, str]] = []
+    seen: set[str] = set()
+    for i, cid in enumerate(spec.cohorts or []):
+        if cid in seen:
+            problems.append((("cohorts", i), f"cohorts: {cid!r} is named twice"))
+        seen.add(cid)
+    if spec.cohorts is not None and not spec.cohorts:
+        problems.append((("cohorts",), "cohorts: name at least one cohort (or leave the field out for all)"))
+    if spec.reference and spec.cohorts and spec.reference not in spec.cohorts:
+        problems.append((("reference",), f"reference: {spec.reference!r} is not among the cohorts "
+                                         f"({', '.join(spec.cohorts)})"))
+    return problems
+
+
+def check_spec_cohorts(spec: Spec, ids: list[str]) -> None:
+    """Raise :class:`DescriptorError` naming ``file:line:column`` of every cohort id the spec names that was not
+    loaded (``ids``)."""
+    named: list[tuple[tuple, str]] = [(("cohorts", i), c) for i, c in enumerate(spec.cohorts or [])]
+    named += [(("reference",), spec.reference)] if spec.reference else []
+    named += [(("denominators", c), c) for c in spec.denominators]
+    for j, sc in enumerate(spec.meta.scenarios):
+        named += [(("meta", "scenarios", j, "exclude", i), c) for i, c in enumerate(sc.exclude)]
+        named += [(("meta", "scenarios", j, key, c), c) for key in ("denominators", "substitute_endpoint")
+                  for c in getattr(sc, key)]
+    file = str(spec.path or "spec")
+    problems = [Problem(file, *spec.position(*loc), f"cohort {cid!r} was not loaded; loaded: {', '.join(ids)}")
+                for loc, cid in named if cid not in ids]
+    if problems:
+        raise DescriptorError(problems)
 
 
 def default_spec() -> Spec:

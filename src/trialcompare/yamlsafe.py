@@ -4,23 +4,34 @@
   tag (``!!python/object``, ``!!binary``, ``!custom``) is refused, never executed.
 * YAML 1.1 surprises are switched off: ``yes``/``no``/``on``/``off`` stay strings, dates stay strings,
   ``1:20`` stays a string (YAML 1.2 core schema for booleans and numbers).
-* Duplicate keys are errors; alias expansion is bounded; files over :data:`MAX_BYTES` are refused.
+* YAML 1.2 numbers only: ``030``/``08`` (YAML 1.1 octal) are refused with a message rather than read as 24;
+  ``1:30`` stays the text "1:30" (never base 60); integers beyond 64 bits and overlong numbers are refused.
+* No explicit tags at all (``!!int 1:30``, ``!!str``, ``!custom``) and no merge keys (``<<``).
+* Duplicate keys are errors, compared on the loaded value as text (``0`` and ``"0"`` are the same key);
+  alias expansion, self-reference and nesting depth are bounded; files over :data:`MAX_BYTES` are refused.
+* Only regular files are read (no FIFOs, devices, sockets: checked with ``os.stat`` before opening, and the file
+  is opened non-blocking), never more than the size limit (:func:`read_regular`).
 
 Positions are kept as a mapping from a path (tuple of keys and indices) to a 1-based ``(line, column)``.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-__all__ = ["MAX_BYTES", "MAX_NODES", "Position", "YamlProblem", "read_yaml"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_INT", "MAX_NODES", "Position", "YamlProblem", "read_regular", "read_yaml"]
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 200_000
+MAX_DEPTH = 64
+MAX_INT = 2**63 - 1
+_MAX_DIGITS = 40
 Position = tuple[int, int]
 
 _STD = "tag:yaml.org,2002:"
@@ -36,7 +47,25 @@ class YamlProblem(Exception):
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader with the YAML 1.2 core schema for booleans, numbers and no timestamps."""
+    """SafeLoader with the YAML 1.2 core schema for booleans, numbers and no timestamps; no tags, bounded depth."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            tag = tag.replace(_STD, "!!")
+            raise YamlProblem(f"explicit tag {tag!r} is not allowed in a descriptor (data only; write the plain "
+                              "value, quoted if it is text)", event.start_mark.line + 1, event.start_mark.column + 1)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep; refusing to read further",
+                              event.start_mark.line + 1, event.start_mark.column + 1)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {}
@@ -57,38 +86,91 @@ class _Builder:
         self.loader = loader
         self.positions: dict[tuple, Position] = {}
         self.count = 0
+        self.stack: set[int] = set()
 
     def build(self, node: yaml.Node, path: tuple) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise _problem(node, f"more than {MAX_NODES} values (alias expansion?); refusing to read further")
+        if len(path) > MAX_DEPTH:
+            raise _problem(node, f"nested more than {MAX_DEPTH} levels deep; refusing to read further")
         self.positions.setdefault(path, _pos(node))
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag not in _SCALAR_TAGS:
+                raise _problem(node, f"tag {node.tag!r} is not allowed in a descriptor (data only, never code)")
+            if node.tag in _NUMBER_TAGS:
+                return _number(node)
+            value = self.loader.construct_object(node, deep=True)
+            if isinstance(value, str) and _SURROGATE.search(value):
+                raise _problem(node, "text with an unpaired surrogate escape (\\ud800-\\udfff) is not valid Unicode; "
+                                     "write the character itself or \\U0001xxxx")
+            return value
+        if id(node) in self.stack:
+            raise _problem(node, "an alias refers to the collection that contains it (a cycle)")
+        self.stack.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             if node.tag != f"{_STD}seq":
                 raise _problem(node, f"tag {node.tag!r} is not allowed in a descriptor (data only)")
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        if node.tag not in _SCALAR_TAGS:
-            raise _problem(node, f"tag {node.tag!r} is not allowed in a descriptor (data only, never code)")
-        return self.loader.construct_object(node, deep=True)
+        finally:
+            self.stack.discard(id(node))
 
     def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict:
         if node.tag != f"{_STD}map":
             raise _problem(node, f"tag {node.tag!r} is not allowed in a descriptor (data only, never code)")
         out: dict = {}
+        seen: dict[str, Position] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == f"{_STD}merge":
-                raise _problem(key_node, "merge keys ('<<') are not allowed in a descriptor")
+            if key_node.tag == f"{_STD}merge" or (isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"
+                                                   and key_node.style is None):
+                raise _problem(key_node, "merge keys ('<<') are not allowed in a descriptor: write the fields out")
             key = self.build(key_node, (*path, "<key>"))
             if isinstance(key, (dict, list)):
                 raise _problem(key_node, "a mapping key must be a plain value")
-            if key in out:
-                first = self.positions.get((*path, key), ("?", "?"))
+            text = str(key).lower() if isinstance(key, bool) or key is None else str(key)
+            if key in out or text in seen:
+                first = seen.get(text) or self.positions.get((*path, key), ("?", "?"))
                 raise _problem(key_node, f"duplicate key {key!r} (first at line {first[0]})")
+            seen[text] = _pos(key_node)
             self.positions[(*path, key)] = _pos(key_node)
             out[key] = self.build(value_node, (*path, key))
         return out
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NUMBER_TAGS = {f"{_STD}int", f"{_STD}float"}
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9]")
+
+
+def _number(node: yaml.ScalarNode) -> int | float:
+    """A YAML 1.2 core-schema number; YAML 1.1 octal/base-60 look-alikes and oversized numbers are refused."""
+    text = node.value
+    if ":" in text:
+        raise _problem(node, f"{text!r} is not a number in YAML 1.2 (YAML 1.1 read it as base 60); "
+                             f"quote it if it is text")
+    if node.tag == f"{_STD}int":
+        if _LEADING_ZERO.match(text):
+            raise _problem(node, f"{text!r} has a leading zero (YAML 1.1 reads it as octal); write "
+                                 f"{text.lstrip('+-').lstrip('0') or '0'} or quote it as text")
+        digits = text.lstrip("+-")
+        if len(digits) > _MAX_DIGITS:
+            raise _problem(node, f"number with {len(digits)} digits is too long")
+        value = int(digits[2:], 16 if digits[1] == "x" else 8) if digits[:2] in ("0x", "0o") else int(digits)
+        value = -value if text.startswith("-") else value
+        if abs(value) > MAX_INT:
+            raise _problem(node, f"integer {text} is beyond the 64-bit range (at most {MAX_INT})")
+        return value
+    if len(text) > 2 * _MAX_DIGITS:
+        raise _problem(node, f"number written with {len(text)} characters is too long")
+    lower = text.lower()
+    if lower.lstrip("+-") in (".inf", ".nan"):
+        return float("nan") if "nan" in lower else (float("-inf") if lower.startswith("-") else float("inf"))
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _problem(node, f"number {text} is out of range")
+    return value
 
 
 def _pos(node: yaml.Node) -> Position:
@@ -129,26 +211,67 @@ def read_yaml(path: Path) -> tuple[dict, dict[tuple, Position]]:
     YamlProblem
         Missing, too large, not UTF-8, empty, malformed, not a mapping, duplicate keys, disallowed tags.
     """
+    return parse_yaml(_decode(read_regular(path, MAX_BYTES)))
+
+
+def read_regular(path: Path, limit: int = MAX_BYTES, what: str = "descriptors") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    The file is checked with :func:`os.stat` before it is opened (FIFOs, devices, sockets and folders are refused,
+    so nothing blocks or reads forever), opened non-blocking, checked again on the open descriptor, and never read
+    past ``limit + 1`` bytes (a file that grows in the meantime is still refused).
+
+    Raises
+    ------
+    YamlProblem
+        At line 1, column 1: missing, not a regular file, too large, unreadable.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise YamlProblem(f"file is {size} bytes; descriptors are limited to {MAX_BYTES} bytes")
-        text = _decode(path.read_bytes())
+        info = os.stat(path)
+        _check_regular(info, limit, what)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        try:
+            _check_regular(os.fstat(fd), limit, what)
+            chunks, size = [], 0
+            while size <= limit:
+                chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise YamlProblem("no such file") from None
-    except IsADirectoryError:
-        raise YamlProblem("is a directory, not a file") from None
     except PermissionError:
         raise YamlProblem("permission denied") from None
-    return parse_yaml(text)
+    except OSError as exc:
+        raise YamlProblem(f"cannot read: {exc.strerror or exc}") from None
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise YamlProblem(f"file is larger than {limit} bytes; {what} are limited to {limit} bytes")
+    return data
+
+
+def _check_regular(info: os.stat_result, limit: int, what: str) -> None:
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        raise YamlProblem("is a directory, not a file")
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        raise YamlProblem(f"is {kind}, not a regular file; only regular files are read")
+    if info.st_size > limit:
+        raise YamlProblem(f"file is {info.st_size} bytes; {what} are limited to {limit} bytes")
 
 
 def parse_yaml(text: str) -> tuple[dict, dict[tuple, Position]]:
     """Parse YAML text as in :func:`read_yaml`."""
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise YamlProblem("file is empty")
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             raise YamlProblem("file is empty")
@@ -158,10 +281,17 @@ def parse_yaml(text: str) -> tuple[dict, dict[tuple, Position]]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlProblem(f"malformed YAML: {exc.problem or exc.context}", line, col) from None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        raise YamlProblem(f"control character #x{exc.character:04x} is not allowed in YAML text", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"malformed YAML: {exc}") from None
+    except RecursionError:
+        raise YamlProblem(f"nested too deeply (more than {MAX_DEPTH} levels); refusing to read further") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         raise YamlProblem(f"a descriptor must be a mapping of fields, not a {type(data).__name__}", *_pos(node))
     return data, builder.positions

@@ -17,13 +17,14 @@ PCT-DENOMINATOR    error     several percentages of one cohort fit another denom
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import polars as pl
 
-from ._common import Row, field_of, fits, fmt, join_locations, make, round_half_up
+from ._common import Row, field_of, fits, fmt, half_unit, join_locations, make, round_half_up
 from .finding import Finding
 
 if TYPE_CHECKING:
@@ -59,7 +60,37 @@ def fitting_counts(denominator: int, percent: float, decimals: int) -> list[int]
     >>> fitting_counts(46, 26.1, 1)
     [12]
     """
-    return [k for k in range(denominator + 1) if fits(100.0 * k / denominator, percent, decimals)]
+    return list(_count_range(denominator, percent, decimals))
+
+
+_MAX_CANDIDATES = 200  # implied denominators considered per row (nearest the declared one)
+
+
+def _fit_range(lo_x: float, hi_x: float, ok: Callable[[int], bool], lo_limit: int, hi_limit: int) -> range:
+    """The whole numbers in [lo_limit, hi_limit] for which ``ok`` holds, given that they form one interval
+    whose ends are near lo_x and hi_x (closed form, then a few exact steps at each end): O(1), not O(N)."""
+    lo = max(lo_limit, math.floor(lo_x) - 1) if math.isfinite(lo_x) else lo_limit
+    hi = min(hi_limit, math.ceil(hi_x) + 1) if math.isfinite(hi_x) else hi_limit
+    for _ in range(4):
+        if lo <= hi and not ok(lo):
+            lo += 1
+        if hi >= lo and not ok(hi):
+            hi -= 1
+    return range(lo, hi + 1) if lo <= hi and ok(lo) and ok(hi) else range(0)
+
+
+def _count_range(d: int, p: float, dec: int) -> range:
+    h = half_unit(dec) * (1 + 1e-9)
+    return _fit_range(d * (p - h) / 100, d * (p + h) / 100, lambda k: fits(100.0 * k / d, p, dec), 0, d)
+
+
+def _denominator_range(n: int, p: float, dec: int, upto: int) -> range:
+    low = max(n, 1)
+    if n == 0:
+        return range(low, upto + 1) if fits(0.0, p, dec) else range(0)
+    h = half_unit(dec) * (1 + 1e-9)
+    hi_x = 100.0 * n / (p - h) if p - h > 0 else math.inf
+    return _fit_range(100.0 * n / (p + h), hi_x, lambda x: fits(100.0 * n / x, p, dec), low, upto)
 
 
 def fitting_denominators(n: int, percent: float, decimals: int, upto: int) -> list[int]:
@@ -85,7 +116,7 @@ def fitting_denominators(n: int, percent: float, decimals: int, upto: int) -> li
     >>> fitting_denominators(18, 41.86, 2, 100)
     [43]
     """
-    return [d for d in range(max(n, 1), upto + 1) if fits(100.0 * n / d, percent, decimals)]
+    return list(_denominator_range(n, percent, decimals, upto))
 
 
 def _candidates(frame: pl.DataFrame) -> list[Row]:
@@ -106,7 +137,7 @@ def _is_slip(row: Row) -> bool:
     n, d, p, dec = row["n"], row["denominator"], row["value"], row["decimals"]
     unit = 10.0 ** (-dec)
     off = abs(p - round_half_up(100.0 * n / d, dec))
-    return abs(off - unit) <= unit * 1e-6 and not fitting_counts(d, p, dec)
+    return abs(off - unit) <= unit * 1e-6 and not _count_range(d, p, dec)
 
 
 def _quote(row: Row) -> str:
@@ -117,7 +148,8 @@ def _quote(row: Row) -> str:
 def _group_by_denominator(cohort_rows: list[Row]) -> tuple[dict[int, list[Row]], list[Row]]:
     """Greedily assign mismatching rows to an implied denominator that fits at least two of them."""
     fitting = {
-        id(r): set(fitting_denominators(r["n"], r["value"], r["decimals"], 3 * r["denominator"] + 10))
+        id(r): set(_nearest(_denominator_range(r["n"], r["value"], r["decimals"], 3 * r["denominator"] + 10),
+                            r["denominator"], _MAX_CANDIDATES))
         for r in cohort_rows
     }
     remaining, groups = list(cohort_rows), {}
@@ -157,8 +189,13 @@ def _denominator_finding(d: int, rows: list[Row], cohorts: CohortSet) -> Finding
     )
 
 
-def _nearest(values: list[int], target: int, k: int = 2) -> list[int]:
-    return sorted(sorted(values, key=lambda v: (abs(v - target), v))[:k])
+def _nearest(values: range, target: int, k: int = 2) -> list[int]:
+    """The k values of a range nearest to target (ties to the smaller), sorted; O(k)."""
+    if not values:
+        return []
+    centre = min(max(target, values.start), values[-1])
+    window = range(max(values.start, centre - k), min(values[-1], centre + k) + 1)
+    return sorted(sorted(window, key=lambda v: (abs(v - target), v))[:k])
 
 
 def _mismatch_message(row: Row) -> str:
@@ -168,8 +205,8 @@ def _mismatch_message(row: Row) -> str:
         f'printed "{row["printed"]}": {n}/{d} = {fmt(exact, max(dec + 1, 2))}%, which rounds to '
         f"{fmt(round_half_up(exact, dec), dec)}"
     )
-    counts = [k for k in _nearest(fitting_counts(d, p, dec), n) if k != n]
-    dens = [k for k in _nearest(fitting_denominators(n, p, dec, 2 * d + 10), d) if k != d]
+    counts = [k for k in _nearest(_count_range(d, p, dec), n) if k != n]
+    dens = [k for k in _nearest(_denominator_range(n, p, dec, 2 * d + 10), d) if k != d]
     options = [f"{k}/{d}" for k in counts] + [f"{n}/{k}" for k in dens]
     if options:
         return f"{text} ({fmt(p, dec)}% would be {' or '.join(options)})"

@@ -17,7 +17,9 @@ Randomised studies (issue 10) are written one file per arm, the arms linked by `
 
 from __future__ import annotations
 
+import math
 import re
+from itertools import pairwise
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -65,6 +67,9 @@ PopulationSet = Literal["enrolled", "treated", "efficacy", "evaluable", "itt", "
 Printed = Annotated[str | int | float, Field(description="the value exactly as printed in the source")]
 TimeUnit = Literal[TIME_UNITS]  # type: ignore[valid-type]
 
+MAX_COUNT = 2**63 - 1  # counts, denominators and N are stored as 64-bit integers
+_FINITE_MONTHS = {"gt": 0, "allow_inf_nan": False}
+
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _OUTCOME_VARIABLES = {"best_response", "status_last_follow_up", "surgical_remission"}
 
@@ -93,7 +98,7 @@ def known_fields(loc: tuple, root: type[BaseModel] | None = None) -> list[str]:
     return sorted({f for m in models for f in m.model_fields})
 
 
-def _printed_error(exc: Exception, *subpath: str) -> PydanticCustomError:
+def _printed_error(exc: Exception, *subpath: str | int) -> PydanticCustomError:
     """A user-facing error; ``subpath`` (keys below the model) lets the loader point at the exact line."""
     return PydanticCustomError("printed_value", "{msg}", {"msg": str(exc), "subpath": list(subpath)})
 
@@ -101,9 +106,21 @@ def _printed_error(exc: Exception, *subpath: str) -> PydanticCustomError:
 def _parsed(parse: Any, value: Printed, *subpath: str, **kw: Any) -> Any:
     """``parse(value)``, turning a :class:`PrintedValueError` into a user-facing validation error."""
     try:
-        return parse(value, **kw)
+        parsed = parse(value, **kw)
     except PrintedValueError as exc:
         raise _printed_error(exc, *subpath) from None
+    except (ValueError, OverflowError) as exc:  # e.g. an integer with thousands of digits
+        raise _printed_error(PrintedValueError(f"cannot read {str(value)[:40]!r}: {exc}"), *subpath) from None
+    _check_count_range(parsed, *subpath)
+    return parsed
+
+
+def _check_count_range(parsed: Any, *subpath: str) -> None:
+    """Counts and denominators beyond 64 bits are refused (they could not be stored, and are no real count)."""
+    for name in ("n", "denominator"):
+        value = getattr(parsed, name, None)
+        if isinstance(value, int) and value > MAX_COUNT:
+            raise _printed_error(PrintedValueError(f"{name} {value} is beyond the 64-bit range"), *subpath)
 
 
 class _Located(_Strict):
@@ -256,8 +273,9 @@ class Categorical(_Located):
             try:
                 check_level(var, level)
                 count = parse_count(printed)
-            except ValueError as exc:
+            except (ValueError, OverflowError) as exc:
                 raise _printed_error(exc, "levels", level) from None
+            _check_count_range(count, "levels", level)
             if count.denominator is not None and self.denominator is not None \
                     and count.denominator != self.denominator:
                 raise _printed_error(ValueError(f"printed denominator {count.denominator} differs from "
@@ -332,8 +350,8 @@ class RateReport(_Located):
     name: str
     value: Printed
     interval: IntervalType | None = None
-    months: float | None = Field(None, gt=0, description="time point, e.g. 6 for a 6-month CBR")
-    time: float | None = Field(None, gt=0, description="time point in 'unit' (instead of months)")
+    months: float | None = Field(None, **_FINITE_MONTHS, description="time point, e.g. 6 for a 6-month CBR")
+    time: float | None = Field(None, **_FINITE_MONTHS, description="time point in 'unit' (instead of months)")
     unit: TimeUnit | None = Field(None, description="unit of 'time'")
     denominator: int | None = Field(None, ge=0)
 
@@ -392,8 +410,8 @@ class EndpointReport(_Located):
     statistic: Literal[_ENDPOINT_STATISTICS]  # type: ignore[valid-type]
     value: Printed
     interval: IntervalType | None = None
-    months: float | None = Field(None, gt=0)
-    time: float | None = Field(None, gt=0, description="time point of a rate in 'unit' (instead of months)")
+    months: float | None = Field(None, **_FINITE_MONTHS)
+    time: float | None = Field(None, **_FINITE_MONTHS, description="time point of a rate in 'unit' (instead of months)")
     estimator: Literal["kaplan-meier", "binomial", "unspecified"] = "unspecified"
     denominator: int | None = Field(None, ge=0)
     unit: TimeUnit = Field("months", description="unit of a median as printed, or of a rate's 'time'")
@@ -435,6 +453,14 @@ class Curve(_Strict):
     def _risk_table(self) -> Curve:
         if len(self.risk_times) != len(self.n_at_risk):
             raise ValueError("risk_times and n_at_risk must have the same length")
+        times, at_risk = self.risk_times, self.n_at_risk
+        if any(not math.isfinite(t) or t < 0 for t in times) or any(b <= a for a, b in pairwise(times)):
+            raise _printed_error(ValueError("risk_times must be finite, not negative and increasing"), "risk_times")
+        if any(n < 0 for n in at_risk) or any(b > a for a, b in pairwise(at_risk)):
+            raise _printed_error(ValueError("n_at_risk must be whole numbers ≥ 0 that do not increase"), "n_at_risk")
+        if self.total_events is not None and at_risk and self.total_events > at_risk[0]:
+            raise _printed_error(ValueError(f"total_events {self.total_events} exceeds the {at_risk[0]} patients "
+                                            "at risk at the start"), "total_events")
         return self
 
 
@@ -650,6 +676,15 @@ class Descriptor(_Strict):
         if self.study.id != arm_of.study:
             raise _printed_error(ValueError(f"study.id {self.study.id!r} is not design.arm_of.study "
                                             f"{arm_of.study!r}"), "study", "id")
+        return self
+
+    @model_validator(mode="after")
+    def _curve_events(self) -> Descriptor:
+        for i, ep in enumerate(self.endpoints):
+            curve = ep.curve
+            if curve is not None and curve.total_events is not None and curve.total_events > self.population.n:
+                raise _printed_error(ValueError(f"total_events {curve.total_events} exceeds the population N "
+                                                f"{self.population.n}"), "endpoints", i, "curve", "total_events")
         return self
 
     @property

@@ -21,6 +21,7 @@ N_AGQ = 7
 _NODES, _WEIGHTS = np.polynomial.hermite.hermgauss(N_AGQ)
 _LOG_W = np.log(_WEIGHTS) + _NODES**2  # for ∫ f(b) db = Σ wⱼ e^{zⱼ²} f(√2 σ zⱼ + b̂) √2 σ
 _TAU_FLOOR = 1e-5
+_TAU2_CEILING = 1e4  # beyond this (SD of 100 on the logit scale) the likelihood is flat: not identifiable
 
 
 @dataclass(frozen=True)
@@ -39,27 +40,50 @@ def _log_binom(x: np.ndarray, n: np.ndarray, eta: np.ndarray) -> np.ndarray:
     return x * eta - n * np.logaddexp(0.0, eta)
 
 
-def _modes(x: np.ndarray, n: np.ndarray, mu: float, tau: float) -> tuple[np.ndarray, np.ndarray]:
-    """Conditional modes b̂ and curvature scale σ̂ = (-h''(b̂))^{-1/2}, vectorised Newton."""
+def _conditional(x: np.ndarray, n: np.ndarray, mu: float, b: np.ndarray, prec: float) -> np.ndarray:
+    """Log of the integrand h(b) = x(μ+b) - n log(1+e^{μ+b}) - b²/(2τ²), per study."""
+    return _log_binom(x, n, mu + b) - 0.5 * prec * b**2
+
+
+def _modes(x: np.ndarray, n: np.ndarray, mu: float, tau: float) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Conditional modes b̂ and curvature scale σ̂ = (-h''(b̂))^{-1/2}, by a damped (globally convergent) Newton.
+
+    h is strictly concave, so a Newton step that is halved until h does not decrease converges from any start
+    (plain Newton from 0 overshoots on sparse or extreme cells, e.g. 22/22 with a large τ). Each study's search
+    is checked: the gradient at b̂ must vanish relative to the data scale; the flag says whether all did.
+    """
     b = np.zeros_like(x, dtype=float)
     prec = 1.0 / tau**2
-    for _ in range(100):
+    h = _conditional(x, n, mu, b, prec)
+    scale = 1.0 + n + np.abs(b) * prec
+    done = np.zeros(x.shape, dtype=bool)
+    for _ in range(200):
         p = special.expit(mu + b)
         grad = x - n * p - b * prec
-        hess = -n * p * (1 - p) - prec
-        step = grad / hess
-        b = b - step
-        if np.max(np.abs(step)) < 1e-12:
+        hess = n * p * (1 - p) + prec
+        done = np.abs(grad) <= 1e-12 * scale
+        if np.all(done):
             break
+        step = np.where(done, 0.0, grad / hess)
+        t = np.ones_like(b)
+        for _ in range(60):
+            trial = b + t * step
+            h_trial = _conditional(x, n, mu, trial, prec)
+            # rounding of x·η - n·log(1+e^η) grows with n·|η|: smaller changes are not a decrease
+            worse = h_trial < h - 1e-12 * (1.0 + n * (1.0 + np.abs(mu + b)))
+            if not np.any(worse):
+                break
+            t = np.where(worse, 0.5 * t, t)
+        b, h = trial, h_trial
     p = special.expit(mu + b)
-    return b, 1.0 / np.sqrt(n * p * (1 - p) + prec)
+    return b, 1.0 / np.sqrt(n * p * (1 - p) + prec), bool(np.all(done))
 
 
 def _marginal_loglik(x: np.ndarray, n: np.ndarray, mu: float, tau: float) -> float:
     """Adaptive Gauss-Hermite approximation of Σᵢ log ∫ Bin(xᵢ | nᵢ, expit(μ + b)) N(b; 0, τ²) db."""
     if tau < _TAU_FLOOR:
         return float(np.sum(_log_binom(x, n, np.full_like(x, mu, dtype=float))))
-    b_hat, sigma = _modes(x, n, mu, tau)
+    b_hat, sigma, _ = _modes(x, n, mu, tau)
     b = b_hat[:, None] + np.sqrt(2.0) * sigma[:, None] * _NODES[None, :]
     log_f = _log_binom(x[:, None], n[:, None], mu + b) - 0.5 * b**2 / tau**2
     log_int = special.logsumexp(log_f + _LOG_W[None, :], axis=1)
@@ -112,10 +136,19 @@ def fit_glmm(events: np.ndarray, totals: np.ndarray, tau2_start: float) -> GlmmF
     Returns
     -------
     GlmmFit
-        Estimate of μ (logit), its SE, τ², maximised log-likelihood kernel, convergence flag.
+        Estimate of μ (logit), its SE, τ², maximised log-likelihood kernel, convergence flag. The flag is False
+        when the optimiser or a study's conditional-mode search did not converge, when the SE is not finite, or
+        when τ² runs off to a flat likelihood (τ² > 10⁴: the data do not identify it).
+
+    Raises
+    ------
+    ValueError
+        Fewer than 2 studies (τ² is not identifiable), counts that are not whole numbers with 0 ≤ x ≤ n and
+        n ≥ 1, or no finite estimate (every study 0 events, or every study all events).
     """
     x = np.asarray(events, dtype=float)
     n = np.asarray(totals, dtype=float)
+    _check_counts(x, n)
     mu0, se0, ll_fe = _fixed_effect(x, n)
     start = np.array([mu0, 0.5 * np.log(max(tau2_start, 0.01))])
     res = optimize.minimize(_negll, start, args=(x, n), method="BFGS", options={"gtol": 1e-9, "maxiter": 500})
@@ -123,16 +156,30 @@ def fit_glmm(events: np.ndarray, totals: np.ndarray, tau2_start: float) -> GlmmF
     tau = float(np.exp(theta[1]))
     if tau < 10 * _TAU_FLOOR or -res.fun <= ll_fe:
         return GlmmFit(mu0, se0, 0.0, ll_fe, True)
-    converged = bool(res.success) or _gradient_small(theta, x, n)
+    converged = (bool(res.success) or _gradient_small(theta, x, n)) and _modes(x, n, theta[0], tau)[2]
+    converged = converged and tau**2 <= _TAU2_CEILING
 
     def negll_natural(par: np.ndarray) -> float:
         return -_marginal_loglik(x, n, float(par[0]), float(par[1]))
 
     par = np.array([theta[0], tau])
-    hess = _hessian(negll_natural, par, np.array([1e-4, 1e-4 * max(tau, 1e-2)]))
+    hess = _hessian(negll_natural, par, np.array([1e-3, 1e-3 * max(tau, 1e-2)]))
     cov = np.linalg.inv(hess)
     se = float(np.sqrt(cov[0, 0])) if cov[0, 0] > 0 else float("nan")
-    return GlmmFit(float(theta[0]), se, tau**2, -float(res.fun), converged and np.isfinite(se))
+    return GlmmFit(float(theta[0]), se, tau**2, -float(res.fun), bool(converged and np.isfinite(se)))
+
+
+def _check_counts(x: np.ndarray, n: np.ndarray) -> None:
+    if x.ndim != 1 or x.shape != n.shape:
+        raise ValueError("events and totals must be 1-d arrays of the same length")
+    if x.size < 2:
+        raise ValueError(f"the GLMM needs at least 2 studies (k = {x.size}): τ² is not identifiable")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(n))) or np.any(x != np.round(x)) or np.any(n != np.round(n)):
+        raise ValueError("events and totals must be whole numbers")
+    if np.any(n < 1) or np.any(x < 0) or np.any(x > n):
+        raise ValueError("counts must satisfy 0 ≤ events ≤ totals and totals ≥ 1")
+    if np.all(x == 0) or np.all(x == n):
+        raise ValueError("no finite estimate when every study has 0 events or every study has all events")
 
 
 def heterogeneity_lrt(events: np.ndarray, totals: np.ndarray) -> float:

@@ -33,8 +33,18 @@ def risk_ratio(x1: int, n1: int, x2: int, n2: int, level: float = 0.95) -> tuple
     --------
     >>> [round(v, 4) for v in risk_ratio(10, 20, 5, 20)]
     [2.0, 0.8325, 4.8051]
+
+    Raises
+    ------
+    ValueError
+        Counts that are not whole numbers with 0 <= x <= n and n > 0 (e.g. x > n), or a level outside (0, 1).
     """
     from scipy import stats
+
+    from ..stats.proportions import _check_2x2, _z
+
+    x1, n1, x2, n2 = _check_2x2(x1, n1, x2, n2)
+    _z(level)
 
     a, b, c, d = float(x1), float(n1 - x1), float(x2), float(n2 - x2)
     if min(a, b, c, d) == 0:

@@ -418,7 +418,9 @@ class MetaResult:
         -------
         polars.DataFrame
             One row per omitted study, in input order: ``study, estimate, se, ci_low, ci_high, q, q_p,
-            tau2, i2, h2`` and, for proportions, ``proportion, proportion_ci_low, proportion_ci_high``
+            tau2, i2, h2, converged`` (False where the refit's iterative estimator or GLMM did not converge, or
+            the refit has no finite estimate; the refits' convergence warnings are not repeated) and, for
+            proportions, ``proportion, proportion_ci_low, proportion_ci_high``
             (back-transformed; Freeman-Tukey uses the harmonic mean of all studies' sample sizes, as
             ``leave1out(res, transf = transf.ipft.hm, targs = list(ni = ni))``).
 
@@ -433,7 +435,8 @@ class MetaResult:
             cols[name] = [float(getattr(f, name)) for f in fits]
         cols["ci_low"] = [f.ci[0] for f in fits]
         cols["ci_high"] = [f.ci[1] for f in fits]
-        order = ["study", "estimate", "se", "ci_low", "ci_high", "q", "q_p", "tau2", "i2", "h2"]
+        cols["converged"] = [bool(f.converged) for f in fits]
+        order = ["study", "estimate", "se", "ci_low", "ci_high", "q", "q_p", "tau2", "i2", "h2", "converged"]
         frame = pl.DataFrame({c: cols[c] for c in order})
         if self.transform is not None:
             frame = frame.with_columns(

@@ -4,16 +4,32 @@ The data are written to a temporary file in the destination folder (so that the 
 :func:`os.replace` is a rename within one file system), flushed and fsynced, then moved over the
 destination. If anything fails on the way, the temporary file is removed and the destination is
 left untouched.
+
+Only a regular file (or a path that does not exist yet) is ever written: a device (``/dev/null``,
+``/dev/full``), a FIFO, a socket, a folder or a symbolic link at the destination is refused with
+:class:`OutputError` before anything is written, so that a rename never replaces a device node or a
+link. An existing file keeps its permission bits. Where the OS offers it (Linux ``O_TMPFILE``) the data
+are written to an anonymous file that is given a name only once complete, so that even ``kill -9`` during
+the write leaves nothing behind; SIGTERM and SIGINT during the write remove the temporary file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import signal
+import stat
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text"]
+__all__ = ["OutputError", "atomic_write_bytes", "atomic_write_text", "check_output"]
+
+
+class OutputError(OSError):
+    """The destination cannot or must not be written; the message names it. Nothing was written."""
 
 
 def _umask() -> int:
@@ -22,15 +38,76 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def check_output(path: str | os.PathLike[str], *, make_parents: bool = False) -> os.stat_result | None:
+    """Refuse a destination that is not a regular file or a new name in an existing (or creatable) folder.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The destination.
+    make_parents : bool, default False
+        Create missing folders (only where the command documents it); otherwise a missing folder is an error.
+
+    Returns
+    -------
+    os.stat_result or None
+        The ``lstat`` of the existing destination, None if it does not exist yet.
+
+    Raises
+    ------
+    OutputError
+        A device, FIFO, socket, folder or symbolic link at the destination; a missing folder; a folder in the
+        way; a path that cannot be examined.
+    """
+    target = Path(path)
+    if not str(path) or target.name in ("", ".", ".."):
+        raise OutputError(errno.EINVAL, f"{path}: not a file name")
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        info = None
+    except NotADirectoryError:
+        raise OutputError(errno.ENOTDIR, f"{target.parent}: not a folder") from None
+    except OSError as exc:
+        raise OutputError(exc.errno, f"{target}: cannot write ({exc.strerror or exc})") from None
+    if info is not None:
+        for test, kind in _KINDS:
+            if test(info.st_mode):
+                raise OutputError(errno.EEXIST, f"{target}: is {kind}; only a regular file is written (give a "
+                                                "new file name)")
+        return info
+    _check_folder(target.parent, make_parents)
+    return None
+
+
+def _check_folder(folder: Path, make_parents: bool) -> None:
+    if folder.is_dir():
+        return
+    if folder.exists() or folder.is_symlink():
+        raise OutputError(errno.ENOTDIR, f"{folder}: not a folder")
+    if not make_parents:
+        raise OutputError(errno.ENOENT, f"{folder}: no such folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(exc.errno, f"{folder}: cannot create the folder ({exc.strerror or exc})") from None
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, make_parents: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically.
 
     Parameters
     ----------
     path : str or os.PathLike
-        Destination file. Its folder must exist; an existing file is replaced.
+        Destination file: a regular file (replaced, its permissions kept) or a new name.
     data : bytes
         The complete content to write.
+    make_parents : bool, default False
+        Create missing folders; otherwise a missing folder is an :class:`OutputError`.
 
     Returns
     -------
@@ -41,8 +118,9 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     ------
     TypeError
         If ``data`` is not bytes-like.
-    OSError
-        If the folder does not exist or cannot be written. Nothing is left behind.
+    OutputError
+        (an :class:`OSError`) If the destination is not a regular file, the folder is missing, or writing fails
+        (read-only or full file system, file size limit...). Nothing is left behind.
 
     Examples
     --------
@@ -54,34 +132,124 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"data must be bytes, not {type(data).__name__}")
     target = Path(path)
+    existing = check_output(target, make_parents=make_parents)
     folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
+    tmp_name: str | None = None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp creates 0600; a written file gets the usual mode
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
+        with _signals_cleanup():
+            tmp_name = _write_temp(folder, target.name, data, mode, existing, anonymous=True)
+            if tmp_name is None:  # the file system cannot name an anonymous file: a named one
+                tmp_name = _write_temp(folder, target.name, data, mode, existing, anonymous=False)
+            assert tmp_name is not None
+            os.replace(tmp_name, target)
+            tmp_name = None
+    except OSError as exc:
+        if isinstance(exc, OutputError):
+            raise
+        raise OutputError(exc.errno, f"{target}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
     _fsync_folder(folder)
     return target
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
+def _write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _write_temp(folder: Path, name: str, data: bytes | bytearray | memoryview, mode: int,
+                existing: os.stat_result | None, *, anonymous: bool) -> str | None:
+    """Write the complete data to a temporary file in ``folder`` and return its name.
+
+    ``anonymous``: an O_TMPFILE file that gets a name only once complete (nothing to clean up after ``kill -9``);
+    None when the OS or file system cannot do that. Otherwise a named temporary file (removed on every error).
+    """
+    if anonymous:
+        flag = getattr(os, "O_TMPFILE", 0)
+        if not flag or not os.path.isdir("/proc/self/fd"):
+            return None
+        try:
+            fd, tmp = os.open(folder, flag | os.O_WRONLY, 0o600), None
+        except OSError:
+            return None
+    else:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        _write_all(fd, data)
+        os.fchmod(fd, mode)
+        if existing is not None and os.geteuid() == 0:
+            with contextlib.suppress(OSError):
+                os.fchown(fd, existing.st_uid, existing.st_gid)
+        os.fsync(fd)
+        return tmp if tmp is not None else _name_anonymous(fd, folder, name)
+    except BaseException:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    finally:
+        os.close(fd)
+
+
+def _name_anonymous(fd: int, folder: Path, name: str) -> str | None:
+    """Give an anonymous (O_TMPFILE) file a name in ``folder``; None if the file system cannot."""
+    for _ in range(100):
+        candidate = str(folder / f".{name}.{os.urandom(4).hex()}.tmp")
+        try:
+            os.link(f"/proc/self/fd/{fd}", candidate, follow_symlinks=True)
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+        return candidate
+    return None
+
+
+class _Terminated(BaseException):
+    """Raised from a SIGTERM handler so that the temporary file is removed before the process ends."""
+
+
+@contextlib.contextmanager
+def _signals_cleanup() -> Iterator[None]:
+    """During the write, SIGTERM ends the process with status 143 after the temporary file is removed; SIGINT
+    raises KeyboardInterrupt as usual. Only in the main thread (where Python runs signal handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Terminated(signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    except _Terminated:
+        signal.signal(signal.SIGTERM, previous)
+        raise SystemExit(128 + signal.SIGTERM) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8", *,
+                      make_parents: bool = False) -> Path:
     """Write ``text`` to ``path`` atomically (encoded, newlines written as given).
 
     Parameters
     ----------
     path : str or os.PathLike
-        Destination file. Its folder must exist; an existing file is replaced.
+        Destination file: a regular file (replaced, its permissions kept) or a new name.
     text : str
         The complete content to write. No newline translation is applied.
     encoding : str, default "utf-8"
         Text encoding.
+    make_parents : bool, default False
+        Create missing folders.
 
     Returns
     -------
@@ -97,7 +265,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
-    return atomic_write_bytes(path, text.encode(encoding))
+    return atomic_write_bytes(path, text.encode(encoding), make_parents=make_parents)
 
 
 def _fsync_folder(folder: Path) -> None:

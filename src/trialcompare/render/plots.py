@@ -64,6 +64,9 @@ _RC = {
     "lines.linewidth": 1.2,
     "path.simplify": False,
     "figure.dpi": 72,
+    # labels come from descriptors: text, never TeX or mathtext ("$\\frac{1}$" is printed as written)
+    "text.usetex": False,
+    "text.parse_math": False,
 }
 _SVG_METADATA = {"Date": None, "Creator": "trialcompare"}
 

@@ -17,6 +17,7 @@ import polars as pl
 
 from ..descriptor.vocabulary import ENDPOINTS, VARIABLES
 from ..options import CI_METHOD_NAMES, interval_label
+from .escape import markdown_cell, needs_quote, spreadsheet_cell, terminal_text, xlsx_cell
 
 if TYPE_CHECKING:
     from ..comparison import Comparison
@@ -291,9 +292,7 @@ def differences_table(cmp: Comparison) -> pl.DataFrame:
 
 
 def _md(df: pl.DataFrame) -> str:
-    def esc(s: Any) -> str:
-        return str(s).replace("|", "\\|")
-
+    esc = markdown_cell
     lines = ["| " + " | ".join(map(esc, df.columns)) + " |", "|" + "---|" * len(df.columns)]
     lines += ["| " + " | ".join(esc(v) for v in row) + " |" for row in df.iter_rows()]
     return "\n".join(lines) + "\n"
@@ -312,16 +311,20 @@ def _xlsx(df: pl.DataFrame) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "comparison"
-    ws.append(df.columns)
-    for row in df.iter_rows():
-        ws.append(list(row))
+    for row in [df.columns, *df.iter_rows()]:
+        ws.append([xlsx_cell(v) for v in row])
+        for cell in ws[ws.max_row]:
+            if needs_quote(cell.value):  # text, never a formula (Excel's own single-quote prefix)
+                cell.data_type, cell.quotePrefix = "s", True
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
 def _csv(df: pl.DataFrame) -> str:
-    return df.write_csv()
+    strings = [c for c, t in df.schema.items() if t == pl.String]
+    safe = df.with_columns(pl.col(c).map_elements(spreadsheet_cell, return_dtype=pl.String) for c in strings)
+    return safe.rename({c: spreadsheet_cell(c) for c in df.columns}).write_csv()
 
 
 def _json(df: pl.DataFrame) -> str:
@@ -353,8 +356,8 @@ def format_text(df: pl.DataFrame, width: int = 34) -> str:
     """A readable fixed-width terminal rendering (cells wrapped at ``width`` characters)."""
     import textwrap
 
-    cols = df.columns
-    wrapped = [[textwrap.wrap(str(v), width) or [""] for v in row] for row in df.iter_rows()]
+    cols = [terminal_text(c) for c in df.columns]
+    wrapped = [[textwrap.wrap(terminal_text(v), width) or [""] for v in row] for row in df.iter_rows()]
     widths = [min(width, max([len(c), *(len(line) for r in wrapped for line in r[i])])) for i, c in enumerate(cols)]
     out = [" │ ".join(c[:w].ljust(w) for c, w in zip(cols, widths, strict=True)),
            "─┼─".join("─" * w for w in widths)]

@@ -20,6 +20,7 @@ from trialcompare.options import CI_METHODS, CIMethod
 
 __all__ = [
     "CI_METHODS",
+    "check_counts",
     "fisher_exact",
     "mean_ci_consistent",
     "mean_ci_t",
@@ -42,17 +43,50 @@ def _brentq(*args, **kwargs) -> float:
 
 
 def _z(level: float) -> float:
-    if not 0.0 < level < 1.0:
+    if isinstance(level, bool) or not isinstance(level, int | float | np.floating | np.integer) \
+            or not 0.0 < level < 1.0:
         raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
     return float(special.ndtri(0.5 + level / 2.0))
 
 
-def _as_counts(x, n) -> tuple[np.ndarray, np.ndarray]:
-    x_arr = np.asarray(x, dtype=float)
-    n_arr = np.asarray(n, dtype=float)
+MAX_COUNT = 2**53  # larger counts cannot be held exactly as the floats these functions compute with
+
+
+def _whole(value, name: str) -> np.ndarray:
+    """``value`` as a float array of whole numbers (no NaN, no infinity, no fractions, no text, no booleans)."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
+        pass
+    elif any(isinstance(v, str | bytes | bool) for v in np.asarray(value, dtype=object).ravel().tolist()):
+        raise ValueError(f"{name} must be whole numbers, not text or booleans; got {value!r}")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be whole numbers, got {value!r}") from None
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite whole numbers (no NaN, no infinity), got {value!r}")
+    if np.any(arr != np.round(arr)):
+        raise ValueError(f"{name} must be whole numbers, got {value!r}")
+    if np.any(np.abs(arr) > MAX_COUNT):
+        raise ValueError(f"{name} must be at most 2^53, got {value!r}")
+    return arr
+
+
+def check_counts(x, n) -> tuple[np.ndarray, np.ndarray]:
+    """Validate event counts and totals: whole numbers with ``0 <= x <= n`` and ``n > 0``.
+
+    Raises
+    ------
+    ValueError
+        Naming the offending value.
+    """
+    x_arr, n_arr = _whole(x, "x (events)"), _whole(n, "n (total)")
     if np.any(n_arr <= 0) or np.any(x_arr < 0) or np.any(x_arr > n_arr):
-        raise ValueError("counts must satisfy 0 <= x <= n and n > 0")
+        raise ValueError(f"counts must satisfy 0 <= x <= n and n > 0, got x={x!r}, n={n!r}")
     return x_arr, n_arr
+
+
+def _as_counts(x, n) -> tuple[np.ndarray, np.ndarray]:
+    return check_counts(x, n)
 
 
 def _ci_exact(x: np.ndarray, n: np.ndarray, z: float, alpha: float) -> tuple[np.ndarray, np.ndarray]:
@@ -288,10 +322,13 @@ def mean_ci_consistent(
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _check_2x2(x1: int, n1: int, x2: int, n2: int) -> None:
+def _check_2x2(x1: int, n1: int, x2: int, n2: int) -> tuple[int, int, int, int]:
+    """Validate a 2x2 table (two single counts and totals); the counts as Python ints."""
     for x, n in ((x1, n1), (x2, n2)):
-        if n <= 0 or x < 0 or x > n:
-            raise ValueError(f"counts must satisfy 0 <= x <= n and n > 0, got x={x}, n={n}")
+        if np.ndim(x) or np.ndim(n):
+            raise ValueError(f"counts of a 2x2 table must be single numbers, got x={x!r}, n={n!r}")
+        check_counts(x, n)
+    return int(x1), int(n1), int(x2), int(n2)
 
 
 def _rd_newcombe(x1, n1, x2, n2, level) -> tuple[float, float]:
@@ -396,7 +433,7 @@ def risk_difference(
     >>> [round(v, 4) for v in risk_difference(56, 70, 48, 80)]
     [0.2, 0.0524, 0.3339]
     """
-    _check_2x2(x1, n1, x2, n2)
+    x1, n1, x2, n2 = _check_2x2(x1, n1, x2, n2)
     if method not in _RD_FUNCS:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(_RD_FUNCS)}")
     lo, hi = _RD_FUNCS[method](x1, n1, x2, n2, level)
@@ -471,7 +508,7 @@ def fisher_exact(x1: int, n1: int, x2: int, n2: int) -> float:
     >>> round(fisher_exact(0, 16, 15, 72), 5)
     0.06287
     """
-    _check_2x2(x1, n1, x2, n2)
+    x1, n1, x2, n2 = _check_2x2(x1, n1, x2, n2)
     dist = _NoncentralHypergeometric(x1, n1, x2, n2)
     d = np.exp(dist.logdc)
     observed = d[x1 - dist.lo]
@@ -533,7 +570,7 @@ def odds_ratio(
     >>> [round(v, 3) for v in odds_ratio(9, 13, 4, 14)]
     [5.625, 1.077, 29.371]
     """
-    _check_2x2(x1, n1, x2, n2)
+    x1, n1, x2, n2 = _check_2x2(x1, n1, x2, n2)
     if method == "woolf":
         return _or_woolf(x1, n1, x2, n2, level)
     if method == "exact":

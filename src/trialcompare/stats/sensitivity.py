@@ -9,12 +9,13 @@ from trialcompare.stats.proportions import fisher_exact
 __all__ = ["e_value", "fragility_index", "reverse_fragility_index"]
 
 
-def _check_counts(x1: int, n1: int, x2: int, n2: int, alpha: float) -> None:
-    for x, n in ((x1, n1), (x2, n2)):
-        if n <= 0 or not 0 <= x <= n:
-            raise ValueError(f"counts must satisfy 0 <= x <= n and n > 0, got x={x}, n={n}")
-    if not 0 < alpha < 1:
-        raise ValueError("alpha must lie strictly between 0 and 1")
+def _check_counts(x1: int, n1: int, x2: int, n2: int, alpha: float) -> tuple[int, int, int, int]:
+    from .proportions import _check_2x2
+
+    counts = _check_2x2(x1, n1, x2, n2)
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha!r}")
+    return counts
 
 
 def fragility_index(x1: int, n1: int, x2: int, n2: int, alpha: float = 0.05) -> int:
@@ -46,7 +47,7 @@ def fragility_index(x1: int, n1: int, x2: int, n2: int, alpha: float = 0.05) -> 
     >>> fragility_index(1, 50, 12, 48)
     4
     """
-    _check_counts(x1, n1, x2, n2, alpha)
+    x1, n1, x2, n2 = _check_counts(x1, n1, x2, n2, alpha)
     changed = 0
     while fisher_exact(x1, n1, x2, n2) < alpha:
         if x1 / n1 <= x2 / n2:
@@ -98,7 +99,7 @@ def reverse_fragility_index(x1: int, n1: int, x2: int, n2: int, alpha: float = 0
     >>> reverse_fragility_index(3, 20, 6, 20)
     3
     """
-    _check_counts(x1, n1, x2, n2, alpha)
+    x1, n1, x2, n2 = _check_counts(x1, n1, x2, n2, alpha)
     if fisher_exact(x1, n1, x2, n2) < alpha:
         return 0
     high, low = (1, 2) if x1 / n1 >= x2 / n2 else (2, 1)

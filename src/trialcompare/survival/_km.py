@@ -155,7 +155,11 @@ class KaplanMeier:
 
     @property
     def median(self) -> float | None:
-        """Median survival time as R ``quantile.survfit`` / ``print.survfit``; None if not reached."""
+        """Median survival time as R ``quantile.survfit``; None if not reached.
+
+        ``print.survfit`` uses a different tolerance at a flat stretch exactly at 0.5 and can differ from
+        ``quantile.survfit`` (4 of the 167 reference cases); this follows ``quantile.survfit``.
+        """
         return self.quantile(0.5)[0]
 
     @property

@@ -45,6 +45,9 @@ def _group_codes(group: ArrayLike, n: int) -> tuple[NDArray[np.intp], tuple[obje
     g = np.asarray(group)
     if g.ndim != 1 or g.size != n:
         raise ValueError(f"group must be one-dimensional with the same length as time ({n})")
+    raw = np.asarray(group, dtype=object).ravel().tolist()
+    if any(v is None or (isinstance(v, float | np.floating) and not np.isfinite(v)) for v in raw):
+        raise ValueError("group labels must not be missing (None, NaN) or infinite")
     try:
         labels, codes = np.unique(g, return_inverse=True)
     except TypeError as exc:
@@ -94,7 +97,8 @@ def logrank_test(time: ArrayLike, event: ArrayLike, group: ArrayLike) -> LogRank
     Raises
     ------
     ValueError
-        On invalid times/events or fewer than two groups.
+        On invalid times/events, missing (None/NaN) group labels, fewer than two groups, or no events at all
+        (the test is undefined).
 
     Examples
     --------
@@ -104,6 +108,8 @@ def logrank_test(time: ArrayLike, event: ArrayLike, group: ArrayLike) -> LogRank
     """
     t, e = _time_event(time, event)
     codes, labels = _group_codes(group, t.size)
+    if not np.any(e > 0):
+        raise ValueError("no events: the log-rank test is undefined")
     observed, expected, var = _observed_expected_variance(t, e, codes, len(labels))
     used = np.flatnonzero(expected > 0)
     df = used.size - 1

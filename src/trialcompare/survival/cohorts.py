@@ -9,7 +9,6 @@ reconstruction adds its own error; results are labelled so.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,9 +41,10 @@ class CurveData:
 
 
 def _read_curve(path: Path) -> tuple[list[float], list[float]]:
-    with path.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    return [float(r["time"]) for r in rows], [float(r["survival"]) for r in rows]
+    """The curve as validated by ``validate`` (one reader for both: what passes validate is what is analysed)."""
+    from ..load import read_curve
+
+    return read_curve(path)
 
 
 def _cohort_curves(cohort: Cohort) -> list[CurveData]:
