@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 import trialcompare as tc
+from trialcompare.analysis import is_spec_file as _is_spec
 from trialcompare.checks._common import fits
 from trialcompare.checks.percentages import fitting_counts, fitting_denominators
-from trialcompare.cli import _is_spec, main
+from trialcompare.cli import main
 from trialcompare.load import read_curve
 from trialcompare.yamlsafe import MAX_INT, YamlProblem, parse_yaml, read_regular
 
