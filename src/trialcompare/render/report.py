@@ -337,6 +337,13 @@ def _benchmark_rows(a: Analysis) -> list[dict[str, Any]]:
                               f"{100 * b.pooled[2]:.1f}), {b.level:.0%} prediction interval {100 * lo:.1f}–"
                               f"{100 * hi:.1f}% (t, k − 2 df); the reference lies "
                               f"{_POSITION.get(b.position, b.position)} it")
+            g = b.grid_range
+            if g is not None:
+                line["result"] += (f". Across {g.n_fits} τ² estimator × transform fits the pooled estimate ranged "
+                                   f"{100 * g.estimate[0]:.1f}–{100 * g.estimate[1]:.1f}% (the primary fit is "
+                                   f"{b.model}, {b.transform})")
+        words = b.reasons()
+        line["notes"] = "; ".join(words.get(n, n) for n in b.notes)
         out.append(line)
     return out
 
