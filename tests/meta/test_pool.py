@@ -427,3 +427,18 @@ def test_large_k_runs_vectorised() -> None:
         assert res.k == 1000 and res.converged
         assert res.estimate == pytest.approx(-1.0, abs=0.1)
         assert res.tau2 == pytest.approx(0.25, abs=0.1)
+
+
+def test_the_tau2_zero_boundary_is_said_not_silent():
+    """metafor's ll0check: when the (restricted) likelihood at τ² = 0 beats the iterative solution, τ² is set to 0.
+    The fit says so (``boundary``) and MetaResult's summary carries a note when it happens."""
+    import numpy as np
+
+    from trialcompare.meta._tau2 import Tau2Fit, _ll0check
+
+    y, v = np.array([0.1, 0.1, 0.1]), np.array([0.04, 0.05, 0.06])  # identical effects: ll is highest at τ² = 0
+    fit = _ll0check(y, v, Tau2Fit(0.5, True, 7), "REML")
+    assert (fit.tau2, fit.boundary) == (0.0, True)
+    assert _ll0check(y, v, Tau2Fit(0.0, True, 7), "REML").boundary is False
+    res = pool_proportions([4, 6, 9], [20, 22, 25])
+    assert res.tau2_boundary is False and "ll0check" not in res.summary()

@@ -429,3 +429,8 @@ def test_one_scenario_model():
     from trialcompare.spec import Scenario
 
     assert tuple(Scenario.model_fields) == SCENARIO_KEYS
+
+
+def test_leave_one_out_of_the_suite_carries_converged(orr_suite):
+    loo = orr_suite.leave_one_out
+    assert "converged" in loo.columns and loo["converged"].all()

@@ -130,20 +130,23 @@ def _grid_row(c: _Counts, cell: tuple[str, str, str], level: float, primary: tup
 _LOO_SCHEMA: dict[str, Any] = {
     "omitted": pl.String, "k": pl.Int64, "proportion": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64,
     "tau2": pl.Float64, "i2": pl.Float64, "q": pl.Float64, "q_p": pl.Float64, "change": pl.Float64,
+    "converged": pl.Boolean,
 }  # fmt: skip
 
 
 def _leave_one_out(res: MetaResult) -> pl.DataFrame:
     if res.k < 2:
         return pl.DataFrame(schema=_LOO_SCHEMA)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # non-convergence is carried by the converged column, not a warning
         warnings.simplefilter("ignore")
         loo = res.leave_one_out()
     assert res.proportion is not None
+    converged = pl.col("converged") if "converged" in loo.columns else pl.lit(None, dtype=pl.Boolean)
     frame = loo.select(
         pl.col("study").alias("omitted"), pl.lit(res.k - 1, dtype=pl.Int64).alias("k"), "proportion",
         pl.col("proportion_ci_low").alias("ci_low"), pl.col("proportion_ci_high").alias("ci_high"),
         "tau2", "i2", "q", "q_p", (pl.col("proportion") - res.proportion[0]).alias("change"),
+        converged.alias("converged"),
     )  # fmt: skip
     return frame.fill_nan(None).cast(_LOO_SCHEMA)  # type: ignore[arg-type]
 

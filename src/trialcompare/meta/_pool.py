@@ -235,6 +235,7 @@ class _Fit:
     test: str
     converged: bool
     q_wald: float | None = None
+    tau2_boundary: bool = False
 
 
 def _nan_fit() -> _Fit:
@@ -266,11 +267,12 @@ def _critical(test: str, level: float, df: int) -> float:
     return float(stats.norm.isf(alpha / 2))
 
 
-def _tau2_for(y: np.ndarray, v: np.ndarray, method: str) -> tuple[float, bool]:
+def _tau2_for(y: np.ndarray, v: np.ndarray, method: str) -> tuple[float, bool, bool]:
+    """(τ², converged, set to the τ² = 0 boundary by the likelihood check)."""
     if y.size == 1:
-        return 0.0, True
+        return 0.0, True, False
     fit = estimate_tau2(y, v, method)
-    return fit.tau2, fit.converged
+    return fit.tau2, fit.converged, fit.boundary
 
 
 def _fit_uni(y: np.ndarray, v: np.ndarray, method: str, test: str, level: float) -> _Fit:
@@ -279,7 +281,7 @@ def _fit_uni(y: np.ndarray, v: np.ndarray, method: str, test: str, level: float)
     if k == 1 and test != "z":
         warnings.warn('k = 1: setting test="z" (as metafor does)', UserWarning, stacklevel=3)
         test = "z"
-    tau2, converged = _tau2_for(y, v, method)
+    tau2, converged, boundary = _tau2_for(y, v, method)
     w = 1.0 / (v + tau2)
     est = float(np.sum(w * y) / np.sum(w))
     var = 1.0 / float(np.sum(w))
@@ -295,7 +297,7 @@ def _fit_uni(y: np.ndarray, v: np.ndarray, method: str, test: str, level: float)
     return _Fit(
         estimate=est, se=se, ci=(est - crit * se, est + crit * se), pi=(est - half_pi, est + half_pi),
         tau2=tau2, q=q, q_p=q_p, df=k - 1, i2=i2, h2=h2, vt=vt, weights=w, s2w=s2w, test=test,
-        converged=converged,
+        converged=converged, tau2_boundary=boundary,
     )  # fmt: skip
 
 
@@ -362,6 +364,9 @@ class MetaResult:
         Per-study ``label, yi, vi, ci_low, ci_high, weight`` (percent), plus ``events, totals,
         proportion, proportion_ci_low, proportion_ci_high`` for proportions. For the GLMM the weights
         are the inverse-variance weights 1/(vi + τ²) of the logit-transformed data (display only).
+    tau2_boundary : bool
+        τ² was set to 0 by metafor's likelihood check (the likelihood at 0 beats the iterative solution); the
+        summary says so.
     """
 
     estimate: float
@@ -387,6 +392,7 @@ class MetaResult:
     proportion: tuple[float, float, float, float, float] | None = None
     back_transform_note: str | None = None
     q_wald: float | None = None
+    tau2_boundary: bool = False
     _y: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     _v: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     _events: np.ndarray | None = field(default=None, repr=False)
@@ -513,6 +519,9 @@ class MetaResult:
             rows.append(("Warning", "the estimation algorithm did not converge"))
         if self.back_transform_note:
             rows.append(("Note", self.back_transform_note))
+        if self.tau2_boundary:
+            rows.append(("Note", f"τ² set to 0: the {'restricted ' if self.method == 'REML' else ''}likelihood at "
+                                 "τ² = 0 is higher than at the iterative solution (metafor's ll0check)"))
         return rows
 
     def summary(self) -> str:
@@ -588,7 +597,8 @@ def _assemble(fit: _Fit, y: np.ndarray, v: np.ndarray, method: str, level: float
         estimate=fit.estimate, se=fit.se, ci=fit.ci, pi=fit.pi, tau2=fit.tau2, tau2_ci=tau2_ci, i2=fit.i2,
         i2_ci=i2_ci, h2=fit.h2, h2_ci=h2_ci, q=fit.q, q_p=fit.q_p, df=fit.df, k=y.size, method=method,
         test=fit.test, level=level, transform=None, converged=fit.converged,
-        studies=_studies_frame(y, v, fit.weights, labels, level), q_wald=fit.q_wald, _y=y, _v=v,
+        studies=_studies_frame(y, v, fit.weights, labels, level), q_wald=fit.q_wald, tau2_boundary=fit.tau2_boundary,
+        _y=y, _v=v,
     )  # fmt: skip
 
 

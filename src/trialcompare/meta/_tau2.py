@@ -49,6 +49,8 @@ class Tau2Fit:
     tau2: float
     converged: bool
     iterations: int
+    boundary: bool = False
+    """τ² was set to 0 because the (restricted) likelihood at 0 beats the iterative solution (metafor ll0check)."""
 
 
 def _wmean(y: np.ndarray, w: np.ndarray) -> float:
@@ -150,7 +152,7 @@ def _ll0check(y: np.ndarray, v: np.ndarray, fit: Tau2Fit, method: str) -> Tau2Fi
     ll0 = _loglik(y, v, 0.0, reml)
     ll = _loglik(y, v, fit.tau2, reml)
     if ll0 - ll > _LL0_TOL and fit.tau2 > _LL0_THRESHOLD:
-        return Tau2Fit(0.0, fit.converged, fit.iterations)
+        return Tau2Fit(0.0, fit.converged, fit.iterations, boundary=True)
     return fit
 
 
