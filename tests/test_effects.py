@@ -85,3 +85,20 @@ def test_new_user_two_arm_trial_end_to_end(tmp_path: Path) -> None:
                  "-o", str(out)]) == 0
     text = out.read_text()
     assert "PFS rate at 8 weeks (1.8 months)" in text and "randomised" in text and "unanchored" not in text
+
+
+def test_network_of_the_randomised_effects() -> None:
+    cs = tc.load(FIXTURES / "randomised", FIXTURES / "anchored")
+    from trialcompare.effects import treatment_network
+
+    net = treatment_network(published_effects(cs.to_frame(), cs), cs)
+    assert net == {"nodes": ["drug-x", "drug-y", "placebo"],
+                   "edges": [("drug-x", "placebo", "TRIAL-X"), ("drug-y", "placebo", "TRIAL-Y")]}
+
+
+def test_arms_of_one_study_are_adjacent_and_marked() -> None:
+    """Load order x-drug, x-placebo, y-drug, y-placebo with y-placebo as reference: its other arm comes next."""
+    cs = tc.load(FIXTURES / "randomised", FIXTURES / "anchored")
+    cmp = tc.compare(cs, reference="trial-y-placebo")
+    assert list(cmp.cohorts[:2]) == ["trial-y-placebo", "trial-y-drug"]
+    assert all("arm of TRIAL-" in c and "(randomised)" in c for c in cmp.table().columns[2:])

@@ -106,6 +106,8 @@ class Analysis:
         Between-arm effects as published (:func:`trialcompare.effects.published_effects`), with evidence types.
     anchored : polars.DataFrame
         Anchored indirect comparisons through a common comparator (Bucher 1997).
+    network : dict or None
+        The treatment network of the randomised effects (nodes, edges).
     maic : MaicAnalysis or None
         The population-adjusted comparison the spec asks for (:func:`trialcompare.maic.maic_analysis`).
     errors : polars.DataFrame
@@ -132,6 +134,7 @@ class Analysis:
     factors: pl.DataFrame
     effects: pl.DataFrame
     anchored: pl.DataFrame
+    network: dict[str, list] | None
     errors: pl.DataFrame
     maic: MaicAnalysis | None
     inputs: pl.DataFrame
@@ -429,7 +432,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     from .caveats import derive_caveats
     from .checks import check
     from .comparison import compare
-    from .effects import anchored_comparisons, published_effects
+    from .effects import anchored_comparisons, published_effects, treatment_network
     from .survival.cohorts import curve_data, curve_summary
 
     spec = _spec_of(target)
@@ -455,6 +458,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         benchmarks=_benchmarks(cohorts, spec, reference) if with_meta else (), verdict=judged, factors=factors,
         errors=_errors(findings, cmp.cohorts), effects=effects, maic=_maic(spec, cohorts),
         anchored=anchored_comparisons(effects, cohorts, cmp.options.level),
+        network=treatment_network(effects, cohorts),
         inputs=_inputs(cohorts, spec),
         versions=_versions(),
     )

@@ -480,6 +480,24 @@ def _differences(outcomes: pl.DataFrame, opts: CompareOptions, cohorts: CohortSe
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def _column_order(cohorts: CohortSet, reference: str) -> list[str]:
+    """Reference first, then the cohorts in load order with the arms of one study kept adjacent (the reference's
+    other arms right after it)."""
+    def study(cid: str) -> str | None:
+        arm = cohorts[cid].descriptor.design.arm_of
+        return arm.study if arm is not None else None
+
+    order: list[str] = [reference]
+    for cid in [c for c in cohorts.ids if c != reference and study(c) is not None and study(c) == study(reference)]:
+        order.append(cid)
+    for cid in cohorts.ids:
+        if cid in order:
+            continue
+        order.append(cid)
+        order += [c for c in cohorts.ids if c not in order and study(c) is not None and study(c) == study(cid)]
+    return order
+
+
 def compare(
     cohorts: CohortSet,
     reference: str | None = None,
@@ -546,7 +564,7 @@ def compare(
     _check_choice("or_method", or_method, options.OR_METHODS)
     opts = CompareOptions(reference, tuple(prefer_locations), ci_method, rd_method, or_method, level,
                           smd_threshold, use_errata, dict(denominators or {}), min_cohorts)
-    order = [reference, *(i for i in ids if i != reference)]
+    order = _column_order(cohorts, reference)
     frame = cohorts.to_frame()
     ns = {c.id: opts.denominators.get(c.id, c.descriptor.population.n) for c in cohorts}
     baseline = _baseline(frame, order, opts)

@@ -33,7 +33,8 @@ from .rules import arms_of_one_study
 if TYPE_CHECKING:
     from .load import CohortSet
 
-__all__ = ["anchored_comparisons", "bucher", "contrast_from_ci", "published_effects", "treatment_of"]
+__all__ = ["anchored_comparisons", "bucher", "contrast_from_ci", "published_effects", "treatment_network",
+           "treatment_of"]
 
 _Z95 = 1.959963984540054
 
@@ -215,3 +216,28 @@ def anchored_comparisons(effects: pl.DataFrame, cohorts: CohortSet, level: float
                          "estimate": est, "lower": lo, "upper": hi,
                          "studies": f"{d_ac[2]}; {d_bc[2]}", "evidence": "anchored"})
     return pl.DataFrame(rows, schema=_ANCHORED_SCHEMA, orient="row")
+
+
+def treatment_network(effects: pl.DataFrame, cohorts: CohortSet) -> dict[str, list] | None:
+    """The network of randomised comparisons: nodes are treatments (:func:`treatment_of`), edges the studies.
+
+    Parameters
+    ----------
+    effects : polars.DataFrame
+        From :func:`published_effects`.
+    cohorts : CohortSet
+
+    Returns
+    -------
+    dict or None
+        ``{"nodes": [treatment, ...], "edges": [(treatment, treatment, study), ...]}``; None without randomised
+        effects.
+    """
+    randomised = effects.filter(pl.col("evidence") == "randomised")
+    if randomised.is_empty():
+        return None
+    edges = {(treatment_of(cohorts, r["cohort"]), treatment_of(cohorts, r["versus"]), r["study"] or r["cohort"])
+             for r in randomised.iter_rows(named=True)}
+    unique = sorted({(min(a, b), max(a, b), s) for a, b, s in edges})
+    nodes = sorted({n for a, b, _ in unique for n in (a, b)})
+    return {"nodes": nodes, "edges": unique}

@@ -248,8 +248,9 @@ def _randomised(a: Analysis) -> dict[str, Any]:
                 f"{a.labels.get(r['versus'], r['versus'])}", "effect": _effect_cell(r),
                 "where": f"{r['location']} ({r['source']})"} for r in eff.iter_rows(named=True)]
     diffs = a.comparison.differences.filter(pl.col("evidence") == "randomised")
-    counts = [{"what": r["outcome"].replace("best_response:", "").replace(":rate", " rate") + (
-        f" at {r['time_months']:.3g} months" if r["time_months"] is not None else ""),
+    from .tables import difference_label
+
+    counts = [{"what": difference_label(r),
         "arms": f"{a.labels[r['cohort']]} vs {a.labels[r['reference']]}",
         "counts": f"{r['n']}/{r['denominator']} vs {r['ref_n']}/{r['ref_denominator']}",
         "rd": "not estimable" if not r["estimable"] else
@@ -258,8 +259,18 @@ def _randomised(a: Analysis) -> dict[str, Any]:
     anchored = [{"what": r["what"], "contrast": f"{r['treatment']} vs {r['versus']} (through {r['common']})",
                  "effect": f"{r['measure']} {r['estimate']:.2f} ({r['lower']:.2f}, {r['upper']:.2f})",
                  "studies": r["studies"]} for r in a.anchored.iter_rows(named=True)]
-    return {"effects": effects, "counts": counts, "anchored": anchored,
+    return {"effects": effects, "counts": counts, "anchored": anchored, "network": _network_svg(a),
             "any": bool(effects or counts or anchored)}
+
+
+def _network_svg(a: Analysis) -> str | None:
+    """The treatment network of the randomised effects (nodes: treatments, edges: studies), when it has one."""
+    from .plots import network_plot_svg
+
+    eff = a.effects.filter(pl.col("evidence") == "randomised")
+    if eff.is_empty() or a.network is None:
+        return None
+    return network_plot_svg(a.network["nodes"], a.network["edges"])
 
 
 _UNMATCHED = {"comparator": "not reported by the comparator", "ipd": "not in the patient data",

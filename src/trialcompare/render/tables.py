@@ -60,7 +60,10 @@ class _Builder:
     def header(self, cid: str) -> str:
         n = self.cmp.n.get(cid)
         ref = " [reference]" if cid == self.cmp.reference else ""
-        return f"{self.cmp.labels[cid]}{ref}" + (f" (N={n})" if n is not None else "")
+        desc = self.cmp.descriptors.get(cid)
+        arm = desc.design.arm_of if desc is not None else None
+        of = f" · arm of {arm.study}{' (randomised)' if arm.randomised else ''}" if arm is not None else ""
+        return f"{self.cmp.labels[cid]}{ref}" + (f" (N={n})" if n is not None else "") + of
 
 
 def _baseline_rows(b: _Builder) -> None:
@@ -243,7 +246,7 @@ def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None,
     return b.frame()
 
 
-def _difference_label(r: dict[str, Any]) -> str:
+def difference_label(r: dict[str, Any]) -> str:
     """ "PR", "CSR yes", "PFS rate at 8 weeks (1.8 months)"."""
     name = r["outcome"].replace("best_response:", "").replace("surgical_remission:", "CSR ").replace(":rate", " rate")
     if r["time_months"] is None:
@@ -275,7 +278,7 @@ def differences_table(cmp: Comparison) -> pl.DataFrame:
         else:
             rd = orr = p = f"not estimable ({_NOT_ESTIMABLE[r['not_estimable_reason']]})"
         rows.append({
-            "outcome": _difference_label(r),
+            "outcome": difference_label(r),
             "cohort": cmp.labels[r["cohort"]],
             "evidence": r["evidence"],
             "counts": f"{r['n']}/{r['denominator']} vs {r['ref_n']}/{r['ref_denominator']}",
