@@ -102,3 +102,14 @@ def test_arms_of_one_study_are_adjacent_and_marked() -> None:
     cmp = tc.compare(cs, reference="trial-y-placebo")
     assert list(cmp.cohorts[:2]) == ["trial-y-placebo", "trial-y-drug"]
     assert all("arm of TRIAL-" in c and "(randomised)" in c for c in cmp.table().columns[2:])
+
+
+def test_study_level_facts_are_shown_once_per_study_and_never_give_an_smd() -> None:
+    """TRIAL-X prints the median age of all 42 patients (both arms together): one row for the study, labelled so,
+    and no between-arm SMD (the old layout copied it into each arm: a fake SMD 0.00)."""
+    cmp = tc.compare(tc.load(FIXTURES / "randomised"), reference="trial-x-drug")
+    assert cmp.smd.filter(pl.col("variable") == "age").is_empty()
+    rows = cmp.table().filter(pl.col("row").str.contains("both arms together"))
+    age = rows.filter(pl.col("row").str.starts_with("Age")).row(0)
+    assert age[1] == "Age, years — TRIAL-X, both arms together"
+    assert all(cell == "37 (18-76) [median; whole study]" for cell in age[2:])

@@ -63,6 +63,9 @@ class Comparison:
     n: Mapping[str, int] = field(default_factory=dict)
     compared_endpoints: Mapping[str, str | None] = field(default_factory=dict)
     """The time-to-event endpoint each cohort is compared on (:func:`trialcompare.rules.compared_endpoint`)."""
+    study_baseline: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
+    """Facts printed for a whole randomised study (both arms together): ``study, variable, level, statistic,
+    printed, location, arms`` — shown once for the study, never compared between its arms (no SMD)."""
 
     @property
     def reference(self) -> str:
@@ -480,6 +483,20 @@ def _differences(outcomes: pl.DataFrame, opts: CompareOptions, cohorts: CohortSe
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def _study_baseline(frame: pl.DataFrame, cohorts: CohortSet) -> pl.DataFrame:
+    schema = {"study": pl.String, "variable": pl.String, "level": pl.String, "statistic": pl.String,
+              "printed": pl.String, "location": pl.String, "arms": pl.String}
+    if "study" not in frame.columns:
+        return pl.DataFrame(schema=schema)
+    rows = frame.filter(pl.col("section") == "study_baseline").to_dicts()
+    out = []
+    for r in rows:
+        arms = [c.id for c in cohorts if c.descriptor.design.arm_of and c.descriptor.design.arm_of.study == r["study"]]
+        out.append({"study": r["study"], "variable": r["variable"], "level": r["level"], "statistic": r["statistic"],
+                    "printed": r["printed"], "location": r["location"], "arms": ", ".join(arms)})
+    return pl.DataFrame(out, schema=schema, orient="row").unique(maintain_order=True)
+
+
 def _column_order(cohorts: CohortSet, reference: str) -> list[str]:
     """Reference first, then the cohorts in load order with the arms of one study kept adjacent (the reference's
     other arms right after it)."""
@@ -572,7 +589,8 @@ def compare(
     return Comparison(opts, tuple(order), {c.id: c.descriptor.label for c in cohorts}, baseline, outcomes,
                       _smd(baseline, order, ns, opts), _differences(outcomes, opts, cohorts),
                       {c.id: c.descriptor for c in cohorts}, ns,
-                      {c.id: (ep.name if (ep := compared_endpoint(c.descriptor)) else None) for c in cohorts})
+                      {c.id: (ep.name if (ep := compared_endpoint(c.descriptor)) else None) for c in cohorts},
+                      _study_baseline(frame, cohorts))
 
 
 def _check_choice(name: str, value: str, allowed: Iterable[str]) -> None:

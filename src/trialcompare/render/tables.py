@@ -84,6 +84,18 @@ def _baseline_rows(b: _Builder) -> None:
             b.add("Baseline", f"  {level.replace('_', ' ')}", cells)
 
 
+def _study_rows(b: _Builder) -> None:
+    """Facts printed for a whole randomised study: one row each, the same cell in every arm of the study, labelled so
+    (never an SMD between the arms)."""
+    sb = b.cmp.study_baseline
+    for r in sb.iter_rows(named=True):
+        v = VARIABLES.get(r["variable"])
+        name = v.label if v is not None else r["variable"]
+        level = f": {r['level']}" if r["level"] else ""
+        cells = {c: f"{r['printed']} [{r['statistic']}; whole study]" for c in r["arms"].split(", ") if c in b.ids}
+        b.add("Baseline", f"{name}{level} — {r['study']}, both arms together", cells)
+
+
 def _join(a: str, b: str | None) -> str:
     return f"{a}; {b}" if b else a
 
@@ -237,6 +249,7 @@ def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None,
     if descriptors:
         _design_rows(b, descriptors)
     _baseline_rows(b)
+    _study_rows(b)
     _response_rows(b)
     out = cmp.outcomes.filter(pl.col("endpoint").is_not_null())
     chosen = {c: _tte_endpoint(out, c, cmp) for c in b.ids}
