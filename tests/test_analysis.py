@@ -92,3 +92,9 @@ def test_a_missing_ipd_file_is_a_clear_error(tmp_path: Path) -> None:
     spec = spec.model_copy(update={"maic": spec.maic.model_copy(update={"ipd": "nope.csv"})})
     with pytest.raises(tc.AnalysisError, match=r"nope\.csv"):
         tc.analyse(spec, with_meta=False)
+
+
+def test_follow_up_in_weeks_is_shown_with_its_months(arcsine_dl: tc.Analysis) -> None:
+    """APFAO prints its median follow-up as 48.3 weeks: kept as printed, with 48.3 × 7 / 30.4375 = 11.1 months."""
+    html = render_html(arcsine_dl)
+    assert "48.3 (Q1-Q3 30.6-66.6) weeks (≈ 11.1 months)" in html

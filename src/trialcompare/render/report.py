@@ -43,6 +43,18 @@ class _Caveat:
         return f"{head} … (full text: {self.ref} in the Caveats section)"
 
 
+def _in_months(value: object, unit: str) -> str:
+    """ " (≈ 11.1 months)" beside a follow-up printed in weeks, days or years (for comparison only)."""
+    import re
+
+    from ..options import to_months
+
+    m = re.match(r"\s*(\d+(?:\.\d+)?)", str(value))
+    if unit == "months" or m is None:
+        return ""
+    return f" (≈ {to_months(float(m.group(1)), unit):.1f} months)"
+
+
 def _glance(cohorts: CohortSet, tte: dict[str, str | None]) -> list[dict[str, str]]:
     rows = []
     for c in cohorts:
@@ -56,7 +68,8 @@ def _glance(cohorts: CohortSet, tte: dict[str, str | None]) -> list[dict[str, st
             "source": "; ".join(f"{s.key} ({s.role})" for s in d.sources),
             "n": f"{d.population.n} ({d.population.n_refers_to})",
             "endpoint": tte.get(d.id) or "none",
-            "follow_up": f"{fu.value} {fu.unit} ({fu.interval or 'interval type not stated'}; {fu.at})" if fu else
+            "follow_up": f"{fu.value} {fu.unit}{_in_months(fu.value, fu.unit)} "
+                         f"({fu.interval or 'interval type not stated'}; {fu.at})" if fu else
             "not reported",
         })
     return rows
