@@ -240,3 +240,11 @@ def test_digitised_curve_is_drawn(tmp_path):
     assert "EFS: digitised Kaplan-Meier curves (Apatinib + IE: Figure 2)." in html
     assert 'src="data:image/svg+xml;base64,' in html
     assert "RMST to τ (SE)" in html and "reconstructed" in html
+
+
+def test_report_output_needs_the_suffix_of_what_is_written(tmp_path, capsys):
+    """-o without .pdf (or .html with --html) is refused before anything is computed or written."""
+    for argv in (["-o", str(tmp_path / "report")], ["-o", str(tmp_path / "r.pdf"), "--html"]):
+        assert main(["report", str(SPEC), *argv]) == 2
+        assert "give a file name ending" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -164,6 +164,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         from .render.atomic import check_output
 
         check_output(args.output)
+        wanted = ".html" if args.html else ".pdf"
+        if Path(args.output).suffix.lower() != wanted:
+            raise UsageError(f"-o {args.output}: the report is written as {wanted[1:].upper()}; give a file name "
+                             f"ending {wanted}")
     if args.output and Path(args.output).parent and not Path(args.output).parent.is_dir():
         raise UsageError(f"{Path(args.output).parent}: no such folder")
     try:  # no target: ./reports/table-iv.yaml in a checkout, else the bundled Table IV spec
