@@ -325,3 +325,11 @@ def test_derived_rates_are_flagged_not_phrased() -> None:
     cabone = orr.filter(pl.col("cohort") == "cabone-cabozantinib").row(0, named=True)
     assert (cabone["n"], cabone["denominator"], cabone["derived"], cabone["derived_from"]) == (5, 42, True,
                                                                                                  "percentage")
+
+
+def test_reference_pfs_beside_its_efs(shipped):
+    """Apatinib + IE is compared on EFS but also prints a median PFS (12.6, 95% CI 6.4-18.9): the table sets it
+    beside the comparators' PFS instead of hiding it."""
+    row = shipped.table().filter(pl.col("row") == "Median of another endpoint also reported").row(0)
+    assert row[2] == "PFS 12.6 (95% CI, 6.4-18.9) [95% CI]"
+    assert set(row[3:]) == {"not reported"}

@@ -224,6 +224,20 @@ def _endpoint_rows(b: _Builder, section: str, chosen: dict[str, str | None]) -> 
                                 _endpoint_cell(match.row(0, named=True) if not match.is_empty() else None))
         if any(v != MISSING for v in cells.values()):
             b.add(section, label, cells)
+    if section != "Overall survival":
+        _other_endpoint_row(b, section, out, chosen)
+
+
+def _other_endpoint_row(b: _Builder, section: str, out: pl.DataFrame, chosen: dict[str, str | None]) -> None:
+    """The median of another event-/progression-free endpoint a cohort also reports (e.g. the reference's PFS beside
+    its EFS), so that like can be set beside like."""
+    cells = {}
+    for cid, ep in chosen.items():
+        other = out.filter(pl.col("cohort") == cid, pl.col("statistic") == "median",
+                           ~pl.col("endpoint").is_in([ep or "", "OS"]))
+        cells[cid] = "; ".join(f"{r['endpoint']} {_endpoint_cell(r)}" for r in other.iter_rows(named=True)) or MISSING
+    if any(v != MISSING for v in cells.values()):
+        b.add(section, "Median of another endpoint also reported", cells)
 
 
 def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None,
