@@ -220,8 +220,9 @@ def implied_count(percent: float | None, decimals: int | None, denominator: int 
     """
     if percent is None or decimals is None or not denominator:
         return None
-    half = 0.5 * 10.0 ** (-decimals) * (1 + 1e-9) + 1e-12
-    ks = [k for k in range(denominator + 1) if abs(100.0 * k / denominator - percent) <= half]
+    from .checks.percentages import fitting_counts  # one rule for "which counts give this percentage"
+
+    ks = fitting_counts(denominator, percent, decimals)
     return ks[0] if len(ks) == 1 else None
 
 

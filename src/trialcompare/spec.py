@@ -279,10 +279,3 @@ def default_spec_for(paths: list[str | Path]) -> Spec:
         spec._output_dir = Path()
     return spec
 
-
-def spec_cohort_problems(spec: Spec, ids: list[str]) -> list[str]:
-    """Cohort ids named by the spec that were not loaded."""
-    named: list[Any] = [*(spec.cohorts or []), *([spec.reference] if spec.reference else []),
-                        *spec.denominators]
-    named += [i for s in spec.meta.scenarios for i in (*s.exclude, *s.denominators, *s.substitute_endpoint)]
-    return sorted({i for i in named if i not in ids})

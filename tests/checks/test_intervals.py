@@ -108,3 +108,15 @@ def test_rate_without_derivable_count_is_skipped(cohort, run):
     """78.5% is no k/33 (26/33 = 78.79): the count is unknown, so no method is tried."""
     path = cohort(rates=[{"name": "ORR", "value": "78.5% (60.0, 89.1)", "interval": "95% CI", "at": "T"}])
     assert run(path, prefix="INT") == []
+
+
+def test_consistent_sample_sizes_are_found_without_a_loop_over_n():
+    """19.1 ± 8.5 (16.0, 22.2): the bounded search gives the same n as trying every n up to 10·N + 20 (here with
+    N = 33), and a declared N of 2^32 does not make it search 4·10^10 values."""
+    from trialcompare.checks.intervals import _consistent_ns, _fits
+
+    mean = {"value": 19.1, "lower": 16.0, "upper": 22.2, "decimals": 1}
+    sd = {"value": 8.5, "decimals": 1}
+    brute = [k for k in range(2, 10 * 33 + 20) if _fits(mean, sd, k, 1)]
+    assert brute and _consistent_ns(mean, sd, 1, 33) == brute
+    assert _consistent_ns(mean, sd, 1, 2**32) == brute

@@ -19,12 +19,13 @@ INT-CI-UNMATCHED   warning   no standard method reproduces the proportion's CI (
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import polars as pl
 
-from ._common import Row, bound_decimals, declared_n, fits, fmt, make
+from ._common import Row, bound_decimals, declared_n, fmt, half_unit, make
 from .finding import Finding
 
 if TYPE_CHECKING:
@@ -70,8 +71,20 @@ def _order(row: Row, cohorts: CohortSet) -> Iterator[Finding]:
         )
 
 
+_MAX_NS = 20_000
+
+
 def _consistent_ns(mean: Row, sd: Row, dec: int, n: int) -> list[int]:
-    return [k for k in range(2, 10 * n + 20) if _fits(mean, sd, k, dec)]
+    """Sample sizes whose t-interval reproduces the printed CI. The half-width t·sd/√n falls with n and
+    z ≤ t(n − 1) ≤ t(1), so only n between (z·sd_min/h_max)² and (t(1)·sd_max/h_min)² can fit: bounded by the
+    printed numbers, never a loop over N (at most _MAX_NS candidates)."""
+    hb = half_unit(dec)
+    h_lo, h_hi = (mean["upper"] - mean["lower"]) / 2 - hb, (mean["upper"] - mean["lower"]) / 2 + hb
+    s_lo, s_hi = max(sd["value"] - half_unit(sd["decimals"]), 0.0), sd["value"] + half_unit(sd["decimals"])
+    first = max(2, math.floor((1.959964 * s_lo / h_hi) ** 2) - 1) if h_hi > 0 else 2
+    last = math.ceil((12.7062 * s_hi / h_lo) ** 2) + 1 if h_lo > 0 else first + _MAX_NS
+    last = min(last, first + _MAX_NS, 10 * n + 20)
+    return [k for k in range(first, last + 1) if _fits(mean, sd, k, dec)]
 
 
 def _fits(mean: Row, sd: Row, n: int, dec: int) -> bool:
@@ -115,7 +128,9 @@ def _count_of(row: Row, cohorts: CohortSet) -> tuple[int, int] | None:
     d = row["denominator"] or declared_n(cohorts, row["cohort"])
     if not d or row["value"] is None or row["decimals"] is None:
         return None
-    ks = [k for k in range(d + 1) if fits(100.0 * k / d, row["value"], row["decimals"])]
+    from .percentages import fitting_counts
+
+    ks = fitting_counts(d, row["value"], row["decimals"])
     return (ks[0], d) if len(ks) == 1 else None
 
 

@@ -162,7 +162,9 @@ def _not_a_count(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
 
 
 def _several(value: float, dec: int, d: int) -> bool:
-    return sum(fits(100.0 * k / d, value, dec) for k in range(d + 1)) > 1
+    from .percentages import fitting_counts
+
+    return len(fitting_counts(d, value, dec)) > 1
 
 
 def _nearest(value: float, d: int) -> list[int]:

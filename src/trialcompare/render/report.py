@@ -193,7 +193,6 @@ def build_context(a: Analysis) -> dict[str, Any]:
     return {
         "spec": spec, "title": spec.title, "reference": cmp.labels[a.reference], "cmp": cmp,
         "headers": table.columns[2:], "labels": cmp.labels, "ci_label": interval_label(cmp.options.level),
-        "summary": _summary(cohorts, cmp, list(a.findings), caveats, tte),
         "verdict": verdict_context(a, [c for c in caveats if c.severity == "major"]),
         "factors": _factor_table(a), "benchmarks": _benchmark_rows(a), "footnotes": footnotes,
         "randomised": _randomised(a), "maic": _maic_context(a),
@@ -396,28 +395,6 @@ def _provenance(frame: pl.DataFrame, cohorts: CohortSet) -> list[dict[str, Any]]
                      "source": r["source"], "citation": cite[r["cohort"]].get(r["source"], r["source"]),
                      "where": f"{Path(r['file']).name}:{r['line']}", "erratum": r["erratum"]})
     return rows
-
-
-def _summary(cohorts: CohortSet, cmp: Any, findings: list[Any], caveats: list[_Caveat],
-             tte: dict[str, str | None]) -> list[str]:
-    labels = [cmp.labels[c] for c in cmp.cohorts]
-    designs = {c.descriptor.design.type for c in cohorts}
-    endpoints = sorted({e for e in tte.values() if e})
-    errors = [f for f in findings if f.severity == "error"]
-    unack = [f for f in errors if not f.acknowledged]
-    major = [c for c in caveats if c.severity == "major"]
-    text = [
-        f"This report compares {len(labels)} published cohorts — {', '.join(labels)} — against "
-        f"{cmp.labels[cmp.reference]} as the reference, using the numbers as printed in their sources.",
-        f"The cohorts were never randomised against each other: they mix "
-        f"{' and '.join(sorted(designs))} designs" + (f" and different endpoints ({', '.join(endpoints)})"
-                                                      if len(endpoints) > 1 else "")
-        + ". Every difference shown is unanchored and non-randomised; none is an estimate of a treatment effect.",
-        f"The integrity checks found {len(errors)} error(s) in the published numbers "
-        f"({len(errors) - len(unack)} reviewed and acknowledged by the curator) and "
-        f"{sum(f.severity == 'warning' for f in findings)} warning(s); {len(major)} major caveat(s) apply.",
-    ]
-    return text
 
 
 def render_html(a: Analysis) -> str:
