@@ -320,11 +320,36 @@ def test_derived_rates_are_flagged_not_phrased() -> None:
     orr = cmp.outcomes.filter(pl.col("outcome") == "ORR")
     seeds = orr.filter(pl.col("cohort").is_in(["apatinib-ie", "apatinib", "apatinib-camrelizumab", "ie"]))
     assert seeds.height == 4 and seeds["derived"].all() and set(seeds["derived_from"]) == {"CR+PR"}
-    assert orr.filter(pl.col("derived"))["printed"].is_null().all()
-    # CABONE prints "12% (95% CI 4-26)" of 42 and no response levels: the implied 5/42 is used, marked as implied
+    assert orr.filter(pl.col("derived_from") == "CR+PR")["printed"].is_null().all()
+    # CABONE prints "12% (95% CI 4-26)" of 42 and no response levels: the implied 5/42 is used, marked as implied,
+    # with the string as printed (never a made-up one)
     cabone = orr.filter(pl.col("cohort") == "cabone-cabozantinib").row(0, named=True)
     assert (cabone["n"], cabone["denominator"], cabone["derived"], cabone["derived_from"]) == (5, 42, True,
                                                                                                  "percentage")
+    assert cabone["printed"] == "12% (95% CI 4-26)"
+
+
+def test_bare_percentage_used_only_when_one_count_fits_it_and_its_interval() -> None:
+    """ITCC-050 prints "ORR 6.7% (95% CI 0.8-22.1)" with no denominator and N = 31 (issue 10, item 10).
+
+    By hand: 2/31 = 6.45% does not round to 6.7; of the denominators 1..31 only 15 (1/15 = 6.67%) and 30
+    (2/30 = 6.67%) give 6.7%. Clopper-Pearson of 1/15 is (0.17%, 31.95%), of 2/30 (0.82%, 22.07%), which rounds to
+    the printed 0.8-22.1: the count is 2/30, basis "inferred". The descriptor keeps no denominator (the doubt stays).
+    """
+    cmp = tc.compare(tc.load(REPO / "trials"), reference="apatinib-ie")
+    row = cmp.outcomes.filter(pl.col("cohort") == "itcc050-lenvatinib", pl.col("outcome") == "ORR").row(0, named=True)
+    assert (row["n"], row["denominator"], row["denominator_basis"], row["derived_from"]) == (2, 30, "inferred",
+                                                                                             "percentage+interval")
+    assert row["printed"] == "6.7% (95% CI 0.8-22.1)"
+    from trialcompare.comparison import inferred_count
+
+    bare = {"value": 6.7, "decimals": 1, "lower": None, "upper": None, "interval_type": None, "printed": "6.7%"}
+    assert inferred_count(bare, 31) is None  # 1/15 and 2/30 both fit: unknown, not guessed
+    assert inferred_count(bare | {"value": 50.0, "decimals": 0}, 10**12) is None  # bounded: returns, many fit
+    from trialcompare.render.tables import table_iv
+
+    cells = " ".join(map(str, table_iv(cmp).to_dicts()))
+    assert "6.7% (95% CI 0.8-22.1); count inferred: 2/30" in cells
 
 
 def test_reference_pfs_beside_its_efs(shipped):

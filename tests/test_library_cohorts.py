@@ -353,6 +353,22 @@ def test_doubts_are_kept_not_resolved(cohorts: tc.CohortSet, frame: pl.DataFrame
     assert binomial.select("n", "denominator").unique().rows() == [(None, None)]
 
 
+def test_printed_orrs_are_pooled_with_their_basis_said(cohorts: tc.CohortSet) -> None:
+    """Issue 10, item 10: CABONE's "12% (95% CI 4-26)" of 42 and ITCC-050's "6.7% (95% CI 0.8-22.1)" reach the pool.
+
+    CABONE states its denominator (5/42 = 11.9% → "12%"); lenvatinib prints none: 2/30 is the only count up to N = 31
+    that gives 6.7% with the exact interval 0.8-22.1 (see test_comparison), so it is pooled as 2/30 and the note says
+    the denominator was not printed. The descriptor still has no denominator (test_doubts_are_kept_not_resolved).
+    """
+    from trialcompare.meta.suite import outcome_data
+
+    data = {r["cohort"]: r for r in outcome_data(cohorts, "orr").iter_rows(named=True)}
+    assert (data["cabone-cabozantinib"]["events"], data["cabone-cabozantinib"]["total"]) == (5, 42)
+    lenvatinib = data["itcc050-lenvatinib"]
+    assert (lenvatinib["events"], lenvatinib["total"]) == (2, 30)
+    assert "not printed" in lenvatinib["note"]
+
+
 def test_source_inconsistencies_are_acknowledged_not_fixed(cohorts: tc.CohortSet) -> None:
     """2/38 printed as 10% and the other source conflicts fail nothing once acknowledged, and stay visible."""
     findings = tc.check(cohorts)

@@ -390,9 +390,12 @@ def _endpoint_estimate(r: dict, opts: CompareOptions) -> dict:
             "ci_method": "published" if published else None}
 
 
-def _printed_rates(cid: str, rows: list[dict], have: set[str], opts: CompareOptions) -> list[dict]:
+def _printed_rates(
+    cid: str, rows: list[dict], have: set[str], opts: CompareOptions, n_cohort: int | None
+) -> list[dict]:
     """ORR/DCR/CBR printed as a count (or implied by a percentage of a stated denominator), used when the response
-    levels give none: marked printed (``derived`` False) or implied (``derived`` True, from "percentage")."""
+    levels give none: marked printed (``derived`` False) or implied (``derived`` True, from "percentage"); either
+    way ``printed`` is the string as printed ("12%"), never a made-up one."""
     counts = _group([r for r in rows if r["section"] == "rate" and r["statistic"] == "count"], "variable")
     out = []
     for (name,), reports in counts.items():
@@ -401,13 +404,69 @@ def _printed_rates(cid: str, rows: list[dict], have: set[str], opts: CompareOpti
         r = _preferred(reports, opts.prefer_locations)[0]
         n, den, basis = _denominator(r, opts)
         implied = r.get("as_printed") is False
-        out.append(_count_outcome(cid, name, n, den, basis, opts, printed=None if implied else r["printed"],
+        out.append(_count_outcome(cid, name, n, den, basis, opts, printed=r["printed"],
                                   location=r["location"], source=r["source"], time_months=r["time_months"],
                                   derived=implied, derived_from="percentage" if implied else None))
+    return out + _inferred_rates(cid, rows, have | {o["outcome"] for o in out}, opts, n_cohort)
+
+
+def _inferred_rates(cid: str, rows: list[dict], have: set[str], opts: CompareOptions, n_cohort: int | None) -> list:
+    """A rate printed as a bare percentage ("6.7% (95% CI 0.8-22.1)", no denominator) is used only when a single
+    count out of at most the cohort's N reproduces it and its interval (:func:`inferred_count`): basis
+    ``inferred``, ``derived_from`` "percentage+interval", the printed string kept."""
+    bare = _group([r for r in rows if r["section"] == "rate" and r["statistic"] == "proportion"
+                   and r["denominator"] is None and r["variable"] not in have], "variable")  # fmt: skip
+    out = []
+    for reports in bare.values():
+        r = _preferred(reports, opts.prefer_locations)[0]
+        count = inferred_count(r, n_cohort)
+        if count is not None:
+            out.append(_count_outcome(cid, r["variable"], *count, "inferred", opts, printed=r["printed"],
+                                      location=r["location"], source=r["source"], time_months=r["time_months"],
+                                      derived=True, derived_from="percentage+interval"))  # fmt: skip
     return out
 
 
-def _outcomes(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions) -> pl.DataFrame:
+def inferred_count(row: Mapping[str, Any], n_cohort: int | None) -> tuple[int, int] | None:
+    """The single count k/d (d ≤ the cohort's N) that reproduces a percentage printed without a denominator.
+
+    Parameters
+    ----------
+    row : mapping
+        A frame row of a percentage (``value``, ``decimals``; ``lower``, ``upper``, ``printed``,
+        ``interval_type`` when an interval is printed).
+    n_cohort : int or None
+        The cohort's N, the largest denominator considered.
+
+    Returns
+    -------
+    tuple of (int, int) or None
+        (k, d) when exactly one pair fits (:func:`trialcompare.checks.percentages.implied_counts`), else None.
+
+    Examples
+    --------
+    >>> row = {"value": 6.7, "decimals": 1, "lower": 0.8, "upper": 22.1, "interval_type": "95% CI",
+    ...        "printed": "6.7% (95% CI 0.8-22.1)"}
+    >>> inferred_count(row, 31)
+    (2, 30)
+    >>> inferred_count(row | {"lower": None, "upper": None}, 31) is None   # 1/15 fits 6.7% too
+    True
+    """
+    from .checks._common import bound_decimals
+    from .checks.percentages import implied_counts
+
+    if not n_cohort or row["value"] is None or row["decimals"] is None:
+        return None
+    level = options.interval_level(row.get("interval_type"))
+    dec = bound_decimals(row.get("printed"))
+    interval = None
+    if row.get("lower") is not None and row.get("upper") is not None and level is not None and dec is not None:
+        interval = (row["lower"], row["upper"], dec, level)
+    fitting = implied_counts(row["value"], row["decimals"], n_cohort, interval)
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _outcomes(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions, ns: Mapping[str, int]) -> pl.DataFrame:
     prefer = opts.prefer_locations
     rows = frame.filter(pl.col("cohort").is_in(list(ids))).to_dicts()
     out = []
@@ -420,7 +479,7 @@ def _outcomes(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions) -> 
                     "variable", "statistic", "time_months")
         for reports in ep.values():
             out += _endpoint_outcomes(cid, _preferred(reports, prefer), opts)
-        out += _printed_rates(cid, mine, {o["outcome"] for o in out if o["cohort"] == cid}, opts)
+        out += _printed_rates(cid, mine, {o["outcome"] for o in out if o["cohort"] == cid}, opts, ns.get(cid))
     return pl.DataFrame(out, schema=_OUTCOME_SCHEMA, orient="row")
 
 
@@ -585,7 +644,7 @@ def compare(
     frame = cohorts.to_frame()
     ns = {c.id: opts.denominators.get(c.id, c.descriptor.population.n) for c in cohorts}
     baseline = _baseline(frame, order, opts)
-    outcomes = _outcomes(frame, order, opts)
+    outcomes = _outcomes(frame, order, opts, ns)
     return Comparison(opts, tuple(order), {c.id: c.descriptor.label for c in cohorts}, baseline, outcomes,
                       _smd(baseline, order, ns, opts), _differences(outcomes, opts, cohorts),
                       {c.id: c.descriptor for c in cohorts}, ns,

@@ -55,6 +55,7 @@ __all__ = [
     "TimeUnit",
     "Transform",
     "interval_label",
+    "interval_level",
     "to_months",
 ]
 
@@ -68,6 +69,7 @@ CI_METHOD_NAMES: dict[str, str] = {
 DENOMINATOR_BASES: dict[str, str] = {
     "printed": "printed with the count", "entry": "stated for the entry", "declared_n": "declared N",
     "erratum": "corrected by erratum", "user": "chosen for this comparison",
+    "inferred": "not printed; the only count that reproduces the printed percentage and interval",
 }
 """Where a count's denominator comes from (code → words for reports)."""
 
@@ -200,3 +202,29 @@ def to_months(value: float, unit: str) -> float:
     if unit == "months":
         return float(value)  # exactly the printed number, no round trip through days
     return value * DAYS_PER[unit] / DAYS_PER["months"]
+
+
+def interval_level(interval_type: str | None) -> float | None:
+    """The confidence level of a printed interval type, the inverse of :func:`interval_label`.
+
+    Parameters
+    ----------
+    interval_type : str or None
+        An entry of :data:`INTERVAL_TYPES` (or any ``"<p>% CI"``).
+
+    Returns
+    -------
+    float or None
+        0.95 for ``"95% CI"``; None for an IQR, a range or no interval.
+
+    Examples
+    --------
+    >>> interval_level("95% CI"), interval_level("80% CI"), interval_level("IQR")
+    (0.95, 0.8, None)
+    """
+    if not interval_type or not interval_type.endswith("% CI"):
+        return None
+    try:
+        return float(interval_type[: -len("% CI")]) / 100
+    except ValueError:
+        return None

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from ..options import interval_level
 from ._common import Row, bound_decimals, declared_n, fmt, half_unit, make
 from .finding import Finding
 
@@ -41,7 +42,6 @@ CODES = {
     "INT-CI-UNMATCHED": "no standard method reproduces a proportion's CI",
 }
 
-_LEVELS = {"95% CI": 0.95, "90% CI": 0.90, "80% CI": 0.80}
 _NAMES = {
     "exact": "Clopper-Pearson",
     "wilson": "Wilson",
@@ -137,7 +137,7 @@ def _count_of(row: Row, cohorts: CohortSet) -> tuple[int, int] | None:
 def _ci_method(row: Row, cohorts: CohortSet) -> Iterator[Finding]:
     from ..stats.proportions import CI_METHODS, proportion_ci, which_ci_method
 
-    level = _LEVELS.get(row["interval_type"] or "")
+    level = interval_level(row["interval_type"])
     dec = bound_decimals(row["printed"])
     known = _count_of(row, cohorts)
     if level is None or dec is None or known is None or row["lower"] is None or row["upper"] is None:

@@ -30,7 +30,7 @@ from .finding import Finding
 if TYPE_CHECKING:
     from ..load import CohortSet
 
-__all__ = ["CODES", "check_percentages", "fitting_counts", "fitting_denominators"]
+__all__ = ["CODES", "check_percentages", "fitting_counts", "fitting_denominators", "implied_counts"]
 
 CODES = {
     "PCT-ROUNDING": "printed percentage one unit off in its last digit (truncation or double rounding)",
@@ -117,6 +117,62 @@ def fitting_denominators(n: int, percent: float, decimals: int, upto: int) -> li
     [43]
     """
     return list(_denominator_range(n, percent, decimals, upto))
+
+
+IMPLIED_WINDOW = 50
+"""Denominators tried for a percentage printed without one: the ``IMPLIED_WINDOW`` whole numbers up to the cohort's N
+(a response rate's denominator is the cohort or an analysed subset of it; bounded, so never linear in N)."""
+
+
+def implied_counts(
+    percent: float, decimals: int, n_max: int, interval: tuple[float, float, int, float] | None = None
+) -> list[tuple[int, int]]:
+    """Counts k/d (d ≤ ``n_max``) that reproduce a percentage printed without its denominator.
+
+    A pair fits when k/d rounds to the printed percentage and, if the interval is given, some standard method of
+    :func:`trialcompare.stats.proportions.which_ci_method` reproduces its printed bounds. Only a single fitting pair
+    identifies the count; several (or none) leave it unknown.
+
+    Parameters
+    ----------
+    percent : float
+        The printed percentage (6.7 for "6.7%").
+    decimals : int
+        Its printed decimals.
+    n_max : int
+        Largest denominator: the cohort's N. Denominators from ``n_max - IMPLIED_WINDOW + 1`` are tried.
+    interval : tuple of (float, float, int, float), optional
+        Printed lower and upper bound in percent, their decimals, and the confidence level (0.95).
+
+    Returns
+    -------
+    list of tuple of (int, int)
+        The fitting (k, d) by increasing d, at most two: a second pair already means the count is not identified
+        (so the search stays bounded whatever N is).
+
+    Examples
+    --------
+    ITCC-050's "ORR 6.7% (95% CI 0.8-22.1)" with 31 patients: 1/15 and 2/30 round to 6.7%, and the exact interval
+    of 2/30 is (0.82, 22.07), of 1/15 (0.17, 31.95), so only 2/30 fits both.
+
+    >>> implied_counts(6.7, 1, 31)
+    [(1, 15), (2, 30)]
+    >>> implied_counts(6.7, 1, 31, (0.8, 22.1, 1, 0.95))
+    [(2, 30)]
+    """
+    from ..stats.proportions import which_ci_method
+
+    found: list[tuple[int, int]] = []
+    for d in range(max(1, n_max - IMPLIED_WINDOW + 1), n_max + 1):
+        counts = _count_range(d, percent, decimals)
+        if len(counts) > (1 if interval is None else _MAX_CANDIDATES):  # too many to tell apart: not identified
+            return [*found, (counts[0], d), (counts[1], d)][:2]
+        for k in counts:
+            if interval is None or which_ci_method(k, d, interval[0], interval[1], interval[2], level=interval[3]):
+                found.append((k, d))
+            if len(found) == 2:
+                return found
+    return found
 
 
 def _candidates(frame: pl.DataFrame) -> list[Row]:

@@ -141,9 +141,17 @@ def _design_rows(b: _Builder, descriptors: dict[str, Any]) -> None:
     b.add("Design", "N as printed (analysis set)", n)
 
 
+_HOW_DERIVED = {"percentage": "count implied by the percentage", "percentage+interval": "count inferred"}
+"""How a derived count came about, said in its cell (counts summed from response levels are said in the row label)."""
+
+
 def _count_cell(r: dict[str, Any]) -> str:
+    how = _HOW_DERIVED.get(r["derived_from"] or "") if r["derived"] else None
+    if r["printed"] and how is not None:
+        return f"{r['printed']}; {how}: {r['n']}/{r['denominator']}"
     printed = r["printed"] if r["printed"] and not r["derived"] else \
         f"{r['n']}/{r['denominator']} ({_pct(r['estimate'])})"
+    printed += f" ({how})" if how is not None else ""
     ci = f" [{interval_label(r['ci_level'])} {_pct(r['ci_low'])}–{_pct(r['ci_high'])}]" if r["ci_low"] is not None \
         else ""
     return printed + ci
@@ -160,8 +168,16 @@ def _response_rows(b: _Builder) -> None:
         var, _, level = name.partition(":")
         key = f"outcome.{var}.{level}" if level else f"rate.{name}"
         cells = {r["cohort"]: b.mark(r["cohort"], key, _count_cell(r)) for r in rows.iter_rows(named=True)}
-        label = f"{VARIABLES[var].label}: {level}, n (%)" if level else f"{name} (derived from counts)"
+        label = f"{VARIABLES[var].label}: {level}, n (%)" if level else _response_rate_label(name, rows)
         b.add("Outcomes", label, {c: cells.get(c, MISSING) for c in b.ids})
+
+
+def _response_rate_label(name: str, rows: pl.DataFrame) -> str:
+    """"ORR (CR + PR)" when every cell sums response levels; "ORR" when cells say how each count is known."""
+    sums = {f for f in rows["derived_from"].to_list() if f not in _HOW_DERIVED}
+    if rows["derived"].all() and len(sums) == 1 and None not in sums:
+        return f"{name} ({sums.pop().replace('+', ' + ')})"
+    return name
 
 
 def _tte_endpoint(rows: pl.DataFrame, cid: str, cmp: Comparison) -> str | None:
