@@ -25,6 +25,7 @@ from ._effects import (
     weighted_risk_ratio,
 )
 from ._stc import StcResult, stc_binary, stc_survival
+from ._survival import CURVE_SCHEMA, SURVIVAL_SCHEMA, comparator_survival, km_curves, km_summary, landmark_times
 from ._targets import CohortTargets, MappingEntry, targets_from_cohort
 from ._weights import MaicWeights, maic_weights
 
@@ -60,6 +61,14 @@ class MaicAnalysis:
         The bootstrap, when requested.
     comparator_data : dict
         What was used of the comparator: ``events``/``n`` and where printed, or the pseudo-IPD size.
+    survival : polars.DataFrame
+        When the IPD has ``time``/``event``: median and landmark survival of the IPD's Kaplan-Meier curve,
+        unweighted (``source`` ``"IPD"``) and MAIC-weighted (``"IPD, MAIC-weighted"``; R ``survfit`` with
+        ``weights``, robust variance, log-scale limits), beside the comparator's printed figures of the same
+        endpoint (``"comparator (published)"``) and, with a digitised curve, its reconstructed pseudo-IPD
+        (``"comparator (reconstructed)"``). Rates are proportions at ``time`` (months). Empty otherwise.
+    curves : polars.DataFrame
+        The unweighted and MAIC-weighted IPD curves (``curve, time, survival, ci_low, ci_high, n_censor``).
     """
 
     comparator: str
@@ -70,6 +79,8 @@ class MaicAnalysis:
     stc: StcResult | None
     bootstrap: BootstrapResult | None
     comparator_data: dict[str, Any] = field(default_factory=dict)
+    survival: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SURVIVAL_SCHEMA))
+    curves: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CURVE_SCHEMA))
 
     def __repr__(self) -> str:
         main = self.effects.filter(pl.col("method") == "MAIC")
@@ -108,6 +119,7 @@ class MaicAnalysis:
             "targets": self.targets.targets, "target_sources": self.targets.sources.to_dicts(),
             "unmatched": self.targets.unmatched_frame.to_dicts(), "balance": self.weights.balance.to_dicts(),
             "effects": self.effects.to_dicts(), "comparator_data": self.comparator_data,
+            "survival": self.survival.to_dicts(),
             "stc": None if self.stc is None else {k: getattr(self.stc, k) for k in self.stc.__dataclass_fields__},
             "bootstrap": None if self.bootstrap is None else {
                 k: getattr(self.bootstrap, k) for k in self.bootstrap.__dataclass_fields__ if k != "replicates"},
@@ -209,6 +221,31 @@ def _tte_effects(ipd: pl.DataFrame, w: MaicWeights, ct: CohortTargets, ref: pl.D
     return rows, boot, stc
 
 
+def _survival(ipd: pl.DataFrame, w: MaicWeights, cohorts: Any, comparator: str, outcome: str,
+              curve: pl.DataFrame | None, level: float) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Weighted and unweighted KM summaries of the IPD beside the comparator's (empty without time/event)."""
+    if not {"time", "event"} <= set(ipd.columns):
+        return pl.DataFrame(schema=SURVIVAL_SCHEMA), pl.DataFrame(schema=CURVE_SCHEMA)
+    from ..rules import compared_endpoint
+
+    tte = outcome.lower() != "orr"
+    if tte:
+        endpoint: str | None = outcome
+    else:
+        found = compared_endpoint(cohorts[comparator].descriptor)
+        endpoint = None if found is None else found.name
+    published = [] if endpoint is None else comparator_survival(cohorts.to_frame(), comparator, endpoint)
+    marks = landmark_times(published)
+    t, d = ipd["time"].to_numpy(), ipd["event"].to_numpy()
+    rows = (km_summary(t, d, None, marks, "IPD", outcome if tte else None, level)
+            + km_summary(t, d, w.weights, marks, "IPD, MAIC-weighted", outcome if tte else None, level)
+            + published)
+    if curve is not None:
+        rows += km_summary(curve["time"].to_numpy(), curve["event"].to_numpy(), None, marks,
+                           "comparator (reconstructed)", endpoint, level)
+    return pl.DataFrame(rows, schema=SURVIVAL_SCHEMA, orient="row"), km_curves(t, d, w.weights, level)
+
+
 def maic_analysis(
     ipd: pl.DataFrame,
     cohorts: Any,
@@ -264,6 +301,7 @@ def maic_analysis(
         raise ValueError(f"--outcome {outcome} needs 'time' and 'event' columns in the IPD")
     w = maic_weights(ipd, targets.targets)
     opts = {"level": level, "vcov": vcov, "n_boot": n_boot, "seed": seed}
+    curve = None
     if binary:
         ref = _comparator_response(cohorts.to_frame(), comparator)
         rows, boot, stc = _binary_effects(ipd, w, targets, ref, opts)
@@ -276,5 +314,6 @@ def maic_analysis(
         rows.append(_boot_row(boot, w.ess))
     rows.append(_row(stc.measure, "STC", Estimate(stc.estimate, stc.lower, stc.upper), level,
                      f"Wald ({stc.model} outcome model)", "conditional", None))
+    survival, curves = _survival(ipd, w, cohorts, comparator, outcome, curve, level)
     return MaicAnalysis(comparator, outcome, w, targets, pl.DataFrame(rows, schema=EFFECT_SCHEMA), stc, boot,
-                        ref_info)
+                        ref_info, survival, curves)

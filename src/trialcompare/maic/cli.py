@@ -80,11 +80,33 @@ def _text(a: Any, ipd_path: str) -> str:
         lines.append(f"  {r['measure']:<4}{r['method']:<16}{_fmt(r['estimate']):>8} ({_fmt(r['lower'])}, "
                      f"{_fmt(r['upper'])})  {r['interval']}; {r['scale']}"
                      + ("" if r["ess"] is None else f"; ESS {r['ess']:.1f}"))
+    lines += _survival_text(a)
     if a.stc is not None:
         lines += ["", f"STC: {a.stc.scale} {a.stc.measure} at the comparator's means "
                       f"(non-collapsible: {a.stc.non_collapsible}; not the marginal MAIC {a.stc.measure})",
                   f"assumption: {a.stc.assumption}"]
     return "\n".join(lines) + "\n"
+
+
+def _survival_text(a: Any) -> list[str]:
+    """The IPD's Kaplan-Meier median and landmark rates, unweighted and weighted, beside the comparator's."""
+    if a.survival.is_empty():
+        return []
+    lines = ["", "time to event (Kaplan-Meier; weighted: robust variance, log-scale intervals; months)"]
+    for r in a.survival.iter_rows(named=True):
+        what = "median" if r["statistic"] == "median" else f"at {r['time']:g}"
+        scale, unit = (1.0, "") if r["statistic"] == "median" else (100.0, "%")
+        value = (f"{_fmt(_scaled(r['estimate'], scale))}{unit} ({_fmt(_scaled(r['lower'], scale))}, "
+                 f"{_fmt(_scaled(r['upper'], scale))})")
+        if r["printed"] is not None:
+            value = f"{_safe(r['printed'])} (printed, {_safe(r['location'])})"
+        endpoint = _safe(r["endpoint"] or "IPD time/event")
+        lines.append(f"  {_safe(r['source']):<28}{endpoint:<16}{what:<10}{value}")
+    return lines
+
+
+def _scaled(v: float | None, scale: float) -> float | None:
+    return None if v is None else v * scale
 
 
 def _mapping_path(args: argparse.Namespace) -> Path:
