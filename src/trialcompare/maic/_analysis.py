@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from ._anchored import AnchoredResult, anchored_maic
 from ._bootstrap import BootstrapResult, bootstrap_hazard_ratio, bootstrap_odds_ratio
 from ._effects import (
     Estimate,
@@ -24,6 +25,7 @@ from ._effects import (
     weighted_risk_difference,
     weighted_risk_ratio,
 )
+from ._ipd import ARM_COLUMN
 from ._stc import StcResult, stc_binary, stc_survival
 from ._survival import CURVE_SCHEMA, SURVIVAL_SCHEMA, comparator_survival, km_curves, km_summary, landmark_times
 from ._targets import CohortTargets, MappingEntry, targets_from_cohort
@@ -69,6 +71,10 @@ class MaicAnalysis:
         (``"comparator (reconstructed)"``). Rates are proportions at ``time`` (months). Empty otherwise.
     curves : polars.DataFrame
         The unweighted and MAIC-weighted IPD curves (``curve, time, survival, ci_low, ci_high, n_censor``).
+    anchored_result : AnchoredResult or None
+        With a two-arm IPD (``arm`` column): the anchored MAIC (weights on both arms pooled, weighted contrast
+        within the IPD, Bucher against the comparator study's published effect). Everything else (weights,
+        effects, survival, STC) then concerns the IPD's treatment arm alone against the comparator (unanchored).
     """
 
     comparator: str
@@ -81,6 +87,12 @@ class MaicAnalysis:
     comparator_data: dict[str, Any] = field(default_factory=dict)
     survival: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SURVIVAL_SCHEMA))
     curves: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CURVE_SCHEMA))
+    anchored_result: AnchoredResult | None = None
+
+    @property
+    def anchored(self) -> pl.DataFrame | None:
+        """The anchored MAIC table (None for a single-arm IPD); see :class:`AnchoredResult`."""
+        return None if self.anchored_result is None else self.anchored_result.table
 
     def __repr__(self) -> str:
         main = self.effects.filter(pl.col("method") == "MAIC")
@@ -119,12 +131,22 @@ class MaicAnalysis:
             "targets": self.targets.targets, "target_sources": self.targets.sources.to_dicts(),
             "unmatched": self.targets.unmatched_frame.to_dicts(), "balance": self.weights.balance.to_dicts(),
             "effects": self.effects.to_dicts(), "comparator_data": self.comparator_data,
-            "survival": self.survival.to_dicts(),
+            "survival": self.survival.to_dicts(), "anchored": _anchored_dict(self.anchored_result),
             "stc": None if self.stc is None else {k: getattr(self.stc, k) for k in self.stc.__dataclass_fields__},
             "bootstrap": None if self.bootstrap is None else {
                 k: getattr(self.bootstrap, k) for k in self.bootstrap.__dataclass_fields__ if k != "replicates"},
         }
         return clean(out)
+
+
+def _anchored_dict(res: AnchoredResult | None) -> dict[str, Any] | None:
+    if res is None:
+        return None
+    arms = res.arms
+    return {"evidence": "anchored", "treatment_arm": arms.treatment_label, "common_arm": arms.common_label,
+            "treatment": arms.treatment, "common": arms.common, "comparator_treatment": arms.comparator_treatment,
+            "published_effect": arms.effect, "weights_on": "both IPD arms pooled", "n_ipd": res.weights.n,
+            "ess": res.weights.ess, "balance": res.weights.balance.to_dicts(), "estimates": res.table.to_dicts()}
 
 
 def _cell(value: Any) -> str:
@@ -294,26 +316,45 @@ def maic_analysis(
     targets = targets_from_cohort(cohorts, comparator, mapping, ipd.columns)
     if not targets.targets:
         raise ValueError(f"no factor could be matched to {comparator!r}: see the mapping and the unmatched list")
-    binary = outcome.lower() == "orr"
-    if binary and "response" not in ipd.columns:
-        raise ValueError("--outcome orr needs a 'response' column (0/1) in the IPD")
-    if not binary and not {"time", "event"} <= set(ipd.columns):
-        raise ValueError(f"--outcome {outcome} needs 'time' and 'event' columns in the IPD")
+    _check_outcome_columns(ipd, outcome)
+    anchored = None
+    if ARM_COLUMN in ipd.columns:
+        anchored = anchored_maic(ipd, cohorts, comparator, targets.targets, outcome, level, vcov)
+        ipd = ipd.filter(pl.col(ARM_COLUMN) == anchored.arms.treatment_label)
     w = maic_weights(ipd, targets.targets)
     opts = {"level": level, "vcov": vcov, "n_boot": n_boot, "seed": seed}
-    curve = None
-    if binary:
-        ref = _comparator_response(cohorts.to_frame(), comparator)
-        rows, boot, stc = _binary_effects(ipd, w, targets, ref, opts)
-        ref_info = ref
-    else:
-        curve = _comparator_curve(cohorts, comparator, outcome)
-        rows, boot, stc = _tte_effects(ipd, w, targets, curve, opts)
-        ref_info = {"pseudo_ipd_n": curve.height, "events": int(curve["event"].sum()), "source": "digitised curve"}
+    rows, boot, stc, ref_info, curve = _unanchored(ipd, w, targets, cohorts, comparator, outcome, opts,
+                                                   anchored is not None)
     if boot is not None:
         rows.append(_boot_row(boot, w.ess))
-    rows.append(_row(stc.measure, "STC", Estimate(stc.estimate, stc.lower, stc.upper), level,
-                     f"Wald ({stc.model} outcome model)", "conditional", None))
+    if stc is not None:
+        rows.append(_row(stc.measure, "STC", Estimate(stc.estimate, stc.lower, stc.upper), level,
+                         f"Wald ({stc.model} outcome model)", "conditional", None))
     survival, curves = _survival(ipd, w, cohorts, comparator, outcome, curve, level)
     return MaicAnalysis(comparator, outcome, w, targets, pl.DataFrame(rows, schema=EFFECT_SCHEMA), stc, boot,
-                        ref_info, survival, curves)
+                        ref_info, survival, curves, anchored)
+
+
+def _check_outcome_columns(ipd: pl.DataFrame, outcome: str) -> None:
+    if outcome.lower() == "orr" and "response" not in ipd.columns:
+        raise ValueError("--outcome orr needs a 'response' column (0/1) in the IPD")
+    if outcome.lower() != "orr" and not {"time", "event"} <= set(ipd.columns):
+        raise ValueError(f"--outcome {outcome} needs 'time' and 'event' columns in the IPD")
+
+
+def _unanchored(ipd: pl.DataFrame, w: MaicWeights, targets: CohortTargets, cohorts: Any, comparator: str,
+                outcome: str, opts: dict, anchored: bool) -> tuple:
+    """Effects of the IPD (treatment arm) against the comparator's aggregate or pseudo-IPD, with the STC."""
+    if outcome.lower() == "orr":
+        ref = _comparator_response(cohorts.to_frame(), comparator)
+        rows, boot, stc = _binary_effects(ipd, w, targets, ref, opts)
+        return rows, boot, stc, ref, None
+    try:
+        curve = _comparator_curve(cohorts, comparator, outcome)
+    except ValueError:
+        if not anchored:
+            raise
+        return [], None, None, {"source": f"no digitised {outcome} curve: no unanchored hazard ratio"}, None
+    rows, boot, stc = _tte_effects(ipd, w, targets, curve, opts)
+    ref_info = {"pseudo_ipd_n": curve.height, "events": int(curve["event"].sum()), "source": "digitised curve"}
+    return rows, boot, stc, ref_info, curve
