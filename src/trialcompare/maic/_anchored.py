@@ -30,6 +30,7 @@ from numpy.typing import ArrayLike
 
 from ..survival._cox import cox_ph
 from ._effects import VCOV_TYPES, _arm_variance, _binary, _weights, _z
+from ._errors import AnchoredError
 
 __all__ = ["ANCHORED_SCHEMA", "AnchoredArms", "AnchoredResult", "anchored_bucher", "anchored_maic",
            "arm_treatments", "connecting_effect", "within_ipd_hazard_ratio", "within_ipd_odds_ratio"]
@@ -213,8 +214,9 @@ def arm_treatments(labels: Iterable[str], cohorts: Any) -> dict[str, str]:
 
     Raises
     ------
-    ValueError
-        For a label that is neither a cohort id nor a treatment of a loaded cohort (naming the label).
+    AnchoredError
+        For a label that is neither a cohort id nor a treatment of a loaded cohort (naming the label), or two
+        labels of the same treatment.
     """
     from ..effects import treatment_of
 
@@ -226,10 +228,10 @@ def arm_treatments(labels: Iterable[str], cohorts: Any) -> dict[str, str]:
         elif label.strip().lower() in treatments:
             out[label] = label.strip().lower()
         else:
-            raise ValueError(f"arm label {label!r} is neither a cohort id nor the treatment of a loaded cohort "
+            raise AnchoredError(f"arm label {label!r} is neither a cohort id nor the treatment of a loaded cohort "
                              f"(cohorts: {', '.join(cohorts.ids)})")
     if len(set(out.values())) < len(out):
-        raise ValueError(f"the two arms {', '.join(map(repr, out))} are the same treatment")
+        raise AnchoredError(f"the two arms {', '.join(map(repr, out))} are the same treatment")
     return out
 
 
@@ -254,7 +256,7 @@ def connecting_effect(cohorts: Any, comparator: str, arms: dict[str, str], what:
 
     Raises
     ------
-    ValueError
+    AnchoredError
         When no randomised effect of that measure and endpoint links the comparator to a treatment of the IPD.
     """
     from ..effects import contrast_from_ci, published_effects, treatment_of
@@ -277,7 +279,7 @@ def connecting_effect(cohorts: Any, comparator: str, arms: dict[str, str], what:
                   "printed": r["printed"], "location": r["location"], "cohort": r["cohort"], "versus": r["versus"],
                   "study": r["study"], "inverted": inverted}
         return AnchoredArms(treatment_label, labels[0], arms[treatment_label], common, b, effect)
-    raise ValueError(f"no published randomised {measure} for {what} links {comparator!r} to a treatment of the "
+    raise AnchoredError(f"no published randomised {measure} for {what} links {comparator!r} to a treatment of the "
                      f"IPD's arms ({'; '.join(f'{k}: {v}' for k, v in arms.items())}): an anchored comparison "
                      "needs the comparator's study to report its effect against the IPD's common comparator")
 
@@ -338,10 +340,12 @@ def anchored_maic(ipd: pl.DataFrame, cohorts: Any, comparator: str, targets: dic
 
     Raises
     ------
-    ValueError
-        Arm labels that are not cohorts or treatments, no connecting published effect, missing outcome columns.
+    AnchoredError
+        Arm labels that are not cohorts or treatments, or no connecting published effect.
     MaicError
         No finite weights.
+    ValueError
+        Missing outcome columns, or a within-IPD contrast that is not finite.
     """
     from ._weights import maic_weights
 

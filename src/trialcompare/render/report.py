@@ -360,7 +360,8 @@ def _maic_anchored(m: Any) -> pl.DataFrame | None:
         return None
     return pl.DataFrame([{"method": r["method"], "contrast": r["contrast"], "measure": r["measure"],
                           "estimate (CI)": f"{r['estimate']:.2f} ({r['lower']:.2f}, {r['upper']:.2f})",
-                          "evidence": r["evidence"], "interval": r["interval"]}
+                          "evidence": r["evidence"], "interval": r["interval"],
+                          "ESS": "–" if r["ess"] is None else f"{r['ess']:.1f}"}
                          for r in anchored.iter_rows(named=True)])
 
 
