@@ -129,3 +129,18 @@ def test_bad_weights_raise(weights: list, message: str) -> None:
 def test_robust_must_be_boolean() -> None:
     with pytest.raises(ValueError, match="robust"):
         kaplan_meier([1, 2, 3], [1, 0, 1], weights=[1, 1, 1], robust="yes")  # type: ignore[arg-type]
+
+
+def test_integer_weights_equal_replicated_rows() -> None:
+    """Frequency weights: the weighted estimate (Greenwood) is the KM of every row repeated w times."""
+    rng = np.random.default_rng(7)
+    time = rng.integers(1, 12, 30).astype(float)
+    event = rng.integers(0, 2, 30)
+    w = rng.integers(1, 4, 30)
+    weighted = kaplan_meier(time, event, "log", weights=w)
+    expanded = kaplan_meier(np.repeat(time, w), np.repeat(event, w), "log")
+    assert not weighted.robust
+    for col in ("time", "n_risk", "n_event", "survival", "std_err", "ci_low", "ci_high"):
+        assert weighted.table[col].fill_null(-1.0).to_list() == pytest.approx(
+            expanded.table[col].cast(float).fill_null(-1.0).to_list(), rel=1e-12)
+    assert weighted.median == expanded.median
