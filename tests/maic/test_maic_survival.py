@@ -101,3 +101,20 @@ def test_no_time_columns_no_survival(tmp_path: Path) -> None:
     ipd = read_ipd_csv(EXAMPLE / "apatinib-ie-synthetic-ipd.csv").frame.drop("time", "event")
     a = maic_analysis(ipd, tc.load(str(REPO / "trials")), "apatinib", load_mapping(EXAMPLE / "mapping.yaml"))
     assert a.survival.is_empty() and a.curves.is_empty()
+
+
+def test_reconstructed_comparator_rows(monkeypatch) -> None:
+    """With a comparator curve the pseudo-IPD's (unweighted) KM median and rates are set beside the IPD's."""
+    from trialcompare.maic import _analysis
+    from trialcompare.survival import kaplan_meier
+
+    ref = pl.DataFrame({"time": [1.0, 2.5, 3.0, 4.2, 6.0, 7.5, 9.0, 12.0, 15.0, 20.0],
+                        "event": [1, 1, 0, 1, 1, 1, 0, 1, 1, 0]})
+    monkeypatch.setattr(_analysis, "_comparator_curve", lambda cohorts, cohort, endpoint: ref)
+    ipd = read_ipd_csv(EXAMPLE / "apatinib-ie-synthetic-ipd.csv").frame
+    a = maic_analysis(ipd, tc.load(str(REPO / "trials")), "apatinib", load_mapping(EXAMPLE / "mapping.yaml"), "PFS")
+    km = kaplan_meier(ref["time"], ref["event"], "log")
+    row = _get(a.survival, "comparator (reconstructed)", "median")
+    assert (row["estimate"], row["lower"], row["upper"]) == km.quantile(0.5)
+    assert _get(a.survival, "comparator (reconstructed)", "rate", 6.0)["estimate"] == km.survival_at(6.0)[0]
+    assert set(a.survival["endpoint"].drop_nulls()) == {"PFS"}

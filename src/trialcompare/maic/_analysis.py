@@ -100,7 +100,8 @@ class MaicAnalysis:
         effect = "" if first is None else (
             f", {first['measure']}={first['estimate']:.3g} ({first['lower']:.3g}, {first['upper']:.3g})")
         return (f"MaicAnalysis(comparator={self.comparator!r}, outcome={self.outcome!r}, n={self.weights.n}, "
-                f"ess={self.weights.ess:.1f}{effect}, unmatched={len(self.targets.unmatched)}, unanchored)")
+                f"ess={self.weights.ess:.1f}{effect}, unmatched={len(self.targets.unmatched)}, unanchored"
+                + ("" if self.anchored_result is None else ", with an anchored MAIC") + ")")
 
     def _repr_html_(self) -> str:
         esc = html.escape
@@ -305,11 +306,14 @@ def maic_analysis(
     Returns
     -------
     MaicAnalysis
+        With an ``arm`` column in ``ipd`` (two labels: cohort ids or treatments) also the anchored MAIC
+        (``anchored``, ``anchored_result``); the other results then concern the IPD's treatment arm alone.
 
     Raises
     ------
     MaicError
-        No finite weights (a target outside the IPD's hull).
+        No finite weights (a target outside the IPD's hull); its subclass AnchoredError when a two-arm IPD
+        cannot be anchored (unknown arm labels, no connecting published effect).
     ValueError
         No matchable targets, missing outcome columns, no comparator outcome.
     """

@@ -339,18 +339,19 @@ def _maic_survival(m: Any) -> dict[str, Any]:
         return {"km": None, "km_table": None}
     from .plots import km_plot_svg
 
-    curves = []
+    curves, marks = [], []
     for name, label in (("unweighted", "patient data, unweighted"),
                         ("MAIC-weighted", f"patient data, weighted to the comparator (ESS {m.weights.ess:.1f})")):
         c = m.curves.filter(pl.col("curve") == name)
         curves.append((label, c["time"].to_list(), c["survival"].to_list()))
+        marks.append(c.filter(pl.col("n_censor") > 0)["time"].to_list())
     rows = []
     for r in m.survival.iter_rows(named=True):
         what = "median (months)" if r["statistic"] == "median" else f"rate at {r['time']:g} months"
         rows.append({"curve": _SURVIVAL_SOURCES.get(r["source"], r["source"]),
                      "endpoint": r["endpoint"] or "time/event of the patient data", "statistic": what,
                      "estimate (95% CI)": _maic_km_value(r), "where printed": r["location"] or "–"})
-    return {"km": km_plot_svg(curves, xlabel="Months"), "km_table": pl.DataFrame(rows)}
+    return {"km": km_plot_svg(curves, xlabel="Months", censor_marks=marks), "km_table": pl.DataFrame(rows)}
 
 
 def _maic_anchored(m: Any) -> pl.DataFrame | None:
