@@ -19,6 +19,8 @@ import importlib
 from typing import Any
 
 __all__ = [
+    "AnchoredError",
+    "AnchoredResult",
     "BootstrapResult",
     "CohortTargets",
     "Estimate",
@@ -44,6 +46,8 @@ __all__ = [
 ]
 
 _WHERE = {
+    "AnchoredError": "_errors",
+    "AnchoredResult": "_anchored",
     "MaicError": "_errors",
     "MaicInputError": "_errors",
     "MaicWeights": "_weights",

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from ._anchored import AnchoredResult, anchored_maic
 from ._bootstrap import BootstrapResult, bootstrap_hazard_ratio, bootstrap_odds_ratio
 from ._effects import (
     Estimate,
@@ -24,7 +25,9 @@ from ._effects import (
     weighted_risk_difference,
     weighted_risk_ratio,
 )
+from ._ipd import ARM_COLUMN
 from ._stc import StcResult, stc_binary, stc_survival
+from ._survival import CURVE_SCHEMA, SURVIVAL_SCHEMA, comparator_survival, km_curves, km_summary, landmark_times
 from ._targets import CohortTargets, MappingEntry, targets_from_cohort
 from ._weights import MaicWeights, maic_weights
 
@@ -60,6 +63,18 @@ class MaicAnalysis:
         The bootstrap, when requested.
     comparator_data : dict
         What was used of the comparator: ``events``/``n`` and where printed, or the pseudo-IPD size.
+    survival : polars.DataFrame
+        When the IPD has ``time``/``event``: median and landmark survival of the IPD's Kaplan-Meier curve,
+        unweighted (``source`` ``"IPD"``) and MAIC-weighted (``"IPD, MAIC-weighted"``; R ``survfit`` with
+        ``weights``, robust variance, log-scale limits), beside the comparator's printed figures of the same
+        endpoint (``"comparator (published)"``) and, with a digitised curve, its reconstructed pseudo-IPD
+        (``"comparator (reconstructed)"``). Rates are proportions at ``time`` (months). Empty otherwise.
+    curves : polars.DataFrame
+        The unweighted and MAIC-weighted IPD curves (``curve, time, survival, ci_low, ci_high, n_censor``).
+    anchored_result : AnchoredResult or None
+        With a two-arm IPD (``arm`` column): the anchored MAIC (weights on both arms pooled, weighted contrast
+        within the IPD, Bucher against the comparator study's published effect). Everything else (weights,
+        effects, survival, STC) then concerns the IPD's treatment arm alone against the comparator (unanchored).
     """
 
     comparator: str
@@ -70,6 +85,14 @@ class MaicAnalysis:
     stc: StcResult | None
     bootstrap: BootstrapResult | None
     comparator_data: dict[str, Any] = field(default_factory=dict)
+    survival: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SURVIVAL_SCHEMA))
+    curves: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CURVE_SCHEMA))
+    anchored_result: AnchoredResult | None = None
+
+    @property
+    def anchored(self) -> pl.DataFrame | None:
+        """The anchored MAIC table (None for a single-arm IPD); see :class:`AnchoredResult`."""
+        return None if self.anchored_result is None else self.anchored_result.table
 
     def __repr__(self) -> str:
         main = self.effects.filter(pl.col("method") == "MAIC")
@@ -77,7 +100,8 @@ class MaicAnalysis:
         effect = "" if first is None else (
             f", {first['measure']}={first['estimate']:.3g} ({first['lower']:.3g}, {first['upper']:.3g})")
         return (f"MaicAnalysis(comparator={self.comparator!r}, outcome={self.outcome!r}, n={self.weights.n}, "
-                f"ess={self.weights.ess:.1f}{effect}, unmatched={len(self.targets.unmatched)}, unanchored)")
+                f"ess={self.weights.ess:.1f}{effect}, unmatched={len(self.targets.unmatched)}, unanchored"
+                + ("" if self.anchored_result is None else ", with an anchored MAIC") + ")")
 
     def _repr_html_(self) -> str:
         esc = html.escape
@@ -108,11 +132,22 @@ class MaicAnalysis:
             "targets": self.targets.targets, "target_sources": self.targets.sources.to_dicts(),
             "unmatched": self.targets.unmatched_frame.to_dicts(), "balance": self.weights.balance.to_dicts(),
             "effects": self.effects.to_dicts(), "comparator_data": self.comparator_data,
+            "survival": self.survival.to_dicts(), "anchored": _anchored_dict(self.anchored_result),
             "stc": None if self.stc is None else {k: getattr(self.stc, k) for k in self.stc.__dataclass_fields__},
             "bootstrap": None if self.bootstrap is None else {
                 k: getattr(self.bootstrap, k) for k in self.bootstrap.__dataclass_fields__ if k != "replicates"},
         }
         return clean(out)
+
+
+def _anchored_dict(res: AnchoredResult | None) -> dict[str, Any] | None:
+    if res is None:
+        return None
+    arms = res.arms
+    return {"evidence": "anchored", "treatment_arm": arms.treatment_label, "common_arm": arms.common_label,
+            "treatment": arms.treatment, "common": arms.common, "comparator_treatment": arms.comparator_treatment,
+            "published_effect": arms.effect, "weights_on": "both IPD arms pooled", "n_ipd": res.weights.n,
+            "ess": res.weights.ess, "balance": res.weights.balance.to_dicts(), "estimates": res.table.to_dicts()}
 
 
 def _cell(value: Any) -> str:
@@ -209,6 +244,31 @@ def _tte_effects(ipd: pl.DataFrame, w: MaicWeights, ct: CohortTargets, ref: pl.D
     return rows, boot, stc
 
 
+def _survival(ipd: pl.DataFrame, w: MaicWeights, cohorts: Any, comparator: str, outcome: str,
+              curve: pl.DataFrame | None, level: float) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Weighted and unweighted KM summaries of the IPD beside the comparator's (empty without time/event)."""
+    if not {"time", "event"} <= set(ipd.columns):
+        return pl.DataFrame(schema=SURVIVAL_SCHEMA), pl.DataFrame(schema=CURVE_SCHEMA)
+    from ..rules import compared_endpoint
+
+    tte = outcome.lower() != "orr"
+    if tte:
+        endpoint: str | None = outcome
+    else:
+        found = compared_endpoint(cohorts[comparator].descriptor)
+        endpoint = None if found is None else found.name
+    published = [] if endpoint is None else comparator_survival(cohorts.to_frame(), comparator, endpoint)
+    marks = landmark_times(published)
+    t, d = ipd["time"].to_numpy(), ipd["event"].to_numpy()
+    rows = (km_summary(t, d, None, marks, "IPD", outcome if tte else None, level)
+            + km_summary(t, d, w.weights, marks, "IPD, MAIC-weighted", outcome if tte else None, level)
+            + published)
+    if curve is not None:
+        rows += km_summary(curve["time"].to_numpy(), curve["event"].to_numpy(), None, marks,
+                           "comparator (reconstructed)", endpoint, level)
+    return pl.DataFrame(rows, schema=SURVIVAL_SCHEMA, orient="row"), km_curves(t, d, w.weights, level)
+
+
 def maic_analysis(
     ipd: pl.DataFrame,
     cohorts: Any,
@@ -246,35 +306,59 @@ def maic_analysis(
     Returns
     -------
     MaicAnalysis
+        With an ``arm`` column in ``ipd`` (two labels: cohort ids or treatments) also the anchored MAIC
+        (``anchored``, ``anchored_result``); the other results then concern the IPD's treatment arm alone.
 
     Raises
     ------
     MaicError
-        No finite weights (a target outside the IPD's hull).
+        No finite weights (a target outside the IPD's hull); its subclass AnchoredError when a two-arm IPD
+        cannot be anchored (unknown arm labels, no connecting published effect).
     ValueError
         No matchable targets, missing outcome columns, no comparator outcome.
     """
     targets = targets_from_cohort(cohorts, comparator, mapping, ipd.columns)
     if not targets.targets:
         raise ValueError(f"no factor could be matched to {comparator!r}: see the mapping and the unmatched list")
-    binary = outcome.lower() == "orr"
-    if binary and "response" not in ipd.columns:
-        raise ValueError("--outcome orr needs a 'response' column (0/1) in the IPD")
-    if not binary and not {"time", "event"} <= set(ipd.columns):
-        raise ValueError(f"--outcome {outcome} needs 'time' and 'event' columns in the IPD")
+    _check_outcome_columns(ipd, outcome)
+    anchored = None
+    if ARM_COLUMN in ipd.columns:
+        anchored = anchored_maic(ipd, cohorts, comparator, targets.targets, outcome, level, vcov)
+        ipd = ipd.filter(pl.col(ARM_COLUMN) == anchored.arms.treatment_label)
     w = maic_weights(ipd, targets.targets)
     opts = {"level": level, "vcov": vcov, "n_boot": n_boot, "seed": seed}
-    if binary:
-        ref = _comparator_response(cohorts.to_frame(), comparator)
-        rows, boot, stc = _binary_effects(ipd, w, targets, ref, opts)
-        ref_info = ref
-    else:
-        curve = _comparator_curve(cohorts, comparator, outcome)
-        rows, boot, stc = _tte_effects(ipd, w, targets, curve, opts)
-        ref_info = {"pseudo_ipd_n": curve.height, "events": int(curve["event"].sum()), "source": "digitised curve"}
+    rows, boot, stc, ref_info, curve = _unanchored(ipd, w, targets, cohorts, comparator, outcome, opts,
+                                                   anchored is not None)
     if boot is not None:
         rows.append(_boot_row(boot, w.ess))
-    rows.append(_row(stc.measure, "STC", Estimate(stc.estimate, stc.lower, stc.upper), level,
-                     f"Wald ({stc.model} outcome model)", "conditional", None))
+    if stc is not None:
+        rows.append(_row(stc.measure, "STC", Estimate(stc.estimate, stc.lower, stc.upper), level,
+                         f"Wald ({stc.model} outcome model)", "conditional", None))
+    survival, curves = _survival(ipd, w, cohorts, comparator, outcome, curve, level)
     return MaicAnalysis(comparator, outcome, w, targets, pl.DataFrame(rows, schema=EFFECT_SCHEMA), stc, boot,
-                        ref_info)
+                        ref_info, survival, curves, anchored)
+
+
+def _check_outcome_columns(ipd: pl.DataFrame, outcome: str) -> None:
+    if outcome.lower() == "orr" and "response" not in ipd.columns:
+        raise ValueError("--outcome orr needs a 'response' column (0/1) in the IPD")
+    if outcome.lower() != "orr" and not {"time", "event"} <= set(ipd.columns):
+        raise ValueError(f"--outcome {outcome} needs 'time' and 'event' columns in the IPD")
+
+
+def _unanchored(ipd: pl.DataFrame, w: MaicWeights, targets: CohortTargets, cohorts: Any, comparator: str,
+                outcome: str, opts: dict, anchored: bool) -> tuple:
+    """Effects of the IPD (treatment arm) against the comparator's aggregate or pseudo-IPD, with the STC."""
+    if outcome.lower() == "orr":
+        ref = _comparator_response(cohorts.to_frame(), comparator)
+        rows, boot, stc = _binary_effects(ipd, w, targets, ref, opts)
+        return rows, boot, stc, ref, None
+    try:
+        curve = _comparator_curve(cohorts, comparator, outcome)
+    except ValueError:
+        if not anchored:
+            raise
+        return [], None, None, {"source": f"no digitised {outcome} curve: no unanchored hazard ratio"}, None
+    rows, boot, stc = _tte_effects(ipd, w, targets, curve, opts)
+    ref_info = {"pseudo_ipd_n": curve.height, "events": int(curve["event"].sum()), "source": "digitised curve"}
+    return rows, boot, stc, ref_info, curve

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["MaicError", "MaicInputError"]
+__all__ = ["AnchoredError", "MaicError", "MaicInputError"]
 
 
 class MaicError(ValueError):
@@ -11,6 +11,16 @@ class MaicError(ValueError):
     Raised when a target lies outside the convex hull of the IPD (e.g. a target mean beyond the IPD's range, a
     proportion of 0 or 1, a standard deviation the IPD cannot reach), when moments are collinear, or when the
     optimiser diverges. A subclass of ``ValueError``.
+    """
+
+
+class AnchoredError(MaicError):
+    """An anchored MAIC cannot be made from a two-arm IPD.
+
+    Raised when an ``arm`` label is neither a cohort id nor the treatment of a loaded cohort, when both arms are
+    the same treatment, or when no published randomised effect links the comparator to the treatment of one IPD
+    arm. A subclass of :class:`MaicError` (and so of ``ValueError``), so that whoever handles MAIC failures
+    handles these too.
     """
 
 

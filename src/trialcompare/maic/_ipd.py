@@ -2,8 +2,10 @@
 
 Format (see docs/maic.md): UTF-8 text; optional comment lines starting with ``#`` before the header; a header
 of unique column names; one row per patient. Every cell is a number except in an ``id`` column. ``time``
-(>= 0) and ``event`` (0/1) hold the time-to-event outcome, ``response`` (0/1) the binary outcome; any other
-column is a covariate (0/1 for a level of a factor). Missing cells are errors: MAIC needs complete cases.
+(>= 0) and ``event`` (0/1) hold the time-to-event outcome, ``response`` (0/1) the binary outcome; an optional
+``arm`` column (text, exactly two labels) says which arm of a two-arm IPD study each patient was in (anchored
+MAIC); any other column is a covariate (0/1 for a level of a factor). Missing cells are errors: MAIC needs
+complete cases.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import polars as pl
 
 from ._errors import MaicInputError
 
-__all__ = ["IpdTable", "read_ipd_csv"]
+__all__ = ["ARM_COLUMN", "IpdTable", "read_ipd_csv"]
 
 MAX_BYTES = 50_000_000
 ID_COLUMN = "id"
+ARM_COLUMN = "arm"
+TEXT_COLUMNS = (ID_COLUMN, ARM_COLUMN)
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
 
@@ -149,6 +153,25 @@ def _check_roles(table: IpdTable) -> None:
             raise table.error(int(bad["_r"][0]), "time", f"time must be >= 0, got {bad['time'][0]:g}")
 
 
+def _check_arms(table: IpdTable) -> None:
+    """An ``arm`` column holds exactly two non-empty labels."""
+    if ARM_COLUMN not in table.frame.columns:
+        return
+    arms = table.frame[ARM_COLUMN].to_list()
+    seen: list[str] = []
+    for r, label in enumerate(arms):
+        if not label:
+            raise table.error(r, ARM_COLUMN, "column 'arm': an empty cell (every patient needs an arm label)")
+        if label not in seen:
+            if len(seen) == 2:
+                raise table.error(r, ARM_COLUMN, f"column 'arm': a third arm {label!r} (after {seen[0]!r} and "
+                                  f"{seen[1]!r}); an anchored comparison needs exactly two arms")
+            seen.append(label)
+    if len(seen) < 2:
+        raise table.error(None, ARM_COLUMN, f"column 'arm' has one label ({seen[0]!r}); an anchored comparison "
+                          "needs two arms (leave the column out for a single-arm IPD)")
+
+
 def read_ipd_csv(path: str | Path) -> IpdTable:
     """Read an IPD CSV file (one row per patient) into a polars frame, checking every cell.
 
@@ -167,7 +190,7 @@ def read_ipd_csv(path: str | Path) -> IpdTable:
     MaicInputError
         Naming ``file:line:column``: missing or unreadable file, bad header (empty, duplicate or malformed
         names), a row with the wrong number of fields, an empty or non-numeric cell, ``event``/``response``
-        other than 0/1, a negative ``time``, or no data rows.
+        other than 0/1, a negative ``time``, an ``arm`` column without exactly two labels, or no data rows.
 
     Examples
     --------
@@ -195,13 +218,14 @@ def read_ipd_csv(path: str | Path) -> IpdTable:
             col = fields[min(len(fields), len(names)) - 1][1]
             raise MaicInputError(shown, k + 1, col, f"{len(fields)} fields, the header has {len(names)}")
         for name, (text, col) in zip(names, fields, strict=True):
-            data[name].append(text if name == ID_COLUMN else _number(text, shown, k + 1, col, name))
+            data[name].append(text if name in TEXT_COLUMNS else _number(text, shown, k + 1, col, name))
         row_lines.append(k + 1)
         starts.append(tuple(col for _, col in fields))
     if not row_lines:
         raise MaicInputError(shown, header_line, 1, "no patients: the file has a header but no data rows")
-    schema = {name: (pl.String if name == ID_COLUMN else pl.Float64) for name in names}
+    schema = {name: (pl.String if name in TEXT_COLUMNS else pl.Float64) for name in names}
     table = IpdTable(pl.DataFrame(data, schema=schema), shown, header_line, tuple(row_lines),
                      {name: i for i, name in enumerate(names)}, tuple(starts))
     _check_roles(table)
+    _check_arms(table)
     return table

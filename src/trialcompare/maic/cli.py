@@ -72,19 +72,63 @@ def _text(a: Any, ipd_path: str) -> str:
     if "n" in ref:
         lines += ["", f"comparator outcome: {ref['events']}/{ref['n']} responders ({_safe(ref['source'])}, "
                       f"{_safe(ref['location'])})"]
-    else:
+    elif "pseudo_ipd_n" in ref:
         lines += ["", f"comparator outcome: pseudo-IPD of {ref['pseudo_ipd_n']} patients ({ref['events']} events)"]
+    else:
+        lines += ["", f"comparator outcome: {_safe(ref.get('source', 'none'))}"]
     level = a.effects["level"][0] if a.effects.height else 0.95
     lines += ["", f"effects (IPD treatment versus {_safe(a.comparator)}; {100 * level:g}% intervals)"]
     for r in a.effects.iter_rows(named=True):
         lines.append(f"  {r['measure']:<4}{r['method']:<16}{_fmt(r['estimate']):>8} ({_fmt(r['lower'])}, "
                      f"{_fmt(r['upper'])})  {r['interval']}; {r['scale']}"
                      + ("" if r["ess"] is None else f"; ESS {r['ess']:.1f}"))
+    lines += _survival_text(a)
     if a.stc is not None:
         lines += ["", f"STC: {a.stc.scale} {a.stc.measure} at the comparator's means "
                       f"(non-collapsible: {a.stc.non_collapsible}; not the marginal MAIC {a.stc.measure})",
                   f"assumption: {a.stc.assumption}"]
+    lines += _anchored_text(a)
     return "\n".join(lines) + "\n"
+
+
+def _survival_text(a: Any) -> list[str]:
+    """The IPD's Kaplan-Meier median and landmark rates, unweighted and weighted, beside the comparator's."""
+    if a.survival.is_empty():
+        return []
+    lines = ["", "time to event (Kaplan-Meier; weighted: robust variance, log-scale intervals; months)"]
+    for r in a.survival.iter_rows(named=True):
+        what = "median" if r["statistic"] == "median" else f"at {r['time']:g}"
+        scale, unit = (1.0, "") if r["statistic"] == "median" else (100.0, "%")
+        value = (f"{_fmt(_scaled(r['estimate'], scale))}{unit} ({_fmt(_scaled(r['lower'], scale))}, "
+                 f"{_fmt(_scaled(r['upper'], scale))})")
+        if r["printed"] is not None:
+            value = f"{_safe(r['printed'])} (printed, {_safe(r['location'])})"
+        endpoint = _safe(r["endpoint"] or "IPD time/event")
+        lines.append(f"  {_safe(r['source']):<28}{endpoint:<16}{what:<10}{value}")
+    return lines
+
+
+def _anchored_text(a: Any) -> list[str]:
+    """The anchored MAIC block (two-arm IPD only)."""
+    res = a.anchored_result
+    if res is None:
+        return []
+    arms, eff = res.arms, res.arms.effect
+    lines = ["", f"ANCHORED MAIC through {_safe(arms.common)}: IPD arms {_safe(arms.treatment_label)!r} (treatment) "
+                 f"and {_safe(arms.common_label)!r} (common comparator); weights on both arms pooled "
+                 f"(n = {res.weights.n}, ESS {res.weights.ess:.1f})",
+             f"published: {_safe(eff['cohort'])} vs {_safe(eff['versus'])} {eff['measure']} {_safe(eff['printed'])} "
+             f"({_safe(eff['location'])})"]
+    for r in res.table.iter_rows(named=True):
+        lines.append(f"  {r['measure']:<4}{_safe(r['method']):<30}{_fmt(r['estimate']):>8} ({_fmt(r['lower'])}, "
+                     f"{_fmt(r['upper'])})  {_safe(r['contrast'])}; {r['evidence']}")
+    lines.append("  (the effects, survival and STC above compare the IPD's treatment arm alone with the comparator: "
+                 "unanchored)")
+    return lines
+
+
+def _scaled(v: float | None, scale: float) -> float | None:
+    return None if v is None else v * scale
 
 
 def _mapping_path(args: argparse.Namespace) -> Path:
@@ -98,6 +142,25 @@ def _check_args(args: argparse.Namespace) -> str | None:
         return f"--seed must be >= 0, got {args.seed}"
     if not 0.0 < args.level < 1.0:
         return f"--level must be strictly between 0 and 1, got {args.level}"
+    return None
+
+
+def _bad_arm_label(ipd: Any, cohorts: Any) -> Exception | None:
+    """``file:line:column`` of the first ``arm`` cell whose label is neither a cohort id nor a treatment."""
+    if "arm" not in ipd.frame.columns:
+        return None
+    from ._anchored import arm_treatments
+
+    labels = ipd.frame["arm"].to_list()
+    for label in dict.fromkeys(labels):
+        try:
+            arm_treatments([label], cohorts)
+        except ValueError as exc:
+            return ipd.error(labels.index(label), "arm", f"column 'arm': {exc}")
+    try:
+        arm_treatments(dict.fromkeys(labels), cohorts)
+    except ValueError as exc:
+        return ipd.error(None, "arm", f"column 'arm': {exc}")
     return None
 
 
@@ -122,6 +185,10 @@ def run(args: argparse.Namespace) -> int:
     if args.target not in cohorts.ids:
         print(f"trialcompare: maic: --target {_safe(args.target)!r} is not a cohort; cohorts: "
               f"{', '.join(cohorts.ids)}", file=sys.stderr)
+        return EXIT_INPUT
+    bad = _bad_arm_label(ipd, cohorts)
+    if bad is not None:
+        print(_safe(bad), file=sys.stderr)
         return EXIT_INPUT
     from ._analysis import maic_analysis
 

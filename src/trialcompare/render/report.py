@@ -311,7 +311,59 @@ def _maic_context(a: Analysis) -> dict[str, Any] | None:
             "label": spec.label if spec else None, "n": w.n, "ess": w.ess, "ess_share": w.ess / w.n,
             "balance": balance, "effects": effects, "unmatched": unmatched,
             "stc_assumption": m.stc.assumption if m.stc else None,
-            "histogram": weights_histogram_svg(w.rescaled.tolist())}
+            "histogram": weights_histogram_svg(w.rescaled.tolist()), **_maic_survival(m),
+            "anchored": _maic_anchored(m)}
+
+
+_SURVIVAL_SOURCES = {"IPD": "patient data, unweighted", "IPD, MAIC-weighted": "patient data, MAIC-weighted",
+                     "comparator (published)": "comparator, as printed",
+                     "comparator (reconstructed)": "comparator, reconstructed from its digitised curve"}
+
+
+def _maic_km_value(r: dict[str, Any]) -> str:
+    if r["printed"] is not None:
+        return str(r["printed"])
+    scale, unit = (1.0, "") if r["statistic"] == "median" else (100.0, "%")
+
+    def fmt(v: float | None) -> str:
+        return "NR" if v is None else f"{scale * v:.1f}"
+
+    if r["estimate"] is None:
+        return "not reached"
+    return f"{fmt(r['estimate'])}{unit} ({fmt(r['lower'])}, {fmt(r['upper'])})"
+
+
+def _maic_survival(m: Any) -> dict[str, Any]:
+    """The weighted KM figure of the IPD and its median/landmark table beside the comparator's (MAIC section)."""
+    if m.survival.is_empty():
+        return {"km": None, "km_table": None}
+    from .plots import km_plot_svg
+
+    curves, marks = [], []
+    for name, label in (("unweighted", "patient data, unweighted"),
+                        ("MAIC-weighted", f"patient data, weighted to the comparator (ESS {m.weights.ess:.1f})")):
+        c = m.curves.filter(pl.col("curve") == name)
+        curves.append((label, c["time"].to_list(), c["survival"].to_list()))
+        marks.append(c.filter(pl.col("n_censor") > 0)["time"].to_list())
+    rows = []
+    for r in m.survival.iter_rows(named=True):
+        what = "median (months)" if r["statistic"] == "median" else f"rate at {r['time']:g} months"
+        rows.append({"curve": _SURVIVAL_SOURCES.get(r["source"], r["source"]),
+                     "endpoint": r["endpoint"] or "time/event of the patient data", "statistic": what,
+                     "estimate (95% CI)": _maic_km_value(r), "where printed": r["location"] or "–"})
+    return {"km": km_plot_svg(curves, xlabel="Months", censor_marks=marks), "km_table": pl.DataFrame(rows)}
+
+
+def _maic_anchored(m: Any) -> pl.DataFrame | None:
+    """Anchored MAIC rows (adjusted and unadjusted Bucher), formatted; None when the IPD has one arm."""
+    anchored = getattr(m, "anchored", None)
+    if anchored is None or anchored.is_empty():
+        return None
+    return pl.DataFrame([{"method": r["method"], "contrast": r["contrast"], "measure": r["measure"],
+                          "estimate (CI)": f"{r['estimate']:.2f} ({r['lower']:.2f}, {r['upper']:.2f})",
+                          "evidence": r["evidence"], "interval": r["interval"],
+                          "ESS": "–" if r["ess"] is None else f"{r['ess']:.1f}"}
+                         for r in anchored.iter_rows(named=True)])
 
 
 def _factor_table(a: Analysis) -> pl.DataFrame:

@@ -13,7 +13,7 @@ import polars as pl
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import norm
 
-from trialcompare.survival._input import _choice, _is_real, _level, _time_event
+from trialcompare.survival._input import _as_float, _choice, _is_real, _level, _time_event
 
 __all__ = ["KaplanMeier", "kaplan_meier", "rmst"]
 
@@ -40,15 +40,43 @@ class _Steps:
 
 def _steps(time: NDArray[np.float64], event: NDArray[np.float64]) -> _Steps:
     """Kaplan-Meier product limit with Greenwood variance (events precede censorings at a tied time)."""
+    return _weighted_steps(time, event, np.ones(time.size), robust=False)
+
+
+def _weighted_steps(
+    time: NDArray[np.float64], event: NDArray[np.float64], weights: NDArray[np.float64], *, robust: bool
+) -> _Steps:
+    """Product limit on case-weighted counts, with Greenwood or infinitesimal-jackknife (robust) variance.
+
+    Counts at risk and events are sums of weights, as R ``survfitKM``. The robust variance of
+    ``log S(t_j)`` is ``sum_i (w_i D_ij)^2`` with ``D_ij`` the influence of one unit of subject ``i``'s
+    weight on ``log S(t_j)``: ``sum_{k <= j} (Y_i(t_k) h_k - dN_i(t_k)) / (Y_k - d_k)`` (``h_k = d_k / Y_k``).
+    For a subject whose time has index ``m``, ``D_ij = C_j`` for ``j < m`` and
+    ``C_m - e_i / (Y_m - d_m)`` for ``j >= m`` (``C`` the cumulative sum of ``h_k / (Y_k - d_k)``), which
+    gives the variance at every time with cumulative sums.
+    """
     uniq, inverse = np.unique(time, return_inverse=True)
-    n_event = np.bincount(inverse, weights=event, minlength=uniq.size)
-    n_total = np.bincount(inverse, minlength=uniq.size).astype(float)
-    n_risk = time.size - np.concatenate(([0.0], np.cumsum(n_total)[:-1]))
+    n_event = np.bincount(inverse, weights=weights * event, minlength=uniq.size)
+    n_total = np.bincount(inverse, weights=weights, minlength=uniq.size)
+    n_risk = np.cumsum(n_total[::-1])[::-1]  # summed from the end: S = 0 exactly when all at risk have the event
     survival = np.cumprod(1.0 - n_event / n_risk)
     with np.errstate(divide="ignore", invalid="ignore"):
-        greenwood = np.where(n_risk > n_event, n_event / (n_risk * (n_risk - n_event)), np.inf)
-    greenwood = np.where(n_event == 0, 0.0, greenwood)
-    return _Steps(uniq, n_risk, n_event, n_total - n_event, survival, np.sqrt(np.cumsum(greenwood)))
+        alive = n_risk > n_event
+        if robust:
+            g = np.where(alive, 1.0 / (n_risk - n_event), np.inf)
+            c_cum = np.cumsum(np.where(n_event == 0, 0.0, n_event / n_risk * g))
+            b = c_cum[inverse] - np.where(event == 1, g[inverse], 0.0)
+            w2 = weights**2
+            later = w2.sum() - np.cumsum(np.bincount(inverse, weights=w2, minlength=uniq.size))
+            done = np.cumsum(np.bincount(inverse, weights=w2 * b**2, minlength=uniq.size))
+            variance = c_cum**2 * later + done
+        else:
+            greenwood = np.where(alive, n_event / (n_risk * (n_risk - n_event)), np.inf)
+            variance = np.cumsum(np.where(n_event == 0, 0.0, greenwood))
+        se_log = np.sqrt(variance)
+    if robust:  # R: the robust se is of S itself, and 0 once S = 0 (then the limits are NA)
+        se_log = np.where(survival == 0, 0.0, se_log)
+    return _Steps(uniq, n_risk, n_event, n_total - n_event, survival, se_log)
 
 
 def _confint(
@@ -131,7 +159,8 @@ class KaplanMeier:
     table : polars.DataFrame
         One row per distinct observed time (event or censoring), as R ``survfit``: ``time``, ``n_risk``,
         ``n_event``, ``n_censor``, ``survival``, ``std_err``, ``ci_low``, ``ci_high``. ``std_err`` is the
-        Greenwood standard error of S(t) itself, i.e. the ``std.err`` column of R ``summary(survfit(...))``
+        Greenwood (or, with ``robust``, the infinitesimal-jackknife) standard error of S(t) itself, i.e. the
+        ``std.err`` column of R ``summary(survfit(...))``
         (R's ``survfit(...)$std.err`` is on the log scale: ``std_err / survival``). Values R reports as NA
         (limits at S = 0 or, for log-log, at S = 1) are null.
     conf_type : str
@@ -141,7 +170,12 @@ class KaplanMeier:
     n : int
         Number of observations.
     n_events : int
-        Number of events.
+        Number of events (unweighted).
+    weighted : bool
+        True when case weights were given; ``n_risk``, ``n_event`` and ``n_censor`` are then sums of weights
+        (floats).
+    robust : bool
+        True when ``std_err`` is the robust (infinitesimal-jackknife) standard error, not Greenwood's.
     """
 
     table: pl.DataFrame
@@ -152,6 +186,8 @@ class KaplanMeier:
     _steps: _Steps = field(repr=False)
     _low: NDArray[np.float64] = field(repr=False)
     _high: NDArray[np.float64] = field(repr=False)
+    weighted: bool = False
+    robust: bool = False
 
     @property
     def median(self) -> float | None:
@@ -218,11 +254,34 @@ class KaplanMeier:
         return float(self._steps.survival[i]), _none_if_nan(self._low[i]), _none_if_nan(self._high[i])
 
 
-def kaplan_meier(time: ArrayLike, event: ArrayLike, conf_type: str = "log-log", level: float = 0.95) -> KaplanMeier:
-    """Kaplan-Meier estimate with Greenwood variance and pointwise confidence intervals, as R ``survfit``.
+def _case_weights(weights: ArrayLike | None, n: int) -> NDArray[np.float64] | None:
+    """Validate case weights: one finite value >= 0 per observation, with a positive total."""
+    if weights is None:
+        return None
+    w = _as_float(weights, "weights", nonnegative=True)
+    if w.size != n:
+        raise ValueError(f"weights must have one value per observation ({n}), got {w.size}")
+    if not w.sum() > 0:
+        raise ValueError("weights must have a positive sum")
+    return w
+
+
+def kaplan_meier(
+    time: ArrayLike,
+    event: ArrayLike,
+    conf_type: str = "log-log",
+    level: float = 0.95,
+    *,
+    weights: ArrayLike | None = None,
+    robust: bool | None = None,
+) -> KaplanMeier:
+    """Kaplan-Meier estimate with Greenwood or robust variance and pointwise confidence intervals, as R ``survfit``.
 
     At a time with both events and censorings the events are counted first (censored subjects are still at
-    risk), as in R survival.
+    risk), as in R survival. With case ``weights`` the counts at risk and the events are sums of weights
+    (R ``survfit(Surv(time, status) ~ 1, weights = w)``); R then uses the robust (infinitesimal-jackknife)
+    variance when any weight is not a whole number and Greenwood's formula on the weighted counts otherwise,
+    and so does this function unless ``robust`` says which.
 
     Parameters
     ----------
@@ -235,6 +294,12 @@ def kaplan_meier(time: ArrayLike, event: ArrayLike, conf_type: str = "log-log", 
         ``survfit`` default is ``"log"``, so pass the type explicitly when comparing with R.
     level : float
         Confidence level, default 0.95.
+    weights : array_like, optional
+        Case weights (finite, >= 0, positive sum), e.g. MAIC weights; any scale.
+    robust : bool, optional
+        Robust (infinitesimal-jackknife) variance, ``sum_i (w_i U_i(t))^2`` with ``U_i`` the influence of
+        subject ``i`` on ``S(t)`` (R ``survfit(..., robust = TRUE)``). Default as R: True when a weight is
+        not a whole number.
 
     Returns
     -------
@@ -244,8 +309,8 @@ def kaplan_meier(time: ArrayLike, event: ArrayLike, conf_type: str = "log-log", 
     Raises
     ------
     ValueError
-        On empty, non-finite or negative times, events other than 0/1, mismatched lengths, or an unknown
-        ``conf_type``/``level``.
+        On empty, non-finite or negative times, events other than 0/1, mismatched lengths, bad weights, or
+        an unknown ``conf_type``/``level``.
 
     Examples
     --------
@@ -256,27 +321,43 @@ def kaplan_meier(time: ArrayLike, event: ArrayLike, conf_type: str = "log-log", 
     3.0
     >>> round(km.survival_at(2.5)[0], 6)
     0.6
+
+    Weighted: S(1) = 1 - 2/5 (weight 2 of 5 at risk has the event), S(2) = 0.6 * (1 - 1/3).
+
+    >>> wkm = kaplan_meier([1, 2, 2, 3], [1, 1, 0, 0], conf_type="log", weights=[2, 1, 1, 1])
+    >>> wkm.table["survival"].round(6).to_list(), wkm.robust
+    ([0.6, 0.4, 0.4], False)
+    >>> kaplan_meier([1, 2, 2, 3], [1, 1, 0, 0], weights=[0.5, 1, 1, 1]).robust
+    True
     """
     t, e = _time_event(time, event)
     conf_type = _choice(conf_type, "conf_type", CONF_TYPES)
     level = _level(level)
-    steps = _steps(t, e)
+    w = _case_weights(weights, t.size)
+    if robust is None:
+        robust = w is not None and bool(np.any(w != np.floor(w)))
+    if not isinstance(robust, bool | np.bool_):
+        raise ValueError(f"robust must be True, False or None, got {robust!r}")
+    steps = _weighted_steps(t, e, np.ones(t.size) if w is None else w, robust=bool(robust))
     low, high = _confint(steps.survival, steps.se_log, conf_type, level)
     with np.errstate(invalid="ignore"):
         std_err = steps.survival * steps.se_log
+    counts = pl.Float64 if w is not None else pl.Int64
     table = pl.DataFrame(
         {
             "time": steps.time,
-            "n_risk": steps.n_risk.astype(np.int64),
-            "n_event": steps.n_event.astype(np.int64),
-            "n_censor": steps.n_censor.astype(np.int64),
+            "n_risk": steps.n_risk,
+            "n_event": steps.n_event,
+            "n_censor": steps.n_censor,
             "survival": steps.survival,
             "std_err": std_err,
             "ci_low": low,
             "ci_high": high,
         }
-    ).with_columns(pl.col("std_err", "ci_low", "ci_high").fill_nan(None))
-    return KaplanMeier(table, conf_type, level, int(t.size), int(e.sum()), steps, low, high)
+    ).with_columns(pl.col("std_err", "ci_low", "ci_high").fill_nan(None),
+                   pl.col("n_risk", "n_event", "n_censor").cast(counts))
+    return KaplanMeier(table, conf_type, level, int(t.size), int(e.sum()), steps, low, high,
+                       weighted=w is not None, robust=bool(robust))
 
 
 def rmst(time: ArrayLike, event: ArrayLike, tau: float) -> tuple[float, float]:
