@@ -94,6 +94,15 @@ def test_a_missing_ipd_file_is_a_clear_error(tmp_path: Path) -> None:
         tc.analyse(spec, with_meta=False)
 
 
+def test_a_maic_outcome_the_comparator_cannot_give_is_a_clear_error() -> None:
+    """A hazard ratio needs the comparator's curve: apatinib prints none, so ``outcome: PFS`` is an AnalysisError
+    naming the spec (the command line then exits 2), never a traceback."""
+    spec = load_spec(REPO / "reports" / "maic-example.yaml")
+    spec = spec.model_copy(update={"maic": spec.maic.model_copy(update={"outcome": "PFS"})})
+    with pytest.raises(tc.AnalysisError, match=r"maic-example\.yaml: maic: .*no digitised PFS curve"):
+        tc.analyse(spec, with_meta=False)
+
+
 def test_follow_up_in_weeks_is_shown_with_its_months(arcsine_dl: tc.Analysis) -> None:
     """APFAO prints its median follow-up as 48.3 weeks: kept as printed, with 48.3 × 7 / 30.4375 = 11.1 months."""
     html = render_html(arcsine_dl)

@@ -358,7 +358,7 @@ def _maic(spec: Spec, cohorts: CohortSet) -> MaicAnalysis | None:
                              n_boot=m.bootstrap, seed=m.seed)
     except MaicInputError as exc:
         raise AnalysisError(str(exc)) from None
-    except (MaicError, OSError) as exc:
+    except (MaicError, ValueError, OSError) as exc:  # ValueError: the spec's outcome or target does not fit the data
         raise AnalysisError(f"{spec.path or 'spec'}: maic: {exc}") from None
 
 
