@@ -94,6 +94,15 @@ def test_a_missing_ipd_file_is_a_clear_error(tmp_path: Path) -> None:
         tc.analyse(spec, with_meta=False)
 
 
+def test_the_ipd_endpoint_of_the_spec_names_its_kaplan_meier_rows() -> None:
+    """reports/maic-example.yaml says the simulated IPD's time/event are EFS: the IPD's KM rows carry it, the
+    comparator's printed rows keep their own endpoint (PFS)."""
+    a = tc.analyse(REPO / "reports" / "maic-example.yaml", with_meta=False)
+    rows = a.maic.survival
+    assert set(rows.filter(pl.col("source").str.starts_with("IPD"))["endpoint"]) == {"EFS"}
+    assert set(rows.filter(~pl.col("source").str.starts_with("IPD"))["endpoint"]) == {"PFS"}
+
+
 def test_a_maic_outcome_the_comparator_cannot_give_is_a_clear_error() -> None:
     """A hazard ratio needs the comparator's curve: apatinib prints none, so ``outcome: PFS`` is an AnalysisError
     naming the spec (the command line then exits 2), never a traceback."""

@@ -355,7 +355,7 @@ def _maic(spec: Spec, cohorts: CohortSet) -> MaicAnalysis | None:
     try:
         ipd = read_ipd_csv(ipd_path)
         return maic_analysis(ipd.frame, cohorts, m.target, load_mapping(mapping_path), m.outcome,
-                             n_boot=m.bootstrap, seed=m.seed)
+                             n_boot=m.bootstrap, seed=m.seed, ipd_endpoint=m.endpoint)
     except MaicInputError as exc:
         raise AnalysisError(str(exc)) from None
     except (MaicError, ValueError, OSError) as exc:  # ValueError: the spec's outcome or target does not fit the data

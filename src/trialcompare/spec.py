@@ -78,6 +78,8 @@ class MaicSpec(_Strict):
     cohort: str | None = Field(None, description="id of the cohort the IPD belongs to (default: the reference)")
     mapping: str | None = Field(None, description="mapping file (default: mapping.yaml beside the IPD)")
     outcome: str = "orr"
+    endpoint: str | None = Field(None, description="what the IPD's time/event columns measure (e.g. EFS), "
+                                 "shown beside the comparator's endpoint")
     bootstrap: int = Field(0, ge=0, le=10000)
     seed: int = 0
     label: str | None = Field(None, description="what the IPD is, shown with the results (e.g. 'SIMULATED')")

@@ -245,7 +245,8 @@ def _tte_effects(ipd: pl.DataFrame, w: MaicWeights, ct: CohortTargets, ref: pl.D
 
 
 def _survival(ipd: pl.DataFrame, w: MaicWeights, cohorts: Any, comparator: str, outcome: str,
-              curve: pl.DataFrame | None, level: float) -> tuple[pl.DataFrame, pl.DataFrame]:
+              curve: pl.DataFrame | None, level: float, ipd_endpoint: str | None = None,
+              ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Weighted and unweighted KM summaries of the IPD beside the comparator's (empty without time/event)."""
     if not {"time", "event"} <= set(ipd.columns):
         return pl.DataFrame(schema=SURVIVAL_SCHEMA), pl.DataFrame(schema=CURVE_SCHEMA)
@@ -260,8 +261,9 @@ def _survival(ipd: pl.DataFrame, w: MaicWeights, cohorts: Any, comparator: str, 
     published = [] if endpoint is None else comparator_survival(cohorts.to_frame(), comparator, endpoint)
     marks = landmark_times(published)
     t, d = ipd["time"].to_numpy(), ipd["event"].to_numpy()
-    rows = (km_summary(t, d, None, marks, "IPD", outcome if tte else None, level)
-            + km_summary(t, d, w.weights, marks, "IPD, MAIC-weighted", outcome if tte else None, level)
+    mine = outcome if tte else ipd_endpoint
+    rows = (km_summary(t, d, None, marks, "IPD", mine, level)
+            + km_summary(t, d, w.weights, marks, "IPD, MAIC-weighted", mine, level)
             + published)
     if curve is not None:
         rows += km_summary(curve["time"].to_numpy(), curve["event"].to_numpy(), None, marks,
@@ -280,6 +282,7 @@ def maic_analysis(
     seed: int = 0,
     level: float = 0.95,
     vcov: str = "HC3",
+    ipd_endpoint: str | None = None,
 ) -> MaicAnalysis:
     """MAIC (and STC) of an IPD cohort against a comparator cohort of a CohortSet.
 
@@ -302,6 +305,9 @@ def maic_analysis(
         Confidence level.
     vcov : {"HC3", "HC0"}
         Sandwich type for the binary effects.
+    ipd_endpoint : str, optional
+        What the IPD's ``time``/``event`` columns measure (``"EFS"``), for its Kaplan-Meier rows when the outcome
+        is ``"orr"``; left unnamed (null) when not given. With a time-to-event outcome it is that outcome.
 
     Returns
     -------
@@ -334,7 +340,7 @@ def maic_analysis(
     if stc is not None:
         rows.append(_row(stc.measure, "STC", Estimate(stc.estimate, stc.lower, stc.upper), level,
                          f"Wald ({stc.model} outcome model)", "conditional", None))
-    survival, curves = _survival(ipd, w, cohorts, comparator, outcome, curve, level)
+    survival, curves = _survival(ipd, w, cohorts, comparator, outcome, curve, level, ipd_endpoint)
     return MaicAnalysis(comparator, outcome, w, targets, pl.DataFrame(rows, schema=EFFECT_SCHEMA), stc, boot,
                         ref_info, survival, curves, anchored)
 
