@@ -23,12 +23,12 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import polars as pl
-
-from ._common import Row, bound_decimals, declared_n, fmt, half_unit, make
+from ._common import Row, bound_decimals, declared_n, fmt, half_unit, make, rows_of
 from .finding import Finding
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from ..load import CohortSet
 
 __all__ = ["CODES", "check_intervals"]
@@ -173,13 +173,13 @@ def _is_proportion(row: Row) -> bool:
     return (row["section"] == "rate") or (row["section"] == "endpoint" and row["statistic"] == "rate")
 
 
-def check_intervals(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+def check_intervals(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
     """Check every printed interval.
 
     Parameters
     ----------
-    frame : polars.DataFrame
-        The harmonized long frame.
+    frame : list of dict or polars.DataFrame
+        The harmonized long frame: its rows (:func:`trialcompare.frame.rows`) or the DataFrame.
     cohorts : CohortSet
         The cohorts behind it.
 
@@ -188,13 +188,9 @@ def check_intervals(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding
     Finding
         ``INT-*`` findings (see the module table).
     """
-    rows = frame.filter(
-        pl.col("lower").is_not_null() | pl.col("upper").is_not_null() | pl.col("lower_nr") | pl.col("upper_nr")
-    ).to_dicts()
-    sds = {
-        (r["cohort"], r["file"], r["line"], r["column"]): r
-        for r in frame.filter(pl.col("statistic") == "sd").to_dicts()
-    }
+    table = rows_of(frame)
+    rows = [r for r in table if r["lower"] is not None or r["upper"] is not None or r["lower_nr"] or r["upper_nr"]]
+    sds = {(r["cohort"], r["file"], r["line"], r["column"]): r for r in rows_of(table, statistic="sd")}
     for row in rows:
         yield from _order(row, cohorts)
         if row["statistic"] == "mean" and row["interval_type"] == "95% CI" and row["lower"] is not None:
