@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
+import pytest
 
 import trialcompare as tc
 from trialcompare.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_level_labels_reach_the_frame(write, valid_text):
@@ -38,7 +43,6 @@ def test_errata_fill_corrected_columns_and_leave_the_printed_value(write, valid_
 
 # --- issue 10: time points with units, new continuous kinds ---------------------------------------------------
 
-import pytest  # noqa: E402
 
 
 def _with_rate(valid_text: str, rate: str) -> str:
@@ -125,3 +129,27 @@ def test_existing_columns_are_kept():
            "lower_nr", "upper_nr", "unit", "estimator", "denominator_origin", "file", "line", "column",
            "corrected_n", "corrected_denominator", "corrected_value", "erratum"]
     assert list(SCHEMA)[: len(old)] == old
+
+
+@pytest.mark.parametrize("folder", ["trials", "tests/fixtures/anchored", "tests/fixtures/randomised"])
+def test_rows_are_the_frame_as_dicts(folder):
+    """The checks read frame.rows (no polars); it must be the frame, value for value and type for type."""
+    from trialcompare.frame import rows, to_frame
+
+    cohorts = tc.load(REPO / folder)
+    ours, theirs = rows(cohorts), to_frame(cohorts).to_dicts()
+    assert len(ours) == len(theirs) > 0
+    for a, b in zip(ours, theirs, strict=True):
+        assert list(a) == list(b)
+        assert [(type(v), repr(v)) for v in a.values()] == [(type(v), repr(v)) for v in b.values()]
+
+
+def test_checks_read_the_dataframe_as_the_rows():
+    """The families take the rows (validate) or the polars DataFrame (caveats): the same findings."""
+    from trialcompare.checks.families import ALL
+    from trialcompare.frame import rows, to_frame
+
+    cohorts = tc.load(REPO / "trials")
+    table, frame = rows(cohorts), to_frame(cohorts)
+    for family in ALL:
+        assert list(family(table, cohorts)) == list(family(frame, cohorts)), family.__name__

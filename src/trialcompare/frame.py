@@ -44,16 +44,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
 from .descriptor.models import Categorical, Continuous, Descriptor, Effect, Erratum
 from .descriptor.printed import parse_count, parse_estimate, parse_mean_sd, parse_p, parse_summary
 from .options import to_months
 
 if TYPE_CHECKING:
+    import polars
+
     from .load import Cohort, CohortSet
 
-__all__ = ["SCHEMA", "implied_count", "months", "to_frame"]
+__all__ = ["SCHEMA", "implied_count", "months", "rows", "to_frame"]
+
+
+class _DtypeNames:
+    """``pl.Int64`` → ``"Int64"``: :data:`SCHEMA` names its polars dtypes without importing polars (0.4 s), so that
+    ``validate``, which works on :func:`rows`, never imports it; :func:`to_frame` maps the names to dtypes."""
+
+    def __getattr__(self, name: str) -> str:
+        return name
+
+
+pl = _DtypeNames()
 
 SCHEMA: dict[str, Any] = {
     "cohort": pl.String, "section": pl.String, "variable": pl.String, "level": pl.String,
@@ -304,7 +315,7 @@ def _cohort_rows(cohort: Cohort) -> Iterator[dict[str, Any]]:
     yield from r.rows
 
 
-def to_frame(cohorts: CohortSet) -> pl.DataFrame:
+def to_frame(cohorts: CohortSet) -> polars.DataFrame:
     """Build the harmonized long frame of a cohort set.
 
     Parameters
@@ -315,10 +326,49 @@ def to_frame(cohorts: CohortSet) -> pl.DataFrame:
     Returns
     -------
     polars.DataFrame
-        One row per reported statistic, columns as :data:`SCHEMA`.
+        One row per reported statistic, columns as :data:`SCHEMA` (dtype names of polars).
     """
+    import polars
+
+    schema = {column: getattr(polars, dtype) for column, dtype in SCHEMA.items()}
     rows = [row for c in cohorts for row in _cohort_rows(c)]
-    return pl.DataFrame(rows, schema=SCHEMA, orient="row") if rows else pl.DataFrame(schema=SCHEMA)
+    return polars.DataFrame(rows, schema=schema, orient="row") if rows else polars.DataFrame(schema=schema)
+
+
+_PYTHON_TYPES: dict[str, type] = {"Int64": int, "Float64": float, "Boolean": bool, "String": str}
+
+
+def rows(cohorts: CohortSet) -> list[dict[str, Any]]:
+    """The rows of :func:`to_frame` as dicts, as ``to_frame(cohorts).to_dicts()`` gives them, without polars.
+
+    Every column of :data:`SCHEMA` is present; a value is None (null) or of its column's Python type (an int
+    in a Float64 column becomes a float), in the frame's order. The checks read these (``validate`` never
+    imports polars); tests/test_frame.py asserts the equality with the frame on every bundled descriptor.
+
+    Parameters
+    ----------
+    cohorts : CohortSet
+        Loaded descriptors.
+
+    Returns
+    -------
+    list of dict
+        One dict per row of the frame.
+
+    Examples
+    --------
+    >>> import trialcompare as tc
+    >>> from trialcompare.resources import data_dir
+    >>> r = rows(tc.load(data_dir("trials") / "ie.yaml"))[0]
+    >>> r["section"], r["statistic"], r["n"], r["value"]
+    ('population', 'declared_n', 46, 46.0)
+    """
+    types = [(column, _PYTHON_TYPES[dtype]) for column, dtype in SCHEMA.items()]
+    out = []
+    for c in cohorts:
+        for row in _cohort_rows(c):
+            out.append({k: None if row[k] is None else t(row[k]) for k, t in types})
+    return out
 
 
 def months(value: float, unit: str) -> float:

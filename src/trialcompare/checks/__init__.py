@@ -3,7 +3,9 @@
 >>> import trialcompare as tc
 >>> findings = tc.check(tc.load("trials"))  # doctest: +SKIP
 
-A family is a function ``(frame, cohorts) -> Iterable[Finding]`` registered in :data:`FAMILIES`.
+A family is a function ``(frame, cohorts) -> Iterable[Finding]`` registered in :data:`FAMILIES`; ``frame`` is the
+harmonized long frame as its rows (:func:`trialcompare.frame.rows`: ``validate`` never imports polars) or as a
+polars DataFrame.
 Findings a curator acknowledged in a descriptor (``acknowledged:``) keep ``acknowledged=True`` and the note;
 they stay listed and reported but do not fail ``validate``.
 """
@@ -63,7 +65,9 @@ def check(cohorts: CohortSet) -> list[Finding]:
     list of Finding
         Sorted by cohort, then severity (errors first), then code.
     """
-    frame = cohorts.to_frame()
+    from ..frame import rows
+
+    frame = rows(cohorts)  # the frame's rows, without polars (the families take either)
     found = [f for family in (FAMILIES or _families()) for f in family(frame, cohorts)]
     found = [_acknowledge(f, cohorts) for f in found]
     order = {"error": 0, "warning": 1, "info": 2}

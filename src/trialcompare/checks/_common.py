@@ -7,11 +7,11 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
 from .finding import Finding
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from ..load import CohortSet
 
 __all__ = [
@@ -35,11 +35,23 @@ Row = dict[str, Any]
 EPS = 1e-9
 
 
-def rows_of(frame: pl.DataFrame, **equal: Any) -> list[Row]:
-    """Rows of the frame as dicts, optionally filtered on equal column values (``section="baseline"``)."""
+def rows_of(frame: list[Row] | pl.DataFrame, **equal: Any) -> list[Row]:
+    """Rows of the frame as dicts, optionally filtered on equal column values (``section="baseline"``).
+
+    ``frame`` is the harmonized long frame as its rows (:func:`trialcompare.frame.rows`, what
+    :func:`trialcompare.checks.check` passes: ``validate`` never imports polars) or as a polars DataFrame
+    (:func:`trialcompare.frame.to_frame`). Filters keep polars' meaning: a null equals nothing.
+
+    Examples
+    --------
+    >>> rows = [{"section": "baseline", "n": 3}, {"section": "outcome", "n": None}]
+    >>> rows_of(rows, section="baseline"), rows_of(rows, n=None)
+    ([{'section': 'baseline', 'n': 3}], [])
+    """
+    rows = frame if isinstance(frame, list) else frame.to_dicts()
     if equal:
-        frame = frame.filter(*(pl.col(k) == v for k, v in equal.items()))
-    return frame.to_dicts()
+        rows = [r for r in rows if all(r[k] is not None and r[k] == v for k, v in equal.items())]
+    return rows
 
 
 def half_unit(decimals: int | None) -> float:

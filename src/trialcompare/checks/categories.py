@@ -26,13 +26,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import polars as pl
-
 from ..descriptor.vocabulary import VARIABLES
-from ._common import Row, declared_n, fits, join_locations, location_of, make
+from ._common import Row, declared_n, fits, join_locations, location_of, make, rows_of
 from .finding import Finding
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from ..load import CohortSet
 
 __all__ = ["CODES", "check_categories"]
@@ -49,10 +49,10 @@ CODES = {
 Key = tuple[str, str, str, str, str]
 
 
-def _groups(frame: pl.DataFrame) -> dict[Key, list[Row]]:
-    rows = frame.filter(pl.col("section").is_in(["baseline", "outcome"]) & (pl.col("statistic") == "count"))
+def _groups(frame: list[Row] | pl.DataFrame) -> dict[Key, list[Row]]:
+    rows = [r for r in rows_of(frame) if r["section"] in ("baseline", "outcome") and r["statistic"] == "count"]
     groups: dict[Key, list[Row]] = defaultdict(list)
-    for r in rows.to_dicts():
+    for r in rows:
         groups[(r["cohort"], r["section"], r["variable"], r["location"], r["source"])].append(r)
     return groups
 
@@ -179,13 +179,13 @@ def _union_against(union: Row, sets: list[list[Row]], cohorts: CohortSet) -> Ite
         yield make("CAT-UNION", "error", union, message, cohorts, location=join_locations(places, cohorts))
 
 
-def check_categories(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+def check_categories(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
     """Check categorical counts: sums against denominators, counts against N, union levels against parts.
 
     Parameters
     ----------
-    frame : polars.DataFrame
-        The harmonized long frame.
+    frame : list of dict or polars.DataFrame
+        The harmonized long frame: its rows (:func:`trialcompare.frame.rows`) or the DataFrame.
     cohorts : CohortSet
         The cohorts behind it.
 

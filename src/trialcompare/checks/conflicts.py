@@ -24,12 +24,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-import polars as pl
-
-from ._common import Row, agree, bound_decimals, fmt, join_locations, make
+from ._common import Row, agree, bound_decimals, fmt, join_locations, make, rows_of
 from .finding import Finding
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from ..load import CohortSet
 
 __all__ = ["CODES", "check_conflicts"]
@@ -233,13 +233,13 @@ def _by_estimator(versions: list[Row]) -> list[list[Row]]:
     return [*explicit.values(), *([loose] if loose else [])]
 
 
-def check_conflicts(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+def check_conflicts(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
     """Find quantities reported differently at two locations or in two sources.
 
     Parameters
     ----------
-    frame : polars.DataFrame
-        The harmonized long frame.
+    frame : list of dict or polars.DataFrame
+        The harmonized long frame: its rows (:func:`trialcompare.frame.rows`) or the DataFrame.
     cohorts : CohortSet
         The cohorts behind it.
 
@@ -249,7 +249,7 @@ def check_conflicts(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding
         ``CONFLICT-*`` findings (see the module table).
     """
     quantities: dict[tuple, list[Row]] = defaultdict(list)
-    for r in frame.to_dicts():
+    for r in rows_of(frame):
         v = _prepare(r)
         if v is not None:
             key = (v["cohort"], v["section"], v["variable"], v["level"], v["statistic"], v["time_months"])

@@ -22,13 +22,13 @@ from collections.abc import Iterator
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-import polars as pl
-
 from ..rules import accrual_month, arms_of_one_study, centre_key, patient_overlap
-from ._common import Row, field_of
+from ._common import Row, field_of, rows_of
 from .finding import Finding
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from ..load import Cohort, CohortSet
 
 __all__ = ["CODES", "accrual_months", "check_cross_cohort"]
@@ -122,8 +122,8 @@ def _source_identity(cohorts: CohortSet) -> dict[tuple[str, str], str]:
     return ident
 
 
-def _interval_types(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
-    rows = frame.filter(pl.col("lower").is_not_null() | pl.col("lower_nr") | pl.col("upper_nr")).to_dicts()
+def _interval_types(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+    rows = [r for r in rows_of(frame) if r["lower"] is not None or r["lower_nr"] or r["upper_nr"]]
     ident = _source_identity(cohorts)
     cells: dict[tuple, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
@@ -156,13 +156,13 @@ def _interval_types(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding
         )
 
 
-def check_cross_cohort(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+def check_cross_cohort(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
     """Flag possible patient overlap between cohorts and interval labels that differ along one table row.
 
     Parameters
     ----------
-    frame : polars.DataFrame
-        The harmonized long frame.
+    frame : list of dict or polars.DataFrame
+        The harmonized long frame: its rows (:func:`trialcompare.frame.rows`) or the DataFrame.
     cohorts : CohortSet
         The cohorts behind it.
 

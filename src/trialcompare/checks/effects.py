@@ -61,14 +61,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
 from ..descriptor.printed import parse_p
 from ..options import RATIO_MEASURES
-from ._common import Row, bound_decimals, half_unit, join_locations, make
+from ._common import Row, bound_decimals, half_unit, join_locations, make, rows_of
 from .finding import Finding
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from ..load import Cohort, CohortSet
 
 __all__ = ["CODES", "check_effects", "p_from_ci", "p_range"]
@@ -312,13 +312,13 @@ def _placeholders(cohorts: CohortSet) -> Iterator[Finding]:
                       file=str(c.path), line=line, column=column)
 
 
-def check_effects(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+def check_effects(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
     """Check the between-arm effects, study-level facts and scaffold placeholders.
 
     Parameters
     ----------
-    frame : polars.DataFrame
-        The harmonized long frame.
+    frame : list of dict or polars.DataFrame
+        The harmonized long frame: its rows (:func:`trialcompare.frame.rows`) or the DataFrame.
     cohorts : CohortSet
         The cohorts behind it.
 
@@ -327,7 +327,7 @@ def check_effects(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
     Finding
         ``EFF-*``, ``STUDY-*`` and ``PLACEHOLDER`` findings (see the module table).
     """
-    rows = frame.filter(pl.col("section") == "effect").to_dicts()
+    rows = rows_of(frame, section="effect")
     for row in rows:
         yield from _ratio_positive(row, cohorts)
         yield from _asymmetric(row, cohorts)

@@ -1,7 +1,7 @@
 """Family 3: intervals — order, the estimate inside, a mean's t-interval, a proportion's CI method.
 
 A proportion's confidence interval is recomputed by the methods of
-:func:`trialcompare.stats.proportions.which_ci_method` (Clopper-Pearson, Wilson, Wald, ...) only when the count is
+:func:`trialcompare.stats.reproduce.which_ci_method` (Clopper-Pearson, Wilson, Wald, ...) only when the count is
 known: printed with it, or derivable as the single count out of the denominator whose percentage rounds to the
 printed one. Kaplan-Meier rates are not binomial and are skipped.
 
@@ -23,13 +23,13 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import polars as pl
-
 from ..options import interval_level
-from ._common import Row, bound_decimals, declared_n, fmt, half_unit, make
+from ._common import Row, bound_decimals, declared_n, fmt, half_unit, make, rows_of
 from .finding import Finding
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from ..load import CohortSet
 
 __all__ = ["CODES", "check_intervals"]
@@ -89,7 +89,7 @@ def _consistent_ns(mean: Row, sd: Row, dec: int, n: int) -> list[int]:
 
 def _fits(mean: Row, sd: Row, n: int, dec: int) -> bool:
     """Whether the printed mean ± SD and its 95% CI can all hold with sample size ``n`` (t-interval)."""
-    from ..stats.proportions import mean_ci_consistent
+    from ..stats.reproduce import mean_ci_consistent
 
     return mean_ci_consistent(mean["value"], sd["value"], n, mean["lower"], mean["upper"], dec,
                               mean_decimals=mean["decimals"], sd_decimals=sd["decimals"])
@@ -106,7 +106,7 @@ def _span(ns: list[int]) -> str:
 
 
 def _mean_ci(mean: Row, sd: Row, cohorts: CohortSet) -> Iterator[Finding]:
-    from ..stats.proportions import mean_ci_t
+    from ..stats.reproduce import mean_ci_t
 
     n = mean["n"] or declared_n(cohorts, mean["cohort"])
     dec = bound_decimals(mean["printed"])
@@ -135,7 +135,7 @@ def _count_of(row: Row, cohorts: CohortSet) -> tuple[int, int] | None:
 
 
 def _ci_method(row: Row, cohorts: CohortSet) -> Iterator[Finding]:
-    from ..stats.proportions import CI_METHODS, proportion_ci, which_ci_method
+    from ..stats.reproduce import CI_METHODS, interval, which_ci_method
 
     level = interval_level(row["interval_type"])
     dec = bound_decimals(row["printed"])
@@ -154,7 +154,7 @@ def _ci_method(row: Row, cohorts: CohortSet) -> Iterator[Finding]:
     shown = "; ".join(
         f"{_NAMES[m]} ({fmt(100 * lo, dec)}, {fmt(100 * hi, dec)})"
         for m in CI_METHODS
-        for lo, hi in [proportion_ci(k, d, method=m, level=level)]
+        for lo, hi in [interval(k, d, method=m, level=level)]
     )
     unspecified = row["section"] == "endpoint" and row["estimator"] == "unspecified"
     extra = " (the estimator is unspecified: it may be a Kaplan-Meier estimate)" if unspecified else ""
@@ -173,13 +173,13 @@ def _is_proportion(row: Row) -> bool:
     return (row["section"] == "rate") or (row["section"] == "endpoint" and row["statistic"] == "rate")
 
 
-def check_intervals(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+def check_intervals(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
     """Check every printed interval.
 
     Parameters
     ----------
-    frame : polars.DataFrame
-        The harmonized long frame.
+    frame : list of dict or polars.DataFrame
+        The harmonized long frame: its rows (:func:`trialcompare.frame.rows`) or the DataFrame.
     cohorts : CohortSet
         The cohorts behind it.
 
@@ -188,13 +188,9 @@ def check_intervals(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding
     Finding
         ``INT-*`` findings (see the module table).
     """
-    rows = frame.filter(
-        pl.col("lower").is_not_null() | pl.col("upper").is_not_null() | pl.col("lower_nr") | pl.col("upper_nr")
-    ).to_dicts()
-    sds = {
-        (r["cohort"], r["file"], r["line"], r["column"]): r
-        for r in frame.filter(pl.col("statistic") == "sd").to_dicts()
-    }
+    table = rows_of(frame)
+    rows = [r for r in table if r["lower"] is not None or r["upper"] is not None or r["lower_nr"] or r["upper_nr"]]
+    sds = {(r["cohort"], r["file"], r["line"], r["column"]): r for r in rows_of(table, statistic="sd")}
     for row in rows:
         yield from _order(row, cohorts)
         if row["statistic"] == "mean" and row["interval_type"] == "95% CI" and row["lower"] is not None:

@@ -22,12 +22,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-import polars as pl
-
-from ._common import Row, field_of, fits, fmt, half_unit, join_locations, make, round_half_up
+from ._common import Row, field_of, fits, fmt, half_unit, join_locations, make, round_half_up, rows_of
 from .finding import Finding
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from ..load import CohortSet
 
 __all__ = ["CODES", "check_percentages", "fitting_counts", "fitting_denominators", "implied_counts"]
@@ -160,7 +160,7 @@ def implied_counts(
     >>> implied_counts(6.7, 1, 31, (0.8, 22.1, 1, 0.95))
     [(2, 30)]
     """
-    from ..stats.proportions import which_ci_method
+    from ..stats.reproduce import which_ci_method
 
     found: list[tuple[int, int]] = []
     for d in range(max(1, n_max - IMPLIED_WINDOW + 1), n_max + 1):
@@ -175,17 +175,13 @@ def implied_counts(
     return found
 
 
-def _candidates(frame: pl.DataFrame) -> list[Row]:
-    usable = frame.filter(
-        pl.col("value").is_not_null()
-        & pl.col("n").is_not_null()
-        & pl.col("denominator").is_not_null()
-        & (pl.col("denominator") > 0)
-        & pl.col("decimals").is_not_null()
-        & (pl.col("section") != "population")
-        & pl.col("lower").is_null()
-    )
-    return usable.to_dicts()
+def _candidates(frame: list[Row] | pl.DataFrame) -> list[Row]:
+    return [
+        r for r in rows_of(frame)
+        if r["value"] is not None and r["n"] is not None and r["denominator"] is not None and r["denominator"] > 0
+        and r["decimals"] is not None and r["section"] is not None and r["section"] != "population"
+        and r["lower"] is None
+    ]
 
 
 def _is_slip(row: Row) -> bool:
@@ -282,13 +278,13 @@ def _row_finding(row: Row, cohorts: CohortSet) -> Finding:
     return make("PCT-MISMATCH", "error", row, _mismatch_message(row), cohorts)
 
 
-def check_percentages(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+def check_percentages(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
     """Check every printed percentage against its count and denominator.
 
     Parameters
     ----------
-    frame : polars.DataFrame
-        The harmonized long frame (:func:`trialcompare.frame.to_frame`).
+    frame : list of dict or polars.DataFrame
+        The harmonized long frame: its rows (:func:`trialcompare.frame.rows`) or the DataFrame.
     cohorts : CohortSet
         The cohorts behind it.
 

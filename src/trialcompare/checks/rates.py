@@ -28,13 +28,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import polars as pl
-
 from ..descriptor.vocabulary import RATES
-from ._common import Row, declared_n, fits, fmt, half_unit, join_locations, location_of, make, round_half_up
+from ._common import Row, declared_n, fits, fmt, half_unit, join_locations, location_of, make, round_half_up, rows_of
 from .finding import Finding
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from ..load import CohortSet
 
 __all__ = ["CODES", "check_rates"]
@@ -48,9 +48,9 @@ CODES = {
 }
 
 
-def _response_sets(frame: pl.DataFrame) -> dict[str, list[dict[str, Row]]]:
+def _response_sets(frame: list[Row] | pl.DataFrame) -> dict[str, list[dict[str, Row]]]:
     """Per cohort, the best-response counts of each location (level -> row), in frame order."""
-    rows = frame.filter((pl.col("variable") == "best_response") & (pl.col("statistic") == "count")).to_dicts()
+    rows = rows_of(frame, variable="best_response", statistic="count")
     by_loc: dict[tuple[str, str, str], dict[str, Row]] = defaultdict(dict)
     for r in rows:
         by_loc[(r["cohort"], r["location"], r["source"])][r["level"]] = r
@@ -120,13 +120,13 @@ def _check_one(rate: Row, counts: dict[str, Row], cohorts: CohortSet) -> Iterato
     )
 
 
-def check_rates(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+def check_rates(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
     """Check ORR, DCR and CBR against the best-response counts.
 
     Parameters
     ----------
-    frame : polars.DataFrame
-        The harmonized long frame.
+    frame : list of dict or polars.DataFrame
+        The harmonized long frame: its rows (:func:`trialcompare.frame.rows`) or the DataFrame.
     cohorts : CohortSet
         The cohorts behind it.
 
@@ -136,7 +136,7 @@ def check_rates(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
         ``RATE-*`` findings (see the module table).
     """
     sets = _response_sets(frame)
-    for rate in frame.filter(pl.col("section") == "rate", pl.col("as_printed")).to_dicts():
+    for rate in (r for r in rows_of(frame, section="rate") if r["as_printed"]):
         counts = _counts_for(rate, sets.get(rate["cohort"], []))
         if counts is not None:
             yield from _check_one(rate, counts, cohorts)
@@ -144,10 +144,10 @@ def check_rates(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
     yield from _unit_ignored(cohorts)
 
 
-def _not_a_count(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+def _not_a_count(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
     from ..frame import implied_count
 
-    rates = frame.filter(pl.col("section") == "rate", pl.col("denominator").is_not_null()).to_dicts()
+    rates = [r for r in rows_of(frame, section="rate") if r["denominator"] is not None]
     implied = {(r["line"], r["column"]) for r in rates if r["count_basis"] == "implied-by-percentage"}
     for r in rates:
         if r["statistic"] != "proportion" or r["bound"] is not None or r["value"] is None or not r["denominator"]:

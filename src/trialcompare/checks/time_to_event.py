@@ -27,13 +27,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import polars as pl
-
 from ..options import to_months
-from ._common import Row, bound_decimals, declared_n, half_unit, join_locations, make
+from ._common import Row, bound_decimals, declared_n, half_unit, join_locations, make, rows_of
 from .finding import Finding
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from ..load import CohortSet
 
 __all__ = ["CODES", "check_time_to_event"]
@@ -201,13 +201,13 @@ def _analysed(rows: list[Row], big_n: int, cohorts: CohortSet) -> Iterator[Findi
         )
 
 
-def check_time_to_event(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
+def check_time_to_event(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
     """Check the coherence of each endpoint's landmark rates, median, quartiles and counts.
 
     Parameters
     ----------
-    frame : polars.DataFrame
-        The harmonized long frame.
+    frame : list of dict or polars.DataFrame
+        The harmonized long frame: its rows (:func:`trialcompare.frame.rows`) or the DataFrame.
     cohorts : CohortSet
         The cohorts behind it.
 
@@ -217,7 +217,7 @@ def check_time_to_event(frame: pl.DataFrame, cohorts: CohortSet) -> Iterator[Fin
         ``TTE-*`` findings (see the module table).
     """
     endpoints: dict[tuple[str, str], list[Row]] = defaultdict(list)
-    for r in frame.filter(pl.col("section") == "endpoint").to_dicts():
+    for r in rows_of(frame, section="endpoint"):
         endpoints[(r["cohort"], r["variable"])].append(r)
     for rows in endpoints.values():
         rates = [x for x in (_rate(r) for r in rows if r["statistic"] == "rate") if x is not None]

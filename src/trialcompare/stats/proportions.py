@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Literal
 
 import numpy as np
 from scipy import special
 
 from trialcompare.options import CI_METHODS, CIMethod
+
+from .reproduce import FORMULAS, MAX_COUNT, Backend, check_level, mean_ci_consistent, mean_ci_t, which_ci_method
 
 __all__ = [
     "CI_METHODS",
@@ -43,13 +46,7 @@ def _brentq(*args, **kwargs) -> float:
 
 
 def _z(level: float) -> float:
-    if isinstance(level, bool) or not isinstance(level, int | float | np.floating | np.integer) \
-            or not 0.0 < level < 1.0:
-        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
-    return float(special.ndtri(0.5 + level / 2.0))
-
-
-MAX_COUNT = 2**53  # larger counts cannot be held exactly as the floats these functions compute with
+    return float(special.ndtri(0.5 + check_level(level) / 2.0))
 
 
 def _whole(value, name: str) -> np.ndarray:
@@ -89,48 +86,17 @@ def _as_counts(x, n) -> tuple[np.ndarray, np.ndarray]:
     return check_counts(x, n)
 
 
-def _ci_exact(x: np.ndarray, n: np.ndarray, z: float, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    with np.errstate(invalid="ignore"):
-        lo = np.where(x > 0, special.betaincinv(x, n - x + 1, alpha / 2), 0.0)
-        hi = np.where(x < n, special.betaincinv(x + 1, n - x, 1 - alpha / 2), 1.0)
-    return lo, hi
+def _betaincinv(a, b, p):
+    with np.errstate(invalid="ignore"):  # a parameter of 0 (x = 0 or x = n) gives NaN, not used by np.where
+        return special.betaincinv(a, b, p)
 
 
-def _ci_wilson(x: np.ndarray, n: np.ndarray, z: float, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    p = x / n
-    denom = 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    lo = np.where(x > 0, centre - half, 0.0)
-    hi = np.where(x < n, centre + half, 1.0)
-    return lo, hi
+_NUMPY = Backend(np.sqrt, np.where, np.clip, _betaincinv)
 
 
-def _ci_wald(x: np.ndarray, n: np.ndarray, z: float, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    p = x / n
-    half = z * np.sqrt(p * (1 - p) / n)
-    return np.clip(p - half, 0.0, 1.0), np.clip(p + half, 0.0, 1.0)
-
-
-def _ci_agresti_coull(x: np.ndarray, n: np.ndarray, z: float, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    n_t = n + z**2
-    p_t = (x + z**2 / 2) / n_t
-    half = z * np.sqrt(p_t * (1 - p_t) / n_t)
-    return np.clip(p_t - half, 0.0, 1.0), np.clip(p_t + half, 0.0, 1.0)
-
-
-def _ci_jeffreys(x: np.ndarray, n: np.ndarray, z: float, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    lo = np.where(x > 0, special.betaincinv(x + 0.5, n - x + 0.5, alpha / 2), 0.0)
-    hi = np.where(x < n, special.betaincinv(x + 0.5, n - x + 0.5, 1 - alpha / 2), 1.0)
-    return lo, hi
-
-
+# the formulas are written once, in .reproduce (the checks evaluate them on floats without numpy)
 _CI_FUNCS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
-    "exact": _ci_exact,
-    "wilson": _ci_wilson,
-    "wald": _ci_wald,
-    "agresti-coull": _ci_agresti_coull,
-    "jeffreys": _ci_jeffreys,
+    method: partial(formula, xp=_NUMPY) for method, formula in FORMULAS.items()
 }
 
 
@@ -173,148 +139,6 @@ def proportion_ci(x, n, method: CIMethod = "exact", level: float = 0.95):
     z = _z(level)
     lo, hi = _CI_FUNCS[method](x_arr, n_arr, z, 1.0 - level)
     return _scalar_or_array(lo), _scalar_or_array(hi)
-
-
-def _matches(value: float, printed: float, decimals: int) -> bool:
-    """True when ``value`` rounds (half-up or half-even: the boundary is accepted) to ``printed``."""
-    return abs(value - printed) <= 0.5 * 10.0 ** (-decimals) * (1 + 1e-9) + 1e-12
-
-
-def which_ci_method(
-    x: int, n: int, lower: float, upper: float, decimals: int, level: float = 0.95, scale: float = 100.0
-) -> list[str]:
-    """Which interval methods reproduce a printed confidence interval for x/n.
-
-    Parameters
-    ----------
-    x, n : int
-        Events and trials behind the printed interval.
-    lower, upper : float
-        The printed bounds, **in percent by default** (``scale=100``), e.g. ``22.9`` and ``57.9`` for
-        "39.4% (22.9–57.9)". Pass ``scale=1`` when the bounds are printed as proportions (0.229, 0.579).
-    decimals : int
-        Number of decimals the bounds were printed with (1 for ``22.9``).
-    level : float
-        Confidence level of the printed interval, default 0.95.
-    scale : float
-        Multiplier from proportion to the printed unit; 100 (percent) unless told otherwise.
-
-    Returns
-    -------
-    list of str
-        The methods of :func:`proportion_ci` (in the order of ``CI_METHODS``: ``"exact"`` = Clopper-Pearson,
-        ``"wilson"``, ``"wald"``, ``"agresti-coull"``, ``"jeffreys"``) whose bounds, times ``scale``, round to both
-        printed bounds. A bound exactly on a rounding boundary counts as a match. Empty when none reproduces it.
-
-    Examples
-    --------
-    >>> which_ci_method(13, 33, 22.91, 57.86, 2)
-    ['exact']
-    """
-    found = []
-    for method in CI_METHODS:
-        lo, hi = proportion_ci(x, n, method=method, level=level)
-        if _matches(lo * scale, lower, decimals) and _matches(hi * scale, upper, decimals):
-            found.append(method)
-    return found
-
-
-def mean_ci_t(mean: float, sd: float, n: int, level: float = 0.95) -> tuple[float, float]:
-    """t-based confidence interval for a mean from its summary statistics.
-
-    Parameters
-    ----------
-    mean, sd : float
-        Sample mean and standard deviation.
-    n : int
-        Sample size (>= 2).
-    level : float
-        Confidence level, default 0.95.
-
-    Returns
-    -------
-    (lo, hi) : tuple of float
-        ``mean ± t_{n-1, (1+level)/2} · sd / sqrt(n)``.
-
-    Examples
-    --------
-    >>> [round(v, 2) for v in mean_ci_t(19.1, 8.5, 33)]
-    [16.09, 22.11]
-    """
-    if n < 2:
-        raise ValueError("n must be at least 2 for a t interval")
-    _z(level)
-    half = float(special.stdtrit(n - 1, 0.5 + level / 2)) * sd / math.sqrt(n)
-    return mean - half, mean + half
-
-
-def _line_values(s: float, lines: list[tuple[float, float]]) -> list[float]:
-    return [a + b * s for a, b in lines]
-
-
-def mean_ci_consistent(
-    mean: float,
-    sd: float,
-    n: int,
-    lower: float,
-    upper: float,
-    decimals: int,
-    level: float = 0.95,
-    mean_decimals: int | None = None,
-    sd_decimals: int | None = None,
-) -> bool:
-    """Whether a printed mean, SD and t-interval can all be true at once.
-
-    Consistent means: some mean m' and SD s' that round to the printed mean and SD give a t-interval
-    m' ± c·s' (c = t_{n-1}/√n) whose bounds round to the printed bounds. The feasible set is the intersection of
-    four strips in the (s', m') plane, so the check is exact: the slack function
-    min(upper constraints) − max(lower constraints) is concave and piecewise linear in s', and is evaluated at every
-    breakpoint and at both ends of the SD interval.
-
-    Parameters
-    ----------
-    mean, sd, n : float, float, int
-        Printed mean, printed SD, sample size.
-    lower, upper : float
-        Printed interval bounds.
-    decimals : int
-        Decimals of the printed bounds; also used for mean and SD unless given separately.
-    level : float
-        Confidence level of the printed interval.
-    mean_decimals, sd_decimals : int, optional
-        Decimals of the printed mean and SD when they differ from those of the bounds.
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> mean_ci_consistent(19.1, 8.5, 33, 16.1, 22.1, 1)
-    True
-    >>> mean_ci_consistent(19.1, 8.5, 33, 16.0, 22.2, 1)
-    False
-    """
-    c = float(special.stdtrit(n - 1, 0.5 + level / 2)) / math.sqrt(n)
-    tol = 1e-9
-
-    def half(d: int | None) -> float:
-        return 0.5 * 10.0 ** (-(decimals if d is None else d)) + tol
-
-    hm, hs, hb = half(mean_decimals), half(sd_decimals), half(decimals)
-    s_lo, s_hi = max(sd - hs, 0.0), sd + hs
-    # m' >= each (a + b s) in `lows`, m' <= each in `highs`
-    lows = [(mean - hm, 0.0), (lower - hb, c), (upper - hb, -c)]
-    highs = [(mean + hm, 0.0), (lower + hb, c), (upper + hb, -c)]
-    candidates = {s_lo, s_hi}
-    everything = lows + highs
-    for i, (a1, b1) in enumerate(everything):
-        for a2, b2 in everything[i + 1 :]:
-            if b1 != b2:
-                s = (a2 - a1) / (b1 - b2)
-                if s_lo <= s <= s_hi:
-                    candidates.add(s)
-    return any(min(_line_values(s, highs)) >= max(_line_values(s, lows)) for s in candidates)
 
 
 # ---------------------------------------------------------------------------------------------------------------
