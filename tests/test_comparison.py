@@ -227,7 +227,8 @@ def test_layout_reproduces_every_table_iv_cell(shipped):
 
 def test_layout_adds_cis_and_smds(shipped):
     table = shipped.table()
-    pr = table.filter(pl.col("row").str.starts_with("Best overall response: PR"))
+    pr = table.filter(pl.col("row") == "Partial response, N (%)")
+    assert pr.height == 1
     assert all("[95% CI" in v for v in pr.row(0)[2:])
     lesions = table.filter(pl.col("row").str.starts_with("Target lesions")).row(0)
     assert lesions[2] == "reference" and any(v.startswith("SMD ") for v in lesions[3:])
@@ -333,3 +334,36 @@ def test_reference_pfs_beside_its_efs(shipped):
     row = shipped.table().filter(pl.col("row") == "Median of another endpoint also reported").row(0)
     assert row[2] == "PFS 12.6 (95% CI, 6.4-18.9) [95% CI]"
     assert set(row[3:]) == {"not reported"}
+
+
+def test_rows_carry_table_iv_labels_as_printed(shipped):
+    """Table IV's row labels, as the paper prints them (Table IV, column "Items"): "Target lesions before
+    treatment, n (%)", "Pulmonary lesions", "Lung+ musculoskeletal lesions", "Lung+bone+other lesions" (footnote
+    mark a dropped), "Lines of systemic therapy, n (%)", "1st line MAPI" (mark b dropped), "2nd line IE/GT",
+    "3rd line", "ECOG status before treatment, n (%)", "Complete response, N (%)" ... "Progressive disease, N (%)",
+    "Complete surgical remission, n (%)". The harmonized level names stay out of the row labels."""
+    rows = shipped.table()["row"].to_list()
+    printed = ["Target lesions before treatment, n (%)", "  Pulmonary lesions", "  Musculoskeletal lesions",
+               "  Lung+ musculoskeletal lesions", "  Lung+bone+other lesions", "Lines of systemic therapy, n (%)",
+               "  1st line MAPI", "  2nd line IE/GT", "  3rd line", "ECOG status before treatment, n (%)",
+               "Patient age, average years ± standard deviation (95% CI)", "Complete response, N (%)",
+               "Partial response, N (%)", "Stable disease, N (%)", "Progressive disease, N (%)",
+               "Complete surgical remission, n (%)"]
+    assert [r for r in printed if r not in rows] == []
+    for internal in ("lung+musculoskeletal", "lung+bone+other", "Best overall response: PR", "^a", "^b"):
+        assert not any(internal in r for r in rows), internal
+    # order kept: the levels follow their variable's row
+    assert rows.index("  Pulmonary lesions") == rows.index("Target lesions before treatment, n (%)") + 1
+
+
+def test_labels_from_running_text_are_not_row_labels(tmp_path):
+    """A label quoted from the Abstract ("patients had objective responses") is a sentence, not a row label: the
+    harmonized name stays."""
+    from trialcompare.render.tables import printed_label
+
+    rows = [{"cohort": "a", "location": "Abstract", "entry_label": "patients had lung lesions"},
+            {"cohort": "b", "location": "Table 2", "entry_label": "Lung lesions, n (%)"},
+            {"cohort": "a", "location": "Table 1", "entry_label": "Lung metastases, n (%)"}]
+    assert printed_label(rows, "entry_label", ["Table IV"], ["a", "b"]) == "Lung metastases, n (%)"
+    assert printed_label(rows, "entry_label", ["Table 2"], ["a", "b"]) == "Lung lesions, n (%)"
+    assert printed_label(rows[:1], "entry_label", ["Abstract"], ["a", "b"]) is None

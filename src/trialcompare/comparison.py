@@ -148,8 +148,9 @@ _BASELINE_SCHEMA = {
     "n": pl.Int64, "denominator": pl.Int64, "denominator_basis": pl.String, "proportion": pl.Float64,
     "statistic": pl.String, "value": pl.Float64, "lower": pl.Float64, "upper": pl.Float64,
     "interval_type": pl.String, "printed": pl.String, "printed_percent": pl.Float64, "location": pl.String,
-    "source": pl.String,
+    "source": pl.String, "entry_label": pl.String, "level_label": pl.String,
 }
+"""``entry_label`` / ``level_label``: the row labels as printed at the chosen location (the frame's columns)."""
 
 
 def _level_order(variable: str, levels: Iterable[str]) -> list[str]:
@@ -177,7 +178,8 @@ def _categorical_row(cid: str, var: str, level: str, row: dict | None, opts: Com
     n, den, basis = _denominator(row, opts)
     return base | {"n": n, "denominator": den, "denominator_basis": basis,
                    "proportion": n / den if den else None, "printed": row["printed"],
-                   "printed_percent": row["value"], "location": row["location"], "source": row["source"]}
+                   "printed_percent": row["value"], "location": row["location"], "source": row["source"],
+                   "entry_label": row["entry_label"], "level_label": row["level_label"]}
 
 
 def _continuous_rows(chosen: dict[tuple, list[dict]], ids: Sequence[str]) -> list[dict]:
@@ -188,7 +190,7 @@ def _continuous_rows(chosen: dict[tuple, list[dict]], ids: Sequence[str]) -> lis
                 "cohort": cid, "variable": var, "kind": "continuous", "reported": True, "n": r["n"],
                 "statistic": r["statistic"], "value": r["value"], "lower": r["lower"], "upper": r["upper"],
                 "interval_type": r["interval_type"], "printed": r["printed"], "location": r["location"],
-                "source": r["source"], "denominator": r["denominator"]})
+                "source": r["source"], "denominator": r["denominator"], "entry_label": r["entry_label"]})
     return sorted(out, key=lambda r: (list(VARIABLES).index(r["variable"]), ids.index(r["cohort"])))
 
 
@@ -317,11 +319,12 @@ _OUTCOME_SCHEMA = {
     "interval_type": pl.String, "bound": pl.String, "upper_nr": pl.Boolean, "printed": pl.String,
     "location": pl.String, "source": pl.String, "estimator": pl.String, "unit": pl.String,
     "ci_level": pl.Float64, "derived": pl.Boolean, "derived_from": pl.String, "time": pl.Float64,
+    "entry_label": pl.String, "level_label": pl.String,
 }
 """``denominator_basis`` is a code of :data:`trialcompare.options.DENOMINATOR_BASES`; ``ci_method`` a code of
 :data:`trialcompare.options.CI_METHODS` or ``"published"`` (the source's own interval) with ``ci_level`` the
 level of a computed interval; ``derived`` marks a number computed here (e.g. ORR = CR + PR, ``derived_from``
-"CR+PR") rather than printed."""
+"CR+PR") rather than printed. ``entry_label`` / ``level_label`` are the row labels as printed (the frame's)."""
 
 
 def _count_outcome(cid: str, outcome: str, n: int, den: int, basis: str, opts: CompareOptions, **extra: Any) -> dict:
@@ -341,7 +344,8 @@ def _response_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list
         n, den, basis = _denominator(r, opts)
         counts[r["level"]] = (n, den, basis)
         out.append(_count_outcome(cid, f"{r['variable']}:{r['level']}", n, den, basis, opts,
-                                  printed=r["printed"], location=r["location"], source=r["source"]))
+                                  printed=r["printed"], location=r["location"], source=r["source"],
+                                  entry_label=r["entry_label"], level_label=r["level_label"]))
     if rows and rows[0]["variable"] == "best_response":
         for rate, levels in RATES.items():
             if rate != "CBR" and all(lv in counts for lv in levels):
@@ -370,7 +374,8 @@ def _endpoint_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list
             "denominator": r["denominator"] if r["n"] is not None else None, "denominator_basis": basis,
             "interval_type": r["interval_type"], "bound": r["bound"], "upper_nr": r["upper_nr"],
             "printed": r["printed"], "location": r["location"], "source": r["source"],
-            "estimator": r["estimator"], "unit": r["unit"], "derived": False, "time": r.get("time")}
+            "estimator": r["estimator"], "unit": r["unit"], "derived": False, "time": r.get("time"),
+            "entry_label": r["entry_label"]}
         out.append(row | _endpoint_estimate(r, opts))
     return out
 

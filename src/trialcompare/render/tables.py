@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import io
 import json
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -22,7 +23,7 @@ from .escape import markdown_cell, needs_quote, spreadsheet_cell, terminal_text,
 if TYPE_CHECKING:
     from ..comparison import Comparison
 
-__all__ = ["FORMATS", "differences_table", "export", "format_text", "table_iv"]
+__all__ = ["FORMATS", "differences_table", "export", "format_text", "printed_label", "table_iv"]
 
 FORMATS = ("md", "csv", "xlsx", "html", "json")
 MISSING = "not reported"
@@ -66,22 +67,74 @@ class _Builder:
         return f"{self.cmp.labels[cid]}{ref}" + (f" (N={n})" if n is not None else "") + of
 
 
+_FOOTNOTE_MARK = re.compile(r"\^[A-Za-z0-9*†‡§¶]+")
+
+
+def printed_label(rows: Iterable[Mapping[str, Any]], column: str, prefer: Sequence[str],
+                  order: Sequence[str]) -> str | None:
+    """The row label a table printed for a quantity, or None when no descriptor records one.
+
+    Only labels read at a table (a location starting "Table": "Table IV", "Table 1") are row labels; a label
+    quoted from running text is a sentence, not a row label. Of those, the label at the best-preferred location
+    wins (``prefer``), ties going to the first cohort of ``order`` (the reference). A footnote mark written
+    ``^a`` is dropped: the footnote itself is not shown.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        Rows of :attr:`Comparison.baseline` or :attr:`Comparison.outcomes` for one quantity.
+    column : {"entry_label", "level_label"}
+        The variable's label or the level's.
+    prefer : sequence of str
+        Preferred locations (the comparison's ``prefer_locations``).
+    order : sequence of str
+        Cohort ids, reference first.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> rows = [{"cohort": "b", "location": "Table IV", "level_label": "Lung+bone+other lesions^a"},
+    ...         {"cohort": "a", "location": "Abstract", "level_label": "patients had lung lesions"}]
+    >>> printed_label(rows, "level_label", ["Table IV"], ["a", "b"])
+    'Lung+bone+other lesions'
+    >>> printed_label(rows[1:], "level_label", ["Table IV"], ["a", "b"]) is None
+    True
+    """
+    found = [r for r in rows if r.get(column) and str(r.get("location") or "").startswith("Table")]
+    if not found:
+        return None
+    def rank(r: Mapping[str, Any]) -> tuple[int, int]:
+        loc, cid = r["location"], r["cohort"]
+        return (prefer.index(loc) if loc in prefer else len(prefer),
+                order.index(cid) if cid in order else len(order))
+    return _FOOTNOTE_MARK.sub("", str(min(found, key=rank)[column])).strip()
+
+
+def _labels(b: _Builder, rows: pl.DataFrame, column: str) -> str | None:
+    return printed_label(rows.iter_rows(named=True), column, b.cmp.options.prefer_locations, b.ids)
+
+
 def _baseline_rows(b: _Builder) -> None:
     base, smd = b.cmp.baseline, b.cmp.smd
     for var in dict.fromkeys(base["variable"].to_list()):
         v = VARIABLES[var]
         rows = base.filter(pl.col("variable") == var)
         smd_cells = _smd_cells(b, smd.filter(pl.col("variable") == var))
+        label = _labels(b, rows, "entry_label")
         if v.kind == "continuous":
             cells = {c: b.mark(c, f"baseline.{var}", _continuous_cell(rows.filter(pl.col("cohort") == c)))
                      for c in b.ids}
-            b.add("Baseline", v.label, {c: _join(cells[c], smd_cells.get(c)) for c in b.ids})
+            b.add("Baseline", label or v.label, {c: _join(cells[c], smd_cells.get(c)) for c in b.ids})
             continue
-        b.add("Baseline", f"{v.label}, n (%)", smd_cells)
+        b.add("Baseline", label or f"{v.label}, n (%)", smd_cells)
         for level in dict.fromkeys(rows["level"].to_list()):
+            at_level = rows.filter(pl.col("level") == level)
             cells = {r["cohort"]: b.mark(r["cohort"], f"baseline.{var}.{level}", r["printed"]) if r["reported"]
-                     else MISSING for r in rows.filter(pl.col("level") == level).iter_rows(named=True)}
-            b.add("Baseline", f"  {level.replace('_', ' ')}", cells)
+                     else MISSING for r in at_level.iter_rows(named=True)}
+            b.add("Baseline", f"  {_labels(b, at_level, 'level_label') or level.replace('_', ' ')}", cells)
 
 
 def _study_rows(b: _Builder) -> None:
@@ -160,8 +213,16 @@ def _response_rows(b: _Builder) -> None:
         var, _, level = name.partition(":")
         key = f"outcome.{var}.{level}" if level else f"rate.{name}"
         cells = {r["cohort"]: b.mark(r["cohort"], key, _count_cell(r)) for r in rows.iter_rows(named=True)}
-        label = f"{VARIABLES[var].label}: {level}, n (%)" if level else f"{name} (derived from counts)"
-        b.add("Outcomes", label, {c: cells.get(c, MISSING) for c in b.ids})
+        b.add("Outcomes", _response_label(b, rows, var, level, name), {c: cells.get(c, MISSING) for c in b.ids})
+
+
+def _response_label(b: _Builder, rows: pl.DataFrame, var: str, level: str, name: str) -> str:
+    """The level's printed label ("Partial response, N (%)"); a yes/no outcome's printed entry label ("Complete
+    surgical remission, n (%)"); else the harmonized name ("Best overall response: PR, n (%)")."""
+    if not level:
+        return f"{name} (derived from counts)"
+    printed = _labels(b, rows, "level_label") or (_labels(b, rows, "entry_label") if level == "yes" else None)
+    return printed or f"{VARIABLES[var].label}: {level}, n (%)"
 
 
 def _tte_endpoint(rows: pl.DataFrame, cid: str, cmp: Comparison) -> str | None:
