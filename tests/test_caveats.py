@@ -157,6 +157,7 @@ def test_every_rule_is_described() -> None:
         "RESECTION",
         "INTERVAL-TYPES",
         "DESIGN-DIFFERS",
+        "ELIGIBILITY-DIFFERS",
         "POSSIBLE-OVERLAP",
         "FOLLOW-UP",
         "IMBALANCE",

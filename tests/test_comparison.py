@@ -367,3 +367,32 @@ def test_labels_from_running_text_are_not_row_labels(tmp_path):
     assert printed_label(rows, "entry_label", ["Table IV"], ["a", "b"]) == "Lung metastases, n (%)"
     assert printed_label(rows, "entry_label", ["Table 2"], ["a", "b"]) == "Lung lesions, n (%)"
     assert printed_label(rows[:1], "entry_label", ["Abstract"], ["a", "b"]) is None
+
+
+def test_observed_count_is_shown_beside_the_kaplan_meier_rate(shipped):
+    """APFAO prints both at 6 months (shared/sources/published-cohorts.md): "13/43 (30.23%, 95% CI 17.2-40.1)
+    progression-free at 6 months" (observed, binomial) and the 6-month PFS rate 50.9% (Kaplan-Meier; Table IV
+    prints "50.9%" with no estimator). Both stand in the cell, each named by its estimator; the observed count gets
+    the exact interval of 13/43 (Clopper-Pearson 17.2-46.1, Beta(0.025; 13, 31) and Beta(0.975; 14, 30)) beside
+    the printed one; no pseudo-count is made from the 50.9%."""
+    cell = shipped.table().filter(pl.col("row") == "Rate at 6 months")
+    column = next(c for c in cell.columns if c.startswith("Apatinib + camrelizumab"))
+    text = cell[column][0]
+    assert text.index("50.9%") < text.index("13/43 (30.23%, 95% CI 17.2-40.1)")
+    assert "binomial (observed n/N)" in text and "estimator not stated" in text
+    lo, hi = 100 * beta.ppf(0.025, 13, 31), 100 * beta.ppf(0.975, 14, 30)
+    assert f"{lo:.1f}–{hi:.1f}" in text
+    assert re.search(r"\b2[12]/43\b", text) is None  # 50.9% of 43 is never shown as a count
+    rows = shipped.outcomes.filter(pl.col("cohort") == "apatinib-camrelizumab", pl.col("statistic") == "rate",
+                                   pl.col("time_months") == 6)
+    assert rows["beside"].to_list() == [False, True]  # the chosen report (Table IV) first
+    assert rows.row(1, named=True)["n"] == 13
+
+
+def test_one_estimator_prints_one_rate(shipped):
+    """Apatinib + IE prints its 6-month EFS three times (Table IV "78.5%", Table III and Results 78.5 with a 95% CI,
+    Kaplan-Meier) and no observed count: one report, no second one beside it."""
+    rows = shipped.outcomes.filter(pl.col("cohort") == "apatinib-ie", pl.col("statistic") == "rate",
+                                   pl.col("time_months") == 6)
+    assert rows.height == 1 and rows["printed"][0] == "78.5%"
+    assert shipped.differences.filter(pl.col("outcome") == "PFS:rate").is_empty()

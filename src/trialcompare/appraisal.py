@@ -75,7 +75,8 @@ FACTOR_ORDER = ("age", "ecog", "lesion_site", "prior_lines", "resistance_ie", "r
                 "resistance_mapi", "sex", "subtype")
 
 CAVEAT_RANK: dict[str, int] = {
-    "NON-RANDOMISED": 0, "DESIGN-DIFFERS": 1, "DENOMINATOR": 2, "SMALL-SAMPLE": 3, "ENDPOINT-DIFFERS": 4,
+    "NON-RANDOMISED": 0, "DESIGN-DIFFERS": 1, "ELIGIBILITY-DIFFERS": 2, "DENOMINATOR": 2,
+    "SMALL-SAMPLE": 3, "ENDPOINT-DIFFERS": 4,
     "DEFINITION-DIFFERS": 5, "RESECTION": 6, "INTERVAL-TYPES": 7, "POSSIBLE-OVERLAP": 8, "IMBALANCE": 9,
     "FOLLOW-UP": 10, "DATA-ERRORS": 11,
 }
@@ -251,6 +252,21 @@ def _design_factor(cmp: Comparison, factor: str, cid: str) -> dict:
             "bias": "unknown", "detail": detail}
 
 
+def _eligibility_factor(cmp: Comparison, cid: str) -> dict:
+    """Resectable disease included or excluded, as the source says (:func:`trialcompare.rules.resectability`):
+    ``detail`` is the code for the comparator, ``direction`` "differs" when the reference's stated eligibility is
+    the other one (a structural difference: no direction of bias can be derived)."""
+    from .rules import resectability
+
+    mine = resectability(cmp.descriptors[cid]) if cid in cmp.descriptors else "not_stated"
+    ref = resectability(cmp.descriptors[cmp.reference]) if cmp.reference in cmp.descriptors else "not_stated"
+    stated = mine != "not_stated"
+    differs = stated and ref != "not_stated" and mine != ref
+    return {"factor": "eligibility", "cohort": cid, "reported": stated, "reference_share": None,
+            "cohort_share": None, "smd": None, "direction": "differs" if differs else
+            ("reported" if stated else "not-reported"), "bias": "unknown", "detail": mine if stated else None}
+
+
 def tsd18_factors(cmp: Comparison, threshold: float = 0.1) -> pl.DataFrame:
     """Prognostic factors and effect modifiers per comparator: reported or not, imbalance and direction of bias.
 
@@ -277,6 +293,8 @@ def tsd18_factors(cmp: Comparison, threshold: float = 0.1) -> pl.DataFrame:
             make = _categorical_factor if var in ADVERSE_LEVELS else _plain_factor
             rows.append(make(cmp, var, cid, threshold) | {"detail": None})
     rows += [_resection_factor(cmp, cid, threshold) for cid in others]
+    if any(cmp.descriptors[c].design.eligibility is not None for c in cmp.cohorts if c in cmp.descriptors):
+        rows += [_eligibility_factor(cmp, cid) for cid in others]
     rows += [_design_factor(cmp, f, cid) for f in ("accrual", "follow_up") for cid in others]
     return pl.DataFrame(rows, schema=_FACTOR_SCHEMA, orient="row")
 
@@ -338,7 +356,8 @@ def _downgrades(cohorts: CohortSet, caveats: tuple[Caveat, ...], factors: pl.Dat
                                             ("possible-overlap", "POSSIBLE-OVERLAP" in codes)) if hit]),
         ("indirectness", [r for r, hit in (("endpoints-differ", "ENDPOINT-DIFFERS" in codes),
                                             ("definitions-differ", "DEFINITION-DIFFERS" in codes),
-                                            ("resection", "RESECTION" in codes)) if hit]),
+                                            ("resection", "RESECTION" in codes),
+                                            ("eligibility-differs", "ELIGIBILITY-DIFFERS" in codes)) if hit]),
         ("imprecision", _imprecise(numbers, cohorts)),
         ("confounding", ["measured-imbalance"] if factors.filter(pl.col("smd").abs() > IMBALANCE_MAJOR).height
          else []),

@@ -227,7 +227,8 @@ _FACTOR_NAMES = {"age": "Age", "ecog": "ECOG ≥ 1", "lesion_site": "Disease at 
                  "resistance_ie": "Resistant to IE", "resistance_apatinib": "Resistant to apatinib",
                  "resistance_mapi": "Resistant to MAP/I", "sex": "Sex", "subtype": "Subtype",
                  "resection": "Complete surgical remission (favourable)", "accrual": "Accrual period",
-                 "follow_up": "Median follow-up"}
+                 "follow_up": "Median follow-up", "eligibility": "Resectable disease at enrolment"}
+_ELIGIBILITY = {"included": "included", "excluded": "excluded (unresectable only)"}
 
 
 _SYMBOLS = "†‡§¶"
@@ -314,6 +315,12 @@ def _maic_context(a: Analysis) -> dict[str, Any] | None:
             "histogram": weights_histogram_svg(w.rescaled.tolist())}
 
 
+def _reference_eligibility(a: Analysis) -> str:
+    from ..rules import resectability
+
+    return resectability(a.cohorts[a.reference].descriptor)
+
+
 def _factor_table(a: Analysis) -> pl.DataFrame:
     """TSD 18: one row per factor, one column per comparator (share vs the reference's, SMD, direction of bias)."""
     f = a.factors
@@ -325,6 +332,9 @@ def _factor_table(a: Analysis) -> pl.DataFrame:
         for r in f.filter(pl.col("factor") == factor).iter_rows(named=True):
             if not r["reported"]:
                 cell = "not reported"
+            elif r["factor"] == "eligibility":
+                cell = _ELIGIBILITY[r["detail"]] + (f" (reference: {_ELIGIBILITY[_reference_eligibility(a)]})"
+                                                    if r["direction"] == "differs" else "")
             elif r["detail"] is not None:
                 cell = r["detail"]
             else:

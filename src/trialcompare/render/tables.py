@@ -256,6 +256,24 @@ def _endpoint_cell(r: dict[str, Any] | None) -> str:
 _ESTIMATOR = {"kaplan-meier": "Kaplan-Meier", "binomial": "binomial (observed n/N)"}
 
 
+def _rate_cell(match: pl.DataFrame) -> str:
+    """One landmark rate per estimator, the chosen report first: a Kaplan-Meier (or unstated) rate and the
+    observed count beside it when the source prints both, each labelled by its estimator — a rate is never shown
+    as a count."""
+    from ..rules import rate_basis
+
+    rows = list({rate_basis(r): r for r in reversed(match.rows(named=True))}.values())[::-1]
+    if len(rows) == 1:
+        return _endpoint_cell(rows[0])
+    parts = []
+    for r in rows:
+        basis = rate_basis(r)
+        shown = r | {"estimator": "binomial"} if basis == "observed" else r
+        cell = _endpoint_cell(shown)
+        parts.append(cell if basis != "unspecified" else f"{cell} [estimator not stated]")
+    return "; ".join(parts)
+
+
 def _rate_label(r: dict[str, Any]) -> str:
     """ "Rate at 6 months"; a time printed in another unit keeps it: "Rate at 8 weeks (1.8 months)"."""
     unit, time = r.get("unit") or "months", r.get("time")
@@ -281,8 +299,9 @@ def _endpoint_rows(b: _Builder, section: str, chosen: dict[str, str | None]) -> 
             if stat == "rate":
                 match = match.filter(pl.col("time_months") == t)
             key = f"endpoint.{ep}.{stat}" + (f".{t:g}m" if stat == "rate" else "")
-            cells[cid] = b.mark(cid, key,
-                                _endpoint_cell(match.row(0, named=True) if not match.is_empty() else None))
+            cell = _rate_cell(match) if stat == "rate" and not match.is_empty() else \
+                _endpoint_cell(match.row(0, named=True) if not match.is_empty() else None)
+            cells[cid] = b.mark(cid, key, cell)
         if any(v != MISSING for v in cells.values()):
             b.add(section, label, cells)
     if section != "Overall survival":
@@ -359,7 +378,9 @@ def differences_table(cmp: Comparison) -> pl.DataFrame:
     rows = []
     ci = interval_label(cmp.options.level)
     for r in cmp.differences.iter_rows(named=True):
-        if r["estimable"]:
+        if r.get("comparable") is False:
+            rd = orr = p = f"not comparable ({r['not_comparable_reason']})"
+        elif r["estimable"]:
             rd = f"{_pct(r['risk_difference'])} ({_pct(r['rd_low'])}, {_pct(r['rd_high'])})"
             orr = f"{r['odds_ratio']:.2f} ({r['or_low']:.2f}, {r['or_high']:.2f})"
             p = f"{r['fisher_p']:.3g}"
