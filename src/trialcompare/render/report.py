@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..analysis import Analysis
     from ..load import CohortSet
 
-__all__ = ["build_context", "render_html", "render_pdf", "write_report"]
+__all__ = ["build_context", "render_html", "render_pdf", "variant_sentences", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -377,8 +377,96 @@ def _benchmark_rows(a: Analysis) -> list[dict[str, Any]]:
                                    f"{b.model}, {b.transform})")
         words = b.reasons()
         line["notes"] = "; ".join(words.get(n, n) for n in b.notes)
+        line["variants"] = variant_sentences(a.benchmark_variants, b.outcome, b.level)
+        line["variants_all"] = False
+        line["label"] = next((m.suite.label for m in a.meta if m.outcome == b.outcome and m.suite is not None),
+                             b.outcome.upper())
         out.append(line)
+    return _said_once(out)
+
+
+def _said_once(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Scenario and subgroup lines that read the same for every outcome are said once, under the last one."""
+    texts = {r["variants"] for r in rows}
+    if len(rows) < 2 or len(texts) != 1 or not rows[0]["variants"]:
+        return rows
+    last = len(rows) - 1
+    return [r | {"variants": r["variants"] if i == last else "", "variants_all": i == last}
+            for i, r in enumerate(rows)]
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _scenario_sentences(rows: list[dict[str, Any]], level: float) -> list[str]:
+    """One line per kind: scenarios that change nothing together, then each other scenario."""
+    same = [f"‘{r['name']}’" for r in rows if r["reason"] == "no-change"]
+    out = [f"Scenario{'s' if len(same) > 1 else ''} {_and(same)} change{'' if len(same) > 1 else 's'} nothing: "
+           "the same comparators as the primary."] if same else []
+    for r in rows:
+        name = f"Scenario ‘{r['name']}’"
+        if r["reason"] == "same-as-scenario":
+            out.append(f"{name} gives the same comparators as ‘{r['same_as']}’.")
+        elif r["reason"] == "k<3":
+            out.append(f"{name} leaves k = {r['k']}: nothing pooled.")
+        elif r["worth_showing"] and r["pooled"] is not None:
+            out.append(f"{name} (k = {r['k']}): pooled comparators {100 * r['pooled']:.1f}% "
+                       f"({100 * r['pooled_low']:.1f}–{100 * r['pooled_high']:.1f}), {level:.0%} prediction interval "
+                       f"{100 * r['pi_low']:.1f}–{100 * r['pi_high']:.1f}%; the reference lies "
+                       f"{_POSITION.get(r['position'], r['position'])} it.")
+        elif r["worth_showing"]:
+            out.append(f"{name} (k = {r['k']}): not estimable.")
     return out
+
+
+def _subgroup_sentences(rows: list[dict[str, Any]]) -> list[str]:
+    single = [f"by {r['name']}" for r in rows if r["reason"] == "single-group"]
+    out = [f"Subgroups {_and(single)}: the comparators form one group (nothing to split)."] if single else []
+    for r in rows:
+        if r["reason"] == "same-partition":
+            out.append(f"Subgroups by {r['name']} are identical to subgroups by {r['same_as']}.")
+        elif r["reason"] == "subgroup-k<3":
+            out.append(f"Subgroups by {r['name']}: a group has k = {r['k']} (fewer than three): nothing pooled.")
+        elif r["worth_showing"]:
+            out.append(f"Subgroups by {r['name']}: {r['groups']} groups of k ≥ 3 (not pooled apart in this report).")
+    return out
+
+
+def variant_sentences(variants: pl.DataFrame, outcome: str, level: float = 0.95) -> str:
+    """The benchmark's scenarios and subgroups in plain words: one line for what changes nothing or cannot be
+    pooled, the result of a scenario worth showing (from :func:`trialcompare.appraisal.benchmark_variants`).
+
+    Parameters
+    ----------
+    variants : polars.DataFrame
+        :attr:`Analysis.benchmark_variants`.
+    outcome : str
+        The benchmark's outcome.
+    level : float
+        Level of the prediction interval.
+
+    Returns
+    -------
+    str
+        Sentences, or "" when the spec declares no scenario and there are no comparators.
+
+    Examples
+    --------
+    >>> v = pl.DataFrame({"outcome": ["orr"] * 3, "kind": ["scenario", "subgroup", "subgroup"],
+    ...                   "name": ["without-ie", "design", "endpoint"], "k": [2, 2, 2],
+    ...                   "worth_showing": [False] * 3, "reason": ["no-change", "single-group", "single-group"],
+    ...                   "same_as": [None] * 3})
+    >>> variant_sentences(v, "orr")
+    'Scenario ‘without-ie’ changes nothing: the same comparators as the primary. Subgroups by design and by \
+endpoint: the comparators form one group (nothing to split).'
+    """
+    if variants.is_empty():
+        return ""
+    mine = variants.filter(pl.col("outcome") == outcome)
+    scen = [r for r in mine.iter_rows(named=True) if r["kind"] == "scenario"]
+    subs = [r for r in mine.iter_rows(named=True) if r["kind"] == "subgroup"]
+    return " ".join(_scenario_sentences(scen, level) + _subgroup_sentences(subs))
 
 
 def _tte_by_cohort(table: pl.DataFrame, cmp: Any) -> list[tuple[str, str]]:
