@@ -188,7 +188,7 @@ def build_context(a: Analysis) -> dict[str, Any]:
     spec, cmp, cohorts = a.spec, a.comparison, a.cohorts
     caveats = _numbered(rank_caveats(a.caveats))
     marks, footnotes = _error_marks(a)
-    table = table_iv(cmp, marks=marks)
+    table = table_iv(cmp, marks=marks, decimals=spec.display.decimals)
     tte = {r[0]: r[1] for r in _tte_by_cohort(table, cmp)}
     return {
         "spec": spec, "title": spec.title, "reference": cmp.labels[a.reference], "cmp": cmp,

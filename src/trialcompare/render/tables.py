@@ -320,8 +320,26 @@ def _other_endpoint_row(b: _Builder, section: str, out: pl.DataFrame, chosen: di
         b.add(section, "Median of another endpoint also reported", cells)
 
 
+def _displayed(cmp: Comparison, decimals: int | None) -> Comparison:
+    """The comparison with its printed strings as they are to be shown (:func:`~trialcompare.descriptor.printed.
+    display`: rounded half away from zero on the decimal string when ``decimals`` is given, else unchanged)."""
+    if decimals is None:
+        return cmp
+    from dataclasses import replace
+
+    from ..descriptor.printed import display
+
+    def shown(df: pl.DataFrame) -> pl.DataFrame:
+        if "printed" not in df.columns:
+            return df
+        return df.with_columns(pl.col("printed").map_elements(lambda v: display(v, decimals), return_dtype=pl.String))
+
+    return replace(cmp, baseline=shown(cmp.baseline), outcomes=shown(cmp.outcomes),
+                   study_baseline=shown(cmp.study_baseline))
+
+
 def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None,
-             marks: Mapping[tuple[str, str], str] | None = None) -> pl.DataFrame:
+             marks: Mapping[tuple[str, str], str] | None = None, decimals: int | None = None) -> pl.DataFrame:
     """The Table IV layout: rows = harmonized variables/levels, columns = cohorts (reference first).
 
     Parameters
@@ -332,12 +350,16 @@ def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None,
         Descriptors by id, for the design rows (taken from the comparison when omitted).
     marks : mapping of (cohort, field) to str, optional
         Footnote marks of known errors, by cohort and field path ("endpoint.PFS.median", "baseline.ecog").
+    decimals : int, optional
+        Display rounding of the printed values (a spec's ``display: {decimals: n}``): numbers printed with more
+        decimals are rounded half away from zero on their decimal string ("10.85" → "10.9"); default: as printed.
 
     Returns
     -------
     polars.DataFrame
         String cells; columns ``section``, ``row`` and one per cohort (``"Label [reference] (N=..)"``).
     """
+    cmp = _displayed(cmp, decimals)
     b = _Builder(cmp, marks)
     descriptors = descriptors or cmp.descriptors
     if descriptors:
