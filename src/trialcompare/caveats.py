@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .descriptor.vocabulary import ENDPOINTS, VARIABLES
 from .frame import months
-from .rules import compared_endpoint, patient_overlap, resectability
+from .rules import compared_endpoint, patient_overlap, resectability, row_label
 
 if TYPE_CHECKING:
     import polars as pl
@@ -551,9 +551,24 @@ def _smd_text(ctx: _Context, row: dict[str, Any]) -> str:
     value = f"{row['smd']:+.2f}" if row.get("signed", True) else f"{row['smd']:.2f} (magnitude, multi-level)"
     text = f"{value} for {ctx.label(row['cohort'])}"
     if row.get("estimated"):
-        note = row.get("note") or ""
+        note = _printed_levels(ctx, row["variable"], row.get("note") or "")
         text += " (estimated from a median)" if "median" in note else f" (estimated{': ' + note if note else ''})"
     return text
+
+
+def _printed_levels(ctx: _Context, variable: str, note: str) -> str:
+    """ "level lung+bone+other not reported" with the level's row label as printed ("level “Lung+bone+other
+    lesions” not reported") where a table of the descriptors records one; the harmonized name otherwise."""
+    labels: dict[str, str] = {}
+    for r in ctx.rows(variable=variable, section="baseline"):
+        if r.get("level_label") and str(r.get("location") or "").startswith("Table"):
+            labels.setdefault(r["level"], row_label(r["level_label"]))
+
+    def words(m: re.Match[str]) -> str:
+        return "level " + ", ".join(f"“{labels[lv]}”" if lv in labels else lv for lv in m[1].split(", ")) + \
+            " not reported"
+
+    return re.sub(r"level (.+?) not reported", words, note)
 
 
 def _variable_phrase(variable: str) -> str:

@@ -7,7 +7,8 @@
 - whether two cohorts may share patients (:func:`patient_overlap`);
 - whether an outcome is structurally incomparable between two cohorts because of their eligibility
   (:func:`incomparable_by_eligibility`);
-- how a landmark rate was estimated: an observed count or a Kaplan-Meier rate (:func:`rate_basis`).
+- how a landmark rate was estimated: an observed count or a Kaplan-Meier rate (:func:`rate_basis`);
+- a row label as printed, without its footnote mark (:func:`row_label`).
 
 Examples
 --------
@@ -39,6 +40,7 @@ __all__ = [
     "is_control_arm",
     "patient_overlap",
     "rate_basis",
+    "row_label",
 ]
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -275,3 +277,17 @@ def rate_basis(row: Mapping[str, Any]) -> str:
     if row.get("estimator") == "binomial" or row.get("n") is not None:
         return "observed"
     return "kaplan-meier" if row.get("estimator") == "kaplan-meier" else "unspecified"
+
+
+_FOOTNOTE_MARK = re.compile(r"\^[A-Za-z0-9*†‡§¶]+")
+
+
+def row_label(label: str) -> str:
+    """A row label as printed, without a footnote mark written ``^a`` (the footnote itself is not shown).
+
+    Examples
+    --------
+    >>> row_label("Lung+bone+other lesions^a"), row_label("1st line MAPI^b")
+    ('Lung+bone+other lesions', '1st line MAPI')
+    """
+    return _FOOTNOTE_MARK.sub("", label).strip()

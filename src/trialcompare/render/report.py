@@ -228,7 +228,7 @@ _FACTOR_NAMES = {"age": "Age", "ecog": "ECOG ≥ 1", "lesion_site": "Disease at 
                  "resistance_mapi": "Resistant to MAP/I", "sex": "Sex", "subtype": "Subtype",
                  "resection": "Complete surgical remission (favourable)", "accrual": "Accrual period",
                  "follow_up": "Median follow-up", "eligibility": "Resectable disease at enrolment"}
-_ELIGIBILITY = {"included": "included", "excluded": "excluded (unresectable only)"}
+_ELIGIBILITY = {"included": "included", "excluded": "excluded"}
 
 
 _SYMBOLS = "†‡§¶"
@@ -333,8 +333,8 @@ def _factor_table(a: Analysis) -> pl.DataFrame:
             if not r["reported"]:
                 cell = "not reported"
             elif r["factor"] == "eligibility":
-                cell = _ELIGIBILITY[r["detail"]] + (f" (reference: {_ELIGIBILITY[_reference_eligibility(a)]})"
-                                                    if r["direction"] == "differs" else "")
+                cell = _ELIGIBILITY[r["detail"]] + (f" (reference: {_ELIGIBILITY[_reference_eligibility(a)]}): "
+                                                    "not comparable" if r["direction"] == "differs" else "")
             elif r["detail"] is not None:
                 cell = r["detail"]
             else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ import polars as pl
 
 from ..descriptor.vocabulary import ENDPOINTS, VARIABLES
 from ..options import CI_METHOD_NAMES, interval_label
+from ..rules import rate_basis, row_label
 from .escape import markdown_cell, needs_quote, spreadsheet_cell, terminal_text, xlsx_cell
 
 if TYPE_CHECKING:
@@ -67,9 +67,6 @@ class _Builder:
         return f"{self.cmp.labels[cid]}{ref}" + (f" (N={n})" if n is not None else "") + of
 
 
-_FOOTNOTE_MARK = re.compile(r"\^[A-Za-z0-9*†‡§¶]+")
-
-
 def printed_label(rows: Iterable[Mapping[str, Any]], column: str, prefer: Sequence[str],
                   order: Sequence[str]) -> str | None:
     """The row label a table printed for a quantity, or None when no descriptor records one.
@@ -110,7 +107,7 @@ def printed_label(rows: Iterable[Mapping[str, Any]], column: str, prefer: Sequen
         loc, cid = r["location"], r["cohort"]
         return (prefer.index(loc) if loc in prefer else len(prefer),
                 order.index(cid) if cid in order else len(order))
-    return _FOOTNOTE_MARK.sub("", str(min(found, key=rank)[column])).strip()
+    return row_label(str(min(found, key=rank)[column]))
 
 
 def _labels(b: _Builder, rows: pl.DataFrame, column: str) -> str | None:
@@ -260,8 +257,6 @@ def _rate_cell(match: pl.DataFrame) -> str:
     """One landmark rate per estimator, the chosen report first: a Kaplan-Meier (or unstated) rate and the
     observed count beside it when the source prints both, each labelled by its estimator — a rate is never shown
     as a count."""
-    from ..rules import rate_basis
-
     rows = list({rate_basis(r): r for r in reversed(match.rows(named=True))}.values())[::-1]
     if len(rows) == 1:
         return _endpoint_cell(rows[0])
