@@ -120,3 +120,11 @@ def test_table_iv_row_labels_in_the_body(pages: list[str]) -> None:
                   "Partial response, N (%)", "Complete surgical remission, n (%)"):
         assert label in body, label
     assert "lung+musculoskeletal" not in body
+
+
+def test_benchmark_counts_from_rates_are_marked_approximate(pages: list[str]) -> None:
+    """The 6-month benchmark reads printed rates times N (78.5% of 33 ≈ 26, 36.8% of 37 ≈ 14, 50.9% of 43 ≈ 22):
+    never shown as if they were observed counts."""
+    body = _body(pages)
+    assert "Reference: ≈26/33" in body and "Apatinib ≈14/37" in body and "camrelizumab ≈22/43" in body
+    assert "Reference: 21/33" in body  # the ORR count is observed: no mark

@@ -355,13 +355,14 @@ _POSITION = {"below": "below", "within": "within", "above": "above"}
 def _benchmark_rows(a: Analysis) -> list[dict[str, Any]]:
     out = []
     for b in a.benchmarks:
-        comps = ", ".join(f"{a.labels.get(r['cohort'], r['cohort'])} {r['events']}/{r['total']}"
-                          for r in b.comparators.iter_rows(named=True))
+        comps = ", ".join(f"{a.labels.get(r['cohort'], r['cohort'])} {'≈' if r['approximate'] else ''}"
+                          f"{r['events']}/{r['total']}" for r in b.comparators.iter_rows(named=True))
         excluded = "; ".join(f"{a.labels.get(r['cohort'], r['cohort'])} ({b.reasons().get(r['reason'], r['reason'])})"
                              for r in b.excluded.iter_rows(named=True) if r["reason"] != "reference")
         ref = b.reference_count
         line = {"outcome": b.outcome, "k": b.k, "comparators": comps or "none", "excluded": excluded or "none",
-                "reference": f"{ref[0]}/{ref[1]} = {100 * b.reference_proportion[0]:.1f}%" if ref else "–"}
+                "reference": f"{'≈' if _approximate(a, b.outcome, b.reference) else ''}{ref[0]}/{ref[1]} = "
+                             f"{100 * b.reference_proportion[0]:.1f}%" if ref else "–"}
         if not b.estimable:
             line["result"] = f"not estimable (k = {b.k}; {_SHORT_REASON.get(b.reason, b.reason)})"
         else:
@@ -383,6 +384,16 @@ def _benchmark_rows(a: Analysis) -> list[dict[str, Any]]:
                              b.outcome.upper())
         out.append(line)
     return _said_once(out)
+
+
+def _approximate(a: Analysis, outcome: str, cohort: str) -> bool:
+    """Whether a cohort's count of a pooled outcome is a printed rate times N (the suite's ``approximate``): shown
+    "≈", never as if it were an observed count."""
+    for m in a.meta:
+        if m.outcome == outcome and m.suite is not None:
+            rows = m.suite.data.filter(pl.col("cohort") == cohort)
+            return bool(rows["approximate"].any()) if rows.height else False
+    return False
 
 
 def _said_once(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
