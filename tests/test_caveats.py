@@ -157,6 +157,7 @@ def test_every_rule_is_described() -> None:
         "RESECTION",
         "INTERVAL-TYPES",
         "DESIGN-DIFFERS",
+        "ELIGIBILITY-DIFFERS",
         "POSSIBLE-OVERLAP",
         "FOLLOW-UP",
         "IMBALANCE",
@@ -570,3 +571,17 @@ def test_seed_cohorts_efs_vs_pfs() -> None:
         "Apatinib + camrelizumab report progression-free survival: their medians and landmark rates measure "
         "different things."
     )
+
+
+def test_imbalance_notes_name_levels_by_their_printed_labels() -> None:
+    """Apatinib + camrelizumab prints no "Lung+bone+other lesions^a" row in Table IV (its SMD implies 0 since the
+    other counts sum to 43): the limitation names the level as Table IV prints it, not by its harmonized name."""
+    from trialcompare.comparison import compare
+
+    repo = Path(__file__).resolve().parents[1]
+    cs = tc.load(*(repo / "trials" / f"{c}.yaml" for c in ("apatinib-ie", "apatinib", "apatinib-camrelizumab")))
+    cmp = compare(cs, "apatinib-ie", denominators={"apatinib-camrelizumab": 43})
+    texts = [c.text for c in derive_caveats(cs, reference="apatinib-ie", smd=cmp.smd) if c.code == "IMBALANCE"]
+    lesions = next(t for t in texts if "target lesions" in t)
+    assert "level “Lung+bone+other lesions” not reported" in lesions
+    assert "lung+bone+other" not in lesions

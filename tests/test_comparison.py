@@ -227,7 +227,8 @@ def test_layout_reproduces_every_table_iv_cell(shipped):
 
 def test_layout_adds_cis_and_smds(shipped):
     table = shipped.table()
-    pr = table.filter(pl.col("row").str.starts_with("Best overall response: PR"))
+    pr = table.filter(pl.col("row") == "Partial response, N (%)")
+    assert pr.height == 1
     assert all("[95% CI" in v for v in pr.row(0)[2:])
     lesions = table.filter(pl.col("row").str.starts_with("Target lesions")).row(0)
     assert lesions[2] == "reference" and any(v.startswith("SMD ") for v in lesions[3:])
@@ -358,3 +359,65 @@ def test_reference_pfs_beside_its_efs(shipped):
     row = shipped.table().filter(pl.col("row") == "Median of another endpoint also reported").row(0)
     assert row[2] == "PFS 12.6 (95% CI, 6.4-18.9) [95% CI]"
     assert set(row[3:]) == {"not reported"}
+
+
+def test_rows_carry_table_iv_labels_as_printed(shipped):
+    """Table IV's row labels, as the paper prints them (Table IV, column "Items"): "Target lesions before
+    treatment, n (%)", "Pulmonary lesions", "Lung+ musculoskeletal lesions", "Lung+bone+other lesions" (footnote
+    mark a dropped), "Lines of systemic therapy, n (%)", "1st line MAPI" (mark b dropped), "2nd line IE/GT",
+    "3rd line", "ECOG status before treatment, n (%)", "Complete response, N (%)" ... "Progressive disease, N (%)",
+    "Complete surgical remission, n (%)". The harmonized level names stay out of the row labels."""
+    rows = shipped.table()["row"].to_list()
+    printed = ["Target lesions before treatment, n (%)", "  Pulmonary lesions", "  Musculoskeletal lesions",
+               "  Lung+ musculoskeletal lesions", "  Lung+bone+other lesions", "Lines of systemic therapy, n (%)",
+               "  1st line MAPI", "  2nd line IE/GT", "  3rd line", "ECOG status before treatment, n (%)",
+               "Patient age, average years ± standard deviation (95% CI)", "Complete response, N (%)",
+               "Partial response, N (%)", "Stable disease, N (%)", "Progressive disease, N (%)",
+               "Complete surgical remission, n (%)"]
+    assert [r for r in printed if r not in rows] == []
+    for internal in ("lung+musculoskeletal", "lung+bone+other", "Best overall response: PR", "^a", "^b"):
+        assert not any(internal in r for r in rows), internal
+    # order kept: the levels follow their variable's row
+    assert rows.index("  Pulmonary lesions") == rows.index("Target lesions before treatment, n (%)") + 1
+
+
+def test_labels_from_running_text_are_not_row_labels(tmp_path):
+    """A label quoted from the Abstract ("patients had objective responses") is a sentence, not a row label: the
+    harmonized name stays."""
+    from trialcompare.render.tables import printed_label
+
+    rows = [{"cohort": "a", "location": "Abstract", "entry_label": "patients had lung lesions"},
+            {"cohort": "b", "location": "Table 2", "entry_label": "Lung lesions, n (%)"},
+            {"cohort": "a", "location": "Table 1", "entry_label": "Lung metastases, n (%)"}]
+    assert printed_label(rows, "entry_label", ["Table IV"], ["a", "b"]) == "Lung metastases, n (%)"
+    assert printed_label(rows, "entry_label", ["Table 2"], ["a", "b"]) == "Lung lesions, n (%)"
+    assert printed_label(rows[:1], "entry_label", ["Abstract"], ["a", "b"]) is None
+
+
+def test_observed_count_is_shown_beside_the_kaplan_meier_rate(shipped):
+    """APFAO prints both at 6 months (shared/sources/published-cohorts.md): "13/43 (30.23%, 95% CI 17.2-40.1)
+    progression-free at 6 months" (observed, binomial) and the 6-month PFS rate 50.9% (Kaplan-Meier; Table IV
+    prints "50.9%" with no estimator). Both stand in the cell, each named by its estimator; the observed count gets
+    the exact interval of 13/43 (Clopper-Pearson 17.2-46.1, Beta(0.025; 13, 31) and Beta(0.975; 14, 30)) beside
+    the printed one; no pseudo-count is made from the 50.9%."""
+    cell = shipped.table().filter(pl.col("row") == "Rate at 6 months")
+    column = next(c for c in cell.columns if c.startswith("Apatinib + camrelizumab"))
+    text = cell[column][0]
+    assert text.index("50.9%") < text.index("13/43 (30.23%, 95% CI 17.2-40.1)")
+    assert "binomial (observed n/N)" in text and "estimator not stated" in text
+    lo, hi = 100 * beta.ppf(0.025, 13, 31), 100 * beta.ppf(0.975, 14, 30)
+    assert f"{lo:.1f}–{hi:.1f}" in text
+    assert re.search(r"\b2[12]/43\b", text) is None  # 50.9% of 43 is never shown as a count
+    rows = shipped.outcomes.filter(pl.col("cohort") == "apatinib-camrelizumab", pl.col("statistic") == "rate",
+                                   pl.col("time_months") == 6)
+    assert rows["beside"].to_list() == [False, True]  # the chosen report (Table IV) first
+    assert rows.row(1, named=True)["n"] == 13
+
+
+def test_one_estimator_prints_one_rate(shipped):
+    """Apatinib + IE prints its 6-month EFS three times (Table IV "78.5%", Table III and Results 78.5 with a 95% CI,
+    Kaplan-Meier) and no observed count: one report, no second one beside it."""
+    rows = shipped.outcomes.filter(pl.col("cohort") == "apatinib-ie", pl.col("statistic") == "rate",
+                                   pl.col("time_months") == 6)
+    assert rows.height == 1 and rows["printed"][0] == "78.5%"
+    assert shipped.differences.filter(pl.col("outcome") == "PFS:rate").is_empty()

@@ -248,3 +248,18 @@ def test_report_output_needs_the_suffix_of_what_is_written(tmp_path, capsys):
         assert main(["report", str(SPEC), *argv]) == 2
         assert "give a file name ending" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_report_tables_follow_the_specs_display_rounding():
+    """Table IV prints "20 (60.60)" (ECOG 0, apatinib + IE) and "19.1±8.5 (16.0, 22.2)": as printed by default; with
+    display: {decimals: 1} the first is "20 (60.6)" and the second unchanged (it has one decimal already)."""
+    spec = load_spec(SPEC)
+
+    def cells(s):
+        blocks = build_context(analyse(s, with_meta=False))["baseline_blocks"]
+        return "\n".join(c for b in blocks for r in b["rows"] for c in r["cells"])
+
+    plain = cells(spec)
+    assert "20 (60.60)" in plain
+    rounded = cells(spec.model_copy(update={"display": spec.display.model_copy(update={"decimals": 1})}))
+    assert "20 (60.6)" in rounded and "20 (60.60)" not in rounded and "19.1±8.5 (16.0, 22.2)" in rounded

@@ -90,3 +90,41 @@ def test_pdf_is_identical_when_rendered_from_another_folder(pdf: bytes, tmp_path
     finally:
         os.chdir(cwd)
     assert again == pdf
+
+
+def test_scenarios_that_change_nothing_are_said_once(pages: list[str]) -> None:
+    """All three benchmarks (ORR, DCR, 6-month rate) leave IE out (shared NCT04690231): the scenarios
+    'without-ie-overlap' and 'prospective-only' change nothing for any of them; said once, not dropped."""
+    body = _body(pages)
+    assert body.count("‘without-ie-overlap’ and ‘prospective-only’ change nothing") == 1
+    assert "Scenario ‘declared-n’ leaves k = 2: nothing pooled." in body
+
+
+def test_surgical_remission_against_unresectable_trials_is_not_tested(pages: list[str]) -> None:
+    """Apatinib + IE included patients assessed for metastasectomy; both phase II trials enrolled unresectable
+    disease (the paper's Introduction): CSR 16/33 vs 0/37 and 0/43 is marked, not tested (the Fisher p 4.7e-07 of
+    16/33 vs 0/37 is gone); against IE (23/46) it is still tested."""
+    body = _body(pages)
+    assert body.count("not comparable (eligibility)") == 6  # 2 rows × risk difference, odds ratio, Fisher p
+    assert "4.7e-07" not in body and "1.08e-07" not in body
+
+
+def test_observed_count_beside_the_km_rate_in_the_body(pages: list[str]) -> None:
+    body = _body(pages)
+    assert "13/43 (30.23%, 95% CI 17.2-40.1)" in body and "binomial (observed n/N)" in body
+
+
+def test_table_iv_row_labels_in_the_body(pages: list[str]) -> None:
+    body = _body(pages)
+    for label in ("Pulmonary lesions", "Lung+ musculoskeletal lesions", "1st line MAPI", "2nd line IE/GT",
+                  "Partial response, N (%)", "Complete surgical remission, n (%)"):
+        assert label in body, label
+    assert "lung+musculoskeletal" not in body
+
+
+def test_benchmark_counts_from_rates_are_marked_approximate(pages: list[str]) -> None:
+    """The 6-month benchmark reads printed rates times N (78.5% of 33 ≈ 26, 36.8% of 37 ≈ 14, 50.9% of 43 ≈ 22):
+    never shown as if they were observed counts."""
+    body = _body(pages)
+    assert "Reference: ≈26/33" in body and "Apatinib ≈14/37" in body and "camrelizumab ≈22/43" in body
+    assert "Reference: 21/33" in body  # the ORR count is observed: no mark

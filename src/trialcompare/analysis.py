@@ -20,7 +20,7 @@ import hashlib
 import importlib.metadata
 import platform
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +98,9 @@ class Analysis:
         One sensitivity suite per outcome of the spec.
     benchmarks : tuple of Benchmark
         Per meta outcome: the comparators pooled without the reference, and where the reference falls.
+    benchmark_variants : polars.DataFrame
+        The spec's scenarios and the subgroups of each benchmark, flagged when they add nothing
+        (:func:`trialcompare.appraisal.benchmark_variants`).
     verdict : Verdict
         The appraisal of the spec's claim by rules (:mod:`trialcompare.appraisal`).
     factors : polars.DataFrame
@@ -139,6 +142,7 @@ class Analysis:
     maic: MaicAnalysis | None
     inputs: pl.DataFrame
     versions: tuple[tuple[str, str], ...]
+    benchmark_variants: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def labels(self) -> dict[str, str]:
@@ -428,7 +432,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     >>> a.comparison.reference
     'apatinib-ie'
     """
-    from .appraisal import tsd18_factors, verdict
+    from .appraisal import benchmark_variants, tsd18_factors, verdict
     from .caveats import derive_caveats
     from .checks import check
     from .comparison import compare
@@ -451,11 +455,15 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     factors = tsd18_factors(cmp, spec.smd_threshold)
     effects = published_effects(frame, cohorts)
     judged = verdict(cmp, cohorts, caveats, findings, spec.claim, spec.smd_threshold)
+    benchmarks = _benchmarks(cohorts, spec, reference) if with_meta else ()
+    variants = benchmark_variants(cohorts, benchmarks, [s.model_dump() for s in spec.meta.scenarios],
+                                  denominators={k: v.n for k, v in spec.denominators.items()},
+                                  use_errata=spec.use_errata, prefer_locations=tuple(spec.prefer_locations))
     return Analysis(
         spec=spec, cohorts=cohorts, reference=reference, comparison=cmp, frame=frame, findings=findings,
         caveats=caveats, curves=curves, curve_summary=curve_summary(list(curves), reference),
         meta=_meta(cohorts, spec, reference) if with_meta else (),
-        benchmarks=_benchmarks(cohorts, spec, reference) if with_meta else (), verdict=judged, factors=factors,
+        benchmarks=benchmarks, benchmark_variants=variants, verdict=judged, factors=factors,
         errors=_errors(findings, cmp.cohorts), effects=effects, maic=_maic(spec, cohorts),
         anchored=anchored_comparisons(effects, cohorts, cmp.options.level),
         network=treatment_network(effects, cohorts),

@@ -32,8 +32,9 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -53,6 +54,7 @@ __all__ = [
     "ClaimNumber",
     "Downgrade",
     "Verdict",
+    "benchmark_variants",
     "rank_caveats",
     "tsd18_factors",
     "verdict",
@@ -75,7 +77,8 @@ FACTOR_ORDER = ("age", "ecog", "lesion_site", "prior_lines", "resistance_ie", "r
                 "resistance_mapi", "sex", "subtype")
 
 CAVEAT_RANK: dict[str, int] = {
-    "NON-RANDOMISED": 0, "DESIGN-DIFFERS": 1, "DENOMINATOR": 2, "SMALL-SAMPLE": 3, "ENDPOINT-DIFFERS": 4,
+    "NON-RANDOMISED": 0, "DESIGN-DIFFERS": 1, "ELIGIBILITY-DIFFERS": 2, "DENOMINATOR": 2,
+    "SMALL-SAMPLE": 3, "ENDPOINT-DIFFERS": 4,
     "DEFINITION-DIFFERS": 5, "RESECTION": 6, "INTERVAL-TYPES": 7, "POSSIBLE-OVERLAP": 8, "IMBALANCE": 9,
     "FOLLOW-UP": 10, "DATA-ERRORS": 11,
 }
@@ -251,6 +254,21 @@ def _design_factor(cmp: Comparison, factor: str, cid: str) -> dict:
             "bias": "unknown", "detail": detail}
 
 
+def _eligibility_factor(cmp: Comparison, cid: str) -> dict:
+    """Resectable disease included or excluded, as the source says (:func:`trialcompare.rules.resectability`):
+    ``detail`` is the code for the comparator, ``direction`` "differs" when the reference's stated eligibility is
+    the other one (a structural difference: no direction of bias can be derived)."""
+    from .rules import resectability
+
+    mine = resectability(cmp.descriptors[cid]) if cid in cmp.descriptors else "not_stated"
+    ref = resectability(cmp.descriptors[cmp.reference]) if cmp.reference in cmp.descriptors else "not_stated"
+    stated = mine != "not_stated"
+    differs = stated and ref != "not_stated" and mine != ref
+    return {"factor": "eligibility", "cohort": cid, "reported": stated, "reference_share": None,
+            "cohort_share": None, "smd": None, "direction": "differs" if differs else
+            ("reported" if stated else "not-reported"), "bias": "unknown", "detail": mine if stated else None}
+
+
 def tsd18_factors(cmp: Comparison, threshold: float = 0.1) -> pl.DataFrame:
     """Prognostic factors and effect modifiers per comparator: reported or not, imbalance and direction of bias.
 
@@ -277,6 +295,8 @@ def tsd18_factors(cmp: Comparison, threshold: float = 0.1) -> pl.DataFrame:
             make = _categorical_factor if var in ADVERSE_LEVELS else _plain_factor
             rows.append(make(cmp, var, cid, threshold) | {"detail": None})
     rows += [_resection_factor(cmp, cid, threshold) for cid in others]
+    if any(cmp.descriptors[c].design.eligibility is not None for c in cmp.cohorts if c in cmp.descriptors):
+        rows += [_eligibility_factor(cmp, cid) for cid in others]
     rows += [_design_factor(cmp, f, cid) for f in ("accrual", "follow_up") for cid in others]
     return pl.DataFrame(rows, schema=_FACTOR_SCHEMA, orient="row")
 
@@ -338,7 +358,8 @@ def _downgrades(cohorts: CohortSet, caveats: tuple[Caveat, ...], factors: pl.Dat
                                             ("possible-overlap", "POSSIBLE-OVERLAP" in codes)) if hit]),
         ("indirectness", [r for r, hit in (("endpoints-differ", "ENDPOINT-DIFFERS" in codes),
                                             ("definitions-differ", "DEFINITION-DIFFERS" in codes),
-                                            ("resection", "RESECTION" in codes)) if hit]),
+                                            ("resection", "RESECTION" in codes),
+                                            ("eligibility-differs", "ELIGIBILITY-DIFFERS" in codes)) if hit]),
         ("imprecision", _imprecise(numbers, cohorts)),
         ("confounding", ["measured-imbalance"] if factors.filter(pl.col("smd").abs() > IMBALANCE_MAJOR).height
          else []),
@@ -412,3 +433,122 @@ def verdict(cmp: Comparison, cohorts: CohortSet, caveats: tuple[Caveat, ...], fi
 def endpoint_names(cohorts: CohortSet) -> dict[str, str | None]:
     """The compared endpoint of every cohort (for the verdict's side-by-side table)."""
     return {c.id: (ep.name if (ep := compared_endpoint(c.descriptor)) else None) for c in cohorts}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# scenarios and subgroups of the benchmark: which answer a question
+
+
+_VARIANT_SCHEMA = {"outcome": pl.String, "kind": pl.String, "name": pl.String, "k": pl.Int64,
+                   "worth_showing": pl.Boolean, "reason": pl.String, "same_as": pl.String, "groups": pl.Int64,
+                   "pooled": pl.Float64, "pooled_low": pl.Float64, "pooled_high": pl.Float64, "pi_low": pl.Float64,
+                   "pi_high": pl.Float64, "position": pl.String}
+
+
+def _scenario_counts(cohorts: CohortSet, b: Any, scenario: dict[str, Any], data_kw: dict[str, Any]) -> pl.DataFrame:
+    """The comparators' counts under a scenario: the primary's comparators less the scenario's exclusions, read with
+    its denominators, errata and substituted endpoints (the structural exclusions of the benchmark do not change)."""
+    from .meta.suite import outcome_data
+
+    kw = data_kw | {"denominators": {**data_kw.get("denominators", {}), **scenario["denominators"]},
+                    "substitute_endpoint": scenario["substitute_endpoint"] or None}
+    if scenario["use_errata"] is not None:
+        kw["use_errata"] = scenario["use_errata"]
+    keep = [c for c in b.comparators["cohort"].to_list() if c not in scenario["exclude"]]
+    data = outcome_data(cohorts, b.outcome, reference=b.reference, include_controls=True, **kw)
+    return data.filter(pl.col("cohort").is_in(keep), pl.col("events").is_not_null()).select("cohort", "events",
+                                                                                           "total")
+
+
+def _scenario_result(cohorts: CohortSet, b: Any, scenario: dict[str, Any], data_kw: dict[str, Any]) -> dict:
+    """Pooled comparators and prediction interval of a scenario worth showing (the benchmark re-run)."""
+    from .meta import MetaError, benchmark
+
+    kw = data_kw | {"denominators": {**data_kw.get("denominators", {}), **scenario["denominators"]}}
+    if scenario["substitute_endpoint"]:
+        kw["substitute_endpoint"] = scenario["substitute_endpoint"]
+    if scenario["use_errata"] is not None:
+        kw["use_errata"] = scenario["use_errata"]
+    try:
+        sb = benchmark(cohorts, b.outcome, b.reference, exclude=scenario["exclude"], transform=b.transform,
+                       method=b.method, level=b.level, **kw)
+    except (ValueError, MetaError):
+        return {}
+    if not sb.estimable:
+        return {}
+    return {"pooled": sb.pooled[0], "pooled_low": sb.pooled[1], "pooled_high": sb.pooled[2],
+            "pi_low": sb.prediction[0], "pi_high": sb.prediction[1], "position": sb.position}
+
+
+def _scenario_variants(cohorts: CohortSet, b: Any, scenarios: Sequence[dict[str, Any]],
+                       data_kw: dict[str, Any]) -> list[dict]:
+    from .meta._benchmark import scenario_worth_showing
+
+    if not scenarios:
+        return []
+    counts = {s["name"]: _scenario_counts(cohorts, b, s, data_kw) for s in scenarios}
+    flags = scenario_worth_showing(b.comparators.select("cohort", "events", "total"), counts)
+    by_name = {s["name"]: s for s in scenarios}
+    return [dict.fromkeys(_VARIANT_SCHEMA) | r | {"outcome": b.outcome, "kind": "scenario"}
+            | (_scenario_result(cohorts, b, by_name[r["name"]], data_kw) if r["worth_showing"] else {})
+            for r in flags.iter_rows(named=True)]
+
+
+def _subgroup_variants(cohorts: CohortSet, b: Any) -> list[dict]:
+    from .meta._benchmark import subgroup_worth_showing
+
+    ids = b.comparators["cohort"].to_list()
+    if not ids:
+        return []
+    endpoints = [(ep.name if (ep := compared_endpoint(cohorts[c].descriptor)) else "none") for c in ids]
+    flags = subgroup_worth_showing(ids, {"design": [cohorts[c].descriptor.design.type for c in ids],
+                                         "endpoint": endpoints})
+    return [dict.fromkeys(_VARIANT_SCHEMA) | {"outcome": b.outcome, "kind": "subgroup", "name": r["by"],
+                                              "k": r["smallest_k"], "worth_showing": r["worth_showing"],
+                                              "reason": r["reason"], "same_as": r["same_as"], "groups": r["groups"]}
+            for r in flags.iter_rows(named=True)]
+
+
+def benchmark_variants(cohorts: CohortSet, benchmarks: Sequence[Any], scenarios: Sequence[dict[str, Any]] = (),
+                       **data_kw: Any) -> pl.DataFrame:
+    """The spec's scenarios and the design/endpoint subgroups of each benchmark, flagged when they add nothing.
+
+    A scenario that leaves the comparators' counts as in the primary (or as in an earlier scenario), or leaves
+    fewer than three, and a subgroup partition with one group, with a group of k < 3, or identical to another
+    partition, is reported so that the report says it in one line instead of dropping it
+    (``scenario_worth_showing``, ``subgroup_worth_showing`` of :mod:`trialcompare.meta`). A
+    scenario worth showing is re-run as a benchmark (its pooled comparators and prediction interval).
+
+    Parameters
+    ----------
+    cohorts : CohortSet
+    benchmarks : sequence of Benchmark
+        The primary benchmarks (:func:`trialcompare.meta.benchmark`).
+    scenarios : sequence of dict
+        Scenario declarations as the spec gives them (``name, exclude, denominators, use_errata,
+        substitute_endpoint``).
+    **data_kw
+        ``denominators``, ``use_errata``, ``prefer_locations`` of the primary analysis.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``outcome, kind ("scenario" | "subgroup"), name, k, worth_showing, reason, same_as, groups, pooled,
+        pooled_low, pooled_high, pi_low, pi_high, position``; reason codes ``no-change``, ``same-as-scenario``,
+        ``k<3`` (scenarios), ``single-group``, ``same-partition``, ``subgroup-k<3`` (subgroups).
+
+    Examples
+    --------
+    >>> import trialcompare as tc
+    >>> from trialcompare.meta import benchmark
+    >>> cs = tc.load("trials/apatinib-ie.yaml", "trials/apatinib.yaml", "trials/ie.yaml")  # doctest: +SKIP
+    >>> b = benchmark(cs, "orr", "apatinib-ie")                                           # doctest: +SKIP
+    >>> benchmark_variants(cs, [b], [{"name": "no-ie", "exclude": ["ie"], "denominators": {},
+    ...                                "use_errata": None, "substitute_endpoint": {}}])["reason"].to_list()
+    ... # doctest: +SKIP
+    ['no-change', 'single-group', 'single-group']
+    """
+    rows = []
+    for b in benchmarks:
+        rows += _scenario_variants(cohorts, b, scenarios, data_kw) + _subgroup_variants(cohorts, b)
+    return pl.DataFrame(rows, schema=_VARIANT_SCHEMA, orient="row")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .descriptor.vocabulary import ENDPOINTS, VARIABLES
 from .frame import months
-from .rules import compared_endpoint, patient_overlap
+from .rules import compared_endpoint, patient_overlap, resectability, row_label
 
 if TYPE_CHECKING:
     import polars as pl
@@ -60,6 +60,11 @@ CAVEAT_RULES: dict[str, str] = {
         "share, or without any interval in some cohort — minor."
     ),
     "DESIGN-DIFFERS": "prospective trials and retrospective series are compared (selection bias) — major.",
+    "ELIGIBILITY-DIFFERS": (
+        "the sources say that some cohorts enrolled patients with resectable disease and others excluded them "
+        "(design.eligibility): outcomes that depend on resection are structurally incomparable between them and "
+        "are not tested — major."
+    ),
     "POSSIBLE-OVERLAP": (
         "two cohorts share a registration id, or a centre whose accrual periods overlap or are not reported: they "
         "may include the same patients and are not independent — major."
@@ -423,6 +428,31 @@ def _design_differs(ctx: _Context) -> list[Caveat]:
 
 
 # --------------------------------------------------------------------------------------------------------------
+# 4b. ELIGIBILITY-DIFFERS
+
+def _eligibility_differs(ctx: _Context) -> list[Caveat]:
+    """Resectable disease included by some cohorts and excluded by others, as their sources say (the rule of
+    :func:`trialcompare.rules.incomparable_by_eligibility`); cohorts whose source does not say are named apart."""
+    groups: dict[str, list[str]] = {}
+    for cid in ctx.order(ctx.cohorts.ids):
+        groups.setdefault(resectability(ctx.desc(cid)), []).append(cid)
+    included, excluded = groups.get("included", []), groups.get("excluded", [])
+    if not included or not excluded:
+        return []
+    silent = groups.get("not_stated", [])
+    unknown = (f" The {_is(len(silent), 'source', 'sources')} of {ctx.labels(silent)} "
+               f"{_is(len(silent), 'does', 'do')} not say.") if silent else ""
+    text = (
+        f"{ctx.labels(included)} enrolled patients whose disease could be resected, while the "
+        f"{_is(len(excluded), 'source', 'sources')} of {ctx.labels(excluded)} restrict enrolment to unresectable "
+        "disease: complete surgical remission is not comparable between them (not tested), and outcomes that "
+        f"resection affects differ by design.{unknown}"
+    )
+    return [ctx.caveat("ELIGIBILITY-DIFFERS", "major", [*included, *excluded],
+                       ["design", "outcome:surgical_remission"], text)]
+
+
+# --------------------------------------------------------------------------------------------------------------
 # 5. POSSIBLE-OVERLAP
 
 def _overlap_pair(ctx: _Context, a: str, b: str) -> Caveat | None:
@@ -521,9 +551,24 @@ def _smd_text(ctx: _Context, row: dict[str, Any]) -> str:
     value = f"{row['smd']:+.2f}" if row.get("signed", True) else f"{row['smd']:.2f} (magnitude, multi-level)"
     text = f"{value} for {ctx.label(row['cohort'])}"
     if row.get("estimated"):
-        note = row.get("note") or ""
+        note = _printed_levels(ctx, row["variable"], row.get("note") or "")
         text += " (estimated from a median)" if "median" in note else f" (estimated{': ' + note if note else ''})"
     return text
+
+
+def _printed_levels(ctx: _Context, variable: str, note: str) -> str:
+    """ "level lung+bone+other not reported" with the level's row label as printed ("level “Lung+bone+other
+    lesions” not reported") where a table of the descriptors records one; the harmonized name otherwise."""
+    labels: dict[str, str] = {}
+    for r in ctx.rows(variable=variable, section="baseline"):
+        if r.get("level_label") and str(r.get("location") or "").startswith("Table"):
+            labels.setdefault(r["level"], row_label(r["level_label"]))
+
+    def words(m: re.Match[str]) -> str:
+        return "level " + ", ".join(f"“{labels[lv]}”" if lv in labels else lv for lv in m[1].split(", ")) + \
+            " not reported"
+
+    return re.sub(r"level (.+?) not reported", words, note)
 
 
 def _variable_phrase(variable: str) -> str:
@@ -695,6 +740,7 @@ _RULES: tuple[Callable[[_Context], list[Caveat]], ...] = (
     _resection_rule,
     _interval_types,
     _design_differs,
+    _eligibility_differs,
     _possible_overlap,
     _follow_up,
     _imbalance,

@@ -26,7 +26,7 @@ import polars as pl
 from . import options
 from .descriptor.vocabulary import RATES, VARIABLES
 from .load import CohortSet
-from .rules import compared_endpoint, evidence_between
+from .rules import compared_endpoint, evidence_between, incomparable_by_eligibility, rate_basis
 
 __all__ = ["CompareOptions", "Comparison", "compare"]
 
@@ -148,8 +148,9 @@ _BASELINE_SCHEMA = {
     "n": pl.Int64, "denominator": pl.Int64, "denominator_basis": pl.String, "proportion": pl.Float64,
     "statistic": pl.String, "value": pl.Float64, "lower": pl.Float64, "upper": pl.Float64,
     "interval_type": pl.String, "printed": pl.String, "printed_percent": pl.Float64, "location": pl.String,
-    "source": pl.String,
+    "source": pl.String, "entry_label": pl.String, "level_label": pl.String,
 }
+"""``entry_label`` / ``level_label``: the row labels as printed at the chosen location (the frame's columns)."""
 
 
 def _level_order(variable: str, levels: Iterable[str]) -> list[str]:
@@ -177,7 +178,8 @@ def _categorical_row(cid: str, var: str, level: str, row: dict | None, opts: Com
     n, den, basis = _denominator(row, opts)
     return base | {"n": n, "denominator": den, "denominator_basis": basis,
                    "proportion": n / den if den else None, "printed": row["printed"],
-                   "printed_percent": row["value"], "location": row["location"], "source": row["source"]}
+                   "printed_percent": row["value"], "location": row["location"], "source": row["source"],
+                   "entry_label": row["entry_label"], "level_label": row["level_label"]}
 
 
 def _continuous_rows(chosen: dict[tuple, list[dict]], ids: Sequence[str]) -> list[dict]:
@@ -188,7 +190,7 @@ def _continuous_rows(chosen: dict[tuple, list[dict]], ids: Sequence[str]) -> lis
                 "cohort": cid, "variable": var, "kind": "continuous", "reported": True, "n": r["n"],
                 "statistic": r["statistic"], "value": r["value"], "lower": r["lower"], "upper": r["upper"],
                 "interval_type": r["interval_type"], "printed": r["printed"], "location": r["location"],
-                "source": r["source"], "denominator": r["denominator"]})
+                "source": r["source"], "denominator": r["denominator"], "entry_label": r["entry_label"]})
     return sorted(out, key=lambda r: (list(VARIABLES).index(r["variable"]), ids.index(r["cohort"])))
 
 
@@ -317,11 +319,15 @@ _OUTCOME_SCHEMA = {
     "interval_type": pl.String, "bound": pl.String, "upper_nr": pl.Boolean, "printed": pl.String,
     "location": pl.String, "source": pl.String, "estimator": pl.String, "unit": pl.String,
     "ci_level": pl.Float64, "derived": pl.Boolean, "derived_from": pl.String, "time": pl.Float64,
+    "entry_label": pl.String, "level_label": pl.String, "beside": pl.Boolean,
 }
 """``denominator_basis`` is a code of :data:`trialcompare.options.DENOMINATOR_BASES`; ``ci_method`` a code of
 :data:`trialcompare.options.CI_METHODS` or ``"published"`` (the source's own interval) with ``ci_level`` the
 level of a computed interval; ``derived`` marks a number computed here (e.g. ORR = CR + PR, ``derived_from``
-"CR+PR") rather than printed."""
+"CR+PR") rather than printed. ``entry_label`` / ``level_label`` are the row labels as printed (the frame's).
+``beside`` marks a landmark rate kept beside the chosen report of the same time point because its estimator
+differs (an observed count beside a Kaplan-Meier rate, :func:`trialcompare.rules.rate_basis`); the chosen report
+comes first, and differences use it only."""
 
 
 def _count_outcome(cid: str, outcome: str, n: int, den: int, basis: str, opts: CompareOptions, **extra: Any) -> dict:
@@ -341,7 +347,8 @@ def _response_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list
         n, den, basis = _denominator(r, opts)
         counts[r["level"]] = (n, den, basis)
         out.append(_count_outcome(cid, f"{r['variable']}:{r['level']}", n, den, basis, opts,
-                                  printed=r["printed"], location=r["location"], source=r["source"]))
+                                  printed=r["printed"], location=r["location"], source=r["source"],
+                                  entry_label=r["entry_label"], level_label=r["level_label"]))
     if rows and rows[0]["variable"] == "best_response":
         for rate, levels in RATES.items():
             if rate != "CBR" and all(lv in counts for lv in levels):
@@ -370,7 +377,8 @@ def _endpoint_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list
             "denominator": r["denominator"] if r["n"] is not None else None, "denominator_basis": basis,
             "interval_type": r["interval_type"], "bound": r["bound"], "upper_nr": r["upper_nr"],
             "printed": r["printed"], "location": r["location"], "source": r["source"],
-            "estimator": r["estimator"], "unit": r["unit"], "derived": False, "time": r.get("time")}
+            "estimator": r["estimator"], "unit": r["unit"], "derived": False, "time": r.get("time"),
+            "entry_label": r["entry_label"], "beside": bool(r.get("beside"))}
         out.append(row | _endpoint_estimate(r, opts))
     return out
 
@@ -388,6 +396,20 @@ def _endpoint_estimate(r: dict, opts: CompareOptions) -> dict:
     published = r["lower"] is not None or r["upper_nr"]
     return {"estimate": scaled(r["value"]), "ci_low": scaled(r["lower"]), "ci_high": scaled(r["upper"]),
             "ci_method": "published" if published else None}
+
+
+def _beside(chosen: list[dict], reports: list[dict], prefer: Sequence[str]) -> list[dict]:
+    """Beside the chosen report of a landmark rate, the preferred report by the other estimator when the source
+    prints both: an observed count (n/N) beside a Kaplan-Meier or unstated rate, a Kaplan-Meier rate beside an
+    observed count. Marked ``beside`` so that each keeps its estimator and neither replaces the other."""
+    if not chosen or chosen[0]["statistic"] != "rate":
+        return []
+    have = {rate_basis(r) for r in chosen}
+    want = "kaplan-meier" if have == {"observed"} else "observed"
+    others = [r for r in reports if rate_basis(r) == want] if want not in have else []
+    if not others:
+        return []
+    return [min(others, key=lambda r: (_rank(r["location"], prefer), r["line"])) | {"beside": True}]
 
 
 def _printed_rates(
@@ -478,7 +500,8 @@ def _outcomes(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions, ns:
         ep = _group([r for r in mine if r["section"] == "endpoint" and r["statistic"] != "n_analysed"],
                     "variable", "statistic", "time_months")
         for reports in ep.values():
-            out += _endpoint_outcomes(cid, _preferred(reports, prefer), opts)
+            chosen = _preferred(reports, prefer)
+            out += _endpoint_outcomes(cid, chosen + _beside(chosen, reports, prefer), opts)
         out += _printed_rates(cid, mine, {o["outcome"] for o in out if o["cohort"] == cid}, opts, ns.get(cid))
     return pl.DataFrame(out, schema=_OUTCOME_SCHEMA, orient="row")
 
@@ -493,11 +516,14 @@ _DIFF_SCHEMA = {
     "rd_high": pl.Float64, "rd_method": pl.String, "odds_ratio": pl.Float64, "or_low": pl.Float64,
     "or_high": pl.Float64, "or_method": pl.String, "fisher_p": pl.Float64, "evidence": pl.String,
     "estimable": pl.Boolean, "not_estimable_reason": pl.String, "time_months": pl.Float64, "time": pl.Float64,
-    "unit": pl.String,
+    "unit": pl.String, "comparable": pl.Boolean, "not_comparable_reason": pl.String,
 }
 """``evidence`` is a code of :data:`trialcompare.options.EVIDENCE` (:func:`trialcompare.rules.evidence_between`).
 A contrast with no events in either cohort, or only events in both, is not estimable: no numbers are computed
-(``estimable`` False, ``not_estimable_reason`` "no-events" or "all-events")."""
+(``estimable`` False, ``not_estimable_reason`` "no-events" or "all-events"). An outcome the cohorts' eligibility
+makes structurally incomparable (:func:`trialcompare.rules.incomparable_by_eligibility`: complete surgical remission
+between a cohort that enrolled resectable disease and one that excluded it) is not tested either: ``comparable``
+False, ``not_comparable_reason`` "eligibility", no numbers."""
 
 
 def _degenerate(row: dict, ref: dict) -> str | None:
@@ -508,15 +534,18 @@ def _degenerate(row: dict, ref: dict) -> str | None:
     return None
 
 
-def _difference(row: dict, ref: dict, opts: CompareOptions, evidence: str) -> dict:
+def _difference(row: dict, ref: dict, opts: CompareOptions, evidence: str, not_comparable: str | None = None) -> dict:
     from .stats.proportions import fisher_exact, odds_ratio, risk_difference
 
     base = dict.fromkeys(_DIFF_SCHEMA) | {
         "cohort": row["cohort"], "reference": ref["cohort"], "outcome": row["outcome"], "n": row["n"],
         "denominator": row["denominator"], "ref_n": ref["n"], "ref_denominator": ref["denominator"],
         "rd_method": opts.rd_method, "or_method": opts.or_method, "evidence": evidence, "estimable": True,
+        "comparable": True,
         "time_months": row["time_months"], "time": row.get("time"),
         "unit": row.get("unit") if row["statistic"] == "rate" else None}
+    if not_comparable is not None:
+        return base | {"comparable": False, "not_comparable_reason": not_comparable}
     why = _degenerate(row, ref)
     if why is not None:
         return base | {"estimable": False, "not_estimable_reason": why}
@@ -531,11 +560,13 @@ def _differences(outcomes: pl.DataFrame, opts: CompareOptions, cohorts: CohortSe
     """Counts against the reference's: response levels and rates, and landmark rates printed as counts (at the same
     time point)."""
     counted = outcomes.filter(pl.col("statistic").is_in(["proportion", "rate"]), pl.col("n").is_not_null(),
-                              pl.col("denominator") > 0).to_dicts()
+                              pl.col("denominator") > 0, ~pl.col("beside").fill_null(False)).to_dicts()
     ref = {(r["outcome"], r["time_months"]): r for r in counted if r["cohort"] == opts.reference}
     evidence = {c.id: evidence_between(c.descriptor, cohorts[opts.reference].descriptor) for c in cohorts}
-    out = [_difference(r, ref[(r["outcome"], r["time_months"])], opts, evidence[r["cohort"]]) for r in counted
-           if r["cohort"] != opts.reference and (r["outcome"], r["time_months"]) in ref]
+    reference = cohorts[opts.reference].descriptor
+    out = [_difference(r, ref[(r["outcome"], r["time_months"])], opts, evidence[r["cohort"]],
+                       incomparable_by_eligibility(r["outcome"], cohorts[r["cohort"]].descriptor, reference))
+           for r in counted if r["cohort"] != opts.reference and (r["outcome"], r["time_months"]) in ref]
     return pl.DataFrame(out, schema=_DIFF_SCHEMA, orient="row")
 
 

@@ -37,6 +37,9 @@ Columns added for randomised studies and printed units (issue 10; every earlier 
   value as printed, ``p_value`` its number, ``p_bound`` ``"<"`` etc. for a bound, ``p_decimals``, ``sided``,
   ``analysis_set``, ``method``.
 * ``level_note``: a categorical level's quote or note (``level_notes``).
+* ``entry_label``, ``level_label``: the row labels as printed, apart (``label`` joins them): the entry's
+  ``label`` ("Target lesions before treatment, n (%)") and the level's ``level_labels`` entry ("Pulmonary
+  lesions"); tables show them instead of the harmonized names where the descriptors record them.
 """
 
 from __future__ import annotations
@@ -83,6 +86,8 @@ SCHEMA: dict[str, Any] = {
     "smd_eligible": pl.Boolean, "versus": pl.String, "p_printed": pl.String, "p_value": pl.Float64,
     "p_bound": pl.String, "p_decimals": pl.Int64, "sided": pl.String, "analysis_set": pl.String,
     "method": pl.String, "level_note": pl.String,
+    # row labels as printed, apart: the entry's label and a categorical level's own label
+    "entry_label": pl.String, "level_label": pl.String,
 }
 
 
@@ -101,6 +106,7 @@ class _Rows:
         row.update(
             cohort=self.desc.id, file=str(self.cohort.path), line=line, column=column,
             location=getattr(entry, "at", None), label=getattr(entry, "label", None),
+            entry_label=getattr(entry, "label", None),
             source=getattr(entry, "source", None) or self.desc.default_source,
             lower_nr=False, upper_nr=False, as_printed=True, scope="arm",
             study=arm_of.study if arm_of is not None else None,
@@ -157,7 +163,8 @@ def _categorical(r: _Rows, section: str, key: tuple | str, i: int, entry: Catego
         label = " / ".join(x for x in (entry.label, entry.level_labels.get(level)) if x) or None
         r.count((*prefix, i, "levels", level), entry, printed, entry.denominator,
                 section=section, variable=entry.variable, level=level, label=label, time=entry.time,
-                unit=entry.unit, level_note=entry.level_notes.get(level), **cols)
+                unit=entry.unit, level_note=entry.level_notes.get(level),
+                level_label=entry.level_labels.get(level), **cols)
 
 
 _CONTINUOUS_STAT = {

@@ -4,7 +4,11 @@
 - the accrual period of a cohort, from dates as printed (:func:`accrual_period`);
 - the identity of a centre across spellings (:func:`centre_key`);
 - whether two cohorts are arms of one study (:func:`arms_of_one_study`);
-- whether two cohorts may share patients (:func:`patient_overlap`).
+- whether two cohorts may share patients (:func:`patient_overlap`);
+- whether an outcome is structurally incomparable between two cohorts because of their eligibility
+  (:func:`incomparable_by_eligibility`);
+- how a landmark rate was estimated: an observed count or a Kaplan-Meier rate (:func:`rate_basis`);
+- a row label as printed, without its footnote mark (:func:`row_label`).
 
 Examples
 --------
@@ -17,8 +21,9 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .descriptor.models import Descriptor, Endpoint
@@ -31,8 +36,11 @@ __all__ = [
     "centre_key",
     "compared_endpoint",
     "evidence_between",
+    "incomparable_by_eligibility",
     "is_control_arm",
     "patient_overlap",
+    "rate_basis",
+    "row_label",
 ]
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -206,3 +214,80 @@ def evidence_between(a: Descriptor, b: Descriptor) -> str:
     if arms_of_one_study(a, b) and a.design.arm_of.randomised and b.design.arm_of.randomised:  # type: ignore[union-attr]
         return "randomised"
     return "unanchored"
+
+
+RESECTION_OUTCOMES = ("surgical_remission",)
+"""Outcome variables that depend on whether resection was possible (complete surgical remission)."""
+
+
+def resectability(desc: Descriptor) -> str:
+    """Whether a cohort enrolled resectable disease, as its descriptor records the source: ``"included"``,
+    ``"excluded"`` or ``"not_stated"`` (also when no eligibility is recorded)."""
+    elig = desc.design.eligibility
+    return elig.resectable if elig is not None else "not_stated"
+
+
+def incomparable_by_eligibility(outcome: str, a: Descriptor, b: Descriptor) -> str | None:
+    """Why ``outcome`` cannot be compared between two cohorts because of who could enrol, or None.
+
+    An outcome that depends on resection (complete surgical remission, :data:`RESECTION_OUTCOMES`) is
+    structurally incomparable between a cohort that enrolled patients with resectable disease and one whose
+    eligibility excluded them: the second cannot have it by design, so a difference measures eligibility, not
+    treatment. Where either source does not state resectability, nothing is assumed (None).
+
+    Parameters
+    ----------
+    outcome : str
+        An outcome name of the comparison ("surgical_remission:yes", "best_response:PR", "ORR").
+    a, b : Descriptor
+
+    Returns
+    -------
+    str or None
+        The code ``"eligibility"`` (the differences' ``not_comparable_reason``), or None.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> def cohort(resectable):
+    ...     return NS(design=NS(eligibility=NS(resectable=resectable)))
+    >>> incomparable_by_eligibility("surgical_remission:yes", cohort("included"), cohort("excluded"))
+    'eligibility'
+    >>> incomparable_by_eligibility("best_response:PR", cohort("included"), cohort("excluded")) is None
+    True
+    >>> incomparable_by_eligibility("surgical_remission:yes", cohort("included"), cohort("not_stated")) is None
+    True
+    """
+    if outcome.partition(":")[0] not in RESECTION_OUTCOMES:
+        return None
+    return "eligibility" if {resectability(a), resectability(b)} == {"included", "excluded"} else None
+
+
+def rate_basis(row: Mapping[str, Any]) -> str:
+    """How a landmark rate was estimated: ``observed`` (a count n/N, or the binomial estimator), ``kaplan-meier``,
+    or ``unspecified``.
+
+    Examples
+    --------
+    >>> rate_basis({"estimator": "binomial", "n": 13}), rate_basis({"estimator": "kaplan-meier", "n": None})
+    ('observed', 'kaplan-meier')
+    >>> rate_basis({"estimator": "unspecified", "n": None})
+    'unspecified'
+    """
+    if row.get("estimator") == "binomial" or row.get("n") is not None:
+        return "observed"
+    return "kaplan-meier" if row.get("estimator") == "kaplan-meier" else "unspecified"
+
+
+_FOOTNOTE_MARK = re.compile(r"\^[A-Za-z0-9*†‡§¶]+")
+
+
+def row_label(label: str) -> str:
+    """A row label as printed, without a footnote mark written ``^a`` (the footnote itself is not shown).
+
+    Examples
+    --------
+    >>> row_label("Lung+bone+other lesions^a"), row_label("1st line MAPI^b")
+    ('Lung+bone+other lesions', '1st line MAPI')
+    """
+    return _FOOTNOTE_MARK.sub("", label).strip()

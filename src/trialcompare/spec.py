@@ -29,8 +29,8 @@ from .load import DescriptorError, Problem, _pydantic_problems
 from .yamlsafe import YamlProblem, read_yaml
 
 __all__ = [
-    "DEFAULT_SPEC", "Claim", "DenominatorChoice", "MetaSpec", "Spec", "check_spec_cohorts", "default_spec",
-    "default_spec_for", "load_spec",
+    "DEFAULT_SPEC", "Claim", "DenominatorChoice", "DisplaySpec", "MetaSpec", "Spec", "check_spec_cohorts",
+    "default_spec", "default_spec_for", "load_spec",
 ]
 
 #: The default spec of a checkout, relative to the working folder; when it is absent, the bundled copy is used.
@@ -94,6 +94,13 @@ class MetaSpec(_Strict):
     scenarios: list[Scenario] = []
 
 
+class DisplaySpec(_Strict):
+    """How printed values are shown in the tables (issue 10, item 7): as printed unless a spec asks otherwise."""
+
+    decimals: int | None = Field(None, ge=0, le=6, description="round printed numbers with more decimals to this "
+                                 "many, half away from zero on the decimal string (default: as printed)")
+
+
 class Spec(_Strict):
     """A comparison spec."""
 
@@ -113,6 +120,7 @@ class Spec(_Strict):
     denominators: dict[str, DenominatorChoice] = {}
     meta: MetaSpec = MetaSpec()
     maic: MaicSpec | None = Field(None, description="a population-adjusted comparison when one cohort has IPD")
+    display: DisplaySpec = Field(DisplaySpec(), description="display rounding of printed values (default: none)")
     path: Path | None = Field(None, exclude=True, description="set by load_spec")
     # the folder of the default output when not the spec's own: set by default_spec() for the bundled spec (its folder
     # is inside the installed package) and by default_spec_for() outside a checkout

@@ -47,6 +47,7 @@ __all__ = [
     "Descriptor",
     "Design",
     "Effect",
+    "Eligibility",
     "Endpoint",
     "EndpointDefinition",
     "EndpointReport",
@@ -202,6 +203,37 @@ class ArmOf(_Strict):
     randomised: StrictBool = False
 
 
+Resectability = Literal["excluded", "included", "not_stated"]
+
+
+class Eligibility(_Strict):
+    """Eligibility that makes outcomes structurally incomparable, as the source states it (DESIGN.md).
+
+    ``resectable``: whether patients with resectable disease could enrol — ``excluded`` (e.g. "relapsed,
+    unresectable osteosarcoma"), ``included`` (e.g. patients assessed for metastasectomy were included) or
+    ``not_stated`` (the default: leave it so unless the source says it). A stated value needs its ``quote`` and
+    location (``at``). Example::
+
+        eligibility:
+          resectable: excluded
+          quote: "patients with relapsed, unresectable high-grade osteosarcoma after standard treatment"
+          at: "Introduction"
+          source: paper
+    """
+
+    resectable: Resectability = "not_stated"
+    quote: str | None = Field(None, description="the source's words that say it, copied exactly")
+    at: str | None = Field(None, description="where the quote was read")
+    source: str | None = Field(None, description="key of the source (default: the first)")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _quoted(self) -> Eligibility:
+        if self.resectable != "not_stated" and (not self.quote or not self.at):
+            raise ValueError(f"resectable: {self.resectable} needs the source's words: 'quote' and 'at'")
+        return self
+
+
 class Design(_Strict):
     """Study design facts."""
 
@@ -218,6 +250,8 @@ class Design(_Strict):
     source: str | None = Field(None, description="key of the source the design facts were read from")
     registrations: list[Registration] = []
     follow_up: list[FollowUp] = []
+    eligibility: Eligibility | None = Field(None, description="eligibility that makes outcomes structurally "
+                                                               "incomparable (resectable disease excluded)")
 
 
 class PopulationReport(_Located):

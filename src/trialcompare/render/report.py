@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..analysis import Analysis
     from ..load import CohortSet
 
-__all__ = ["build_context", "render_html", "render_pdf", "write_report"]
+__all__ = ["build_context", "render_html", "render_pdf", "variant_sentences", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,7 @@ def build_context(a: Analysis) -> dict[str, Any]:
     spec, cmp, cohorts = a.spec, a.comparison, a.cohorts
     caveats = _numbered(rank_caveats(a.caveats))
     marks, footnotes = _error_marks(a)
-    table = table_iv(cmp, marks=marks)
+    table = table_iv(cmp, marks=marks, decimals=spec.display.decimals)
     tte = {r[0]: r[1] for r in _tte_by_cohort(table, cmp)}
     return {
         "spec": spec, "title": spec.title, "reference": cmp.labels[a.reference], "cmp": cmp,
@@ -227,7 +227,8 @@ _FACTOR_NAMES = {"age": "Age", "ecog": "ECOG ≥ 1", "lesion_site": "Disease at 
                  "resistance_ie": "Resistant to IE", "resistance_apatinib": "Resistant to apatinib",
                  "resistance_mapi": "Resistant to MAP/I", "sex": "Sex", "subtype": "Subtype",
                  "resection": "Complete surgical remission (favourable)", "accrual": "Accrual period",
-                 "follow_up": "Median follow-up"}
+                 "follow_up": "Median follow-up", "eligibility": "Resectable disease at enrolment"}
+_ELIGIBILITY = {"included": "included", "excluded": "excluded"}
 
 
 _SYMBOLS = "†‡§¶"
@@ -366,6 +367,12 @@ def _maic_anchored(m: Any) -> pl.DataFrame | None:
                          for r in anchored.iter_rows(named=True)])
 
 
+def _reference_eligibility(a: Analysis) -> str:
+    from ..rules import resectability
+
+    return resectability(a.cohorts[a.reference].descriptor)
+
+
 def _factor_table(a: Analysis) -> pl.DataFrame:
     """TSD 18: one row per factor, one column per comparator (share vs the reference's, SMD, direction of bias)."""
     f = a.factors
@@ -377,6 +384,9 @@ def _factor_table(a: Analysis) -> pl.DataFrame:
         for r in f.filter(pl.col("factor") == factor).iter_rows(named=True):
             if not r["reported"]:
                 cell = "not reported"
+            elif r["factor"] == "eligibility":
+                cell = _ELIGIBILITY[r["detail"]] + (f" (reference: {_ELIGIBILITY[_reference_eligibility(a)]}): "
+                                                    "not comparable" if r["direction"] == "differs" else "")
             elif r["detail"] is not None:
                 cell = r["detail"]
             else:
@@ -397,13 +407,14 @@ _POSITION = {"below": "below", "within": "within", "above": "above"}
 def _benchmark_rows(a: Analysis) -> list[dict[str, Any]]:
     out = []
     for b in a.benchmarks:
-        comps = ", ".join(f"{a.labels.get(r['cohort'], r['cohort'])} {r['events']}/{r['total']}"
-                          for r in b.comparators.iter_rows(named=True))
+        comps = ", ".join(f"{a.labels.get(r['cohort'], r['cohort'])} {'≈' if r['approximate'] else ''}"
+                          f"{r['events']}/{r['total']}" for r in b.comparators.iter_rows(named=True))
         excluded = "; ".join(f"{a.labels.get(r['cohort'], r['cohort'])} ({b.reasons().get(r['reason'], r['reason'])})"
                              for r in b.excluded.iter_rows(named=True) if r["reason"] != "reference")
         ref = b.reference_count
         line = {"outcome": b.outcome, "k": b.k, "comparators": comps or "none", "excluded": excluded or "none",
-                "reference": f"{ref[0]}/{ref[1]} = {100 * b.reference_proportion[0]:.1f}%" if ref else "–"}
+                "reference": f"{'≈' if _approximate(a, b.outcome, b.reference) else ''}{ref[0]}/{ref[1]} = "
+                             f"{100 * b.reference_proportion[0]:.1f}%" if ref else "–"}
         if not b.estimable:
             line["result"] = f"not estimable (k = {b.k}; {_SHORT_REASON.get(b.reason, b.reason)})"
         else:
@@ -419,8 +430,106 @@ def _benchmark_rows(a: Analysis) -> list[dict[str, Any]]:
                                    f"{b.model}, {b.transform})")
         words = b.reasons()
         line["notes"] = "; ".join(words.get(n, n) for n in b.notes)
+        line["variants"] = variant_sentences(a.benchmark_variants, b.outcome, b.level)
+        line["variants_all"] = False
+        line["label"] = next((m.suite.label for m in a.meta if m.outcome == b.outcome and m.suite is not None),
+                             b.outcome.upper())
         out.append(line)
+    return _said_once(out)
+
+
+def _approximate(a: Analysis, outcome: str, cohort: str) -> bool:
+    """Whether a cohort's count of a pooled outcome is a printed rate times N (the suite's ``approximate``): shown
+    "≈", never as if it were an observed count."""
+    for m in a.meta:
+        if m.outcome == outcome and m.suite is not None:
+            rows = m.suite.data.filter(pl.col("cohort") == cohort)
+            return bool(rows["approximate"].any()) if rows.height else False
+    return False
+
+
+def _said_once(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Scenario and subgroup lines that read the same for every outcome are said once, under the last one."""
+    texts = {r["variants"] for r in rows}
+    if len(rows) < 2 or len(texts) != 1 or not rows[0]["variants"]:
+        return rows
+    last = len(rows) - 1
+    return [r | {"variants": r["variants"] if i == last else "", "variants_all": i == last}
+            for i, r in enumerate(rows)]
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _scenario_sentences(rows: list[dict[str, Any]], level: float) -> list[str]:
+    """One line per kind: scenarios that change nothing together, then each other scenario."""
+    same = [f"‘{r['name']}’" for r in rows if r["reason"] == "no-change"]
+    out = [f"Scenario{'s' if len(same) > 1 else ''} {_and(same)} change{'' if len(same) > 1 else 's'} nothing: "
+           "the same comparators as the primary."] if same else []
+    for r in rows:
+        name = f"Scenario ‘{r['name']}’"
+        if r["reason"] == "same-as-scenario":
+            out.append(f"{name} gives the same comparators as ‘{r['same_as']}’.")
+        elif r["reason"] == "k<3":
+            out.append(f"{name} leaves k = {r['k']}: nothing pooled.")
+        elif r["worth_showing"] and r["pooled"] is not None:
+            out.append(f"{name} (k = {r['k']}): pooled comparators {100 * r['pooled']:.1f}% "
+                       f"({100 * r['pooled_low']:.1f}–{100 * r['pooled_high']:.1f}), {level:.0%} prediction interval "
+                       f"{100 * r['pi_low']:.1f}–{100 * r['pi_high']:.1f}%; the reference lies "
+                       f"{_POSITION.get(r['position'], r['position'])} it.")
+        elif r["worth_showing"]:
+            out.append(f"{name} (k = {r['k']}): not estimable.")
     return out
+
+
+def _subgroup_sentences(rows: list[dict[str, Any]]) -> list[str]:
+    single = [f"by {r['name']}" for r in rows if r["reason"] == "single-group"]
+    out = [f"Subgroups {_and(single)}: the comparators form one group (nothing to split)."] if single else []
+    for r in rows:
+        if r["reason"] == "same-partition":
+            out.append(f"Subgroups by {r['name']} are identical to subgroups by {r['same_as']}.")
+        elif r["reason"] == "subgroup-k<3":
+            out.append(f"Subgroups by {r['name']}: a group has k = {r['k']} (fewer than three): nothing pooled.")
+        elif r["worth_showing"]:
+            out.append(f"Subgroups by {r['name']}: {r['groups']} groups of k ≥ 3 (not pooled apart in this report).")
+    return out
+
+
+def variant_sentences(variants: pl.DataFrame, outcome: str, level: float = 0.95) -> str:
+    """The benchmark's scenarios and subgroups in plain words: one line for what changes nothing or cannot be
+    pooled, the result of a scenario worth showing (from :func:`trialcompare.appraisal.benchmark_variants`).
+
+    Parameters
+    ----------
+    variants : polars.DataFrame
+        :attr:`Analysis.benchmark_variants`.
+    outcome : str
+        The benchmark's outcome.
+    level : float
+        Level of the prediction interval.
+
+    Returns
+    -------
+    str
+        Sentences, or "" when the spec declares no scenario and there are no comparators.
+
+    Examples
+    --------
+    >>> v = pl.DataFrame({"outcome": ["orr"] * 3, "kind": ["scenario", "subgroup", "subgroup"],
+    ...                   "name": ["without-ie", "design", "endpoint"], "k": [2, 2, 2],
+    ...                   "worth_showing": [False] * 3, "reason": ["no-change", "single-group", "single-group"],
+    ...                   "same_as": [None] * 3})
+    >>> variant_sentences(v, "orr")
+    'Scenario ‘without-ie’ changes nothing: the same comparators as the primary. Subgroups by design and by \
+endpoint: the comparators form one group (nothing to split).'
+    """
+    if variants.is_empty():
+        return ""
+    mine = variants.filter(pl.col("outcome") == outcome)
+    scen = [r for r in mine.iter_rows(named=True) if r["kind"] == "scenario"]
+    subs = [r for r in mine.iter_rows(named=True) if r["kind"] == "subgroup"]
+    return " ".join(_scenario_sentences(scen, level) + _subgroup_sentences(subs))
 
 
 def _tte_by_cohort(table: pl.DataFrame, cmp: Any) -> list[tuple[str, str]]:

@@ -10,19 +10,20 @@ from __future__ import annotations
 import html
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from ..descriptor.vocabulary import ENDPOINTS, VARIABLES
 from ..options import CI_METHOD_NAMES, interval_label
+from ..rules import rate_basis, row_label
 from .escape import markdown_cell, needs_quote, spreadsheet_cell, terminal_text, xlsx_cell
 
 if TYPE_CHECKING:
     from ..comparison import Comparison
 
-__all__ = ["FORMATS", "differences_table", "export", "format_text", "table_iv"]
+__all__ = ["FORMATS", "differences_table", "export", "format_text", "printed_label", "table_iv"]
 
 FORMATS = ("md", "csv", "xlsx", "html", "json")
 MISSING = "not reported"
@@ -66,22 +67,71 @@ class _Builder:
         return f"{self.cmp.labels[cid]}{ref}" + (f" (N={n})" if n is not None else "") + of
 
 
+def printed_label(rows: Iterable[Mapping[str, Any]], column: str, prefer: Sequence[str],
+                  order: Sequence[str]) -> str | None:
+    """The row label a table printed for a quantity, or None when no descriptor records one.
+
+    Only labels read at a table (a location starting "Table": "Table IV", "Table 1") are row labels; a label
+    quoted from running text is a sentence, not a row label. Of those, the label at the best-preferred location
+    wins (``prefer``), ties going to the first cohort of ``order`` (the reference). A footnote mark written
+    ``^a`` is dropped: the footnote itself is not shown.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        Rows of :attr:`Comparison.baseline` or :attr:`Comparison.outcomes` for one quantity.
+    column : {"entry_label", "level_label"}
+        The variable's label or the level's.
+    prefer : sequence of str
+        Preferred locations (the comparison's ``prefer_locations``).
+    order : sequence of str
+        Cohort ids, reference first.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> rows = [{"cohort": "b", "location": "Table IV", "level_label": "Lung+bone+other lesions^a"},
+    ...         {"cohort": "a", "location": "Abstract", "level_label": "patients had lung lesions"}]
+    >>> printed_label(rows, "level_label", ["Table IV"], ["a", "b"])
+    'Lung+bone+other lesions'
+    >>> printed_label(rows[1:], "level_label", ["Table IV"], ["a", "b"]) is None
+    True
+    """
+    found = [r for r in rows if r.get(column) and str(r.get("location") or "").startswith("Table")]
+    if not found:
+        return None
+    def rank(r: Mapping[str, Any]) -> tuple[int, int]:
+        loc, cid = r["location"], r["cohort"]
+        return (prefer.index(loc) if loc in prefer else len(prefer),
+                order.index(cid) if cid in order else len(order))
+    return row_label(str(min(found, key=rank)[column]))
+
+
+def _labels(b: _Builder, rows: pl.DataFrame, column: str) -> str | None:
+    return printed_label(rows.iter_rows(named=True), column, b.cmp.options.prefer_locations, b.ids)
+
+
 def _baseline_rows(b: _Builder) -> None:
     base, smd = b.cmp.baseline, b.cmp.smd
     for var in dict.fromkeys(base["variable"].to_list()):
         v = VARIABLES[var]
         rows = base.filter(pl.col("variable") == var)
         smd_cells = _smd_cells(b, smd.filter(pl.col("variable") == var))
+        label = _labels(b, rows, "entry_label")
         if v.kind == "continuous":
             cells = {c: b.mark(c, f"baseline.{var}", _continuous_cell(rows.filter(pl.col("cohort") == c)))
                      for c in b.ids}
-            b.add("Baseline", v.label, {c: _join(cells[c], smd_cells.get(c)) for c in b.ids})
+            b.add("Baseline", label or v.label, {c: _join(cells[c], smd_cells.get(c)) for c in b.ids})
             continue
-        b.add("Baseline", f"{v.label}, n (%)", smd_cells)
+        b.add("Baseline", label or f"{v.label}, n (%)", smd_cells)
         for level in dict.fromkeys(rows["level"].to_list()):
+            at_level = rows.filter(pl.col("level") == level)
             cells = {r["cohort"]: b.mark(r["cohort"], f"baseline.{var}.{level}", r["printed"]) if r["reported"]
-                     else MISSING for r in rows.filter(pl.col("level") == level).iter_rows(named=True)}
-            b.add("Baseline", f"  {level.replace('_', ' ')}", cells)
+                     else MISSING for r in at_level.iter_rows(named=True)}
+            b.add("Baseline", f"  {_labels(b, at_level, 'level_label') or level.replace('_', ' ')}", cells)
 
 
 def _study_rows(b: _Builder) -> None:
@@ -168,8 +218,16 @@ def _response_rows(b: _Builder) -> None:
         var, _, level = name.partition(":")
         key = f"outcome.{var}.{level}" if level else f"rate.{name}"
         cells = {r["cohort"]: b.mark(r["cohort"], key, _count_cell(r)) for r in rows.iter_rows(named=True)}
-        label = f"{VARIABLES[var].label}: {level}, n (%)" if level else _response_rate_label(name, rows)
-        b.add("Outcomes", label, {c: cells.get(c, MISSING) for c in b.ids})
+        b.add("Outcomes", _response_label(b, rows, var, level, name), {c: cells.get(c, MISSING) for c in b.ids})
+
+
+def _response_label(b: _Builder, rows: pl.DataFrame, var: str, level: str, name: str) -> str:
+    """The level's printed label ("Partial response, N (%)"); a yes/no outcome's printed entry label ("Complete
+    surgical remission, n (%)"); else the harmonized name ("Best overall response: PR, n (%)")."""
+    if not level:
+        return _response_rate_label(name, rows)
+    printed = _labels(b, rows, "level_label") or (_labels(b, rows, "entry_label") if level == "yes" else None)
+    return printed or f"{VARIABLES[var].label}: {level}, n (%)"
 
 
 def _response_rate_label(name: str, rows: pl.DataFrame) -> str:
@@ -211,6 +269,22 @@ def _endpoint_cell(r: dict[str, Any] | None) -> str:
 _ESTIMATOR = {"kaplan-meier": "Kaplan-Meier", "binomial": "binomial (observed n/N)"}
 
 
+def _rate_cell(match: pl.DataFrame) -> str:
+    """One landmark rate per estimator, the chosen report first: a Kaplan-Meier (or unstated) rate and the
+    observed count beside it when the source prints both, each labelled by its estimator — a rate is never shown
+    as a count."""
+    rows = list({rate_basis(r): r for r in reversed(match.rows(named=True))}.values())[::-1]
+    if len(rows) == 1:
+        return _endpoint_cell(rows[0])
+    parts = []
+    for r in rows:
+        basis = rate_basis(r)
+        shown = r | {"estimator": "binomial"} if basis == "observed" else r
+        cell = _endpoint_cell(shown)
+        parts.append(cell if basis != "unspecified" else f"{cell} [estimator not stated]")
+    return "; ".join(parts)
+
+
 def _rate_label(r: dict[str, Any]) -> str:
     """ "Rate at 6 months"; a time printed in another unit keeps it: "Rate at 8 weeks (1.8 months)"."""
     unit, time = r.get("unit") or "months", r.get("time")
@@ -236,8 +310,9 @@ def _endpoint_rows(b: _Builder, section: str, chosen: dict[str, str | None]) -> 
             if stat == "rate":
                 match = match.filter(pl.col("time_months") == t)
             key = f"endpoint.{ep}.{stat}" + (f".{t:g}m" if stat == "rate" else "")
-            cells[cid] = b.mark(cid, key,
-                                _endpoint_cell(match.row(0, named=True) if not match.is_empty() else None))
+            cell = _rate_cell(match) if stat == "rate" and not match.is_empty() else \
+                _endpoint_cell(match.row(0, named=True) if not match.is_empty() else None)
+            cells[cid] = b.mark(cid, key, cell)
         if any(v != MISSING for v in cells.values()):
             b.add(section, label, cells)
     if section != "Overall survival":
@@ -256,8 +331,26 @@ def _other_endpoint_row(b: _Builder, section: str, out: pl.DataFrame, chosen: di
         b.add(section, "Median of another endpoint also reported", cells)
 
 
+def _displayed(cmp: Comparison, decimals: int | None) -> Comparison:
+    """The comparison with its printed strings as they are to be shown (:func:`~trialcompare.descriptor.printed.
+    display`: rounded half away from zero on the decimal string when ``decimals`` is given, else unchanged)."""
+    if decimals is None:
+        return cmp
+    from dataclasses import replace
+
+    from ..descriptor.printed import display
+
+    def shown(df: pl.DataFrame) -> pl.DataFrame:
+        if "printed" not in df.columns:
+            return df
+        return df.with_columns(pl.col("printed").map_elements(lambda v: display(v, decimals), return_dtype=pl.String))
+
+    return replace(cmp, baseline=shown(cmp.baseline), outcomes=shown(cmp.outcomes),
+                   study_baseline=shown(cmp.study_baseline))
+
+
 def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None,
-             marks: Mapping[tuple[str, str], str] | None = None) -> pl.DataFrame:
+             marks: Mapping[tuple[str, str], str] | None = None, decimals: int | None = None) -> pl.DataFrame:
     """The Table IV layout: rows = harmonized variables/levels, columns = cohorts (reference first).
 
     Parameters
@@ -268,12 +361,16 @@ def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None,
         Descriptors by id, for the design rows (taken from the comparison when omitted).
     marks : mapping of (cohort, field) to str, optional
         Footnote marks of known errors, by cohort and field path ("endpoint.PFS.median", "baseline.ecog").
+    decimals : int, optional
+        Display rounding of the printed values (a spec's ``display: {decimals: n}``): numbers printed with more
+        decimals are rounded half away from zero on their decimal string ("10.85" → "10.9"); default: as printed.
 
     Returns
     -------
     polars.DataFrame
         String cells; columns ``section``, ``row`` and one per cohort (``"Label [reference] (N=..)"``).
     """
+    cmp = _displayed(cmp, decimals)
     b = _Builder(cmp, marks)
     descriptors = descriptors or cmp.descriptors
     if descriptors:
@@ -314,7 +411,9 @@ def differences_table(cmp: Comparison) -> pl.DataFrame:
     rows = []
     ci = interval_label(cmp.options.level)
     for r in cmp.differences.iter_rows(named=True):
-        if r["estimable"]:
+        if r.get("comparable") is False:
+            rd = orr = p = f"not comparable ({r['not_comparable_reason']})"
+        elif r["estimable"]:
             rd = f"{_pct(r['risk_difference'])} ({_pct(r['rd_low'])}, {_pct(r['rd_high'])})"
             orr = f"{r['odds_ratio']:.2f} ({r['or_low']:.2f}, {r['or_high']:.2f})"
             p = f"{r['fisher_p']:.3g}"

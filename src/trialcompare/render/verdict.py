@@ -22,6 +22,7 @@ REASON_WORDS = {
     "endpoints-differ": "the time-to-event endpoints differ (event-free vs progression-free survival)",
     "definitions-differ": "endpoint definitions differ or are missing",
     "resection": "surgical resection affects an endpoint in some cohorts",
+    "eligibility-differs": "resectable disease was enrolled in some cohorts and excluded in others",
     "small-cohorts": "every cohort has fewer than 50 patients",
     "ci-includes-no-difference": "some confidence intervals of the differences include no difference",
     "measured-imbalance": "prognostic factors are imbalanced (|SMD| > 0.25)",

@@ -19,7 +19,8 @@ from scipy import special
 
 from trialcompare.options import CI_METHODS, CIMethod
 
-from .reproduce import FORMULAS, MAX_COUNT, Backend, check_level, mean_ci_consistent, mean_ci_t, which_ci_method
+from ._counts import check_counts
+from .reproduce import FORMULAS, Backend, check_level, mean_ci_consistent, mean_ci_t, which_ci_method
 
 __all__ = [
     "CI_METHODS",
@@ -47,39 +48,6 @@ def _brentq(*args, **kwargs) -> float:
 
 def _z(level: float) -> float:
     return float(special.ndtri(0.5 + check_level(level) / 2.0))
-
-
-def _whole(value, name: str) -> np.ndarray:
-    """``value`` as a float array of whole numbers (no NaN, no infinity, no fractions, no text, no booleans)."""
-    if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
-        pass
-    elif any(isinstance(v, str | bytes | bool) for v in np.asarray(value, dtype=object).ravel().tolist()):
-        raise ValueError(f"{name} must be whole numbers, not text or booleans; got {value!r}")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be whole numbers, got {value!r}") from None
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite whole numbers (no NaN, no infinity), got {value!r}")
-    if np.any(arr != np.round(arr)):
-        raise ValueError(f"{name} must be whole numbers, got {value!r}")
-    if np.any(np.abs(arr) > MAX_COUNT):
-        raise ValueError(f"{name} must be at most 2^53, got {value!r}")
-    return arr
-
-
-def check_counts(x, n) -> tuple[np.ndarray, np.ndarray]:
-    """Validate event counts and totals: whole numbers with ``0 <= x <= n`` and ``n > 0``.
-
-    Raises
-    ------
-    ValueError
-        Naming the offending value.
-    """
-    x_arr, n_arr = _whole(x, "x (events)"), _whole(n, "n (total)")
-    if np.any(n_arr <= 0) or np.any(x_arr < 0) or np.any(x_arr > n_arr):
-        raise ValueError(f"counts must satisfy 0 <= x <= n and n > 0, got x={x!r}, n={n!r}")
-    return x_arr, n_arr
 
 
 def _as_counts(x, n) -> tuple[np.ndarray, np.ndarray]:

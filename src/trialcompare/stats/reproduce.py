@@ -18,11 +18,11 @@ from typing import Any, NamedTuple
 
 from ..options import CI_METHODS, CIMethod
 from . import _special
+from ._counts import MAX_COUNT, check_counts
 
 __all__ = ["FORMULAS", "SCALAR", "Backend", "check_level", "interval", "mean_ci_consistent", "mean_ci_t",
            "which_ci_method"]
 
-MAX_COUNT = 2**53  # larger counts cannot be held exactly as the floats these functions compute with
 
 
 class Backend(NamedTuple):
@@ -101,8 +101,7 @@ def check_level(level: Any) -> float:
 def _counts(x: Any, n: Any) -> tuple[float, float]:
     if type(x) is int and type(n) is int and 0 <= x <= n and 0 < n <= MAX_COUNT:
         return float(x), float(n)
-    from .proportions import check_counts  # anything else: the library's validation, and its message
-
+    # anything else: the library's validation (numpy), and its message
     xs, ns = check_counts(x, n)
     return float(xs), float(ns)
 

@@ -1,0 +1,78 @@
+"""The benchmark's scenarios and subgroups: one that changes nothing, or cannot be pooled, is said in one line
+(issue 11, Build 5: "a subgroup identical to another or a scenario that changes nothing is said in one line").
+
+Derivation for the Table IV spec (reports/table-iv.yaml): the ORR benchmark pools the comparators of apatinib + IE
+except IE, which shares registration NCT04690231 with it: apatinib 16/37 and apatinib + camrelizumab 9/43 (the
+spec reads the latter against 43). Scenario "without-ie-overlap" excludes IE (already out) and
+"prospective-only" excludes apatinib + IE (the reference, never pooled) and IE: both leave the same two
+comparators. "declared-n" reads apatinib + camrelizumab against 41: the counts change, k stays 2, below the three
+a pooled number needs. Both comparators are prospective trials reporting PFS: one design group, one endpoint group.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import trialcompare as tc
+from trialcompare.appraisal import benchmark_variants
+from trialcompare.meta import benchmark
+from trialcompare.render.report import variant_sentences
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = [REPO / "trials" / f"{cid}.yaml" for cid in ("apatinib-ie", "apatinib", "apatinib-camrelizumab", "ie")]
+
+
+def _scenario(name: str, exclude=(), denominators=None) -> dict:
+    return {"name": name, "description": "", "exclude": list(exclude), "denominators": denominators or {},
+            "use_errata": None, "substitute_endpoint": {}}
+
+
+@pytest.fixture(scope="module")
+def variants() -> pl.DataFrame:
+    cs = tc.load(*SEEDS)
+    den = {"apatinib-camrelizumab": 43}
+    b = benchmark(cs, "orr", "apatinib-ie", denominators=den, prefer_locations=("Table IV",))
+    assert b.comparators["cohort"].to_list() == ["apatinib", "apatinib-camrelizumab"]
+    scenarios = [_scenario("without-ie-overlap", ["ie"]),
+                 _scenario("declared-n", denominators={"apatinib-camrelizumab": 41}),
+                 _scenario("prospective-only", ["apatinib-ie", "ie"]),
+                 _scenario("only-apatinib", ["apatinib-camrelizumab"])]
+    return benchmark_variants(cs, [b], scenarios, denominators=den, prefer_locations=("Table IV",))
+
+
+def test_scenarios_that_change_nothing_are_flagged(variants: pl.DataFrame) -> None:
+    scen = {r["name"]: (r["reason"], r["k"]) for r in variants.filter(kind="scenario").iter_rows(named=True)}
+    assert scen == {"without-ie-overlap": ("no-change", 2), "declared-n": ("k<3", 2),
+                    "prospective-only": ("no-change", 2), "only-apatinib": ("k<3", 1)}
+    assert not variants["worth_showing"].any()
+
+
+def test_subgroups_of_one_group_are_flagged(variants: pl.DataFrame) -> None:
+    subs = {r["name"]: (r["reason"], r["groups"]) for r in variants.filter(kind="subgroup").iter_rows(named=True)}
+    assert subs == {"design": ("single-group", 1), "endpoint": ("single-group", 1)}
+
+
+def test_the_report_says_each_in_one_line(variants: pl.DataFrame) -> None:
+    text = variant_sentences(variants, "orr")
+    assert text.count("change nothing: the same comparators as the primary.") == 1
+    assert "Scenarios ‘without-ie-overlap’ and ‘prospective-only’ change nothing" in text
+    assert "Scenario ‘declared-n’ leaves k = 2: nothing pooled." in text
+    assert "Scenario ‘only-apatinib’ leaves k = 1: nothing pooled." in text
+    assert "Subgroups by design and by endpoint: the comparators form one group" in text
+    assert variant_sentences(variants, "dcr") == ""
+
+
+def test_identical_partitions_and_results_in_words() -> None:
+    rows = pl.DataFrame({
+        "outcome": ["orr"] * 3, "kind": ["subgroup", "subgroup", "scenario"], "name": ["design", "endpoint", "s"],
+        "k": [3, 3, 4], "worth_showing": [True, False, True], "reason": [None, "same-partition", None],
+        "same_as": [None, "design", None], "groups": [2, 2, None], "pooled": [None, None, 0.4],
+        "pooled_low": [None, None, 0.3], "pooled_high": [None, None, 0.5], "pi_low": [None, None, 0.1],
+        "pi_high": [None, None, 0.8], "position": [None, None, "above"]})
+    text = variant_sentences(rows, "orr")
+    assert "Subgroups by endpoint are identical to subgroups by design." in text
+    assert "Scenario ‘s’ (k = 4): pooled comparators 40.0% (30.0–50.0), 95% prediction interval 10.0–80.0%; " \
+           "the reference lies above it." in text
