@@ -18,7 +18,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 
 bench: $(STAMP)
-	$(VENV)/bin/python benchmarks/bench_cli.py && $(VENV)/bin/python benchmarks/bench_meta.py && $(VENV)/bin/python benchmarks/bench_maic.py
+	$(VENV)/bin/python benchmarks/bench_validate.py && $(VENV)/bin/python benchmarks/bench_cli.py && $(VENV)/bin/python benchmarks/bench_meta.py && $(VENV)/bin/python benchmarks/bench_maic.py
 
 setup: $(STAMP)
 

@@ -58,16 +58,28 @@ class MetaCheck:
         Outcome name as the spec gives it (``"orr"``, ``"tte_6m"``).
     suite : SuiteResult or None
         The computed suite; None when ``error`` is set.
-    pairwise : polars.DataFrame or None
-        Each pooled cohort against the reference (None when the reference has no usable count).
+    reference : str or None
+        The reference cohort of :attr:`pairwise`.
     error : str or None
         Why the suite could not be computed.
     """
 
     outcome: str
     suite: SuiteResult | None
-    pairwise: pl.DataFrame | None
+    reference: str | None = None
     error: str | None = None
+
+    @property
+    def pairwise(self) -> pl.DataFrame | None:
+        """Each pooled cohort against the reference (None when the reference has no usable count).
+
+        Computed on access: the report does not show it (fragility indices and E-values are not printed, see
+        its Methods), so :func:`analyse` does not pay for it.
+        """
+        if self.suite is None or self.reference is None:
+            return None
+        used = self.suite.data.filter(pl.col("events").is_not_null())["cohort"].to_list()
+        return self.suite.pairwise(self.reference) if self.reference in used else None
 
 
 @dataclass(frozen=True)
@@ -311,11 +323,9 @@ def _meta(cohorts: CohortSet, spec: Spec, reference: str) -> tuple[MetaCheck, ..
             suite = sensitivity_suite(cohorts, outcome, scenarios=scenarios, primary_transform=spec.meta.transform,
                                       primary_method=spec.meta.method, **kw)
         except (ValueError, MetaError) as exc:
-            out.append(MetaCheck(outcome, None, None, str(exc)))
+            out.append(MetaCheck(outcome, None, error=str(exc)))
             continue
-        used = suite.data.filter(pl.col("events").is_not_null())["cohort"].to_list()
-        pairwise = suite.pairwise(reference) if reference in used else None
-        out.append(MetaCheck(outcome, suite, pairwise))
+        out.append(MetaCheck(outcome, suite, reference))
     return tuple(out)
 
 

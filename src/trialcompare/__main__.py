@@ -1,0 +1,7 @@
+"""``python -m trialcompare``: the ``trialcompare`` command line."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
