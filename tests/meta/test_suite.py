@@ -408,7 +408,9 @@ def test_shipped_cohorts_produce_tables(cs, outcome):
     d = json.loads(json.dumps(suite.to_dict(), allow_nan=False))
     assert d["primary"]["k"] == 4 and len(d["grid"]) == suite.grid.height
     svg = suite_forest_svg(suite)
-    assert "prediction interval" in svg and "Apatinib + IE" in svg
+    assert "prediction interval" in svg and "Apatinib + IE" in svg and "Weight" in svg
+    plain = suite_forest_svg(suite, pooled=False)  # different regimens side by side: no diamond, no weights
+    assert "prediction interval" not in plain and "Weight" not in plain and "Apatinib + IE" in plain
 
 
 def test_forest_marks_approximate_counts(tte_suite):

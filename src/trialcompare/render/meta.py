@@ -56,7 +56,8 @@ def suite_forest_svg(suite: SuiteResult, *, pooled: bool = True) -> str:
     ----------
     suite : SuiteResult
     pooled : bool
-        Draw the pooled diamond and the prediction interval.
+        Draw the pooled diamond, the prediction interval and the studies' weights (without a pooled estimate a
+        weight means nothing, so none is shown and the squares are of one size).
 
     Returns
     -------
@@ -71,7 +72,7 @@ def suite_forest_svg(suite: SuiteResult, *, pooled: bool = True) -> str:
     return forest_plot_svg(
         labels, studies["estimate"].to_list(), studies["ci_low"].to_list(), studies["ci_high"].to_list(),
         pooled=est if pooled else None, prediction=pi if pooled else None, xlabel=suite.label,
-        weights=studies["weight"].to_list(), xlim=(0.0, 1.0),
+        weights=studies["weight"].to_list() if pooled else None, xlim=(0.0, 1.0),  # no pool, no weights
         prediction_label=f"{suite.level:.0%} prediction interval", interval_label=interval_label(suite.level),
         pooled_label=f"Pooled ({res.method}, {res.transform or 'logit'}), k = {res.k}",
     )
