@@ -116,3 +116,17 @@ def test_follow_up_in_weeks_is_shown_with_its_months(arcsine_dl: tc.Analysis) ->
     """APFAO prints its median follow-up as 48.3 weeks: kept as printed, with 48.3 × 7 / 30.4375 = 11.1 months."""
     html = render_html(arcsine_dl)
     assert "48.3 (Q1-Q3 30.6-66.6) weeks (≈ 11.1 months)" in html
+
+
+def test_verdict_numbers_say_an_inferred_count_and_another_time_point() -> None:
+    """tki-library's page 1: ITCC-050 prints "6.7% (95% CI 0.8-22.1)" with no denominator (2/30 inferred, see
+    test_comparison), CABONE its ORR at 6 months — a different time point from the reference's best response, so no
+    difference is computed. Neither cell may pass for a printed count or a missing number."""
+    from trialcompare.render.verdict import _numbers
+
+    a = tc.analyse(REPO / "reports" / "tki-library.yaml", with_meta=False)
+    _, rows = _numbers(a)
+    cells = {r["cohort"]: r["cells"][:2] for r in rows}
+    assert cells["Lenvatinib (ITCC-050)"][0] == "2/30 = 6.7% (0.8%–22.1%) (count inferred, not printed)"
+    assert cells["Cabozantinib (CABONE)"] == ["5/42 = 11.9% (4.0%–25.6%) at 6 months",
+                                              "not computed (another time point)"]

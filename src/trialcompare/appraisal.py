@@ -307,7 +307,11 @@ def tsd18_factors(cmp: Comparison, threshold: float = 0.1) -> pl.DataFrame:
 
 _NUMBER_SCHEMA = {"outcome": pl.String, "cohort": pl.String, "n": pl.Int64, "denominator": pl.Int64,
                   "proportion": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64,
-                  "risk_difference": pl.Float64, "rd_low": pl.Float64, "rd_high": pl.Float64, "evidence": pl.String}
+                  "risk_difference": pl.Float64, "rd_low": pl.Float64, "rd_high": pl.Float64, "evidence": pl.String,
+                  "derived_from": pl.String, "time_months": pl.Float64}
+"""``derived_from`` as in :attr:`Comparison.outcomes` (``"percentage+interval"``: a count inferred, not printed);
+``time_months`` the assessment time of a response printed at a time point (no difference against a best response
+without one)."""
 
 
 def _numbers(cmp: Comparison, outcomes: list[str]) -> pl.DataFrame:
@@ -323,7 +327,8 @@ def _numbers(cmp: Comparison, outcomes: list[str]) -> pl.DataFrame:
             rows.append({"outcome": name, "cohort": cid, "n": r["n"], "denominator": r["denominator"],
                          "proportion": r["estimate"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
                          "risk_difference": d.get("risk_difference"), "rd_low": d.get("rd_low"),
-                         "rd_high": d.get("rd_high"), "evidence": d.get("evidence")})
+                         "rd_high": d.get("rd_high"), "evidence": d.get("evidence"),
+                         "derived_from": r["derived_from"], "time_months": r["time_months"]})
     return pl.DataFrame(rows, schema=_NUMBER_SCHEMA, orient="row")
 
 

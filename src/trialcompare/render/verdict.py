@@ -103,12 +103,27 @@ def _numbers(a: Analysis) -> tuple[list[str], list[dict[str, Any]]]:
                 row["cells"] += ["not reported", ""]
                 continue
             r = match.row(0, named=True)
-            diff = "reference" if cid == a.reference else ("–" if r["risk_difference"] is None else
-                   f"{100 * r['risk_difference']:+.1f} ({100 * r['rd_low']:+.1f}, {100 * r['rd_high']:+.1f})")
-            row["cells"] += [f"{r['n']}/{r['denominator']} = {_pct(r['proportion'])} ({_pct(r['ci_low'])}–"
-                             f"{_pct(r['ci_high'])})", diff]
+            row["cells"] += [_number_cell(r), _difference_cell(r, cid == a.reference)]
         rows.append(row)
     return outcomes, rows
+
+
+def _number_cell(r: dict[str, Any]) -> str:
+    """"21/33 = 63.6% (45.1%–79.6%)"; a count not printed but inferred from the percentage and its interval says so."""
+    cell = f"{r['n']}/{r['denominator']} = {_pct(r['proportion'])} ({_pct(r['ci_low'])}–{_pct(r['ci_high'])})"
+    if r["derived_from"] == "percentage+interval":
+        cell += " (count inferred, not printed)"
+    if r["time_months"] is not None:
+        cell += f" at {r['time_months']:g} months"
+    return cell
+
+
+def _difference_cell(r: dict[str, Any], reference: bool) -> str:
+    if reference:
+        return "reference"
+    if r["risk_difference"] is None:
+        return "not computed (another time point)" if r["time_months"] is not None else "–"
+    return f"{100 * r['risk_difference']:+.1f} ({100 * r['rd_low']:+.1f}, {100 * r['rd_high']:+.1f})"
 
 
 def _distinct(limitations: list[Any]) -> list[Any]:
