@@ -130,3 +130,13 @@ def test_verdict_numbers_say_an_inferred_count_and_another_time_point() -> None:
     assert cells["Lenvatinib (ITCC-050)"][0] == "2/30 = 6.7% (0.8%–22.1%) (count inferred, not printed)"
     assert cells["Cabozantinib (CABONE)"] == ["5/42 = 11.9% (4.0%–25.6%) at 6 months",
                                               "not computed (another time point)"]
+
+
+def test_benchmark_says_which_pooled_count_was_inferred() -> None:
+    """The ORR benchmark of tki-library pools ITCC-050's 2/30 (inferred from "6.7% (95% CI 0.8-22.1)") and says so."""
+    from trialcompare.render.report import _benchmark_rows
+
+    a = tc.analyse(REPO / "reports" / "tki-library.yaml")
+    orr = next(r for r in _benchmark_rows(a) if r["outcome"] == "orr")
+    assert "Lenvatinib (ITCC-050) 2/30 (count inferred, not printed)" in orr["comparators"]
+    assert "Apatinib 16/37," in orr["comparators"]

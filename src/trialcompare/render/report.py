@@ -408,7 +408,8 @@ def _benchmark_rows(a: Analysis) -> list[dict[str, Any]]:
     out = []
     for b in a.benchmarks:
         comps = ", ".join(f"{a.labels.get(r['cohort'], r['cohort'])} {'≈' if r['approximate'] else ''}"
-                          f"{r['events']}/{r['total']}" for r in b.comparators.iter_rows(named=True))
+                          f"{r['events']}/{r['total']}{_inferred_mark(a, b.outcome, r['cohort'])}"
+                          for r in b.comparators.iter_rows(named=True))
         excluded = "; ".join(f"{a.labels.get(r['cohort'], r['cohort'])} ({b.reasons().get(r['reason'], r['reason'])})"
                              for r in b.excluded.iter_rows(named=True) if r["reason"] != "reference")
         ref = b.reference_count
@@ -436,6 +437,14 @@ def _benchmark_rows(a: Analysis) -> list[dict[str, Any]]:
                              b.outcome.upper())
         out.append(line)
     return _said_once(out)
+
+
+def _inferred_mark(a: Analysis, outcome: str, cohort: str) -> str:
+    """" (count inferred)" when the pooled count was not printed but is the single count that reproduces a printed
+    percentage and its interval (``derived_from`` "percentage+interval" in the comparison)."""
+    rows = a.comparison.outcomes.filter(pl.col("cohort") == cohort, pl.col("outcome") == outcome.upper(),
+                                        pl.col("derived_from") == "percentage+interval")  # fmt: skip
+    return " (count inferred, not printed)" if rows.height else ""
 
 
 def _approximate(a: Analysis, outcome: str, cohort: str) -> bool:
