@@ -74,6 +74,7 @@ class CohortSet:
     def __init__(self, cohorts: Iterable[Cohort]) -> None:
         self._cohorts = list(cohorts)
         self._by_id = {c.id: c for c in self._cohorts}
+        self._frame: pl.DataFrame | None = None
 
     @property
     def ids(self) -> list[str]:
@@ -100,10 +101,16 @@ class CohortSet:
         return CohortSet(self[i] for i in ids)
 
     def to_frame(self) -> pl.DataFrame:
-        """The harmonized long frame: one row per reported statistic (see :mod:`trialcompare.frame`)."""
-        from .frame import to_frame
+        """The harmonized long frame: one row per reported statistic (see :mod:`trialcompare.frame`).
 
-        return to_frame(self)
+        Built once per cohort set (the cohorts do not change) and shared: polars operations return new frames, so
+        callers cannot change it — except by polars' few in-place methods, which nothing here uses.
+        """
+        if self._frame is None:
+            from .frame import to_frame
+
+            self._frame = to_frame(self)
+        return self._frame
 
     def __repr__(self) -> str:
         return f"CohortSet({self.ids!r})"
