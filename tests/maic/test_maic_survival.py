@@ -118,3 +118,18 @@ def test_reconstructed_comparator_rows(monkeypatch) -> None:
     assert (row["estimate"], row["lower"], row["upper"]) == km.quantile(0.5)
     assert _get(a.survival, "comparator (reconstructed)", "rate", 6.0)["estimate"] == km.survival_at(6.0)[0]
     assert set(a.survival["endpoint"].drop_nulls()) == {"PFS"}
+
+
+def test_an_stc_that_cannot_be_fitted_does_not_sink_the_maic() -> None:
+    """Perfect separation (every ECOG-0 patient responds, no other does): the logistic outcome model of the STC
+    has no finite maximum (R's glm warns "fitted probabilities numerically 0 or 1"). The MAIC estimates stand; the
+    STC is reported as not estimable, with its reason, in the result and in --json."""
+    ipd = read_ipd_csv(REPO / "examples" / "maic" / "apatinib-ie-synthetic-ipd.csv").frame
+    ipd = ipd.with_columns(pl.col("ecog_0").alias("response"))
+    cohorts = tc.load(REPO / "trials")
+    a = maic_analysis(ipd, cohorts, "apatinib", load_mapping(REPO / "examples" / "maic" / "mapping.yaml"))
+    assert a.stc is None
+    assert a.stc_error == "STC not estimable: the STC outcome model did not converge (separation or too few events)"
+    assert a.to_dict()["stc_error"] == a.stc_error
+    assert "STC" not in set(a.effects["method"])
+    assert set(a.effects["method"]) >= {"unadjusted", "MAIC"}

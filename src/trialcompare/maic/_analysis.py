@@ -71,6 +71,9 @@ class MaicAnalysis:
         (``"comparator (reconstructed)"``). Rates are proportions at ``time`` (months). Empty otherwise.
     curves : polars.DataFrame
         The unweighted and MAIC-weighted IPD curves (``curve, time, survival, ci_low, ci_high, n_censor``).
+    stc_error : str or None
+        Why the STC could not be estimated (e.g. separation: the outcome model has no finite maximum), when
+        ``stc`` is None for that reason; the MAIC results stand without it.
     anchored_result : AnchoredResult or None
         With a two-arm IPD (``arm`` column): the anchored MAIC (weights on both arms pooled, weighted contrast
         within the IPD, Bucher against the comparator study's published effect). Everything else (weights,
@@ -88,6 +91,7 @@ class MaicAnalysis:
     survival: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SURVIVAL_SCHEMA))
     curves: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CURVE_SCHEMA))
     anchored_result: AnchoredResult | None = None
+    stc_error: str | None = None
 
     @property
     def anchored(self) -> pl.DataFrame | None:
@@ -134,6 +138,7 @@ class MaicAnalysis:
             "effects": self.effects.to_dicts(), "comparator_data": self.comparator_data,
             "survival": self.survival.to_dicts(), "anchored": _anchored_dict(self.anchored_result),
             "stc": None if self.stc is None else {k: getattr(self.stc, k) for k in self.stc.__dataclass_fields__},
+            "stc_error": self.stc_error,
             "bootstrap": None if self.bootstrap is None else {
                 k: getattr(self.bootstrap, k) for k in self.bootstrap.__dataclass_fields__ if k != "replicates"},
         }
@@ -223,8 +228,15 @@ def _binary_effects(ipd: pl.DataFrame, w: MaicWeights, ct: CohortTargets, ref: d
     boot = None
     if opts["n_boot"]:
         boot = bootstrap_odds_ratio(ipd, ct.targets, y, e, n, opts["n_boot"], opts["seed"], level)
-    stc = stc_binary(ipd, y, _centre(ct.targets), e, n, level)
-    return rows, boot, stc
+    return rows, boot, _stc(stc_binary, ipd, y, _centre(ct.targets), e, n, level)
+
+
+def _stc(fit: Any, *args: Any) -> StcResult | str:
+    """The STC, or why it cannot be estimated (a singular or non-convergent outcome model): never fatal to the MAIC."""
+    try:
+        return fit(*args)
+    except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:
+        return f"STC not estimable: {exc}"
 
 
 def _tte_effects(ipd: pl.DataFrame, w: MaicWeights, ct: CohortTargets, ref: pl.DataFrame, opts: dict) -> tuple:
@@ -240,8 +252,7 @@ def _tte_effects(ipd: pl.DataFrame, w: MaicWeights, ct: CohortTargets, ref: pl.D
     boot = None
     if opts["n_boot"]:
         boot = bootstrap_hazard_ratio(ipd, ct.targets, t, d, rt, rd, opts["n_boot"], opts["seed"], level)
-    stc = stc_survival(ipd, t, d, _centre(ct.targets), rt, rd, level)
-    return rows, boot, stc
+    return rows, boot, _stc(stc_survival, ipd, t, d, _centre(ct.targets), rt, rd, level)
 
 
 def _survival(ipd: pl.DataFrame, w: MaicWeights, cohorts: Any, comparator: str, outcome: str,
@@ -337,12 +348,14 @@ def maic_analysis(
                                                    anchored is not None)
     if boot is not None:
         rows.append(_boot_row(boot, w.ess))
+    stc_error = stc if isinstance(stc, str) else None
+    stc = None if isinstance(stc, str) else stc
     if stc is not None:
         rows.append(_row(stc.measure, "STC", Estimate(stc.estimate, stc.lower, stc.upper), level,
                          f"Wald ({stc.model} outcome model)", "conditional", None))
     survival, curves = _survival(ipd, w, cohorts, comparator, outcome, curve, level, ipd_endpoint)
     return MaicAnalysis(comparator, outcome, w, targets, pl.DataFrame(rows, schema=EFFECT_SCHEMA), stc, boot,
-                        ref_info, survival, curves, anchored)
+                        ref_info, survival, curves, anchored, stc_error)
 
 
 def _check_outcome_columns(ipd: pl.DataFrame, outcome: str) -> None:

@@ -83,6 +83,8 @@ def _text(a: Any, ipd_path: str) -> str:
                      f"{_fmt(r['upper'])})  {r['interval']}; {r['scale']}"
                      + ("" if r["ess"] is None else f"; ESS {r['ess']:.1f}"))
     lines += _survival_text(a)
+    if a.stc_error is not None:
+        lines += ["", a.stc_error]
     if a.stc is not None:
         lines += ["", f"STC: {a.stc.scale} {a.stc.measure} at the comparator's means "
                       f"(non-collapsible: {a.stc.non_collapsible}; not the marginal MAIC {a.stc.measure})",

@@ -312,6 +312,7 @@ def _maic_context(a: Analysis) -> dict[str, Any] | None:
             "label": spec.label if spec else None, "n": w.n, "ess": w.ess, "ess_share": w.ess / w.n,
             "balance": balance, "effects": effects, "unmatched": unmatched,
             "stc_assumption": m.stc.assumption if m.stc else None,
+            "stc_error": m.stc_error,
             "histogram": weights_histogram_svg(w.rescaled.tolist()), **_maic_survival(m),
             "anchored": _maic_anchored(m)}
 
