@@ -167,6 +167,8 @@ def test_cli_text_shows_the_anchored_block(capsys) -> None:
     code, out, err = _run(capsys, "--ipd", str(IPD), "--target", "sim-drugb-ie", *TRIALS, "--outcome", "PFS")
     assert code == 0, err
     assert "ANCHORED MAIC through etoposide + ifosfamide" in out and "Bucher, MAIC (anchored MAIC)" in out
+    # the first line says which part is unanchored, so the anchored block below is not contradicted
+    assert out.splitlines()[0].endswith("the IPD treatment arm against it: unanchored (the anchored MAIC follows)")
 
 
 def test_cli_unknown_arm_label(tmp_path: Path, capsys) -> None:

@@ -56,7 +56,9 @@ def _fmt(v: float | None, digits: int = 3) -> str:
 
 def _text(a: Any, ipd_path: str) -> str:
     w = a.weights
-    lines = [f"MAIC: {_safe(ipd_path)} (n = {w.n}) weighted to {_safe(a.comparator)} - unanchored, non-randomised",
+    what = ("the IPD treatment arm against it: unanchored (the anchored MAIC follows)" if a.anchored is not None
+            else "unanchored, non-randomised")
+    lines = [f"MAIC: {_safe(ipd_path)} (n = {w.n}) weighted to {_safe(a.comparator)} - {what}",
              f"effective sample size {w.ess:.1f} ({100 * w.ess / w.n:.1f}% of {w.n}); converged: {w.converged}",
              "", "balance (SDs in population form; medians matched as the share above them)",
              f"  {'covariate':<18}{'statistic':<16}{'target':>10}{'before':>10}{'after':>10}"]
