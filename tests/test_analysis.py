@@ -140,3 +140,21 @@ def test_benchmark_says_which_pooled_count_was_inferred() -> None:
     orr = next(r for r in _benchmark_rows(a) if r["outcome"] == "orr")
     assert "Lenvatinib (ITCC-050) 2/30 (count inferred, not printed)" in orr["comparators"]
     assert "Apatinib 16/37," in orr["comparators"]
+
+
+def test_continuation_panels_show_only_what_their_cohorts_report() -> None:
+    """Issue 11, item 10: tki-library's baseline panels of library cohorts were all "not reported". A continuation
+    panel keeps only the variables one of its cohorts reports (REGOBONE/CABONE/ITCC-050: lenvatinib's median age
+    15) and names the others once; a panel none of whose cohorts reports anything keeps no table. The first panel
+    (with the reference's values) is untouched."""
+    from trialcompare.render.report import build_context
+    from trialcompare.render.tables import table_iv
+
+    a = tc.analyse(REPO / "reports" / "tki-library.yaml", with_meta=False)
+    first, second, third = build_context(a)["baseline_blocks"]
+    assert first["unreported"] == [] and len(first["rows"]) == 23
+    assert [r["label"] for r in second["rows"]] == ["Patient age, average years ± standard deviation (95% CI)"]
+    assert second["rows"][0]["group"] == "Baseline" and "Sex, n (%)" in second["unreported"]
+    assert third["rows"] == [] and len(third["unreported"]) == 7
+    orr = table_iv(a.comparison).filter(pl.col("row").str.starts_with("ORR"))["row"].to_list()
+    assert orr == ["ORR (CR + PR unless the cell says otherwise)"]  # CABONE's and ITCC-050's cells say how

@@ -6,6 +6,7 @@ Computation happens in :func:`trialcompare.analyse`; this module only arranges a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,8 +96,32 @@ def _table_blocks(table: pl.DataFrame, sections: Iterable[str]) -> list[dict[str
             cells = [r[2 + i] for i in cols]
             rows.append({"group": r[0] if r[0] != last else None, "label": r[1], "cells": cells})
             last = r[0]
-        blocks.append({"headers": [headers[i] for i in cols], "rows": rows})
+        kept, dropped = _reported_variables(rows) if blocks else (rows, [])
+        blocks.append({"headers": [headers[i] for i in cols], "rows": kept, "unreported": dropped})
     return blocks
+
+
+_UNREPORTED = re.compile(r"^(?:not reported|SMD not computed|[;,\s])*$")
+
+
+def _reported_variables(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """In a continuation block, the variables (a row and its indented levels) that some cohort of the block
+    reports, and the labels of those none reports (the reference's values stand in the first block)."""
+    groups: list[list[dict[str, Any]]] = []
+    for r in rows:
+        if r["label"].startswith("  ") and groups:
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    kept, dropped, heading = [], [], None
+    for g in groups:
+        heading = g[0]["group"] or heading  # a section heading rides on the first row shown after it
+        if all(_UNREPORTED.match(c) for r in g for c in r["cells"][1:]):
+            dropped.append(g[0]["label"].strip())
+            continue
+        kept += [g[0] | {"group": heading}, *g[1:]]
+        heading = None
+    return kept, dropped
 
 
 def _numbered(caveats: list[Any]) -> list[_Caveat]:

@@ -231,11 +231,15 @@ def _response_label(b: _Builder, rows: pl.DataFrame, var: str, level: str, name:
 
 
 def _response_rate_label(name: str, rows: pl.DataFrame) -> str:
-    """"ORR (CR + PR)" when every cell sums response levels; "ORR" when cells say how each count is known."""
-    sums = {f for f in rows["derived_from"].to_list() if f not in _HOW_DERIVED}
-    if rows["derived"].all() and len(sums) == 1 and None not in sums:
-        return f"{name} ({sums.pop().replace('+', ' + ')})"
-    return name
+    """"ORR (CR + PR)" when every cell sums response levels; "(CR + PR unless the cell says otherwise)" when some
+    cells are printed counts or say how their count is known; "ORR" when none sums levels."""
+    kinds = [f if d else None for f, d in zip(rows["derived_from"].to_list(), rows["derived"].to_list(), strict=True)]
+    sums = {f for f in kinds if f is not None and f not in _HOW_DERIVED}
+    if len(sums) != 1:
+        return name
+    levels = sums.pop().replace("+", " + ")
+    return f"{name} ({levels})" if all(f is not None and f not in _HOW_DERIVED for f in kinds) else \
+        f"{name} ({levels} unless the cell says otherwise)"
 
 
 def _tte_endpoint(rows: pl.DataFrame, cid: str, cmp: Comparison) -> str | None:
