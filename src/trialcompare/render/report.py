@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from ..options import interval_label
+from .tables import INFERRED, MISSING, NOT_COMPUTED
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -101,7 +102,7 @@ def _table_blocks(table: pl.DataFrame, sections: Iterable[str]) -> list[dict[str
     return blocks
 
 
-_UNREPORTED = re.compile(r"^(?:not reported|SMD not computed|[;,\s])*$")
+_UNREPORTED = re.compile(rf"^(?:{re.escape(MISSING)}|{re.escape(NOT_COMPUTED)}|[;,\s])*$")
 
 
 def _reported_variables(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
@@ -470,7 +471,7 @@ def _inferred_mark(a: Analysis, outcome: str, cohort: str) -> str:
     percentage and its interval (``derived_from`` "percentage+interval" in the comparison)."""
     rows = a.comparison.outcomes.filter(pl.col("cohort") == cohort, pl.col("outcome") == outcome.upper(),
                                         pl.col("derived_from") == "percentage+interval")  # fmt: skip
-    return " (count inferred, not printed)" if rows.height else ""
+    return f" ({INFERRED})" if rows.height else ""
 
 
 def _approximate(a: Analysis, outcome: str, cohort: str) -> bool:

@@ -27,6 +27,10 @@ __all__ = ["FORMATS", "differences_table", "export", "format_text", "printed_lab
 
 FORMATS = ("md", "csv", "xlsx", "html", "json")
 MISSING = "not reported"
+NOT_COMPUTED = "SMD not computed"
+INFERRED = "count inferred, not printed"
+"""Cell words shared with the report: a value not reported, an SMD that cannot be computed, a count not printed
+but inferred from a printed percentage and its interval."""
 _STUDY = {"prospective": "Prospective trial", "retrospective": "Retrospective study"}
 
 
@@ -154,7 +158,7 @@ def _smd_cells(b: _Builder, smd: pl.DataFrame) -> dict[str, str]:
     cells = {b.cmp.reference: "reference"}
     for r in smd.iter_rows(named=True):
         if r["smd"] is None:
-            cells[r["cohort"]] = "SMD not computed"
+            cells[r["cohort"]] = NOT_COMPUTED
             continue
         mark = " *" if r["imbalanced"] else ""
         est = " (estimated)" if r["estimated"] else ""

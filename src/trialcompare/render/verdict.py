@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from .tables import INFERRED
+
 if TYPE_CHECKING:
     from ..analysis import Analysis
 
@@ -112,7 +114,7 @@ def _number_cell(r: dict[str, Any]) -> str:
     """"21/33 = 63.6% (45.1%–79.6%)"; a count not printed but inferred from the percentage and its interval says so."""
     cell = f"{r['n']}/{r['denominator']} = {_pct(r['proportion'])} ({_pct(r['ci_low'])}–{_pct(r['ci_high'])})"
     if r["derived_from"] == "percentage+interval":
-        cell += " (count inferred, not printed)"
+        cell += f" ({INFERRED})"
     if r["time_months"] is not None:
         cell += f" at {r['time_months']:g} months"
     return cell
