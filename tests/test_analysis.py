@@ -158,3 +158,17 @@ def test_continuation_panels_show_only_what_their_cohorts_report() -> None:
     assert third["rows"] == [] and len(third["unreported"]) == 7
     orr = table_iv(a.comparison).filter(pl.col("row").str.starts_with("ORR"))["row"].to_list()
     assert orr == ["ORR (CR + PR unless the cell says otherwise)"]  # CABONE's and ITCC-050's cells say how
+
+
+def test_the_tsd18_table_fits_the_page_in_panels() -> None:
+    """tki-library has nine comparators: the factor table is split into panels of at most three (it ran off the page
+    as one), the first panel whole, later ones only with the factors one of their comparators reports."""
+    from trialcompare.render.report import build_context
+
+    blocks = build_context(tc.analyse(REPO / "reports" / "tki-library.yaml", with_meta=False))["factor_blocks"]
+    assert [b["table"].width for b in blocks] == [4, 4, 4]
+    assert blocks[0]["unreported"] == [] and blocks[0]["table"].height == 10
+    assert blocks[1]["table"]["factor"].to_list() == ["Accrual period", "Median follow-up"]
+    assert "Age" in blocks[1]["unreported"] and "Median follow-up" in blocks[2]["unreported"]
+    table_iv = build_context(tc.analyse(REPO / "reports" / "table-iv.yaml", with_meta=False))["factor_blocks"]
+    assert len(table_iv) == 1 and table_iv[0]["unreported"] == []

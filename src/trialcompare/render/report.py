@@ -216,11 +216,13 @@ def build_context(a: Analysis) -> dict[str, Any]:
     marks, footnotes = _error_marks(a)
     table = table_iv(cmp, marks=marks, decimals=spec.display.decimals)
     tte = {r[0]: r[1] for r in _tte_by_cohort(table, cmp)}
+    factors = _factor_table(a)
     return {
         "spec": spec, "title": spec.title, "reference": cmp.labels[a.reference], "cmp": cmp,
         "headers": table.columns[2:], "labels": cmp.labels, "ci_label": interval_label(cmp.options.level),
         "verdict": verdict_context(a, [c for c in caveats if c.severity == "major"]),
-        "factors": _factor_table(a), "benchmarks": _benchmark_rows(a), "footnotes": footnotes,
+        "factors": factors, "factor_blocks": _column_blocks(factors),
+        "benchmarks": _benchmark_rows(a), "footnotes": footnotes,
         "randomised": _randomised(a), "maic": _maic_context(a),
         "glance": _glance(cohorts, tte),
         "sources": _sources(cohorts),
@@ -398,6 +400,23 @@ def _reference_eligibility(a: Analysis) -> str:
     from ..rules import resectability
 
     return resectability(a.cohorts[a.reference].descriptor)
+
+
+def _column_blocks(table: pl.DataFrame, per_block: int = COLUMNS_PER_TABLE - 1) -> list[dict[str, Any]]:
+    """A wide table split into tables of its first column and at most ``per_block`` others, so that it fits the
+    page (as the baseline and outcome tables are); after the first, a block keeps only the rows some of its
+    columns report, and names the others (``unreported``)."""
+    first, rest = table.columns[0], table.columns[1:]
+    blocks = []
+    for i in range(0, max(len(rest), 1), per_block):
+        block = table.select(first, *rest[i:i + per_block])
+        shown = [not all(_UNREPORTED.match(str(c)) for c in row[1:]) for row in block.iter_rows()]
+        if i == 0 or block.is_empty():
+            blocks.append({"table": block, "unreported": []})
+            continue
+        dropped = [row[0] for row, keep in zip(block.iter_rows(), shown, strict=True) if not keep]
+        blocks.append({"table": block.filter(pl.Series(shown)), "unreported": dropped})
+    return blocks
 
 
 def _factor_table(a: Analysis) -> pl.DataFrame:
