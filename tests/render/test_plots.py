@@ -9,6 +9,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 import matplotlib
+import numpy as np
 import pypdf
 import pytest
 
@@ -77,6 +78,34 @@ def test_forest_plot_without_pooled_or_weights() -> None:
     assert "A" in texts and "B" in texts
     assert not any("Pooled" in t for t in texts)
     assert "Weight" not in texts
+
+
+def test_forest_plot_axis_from_the_intervals_when_nothing_else_is_given() -> None:
+    """No xlim, no pooled estimate: the axis spans the intervals, 0.1 to 0.5, padded by 5% of 0.4 each side.
+
+    (This raised ``TypeError`` before: ``min(x, *[])`` with nothing to unpack.)
+    """
+    from trialcompare.render.plots import _forest_xlim, forest_plot
+
+    lo, hi = np.array([0.1, 0.3]), np.array([0.3, 0.5])
+    assert _forest_xlim(lo, hi, [], None) == pytest.approx((0.08, 0.52))
+    fig = forest_plot(["A", "B"], [0.2, 0.4], [0.1, 0.3], [0.3, 0.5])
+    assert fig.axes[1].get_xlim() == pytest.approx((0.08, 0.52))
+
+
+def test_forest_plot_fixed_margins_keep_every_text_inside_the_figure() -> None:
+    """The forest plot's margins are set in inches (no constrained layout); no text may be cut off."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from trialcompare.render.plots import _rc_context, forest_plot
+
+    long = "Apatinib plus camrelizumab, phase II, second and later lines (9/43)"
+    with _rc_context():
+        fig = forest_plot([long, "B"], [0.2, 0.4], [0.1, 0.3], [0.3, 0.5], pooled=(0.3, 0.2, 0.4),
+                          prediction=(0.05, 0.6), weights=[1, 3], title="Objective response", xlabel="ORR")
+        tight = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer())  # inches, every visible artist
+    width, height = fig.get_size_inches()
+    assert tight.x0 >= 0 and tight.y0 >= 0 and tight.x1 <= width and tight.y1 <= height, tight
 
 
 @pytest.mark.parametrize(

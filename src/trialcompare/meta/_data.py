@@ -125,7 +125,8 @@ def _compare(
     for cid, n in (denominators or {}).items():
         if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
             raise ValueError(f"denominator of {cid!r} must be a positive whole number, got {n!r}")
-    key = (tuple(sorted((denominators or {}).items())), bool(use_errata), reference, tuple(prefer_locations))
+    # the counts read from a comparison do not depend on its reference: one comparison serves every reference
+    key = (tuple(sorted((denominators or {}).items())), bool(use_errata), tuple(prefer_locations))
     cache = _COMPARISONS.setdefault(cohorts, {})
     if key not in cache:
         cache[key] = compare(cohorts, reference, prefer_locations=tuple(prefer_locations),
