@@ -7,6 +7,7 @@ Data goes to stdout, diagnostics to stderr. Exit status: 0 success, 1 unacknowle
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -156,8 +157,9 @@ def cmd_table(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """``trialcompare report [SPEC|PATH ...] [-o FILE] [--html]``."""
     from .analysis import AnalysisError, analyse
-    from .render.pdf import TemplatesNotFoundError
+    from .render.pdf_process import pdf_renderer
     from .render.report import write_report
+    from .render.templating import TemplatesNotFoundError
     from .resources import DataNotFoundError
 
     if args.output:
@@ -170,9 +172,11 @@ def cmd_report(args: argparse.Namespace) -> int:
                              f"ending {wanted}")
     if args.output and Path(args.output).parent and not Path(args.output).parent.is_dir():
         raise UsageError(f"{Path(args.output).parent}: no such folder")
+    renderer = contextlib.nullcontext(None) if args.html else pdf_renderer()  # WeasyPrint loads meanwhile
     try:  # no target: ./reports/table-iv.yaml in a checkout, else the bundled Table IV spec
-        analysis = analyse(list(args.targets) or None)
-        out = write_report(analysis, Path(args.output) if args.output else None, html=args.html)
+        with renderer as to_pdf:
+            analysis = analyse(list(args.targets) or None)
+            out = write_report(analysis, Path(args.output) if args.output else None, html=args.html, to_pdf=to_pdf)
     except (AnalysisError, DataNotFoundError, TemplatesNotFoundError) as exc:
         raise UsageError(str(exc)) from None
     print(f"wrote {out}", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""HTML templating (Jinja2) and PDF rendering (WeasyPrint) with a closed, reproducible environment.
+"""PDF rendering (WeasyPrint) with a closed, reproducible environment; the templates themselves are in
+:mod:`trialcompare.render.templating` (re-exported here).
 
 Three guarantees are made here, and tested in ``tests/render/test_pdf.py``:
 
@@ -26,16 +27,22 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import functools
 import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
 from urllib.parse import unquote, unquote_to_bytes
 
-import jinja2
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .templating import (
+    TEMPLATES_ENV_VAR,
+    TemplatesNotFoundError,
+    _resolve_root,
+    make_environment,
+    render_template,
+    templates_dir,
+)
 
 __all__ = [
     "ASSET_SCHEME",
@@ -52,10 +59,6 @@ __all__ = [
 
 #: URL scheme under which files of ``templates/`` are served to WeasyPrint.
 ASSET_SCHEME = "asset"
-#: Environment variable that, when set, names the templates folder (overrides the bundled one).
-TEMPLATES_ENV_VAR = "TRIALCOMPARE_TEMPLATES"
-
-_MARKER = "base.html.j2"
 _MIME_TYPES = {
     ".css": "text/css",
     ".ttf": "font/ttf",
@@ -69,132 +72,6 @@ _MIME_TYPES = {
     ".icc": "application/vnd.iccprofile",
 }
 _MAX_URL_IN_MESSAGE = 80
-
-
-class TemplatesNotFoundError(FileNotFoundError):
-    """The report templates folder could not be located (a broken install, or a wrong ``TRIALCOMPARE_TEMPLATES``)."""
-
-
-# --------------------------------------------------------------------------------------------------
-# templates folder and Jinja2 environment
-# --------------------------------------------------------------------------------------------------
-
-
-def templates_dir() -> Path:
-    """Locate the report templates folder (templates, stylesheet and bundled fonts).
-
-    The folder named by the environment variable ``TRIALCOMPARE_TEMPLATES`` wins when set; otherwise the
-    package resource: ``trialcompare/_data/templates/`` in an installed wheel, or the ``templates/`` folder at
-    the repository root, beside ``src/``, in a checkout or an editable install (``pip install -e .``); see
-    :func:`trialcompare.resources.data_dir`. A folder only counts if it holds ``base.html.j2``.
-
-    Returns
-    -------
-    pathlib.Path
-        Absolute, symlink-resolved path of the folder.
-
-    Raises
-    ------
-    TemplatesNotFoundError
-        If no candidate folder exists; the message lists the places looked at.
-
-    Examples
-    --------
-    >>> (templates_dir() / "report.css").is_file()
-    True
-    """
-    from trialcompare.resources import DataNotFoundError, data_dir
-
-    override = os.environ.get(TEMPLATES_ENV_VAR)
-    if not override:
-        try:
-            return data_dir("templates")
-        except DataNotFoundError as exc:
-            raise TemplatesNotFoundError(f"{exc}; or set {TEMPLATES_ENV_VAR} to the folder") from None
-    candidate = Path(override)
-    if (candidate / _MARKER).is_file():
-        return candidate.resolve()
-    raise TemplatesNotFoundError(
-        f"trialcompare templates folder (containing {_MARKER}) not found; looked in: {candidate}; "
-        f"check {TEMPLATES_ENV_VAR}"
-    )
-
-
-def _resolve_root(root: str | os.PathLike[str] | None) -> Path:
-    """Return the templates folder to use: ``root`` if given (must exist), else :func:`templates_dir`."""
-    if root is None:
-        return templates_dir()
-    path = Path(root).resolve()
-    if not path.is_dir():
-        raise TemplatesNotFoundError(f"templates folder not found: {path}")
-    return path
-
-
-def make_environment(templates_dir: str | os.PathLike[str] | None = None) -> jinja2.Environment:
-    """Create the Jinja2 environment used for reports.
-
-    Parameters
-    ----------
-    templates_dir : str or os.PathLike, optional
-        Folder to load templates from; default: the project's ``templates/`` (see
-        :func:`templates_dir`).
-
-    Returns
-    -------
-    jinja2.Environment
-        Autoescaping on (``.j2``, ``.html`` and every other template), ``StrictUndefined``, and the
-        filter ``svg_data_uri`` (SVG text → ``data:`` URI for an ``<img src>``).
-
-    Examples
-    --------
-    >>> env = make_environment()
-    >>> env.from_string("{{ x }}").render(x="<b>")
-    '&lt;b&gt;'
-    """
-    from trialcompare.render.plots import svg_data_uri
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(_resolve_root(templates_dir))),
-        autoescape=jinja2.select_autoescape(
-            enabled_extensions=("j2", "html", "htm", "xml"), default_for_string=True, default=True
-        ),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["svg_data_uri"] = svg_data_uri
-    return env
-
-
-@functools.lru_cache(maxsize=4)
-def _cached_environment(root: Path) -> jinja2.Environment:
-    return make_environment(root)
-
-
-def render_template(name: str, /, **context: Any) -> str:
-    """Render the template ``name`` from the project's ``templates/`` folder.
-
-    Parameters
-    ----------
-    name : str
-        Template file name relative to ``templates/``, e.g. ``"report.html.j2"``.
-    **context
-        Template variables. A variable used by the template but not given raises
-        :class:`jinja2.UndefinedError`.
-
-    Returns
-    -------
-    str
-        The rendered (autoescaped) text.
-
-    Examples
-    --------
-    >>> html = render_template("base.html.j2", title="A & B", lang="en")
-    >>> "<title>A &amp; B</title>" in html
-    True
-    """
-    return _cached_environment(templates_dir()).get_template(name).render(**context)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from .tables import INFERRED, MISSING, NOT_COMPUTED
 if TYPE_CHECKING:
     from ..analysis import Analysis
     from ..load import CohortSet
+    from .pdf_process import PdfRenderer
 
 __all__ = ["build_context", "render_html", "render_pdf", "variant_sentences", "write_report"]
 
@@ -615,19 +616,24 @@ def _provenance(frame: pl.DataFrame, cohorts: CohortSet) -> list[dict[str, Any]]
 
 def render_html(a: Analysis) -> str:
     """The report as an HTML document (autoescaped)."""
-    from .pdf import render_template
+    from .templating import render_template
 
     return render_template("report.html.j2", **build_context(a))
 
 
-def render_pdf(a: Analysis) -> bytes:
-    """The report as PDF bytes; identical bytes for identical inputs (``spec.date`` is the PDF date)."""
-    from .pdf import html_to_pdf
+def render_pdf(a: Analysis, to_pdf: PdfRenderer | None = None) -> bytes:
+    """The report as PDF bytes; identical bytes for identical inputs (``spec.date`` is the PDF date).
 
-    return html_to_pdf(render_html(a), created=a.spec.date, title=a.spec.title)
+    ``to_pdf`` lays out the HTML (default :func:`~trialcompare.render.pdf.html_to_pdf`, in process; the command
+    line passes a :class:`~trialcompare.render.pdf_process.PdfProcess` started before the analysis).
+    """
+    if to_pdf is None:
+        from .pdf import html_to_pdf as to_pdf
+    return to_pdf(render_html(a), created=a.spec.date, title=a.spec.title)
 
 
-def write_report(a: Analysis, output: Path | None = None, *, html: bool = False) -> Path:
+def write_report(a: Analysis, output: Path | None = None, *, html: bool = False,
+                 to_pdf: PdfRenderer | None = None) -> Path:
     """Render and write the report atomically (nothing is written when anything fails).
 
     Parameters
@@ -637,6 +643,8 @@ def write_report(a: Analysis, output: Path | None = None, *, html: bool = False)
         Default ``<spec folder>/<name>.pdf`` (``.html`` with ``html=True``).
     html : bool
         Write HTML instead of PDF.
+    to_pdf : callable, optional
+        How the PDF is laid out, as for :func:`render_pdf`.
 
     Returns
     -------
@@ -649,5 +657,5 @@ def write_report(a: Analysis, output: Path | None = None, *, html: bool = False)
     if html:
         atomic_write_text(out, render_html(a))
     else:
-        atomic_write_bytes(out, render_pdf(a))
+        atomic_write_bytes(out, render_pdf(a, to_pdf))
     return out

@@ -1,0 +1,144 @@
+"""The PDF laid out in a second Python process, started before the analysis so that WeasyPrint's import overlaps it.
+
+A report spends about a third of its import time on WeasyPrint (with fontTools, tinyhtml5, cssselect2, pydyf) and
+none of the analysis needs it. The ``report`` command therefore starts :class:`PdfProcess` first: a fresh
+interpreter that imports WeasyPrint and lays out a one-line page (fonts, stylesheet) while this process imports
+polars and scipy and runs the analysis, then receives the HTML and returns the PDF. The bytes are those of
+:func:`~trialcompare.render.pdf.html_to_pdf` in process (tested): the same function runs on the same input.
+
+With one core free this saves the WeasyPrint import from the report's wall time; with none it costs a second
+interpreter's start (~30 ms). Where WeasyPrint is already imported (a notebook, the test suite) rendering in
+process is faster, and :func:`pdf_renderer` gives :func:`~trialcompare.render.pdf.html_to_pdf` itself.
+
+Protocol (private to this module): one JSON line ``{"created": ..., "title": ...}`` then the HTML as UTF-8 on the
+worker's standard input; the PDF on its standard output, exit status 0; else exit status 2 with the message of a
+:class:`~trialcompare.render.pdf.TemplatesNotFoundError`, or 1 with a traceback, on its standard error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+__all__ = ["PdfProcess", "PdfRenderer", "pdf_renderer"]
+
+#: ``to_pdf(html, created=..., title=...) -> bytes``, as :func:`~trialcompare.render.pdf.html_to_pdf`.
+PdfRenderer = Callable[..., bytes]
+
+_EXIT_TEMPLATES = 2
+_WARM_UP = '<link rel="stylesheet" href="asset:report.css"><p>trialcompare</p>'
+
+
+class PdfProcess:
+    """A worker process that renders one HTML document to PDF; call it once, then it is finished.
+
+    Examples
+    --------
+    >>> with PdfProcess() as to_pdf:
+    ...     pdf = to_pdf("<p>Hello</p>", created="2024-01-01", title="Hello")
+    >>> pdf[:5]
+    b'%PDF-'
+    """
+
+    def __init__(self) -> None:
+        package_root = str(Path(__file__).resolve().parents[2])  # the folder holding trialcompare/
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH"))
+                                                            if p))  # fmt: skip
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "trialcompare.render.pdf_process"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        )  # fmt: skip
+
+    def __call__(self, html: str, *, created: datetime | date | str, title: str) -> bytes:
+        """Send ``html`` to the worker and return the PDF (arguments as :func:`~trialcompare.render.pdf.html_to_pdf`).
+
+        Raises
+        ------
+        TemplatesNotFoundError
+            The worker found no templates folder.
+        RuntimeError
+            The worker failed otherwise (its traceback is the message).
+        """
+        from .templating import TemplatesNotFoundError
+
+        when = created if isinstance(created, str) else created.isoformat()  # read back by pdf_date, there
+        header = json.dumps({"created": when, "title": title}).encode("utf-8") + b"\n"
+        out, err = self._process.communicate(header + html.encode("utf-8"))
+        message = err.decode("utf-8", errors="replace").strip()
+        if self._process.returncode == _EXIT_TEMPLATES:
+            raise TemplatesNotFoundError(message)
+        if self._process.returncode != 0:
+            raise RuntimeError(f"the PDF process failed (exit status {self._process.returncode}):\n{message}")
+        return out
+
+    def close(self) -> None:
+        """Stop the worker if it is still running (the analysis failed, or nothing was sent)."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.communicate()
+
+    def __enter__(self) -> PdfProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@contextlib.contextmanager
+def pdf_renderer() -> Iterator[PdfRenderer]:
+    """The fastest way to render the PDF from here: a :class:`PdfProcess`, or in process when WeasyPrint is loaded.
+
+    Yields
+    ------
+    callable
+        ``to_pdf(html, created=..., title=...) -> bytes``.
+
+    Examples
+    --------
+    >>> import weasyprint  # already imported: render in process
+    >>> with pdf_renderer() as to_pdf:
+    ...     to_pdf.__name__
+    'html_to_pdf'
+    """
+    if "weasyprint" in sys.modules:
+        from .pdf import html_to_pdf
+
+        yield html_to_pdf
+        return
+    try:
+        process = PdfProcess()
+    except OSError:  # no second interpreter can be started: render in process
+        from .pdf import html_to_pdf
+
+        yield html_to_pdf
+        return
+    with process:
+        yield process
+
+
+def _serve() -> int:
+    """The worker: warm up, read one document, write its PDF (see the module's protocol)."""
+    from .pdf import html_to_pdf
+    from .templating import TemplatesNotFoundError
+
+    with contextlib.suppress(Exception):  # a failure here recurs, and is reported, below
+        html_to_pdf(_WARM_UP, created="2000-01-01", title="")
+    header = json.loads(sys.stdin.buffer.readline())
+    html = sys.stdin.buffer.read().decode("utf-8")
+    try:
+        pdf = html_to_pdf(html, created=header["created"], title=header["title"])
+    except TemplatesNotFoundError as exc:
+        sys.stderr.write(str(exc))
+        return _EXIT_TEMPLATES
+    sys.stdout.buffer.write(pdf)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_serve())
