@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
@@ -436,3 +437,23 @@ def test_one_scenario_model():
 def test_leave_one_out_of_the_suite_carries_converged(orr_suite):
     loo = orr_suite.leave_one_out
     assert "converged" in loo.columns and loo["converged"].all()
+
+
+def test_forest_without_a_pool_shows_each_cohort_as_observed(cs):
+    """No pooled estimate: DCR 33/33 is drawn at 1.00 with its Clopper-Pearson interval, as the tables print it.
+
+    By hand: the exact lower bound at x = n = 33 is (α/2)^(1/n) = 0.025^(1/33) = exp(−3.68888/33) = 0.89424, the
+    upper bound 1. (The pooling scale's continuity-corrected logit gives 33.5/34 = 0.985 → "0.99 [0.80, 1.00]",
+    which the figure printed before.) 41/46 = 0.8913; its exact interval, R ``binom.test(41, 46)``:
+    0.7643 to 0.9638.
+    """
+    suite = sensitivity_suite(cs, "dcr")
+    obs = suite.observed().filter(pl.col("cohort").is_in(["apatinib-ie", "ie"])).sort("cohort")
+    assert obs["estimate"].to_list() == pytest.approx([1.0, 41 / 46])
+    assert obs["ci_low"].to_list() == pytest.approx([0.025 ** (1 / 33), 0.76428], abs=5e-5)
+    assert obs["ci_high"].to_list() == pytest.approx([1.0, 0.96377], abs=5e-5)
+    texts = "".join(ET.fromstring(suite_forest_svg(suite, pooled=False).encode()).itertext())
+    assert "1.00 [0.89, 1.00]" in texts and "0.89 [0.76, 0.96]" in texts
+    assert "0.99 [0.80, 1.00]" not in texts and "Weight" not in texts
+    pooled = "".join(ET.fromstring(suite_forest_svg(suite).encode()).itertext())
+    assert "0.99 [0.80, 1.00]" in pooled  # the pooled plot shows the studies on the pooling scale, with weights

@@ -213,6 +213,30 @@ class SuiteResult:
             raise ValueError("the primary analysis has no pooled proportion")
         return studies, (p[0], p[1], p[2]), (p[3], p[4])
 
+    def observed(self, ci_method: str = "exact") -> pl.DataFrame:
+        """Each pooled cohort's observed proportion with its own interval, as the comparison tables give it.
+
+        A forest plot without a pooled estimate shows these, not the meta-analytic scale's values: 33/33 is 1.00
+        (Clopper-Pearson 0.89 to 1), not the 0.99 (0.80, 1.00) of a continuity-corrected logit.
+
+        Parameters
+        ----------
+        ci_method : str
+            Interval for one proportion (:data:`trialcompare.options.CI_METHODS`), at the suite's level.
+
+        Returns
+        -------
+        polars.DataFrame
+            ``cohort, label, events, total, approximate, estimate, ci_low, ci_high`` for the cohorts with counts.
+        """
+        from ..stats.proportions import proportion_ci
+
+        rows = self.data.filter(pl.col("events").is_not_null())
+        lo, hi = proportion_ci(rows["events"].to_numpy(), rows["total"].to_numpy(), ci_method, self.level)
+        return rows.select("cohort", "label", "events", "total", "approximate").with_columns(
+            estimate=rows["events"] / rows["total"], ci_low=pl.Series(lo, dtype=pl.Float64),
+            ci_high=pl.Series(hi, dtype=pl.Float64))
+
     def tables(self) -> list[tuple[str, pl.DataFrame]]:
         """The suite's tables with their titles (grid, leave-one-out, subgroups, scenarios, pairwise), rounded."""
         grid = self.grid.with_columns(pl.col(pl.Float64).round(4))

@@ -48,7 +48,7 @@ def suite_text(suite: SuiteResult, full: bool = False) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def suite_forest_svg(suite: SuiteResult, *, pooled: bool = True) -> str:
+def suite_forest_svg(suite: SuiteResult, *, pooled: bool = True, ci_method: str = "exact") -> str:
     """Forest plot of the primary analysis: per-cohort CIs and, with ``pooled``, the diamond and the prediction
     interval.
 
@@ -56,22 +56,28 @@ def suite_forest_svg(suite: SuiteResult, *, pooled: bool = True) -> str:
     ----------
     suite : SuiteResult
     pooled : bool
-        Draw the pooled diamond, the prediction interval and the studies' weights (without a pooled estimate a
-        weight means nothing, so none is shown and the squares are of one size).
+        Draw the pooled diamond, the prediction interval and the studies' weights, with the studies on the
+        pooling scale (back-transformed). Without a pooled estimate a weight means nothing, so none is shown, the
+        squares are of one size, and each cohort is drawn as observed (:meth:`SuiteResult.observed`).
+    ci_method : str
+        The per-cohort interval when not ``pooled`` (the comparison tables' method).
 
     Returns
     -------
     str
         SVG text.
     """
-    studies, est, pi = suite.forest_data()
     pooled = pooled and suite.primary.k >= MIN_POOLED
+    res = suite.primary
+    if pooled:
+        studies, est, pi = suite.forest_data()
+    else:
+        studies, est, pi = suite.observed(ci_method), None, None
     labels = [f"{r['label']} ({'≈' if r['approximate'] else ''}{r['events']}/{r['total']})"
               for r in studies.iter_rows(named=True)]
-    res = suite.primary
     return forest_plot_svg(
         labels, studies["estimate"].to_list(), studies["ci_low"].to_list(), studies["ci_high"].to_list(),
-        pooled=est if pooled else None, prediction=pi if pooled else None, xlabel=suite.label,
+        pooled=est, prediction=pi, xlabel=suite.label,
         weights=studies["weight"].to_list() if pooled else None, xlim=(0.0, 1.0),  # no pool, no weights
         prediction_label=f"{suite.level:.0%} prediction interval", interval_label=interval_label(suite.level),
         pooled_label=f"Pooled ({res.method}, {res.transform or 'logit'}), k = {res.k}",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from ..options import interval_label
+from ..options import CI_METHOD_NAMES, interval_label
 from .tables import INFERRED, MISSING, NOT_COMPUTED
 
 if TYPE_CHECKING:
@@ -162,7 +162,8 @@ def _meta_sections(a: Analysis) -> list[dict[str, Any]]:
             sections.append({"outcome": m.outcome, "error": m.error})
             continue
         suite = m.suite
-        sections.append({"outcome": m.outcome, "suite": suite, "forest_plain": suite_forest_svg(suite, pooled=False)})
+        forest = suite_forest_svg(suite, pooled=False, ci_method=a.comparison.options.ci_method)
+        sections.append({"outcome": m.outcome, "suite": suite, "forest_plain": forest})
     return sections
 
 
@@ -221,6 +222,7 @@ def build_context(a: Analysis) -> dict[str, Any]:
     return {
         "spec": spec, "title": spec.title, "reference": cmp.labels[a.reference], "cmp": cmp,
         "headers": table.columns[2:], "labels": cmp.labels, "ci_label": interval_label(cmp.options.level),
+        "ci_method_name": CI_METHOD_NAMES[cmp.options.ci_method],
         "verdict": verdict_context(a, [c for c in caveats if c.severity == "major"]),
         "factors": factors, "factor_blocks": _column_blocks(factors),
         "benchmarks": _benchmark_rows(a), "footnotes": footnotes,
