@@ -163,7 +163,8 @@ def _meta_sections(a: Analysis) -> list[dict[str, Any]]:
             continue
         suite = m.suite
         forest = suite_forest_svg(suite, pooled=False, ci_method=a.comparison.options.ci_method)
-        sections.append({"outcome": m.outcome, "suite": suite, "forest_plain": forest})
+        sections.append({"outcome": m.outcome, "suite": suite, "forest_plain": forest,
+                         "approximate": bool(suite.data["approximate"].fill_null(False).any())})
     return sections
 
 
