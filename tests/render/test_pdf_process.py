@@ -59,3 +59,4 @@ def test_the_command_line_lays_out_the_pdf_elsewhere_with_the_same_bytes(tmp_pat
     done = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0", "False"]
     assert out.read_bytes() == render_pdf(analyse(None))
+

@@ -75,6 +75,8 @@ class PdfProcess:
             raise TemplatesNotFoundError(message)
         if self._process.returncode != 0:
             raise RuntimeError(f"the PDF process failed (exit status {self._process.returncode}):\n{message}")
+        if message:  # WeasyPrint's warnings (a refused resource...), shown as they would be in process
+            print(message, file=sys.stderr)
         return out
 
     def close(self) -> None:
