@@ -11,17 +11,22 @@ import pytest
 
 from trialcompare.render.pdf import html_to_pdf
 from trialcompare.render.pdf_process import PdfProcess, pdf_renderer
+from trialcompare.render.plots import FigureCall, svg_data_uri
 from trialcompare.render.templating import TEMPLATES_ENV_VAR, TemplatesNotFoundError
 
 HTML = ('<html><head><link rel="stylesheet" href="asset:report.css"></head>'
-        '<body><h1>Cohorts &amp; counts</h1><p class="num">13/43 (30.2%)</p></body></html>')
+        '<body><h1>Cohorts &amp; counts</h1><p class="num">13/43 (30.2%)</p><img src="figure:0"></body></html>')
+FOREST = FigureCall("forest_plot_svg", (["Apatinib + IE (21/33)", "IE (13/46)"], [0.64, 0.28], [0.45, 0.16],
+                                        [0.80, 0.43]), {"xlim": (0.0, 1.0)})
 
 
 @pytest.mark.parametrize("created", [date(2021, 3, 4), "2021-03-04T10:00:00+02:00"])
 def test_worker_gives_the_bytes_of_html_to_pdf(created: date | str) -> None:
     with PdfProcess() as to_pdf:
-        pdf = to_pdf(HTML, created=created, title="Table IV")
-    assert pdf == html_to_pdf(HTML, created=created, title="Table IV")
+        pdf = to_pdf(HTML, created=created, title="Table IV", figures=[FOREST])
+    assert pdf == html_to_pdf(HTML, created=created, title="Table IV", figures=[FOREST])
+    inline = HTML.replace("figure:0", svg_data_uri(FOREST.svg()))  # the figure drawn here and inlined
+    assert pdf == html_to_pdf(inline, created=created, title="Table IV")
 
 
 def test_worker_without_templates_raises_templates_not_found(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -49,14 +54,15 @@ def test_in_process_when_weasyprint_is_already_imported() -> None:
 
 
 def test_the_command_line_lays_out_the_pdf_elsewhere_with_the_same_bytes(tmp_path: Path) -> None:
-    """A fresh ``report`` never imports WeasyPrint itself, and writes what :func:`render_pdf` gives in process."""
+    """A fresh ``report`` imports neither WeasyPrint nor matplotlib itself, and writes what :func:`render_pdf`
+    gives in process."""
     from trialcompare.analysis import analyse
     from trialcompare.render.report import render_pdf
 
     out = tmp_path / "r.pdf"
     code = ("import sys\nfrom trialcompare.cli import main\nrc = main(['report', '-o', sys.argv[1]])\n"
-            "print(rc, 'weasyprint' in sys.modules)")
+            "print(rc, 'weasyprint' in sys.modules, 'matplotlib' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["0", "False"]
+    assert done.stdout.split() == ["0", "False", "False"]
     assert out.read_bytes() == render_pdf(analyse(None))
 

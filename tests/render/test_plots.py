@@ -206,3 +206,23 @@ def test_plots_embed_in_pdf_as_text() -> None:
     assert "Figure embedding check" in text
     assert "Pooled (random effects)" in text
     assert "Number at risk" in text
+
+
+def test_deferred_figures_record_calls_that_draw_the_same_svg() -> None:
+    from trialcompare.render.plots import deferred_figures
+
+    args = (["A", "B"], [0.2, 0.4], [0.1, 0.3], [0.3, 0.5])
+    with deferred_figures() as figures:
+        first = forest_plot_svg(*args, xlim=(0.0, 1.0))
+        second = km_plot_svg([("A", [0.0, 2.0, 5.0], [1.0, 0.8, 0.5])])
+    assert (first, second) == ("figure:0", "figure:1")
+    assert [f.name for f in figures] == ["forest_plot_svg", "km_plot_svg"]
+    assert figures[0].svg() == forest_plot_svg(*args, xlim=(0.0, 1.0))  # drawn outside the block: SVG text
+    assert svg_data_uri(first) == "figure:0"
+
+
+def test_a_figure_url_without_its_figure_is_refused() -> None:
+    fetcher = SafeURLFetcher(figures={"figure:0": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    assert fetcher.fetch("figure:0").read().startswith(b"<svg")
+    with pytest.raises(ValueError, match="refused"):
+        fetcher.fetch("figure:1")

@@ -28,13 +28,14 @@ import base64
 import binascii
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, unquote_to_bytes
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .plots import FIGURE_SCHEME, FigureCall
 from .templating import (
     TEMPLATES_ENV_VAR,
     TemplatesNotFoundError,
@@ -201,16 +202,22 @@ class SafeURLFetcher(URLFetcher):
     without the resource; ``fail_on_errors`` stays off so a stray reference cannot abort a report.
     """
 
-    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
-        super().__init__(allowed_protocols=(ASSET_SCHEME, "data"), allow_redirects=False)
+    def __init__(self, root: str | os.PathLike[str] | None = None, figures: Mapping[str, str] | None = None) -> None:
+        super().__init__(allowed_protocols=(ASSET_SCHEME, "data", FIGURE_SCHEME), allow_redirects=False)
         self.root = _resolve_root(root)
+        self.figures = dict(figures or {})
         self.requested: list[str] = []
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        """Return the resource for ``url`` or raise :class:`ValueError` (see :func:`safe_url_fetcher`)."""
+        """Return the resource for ``url`` or raise :class:`ValueError` (see :func:`safe_url_fetcher`).
+
+        ``figure:<n>`` is served from ``figures`` (SVG text by URL), given by :func:`html_to_pdf`.
+        """
         self.requested.append(_short(url))
         try:
+            if url in self.figures:
+                return _response(url, self.figures[url].encode("utf-8"), "image/svg+xml")
             return safe_url_fetcher(url, root=self.root)
         except ValueError:
             self.refused.append(_short(url))
@@ -288,6 +295,7 @@ def html_to_pdf(
     title: str,
     base_url: str = f"{ASSET_SCHEME}:",
     url_fetcher: SafeURLFetcher | None = None,
+    figures: Sequence[FigureCall] = (),
 ) -> bytes:
     """Render an HTML string to PDF bytes, reproducibly and without outside resources.
 
@@ -308,6 +316,9 @@ def html_to_pdf(
     url_fetcher : SafeURLFetcher, optional
         A fetcher instance to use (e.g. to inspect ``.requested`` afterwards); a new one by default.
         Other fetcher types are rejected.
+    figures : sequence of FigureCall
+        Figures recorded by :func:`~trialcompare.render.plots.deferred_figures`: drawn here, and served to
+        WeasyPrint at their ``figure:<n>`` URLs.
 
     Returns
     -------
@@ -339,6 +350,7 @@ def html_to_pdf(
         url_fetcher = SafeURLFetcher()
     elif not isinstance(url_fetcher, SafeURLFetcher):
         raise TypeError("url_fetcher must be a SafeURLFetcher")
+    url_fetcher.figures.update({f"{FIGURE_SCHEME}:{n}": call.svg() for n, call in enumerate(figures)})
     stamp = pdf_date(created)
     font_config = FontConfiguration()
     document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher).render(font_config=font_config)

@@ -1,30 +1,37 @@
-"""The PDF laid out in a second Python process, started before the analysis so that WeasyPrint's import overlaps it.
+"""The PDF laid out, and its figures drawn, in a second Python process started before the analysis.
 
-A report spends about a third of its import time on WeasyPrint (with fontTools, tinyhtml5, cssselect2, pydyf) and
-none of the analysis needs it. The ``report`` command therefore starts :class:`PdfProcess` first: a fresh
-interpreter that imports WeasyPrint and lays out a one-line page (fonts, stylesheet) while this process imports
-polars and scipy and runs the analysis, then receives the HTML and returns the PDF. The bytes are those of
-:func:`~trialcompare.render.pdf.html_to_pdf` in process (tested): the same function runs on the same input.
+A report spends almost half of its import time on WeasyPrint (with fontTools, tinyhtml5, cssselect2, pydyf) and
+matplotlib, and none of the analysis needs them. The ``report`` command therefore starts :class:`PdfProcess`
+first: a fresh interpreter that imports both and draws a one-line page and a one-row figure (fonts, stylesheet)
+while this process imports polars and scipy and runs the analysis; then it receives the HTML with its figures
+deferred (:func:`~trialcompare.render.plots.deferred_figures`), draws them, lays out the PDF and returns it. The
+bytes are those of :func:`~trialcompare.render.pdf.html_to_pdf` in process (tested): the same function runs on
+the same input.
 
-With one core free this saves the WeasyPrint import from the report's wall time; with none it costs a second
+With one core free this takes those imports off the report's wall time; with none it costs a second
 interpreter's start (~30 ms). Where WeasyPrint is already imported (a notebook, the test suite) rendering in
 process is faster, and :func:`pdf_renderer` gives :func:`~trialcompare.render.pdf.html_to_pdf` itself.
 
-Protocol (private to this module): one JSON line ``{"created": ..., "title": ...}`` then the HTML as UTF-8 on the
-worker's standard input; the PDF on its standard output, exit status 0; else exit status 2 with the message of a
-:class:`~trialcompare.render.pdf.TemplatesNotFoundError`, or 1 with a traceback, on its standard error.
+Protocol (private to this module, between two processes of the same installation): a pickled dict of
+:func:`~trialcompare.render.pdf.html_to_pdf`'s arguments on the worker's standard input; the PDF on its standard
+output, exit status 0; else exit status 2 with the message of a
+:class:`~trialcompare.render.templating.TemplatesNotFoundError`, or 1 with a traceback, on its standard error.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
+import pickle
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .plots import FigureCall
 
 __all__ = ["PdfProcess", "PdfRenderer", "pdf_renderer"]
 
@@ -32,7 +39,7 @@ __all__ = ["PdfProcess", "PdfRenderer", "pdf_renderer"]
 PdfRenderer = Callable[..., bytes]
 
 _EXIT_TEMPLATES = 2
-_WARM_UP = '<link rel="stylesheet" href="asset:report.css"><p>trialcompare</p>'
+_WARM_UP = '<link rel="stylesheet" href="asset:report.css"><p>trialcompare</p><img src="figure:0">'
 
 
 class PdfProcess:
@@ -55,7 +62,8 @@ class PdfProcess:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
         )  # fmt: skip
 
-    def __call__(self, html: str, *, created: datetime | date | str, title: str) -> bytes:
+    def __call__(self, html: str, *, created: datetime | date | str, title: str,
+                 figures: Sequence[FigureCall] = ()) -> bytes:
         """Send ``html`` to the worker and return the PDF (arguments as :func:`~trialcompare.render.pdf.html_to_pdf`).
 
         Raises
@@ -67,9 +75,8 @@ class PdfProcess:
         """
         from .templating import TemplatesNotFoundError
 
-        when = created if isinstance(created, str) else created.isoformat()  # read back by pdf_date, there
-        header = json.dumps({"created": when, "title": title}).encode("utf-8") + b"\n"
-        out, err = self._process.communicate(header + html.encode("utf-8"))
+        message = {"html": html, "created": created, "title": title, "figures": list(figures)}
+        out, err = self._process.communicate(pickle.dumps(message))
         message = err.decode("utf-8", errors="replace").strip()
         if self._process.returncode == _EXIT_TEMPLATES:
             raise TemplatesNotFoundError(message)
@@ -127,14 +134,15 @@ def pdf_renderer() -> Iterator[PdfRenderer]:
 def _serve() -> int:
     """The worker: warm up, read one document, write its PDF (see the module's protocol)."""
     from .pdf import html_to_pdf
+    from .plots import FigureCall
     from .templating import TemplatesNotFoundError
 
+    warm_up_figure = FigureCall("forest_plot_svg", (["trialcompare"], [0.5], [0.4], [0.6]), {"xlim": (0.0, 1.0)})
     with contextlib.suppress(Exception):  # a failure here recurs, and is reported, below
-        html_to_pdf(_WARM_UP, created="2000-01-01", title="")
-    header = json.loads(sys.stdin.buffer.readline())
-    html = sys.stdin.buffer.read().decode("utf-8")
+        html_to_pdf(_WARM_UP, created="2000-01-01", title="", figures=[warm_up_figure])
+    message = pickle.load(sys.stdin.buffer)
     try:
-        pdf = html_to_pdf(html, created=header["created"], title=header["title"])
+        pdf = html_to_pdf(**message)
     except TemplatesNotFoundError as exc:
         sys.stderr.write(str(exc))
         return _EXIT_TEMPLATES

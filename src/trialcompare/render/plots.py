@@ -8,15 +8,24 @@ the family of the fonts bundled in ``templates/fonts`` that the report styleshee
 PDF carries real, searchable text.
 
 Embed a figure in a report as ``<img src="{{ svg | svg_data_uri }}">`` (see :func:`svg_data_uri`).
+
+Inside :func:`deferred_figures` the ``*_svg`` functions draw nothing: each records its call as a
+:class:`FigureCall` and returns the URL ``figure:<n>``, which the PDF renderer resolves by drawing the call
+(:func:`trialcompare.render.pdf.html_to_pdf`'s ``figures``). The command line's report uses this to draw the
+figures in the process that lays out the PDF, so that its own process never imports matplotlib.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import io
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,8 +35,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "FIGURE_SCHEME",
     "PALETTE",
+    "FigureCall",
     "bar_compare_svg",
+    "deferred_figures",
     "forest_plot_svg",
     "km_plot_svg",
     "svg_data_uri",
@@ -69,6 +81,70 @@ _RC = {
     "text.parse_math": False,
 }
 _SVG_METADATA = {"Date": None, "Creator": "trialcompare"}
+
+
+#: URL scheme of a deferred figure: ``figure:<n>`` is the n-th call recorded by :func:`deferred_figures`.
+FIGURE_SCHEME = "figure"
+
+
+# --------------------------------------------------------------------------------------------------
+# deferred figures
+# --------------------------------------------------------------------------------------------------
+
+_DEFERRED: ContextVar[list[FigureCall] | None] = ContextVar("trialcompare_deferred_figures", default=None)
+_DRAWERS: dict[str, Callable[..., str]] = {}
+
+
+@dataclass(frozen=True)
+class FigureCall:
+    """A figure to draw later: the name of one of this module's ``*_svg`` functions and its arguments."""
+
+    name: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def svg(self) -> str:
+        """Draw the figure now (whether or not figures are being deferred) and return its SVG text."""
+        return _DRAWERS[self.name](*self.args, **self.kwargs)
+
+
+@contextlib.contextmanager
+def deferred_figures() -> Iterator[list[FigureCall]]:
+    """Record figures instead of drawing them: the ``*_svg`` functions return ``figure:<n>`` within the block.
+
+    Yields
+    ------
+    list of FigureCall
+        The calls, in order: the n-th is the figure ``figure:<n>``.
+
+    Examples
+    --------
+    >>> with deferred_figures() as figures:
+    ...     url = forest_plot_svg(["A"], [0.5], [0.4], [0.6], xlim=(0, 1))
+    >>> url, figures[0].name, figures[0].svg().lstrip()[:5]
+    ('figure:0', 'forest_plot_svg', '<?xml')
+    """
+    calls: list[FigureCall] = []
+    token = _DEFERRED.set(calls)
+    try:
+        yield calls
+    finally:
+        _DEFERRED.reset(token)
+
+
+def _deferrable(draw: Callable[..., str]) -> Callable[..., str]:
+    """Make an ``*_svg`` function record its call inside :func:`deferred_figures` (and draw otherwise)."""
+    _DRAWERS[draw.__name__] = draw
+
+    @functools.wraps(draw)
+    def svg(*args: Any, **kwargs: Any) -> str:
+        calls = _DEFERRED.get()
+        if calls is None:
+            return draw(*args, **kwargs)
+        calls.append(FigureCall(draw.__name__, args, kwargs))
+        return f"{FIGURE_SCHEME}:{len(calls) - 1}"
+
+    return svg
 
 
 # --------------------------------------------------------------------------------------------------
@@ -136,7 +212,7 @@ def svg_data_uri(svg: str) -> str:
     Parameters
     ----------
     svg : str
-        SVG document text.
+        SVG document text, or the ``figure:<n>`` URL of a deferred figure (returned as it is).
 
     Returns
     -------
@@ -147,7 +223,11 @@ def svg_data_uri(svg: str) -> str:
     --------
     >>> svg_data_uri("<svg/>")
     'data:image/svg+xml;base64,PHN2Zy8+'
+    >>> svg_data_uri("figure:2")
+    'figure:2'
     """
+    if svg.startswith(f"{FIGURE_SCHEME}:"):
+        return svg
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
@@ -348,6 +428,7 @@ def forest_plot(
         return fig
 
 
+@_deferrable
 def forest_plot_svg(*args: Any, **kwargs: Any) -> str:
     """:func:`forest_plot` as SVG text (the report embeds it; same arguments)."""
     with _rc_context():
@@ -560,6 +641,7 @@ def _km_axes(ax: Axes | None, n_risk: int) -> tuple[Figure, Axes, Axes | None]:
     return fig, fig.subplots(1, 1), None
 
 
+@_deferrable
 def km_plot_svg(*args: Any, **kwargs: Any) -> str:
     """:func:`km_plot` as SVG text (the report embeds it; same arguments)."""
     with _rc_context():
@@ -588,6 +670,7 @@ def _style_km_axes(
 # --------------------------------------------------------------------------------------------------
 
 
+@_deferrable
 def bar_compare_svg(
     labels: Sequence[str],
     values: Sequence[float],
@@ -706,6 +789,7 @@ def weights_histogram(weights: Sequence[float], *, ax: Axes | None = None, title
     return fig
 
 
+@_deferrable
 def weights_histogram_svg(weights: Sequence[float], title: str | None = None) -> str:
     """:func:`weights_histogram` as SVG text for the report."""
     with _rc_context():
@@ -757,6 +841,7 @@ def network_plot(nodes: Sequence[str], edges: Sequence[tuple[str, str, str]], *,
     return fig
 
 
+@_deferrable
 def network_plot_svg(nodes: Sequence[str], edges: Sequence[tuple[str, str, str]]) -> str:
     """:func:`network_plot` as SVG text for the report."""
     with _rc_context():

@@ -627,12 +627,17 @@ def render_html(a: Analysis) -> str:
 def render_pdf(a: Analysis, to_pdf: PdfRenderer | None = None) -> bytes:
     """The report as PDF bytes; identical bytes for identical inputs (``spec.date`` is the PDF date).
 
-    ``to_pdf`` lays out the HTML (default :func:`~trialcompare.render.pdf.html_to_pdf`, in process; the command
-    line passes a :class:`~trialcompare.render.pdf_process.PdfProcess` started before the analysis).
+    ``to_pdf`` lays out the HTML and draws its figures (default :func:`~trialcompare.render.pdf.html_to_pdf`, in
+    process; the command line passes a :class:`~trialcompare.render.pdf_process.PdfProcess` started before the
+    analysis, so that neither WeasyPrint nor matplotlib is imported here).
     """
+    from .plots import deferred_figures
+
     if to_pdf is None:
         from .pdf import html_to_pdf as to_pdf
-    return to_pdf(render_html(a), created=a.spec.date, title=a.spec.title)
+    with deferred_figures() as figures:
+        html = render_html(a)
+    return to_pdf(html, created=a.spec.date, title=a.spec.title, figures=figures)
 
 
 def write_report(a: Analysis, output: Path | None = None, *, html: bool = False,
