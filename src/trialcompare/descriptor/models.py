@@ -78,7 +78,7 @@ _OUTCOME_VARIABLES = {"best_response", "status_last_follow_up", "surgical_remiss
 class _Strict(BaseModel):
     """Base: unknown fields are errors (the loader adds "did you mean" from :func:`known_fields`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
