@@ -1,9 +1,10 @@
 """libyaml reads descriptors for speed (issue 12); what it reads must be exactly what the Python parser reads.
 
-``parse_yaml`` parses with libyaml's events under the Python composer when it may, and reads the text again with
-the pure-Python parser on any problem, so that every message and position stays the Python parser's. These tests
-pin that: same data and positions on every bundled descriptor, the known divergences of the two parsers routed
-to the Python one, and a seeded fuzz of small edits where libyaml's success must mean the same result.
+``parse_yaml`` builds the data straight from libyaml's events when it may (text with anchors or aliases under the
+Python composer), and reads the text again with the pure-Python parser on any problem, so that every message and
+position stays the Python parser's. These tests pin that: same data and positions on every bundled descriptor, the
+known divergences of the two parsers routed to the Python one, and a seeded fuzz of small edits where libyaml's
+success (either way) must mean the same result.
 """
 
 from __future__ import annotations
@@ -39,7 +40,20 @@ def test_libyaml_is_there():
 def test_same_data_and_positions_on_every_bundled_file(path):
     text = path.read_text(encoding="utf-8")
     assert yamlsafe._fast_ok(text)
-    assert repr(_outcome(yamlsafe._FastLoader, text)) == repr(_outcome(yamlsafe._Loader, text))
+    expected = repr(_outcome(yamlsafe._Loader, text))
+    assert repr(_outcome(yamlsafe._FastLoader, text)) == expected
+    assert repr(("ok", *yamlsafe._Events(text).document())) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x {k: v}\nb: *x\n",       # anchors and aliases: composed first
+    "a: &x [1, 2]\nb: [*x, *x]\n",
+    "&k a: 1\nb: 2\n",
+])
+def test_anchors_and_aliases_are_composed(text):
+    with pytest.raises(yamlsafe._Composed):
+        yamlsafe._Events(text).document()
+    assert repr(("ok", *yamlsafe.parse_yaml(text))) == repr(_outcome(yamlsafe._Loader, text))
 
 
 @pytest.mark.parametrize("text", [
@@ -88,13 +102,16 @@ def _mutants(seed: int, count: int):
 @pytest.mark.parametrize("seed", range(4))
 def test_fuzz_libyaml_success_means_the_same_result(seed):
     for text in _mutants(seed, 250):
-        if yamlsafe._fast_ok(text) and (fast := _fast(text)) is not None:
-            assert repr(fast) == repr(_outcome(yamlsafe._Loader, text)), text
+        if not yamlsafe._fast_ok(text):
+            continue
+        for fast in (_fast(yamlsafe._fast, text), _fast(lambda t: yamlsafe._parse(t, yamlsafe._FastLoader), text)):
+            if fast is not None:
+                assert repr(fast) == repr(_outcome(yamlsafe._Loader, text)), text
 
 
-def _fast(text: str) -> tuple | None:
+def _fast(parse, text: str) -> tuple | None:
     """libyaml's result, or None when it fails in any way (parse_yaml then asks the Python parser)."""
     try:
-        return ("ok", *yamlsafe._parse(text, yamlsafe._FastLoader))
+        return ("ok", *parse(text))
     except Exception:
         return None

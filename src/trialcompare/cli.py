@@ -12,10 +12,11 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import options
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -349,5 +350,21 @@ def _os_message(exc: OSError) -> str:
     return f"{exc.filename}: {exc.strerror or exc}"
 
 
+def run() -> NoReturn:
+    """Run :func:`main` and exit the process with its status, skipping the interpreter's last garbage collections.
+
+    When the command is done, every object is moved out of the collector's sight (:func:`gc.freeze`), so that the
+    collections the interpreter runs as it shuts down do not walk them all: about 0.06 s of ``validate``'s 0.6 s
+    (pydantic's schemas are many objects). Nothing else changes: standard output and error are still flushed, and
+    the memory goes back to the system with the process. Not for library use (it ends the process); tests call
+    :func:`main`.
+    """
+    import gc
+
+    status = main()
+    gc.freeze()
+    sys.exit(status)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

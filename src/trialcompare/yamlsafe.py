@@ -152,15 +152,7 @@ class _Builder:
             raise _problem(node, f"nested more than {MAX_DEPTH} levels deep; refusing to read further")
         self.positions.setdefault(path, _pos(node))
         if isinstance(node, yaml.ScalarNode):
-            if node.tag not in _SCALAR_TAGS:
-                raise _problem(node, f"tag {node.tag!r} is not allowed in a descriptor (data only, never code)")
-            if node.tag in _NUMBER_TAGS:
-                return _number(node)
-            value = self.loader.construct_object(node, deep=True)
-            if isinstance(value, str) and _SURROGATE.search(value):
-                raise _problem(node, "text with an unpaired surrogate escape (\\ud800-\\udfff) is not valid Unicode; "
-                                     "write the character itself or \\U0001xxxx")
-            return value
+            return _scalar(node.tag, node.value, node)
         if id(node) in self.stack:
             raise _problem(node, "an alias refers to the collection that contains it (a cycle)")
         self.stack.add(id(node))
@@ -195,18 +187,117 @@ class _Builder:
         return out
 
 
+class _Composed(Exception):
+    """Anchors or aliases: :class:`_Events` leaves them to the composer (:class:`_FastLoader` and :class:`_Builder`)."""
+
+
+class _Events:
+    """Build the data and positions straight from libyaml's events, without composing nodes first.
+
+    The same data, positions and limits as :class:`_FastLoader` composing nodes and :class:`_Builder` building them,
+    at about half the cost (issue 12). Whatever those two refuse makes this raise too (:func:`parse_yaml` then asks the
+    Python parser for the message); text with anchors or aliases raises :class:`_Composed`.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.loader = _FastLoader(text)
+        self.positions: dict[tuple, Position] = {}
+        self.count = 0
+        self.flow = 0
+
+    def document(self) -> tuple[dict, dict[tuple, Position]]:
+        """The single document's top-level mapping and the positions of its values."""
+        get = self.loader.get_event
+        try:
+            get()  # the stream's start
+            if not isinstance(get(), yaml.DocumentStartEvent):
+                raise _Diverges  # no document
+            data = self._node(get(), (), 1)
+            if not (isinstance(get(), yaml.DocumentEndEvent) and isinstance(get(), yaml.StreamEndEvent)):
+                raise _Diverges  # more than one document
+        finally:
+            self.loader.dispose()
+        if not isinstance(data, dict):
+            raise _Diverges
+        return data, self.positions
+
+    def _node(self, event: yaml.Event, path: tuple, depth: int) -> Any:
+        if getattr(event, "anchor", None) is not None:  # an anchor, or an alias (its anchor)
+            raise _Composed
+        self.count += 1
+        if event.tag is not None or depth > MAX_DEPTH or self.count > MAX_NODES:
+            raise _Diverges
+        self.positions.setdefault(path, _pos(event))
+        if isinstance(event, yaml.ScalarEvent):
+            if self.flow and not event.style and "?" in event.value:
+                raise _Diverges  # see _FastLoader.compose_scalar_node
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            return _scalar(tag, event.value, event)
+        flow = bool(event.flow_style)
+        self.flow += flow
+        try:
+            if isinstance(event, yaml.MappingStartEvent):
+                return self._mapping(path, depth)
+            return self._sequence(path, depth)
+        finally:
+            self.flow -= flow
+
+    def _sequence(self, path: tuple, depth: int) -> list:
+        out: list = []
+        event = self.loader.get_event()
+        while not isinstance(event, yaml.SequenceEndEvent):
+            out.append(self._node(event, (*path, len(out)), depth + 1))
+            event = self.loader.get_event()
+        return out
+
+    def _mapping(self, path: tuple, depth: int) -> dict:
+        """As :meth:`_Builder._mapping`; a merge key, a collection as key or a duplicate key raises."""
+        out: dict = {}
+        seen: set[str] = set()
+        event = self.loader.get_event()
+        while not isinstance(event, yaml.MappingEndEvent):
+            if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and not event.style:
+                raise _Diverges
+            key = self._node(event, (*path, "<key>"), depth + 1)
+            text = str(key).lower() if isinstance(key, bool) or key is None else str(key)
+            if isinstance(key, (dict, list)) or key in out or text in seen:
+                raise _Diverges
+            seen.add(text)
+            self.positions[(*path, key)] = _pos(event)
+            out[key] = self._node(self.loader.get_event(), (*path, key), depth + 1)
+            event = self.loader.get_event()
+        return out
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER_TAGS = {f"{_STD}int", f"{_STD}float"}
 _LEADING_ZERO = re.compile(r"^[-+]?0[0-9]")
 
 
-def _number(node: yaml.ScalarNode) -> int | float:
+def _scalar(tag: str, text: str, where: Any) -> Any:
+    """The value of a scalar resolved to ``tag``, as SafeConstructor builds it, with the refusals of this module.
+
+    ``where`` is the scalar's node or event (for the position of a problem)."""
+    if tag not in _SCALAR_TAGS:
+        raise _problem(where, f"tag {tag!r} is not allowed in a descriptor (data only, never code)")
+    if tag in _NUMBER_TAGS:
+        return _number(tag, text, where)
+    if tag == f"{_STD}null":
+        return None
+    if tag == f"{_STD}bool":
+        return text.lower() == "true"  # the resolver allows true/false in three spellings only
+    if _SURROGATE.search(text):
+        raise _problem(where, "text with an unpaired surrogate escape (\\ud800-\\udfff) is not valid Unicode; "
+                              "write the character itself or \\U0001xxxx")
+    return text
+
+
+def _number(tag: str, text: str, node: Any) -> int | float:
     """A YAML 1.2 core-schema number; YAML 1.1 octal/base-60 look-alikes and oversized numbers are refused."""
-    text = node.value
     if ":" in text:
         raise _problem(node, f"{text!r} is not a number in YAML 1.2 (YAML 1.1 read it as base 60); "
                              f"quote it if it is text")
-    if node.tag == f"{_STD}int":
+    if tag == f"{_STD}int":
         if _LEADING_ZERO.match(text):
             raise _problem(node, f"{text!r} has a leading zero (YAML 1.1 reads it as octal); write "
                                  f"{text.lstrip('+-').lstrip('0') or '0'} or quote it as text")
@@ -229,11 +320,11 @@ def _number(node: yaml.ScalarNode) -> int | float:
     return value
 
 
-def _pos(node: yaml.Node) -> Position:
+def _pos(node: yaml.Node | yaml.Event) -> Position:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _problem(node: yaml.Node, message: str) -> YamlProblem:
+def _problem(node: yaml.Node | yaml.Event, message: str) -> YamlProblem:
     return YamlProblem(message, *_pos(node))
 
 
@@ -337,10 +428,19 @@ def parse_yaml(text: str) -> tuple[dict, dict[tuple, Position]]:
         raise YamlProblem("file is empty")
     if _fast_ok(text):
         try:
-            return _parse(text, _FastLoader)
+            return _fast(text)
         except Exception:  # any problem at all: the Python parser reads the text again and names it
             pass
     return _parse(text, _Loader)
+
+
+def _fast(text: str) -> tuple[dict, dict[tuple, Position]]:
+    """libyaml's events built straight into data (:class:`_Events`); text with anchors or aliases composed first
+    (:class:`_FastLoader`). Raises on any problem."""
+    try:
+        return _Events(text).document()
+    except _Composed:
+        return _parse(text, _FastLoader)
 
 
 def _parse(text: str, loader_class: type) -> tuple[dict, dict[tuple, Position]]:

@@ -6,6 +6,8 @@ against R in tests/stats/test_proportions.py.
 
 from __future__ import annotations
 
+import pytest
+
 
 def _age(value: str) -> dict:
     return {"variable": "age", "kind": "mean_sd_ci", "value": value, "at": "Table IV"}
@@ -120,3 +122,20 @@ def test_consistent_sample_sizes_are_found_without_a_loop_over_n():
     brute = [k for k in range(2, 10 * 33 + 20) if _fits(mean, sd, k, 1)]
     assert brute and _consistent_ns(mean, sd, 1, 33) == brute
     assert _consistent_ns(mean, sd, 1, 2**32) == brute
+
+
+@pytest.mark.parametrize(("printed", "n"), [
+    ((19.7, 9.0, 17.1, 22.4, 1), 41),   # apatinib-camrelizumab: n from 45 to 48
+    ((10.0, 5.0, 2.1, 17.9, 1), 3),     # a tiny sample: t(first − 1) is far above z
+    ((50, 20, 40, 60, 0), 30),          # whole numbers
+    ((3.25, 1.10, 2.71, 3.79, 2), 12),
+])
+def test_bounded_search_matches_every_n(printed, n):
+    """The upper end of the search uses t(first − 1), not t(1): it still finds every n that trying them all finds."""
+    from trialcompare.checks.intervals import _consistent_ns, _fits
+
+    value, sd_value, lower, upper, dec = printed
+    mean = {"value": value, "lower": lower, "upper": upper, "decimals": dec}
+    sd = {"value": sd_value, "decimals": dec}
+    brute = [k for k in range(2, 10 * n + 21) if _fits(mean, sd, k, dec)]
+    assert _consistent_ns(mean, sd, dec, n) == brute

@@ -76,13 +76,16 @@ _MAX_NS = 20_000
 
 def _consistent_ns(mean: Row, sd: Row, dec: int, n: int) -> list[int]:
     """Sample sizes whose t-interval reproduces the printed CI. The half-width t·sd/√n falls with n and
-    z ≤ t(n − 1) ≤ t(1), so only n between (z·sd_min/h_max)² and (t(1)·sd_max/h_min)² can fit: bounded by the
-    printed numbers, never a loop over N (at most _MAX_NS candidates)."""
+    z ≤ t(n − 1) ≤ t(first − 1) for n ≥ first, so only n between first = (z·sd_min/h_max)² and
+    (t(first − 1)·sd_max/h_min)² can fit: bounded by the printed numbers, never a loop over N (at most _MAX_NS
+    candidates)."""
+    from ..stats._special import stdtrit
+
     hb = half_unit(dec)
     h_lo, h_hi = (mean["upper"] - mean["lower"]) / 2 - hb, (mean["upper"] - mean["lower"]) / 2 + hb
     s_lo, s_hi = max(sd["value"] - half_unit(sd["decimals"]), 0.0), sd["value"] + half_unit(sd["decimals"])
     first = max(2, math.floor((1.959964 * s_lo / h_hi) ** 2) - 1) if h_hi > 0 else 2
-    last = math.ceil((12.7062 * s_hi / h_lo) ** 2) + 1 if h_lo > 0 else first + _MAX_NS
+    last = math.ceil((stdtrit(first - 1, 0.975) * s_hi / h_lo) ** 2) + 1 if h_lo > 0 else first + _MAX_NS
     last = min(last, first + _MAX_NS, 10 * n + 20)
     return [k for k in range(first, last + 1) if _fits(mean, sd, k, dec)]
 
