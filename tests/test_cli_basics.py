@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import trialcompare as tc
 from trialcompare.cli import main
 
@@ -56,3 +58,20 @@ def test_validate_does_not_import_the_heavy_stack(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False)
     assert done.returncode in (0, 1), done.stderr
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("module", ["trialcompare", "trialcompare.cli"])
+def test_the_command_exits_with_mains_status_and_output(module: str, tmp_path: Path) -> None:
+    """``python -m trialcompare`` and ``python -m trialcompare.cli`` end through ``run`` (gc.freeze, then exit):
+    the status, stdout and stderr are those of :func:`main` — 0 with the cohorts listed, 2 with file:line."""
+    import subprocess
+    import sys
+
+    ok = subprocess.run([sys.executable, "-m", module, "validate", "--json", str(REPO / "trials")],
+                        capture_output=True, text=True, check=False)
+    assert ok.returncode == 0 and '"apatinib-ie"' in ok.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\n  label: [\n", encoding="utf-8")
+    broken = subprocess.run([sys.executable, "-m", module, "validate", str(bad)], capture_output=True, text=True,
+                            check=False)
+    assert broken.returncode == 2 and f"{bad}:2" in broken.stderr and "Traceback" not in broken.stderr
