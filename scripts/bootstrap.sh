@@ -40,4 +40,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q -e ".[dev]"
+# An editable install leaves the package's sources uncompiled (a wheel install compiles them). Compile them once,
+# so that no command compiles them on every run where bytecode is not written (PYTHONDONTWRITEBYTECODE).
+"$VENV/bin/python" -m compileall -q src
 touch "$VENV/.installed"
