@@ -118,6 +118,18 @@ def test_context_uses_the_chosen_denominator(tmp_path):
     assert "43" in ctx["denominators"]["apatinib-camrelizumab"].why
 
 
+def test_captions_name_the_interval_methods_the_spec_chose(tmp_path):
+    """A spec asking for Wilson intervals and Miettinen-Nurminen differences gets them named, not "exact"."""
+    shutil.copytree(REPO / "trials", tmp_path / "trials")
+    (tmp_path / "reports").mkdir()
+    spec = tmp_path / "reports" / "wilson.yaml"
+    text = SPEC.read_text(encoding="utf-8").replace("ci_method: exact", "ci_method: wilson")
+    spec.write_text(text.replace("rd_method: newcombe", "rd_method: miettinen-nurminen"), encoding="utf-8")
+    html = render_html(analyse(load_spec(spec), with_meta=False))
+    assert "with Wilson score 95% CIs" in html and "Miettinen-Nurminen score 95% CI" in html
+    assert "Clopper-Pearson" not in html.split('class="appendix"')[0]  # the body; the annex lists every method
+
+
 # -------------------------------------------------------------------------------------------------------------
 # command line
 # -------------------------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ __all__ = [
     "POOLING_METHODS",
     "RATIO_MEASURES",
     "RD_METHODS",
+    "RD_METHOD_NAMES",
     "SCOPES",
     "SIDEDNESS",
     "TABLE_VIEWS",
@@ -75,6 +76,9 @@ DENOMINATOR_BASES: dict[str, str] = {
 
 RDMethod = Literal["newcombe", "miettinen-nurminen", "wald"]
 RD_METHODS: tuple[str, ...] = ("newcombe", "miettinen-nurminen", "wald")
+RD_METHOD_NAMES: dict[str, str] = {
+    "newcombe": "Newcombe method-10 hybrid score", "miettinen-nurminen": "Miettinen-Nurminen score", "wald": "Wald",
+}
 
 OR_METHODS: tuple[str, ...] = ("woolf", "exact")
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from ..options import CI_METHOD_NAMES, interval_label
+from ..options import CI_METHOD_NAMES, RD_METHOD_NAMES, interval_label
 from .tables import INFERRED, MISSING, NOT_COMPUTED
 
 if TYPE_CHECKING:
@@ -224,6 +224,7 @@ def build_context(a: Analysis) -> dict[str, Any]:
         "spec": spec, "title": spec.title, "reference": cmp.labels[a.reference], "cmp": cmp,
         "headers": table.columns[2:], "labels": cmp.labels, "ci_label": interval_label(cmp.options.level),
         "ci_method_name": CI_METHOD_NAMES[cmp.options.ci_method],
+        "rd_method_name": RD_METHOD_NAMES[cmp.options.rd_method],
         "verdict": verdict_context(a, [c for c in caveats if c.severity == "major"]),
         "factors": factors, "factor_blocks": _column_blocks(factors),
         "benchmarks": _benchmark_rows(a), "footnotes": footnotes,
