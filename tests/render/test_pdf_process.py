@@ -66,3 +66,14 @@ def test_the_command_line_lays_out_the_pdf_elsewhere_with_the_same_bytes(tmp_pat
     assert done.stdout.split() == ["0", "False", "False"]
     assert out.read_bytes() == render_pdf(analyse(None))
 
+
+
+def test_in_process_when_no_second_interpreter_can_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No executable to start (an embedded interpreter), or starting it fails: the PDF is laid out here."""
+    monkeypatch.delitem(sys.modules, "weasyprint")  # as in a fresh process, where the worker would be used
+    monkeypatch.setattr(sys, "executable", "")
+    with pdf_renderer() as to_pdf:
+        assert to_pdf is html_to_pdf
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    with pdf_renderer() as to_pdf:
+        assert to_pdf is html_to_pdf

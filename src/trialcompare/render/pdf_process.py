@@ -115,14 +115,11 @@ def pdf_renderer() -> Iterator[PdfRenderer]:
     ...     to_pdf.__name__
     'html_to_pdf'
     """
-    if "weasyprint" in sys.modules:
-        from .pdf import html_to_pdf
-
-        yield html_to_pdf
-        return
-    try:
-        process = PdfProcess()
-    except OSError:  # no second interpreter can be started: render in process
+    process = None
+    if "weasyprint" not in sys.modules and sys.executable:  # (an embedded interpreter may have no executable)
+        with contextlib.suppress(OSError):  # no second interpreter can be started: render in process
+            process = PdfProcess()
+    if process is None:
         from .pdf import html_to_pdf
 
         yield html_to_pdf
