@@ -457,3 +457,15 @@ def test_forest_without_a_pool_shows_each_cohort_as_observed(cs):
     assert "0.99 [0.80, 1.00]" not in texts and "Weight" not in texts
     pooled = "".join(ET.fromstring(suite_forest_svg(suite).encode()).itertext())
     assert "0.99 [0.80, 1.00]" in pooled  # the pooled plot shows the studies on the pooling scale, with weights
+
+
+def test_an_inferred_count_is_flagged_in_the_data_and_the_forest_label():
+    """ITCC-050's ORR is printed as "6.7% (95% CI 0.8-22.1)" without a count; 2/30 is the only count that reproduces
+    both (the hand derivation is in tests/test_comparison.py). The pooling data say so, and the figure's label too."""
+    cohorts = tc.load(*(TRIALS / f for f in ("apatinib-ie.yaml", "apatinib.yaml", "library/itcc050-lenvatinib.yaml")))
+    suite = sensitivity_suite(cohorts, "orr")
+    row = suite.data.filter(pl.col("cohort") == "itcc050-lenvatinib").row(0, named=True)
+    assert (row["events"], row["total"], row["inferred"], row["approximate"]) == (2, 30, True, False)
+    assert not suite.data.filter(pl.col("cohort") != "itcc050-lenvatinib")["inferred"].any()
+    texts = "".join(ET.fromstring(suite_forest_svg(suite, pooled=False).encode()).itertext())
+    assert "(2/30," in texts and "inferred)" in texts and "(21/33)" in texts  # the long label wraps after "2/30,"

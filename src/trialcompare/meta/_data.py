@@ -18,8 +18,10 @@ from ..rules import compared_endpoint, is_control_arm
 
 DATA_SCHEMA: dict[str, Any] = {
     "cohort": pl.String, "label": pl.String, "design": pl.String, "endpoint": pl.String, "events": pl.Int64,
-    "total": pl.Int64, "estimate": pl.Float64, "approximate": pl.Boolean, "note": pl.String,
+    "total": pl.Int64, "estimate": pl.Float64, "approximate": pl.Boolean, "note": pl.String, "inferred": pl.Boolean,
 }  # fmt: skip
+"""``approximate``: a count made from a printed rate (rate × N); ``inferred``: the only count that reproduces a
+percentage printed without one (:func:`trialcompare.comparison.inferred_count`)."""
 
 #: Keys a scenario declaration may have (``name`` is required).
 SCENARIO_KEYS = ("name", "description", "exclude", "denominators", "use_errata", "substitute_endpoint")
@@ -150,7 +152,7 @@ def _check_ids(cohorts: CohortSet, ids: Iterable[str], what: str) -> None:
 def _row(cid: str, cohorts: CohortSet, endpoint: str | None, **values: Any) -> dict[str, Any]:
     desc = cohorts[cid].descriptor
     base = dict.fromkeys(DATA_SCHEMA) | {"cohort": cid, "label": desc.label, "design": desc.design.type,
-                                         "endpoint": endpoint, "approximate": False}  # fmt: skip
+                                         "endpoint": endpoint, "approximate": False, "inferred": False}  # fmt: skip
     return base | values
 
 
@@ -164,6 +166,7 @@ def _count_row(cid: str, cohorts: CohortSet, cmp: Comparison, outcome: _Outcome)
         return _row(cid, cohorts, label, note=f"{label}: no denominator; not pooled")
     note = f"{r['n']}/{r['denominator']} (denominator: {DENOMINATOR_BASES.get(r['denominator_basis'], '?')})"
     return _row(cid, cohorts, label, events=r["n"], total=r["denominator"], estimate=r["n"] / r["denominator"],
+                inferred=r["denominator_basis"] == "inferred",
                 note=note)  # fmt: skip
 
 
@@ -286,7 +289,7 @@ def outcome_data(
     -------
     polars.DataFrame
         One row per cohort, in load order: ``cohort, label, design, endpoint, events, total, estimate,
-        approximate, note``. ``events`` is null for cohorts that cannot be pooled (the note says why).
+        approximate, note, inferred``. ``events`` is null for cohorts that cannot be pooled (the note says why).
 
     Raises
     ------

@@ -185,7 +185,7 @@ class SuiteResult:
         Returns
         -------
         studies : polars.DataFrame
-            ``cohort, label, events, total, approximate, estimate, ci_low, ci_high, weight``.
+            ``cohort, label, events, total, approximate, inferred, estimate, ci_low, ci_high, weight``.
         pooled : (float, float, float)
             Pooled proportion and its confidence limits.
         prediction : (float, float)
@@ -205,6 +205,7 @@ class SuiteResult:
         studies = pl.DataFrame({
             "cohort": ids, "label": [rows[c]["label"] for c in ids], "events": [rows[c]["events"] for c in ids],
             "total": [rows[c]["total"] for c in ids], "approximate": [bool(rows[c]["approximate"]) for c in ids],
+            "inferred": [bool(rows[c]["inferred"]) for c in ids],
             "estimate": back("yi"), "ci_low": back("ci_low"), "ci_high": back("ci_high"),
             "weight": st["weight"].to_list(),
         })
@@ -227,13 +228,14 @@ class SuiteResult:
         Returns
         -------
         polars.DataFrame
-            ``cohort, label, events, total, approximate, estimate, ci_low, ci_high`` for the cohorts with counts.
+            ``cohort, label, events, total, approximate, inferred, estimate, ci_low, ci_high`` for the cohorts with
+            counts.
         """
         from ..stats.proportions import proportion_ci
 
         rows = self.data.filter(pl.col("events").is_not_null())
         lo, hi = proportion_ci(rows["events"].to_numpy(), rows["total"].to_numpy(), ci_method, self.level)
-        return rows.select("cohort", "label", "events", "total", "approximate").with_columns(
+        return rows.select("cohort", "label", "events", "total", "approximate", "inferred").with_columns(
             estimate=rows["events"] / rows["total"], ci_low=pl.Series(lo, dtype=pl.Float64),
             ci_high=pl.Series(hi, dtype=pl.Float64))
 

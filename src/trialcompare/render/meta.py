@@ -73,8 +73,8 @@ def suite_forest_svg(suite: SuiteResult, *, pooled: bool = True, ci_method: str 
         studies, est, pi = suite.forest_data()
     else:
         studies, est, pi = suite.observed(ci_method), None, None
-    labels = [f"{r['label']} ({'≈' if r['approximate'] else ''}{r['events']}/{r['total']})"
-              for r in studies.iter_rows(named=True)]
+    labels = [f"{r['label']} ({'≈' if r['approximate'] else ''}{r['events']}/{r['total']}"
+              f"{', inferred' if r['inferred'] else ''})" for r in studies.iter_rows(named=True)]
     return forest_plot_svg(
         labels, studies["estimate"].to_list(), studies["ci_low"].to_list(), studies["ci_high"].to_list(),
         pooled=est, prediction=pi, xlabel=suite.label,

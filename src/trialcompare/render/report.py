@@ -164,7 +164,8 @@ def _meta_sections(a: Analysis) -> list[dict[str, Any]]:
         suite = m.suite
         forest = suite_forest_svg(suite, pooled=False, ci_method=a.comparison.options.ci_method)
         sections.append({"outcome": m.outcome, "suite": suite, "forest_plain": forest,
-                         "approximate": bool(suite.data["approximate"].fill_null(False).any())})
+                         "approximate": bool(suite.data["approximate"].fill_null(False).any()),
+                         "inferred": bool(suite.data["inferred"].fill_null(False).any())})
     return sections
 
 
