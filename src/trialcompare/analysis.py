@@ -62,12 +62,16 @@ class MetaCheck:
         The reference cohort of :attr:`pairwise`.
     error : str or None
         Why the suite could not be computed.
+    observed : polars.DataFrame or None
+        Each pooled cohort's observed proportion with the comparison's interval (:meth:`SuiteResult.observed`):
+        what a forest plot without a pooled estimate shows.
     """
 
     outcome: str
     suite: SuiteResult | None
     reference: str | None = None
     error: str | None = None
+    observed: pl.DataFrame | None = None
 
     @property
     def pairwise(self) -> pl.DataFrame | None:
@@ -325,7 +329,7 @@ def _meta(cohorts: CohortSet, spec: Spec, reference: str) -> tuple[MetaCheck, ..
         except (ValueError, MetaError) as exc:
             out.append(MetaCheck(outcome, None, error=str(exc)))
             continue
-        out.append(MetaCheck(outcome, suite, reference))
+        out.append(MetaCheck(outcome, suite, reference, observed=suite.observed(spec.ci_method)))
     return tuple(out)
 
 

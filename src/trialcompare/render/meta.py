@@ -48,7 +48,7 @@ def suite_text(suite: SuiteResult, full: bool = False) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def suite_forest_svg(suite: SuiteResult, *, pooled: bool = True, ci_method: str = "exact") -> str:
+def suite_forest_svg(suite: SuiteResult, *, pooled: bool = True, observed: pl.DataFrame | None = None) -> str:
     """Forest plot of the primary analysis: per-cohort CIs and, with ``pooled``, the diamond and the prediction
     interval.
 
@@ -58,9 +58,10 @@ def suite_forest_svg(suite: SuiteResult, *, pooled: bool = True, ci_method: str 
     pooled : bool
         Draw the pooled diamond, the prediction interval and the studies' weights, with the studies on the
         pooling scale (back-transformed). Without a pooled estimate a weight means nothing, so none is shown, the
-        squares are of one size, and each cohort is drawn as observed (:meth:`SuiteResult.observed`).
-    ci_method : str
-        The per-cohort interval when not ``pooled`` (the comparison tables' method).
+        squares are of one size, and each cohort is drawn as observed.
+    observed : polars.DataFrame, optional
+        The cohorts as observed when not ``pooled`` (:meth:`SuiteResult.observed`, which :func:`~trialcompare.analyse`
+        computes with the comparison's interval method; default: its exact intervals).
 
     Returns
     -------
@@ -72,7 +73,7 @@ def suite_forest_svg(suite: SuiteResult, *, pooled: bool = True, ci_method: str 
     if pooled:
         studies, est, pi = suite.forest_data()
     else:
-        studies, est, pi = suite.observed(ci_method), None, None
+        studies, est, pi = (suite.observed() if observed is None else observed), None, None
     labels = [f"{r['label']} ({'≈' if r['approximate'] else ''}{r['events']}/{r['total']}"
               f"{', inferred' if r['inferred'] else ''})" for r in studies.iter_rows(named=True)]
     return forest_plot_svg(

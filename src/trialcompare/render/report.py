@@ -162,7 +162,7 @@ def _meta_sections(a: Analysis) -> list[dict[str, Any]]:
             sections.append({"outcome": m.outcome, "error": m.error})
             continue
         suite = m.suite
-        forest = suite_forest_svg(suite, pooled=False, ci_method=a.comparison.options.ci_method)
+        forest = suite_forest_svg(suite, pooled=False, observed=m.observed)
         sections.append({"outcome": m.outcome, "suite": suite, "forest_plain": forest,
                          "approximate": bool(suite.data["approximate"].fill_null(False).any()),
                          "inferred": bool(suite.data["inferred"].fill_null(False).any())})
