@@ -273,8 +273,8 @@ def _forest_xlim(
 ) -> tuple[float, float]:
     if xlim is not None:
         return float(xlim[0]), float(xlim[1])
-    left = min(float(lo.min()), *extra) if extra else float(lo.min())
-    right = max(float(hi.max()), *extra) if extra else float(hi.max())
+    left = min([float(lo.min()), *extra])
+    right = max([float(hi.max()), *extra])
     pad = 0.05 * (right - left or 1.0)
     return left - pad, right + pad
 

@@ -161,11 +161,10 @@ def _meta_sections(a: Analysis) -> list[dict[str, Any]]:
         if m.suite is None:
             sections.append({"outcome": m.outcome, "error": m.error})
             continue
-        suite = m.suite
-        forest = suite_forest_svg(suite, pooled=False, observed=m.observed)
-        sections.append({"outcome": m.outcome, "suite": suite, "forest_plain": forest,
-                         "approximate": bool(suite.data["approximate"].fill_null(False).any()),
-                         "inferred": bool(suite.data["inferred"].fill_null(False).any())})
+        shown = m.observed  # the figure's rows: its caption explains the marks they carry
+        sections.append({"outcome": m.outcome, "suite": m.suite,
+                         "forest_plain": suite_forest_svg(m.suite, pooled=False, observed=shown),
+                         "approximate": bool(shown["approximate"].any()), "inferred": bool(shown["inferred"].any())})
     return sections
 
 
