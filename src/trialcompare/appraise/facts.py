@@ -26,12 +26,11 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Union
 
 __all__ = ["Fact", "Param", "check_token", "fact", "params_of"]
 
-Scalar = Union[int, float, bool, str, None]
-Param = Union[Scalar, tuple[Scalar, ...], tuple[tuple[Scalar, ...], ...]]
+Scalar = int | float | bool | str | None
+Param = Scalar | tuple[Scalar, ...] | tuple[tuple[Scalar, ...], ...]
 
 _TOKEN = re.compile(r"^[A-Za-z0-9≥≤<>=+\-_.:|/%()]*$")
 
