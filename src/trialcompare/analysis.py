@@ -136,6 +136,9 @@ class Analysis:
         text`` (the curator's note in plain words, else the check's message).
     limitations : tuple of Limitation
         The caveats merged by theme and ranked (:func:`trialcompare.appraise.limitations.limitations`).
+    sensitivity : polars.DataFrame
+        Whether each page-1 statement holds under the declared alternatives
+        (:func:`trialcompare.appraise.sensitivity.sensitivity`).
     inputs : polars.DataFrame
         ``file`` (relative to the spec's folder) and ``sha256`` of every input.
     versions : tuple of (str, str)
@@ -164,6 +167,7 @@ class Analysis:
     versions: tuple[tuple[str, str], ...]
     benchmark_variants: pl.DataFrame = field(default_factory=pl.DataFrame)
     limitations: tuple[Limitation, ...] = ()
+    sensitivity: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def certainty(self) -> tuple:
@@ -492,6 +496,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     from .appraise.certainty import certainty
     from .appraise.factors import bias_direction, tsd18_factors
     from .appraise.limitations import limitations
+    from .appraise.sensitivity import sensitivity
     from .appraise.verdict import verdict
     from .caveats import derive_caveats
     from .checks import check
@@ -520,6 +525,13 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
                       {c.code for c in caveats})
     maic = _maic(spec, cohorts)
     judged = verdict(cmp, cohorts, spec.claim, bias, rated, _maic_fact(spec, maic))
+
+    def recompare(subset: CohortSet, use_errata: bool, denominators: dict[str, int]) -> Comparison:
+        return compare(subset, reference, prefer_locations=spec.prefer_locations, ci_method=spec.ci_method,
+                       rd_method=spec.rd_method, smd_threshold=spec.smd_threshold, use_errata=use_errata,
+                       denominators={k: v for k, v in denominators.items() if k in subset.ids})
+
+    robustness = sensitivity(spec, cohorts, cmp, recompare)
     benchmarks = _benchmarks(cohorts, spec, reference) if with_meta else ()
     variants = benchmark_variants(cohorts, benchmarks, [s.model_dump() for s in spec.meta.scenarios],
                                   denominators={k: v.n for k, v in spec.denominators.items()},
@@ -530,6 +542,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         meta=_meta(cohorts, spec, reference) if with_meta else (),
         benchmarks=benchmarks, benchmark_variants=variants, verdict=judged, factors=factors,
         errors=_errors(findings, cmp.cohorts), effects=effects, maic=maic, limitations=limitations(caveats),
+        sensitivity=robustness,
         anchored=anchored_comparisons(effects, cohorts, cmp.options.level),
         network=treatment_network(effects, cohorts),
         inputs=_inputs(cohorts, spec),

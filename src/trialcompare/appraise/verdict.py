@@ -24,7 +24,7 @@ Examples
 >>> import trialcompare as tc
 >>> v = tc.analyse(with_meta=False).verdict
 >>> v.certainty, v.evidence, [f.code for f in v.context]
-('very low', ('unanchored',), ['closest-comparator', 'selection-signal', 'dcr-without-duration'])
+('very low', ('unanchored',), ['closest-comparator', 'selection-signal', 'dcr-without-duration', 'claim-cites'])
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from ..load import CohortSet
     from ..spec import Claim
 
-__all__ = ["Verdict", "claim_numbers", "verdict"]
+__all__ = ["Verdict", "claim_numbers", "closest_comparator", "direction_holds", "verdict"]
 
 _NUMBER_SCHEMA = {"outcome": pl.String, "cohort": pl.String, "n": pl.Int64, "denominator": pl.Int64,
                   "proportion": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64,
@@ -125,7 +125,20 @@ def claim_numbers(cmp: Comparison, outcomes: Sequence[str]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=_NUMBER_SCHEMA, orient="row")
 
 
-def _direction_holds(numbers: pl.DataFrame, reference: str, direction: str) -> dict[str, bool]:
+def direction_holds(numbers: pl.DataFrame, reference: str, direction: str) -> dict[str, bool]:
+    """Per outcome, whether the reference's observed proportion is above (``higher``) or below every comparator's.
+
+    Parameters
+    ----------
+    numbers : polars.DataFrame
+        :func:`claim_numbers`.
+    reference : str
+    direction : {"higher", "lower"}
+
+    Returns
+    -------
+    dict of str to bool
+    """
     holds = {}
     for name in dict.fromkeys(numbers["outcome"].to_list()):
         rows = numbers.filter(pl.col("outcome") == name)
@@ -154,7 +167,20 @@ def _median(cmp: Comparison, cid: str, endpoint: str) -> float | None:
     return rows["estimate"][0] if rows.height else None
 
 
-def _closest(cmp: Comparison, cohorts: CohortSet) -> Fact | None:
+def closest_comparator(cmp: Comparison, cohorts: CohortSet, ref_endpoint: str | None = None) -> Fact | None:
+    """The ``closest-comparator`` fact (module rules), or None when no comparator shares two features.
+
+    Parameters
+    ----------
+    cmp : Comparison
+    cohorts : CohortSet
+    ref_endpoint : str, optional
+        The reference's endpoint to compare (default: its compared endpoint).
+
+    Returns
+    -------
+    Fact or None
+    """
     ref = cmp.reference
     shares = {c: _shared(cohorts, ref, c) for c in cmp.cohorts if c != ref}
     if not shares:
@@ -163,10 +189,11 @@ def _closest(cmp: Comparison, cohorts: CohortSet) -> Fact | None:
     if len(shares[best]) < 2:
         return None
     pairs = []
-    for ep in dict.fromkeys([cmp.compared_endpoints.get(ref) or "", "OS"]):
-        mine, theirs = _median(cmp, ref, ep), _median(cmp, best, ep)
-        if ep and mine is not None and theirs is not None:
-            pairs.append((ep, mine, theirs))
+    theirs_ep = cmp.compared_endpoints.get(best) or ""
+    for mine_ep, their_ep in ((ref_endpoint or cmp.compared_endpoints.get(ref) or "", theirs_ep), ("OS", "OS")):
+        mine, theirs = _median(cmp, ref, mine_ep), _median(cmp, best, their_ep)
+        if mine_ep and mine is not None and theirs is not None:
+            pairs.append((their_ep if mine_ep == their_ep else f"{mine_ep}/{their_ep}", mine, theirs))
     if not pairs:
         return None
     if all(t >= m for _, m, t in pairs):
@@ -203,7 +230,7 @@ def _dcr_duration(cmp: Comparison, claimed: Sequence[str]) -> Fact | None:
 
 def _context(cmp: Comparison, cohorts: CohortSet, claim: Claim | None) -> tuple[Fact, ...]:
     claimed = list(claim.outcomes) if claim is not None and claim.outcomes else []
-    found = [_closest(cmp, cohorts), _selection_signal(cmp, cohorts), _dcr_duration(cmp, claimed)]
+    found = [closest_comparator(cmp, cohorts), _selection_signal(cmp, cohorts), _dcr_duration(cmp, claimed)]
     if claim is not None and claim.cites is not None:
         found.append(fact("claim-cites", what=claim.cites.what))
     return tuple(f for f in found if f is not None)
@@ -257,7 +284,7 @@ def verdict(cmp: Comparison, cohorts: CohortSet, claim: Claim | None, bias: Fact
     start = "high" if evidence == ("randomised",) else "low"
     levels = [CERTAINTY_LEVELS.index(o.level) for o in outcomes]
     overall = CERTAINTY_LEVELS[max(levels)] if levels else start
-    holds = _direction_holds(numbers, cmp.reference, claim.direction if claim else "higher")
+    holds = direction_holds(numbers, cmp.reference, claim.direction if claim else "higher")
     maic = maic or fact("population-adjustment", available=False, simulated=False, informative=False)
     supports, cannot = _conclusions(evidence, holds, claim, cmp.reference, bias, maic)
     return Verdict(claim, evidence, numbers, holds, start, overall, outcomes, supports, cannot,

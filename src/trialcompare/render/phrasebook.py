@@ -456,3 +456,68 @@ THEME_WORDS: dict[str, str] = {
     "sample-size": "Small cohorts.",
 }
 """One line per limitation theme (:data:`trialcompare.appraise.limitations.THEME_RANK`)."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# sensitivity of page 1 (column and cell words of the sensitivity table)
+
+ALTERNATIVE_WORDS = {
+    "printed-denominators": "N as printed", "errata": "errata switched", "without-overlap": "without overlapping cohorts",
+    "reference-pfs": "reference's PFS for its EFS",
+}
+RESULT_WORDS = {"better": "does as well or better", "worse": "does worse", "mixed": "mixed",
+                "holds": "holds", "fails": "does not hold", "not-estimable": "cannot be said"}
+
+
+def statement_words(statement: str, outcome: str, primary: str, w: Words, reference: str) -> str:
+    """The page-1 statement a sensitivity row tests, in words.
+
+    Parameters
+    ----------
+    statement : str
+    outcome : str
+    primary : str
+        Its result in the primary analysis (``holds``, or ``cohort:better`` for the closest comparator).
+    w : Words
+    reference : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> statement_words("observed-direction", "ORR", "holds", Words({"a": "A"}), "a")
+    'A has the highest observed ORR'
+    >>> statement_words("closest-comparator", "time-to-event", "b:better", Words({"b": "B"}), "a")
+    'B (closest comparator) does as well or better on time-to-event outcomes'
+    """
+    if statement == "closest-comparator":
+        cohort, _, how = primary.partition(":")
+        return f"{w.cohort(cohort)} (closest comparator) {RESULT_WORDS.get(how, how)} on time-to-event outcomes"
+    return f"{w.cohort(reference)} has the highest observed {outcome}"
+
+
+def result_words(result: str, holds: bool | None) -> str:
+    """A sensitivity cell.
+
+    Parameters
+    ----------
+    result : str
+    holds : bool or None
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> result_words("b:mixed", False), result_words("holds", True), result_words("not-estimable", None)
+    ('changes: mixed', 'holds', 'cannot be said')
+    """
+    if holds is None:
+        return RESULT_WORDS["not-estimable"]
+    if holds:
+        return "holds"
+    how = result.partition(":")[2] or result
+    return f"changes: {RESULT_WORDS.get(how, how)}"

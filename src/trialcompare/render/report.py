@@ -224,7 +224,7 @@ def build_context(a: Analysis) -> dict[str, Any]:
         "headers": table.columns[2:], "labels": cmp.labels, "ci_label": interval_label(cmp.options.level),
         "ci_method_name": CI_METHOD_NAMES[cmp.options.ci_method],
         "rd_method_name": RD_METHOD_NAMES[cmp.options.rd_method],
-        "verdict": verdict_context(a), "limitations": _limitations(a),
+        "verdict": verdict_context(a), "limitations": _limitations(a), "sensitivity": _sensitivity(a),
         "factors": factors, "factor_blocks": _column_blocks(factors),
         "benchmarks": _benchmark_rows(a), "footnotes": footnotes,
         "randomised": _randomised(a), "maic": _maic_context(a),
@@ -256,6 +256,24 @@ _DIRECTION = {"reference-worse": "reference worse off", "comparator-worse": "com
 _BIAS = {"against-reference": "against the reference", "favours-reference": "favours the reference",
          "none": "–", "unknown": "unknown direction"}
 _ELIGIBILITY = {"included": "included", "excluded": "excluded"}
+
+
+def _sensitivity(a: Analysis) -> dict[str, Any] | None:
+    """The sensitivity table: one row per page-1 statement, one column per alternative that applies."""
+    from .phrasebook import ALTERNATIVE_WORDS, Words, result_words, statement_words
+
+    s = a.sensitivity
+    if s.is_empty() or not s["applies"].any():
+        return None
+    s = s.filter(pl.col("applies"))
+    alts = list(dict.fromkeys(s["alternative"].to_list()))
+    w = Words(dict(a.labels))
+    rows = []
+    for (statement, outcome), part in s.group_by(["statement", "outcome"], maintain_order=True):
+        cells = {r["alternative"]: result_words(r["result"], r["holds"]) for r in part.iter_rows(named=True)}
+        rows.append({"statement": statement_words(str(statement), str(outcome), part["primary"][0], w, a.reference),
+                     "cells": [cells.get(x, "–") for x in alts]})
+    return {"headers": [ALTERNATIVE_WORDS.get(x, x) for x in alts], "rows": rows}
 
 
 def _limitations(a: Analysis) -> list[dict[str, Any]]:
