@@ -462,8 +462,8 @@ THEME_WORDS: dict[str, str] = {
 # sensitivity of page 1 (column and cell words of the sensitivity table)
 
 ALTERNATIVE_WORDS = {
-    "printed-denominators": "N as printed", "errata": "errata switched", "without-overlap": "without overlapping cohorts",
-    "reference-pfs": "reference's PFS for its EFS",
+    "printed-denominators": "N as printed", "errata": "errata switched",
+    "without-overlap": "without overlapping cohorts", "reference-pfs": "reference's PFS for its EFS",
 }
 RESULT_WORDS = {"better": "does as well or better", "worse": "does worse", "mixed": "mixed",
                 "holds": "holds", "fails": "does not hold", "not-estimable": "cannot be said"}
