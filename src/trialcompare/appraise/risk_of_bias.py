@@ -20,8 +20,8 @@ Examples
 ...                                                         "at": "Methods"}}},
 ...     "population": {"n": 20, "n_refers_to": "treated", "at": "Table 1"}})
 >>> t = risk_of_bias([d])
->>> t.filter(t["domain"] == "selection").row(0)
-('x', 'retrospective', 'selection', 'serious', 'exclusions-after-start', 'design.selection.exclusions_after_start (Methods)')
+>>> t.filter(t["domain"] == "selection").select("judgement", "reason", "evidence").row(0)
+('serious', 'exclusions-after-start', 'design.selection.exclusions_after_start (Methods)')
 >>> t.filter(t["domain"] == "overall")["judgement"].item()
 'serious'
 """
