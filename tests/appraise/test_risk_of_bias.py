@@ -18,6 +18,7 @@ from trialcompare.appraise.risk_of_bias import (
     DOMAINS,
     JUDGEMENTS,
     REASONS,
+    itt_label_facts,
     overall_judgement,
     risk_of_bias,
     risk_of_bias_facts,
@@ -395,3 +396,17 @@ def test_no_information_is_said_as_such() -> None:
     assert pb.say(f, pb.Words({"a": "A"})) == (
         "A (prospective trial): too little information to judge the risk of bias (ROBINS-I) in missing data "
         "(patients analysed against enrolled is not reported).")
+
+
+def test_an_itt_label_with_exclusions_after_start_is_contradicted(tmp_path: Path) -> None:
+    """Reader T26: the reference's "33 (itt)" is not an ITT population — patients were excluded after treatment
+    began (incomplete records or follow-up; not more than two courses)."""
+    [f] = itt_label_facts(tc.load(*SEEDS))
+    assert (f.code, f["cohort"], f["n"]) == ("itt-label-contradicted", "apatinib-ie", 33)
+    assert f.evidence == ("population (Table IV)", "population (Table III)",
+                          "design.selection.exclusions_after_start (Patients and methods: Patients)")
+    assert pb.say(f, pb.Words({"apatinib-ie": "Apatinib + IE"})) == (
+        "Apatinib + IE is labelled intention-to-treat (n = 33), but patients were excluded after treatment "
+        "began: it is not an intention-to-treat population.")
+    plain = _write(tmp_path, design=EXCLUDED % "other")  # treated, not labelled itt
+    assert itt_label_facts(tc.load(plain)) == []

@@ -42,6 +42,7 @@ __all__ = [
     "JUDGEMENTS",
     "REASONS",
     "design_of",
+    "itt_label_facts",
     "overall_judgement",
     "risk_of_bias",
     "risk_of_bias_facts",
@@ -412,4 +413,40 @@ def risk_of_bias_facts(table: pl.DataFrame) -> list[Fact]:
         out.append(fact("rob-overall", evidence=evidence, cohort=cohort, design=overall["design"],
                         judgement=overall["judgement"], domains=tuple(setting["domain"].to_list()),
                         reasons=tuple(setting["reason"].to_list())))
+    return out
+
+
+def itt_label_facts(cohorts: Iterable[Any]) -> list[Fact]:
+    """Cohorts whose population is labelled intention-to-treat although patients were excluded after treatment
+    began (``design.selection.exclusions_after_start: yes``): the label does not describe the analysis.
+
+    Parameters
+    ----------
+    cohorts : iterable of Cohort or Descriptor
+
+    Returns
+    -------
+    list of Fact
+        ``itt-label-contradicted`` facts with ``cohort`` and ``n`` (the population N); the evidence is the
+        population's and the exclusions' locations.
+
+    Examples
+    --------
+    >>> import trialcompare as tc
+    >>> [f] = itt_label_facts(tc.load("trials/apatinib-ie.yaml"))
+    >>> f["cohort"], f["n"]
+    ('apatinib-ie', 33)
+    """
+    out = []
+    for d in _descriptors(cohorts):
+        sel = d.design.selection
+        excl = sel.exclusions_after_start if sel else None
+        itt = [r.at for r in d.population.reports if r.set == "itt"]
+        if d.population.n_refers_to == "itt":
+            itt.insert(0, d.population.at)
+        if excl is None or excl.value != "yes" or not itt:
+            continue
+        evidence = [_loc("population", at) for at in dict.fromkeys(itt)]
+        evidence.append(_loc("design.selection.exclusions_after_start", excl.at))
+        out.append(fact("itt-label-contradicted", evidence=evidence, cohort=d.id, n=d.population.n))
     return out

@@ -278,3 +278,9 @@ def _rob_domain(f: Fact, w: Words) -> str:
     if f["judgement"] == "no-information":
         return f"{where}: no information ({reason})."
     return f"{where}: {f['judgement']} risk of bias ({reason})."
+
+
+@phrase(fact("itt-label-contradicted", cohort="a", n=33))
+def _itt_label_contradicted(f: Fact, w: Words) -> str:
+    return (f"{w.cohort(f['cohort'])} is labelled intention-to-treat (n = {f['n']}), but patients were excluded "
+            "after treatment began: it is not an intention-to-treat population.")
