@@ -6,6 +6,7 @@ shipped seed cohorts' table is pinned cell by cell with the reason for each cell
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -410,3 +411,41 @@ def test_an_itt_label_with_exclusions_after_start_is_contradicted(tmp_path: Path
         "began: it is not an intention-to-treat population.")
     plain = _write(tmp_path, design=EXCLUDED % "other")  # treated, not labelled itt
     assert itt_label_facts(tc.load(plain)) == []
+
+
+SOURCES = REPO.parent / "shared" / "sources"
+
+
+def _flat(text: str) -> str:
+    """Whitespace collapsed; the supplied text's non-breaking spaces and hyphens (U+2011) made plain; words
+    hyphenated at a line end joined."""
+    text = re.sub("\u2011 *\n\\s*", "", text.replace("\u00a0", " "))
+    return re.sub(r"\s+", " ", text.replace("\u2011", "-")).strip()
+
+
+def _quoted(obj: object, path: str = "design") -> list[tuple[str, str, str | None]]:
+    """(path, words, source) of every quote and printed text under a design block."""
+    if isinstance(obj, list):
+        return [q for i, item in enumerate(obj) for q in _quoted(item, f"{path}[{i}]")]
+    fields = getattr(type(obj), "model_fields", None)
+    if fields is None:
+        return []
+    out = [(path, getattr(obj, k), getattr(obj, "source", None)) for k in ("quote", "printed")
+           if isinstance(getattr(obj, k, None), str)]
+    return out + [q for k in fields for q in _quoted(getattr(obj, k), f"{path}.{k}")]
+
+
+@pytest.mark.skipif(not SOURCES.is_dir(), reason="the shared sources are not beside the checkout")
+def test_every_quote_is_the_sources_words() -> None:
+    """Quotes of the paper are in the supplied paper's text; quotes of the other publications are in
+    published-cohorts.md (the only text of them that was read), word for word."""
+    paper = _flat((SOURCES / "apatinib-ie-osteosarcoma-paper.txt").read_text(encoding="utf-8"))
+    cohorts = _flat((SOURCES / "published-cohorts.md").read_text(encoding="utf-8"))
+    checked = 0
+    for cohort in tc.load(REPO / "trials"):
+        desc = cohort.descriptor
+        for path, words, source in _quoted(desc.design):
+            text = paper if (source or desc.default_source) == "paper" else cohorts
+            assert _flat(words) in text, (cohort.id, path, words)
+            checked += 1
+    assert checked >= 30
