@@ -198,6 +198,267 @@ def _small_cohorts(f: Fact, w: Words) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# names of factors and outcomes (one table for every page)
+
+FACTOR_NAMES: dict[str, str] = {
+    "age": "age", "sex": "sex", "subtype": "histological subtype", "ecog": "ECOG ≥ 1",
+    "lesion_site": "disease at more than one site", "prior_lines": "two or more prior lines",
+    "resistance_ie": "prior progression on IE", "resistance_apatinib": "prior apatinib",
+    "resistance_mapi": "resistance to MAP/I", "resectable_at_entry": "resectable disease at entry",
+    "refractory": "time from first-line therapy to progression (refractory disease)",
+    "lesion_number": "number of lung nodules", "accrual": "accrual period", "follow_up": "median follow-up",
+    "selection-of-series": "how the retrospective series was selected",
+    "retrospective-response-assessment": "retrospective, unconfirmed response assessment",
+}
+"""Plain names of prognostic factors and unmeasured influences."""
+
+ENDPOINT_NAMES = {"EFS": "event-free survival", "PFS": "progression-free survival", "OS": "overall survival"}
+
+
+def factor_name(code: object) -> str:
+    """The plain name of a factor code.
+
+    Parameters
+    ----------
+    code : object
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> factor_name("ecog"), factor_name("unknown_thing")
+    ('ECOG ≥ 1', 'unknown thing')
+    """
+    return FACTOR_NAMES.get(str(code), str(code).replace("_", " "))
+
+
+def _factors(codes: object) -> str:
+    return join([factor_name(c) for c in codes])  # type: ignore[union-attr]
+
+
+def _pct(n: object, d: object) -> str:
+    return f"{n}/{d} = {100 * int(n) / int(d):.1f}%"  # type: ignore[call-overload]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the verdict
+
+
+@phrase(fact("observed-direction", cohort="a", direction="higher", outcomes=("ORR", "DCR"), not_outcomes=("OS",),
+             all=False))
+def _observed_direction(f: Fact, w: Words) -> str:
+    word = "highest" if f["direction"] == "higher" else "lowest"
+    held = join(list(f["outcomes"]))  # type: ignore[arg-type]
+    if f["all"]:
+        return (f"As printed, {w.cohort(f['cohort'])} has the {word} observed {held} of the cohorts compared "
+                "(a description of the published numbers).")
+    missed = join(list(f["not_outcomes"]))  # type: ignore[arg-type]
+    first = (f"As printed, {w.cohort(f['cohort'])} has the {word} observed {held}" if held else
+             f"As printed, {w.cohort(f['cohort'])} does not have the {word} observed rate for any claimed outcome")
+    return f"{first}, but not the {word} {missed}." if missed else f"{first}."
+
+
+@phrase(fact("causal-superiority", cohort="a", kinds=("unanchored",)))
+def _causal(f: Fact, w: Words) -> str:
+    kinds = join([str(e) for e in f["kinds"]])  # type: ignore[union-attr]
+    return (f"That {w.cohort(f['cohort'])} causes a better outcome than the comparator regimens: the comparisons are "
+            f"{kinds} — no randomisation or common comparator links these cohorts, so differences may reflect who was "
+            "treated, how outcomes were defined and assessed, and factors that were not reported.")
+
+
+@phrase(fact("randomised-effect"))
+def _randomised(f: Fact, w: Words) -> str:
+    return ("Arms of one randomised study are compared: their published between-arm effect is the primary result "
+            "(see “Randomised evidence”).")
+
+
+@phrase(fact("bias-direction", against=("ecog", "prior_lines"), favours=("resectable_at_entry",),
+             unmeasured=("refractory",), net="unknown"))
+def _bias(f: Fact, w: Words) -> str:
+    parts = []
+    if f["against"]:
+        parts.append(f"Measured at baseline, {_factors(f['against'])} are more frequent in the reference, which on "
+                     "its own would bias a naive comparison against it.")
+    if f["favours"]:
+        parts.append(f"{_factors(f['favours']).capitalize()} favours the reference.")
+    if f["unmeasured"]:
+        parts.append(f"Not measured in these tables: {_factors(f['unmeasured'])}.")
+    if f["net"] == "unknown":
+        parts.append("The net direction of bias is unknown.")
+    else:
+        side = "against" if f["net"] == "against-reference" else "in favour of"
+        parts.append(f"Every measured factor biases a naive comparison {side} the reference.")
+    return " ".join(parts)
+
+
+@phrase(fact("population-adjustment", available=True, simulated=True, informative=False, ess=8.5, n=33),
+        silent=())
+def _maic(f: Fact, w: Words) -> str:
+    if not f["available"]:
+        return ("A population-adjusted comparison (MAIC or STC, NICE DSU TSD 18): it needs individual patient data "
+                "of at least one cohort, and none is available here.")
+    data = "SIMULATED patients — a demonstration of the method, not evidence" if f["simulated"] else "patient data"
+    if not f["informative"]:
+        return (f"A population-adjusted comparison is shown, on {data}; with an effective sample size of "
+                f"{f['ess']} of {f['n']} it is uninformative (shown for completeness).")
+    return (f"A population-adjusted comparison (MAIC) on {data}, effective sample size {f['ess']} of {f['n']}; "
+            "it still assumes every unmatched prognostic factor and effect modifier is balanced.")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# facts a reviewer puts first
+
+
+@phrase(fact("closest-comparator", cohort="b", reference="a", shares=("registration", "endpoint"),
+             medians=(("EFS", 11.4, 11.7), ("OS", 19.8, 30.4)), compares="better"))
+def _closest(f: Fact, w: Words) -> str:
+    shares = join([{"registration": "registration", "centre": "centres", "accrual": "accrual years",
+                    "endpoint": "endpoint", "design": "design"}.get(str(s), str(s)) for s in f["shares"]])  # type: ignore[union-attr]
+    medians = "; ".join(f"median {ep} {theirs:g} vs {mine:g} months"
+                        for ep, mine, theirs in f["medians"])  # type: ignore[misc, union-attr]
+    verdict = {"better": "on the time-to-event outcomes it does as well or better, which does not support an "
+                         "added benefit",
+               "worse": "on the time-to-event outcomes it does worse",
+               "mixed": "on the time-to-event outcomes it does better on some and worse on others"}.get(
+        str(f["compares"]), str(f["compares"]))
+    return (f"{w.cohort(f['cohort'])}, the comparator most like {w.cohort(f['reference'])} (same {shares}): "
+            f"{medians}; {verdict}.")
+
+
+@phrase(fact("selection-signal", cohort="a", progressions=0, n=33))
+def _selection(f: Fact, w: Words) -> str:
+    return (f"{w.cohort(f['cohort'])} is a retrospective series with {f['progressions']} of {f['n']} patients "
+            "progressing as best response — a sign of selection (patients who progressed early may not have been "
+            "included).")
+
+
+@phrase(fact("dcr-without-duration", cohort="a", cbr_n=27, cbr_denominator=33, time=6.0, unit="months"))
+def _dcr(f: Fact, w: Words) -> str:
+    return (f"Disease control has no minimum duration of stable disease; {w.cohort(f['cohort'])}'s time-anchored "
+            f"clinical benefit rate at {f['time']:g} {f['unit']} is {_pct(f['cbr_n'], f['cbr_denominator'])}.")
+
+
+@phrase(fact("claim-cites", what="single-patient-images"))
+def _cites(f: Fact, w: Words) -> str:
+    where = w.names.get("claim-cites-at", "")
+    what = {"single-patient-images": "the images of one patient, which are anecdotal",
+            "case-series": "a case series", "table": "a table", "figure": "a figure",
+            "statistical-test": "a statistical test"}.get(str(f["what"]), str(f["what"]).replace("-", " "))
+    return f"The claim cites {what}" + (f" ({where})." if where else ".")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# certainty: reasons per GRADE domain
+
+
+@phrase(fact("rob-selection", cohorts=("a", "b")))
+def _rob_selection(f: Fact, w: Words) -> str:
+    return f"selection of patients in the retrospective series {w.cohorts(f['cohorts'])}"
+
+
+@phrase(fact("rob-confounding", against=("ecog",), favours=("resectable_at_entry",), unmeasured=("refractory",)))
+def _rob_confounding(f: Fact, w: Words) -> str:
+    parts = []
+    if f["against"]:
+        parts.append(f"worse in the reference: {_factors(f['against'])}")
+    if f["favours"]:
+        parts.append(f"favouring the reference: {_factors(f['favours'])}")
+    if f["unmeasured"]:
+        parts.append(f"not measured: {_factors(f['unmeasured'])}")
+    return "confounding not adjusted for (" + "; ".join(parts) + ")" if parts else "confounding not adjusted for"
+
+
+@phrase(fact("rob-assessment", cohorts=("a",)))
+def _rob_assessment(f: Fact, w: Words) -> str:
+    return f"responses read retrospectively in {w.cohorts(f['cohorts'])}"
+
+
+@phrase(fact("rob-overlap", pairs=(("a", "b"), ("a", "c"))))
+def _rob_overlap(f: Fact, w: Words) -> str:
+    pairs = [f"{w.cohort(a)} and {w.cohort(b)}" for a, b in f["pairs"]]  # type: ignore[misc, union-attr]
+    return "cohorts that may share patients (" + "; ".join(pairs) + ")"
+
+
+@phrase(fact("rob-data-errors", cohorts=("a",)))
+def _rob_errors(f: Fact, w: Words) -> str:
+    return f"unresolved errors in the published numbers of {w.cohorts(f['cohorts'])}"
+
+
+@phrase(fact("inconsistent-directions", higher=("a",), lower=("b",)))
+def _inconsistent(f: Fact, w: Words) -> str:
+    return (f"the reference does better than {w.cohorts(f['higher'])} but worse than {w.cohorts(f['lower'])}")
+
+
+@phrase(fact("indirect-eligibility", reference="a", resectable="included", cohorts=("b",)))
+def _indirect_eligibility(f: Fact, w: Words) -> str:
+    other = "excluded" if f["resectable"] == "included" else "included"
+    return (f"{w.cohort(f['reference'])} {f['resectable']} resectable disease and {w.cohorts(f['cohorts'])} "
+            f"{other} it")
+
+
+@phrase(fact("indirect-endpoints", endpoints=("EFS", "PFS")))
+def _indirect_endpoints(f: Fact, w: Words) -> str:
+    return "different endpoints are compared (" + " vs ".join(str(e) for e in f["endpoints"]) + ")"  # type: ignore[union-attr]
+
+
+@phrase(fact("indirect-definitions"))
+def _indirect_definitions(f: Fact, w: Words) -> str:
+    return "endpoint definitions differ or are missing"
+
+
+@phrase(fact("indirect-resection"))
+def _indirect_resection(f: Fact, w: Words) -> str:
+    return "surgical resection is inside an endpoint in some cohorts"
+
+
+@phrase(fact("imprecise-threshold", outcome="ORR", threshold=0.1, cohorts=("a",), all=False))
+def _imprecise_threshold(f: Fact, w: Words) -> str:
+    who = "every comparator" if f["all"] else w.cohorts(f["cohorts"])
+    return (f"the interval of the {f['outcome']} difference against {who} includes the decision threshold of "
+            f"{100 * float(f['threshold']):g} percentage points")  # type: ignore[arg-type]
+
+
+@phrase(fact("imprecise-ois", outcome="ORR", relative=1.25, cohorts=("a",), all=False))
+def _imprecise_ois(f: Fact, w: Words) -> str:
+    who = "every comparison" if f["all"] else f"the comparison with {w.cohorts(f['cohorts'])}"
+    rel = round(100 * (float(f["relative"]) - 1))  # type: ignore[arg-type]
+    return (f"{who} has fewer patients than the optimal information size to detect a {rel}% relative "
+            f"difference in {f['outcome']} (no decision threshold stated)")
+
+
+@phrase(fact("no-contrast-interval", outcome="OS"))
+def _no_interval(f: Fact, w: Words) -> str:
+    return f"not assessable: {f['outcome']} is compared only through published medians, with no interval of a contrast"
+
+
+@phrase(fact("publication-suspected", selection="not_stated"))
+def _publication(f: Fact, w: Words) -> str:
+    how = {"not_stated": "without a stated search", "authors-choice": "by the authors of the claim"}.get(
+        str(f["selection"]), str(f["selection"]))
+    return f"suspected: the comparators were chosen {how}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# limitation themes (headings of the merged, ranked limitations)
+
+THEME_WORDS: dict[str, str] = {
+    "non-randomised": "No randomisation or common comparator links the cohorts: every difference is unanchored.",
+    "selection": "Selection: a retrospective series is set beside prospective trials; who entered it is not known.",
+    "overlap": "Overlap: some cohorts may include the same patients and are not independent.",
+    "eligibility": "Eligibility: the cohorts enrolled different patients (resectable disease, age).",
+    "assessment": "Assessment: responses were read differently (retrospectively, unconfirmed, at other times).",
+    "endpoints": "Endpoints: the time-to-event endpoints, their definitions and the handling of resection differ.",
+    "imbalance": "Imbalance: measured prognostic factors differ between cohorts.",
+    "data-errors": "Data errors: some published numbers are inconsistent or use another denominator.",
+    "follow-up": "Follow-up differs or is not reported.",
+    "sample-size": "Small cohorts.",
+}
+"""One line per limitation theme (:data:`trialcompare.appraise.limitations.THEME_RANK`)."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # --- risk of bias ---
 # Facts of trialcompare.appraise.risk_of_bias: ``rob-overall`` (page 1) and ``rob-domain`` (one table cell).
 

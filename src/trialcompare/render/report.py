@@ -210,12 +210,11 @@ def build_context(a: Analysis) -> dict[str, Any]:
     -------
     dict
     """
-    from ..appraisal import rank_caveats
     from .tables import differences_table, table_iv
     from .verdict import verdict_context
 
     spec, cmp, cohorts = a.spec, a.comparison, a.cohorts
-    caveats = _numbered(rank_caveats(a.caveats))
+    caveats = _numbered(list(a.caveats))
     marks, footnotes = _error_marks(a)
     table = table_iv(cmp, marks=marks, decimals=spec.display.decimals)
     tte = {r[0]: r[1] for r in _tte_by_cohort(table, cmp)}
@@ -225,7 +224,7 @@ def build_context(a: Analysis) -> dict[str, Any]:
         "headers": table.columns[2:], "labels": cmp.labels, "ci_label": interval_label(cmp.options.level),
         "ci_method_name": CI_METHOD_NAMES[cmp.options.ci_method],
         "rd_method_name": RD_METHOD_NAMES[cmp.options.rd_method],
-        "verdict": verdict_context(a, [c for c in caveats if c.severity == "major"]),
+        "verdict": verdict_context(a), "limitations": _limitations(a),
         "factors": factors, "factor_blocks": _column_blocks(factors),
         "benchmarks": _benchmark_rows(a), "footnotes": footnotes,
         "randomised": _randomised(a), "maic": _maic_context(a),
@@ -252,16 +251,19 @@ def build_context(a: Analysis) -> dict[str, Any]:
 
 
 _DIRECTION = {"reference-worse": "reference worse off", "comparator-worse": "comparator worse off",
-              "similar": "similar", "imbalanced": "imbalanced", "not-reported": "not reported"}
+              "similar": "similar", "within-noise": "within sampling noise", "imbalanced": "imbalanced",
+              "not-reported": "not reported"}
 _BIAS = {"against-reference": "against the reference", "favours-reference": "favours the reference",
          "none": "–", "unknown": "unknown direction"}
-_FACTOR_NAMES = {"age": "Age", "ecog": "ECOG ≥ 1", "lesion_site": "Disease at > 1 site",
-                 "prior_lines": "≥ 2 prior lines",
-                 "resistance_ie": "Resistant to IE", "resistance_apatinib": "Resistant to apatinib",
-                 "resistance_mapi": "Resistant to MAP/I", "sex": "Sex", "subtype": "Subtype",
-                 "resection": "Complete surgical remission (favourable)", "accrual": "Accrual period",
-                 "follow_up": "Median follow-up", "eligibility": "Resectable disease at enrolment"}
 _ELIGIBILITY = {"included": "included", "excluded": "excluded"}
+
+
+def _limitations(a: Analysis) -> list[dict[str, Any]]:
+    """The ranked limitations: one per theme, its caveats' sentences under it."""
+    from .phrasebook import THEME_WORDS
+
+    return [{"n": i, "theme": THEME_WORDS[lim.theme], "severity": lim.severity,
+             "texts": [c.text for c in lim.caveats]} for i, lim in enumerate(a.limitations, start=1)]
 
 
 _SYMBOLS = "†‡§¶"
@@ -424,29 +426,36 @@ def _column_blocks(table: pl.DataFrame, per_block: int = COLUMNS_PER_TABLE - 1) 
     return blocks
 
 
+def _factor_cell(a: Analysis, r: dict[str, Any]) -> str:
+    if not r["reported"]:
+        return "not reported"
+    if r["factor"] == "resectable_at_entry":
+        return _ELIGIBILITY[r["detail"]] + (f" (reference: {_ELIGIBILITY[_reference_eligibility(a)]}): not "
+                                            "comparable" if r["direction"] == "differs" else "")
+    if r["direction"] == "skewed-median":
+        return f"median (range) {r['detail']}: skewed, not converted to an SMD"
+    if r["detail"] is not None:
+        return r["detail"]
+    shares = "" if r["cohort_share"] is None else \
+        f"{100 * r['cohort_share']:.0f}% vs {100 * r['reference_share']:.0f}%; "
+    cell = f"{shares}SMD {r['smd']:+.2f}: {_DIRECTION[r['direction']]}"
+    if r["bias"] not in ("none", "unknown"):
+        cell += f"; bias {_BIAS[r['bias']]}"
+    return cell
+
+
 def _factor_table(a: Analysis) -> pl.DataFrame:
     """TSD 18: one row per factor, one column per comparator (share vs the reference's, SMD, direction of bias)."""
+    from .phrasebook import factor_name
+
     f = a.factors
     if f.is_empty():
         return pl.DataFrame()
     rows = []
     for factor in dict.fromkeys(f["factor"].to_list()):
-        row = {"factor": _FACTOR_NAMES.get(factor, factor)}
+        row = {"factor": factor_name(factor)[:1].upper() + factor_name(factor)[1:]}
         for r in f.filter(pl.col("factor") == factor).iter_rows(named=True):
-            if not r["reported"]:
-                cell = "not reported"
-            elif r["factor"] == "eligibility":
-                cell = _ELIGIBILITY[r["detail"]] + (f" (reference: {_ELIGIBILITY[_reference_eligibility(a)]}): "
-                                                    "not comparable" if r["direction"] == "differs" else "")
-            elif r["detail"] is not None:
-                cell = r["detail"]
-            else:
-                shares = "" if r["cohort_share"] is None else \
-                    f"{100 * r['cohort_share']:.0f}% vs {100 * r['reference_share']:.0f}%; "
-                cell = f"{shares}SMD {r['smd']:+.2f}: {_DIRECTION[r['direction']]}"
-                if r["bias"] not in ("none", "unknown"):
-                    cell += f"; bias {_BIAS[r['bias']]}"
-            row[a.labels[r["cohort"]]] = cell
+            row[a.labels[r["cohort"]]] = _factor_cell(a, r)
         rows.append(row)
     return pl.DataFrame(rows)
 
