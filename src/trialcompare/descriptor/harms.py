@@ -53,12 +53,15 @@ __all__ = [
     "AdverseEvent",
     "AdverseEvents",
     "Death",
+    "HarmRecord",
     "HarmValue",
     "Modification",
     "SafetyPopulation",
+    "harm_records",
     "is_named_proportion",
     "normalise_grade",
     "parse_harm_value",
+    "term_key",
 ]
 
 GRADE_BANDS: tuple[str, ...] = ("any", ">=3", "3-4", "3", "4", "5")
@@ -80,6 +83,7 @@ NAMED_PROPORTION = re.compile(r"^(?:ae|custom):[a-z0-9][a-z0-9_.+-]*(?::[a-z0-9]
 _GRADE_SPELLINGS = {"any": "any", "all": "any", ">=3": ">=3", "≥3": ">=3", "3+": ">=3", "3-4": "3-4", "3–4": "3-4",
                     "3/4": "3-4", "3": "3", "4": "4", "5": "5"}
 _OF_N = re.compile(r"^(?P<head>.+?)\s+of\s+(?P<d>\d+)(?:\s+patients)?\s*$", re.IGNORECASE)
+_N_OF_N = re.compile(r"^(?P<n>\d+)\s+of\s+(?P<d>\d+)(?:\s+patients)?\s*(?P<tail>\(.*\))?\s*$", re.IGNORECASE)
 
 
 def is_named_proportion(name: str) -> bool:
@@ -160,6 +164,8 @@ def parse_harm_value(text: str | int | float) -> HarmValue:
     --------
     >>> parse_harm_value("25 (75.8)")
     HarmValue(n=25, denominator=None, percent=75.8, percent_decimals=1)
+    >>> parse_harm_value("25 of 37 (67.57%)")
+    HarmValue(n=25, denominator=37, percent=67.57, percent_decimals=2)
     >>> parse_harm_value(0).n
     0
     """
@@ -171,6 +177,9 @@ def parse_harm_value(text: str | int | float) -> HarmValue:
         if est.bound is not None or est.lower is not None or est.value is None:
             raise PrintedValueError(f"cannot read {s!r} as a percentage of patients; write it as printed, e.g. '9%'")
         return HarmValue(None, None, est.value, decimals_of(s))
+    both = _N_OF_N.match(s)
+    if both:  # "25 of 37 (67.57%)" is "25/37 (67.57%)"
+        s = f"{both['n']}/{both['d']} {both['tail'] or ''}".strip()
     m = _OF_N.match(s)
     head, of_n = (m["head"], int(m["d"])) if m else (s, None)
     count = parse_count(head)
@@ -280,3 +289,71 @@ class AdverseEvents(_Strict):
     modifications: list[Modification] = []
     deaths: list[Death] = []
     notes: list[str] = Field([], description="what could not be found or transcribed, and doubts")
+
+
+@dataclass(frozen=True)
+class HarmRecord:
+    """One harms entry flattened for the checks and the comparison.
+
+    ``section`` is ``"event"``, ``"modification"`` or ``"death"``; ``key`` the harmonised name used to match
+    entries across cohorts (the CTCAE term, else the printed term, lower case; the kind of a modification;
+    ``death:<related>``); ``path`` the entry's path in the descriptor (for file:line:column).
+    """
+
+    section: str
+    key: str
+    term: str
+    ctcae: str | None
+    grade: str | None
+    unit: str
+    value: HarmValue | None
+    denominator: int
+    printed: str | None
+    at: str
+    source: str | None
+    via: str | None
+    quote: str | None
+    path: tuple
+
+
+def term_key(term: str, ctcae: str | None = None) -> str:
+    """The name that matches one adverse event across cohorts: its CTCAE term, else the printed term (lower case,
+    spaces collapsed).
+
+    Examples
+    --------
+    >>> term_key("Hand-foot syndrome", "Palmar-plantar erythrodysesthesia syndrome")
+    'palmar-plantar erythrodysesthesia syndrome'
+    >>> term_key("  Pneumothorax ")
+    'pneumothorax'
+    """
+    return re.sub(r"\s+", " ", (ctcae or term).strip().lower())
+
+
+def harm_records(block: AdverseEvents) -> list[HarmRecord]:
+    """Every entry of an ``adverse_events:`` block as a :class:`HarmRecord`, in file order.
+
+    The denominator of an entry is, in order: the one printed with it (``"24 of 43"``), the entry's
+    ``denominator``, the safety population's N.
+    """
+    n = block.population.n
+    out: list[HarmRecord] = []
+    groups: list[tuple[str, list[Any]]] = [("events", block.events), ("modifications", block.modifications),
+                                           ("deaths", block.deaths)]
+    for name, entries in groups:
+        for i, e in enumerate(entries):
+            parsed = e.parsed
+            den = (parsed.denominator if parsed is not None and parsed.denominator is not None else None) \
+                or e.denominator or n
+            if name == "events":
+                section, key, term, ctcae, grade, unit = "event", term_key(e.term, e.ctcae), e.term, e.ctcae, \
+                    e.grade, e.unit
+            elif name == "modifications":
+                section, key, term, ctcae, grade, unit = "modification", e.kind, e.kind, None, None, "patients"
+            else:
+                section, key, term, ctcae, grade, unit = "death", f"death:{e.related}", f"deaths ({e.related})", \
+                    None, None, "patients"
+            out.append(HarmRecord(section, key, term, ctcae, grade, unit, parsed, den,
+                                  None if e.value is None else str(e.value), e.at, e.source, e.via, e.quote,
+                                  ("adverse_events", name, i)))
+    return out
