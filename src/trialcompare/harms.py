@@ -293,7 +293,7 @@ def _text(r: dict[str, Any]) -> str:
 
 def harms_cells(table: pl.DataFrame) -> pl.DataFrame:
     """:func:`harms_table` as text cells for a terminal or a spreadsheet: one row per item, one column per cohort
-    (and a ``RD vs <reference>`` column per other cohort).
+    (and a ``RD <cohort> − <reference>, %`` column per other cohort).
 
     Parameters
     ----------
@@ -312,10 +312,11 @@ def harms_cells(table: pl.DataFrame) -> pl.DataFrame:
         row = {"item": f"{section}: {term}", "grade": grade or ""}
         for cid in cohorts:
             row[cid] = _text(by[cid])
+        reference = next(c for c in cohorts if by[c]["is_reference"])
         for cid in cohorts:
             r = by[cid]
             if not r["is_reference"]:
-                row[f"RD {cid} vs reference"] = "" if r["rd"] is None else \
+                row[f"RD {cid} − {reference}, %"] = "" if r["rd"] is None else \
                     f"{_pct(r['rd'])} ({_pct(r['rd_lower'])} to {_pct(r['rd_upper'])})"
         out.append(row)
     return pl.DataFrame(out, schema=dict.fromkeys(out[0] if out else ["item", "grade"], pl.String))
