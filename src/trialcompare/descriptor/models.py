@@ -46,6 +46,7 @@ from .appraisal_facts import (
     Refractory,
     Selection,
 )
+from .harms import AdverseEvents, is_named_proportion
 from .printed import PrintedValueError, parse_count, parse_estimate, parse_mean_sd, parse_p, parse_summary
 from .vocabulary import CONTINUOUS_KINDS, ENDPOINTS, RATES, check_level, check_variable, suggest
 
@@ -421,8 +422,9 @@ class RateReport(_Located):
     @field_validator("name")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in RATES:
-            raise ValueError(f"unknown rate {v!r}{suggest(v, list(RATES))} (rates: {', '.join(RATES)})")
+        if v not in RATES and not is_named_proportion(v):  # or a named proportion: ae:..., custom:... (issue 22)
+            raise ValueError(f"unknown rate {v!r}{suggest(v, list(RATES))} (rates: {', '.join(RATES)}, "
+                             "or a named proportion such as custom:infection or ae:neutropenia:grade3)")
         return v
 
     @model_validator(mode="after")
@@ -706,6 +708,8 @@ class Descriptor(_Strict):
     errata: list[Erratum] = []
     acknowledged: list[Acknowledgement] = []
     notes: list[str] = []
+    adverse_events: AdverseEvents | None = Field(None, description="harms: safety population, adverse events by "
+                                                                   "term and grade, dose modifications, deaths")
 
     @field_validator("id")
     @classmethod
