@@ -139,6 +139,10 @@ class Analysis:
     sensitivity : polars.DataFrame
         Whether each page-1 statement holds under the declared alternatives
         (:func:`trialcompare.appraise.sensitivity.sensitivity`).
+    risk_of_bias : polars.DataFrame
+        ROBINS-I domains per cohort from descriptor facts (:func:`trialcompare.appraise.risk_of_bias.risk_of_bias`).
+    harms : polars.DataFrame
+        Adverse events, dose modifications and deaths per cohort (:func:`trialcompare.harms.harms_table`).
     inputs : polars.DataFrame
         ``file`` (relative to the spec's folder) and ``sha256`` of every input.
     versions : tuple of (str, str)
@@ -168,6 +172,8 @@ class Analysis:
     benchmark_variants: pl.DataFrame = field(default_factory=pl.DataFrame)
     limitations: tuple[Limitation, ...] = ()
     sensitivity: pl.DataFrame = field(default_factory=pl.DataFrame)
+    risk_of_bias: pl.DataFrame = field(default_factory=pl.DataFrame)
+    harms: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def certainty(self) -> tuple:
@@ -496,6 +502,8 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     from .appraise.certainty import certainty
     from .appraise.factors import bias_direction, tsd18_factors
     from .appraise.limitations import limitations
+    from .appraise.risk_of_bias import risk_of_bias
+    from .harms import harms_table
     from .appraise.sensitivity import sensitivity
     from .appraise.verdict import verdict
     from .caveats import derive_caveats
@@ -542,7 +550,9 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         meta=_meta(cohorts, spec, reference) if with_meta else (),
         benchmarks=benchmarks, benchmark_variants=variants, verdict=judged, factors=factors,
         errors=_errors(findings, cmp.cohorts), effects=effects, maic=maic, limitations=limitations(caveats),
-        sensitivity=robustness,
+        sensitivity=robustness, risk_of_bias=risk_of_bias(cohorts),
+        harms=harms_table(cohorts, reference, spec.harms.terms, spec.harms.grade, ci_method=spec.ci_method,
+                          level=cmp.options.level),
         anchored=anchored_comparisons(effects, cohorts, cmp.options.level),
         network=treatment_network(effects, cohorts),
         inputs=_inputs(cohorts, spec),

@@ -198,6 +198,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     except (AnalysisError, DataNotFoundError, TemplatesNotFoundError) as exc:
         raise UsageError(str(exc)) from None
     print(f"wrote {out}", file=sys.stderr)
+    if analysis.spec.supplement in ("html", "both"):
+        from .render.report import supplement_path
+
+        print(f"wrote {supplement_path(out)}", file=sys.stderr)
     return EXIT_OK
 
 

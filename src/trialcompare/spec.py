@@ -111,6 +111,13 @@ class DisplaySpec(_Strict):
                                  "many, half away from zero on the decimal string (default: as printed)")
 
 
+class HarmsSpec(_Strict):
+    """Which adverse events the report's harms table shows (default: those reported by at least two cohorts)."""
+
+    terms: list[str] | None = Field(None, description="adverse events by CTCAE or printed term")
+    grade: Literal["any", ">=3", "3-4", "3", "4", "5"] = Field(">=3", description="grade band")
+
+
 class Spec(_Strict):
     """A comparison spec."""
 
@@ -138,6 +145,10 @@ class Spec(_Strict):
     denominators: dict[str, DenominatorChoice] = {}
     meta: MetaSpec = MetaSpec()
     maic: MaicSpec | None = Field(None, description="a population-adjusted comparison when one cohort has IPD")
+    harms: HarmsSpec = Field(HarmsSpec(), description="the harms table: terms and grade band")
+    supplement: Literal["html", "pdf", "both"] = Field(
+        "html", description="where the audit trail goes: an HTML file beside the PDF (default), annexes of the PDF, "
+        "or both")
     display: DisplaySpec = Field(DisplaySpec(), description="display rounding of printed values (default: none)")
     path: Path | None = Field(None, exclude=True, description="set by load_spec")
     # the folder of the default output when not the spec's own: set by default_spec() for the bundled spec (its folder

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from ..load import CohortSet
     from .pdf_process import PdfRenderer
 
-__all__ = ["build_context", "render_html", "render_pdf", "variant_sentences", "write_report"]
+__all__ = ["build_context", "render_html", "render_pdf", "render_supplement", "supplement_path", "variant_sentences",
+           "write_report"]
 
 
 @dataclass(frozen=True)
@@ -198,13 +199,15 @@ def _curve_table(summary: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
     } for r in summary.iter_rows(named=True)]) if summary.height else pl.DataFrame()
 
 
-def build_context(a: Analysis) -> dict[str, Any]:
+def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
     """Everything the report template shows, formatted from a finished analysis.
 
     Parameters
     ----------
     a : Analysis
         Result of :func:`trialcompare.analyse`.
+    output : Path, optional
+        The report's file (its supplement is named after it); default the spec's output.
 
     Returns
     -------
@@ -225,6 +228,9 @@ def build_context(a: Analysis) -> dict[str, Any]:
         "ci_method_name": CI_METHOD_NAMES[cmp.options.ci_method],
         "rd_method_name": RD_METHOD_NAMES[cmp.options.rd_method],
         "verdict": verdict_context(a), "limitations": _limitations(a), "sensitivity": _sensitivity(a),
+        "supplement_name": supplement_path(output or a.spec.output(".pdf")).name,
+        "supplement_in_pdf": spec.supplement in ("pdf", "both"),
+        "rob": _rob_table(a), "harms": _harms(a),
         "factors": factors, "factor_blocks": _column_blocks(factors),
         "benchmarks": _benchmark_rows(a), "footnotes": footnotes,
         "randomised": _randomised(a), "maic": _maic_context(a),
@@ -256,6 +262,57 @@ _DIRECTION = {"reference-worse": "reference worse off", "comparator-worse": "com
 _BIAS = {"against-reference": "against the reference", "favours-reference": "favours the reference",
          "none": "–", "unknown": "unknown direction"}
 _ELIGIBILITY = {"included": "included", "excluded": "excluded"}
+
+
+def _rob_table(a: Analysis) -> dict[str, Any] | None:
+    """Risk of bias: one row per cohort, one column per ROBINS-I domain; reasons as numbered notes."""
+    from .phrasebook import ROB_DESIGNS, ROB_DOMAINS, ROB_REASONS
+
+    t = a.risk_of_bias
+    if t.is_empty():
+        return None
+    domains = list(dict.fromkeys(t["domain"].to_list()))
+    notes: list[str] = []
+    rows = []
+    for cid in dict.fromkeys(t["cohort"].to_list()):
+        part = {r["domain"]: r for r in t.filter(pl.col("cohort") == cid).iter_rows(named=True)}
+        cells = []
+        for d in domains:
+            r = part[d]
+            mark = ""
+            if d != "overall" and r["judgement"] != "low":
+                text = f"{a.labels[cid]}, {ROB_DOMAINS.get(d, d)}: {ROB_REASONS.get(r['reason'], r['reason'])}"
+                notes.append(text)
+                mark = f" [{len(notes)}]"
+            cells.append(r["judgement"].replace("-", " ") + mark)
+        design = next(iter(part.values()))["design"]
+        rows.append({"cohort": a.labels[cid], "design": ROB_DESIGNS.get(design, design), "cells": cells})
+    return {"headers": [_ROB_SHORT.get(d, d) for d in domains], "rows": rows, "notes": notes}
+
+
+_ROB_SHORT = {"confounding": "Confounding", "selection": "Selection", "classification": "Classification",
+              "deviations": "Deviations", "missing-data": "Missing data", "measurement": "Measurement",
+              "reported-result": "Reported result", "overall": "Overall"}
+
+
+def _harms(a: Analysis) -> pl.DataFrame | None:
+    """The harms table as text cells, cohorts by their labels (None when no cohort records adverse events)."""
+    from ..harms import harms_cells
+
+    h = a.harms
+    if h.is_empty() or not h["reported"].any():
+        return None
+    cells = harms_cells(h)
+    names = dict(a.labels)
+
+    def label(column: str) -> str:
+        if column in names:
+            return names[column]
+        for cid in sorted(names, key=len, reverse=True):
+            column = column.replace(cid, names[cid])
+        return column
+
+    return cells.rename({c: label(c) for c in cells.columns})
 
 
 def _sensitivity(a: Analysis) -> dict[str, Any] | None:
@@ -641,18 +698,67 @@ def _provenance(frame: pl.DataFrame, cohorts: CohortSet) -> list[dict[str, Any]]
         rows.append({"cohort": r["cohort"], "what": what, "label": r["label"], "printed": r["printed"],
                      "location": r["location"],
                      "source": r["source"], "citation": cite[r["cohort"]].get(r["source"], r["source"]),
-                     "where": f"{Path(r['file']).name}:{r['line']}", "erratum": r["erratum"]})
+                     "where": f"{Path(r['file']).name}:{r['line']}", "erratum": r["erratum"],
+                     "anchor": f"{r['cohort']}-{r['line']}"})
     return rows
 
 
-def render_html(a: Analysis) -> str:
-    """The report as an HTML document (autoescaped)."""
+def render_html(a: Analysis, output: Path | None = None) -> str:
+    """The report as an HTML document (autoescaped); ``output`` names the report file its supplement is named after.
+    """
     from .templating import render_template
 
-    return render_template("report.html.j2", **build_context(a))
+    return render_template("report.html.j2", **build_context(a, output))
 
 
-def render_pdf(a: Analysis, to_pdf: PdfRenderer | None = None) -> bytes:
+def supplement_path(report: Path) -> Path:
+    """The supplement's path beside a report: ``X.pdf`` → ``X.supplement.html``.
+
+    Parameters
+    ----------
+    report : Path
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> supplement_path(Path("reports/table-iv.pdf")).as_posix()
+    'reports/table-iv.supplement.html'
+    """
+    return report.with_name(f"{report.stem}.supplement.html")
+
+
+def render_supplement(a: Analysis, report_name: str | None = None) -> str:
+    """The audit supplement as one self-contained HTML document (autoescaped; no external resource or script).
+
+    Parameters
+    ----------
+    a : Analysis
+    report_name : str, optional
+        The file name of the report it accompanies.
+
+    Returns
+    -------
+    str
+    """
+    from .templating import render_template
+
+    cmp = a.comparison
+    rob = a.risk_of_bias
+    rob_rows = [{**r, "cohort": a.labels.get(r["cohort"], r["cohort"])} for r in rob.iter_rows(named=True)]
+    return render_template(
+        "supplement.html.j2", title=a.spec.title, spec=a.spec,
+        report_name=report_name or a.spec.output(".pdf").name,
+        cohorts=[{"id": c.id, "label": c.descriptor.label} for c in a.cohorts],
+        findings=_grouped_findings(a.cohorts, list(a.findings)), exploratory=cmp.differences,
+        rob_rows=rob_rows, sensitivity=a.sensitivity, provenance=_provenance(a.frame, a.cohorts),
+        ci_method_name=CI_METHOD_NAMES[cmp.options.ci_method], rd_method_name=RD_METHOD_NAMES[cmp.options.rd_method],
+        versions=list(a.versions), hashes=a.inputs.to_dicts())
+
+
+def render_pdf(a: Analysis, to_pdf: PdfRenderer | None = None, output: Path | None = None) -> bytes:
     """The report as PDF bytes; identical bytes for identical inputs (``spec.date`` is the PDF date).
 
     ``to_pdf`` lays out the HTML and draws its figures (default :func:`~trialcompare.render.pdf.html_to_pdf`, in
@@ -664,13 +770,14 @@ def render_pdf(a: Analysis, to_pdf: PdfRenderer | None = None) -> bytes:
     if to_pdf is None:
         from .pdf import html_to_pdf as to_pdf
     with deferred_figures() as figures:
-        html = render_html(a)
+        html = render_html(a, output)
     return to_pdf(html, created=a.spec.date, title=a.spec.title, figures=figures)
 
 
 def write_report(a: Analysis, output: Path | None = None, *, html: bool = False,
                  to_pdf: PdfRenderer | None = None) -> Path:
-    """Render and write the report atomically (nothing is written when anything fails).
+    """Render and write the report atomically (nothing is written when anything fails), with its audit supplement
+    beside it (``X.supplement.html``) unless the spec puts the supplement in the PDF.
 
     Parameters
     ----------
@@ -690,8 +797,12 @@ def write_report(a: Analysis, output: Path | None = None, *, html: bool = False,
     from .atomic import atomic_write_bytes, atomic_write_text
 
     out = output or a.spec.output(".html" if html else ".pdf")
+    body = render_html(a, out) if html else render_pdf(a, to_pdf, out)
+    supplement = render_supplement(a, out.name) if a.spec.supplement in ("html", "both") else None
+    if supplement is not None:
+        atomic_write_text(supplement_path(out), supplement)
     if html:
-        atomic_write_text(out, render_html(a))
+        atomic_write_text(out, body)  # type: ignore[arg-type]
     else:
-        atomic_write_bytes(out, render_pdf(a, to_pdf))
+        atomic_write_bytes(out, body)  # type: ignore[arg-type]
     return out
