@@ -218,8 +218,13 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
 
     spec, cmp, cohorts = a.spec, a.comparison, a.cohorts
     caveats = _numbered(list(a.caveats))
-    marks, footnotes = _error_marks(a)
+    marks, error_notes = _error_marks(a)
     table = table_iv(cmp, marks=marks, decimals=spec.display.decimals)
+    baseline = _table_blocks(table, ["Baseline"])
+    outcome = _table_blocks(table, ["Outcomes"])
+    survival = _table_blocks(table, [s for s in dict.fromkeys(table["section"].to_list())
+                                     if s not in ("Design", "Baseline", "Outcomes")])
+    notes_baseline, notes_outcomes, notes_survival = _numbered_notes([baseline, outcome, survival], error_notes)
     tte = {r[0]: r[1] for r in _tte_by_cohort(table, cmp)}
     factors = _factor_table(a)
     return {
@@ -232,14 +237,12 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
         "supplement_in_pdf": spec.supplement in ("pdf", "both"),
         "rob": _rob_table(a), "harms": _harms(a),
         "factors": factors, "factor_blocks": _column_blocks(factors),
-        "benchmarks": _benchmark_rows(a), "footnotes": footnotes,
+        "benchmarks": _benchmark_rows(a), "notes_baseline": notes_baseline, "notes_outcomes": notes_outcomes,
+        "notes_survival": notes_survival,
         "randomised": _randomised(a), "maic": _maic_context(a),
         "glance": _glance(cohorts, tte),
         "sources": _sources(cohorts),
-        "baseline_blocks": _table_blocks(table, ["Baseline"]),
-        "outcome_blocks": _table_blocks(table, ["Outcomes"]),
-        "survival_blocks": _table_blocks(table, [s for s in dict.fromkeys(table["section"].to_list())
-                                                 if s not in ("Design", "Baseline", "Outcomes")]),
+        "baseline_blocks": baseline, "outcome_blocks": outcome, "survival_blocks": survival,
         "differences": differences_table(cmp),
         "denominators": spec.denominators,
         "caveats": caveats,
@@ -341,21 +344,40 @@ def _limitations(a: Analysis) -> list[dict[str, Any]]:
              "texts": [c.text for c in lim.caveats]} for i, lim in enumerate(a.limitations, start=1)]
 
 
-_SYMBOLS = "†‡§¶"
-
-
-def _error_marks(a: Analysis) -> tuple[dict[tuple[str, str], str], list[dict[str, str]]]:
-    """Footnote marks for table cells whose quantity has an error finding (kept as printed), and the footnotes."""
+def _error_marks(a: Analysis) -> tuple[dict[tuple[str, str], str], dict[str, dict[str, str]]]:
+    """Provisional marks (``⟦k⟧``) for table cells whose quantity has an error finding (kept as printed), and the
+    note of each mark; :func:`_numbered_notes` turns the marks that reach a table into numbered notes."""
     marks: dict[tuple[str, str], str] = {}
-    notes: list[dict[str, str]] = []
+    notes: dict[str, dict[str, str]] = {}
     texts: dict[str, str] = {}
     for r in a.errors.iter_rows(named=True):
         if r["text"] not in texts:
-            k = len(texts)
-            texts[r["text"]] = _SYMBOLS[k % len(_SYMBOLS)] * (k // len(_SYMBOLS) + 1)
-            notes.append({"mark": texts[r["text"]], "cohort": a.labels[r["cohort"]], "text": r["text"]})
+            texts[r["text"]] = f"⟦{len(texts)}⟧"
+            notes[texts[r["text"]]] = {"cohort": a.labels[r["cohort"]], "text": r["text"]}
         marks.setdefault((r["cohort"], r["field"]), texts[r["text"]])
     return marks, notes
+
+
+_MARK = re.compile(r"⟦\d+⟧")
+
+
+def _numbered_notes(groups: list[list[dict[str, Any]]], notes: dict[str, dict[str, str]]) -> list[list[dict]]:
+    """Number the provisional marks of the tables' cells by first appearance ([1], [2], ...) and give each table
+    group the notes of the marks it shows first; a note whose quantity no table shows is left to the supplement.
+    The blocks are changed in place; returns the notes per group."""
+    numbers: dict[str, str] = {}
+    per_group: list[list[dict]] = []
+    for blocks in groups:
+        mine: list[dict] = []
+        for block in blocks:
+            for row in block["rows"]:
+                for m in _MARK.findall(" ".join(row["cells"])):
+                    if m not in numbers:
+                        numbers[m] = f"[{len(numbers) + 1}]"
+                        mine.append({"mark": numbers[m]} | notes[m])
+                row["cells"] = [_MARK.sub(lambda x: numbers[x.group(0)], c) for c in row["cells"]]
+        per_group.append(mine)
+    return per_group
 
 
 def _effect_cell(r: dict[str, Any]) -> str:
