@@ -503,13 +503,13 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     from .appraise.factors import bias_direction, tsd18_factors
     from .appraise.limitations import limitations
     from .appraise.risk_of_bias import risk_of_bias
-    from .harms import harms_table
     from .appraise.sensitivity import sensitivity
     from .appraise.verdict import verdict
     from .caveats import derive_caveats
     from .checks import check
     from .comparison import compare
     from .effects import anchored_comparisons, published_effects, treatment_network
+    from .harms import harms_table
     from .survival.cohorts import curve_data, curve_summary
 
     spec = _spec_of(target)
