@@ -360,14 +360,10 @@ def _rob_selection(f: Fact, w: Words) -> str:
 
 @phrase(fact("rob-confounding", against=("ecog",), favours=("resectable_at_entry",), unmeasured=("refractory",)))
 def _rob_confounding(f: Fact, w: Words) -> str:
-    parts = []
-    if f["against"]:
-        parts.append(f"worse in the reference: {_factors(f['against'])}")
-    if f["favours"]:
-        parts.append(f"favouring the reference: {_factors(f['favours'])}")
-    if f["unmeasured"]:
-        parts.append(f"not measured: {_factors(f['unmeasured'])}")
-    return "confounding not adjusted for (" + "; ".join(parts) + ")" if parts else "confounding not adjusted for"
+    counts = [(f["against"], "worse in the reference"), (f["favours"], "favouring it"),
+              (f["unmeasured"], "not measured")]
+    parts = [f"{plural(len(v), 'factor')} {what}" for v, what in counts if v]  # type: ignore[arg-type]
+    return "confounding not adjusted for" + (f" ({'; '.join(parts)}; named above)" if parts else "")
 
 
 @phrase(fact("rob-assessment", cohorts=("a",)))

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..load import CohortSet
     from .pdf_process import PdfRenderer
 
-__all__ = ["build_context", "render_html", "render_pdf", "render_supplement", "supplement_path", "variant_sentences",
+__all__ = ["build_context", "render_html", "render_pdf", "render_supplement", "short_citation", "supplement_path", "variant_sentences",
            "write_report"]
 
 
@@ -67,17 +67,19 @@ def _glance(cohorts: CohortSet, tte: dict[str, str | None]) -> list[dict[str, st
         rows.append({
             "label": d.label, "id": d.id,
             "design": d.design.type + (f", phase {d.design.phase}" if d.design.phase else ""),
-            "description": d.design.description or "",
             "registration": ", ".join(dict.fromkeys(r.id for r in d.design.registrations)) or "not reported",
-            "source": "; ".join(f"{s.key} ({s.role})" for s in d.sources),
-            "n": f"{d.population.n} ({d.population.n_refers_to})",
+            "source": "; ".join(dict.fromkeys(short_citation(s.citation) for s in d.sources)),
+            "n": f"{d.population.n} ({_SET_WORDS.get(d.population.n_refers_to, d.population.n_refers_to)})",
             "endpoint": tte.get(d.id) or "none",
-            "follow_up": f"{fu.value} {fu.unit}{_in_months(fu.value, fu.unit)} "
-                         f"({fu.interval or 'interval type not stated'}; {fu.at})" if fu else
-            "not reported",
+            "follow_up": f"{fu.value} {fu.unit}{_in_months(fu.value, fu.unit)}"
+                         + (f" ({fu.interval})" if fu.interval and fu.interval not in str(fu.value) else "")
+            if fu else "not reported",
         })
     return rows
 
+
+_SET_WORDS = {"itt": "labelled ITT", "efficacy": "efficacy set", "safety": "safety set", "evaluable": "evaluable",
+              "treated": "treated", "enrolled": "enrolled"}
 
 COLUMNS_PER_TABLE = 4
 
@@ -139,6 +141,40 @@ def _refs(caveats: list[_Caveat], prefixes: tuple[str, ...]) -> list[_Caveat]:
             and any(t == "all" or t.startswith(prefixes) for t in c.targets)]
 
 
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+def short_citation(citation: str) -> str:
+    """A citation's short form for the body: first author, "et al.", journal and year (the full one is in the
+    supplement); a text that is not a journal citation is returned as it is.
+
+    Parameters
+    ----------
+    citation : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> short_citation("Xie L, Xu J, Sun X. Apatinib plus IE for relapsed osteosarcoma. Oncol Lett 2021;22(1):552")
+    'Xie L et al., Oncol Lett 2021'
+    >>> short_citation("Xie L et al. Oncologist 2019;24(7):e542-e550 (apatinib phase II)")
+    'Xie L et al., Oncologist 2019'
+    >>> short_citation("a review's table of published cohorts")
+    "a review's table of published cohorts"
+    """
+    year = _YEAR.search(citation)
+    first = re.split(r",| et al", citation, maxsplit=1)[0].strip()
+    if year is None or not first or len(first) > 40:
+        return citation
+    journal = citation[:year.start()].rstrip().rsplit(". ", 1)[-1].strip(" .")
+    if not journal or journal.startswith(first) or len(journal) > 50:
+        return f"{first} et al., {year.group(0)}"
+    return f"{first} et al., {journal} {year.group(0)}"
+
+
 def _sources(cohorts: CohortSet) -> list[dict[str, str]]:
     """One row per publication (by DOI, else PMID, else citation), naming every cohort that uses it."""
     rows: dict[str, dict[str, Any]] = {}
@@ -150,8 +186,8 @@ def _sources(cohorts: CohortSet) -> list[dict[str, str]]:
             row["cohorts"].append(c.descriptor.label)
             row["roles"].append(s.role)
     return [{"cohort": ", ".join(dict.fromkeys(r["cohorts"])), "key": r["key"],
-             "role": ", ".join(dict.fromkeys(r["roles"])), "citation": r["citation"], "ids": r["ids"]}
-            for r in rows.values()]
+             "role": ", ".join(dict.fromkeys(r["roles"])), "citation": short_citation(r["citation"]),
+             "ids": r["ids"]} for r in rows.values()]
 
 
 def _meta_sections(a: Analysis) -> list[dict[str, Any]]:
