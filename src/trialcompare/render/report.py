@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from ..load import CohortSet
     from .pdf_process import PdfRenderer
 
-__all__ = ["build_context", "render_html", "render_pdf", "render_supplement", "short_citation", "supplement_path", "variant_sentences",
-           "write_report"]
+__all__ = ["build_context", "render_html", "render_pdf", "render_supplement", "short_citation", "supplement_path",
+           "variant_sentences", "write_report"]
 
 
 @dataclass(frozen=True)
