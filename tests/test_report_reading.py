@@ -32,8 +32,9 @@ def pages(pdf: bytes) -> list[str]:
 
 
 def _body(pages: list[str]) -> str:
+    """Everything before the closing note that points to the supplement (the body of the report)."""
     text = " ".join(pages)
-    return text[: text.index("Annex A")]
+    return text[: text.index("The audit trail is in")]
 
 
 def test_page_one_quotes_the_claim_and_gives_a_certainty(pages: list[str]) -> None:
