@@ -142,8 +142,17 @@ def _time_point(model: BaseModel, months: float | None, time: float | None, unit
     if time is not None:
         if needs_unit and "unit" not in model.model_fields_set:
             raise ValueError(f"'time: {time:g}' needs its 'unit' ({', '.join(TIME_UNITS)})")
-        return time, unit or "months"
-    return (months, "months") if months is not None else None
+        return _plausible(time, unit or "months"), unit or "months"
+    return (_plausible(months, "months"), "months") if months is not None else None
+
+
+_MAX_TIME = {"days": 36525, "weeks": 5218, "months": 1200, "years": 100}  # a century, in each unit
+
+
+def _plausible(time: float, unit: str) -> float:
+    if time > _MAX_TIME.get(unit, 1200):
+        raise ValueError(f"a time point of {time:g} {unit} is beyond a century (at most {_MAX_TIME[unit]} {unit})")
+    return time
 
 
 class Source(_Strict):
@@ -303,6 +312,8 @@ class Categorical(_Located):
                 raise _printed_error(ValueError(f"{key} names {level!r}, which is not among the levels"), key, level)
         if (self.time is None) != (self.unit is None):
             raise _printed_error(ValueError("an assessment time point needs both 'time' and 'unit'"), "time")
+        if self.time is not None and self.unit is not None:
+            _plausible(self.time, self.unit)
         for level, printed in self.levels.items():
             try:
                 check_level(var, level)
