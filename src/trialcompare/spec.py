@@ -286,7 +286,9 @@ def _trials_problem(folder: Path, root: Path, name: str) -> str | None:
         if not name or Path(name).is_absolute() or not target.is_relative_to(root):
             return (f"trials: {name!r} is outside {root} (the spec's project folder); name descriptors outside it "
                     "on the command line instead (report SPEC --trials FOLDER)")
-        target.exists()  # raises on a name the system refuses (too long, NUL)
+        if not target.exists():  # (raises on a name the system refuses: too long, NUL)
+            return (f"trials: {name!r} does not exist (paths in a spec are relative to the spec's folder: this one "
+                    f"is {target})")
     except (OSError, ValueError) as exc:
         return f"trials: {name[:80]!r} is not a usable path ({getattr(exc, 'strerror', None) or exc})"
     return None
