@@ -35,7 +35,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..options import MEASURES, SIDEDNESS, TIME_UNITS
-from .printed import PrintedValueError, parse_count, parse_estimate, parse_mean_sd, parse_p, parse_summary
+from .printed import PrintedValueError, is_count, parse_count, parse_estimate, parse_mean_sd, parse_p, parse_summary
 from .vocabulary import CONTINUOUS_KINDS, ENDPOINTS, RATES, check_level, check_variable, suggest
 
 __all__ = [
@@ -358,7 +358,7 @@ class Continuous(_Located):
 
 def _check_summary(kind: str, value: Printed) -> None:
     """A mean or median as its kind says: ``median``/``mean`` alone, one interval, or IQR and range together."""
-    summary = parse_summary(value)
+    summary = parse_summary(value, kind)
     est = summary.first
     has_interval = est.lower is not None or est.lower_nr
     if kind == "median_iqr_range" and summary.range is None:
@@ -424,7 +424,7 @@ class RateReport(_Located):
 def _parse_rate(v: Printed, interval: str | None = None) -> None:
     """A rate is printed as a count (``"21/33 (63.6%)"``, ``"13/43 (30.23%, 95% CI 17.2-40.1)"``) or a
     percentage (``"63.6%"``); an interval printed with it needs its type (``interval``)."""
-    parsed = _parsed(parse_count, v) if "/" in str(v) else _parsed(parse_estimate, v, percent=True)
+    parsed = _parsed(parse_count, v) if is_count(v) else _parsed(parse_estimate, v, percent=True)
     if parsed.lower is not None and interval is None:
         raise ValueError("a rate printed with an interval needs 'interval' (95% CI, ...)")
 
@@ -479,6 +479,8 @@ class EndpointReport(_Located):
             est = _parsed(parse_estimate, self.value)
             if (est.lower is not None or est.lower_nr) and self.interval is None:
                 raise ValueError("a median with an interval needs 'interval' (95% CI, IQR or range)")
+            if est.unit is not None and est.unit != self.unit:  # "8 weeks" read as 8 months would be wrong
+                raise ValueError(f"the median is printed in {est.unit}; write 'unit: {est.unit}' beside it")
         else:
             _parsed(parse_count, self.value)
         return self

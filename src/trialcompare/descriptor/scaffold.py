@@ -63,7 +63,7 @@ population:
 
 baseline:                     # one entry per variable per location
   - variable: age             # continuous: kind = mean_sd | mean_sd_ci | mean_ci | median | median_iqr |
-    kind: median_range        #             median_range | median_ci (kind says what `value` holds)
+    kind: median_range        #             median_range | median_ci
     value: "16.0 (3.0, 48.0)" # as printed
     at: "Table 1"
   - variable: sex             # categorical: one printed count per level: 13, "13 (43.3)", "13/30 (43.3%)"
