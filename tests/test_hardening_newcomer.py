@@ -48,7 +48,8 @@ def test_the_report_of_a_ratio_not_above_zero_is_written(tmp_path, capsys, monke
     monkeypatch.chdir(tmp_path)
     folder = _arms(tmp_path, "0 (95% CI 0.50-2.00)")
     assert main(["report", str(folder), "--html", "-o", str(tmp_path / "r.html")]) == 0, capsys.readouterr().err
-    assert "EFF-RATIO-NONPOSITIVE" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    written = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("r*.html"))  # body and supplement
+    assert "EFF-RATIO-NONPOSITIVE" in written
 
 
 def test_json_output_has_no_nan_or_infinity(tmp_path, capsys, valid_text):
