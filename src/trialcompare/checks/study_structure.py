@@ -70,9 +70,13 @@ def comparison_label(cohorts: CohortSet, a: str, b: str) -> str | None:
 
     Examples
     --------
-    >>> import trialcompare as tc
-    >>> comparison_label(tc.load("trials"), "apatinib-ie", "ie") is None  # doctest: +SKIP
-    True
+    >>> import tempfile, pathlib, trialcompare as tc
+    >>> from trialcompare.descriptor.scaffold_arms import scaffold_arms
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for cid, text in scaffold_arms("series", names=["low", "high"]).items():
+    ...     _ = (d / f"{cid}.yaml").write_text(text.replace("randomised: true", "randomised: false"))
+    >>> comparison_label(tc.load(d), "series-low", "series-high")
+    'non-randomised, within one study'
     """
     arms = [cohorts[c].descriptor.design.arm_of if c in cohorts else None for c in (a, b)]
     if a == b or None in arms or arms[0].study != arms[1].study:  # type: ignore[union-attr]
