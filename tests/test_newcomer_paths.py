@@ -145,3 +145,12 @@ def test_validate_says_1_cohort(tmp_path, valid_text, capsys):
     main(["validate", str(tmp_path / "demo.yaml")])
     out = capsys.readouterr().out
     assert "\n1 cohort: " in out and "1 cohorts" not in out
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--arm-names", "a"], "2 to 6 arms, got 1"), (["--arm-names", "a", "--arms", "2"], "names 1 arm but --arms is 2"),
+])
+def test_arm_name_messages(tmp_path, monkeypatch, capsys, argv, message):
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "tx", *argv]) == 2
+    assert message in capsys.readouterr().err and list(tmp_path.iterdir()) == []

@@ -75,7 +75,7 @@ def _arm_names(args: argparse.Namespace) -> list[str] | None:
     if len(set(names)) != len(names):
         raise UsageError(f"--arm-names: {args.arm_names!r} names an arm twice; nothing written")
     if args.arms is not None and args.arms != len(names):
-        raise UsageError(f"--arm-names names {len(names)} arms but --arms is {args.arms}; nothing written")
+        raise UsageError(f"--arm-names names {_plural(len(names), 'arm')} but --arms is {args.arms}; nothing written")
     return names
 
 

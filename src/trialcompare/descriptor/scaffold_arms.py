@@ -111,7 +111,7 @@ def arm_ids(study_id: str, arms: int, names: Sequence[str] | None = None) -> lis
     ['tx-low-dose', 'tx-high-dose']
     """
     if not 2 <= arms <= 6:
-        raise ValueError(f"--arms must be between 2 and 6, got {arms}")
+        raise ValueError(f"a study scaffolded with --arms or --arm-names has 2 to 6 arms, got {arms}")
     if names is not None and len(names) != arms:
         raise ValueError(f"{len(names)} arm names for {arms} arms")
     if names is None:
