@@ -226,6 +226,12 @@ CASES = [
          fragment="twice", where=None),
     Case("new --arm-names against --arms", argv=("new", "x", "--arms", "3", "--arm-names", "a,b", "--dir", "{t}"),
          fragment="--arms is 3", where=None),
+    Case("spec maic.ipd name too long", argv=("report", "{t}/spec.yaml"),
+         files={"spec.yaml": SPEC_HEAD + "maic: {ipd: " + "i" * 300 + ".csv, target: demo}\n"},
+         fragment="not a usable path", where=r"spec\.yaml:4:\d+: "),
+    Case("spec maic.ipd name with NUL", argv=("report", "{t}/spec.yaml"),
+         files={"spec.yaml": SPEC_HEAD + 'maic: {ipd: "a\\0b.csv", target: demo}\n'},
+         fragment="not a usable path", where=r"spec\.yaml:4:\d+: "),
     Case("report with two specs", argv=("report", "{t}/spec.yaml", "{t}/spec2.yaml"),
          files={"spec.yaml": SPEC_HEAD, "spec2.yaml": SPEC_HEAD}, fragment="one spec", where=None),
 ]

@@ -23,6 +23,7 @@ named on the command line, ``trialcompare report SPEC --trials ../other/trials``
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -270,7 +271,26 @@ def _spec_problems(spec: Spec, confine: bool = True) -> list[tuple[tuple, str]]:
     problems.extend(_date_problem(spec.date))
     problems.extend(_cohort_list_problems(spec))
     problems.extend(_substitute_problems(spec))
+    problems.extend(_maic_path_problems(spec))
     return problems
+
+
+def _maic_path_problems(spec: Spec) -> list[tuple[tuple, str]]:
+    """A ``maic.ipd`` or ``maic.mapping`` name the system cannot use (a NUL character, too long) at its position."""
+    assert spec.path is not None
+    out: list[tuple[tuple, str]] = []
+    for key in ("ipd", "mapping"):
+        name = getattr(spec.maic, key, None) if spec.maic is not None else None
+        if not name:
+            continue
+        try:
+            os.stat(spec.path.parent / name)
+        except FileNotFoundError:
+            continue  # (the MAIC step says so, with the file's name)
+        except (OSError, ValueError) as exc:
+            out.append((("maic", key), f"maic.{key}: {name[:80]!r} is not a usable path "
+                                       f"({getattr(exc, 'strerror', None) or exc})"))
+    return out
 
 
 def _substitute_problems(spec: Spec) -> list[tuple[tuple, str]]:
