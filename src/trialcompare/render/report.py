@@ -539,7 +539,10 @@ def _maic_anchored(m: Any) -> pl.DataFrame | None:
 def _column_blocks(table: pl.DataFrame, per_block: int = COLUMNS_PER_TABLE - 1) -> list[dict[str, Any]]:
     """A wide table split into tables of its first column and at most ``per_block`` others, so that it fits the
     page (as the baseline and outcome tables are); after the first, a block keeps only the rows some of its
-    columns report, and names the others (``unreported``)."""
+    columns report, and names the others (``unreported``). An empty table (one cohort: no comparator) has no
+    block."""
+    if not table.columns:
+        return []
     first, rest = table.columns[0], table.columns[1:]
     blocks = []
     for i in range(0, max(len(rest), 1), per_block):
