@@ -202,6 +202,7 @@ def test_report_outside_a_checkout_uses_the_bundled_spec(tmp_path, monkeypatch):
 def test_report_prefers_the_working_folders_spec(tmp_path, monkeypatch):
     (tmp_path / "reports").mkdir()
     shutil.copy(SPEC, tmp_path / "reports")
+    shutil.copytree(REPO / "trials", tmp_path / "trials")  # the spec's trials: must exist beside it
     monkeypatch.chdir(tmp_path)
     from trialcompare.spec import default_spec
 
