@@ -17,9 +17,10 @@ non-OS endpoint, else its first non-OS endpoint: EFS in one cohort, PFS in anoth
 
 Counts, denominators and the printed report used are those of :func:`trialcompare.compare` (its
 ``outcomes`` frame), so the denominator choice and errata behave exactly as in the comparison table.
-A landmark Kaplan-Meier rate printed without a count becomes ``round(rate × N)`` events (half rounded
-up), flagged ``approximate``; a rate printed only as a bound ("<10%") is not a number and the cohort is
-left out with a note. Every difference between cohorts is an unanchored, non-randomised comparison.
+A landmark rate is never turned into a count: the suite pools counts (binomial proportions n/N) only; a
+Kaplan-Meier rate keeps its printed estimate and interval (:func:`outcome_data` gives both, labelled by
+estimator, and :meth:`SuiteResult.observed` shows them side by side). A rate printed only as a bound ("<10%") is not
+a number. Every difference between cohorts is an unanchored, non-randomised comparison.
 """
 
 from __future__ import annotations
@@ -117,7 +118,8 @@ class SuiteResult:
     def notes(self) -> list[str]:
         """Why cohorts were left out, which counts are approximate, caveats of small k."""
         rows = self.data.iter_rows(named=True)
-        out = [f"{r['cohort']}: {r['note']}" for r in rows if r["events"] is None or r["approximate"]]
+        out = [f"{r['cohort']}: {r['note']}; not pooled ({r['reason'] or r['estimator'] or 'no count'})"
+               for r in rows if r["events"] is None]
         if self.primary.k < 3:
             out.append(f"only k = {self.primary.k} cohort(s) pooled: τ², I² and the prediction interval are "
                        "unreliable or undefined")  # fmt: skip
@@ -200,7 +202,7 @@ class SuiteResult:
                 return back_transform(st[col].to_numpy(), transform).tolist()
             return [float(back_transform([v], transform, [n])[0]) for v, n in zip(st[col], totals, strict=True)]
 
-        rows = {r["cohort"]: r for r in self.data.iter_rows(named=True)}
+        rows = {r["cohort"]: r for r in self.data.filter(pl.col("events").is_not_null()).iter_rows(named=True)}
         ids = st["label"].to_list()
         studies = pl.DataFrame({
             "cohort": ids, "label": [rows[c]["label"] for c in ids], "events": [rows[c]["events"] for c in ids],
@@ -215,10 +217,13 @@ class SuiteResult:
         return studies, (p[0], p[1], p[2]), (p[3], p[4])
 
     def observed(self, ci_method: str = "exact") -> pl.DataFrame:
-        """Each pooled cohort's observed proportion with its own interval, as the comparison tables give it.
+        """Each cohort's rate as observed or printed, labelled by estimator, as the comparison tables give it.
 
-        A forest plot without a pooled estimate shows these, not the meta-analytic scale's values: 33/33 is 1.00
-        (Clopper-Pearson 0.89 to 1), not the 0.99 (0.80, 1.00) of a continuity-corrected logit.
+        A count (binomial proportion n/N) gets its interval by ``ci_method``; a Kaplan-Meier (or unspecified) rate
+        keeps its printed estimate and interval — never a count made from it, never a binomial interval. A cohort
+        that prints both has both rows. A forest plot without a pooled estimate shows these, not the meta-analytic
+        scale's values: 33/33 is 1.00 (Clopper-Pearson 0.89 to 1), not the 0.99 (0.80, 1.00) of a
+        continuity-corrected logit.
 
         Parameters
         ----------
@@ -228,16 +233,25 @@ class SuiteResult:
         Returns
         -------
         polars.DataFrame
-            ``cohort, label, events, total, approximate, inferred, estimate, ci_low, ci_high`` for the cohorts with
-            counts.
+            ``cohort, label, estimator, events, total, approximate, inferred, estimate, ci_low, ci_high,
+            ci_source`` (``ci_source``: ``ci_method`` for a count, ``"published"`` for a printed interval, null
+            when none was printed), for the rows with an estimate.
         """
         from ..stats.proportions import proportion_ci
 
-        rows = self.data.filter(pl.col("events").is_not_null())
-        lo, hi = proportion_ci(rows["events"].to_numpy(), rows["total"].to_numpy(), ci_method, self.level)
-        return rows.select("cohort", "label", "events", "total", "approximate", "inferred").with_columns(
-            estimate=rows["events"] / rows["total"], ci_low=pl.Series(lo, dtype=pl.Float64),
-            ci_high=pl.Series(hi, dtype=pl.Float64))
+        rows = self.data.filter(pl.col("estimate").is_not_null())
+        counted = rows["events"].is_not_null().to_numpy()
+        lo = rows["ci_low"].to_numpy().astype(float).copy()
+        hi = rows["ci_high"].to_numpy().astype(float).copy()
+        if counted.any():
+            clo, chi = proportion_ci(rows["events"].to_numpy()[counted].astype(int),
+                                     rows["total"].to_numpy()[counted].astype(int), ci_method, self.level)
+            lo[counted], hi[counted] = clo, chi
+        source = [ci_method if c else ("published" if r["ci_low"] is not None else None)
+                  for c, r in zip(counted, rows.iter_rows(named=True), strict=True)]
+        return rows.select("cohort", "label", "estimator", "events", "total", "approximate", "inferred").with_columns(
+            estimate=rows["estimate"], ci_low=pl.Series(lo, dtype=pl.Float64).fill_nan(None),
+            ci_high=pl.Series(hi, dtype=pl.Float64).fill_nan(None), ci_source=pl.Series(source, dtype=pl.String))
 
     def tables(self) -> list[tuple[str, pl.DataFrame]]:
         """The suite's tables with their titles (grid, leave-one-out, subgroups, scenarios, pairwise), rounded."""
