@@ -218,8 +218,8 @@ def logit_se(low: float, high: float, level: float = 0.95) -> float | None:
 
     Examples
     --------
-    >>> round(logit_se(0.744, 0.970), 4)   # apatinib + IE, KM EFS at 4 months 90.9% (74.4-97.0)
-    0.6108
+    >>> round(logit_se(0.744, 0.970), 4)   # (ln(0.97/0.03) − ln(0.744/0.256)) / 3.919928 = 2.409229 / 3.919928
+    0.6146
     >>> logit_se(0.0, 0.26) is None
     True
     """

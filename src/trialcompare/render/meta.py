@@ -46,7 +46,7 @@ def benchmark_sentences(facts: Sequence[Fact], words: Words | None = None) -> li
     >>> from trialcompare.appraise.facts import fact
     >>> facts = [fact("benchmark-not-estimable", outcome="orr", k=1, reason="k<3", min_k=3),
     ...          fact("benchmark-excluded", cohort="ie", rule="shares-registration", other="apatinib-ie")]
-    >>> [s[:58] for s in benchmark_sentences(facts)]
+    >>> [s[:57] for s in benchmark_sentences(facts)]   # one sentence: the exclusion is not listed
     ['Too few comparable cohorts to pool for objective response']
     """
     if any(f.code == "benchmark-not-estimable" for f in facts):
