@@ -349,19 +349,28 @@ def test_risk_ratio_equals_metafor_escalc():
 
 
 def test_pairwise_reproduces_stats_values(orr_suite):
+    """Risk ratio 21/33 vs 9/41 against metafor's escalc; tests, fragility and E-values only between cohorts that
+    cannot share patients: apatinib + IE shares its centre (overlapping accrual) with apatinib + camrelizumab, so
+    that row has none (issue 19, item 4); apatinib (16/37) against 9/41 has them, Fisher p as scipy's."""
+    from scipy.stats import fisher_exact as scipy_fisher
+
     pw = orr_suite.pairwise("apatinib-camrelizumab")
     assert pw["cohort"].to_list() == ["apatinib-ie", "apatinib", "ie"]
-    assert set(pw["evidence"].to_list()) == {"unanchored"}
+    assert set(pw["evidence"].to_list()) == {"unanchored"} and pw["exploratory"].all()
     row = pw.row(0, named=True)  # 21/33 vs 9/41
-    rr, lo, hi = risk_ratio(21, 33, 9, 41)
     ref = REF["risk_ratios"][0]
     assert (row["risk_ratio"], row["rr_low"], row["rr_high"]) == pytest.approx((ref["rr"], ref["low"], ref["high"]))
-    assert (row["e_value"], row["e_value_ci"]) == pytest.approx(e_value(rr, lo, hi))
-    assert row["fragility_index"] == fragility_index(21, 33, 9, 41)
-    assert row["reverse_fragility_index"] == reverse_fragility_index(21, 33, 9, 41)
-    assert row["fisher_p"] == pytest.approx(fisher_exact(21, 33, 9, 41))
     assert (row["risk_difference"], row["rd_low"], row["rd_high"]) == pytest.approx(risk_difference(21, 33, 9, 41))
-    assert row["fragility_index"] > 0 and row["fisher_p"] < 0.05
+    assert row["overlap"] == "shares-centre"
+    assert row["fisher_p"] is row["fragility_index"] is row["e_value"] is None
+    other = pw.row(1, named=True)  # 16/37 vs 9/41
+    rr, lo, hi = risk_ratio(16, 37, 9, 41)
+    assert other["overlap"] is None
+    assert (other["e_value"], other["e_value_ci"]) == pytest.approx(e_value(rr, lo, hi))
+    assert other["fragility_index"] == fragility_index(16, 37, 9, 41)
+    assert other["reverse_fragility_index"] == reverse_fragility_index(16, 37, 9, 41)
+    assert other["fisher_p"] == pytest.approx(scipy_fisher([[16, 21], [9, 32]])[1], rel=1e-9)
+    assert other["fisher_p"] == pytest.approx(fisher_exact(16, 37, 9, 41))
 
 
 def test_pairwise_default_reference_and_errors(cs, orr_suite, dcr_suite):

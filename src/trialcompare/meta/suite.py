@@ -34,7 +34,7 @@ import polars as pl
 
 from ..load import CohortSet
 from ..options import POOLING_METHODS
-from ..rules import evidence_between
+from ..rules import evidence_between, pooling_exclusion
 from ._data import (
     _ALL_METHODS,
     _DATA_KEYS,
@@ -162,8 +162,10 @@ class SuiteResult:
         Returns
         -------
         polars.DataFrame
-            One row per other cohort; ``comparison`` says every row is an unanchored, non-randomised
-            comparison. The E-value is that of the risk ratio and of its confidence limit nearer 1.
+            One row per other cohort, every row flagged ``exploratory`` (a supplement's table, never the body's);
+            ``evidence`` says the comparison is unanchored. The E-value is that of the risk ratio and of its
+            confidence limit nearer 1. Between cohorts that may share patients (``overlap``: the code of
+            :func:`trialcompare.rules.pooling_exclusion`) no test, fragility index or E-value is given.
 
         Raises
         ------
@@ -176,10 +178,19 @@ class SuiteResult:
             raise ValueError(f"reference {reference!r} has no usable count for {self.outcome}; "
                              f"usable: {', '.join(used) or 'none'}")  # fmt: skip
         ref_desc = self.cohorts[reference].descriptor
-        rows = [_pair_row(r, used[reference], self.outcome, self.level,
-                          evidence_between(self.cohorts[c].descriptor, ref_desc))
-                for c, r in used.items() if c != reference]
-        return pl.DataFrame(rows, schema=_PAIR_SCHEMA, orient="row")
+        rows, overlap = [], []
+        for c, r in used.items():
+            if c == reference:
+                continue
+            rows.append(_pair_row(r, used[reference], self.outcome, self.level,
+                                  evidence_between(self.cohorts[c].descriptor, ref_desc)))
+            rule = pooling_exclusion(ref_desc, self.cohorts[c].descriptor)
+            overlap.append(rule[0] if rule is not None and rule[0] != "same-study" else None)
+        frame = pl.DataFrame(rows, schema=_PAIR_SCHEMA, orient="row").with_columns(
+            overlap=pl.Series(overlap, dtype=pl.String), exploratory=pl.lit(True))
+        tests = ("fisher_p", "fragility_index", "reverse_fragility_index", "e_value", "e_value_ci")
+        return frame.with_columns(pl.when(pl.col("overlap").is_null()).then(pl.col(t)).otherwise(None).alias(t)
+                                  for t in tests)
 
     def forest_data(self) -> tuple[pl.DataFrame, tuple[float, float, float], tuple[float, float]]:
         """The numbers of a forest plot of the primary analysis, back-transformed to proportions.
