@@ -393,3 +393,39 @@ def test_exported_and_frozen_and_doctests_run() -> None:
         warnings.simplefilter("error")
         result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+# --------------------------------------------------------------------------------------------------
+# facts and words
+# --------------------------------------------------------------------------------------------------
+
+
+def test_benchmark_facts_and_the_one_sentence_for_k_below_3(seed: tc.CohortSet) -> None:
+    """T15/H11: with k < 3 the section is one sentence (no method paragraph, no scenarios, no exclusion list); the
+    facts still name who was left out by which rule, for the annex."""
+    from trialcompare.meta._benchmark import benchmark_facts
+    from trialcompare.render.meta import benchmark_sentences
+    from trialcompare.render.phrasebook import Words, say
+
+    b = benchmark(seed, "orr", "apatinib-ie", denominators=TABLE_IV_DENOMINATORS)
+    facts = benchmark_facts(b)
+    assert [f.code for f in facts] == ["benchmark-not-estimable", "benchmark-excluded", "benchmark-excluded"]
+    assert dict(facts[0].params) == {"k": 1, "min_k": 3, "outcome": "orr", "reason": "k<3"}
+    words = Words({"apatinib-ie": "Apatinib + IE", "apatinib-camrelizumab": "Apatinib + camrelizumab", "ie": "IE"})
+    assert benchmark_sentences(facts, words) == [
+        "Too few comparable cohorts to pool for objective response: 1 comparable cohort left, and nothing is pooled "
+        "from fewer than 3."]
+    assert say(facts[1], words) == ("Apatinib + camrelizumab is not pooled: it shares a centre and accrual period "
+                                    "with Apatinib + IE, so the patients may overlap.")
+
+
+def test_placed_and_not_placed_facts() -> None:
+    from trialcompare.meta._benchmark import benchmark_facts
+    from trialcompare.render.phrasebook import say
+
+    narrow = benchmark_facts(benchmark_counts([40, 42, 41, 39, 43, 40], [100] * 6, reference=(80, 100), outcome="dcr"))
+    assert narrow[0].code == "benchmark-placed" and narrow[0]["position"] == "above"
+    assert say(narrow[0]).endswith("the reference's 80.0% lies above it.")
+    wide = benchmark_facts(benchmark_counts([1, 9, 20], [20, 25, 30], reference=(21, 33), outcome="orr"))
+    assert wide[0].code == "benchmark-not-placed" and wide[0]["max_width"] == 50
+    assert "carries no information" in say(wide[0])

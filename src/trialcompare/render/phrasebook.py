@@ -280,14 +280,23 @@ _RULES = {
     "other-estimator": "it prints this rate only by another estimator",
     "other-endpoint-family": "its endpoint belongs to another family",
     "user": "it was left out by request",
+    "not-reported": "it does not report this outcome",
+    "no-denominator": "its count has no denominator",
+    "no-count": "its binomial rate is printed without the count",
+    "bound": "its rate is printed only as a bound",
+    "no-interval": "its Kaplan-Meier rate is printed without a usable interval",
+    "estimator-unspecified": "the source does not say how its rate was estimated",
+    "no-endpoint": "it reports no event-/progression-free endpoint",
+    "reference-estimator-unspecified": "the reference's estimator is not stated",
+    "no-reference-value": "the reference has no value",
 }
 
 
 @phrase(fact("benchmark-excluded", cohort="a", rule="shares-centre", other="b"))
 def _benchmark_excluded(f: Fact, w: Words) -> str:
-    rule = _RULES.get(str(f["rule"]), "it has no usable value ({rule})")
+    rule = _RULES.get(str(f["rule"]), "it has no usable value")
     other = w.cohort(f["other"]) if f["other"] is not None else "another cohort"
-    return f"{w.cohort(f['cohort'])} is not pooled: {rule.format(other=other, rule=f['rule'])}."
+    return f"{w.cohort(f['cohort'])} is not pooled: {rule.format(other=other)}."
 
 
 @phrase(fact("contrasts-descriptive", outcomes=("ORR", "DCR"), level=95, exploratory=False))

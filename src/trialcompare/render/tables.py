@@ -265,6 +265,8 @@ def _endpoint_cell(r: dict[str, Any] | None) -> str:
         return f"{r['printed']}{unit}{kind}"
     if r["statistic"] == "rate":
         how = _ESTIMATOR.get(r["estimator"] or "", "")
+        if r["estimator"] == "binomial" and r.get("n") is None:
+            how = "binomial"  # a binomial proportion printed without its count: no "n/N" to point at (K14)
         if r["ci_low"] is None:
             return r["printed"] + (f" [{how}]" if how else "")
         if r["ci_method"] and r["ci_method"] != "published":
