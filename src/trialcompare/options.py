@@ -145,6 +145,7 @@ BENCHMARK_REASONS: dict[str, str] = {
     "other-estimator": "prints this rate only by another estimator (Kaplan-Meier and binomial are not pooled "
                        "together)",
     "other-endpoint-family": "another endpoint family (overall survival against event-/progression-free)",
+    "other-time-point": "a response assessed at another time point (not best overall response)",
     "not-reported": "does not report this outcome",
     "no-denominator": "no denominator for this outcome",
     "bound": "printed only as a bound, not a number",

@@ -429,3 +429,12 @@ def test_placed_and_not_placed_facts() -> None:
     wide = benchmark_facts(benchmark_counts([1, 9, 20], [20, 25, 30], reference=(21, 33), outcome="orr"))
     assert wide[0].code == "benchmark-not-placed" and wide[0]["max_width"] == 50
     assert "carries no information" in say(wide[0])
+
+
+def test_a_response_at_a_time_point_is_not_best_response(library: tc.CohortSet) -> None:
+    """K5: CABONE prints its ORR at 6 months ("12% (95% CI 4-26)" of 42); the reference's ORR is best overall
+    response. Not like with like: left out with the code other-time-point (detail "6m")."""
+    b = benchmark(library, "orr", "apatinib-ie", denominators=TABLE_IV_DENOMINATORS)
+    row = b.excluded.filter(pl.col("cohort") == "cabone-cabozantinib").row(0, named=True)
+    assert (row["reason"], row["detail"], row["other"]) == ("other-time-point", "6m", None)
+    assert "cabone-cabozantinib" not in b.comparators["cohort"].to_list()

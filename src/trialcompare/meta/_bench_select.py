@@ -10,7 +10,8 @@ code (:data:`trialcompare.options.BENCHMARK_REASONS`) and, where the rule names 
    against the reference (arms of its study; a cohort that may share its patients);
 4. like with like: the row of the cohort by the reference's estimator (a Kaplan-Meier rate against Kaplan-Meier
    rates, a count against counts) and endpoint family; ``other-estimator`` when the cohort prints the outcome
-   only by another estimator, ``other-endpoint-family`` for OS against event-/progression-free survival, and the
+   only by another estimator, ``other-endpoint-family`` for OS against event-/progression-free survival,
+   ``other-time-point`` for a response rate assessed at a time point against best overall response, and the
    data's own reason (``not-reported``, ``no-count``, ``bound``, ``no-interval``, ``estimator-unspecified``...)
    when it has no usable value;
 5. ``same-study``, ``shares-registration``, ``shares-centre`` against a comparator kept before it: two cohorts
@@ -100,10 +101,14 @@ def _structural(cohorts: CohortSet, cid: str, reference: str, user: set[str]) ->
 def _like_with_like(rows: list[dict[str, Any]], sel: Selection) -> tuple[dict[str, Any] | None, dict | None]:
     """(the cohort's row to pool, or the exclusion when it has none)."""
     ref_family = _family(sel.reference["endpoint"]) if sel.reference is not None else None
+    ref_time = sel.reference["time_months"] if sel.reference is not None else None
     for r in rows:
         if r["reason"] is None and r["estimator"] == sel.estimator:
             if ref_family is not None and _family(r["endpoint"]) != ref_family:
                 return None, {"reason": "other-endpoint-family", "detail": r["endpoint"]}
+            if r["time_months"] != ref_time:  # a response at 6 months is not best overall response (K5)
+                return None, {"reason": "other-time-point", "detail": f"{r['time_months']:g}m"
+                              if r["time_months"] is not None else "best-response"}
             return r, None
     other = next((r for r in rows if r["reason"] is None and r["estimator"] in POOLABLE), None)
     if other is not None:

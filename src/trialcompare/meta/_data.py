@@ -21,7 +21,7 @@ DATA_SCHEMA: dict[str, Any] = {
     "cohort": pl.String, "label": pl.String, "design": pl.String, "endpoint": pl.String, "events": pl.Int64,
     "total": pl.Int64, "estimate": pl.Float64, "approximate": pl.Boolean, "note": pl.String, "inferred": pl.Boolean,
     "estimator": pl.String, "ci_low": pl.Float64, "ci_high": pl.Float64, "ci_level": pl.Float64,
-    "logit_se": pl.Float64, "reason": pl.String,
+    "logit_se": pl.Float64, "reason": pl.String, "time_months": pl.Float64,
 }  # fmt: skip
 """``estimator``: ``"binomial"`` (a count n/N), ``"kaplan-meier"`` or ``"unspecified"`` (a landmark rate printed
 without saying how it was estimated). A landmark rate is never turned into a count: ``events``/``total`` are set only
@@ -30,10 +30,12 @@ for a count (binomial); a Kaplan-Meier rate keeps its printed estimate and inter
 ``(logit(hi) − logit(lo)) / (2 z)``. ``reason`` is the code of why a row cannot be pooled (null when it can):
 ``"excluded"``, ``"control-arm"``, ``"not-reported"``, ``"no-denominator"``, ``"no-count"`` (a binomial rate printed
 without its count), ``"bound"``, ``"no-interval"``, ``"estimator-unspecified"``, ``"no-endpoint"``.
-``approximate`` is always False (no count is ever made from a rate; the column stays for readers of older frames);
-``inferred``: the only count that reproduces a percentage printed without one
-(:func:`trialcompare.comparison.inferred_count`). A landmark outcome has one row per cohort and estimator (a cohort
-that prints both a binomial proportion and a Kaplan-Meier rate has two rows)."""
+``time_months``: the landmark's time, or for a response rate the time point it was assessed at when printed at one
+(null for best overall response: a response at 6 months is not best response). ``approximate`` is always False (no
+count is ever made from a rate; the column stays for readers of older frames); ``inferred``: the only count that
+reproduces a percentage printed without one (:func:`trialcompare.comparison.inferred_count`). A landmark outcome has
+one row per cohort and estimator (a cohort that prints both a binomial proportion and a Kaplan-Meier rate has two
+rows)."""
 
 #: Keys a scenario declaration may have (``name`` is required).
 SCENARIO_KEYS = ("name", "description", "exclude", "denominators", "use_errata", "substitute_endpoint")
@@ -178,7 +180,7 @@ def _count_row(cid: str, cohorts: CohortSet, cmp: Comparison, outcome: _Outcome)
         return _row(cid, cohorts, label, reason="no-denominator", note=f"{label}: no denominator")
     note = f"{r['n']}/{r['denominator']} (denominator: {DENOMINATOR_BASES.get(r['denominator_basis'], '?')})"
     return _row(cid, cohorts, label, events=r["n"], total=r["denominator"], estimate=r["n"] / r["denominator"],
-                inferred=r["denominator_basis"] == "inferred", estimator="binomial",
+                inferred=r["denominator_basis"] == "inferred", estimator="binomial", time_months=r["time_months"],
                 note=note)  # fmt: skip
 
 
@@ -283,7 +285,7 @@ def _tte_lookup(cid: str, ep: str | None, ctx: _DataContext, outcome: _Outcome) 
     for r in match.iter_rows(named=True):  # the chosen report first, then one per other estimator
         counted = _rate_denominator(ctx.frame, r, ctx.use_errata) if r["n"] is not None else None
         values = _rate_values(r, counted)
-        out.setdefault(values["estimator"], _row(cid, ctx.cohorts, ep, **values))
+        out.setdefault(values["estimator"], _row(cid, ctx.cohorts, ep, time_months=outcome.months, **values))
     return list(out.values())
 
 

@@ -279,6 +279,7 @@ _RULES = {
     "control-arm": "it is the control arm of a randomised trial",
     "other-estimator": "it prints this rate only by another estimator",
     "other-endpoint-family": "its endpoint belongs to another family",
+    "other-time-point": "its response was assessed at another time point, not as best overall response",
     "user": "it was left out by request",
     "not-reported": "it does not report this outcome",
     "no-denominator": "its count has no denominator",
