@@ -502,3 +502,22 @@ def test_an_inferred_count_is_flagged_in_the_data_and_the_forest_label():
     assert not suite.data.filter(pl.col("cohort") != "itcc050-lenvatinib")["inferred"].any()
     texts = "".join(ET.fromstring(suite_forest_svg(suite, pooled=False).encode()).itertext())
     assert "(2/30," in texts and "inferred)" in texts and "(21/33, binomial)" in texts  # long labels wrap
+
+
+def test_a_landmark_figure_needs_no_pooled_fit():
+    """tki-library's 4-month rates: no cohort prints a count, so no suite can be fitted, but the figure of the rates
+    as printed is drawn from observed_rates: ITCC-050 lenvatinib + IE's binomial 51% (34-69) beside its Kaplan-Meier
+    80% (60-90), each labelled."""
+    from trialcompare.meta.suite import observed_rates
+    from trialcompare.render.meta import observed_forest_svg
+
+    cohorts = tc.load(TRIALS / "apatinib-ie.yaml", TRIALS / "library" / "itcc050-lenvatinib-ie.yaml")
+    with pytest.raises(ValueError, match="no cohort has a usable count"):
+        sensitivity_suite(cohorts, "tte_4m")
+    obs = observed_rates(outcome_data(cohorts, "tte_4m"))
+    assert obs.select("cohort", "estimator", "estimate").rows() == [
+        ("apatinib-ie", "kaplan-meier", 0.909), ("itcc050-lenvatinib-ie", "binomial", 0.51),
+        ("itcc050-lenvatinib-ie", "kaplan-meier", 0.8)]
+    assert obs["ci_source"].to_list() == ["published"] * 3
+    texts = " ".join(" ".join(ET.fromstring(observed_forest_svg(obs, "4 months").encode()).itertext()).split())
+    assert "0.51 [0.34, 0.69]" in texts and "0.80 [0.60, 0.90]" in texts and "(Kaplan-Meier)" in texts

@@ -65,6 +65,7 @@ __all__ = [
     "SCENARIO_KEYS",
     "SuiteResult",
     "available_outcomes",
+    "observed_rates",
     "outcome_data",
     "risk_ratio",
     "sensitivity_suite",
@@ -228,13 +229,8 @@ class SuiteResult:
         return studies, (p[0], p[1], p[2]), (p[3], p[4])
 
     def observed(self, ci_method: str = "exact") -> pl.DataFrame:
-        """Each cohort's rate as observed or printed, labelled by estimator, as the comparison tables give it.
-
-        A count (binomial proportion n/N) gets its interval by ``ci_method``; a Kaplan-Meier (or unspecified) rate
-        keeps its printed estimate and interval — never a count made from it, never a binomial interval. A cohort
-        that prints both has both rows. A forest plot without a pooled estimate shows these, not the meta-analytic
-        scale's values: 33/33 is 1.00 (Clopper-Pearson 0.89 to 1), not the 0.99 (0.80, 1.00) of a
-        continuity-corrected logit.
+        """Each cohort's rate as observed or printed, labelled by estimator (:func:`observed_rates` of the suite's
+        data; a forest plot without a pooled estimate shows these).
 
         Parameters
         ----------
@@ -244,25 +240,8 @@ class SuiteResult:
         Returns
         -------
         polars.DataFrame
-            ``cohort, label, estimator, events, total, approximate, inferred, estimate, ci_low, ci_high,
-            ci_source`` (``ci_source``: ``ci_method`` for a count, ``"published"`` for a printed interval, null
-            when none was printed), for the rows with an estimate.
         """
-        from ..stats.proportions import proportion_ci
-
-        rows = self.data.filter(pl.col("estimate").is_not_null())
-        counted = rows["events"].is_not_null().to_numpy()
-        lo = rows["ci_low"].to_numpy().astype(float).copy()
-        hi = rows["ci_high"].to_numpy().astype(float).copy()
-        if counted.any():
-            clo, chi = proportion_ci(rows["events"].to_numpy()[counted].astype(int),
-                                     rows["total"].to_numpy()[counted].astype(int), ci_method, self.level)
-            lo[counted], hi[counted] = clo, chi
-        source = [ci_method if c else ("published" if r["ci_low"] is not None else None)
-                  for c, r in zip(counted, rows.iter_rows(named=True), strict=True)]
-        return rows.select("cohort", "label", "estimator", "events", "total", "approximate", "inferred").with_columns(
-            estimate=rows["estimate"], ci_low=pl.Series(lo, dtype=pl.Float64).fill_nan(None),
-            ci_high=pl.Series(hi, dtype=pl.Float64).fill_nan(None), ci_source=pl.Series(source, dtype=pl.String))
+        return observed_rates(self.data, ci_method, self.level)
 
     def tables(self) -> list[tuple[str, pl.DataFrame]]:
         """The suite's tables with their titles (grid, leave-one-out, subgroups, scenarios, pairwise), rounded."""
@@ -301,6 +280,56 @@ class SuiteResult:
             out |= {name: getattr(self, name).to_dicts() for name in names}
             out["pairwise"] = self.pairwise().to_dicts() if self.primary.k >= 2 else []
         return _jsonable(out)
+
+
+def observed_rates(data: pl.DataFrame, ci_method: str = "exact", level: float = 0.95) -> pl.DataFrame:
+    """Each cohort's rate as observed or printed, labelled by estimator, as the comparison tables give it.
+
+    A count (binomial proportion n/N) gets its interval by ``ci_method``; a Kaplan-Meier (or unspecified) rate keeps
+    its printed estimate and interval — never a count made from it, never a binomial interval. A cohort that prints
+    both has both rows. Needs no pooled fit: a landmark outcome whose cohorts print no count still has its figure.
+    33/33 is 1.00 (Clopper-Pearson 0.89 to 1), not the 0.99 (0.80, 1.00) of a continuity-corrected logit.
+
+    Parameters
+    ----------
+    data : polars.DataFrame
+        :func:`outcome_data`.
+    ci_method : str
+        Interval for one proportion (:data:`trialcompare.options.CI_METHODS`).
+    level : float
+        Its level.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``cohort, label, estimator, events, total, approximate, inferred, estimate, ci_low, ci_high, ci_source``
+        (``ci_source``: ``ci_method`` for a count, ``"published"`` for a printed interval, null when none was
+        printed), for the rows with an estimate.
+
+    Examples
+    --------
+    >>> d = pl.DataFrame({"cohort": ["a", "b"], "label": ["A", "B"], "estimator": ["binomial", "kaplan-meier"],
+    ...                   "events": [33, None], "total": [33, None], "approximate": [False, False],
+    ...                   "inferred": [False, False], "estimate": [1.0, 0.8], "ci_low": [None, 0.6],
+    ...                   "ci_high": [None, 0.9]})
+    >>> observed_rates(d).select("estimator", "ci_low", "ci_source").rows()   # 0.025^(1/33) = 0.894
+    [('binomial', 0.8942..., 'exact'), ('kaplan-meier', 0.6, 'published')]
+    """
+    from ..stats.proportions import proportion_ci
+
+    rows = data.filter(pl.col("estimate").is_not_null())
+    counted = rows["events"].is_not_null().to_numpy()
+    lo = rows["ci_low"].cast(pl.Float64).to_numpy().copy()
+    hi = rows["ci_high"].cast(pl.Float64).to_numpy().copy()
+    if counted.any():
+        clo, chi = proportion_ci(rows["events"].to_numpy()[counted].astype(int),
+                                 rows["total"].to_numpy()[counted].astype(int), ci_method, level)
+        lo[counted], hi[counted] = clo, chi
+    source = [ci_method if c else ("published" if r["ci_low"] is not None else None)
+              for c, r in zip(counted, rows.iter_rows(named=True), strict=True)]
+    return rows.select("cohort", "label", "estimator", "events", "total", "approximate", "inferred").with_columns(
+        estimate=rows["estimate"], ci_low=pl.Series(lo, dtype=pl.Float64).fill_nan(None),
+        ci_high=pl.Series(hi, dtype=pl.Float64).fill_nan(None), ci_source=pl.Series(source, dtype=pl.String))
 
 
 # --------------------------------------------------------------------------------------------------

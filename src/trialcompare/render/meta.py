@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from ..appraise.facts import Fact
     from ..meta.suite import SuiteResult
 
-__all__ = ["MIN_POOLED", "benchmark_sentences", "benchmark_text", "forest_label", "suite_forest_svg", "suite_text"]
+__all__ = ["MIN_POOLED", "benchmark_sentences", "benchmark_text", "forest_label", "observed_forest_svg",
+           "suite_forest_svg", "suite_text"]
 
 MIN_POOLED = 3
 """No pooled number from fewer cohorts (DESIGN.md: k < 3 is not estimable)."""
@@ -131,6 +132,31 @@ def forest_label(row: dict[str, Any]) -> str:
 
 def _nan(values: Sequence[float | None]) -> list[float]:
     return [math.nan if v is None else float(v) for v in values]
+
+
+def observed_forest_svg(observed: pl.DataFrame, label: str, level: float = 0.95) -> str:
+    """Forest plot of cohorts as observed or printed, without a pooled estimate (no diamond, no weights): a count
+    with its interval, a Kaplan-Meier rate with its printed interval (a point when none was printed), each labelled
+    by its estimator. Needs no suite: a landmark outcome whose cohorts print no count still gets its figure.
+
+    Parameters
+    ----------
+    observed : polars.DataFrame
+        :func:`trialcompare.meta.suite.observed_rates`.
+    label : str
+        The outcome's name (the axis label).
+    level : float
+        Level of the intervals (the column header).
+
+    Returns
+    -------
+    str
+        SVG text.
+    """
+    labels = [forest_label(r) for r in observed.iter_rows(named=True)]
+    return forest_plot_svg(labels, observed["estimate"].to_list(), _nan(observed["ci_low"].to_list()),
+                           _nan(observed["ci_high"].to_list()), xlabel=label, xlim=(0.0, 1.0),
+                           interval_label=interval_label(level))  # fmt: skip
 
 
 def suite_forest_svg(suite: SuiteResult, *, pooled: bool = True, observed: pl.DataFrame | None = None) -> str:
