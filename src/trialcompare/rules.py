@@ -260,6 +260,20 @@ def pooling_exclusion(a: Descriptor, b: Descriptor) -> tuple[str, str | None] | 
     -------
     tuple of (str, str or None) or None
         ``(code, detail)`` of the first rule that applies, or None when they may be pooled.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> def cohort(reg, centre, start, end, arm=None):
+    ...     return NS(design=NS(arm_of=arm, registrations=[NS(id=reg)], centres=[centre], accrual_start=start,
+    ...                         accrual_end=end))
+    >>> a = cohort("NCT1", "Peking University People's Hospital", "2017-01", "2019-06")
+    >>> pooling_exclusion(a, cohort("NCT2", "peking university peoples hospital", "2018-03", "2020-01"))
+    ('shares-centre', "Peking University People's Hospital")
+    >>> pooling_exclusion(a, cohort("nct1", "Elsewhere", None, None))
+    ('shares-registration', 'NCT1')
+    >>> pooling_exclusion(a, cohort("NCT3", "Peking University People's Hospital", "2020-01", "2021-01")) is None
+    True
     """
     if arms_of_one_study(a, b):
         return "same-study", a.design.arm_of.study  # type: ignore[union-attr]

@@ -197,7 +197,7 @@ def _small_cohorts(f: Fact, w: Words) -> str:
     return f"{w.cohorts(below)} {verb} fewer than {f['limit']} patients."
 
 
-# --- benchmark and contrasts ---------------------------------------------------------------------------------
+# --- benchmark and contrasts ---
 # Facts of the meta-analytic benchmark (trialcompare.meta._bench_result.benchmark_facts) and of the descriptive
 # contrasts between cohorts (trialcompare.comparison). Percentages are parameters in percent, rounded as shown.
 
@@ -312,6 +312,6 @@ def _contrasts_descriptive(f: Fact, w: Words) -> str:
 @phrase(fact("contrast-withheld", cohort="a", other="b", rule="shares-centre"))
 def _contrast_withheld(f: Fact, w: Words) -> str:
     why = {"shares-registration": "they share a trial registration",
-           "shares-centre": "they share a centre and accrual period"}.get(str(f["rule"]), f"of {f['rule']}")
+           "shares-centre": "they share a centre and accrual period"}.get(str(f["rule"]), "by design")
     return f"{w.cohort(f['cohort'])} and {w.cohort(f['other'])} may share patients ({why}): no test or odds " \
            "ratio is computed between them."
