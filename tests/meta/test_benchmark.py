@@ -438,3 +438,24 @@ def test_a_response_at_a_time_point_is_not_best_response(library: tc.CohortSet) 
     row = b.excluded.filter(pl.col("cohort") == "cabone-cabozantinib").row(0, named=True)
     assert (row["reason"], row["detail"], row["other"]) == ("other-time-point", "6m", None)
     assert "cabone-cabozantinib" not in b.comparators["cohort"].to_list()
+
+
+def test_kaplan_meier_benchmark_end_to_end(tmp_path: Path) -> None:
+    """Five scaffolded cohorts printing a Kaplan-Meier PFS rate at 6 months with its 95% CI, each with its own
+    registration and no centre: the reference's 52% is placed against the four comparators' rates pooled on the
+    logit scale (the same numbers as benchmark_rates), never as counts."""
+    from trialcompare.descriptor.scaffold import scaffold
+
+    values = {"r": "52% (40, 63)", "a": "40% (30, 50)", "b": "50% (40, 60)", "c": "45% (35, 55)",
+              "d": "55% (45, 65)"}
+    for i, (cid, value) in enumerate(values.items()):
+        text = scaffold(cid).replace("NCT00000000", f"NCT0000000{i}").replace('"36.8% (20.1, 53.6)"', f'"{value}"')
+        (tmp_path / f"{cid}.yaml").write_text(text, encoding="utf-8")
+    cs = tc.load(tmp_path)
+    b = benchmark(cs, "pfs_6m", "r")
+    direct = benchmark_rates([0.40, 0.50, 0.45, 0.55], [0.30, 0.40, 0.35, 0.45], [0.50, 0.60, 0.55, 0.65],
+                             reference=(0.52, 0.40, 0.63))
+    assert (b.estimator, b.k, b.reference_estimator) == ("kaplan-meier", 4, "kaplan-meier")
+    assert b.comparators["events"].null_count() == 4 and b.reference_count is None
+    assert b.pooled == pytest.approx(direct.pooled) and b.prediction == pytest.approx(direct.prediction)
+    assert b.position == direct.position == "within" and b.informative

@@ -331,7 +331,7 @@ def benchmark_rates(
     lows: Sequence[float],
     highs: Sequence[float],
     *,
-    ci_level: float = 0.95,
+    ci_level: float | Sequence[float] = 0.95,
     labels: Sequence[str] | None = None,
     reference: tuple[float, float, float] | None = None,
     reference_id: str = "reference",
@@ -350,8 +350,8 @@ def benchmark_rates(
     ----------
     rates, lows, highs : sequence of float
         Comparator rates and their printed interval bounds, as proportions.
-    ci_level : float
-        Level of the printed intervals.
+    ci_level : float or sequence of float
+        Level of the printed intervals (one for all, or one per rate).
     labels : sequence of str, optional
         Comparator ids.
     reference : tuple of float, optional
@@ -385,7 +385,8 @@ def benchmark_rates(
     r, lo, hi = (np.asarray(v, dtype=float).ravel() for v in (rates, lows, highs))
     if not (r.size == lo.size == hi.size) or np.any(~((lo <= r) & (r <= hi))):
         raise ValueError("each rate needs its interval around it: low <= rate <= high")
-    se = np.array([logit_se(a, b, ci_level) or math.nan for a, b in zip(lo, hi, strict=True)])
+    levels = np.broadcast_to(np.asarray(ci_level, dtype=float), r.shape)
+    se = np.array([logit_se(a, b, c) or math.nan for a, b, c in zip(lo, hi, levels, strict=True)])
     if np.any(~np.isfinite(se)) or np.any(r <= 0) or np.any(r >= 1):
         raise ValueError("a Kaplan-Meier rate and its bounds must lie strictly between 0 and 1 to be pooled")
     extra = dict(_context or {})
@@ -471,7 +472,7 @@ def benchmark(
         ref_rate = (ref["estimate"], ref["ci_low"], ref["ci_high"]) if ref is not None else None
         return benchmark_rates([r["estimate"] for r in sel.rows], [r["ci_low"] for r in sel.rows],
                                [r["ci_high"] for r in sel.rows], reference=ref_rate, _context=context,
-                               ci_level=sel.rows[0]["ci_level"] if sel.rows else 0.95, **common)  # fmt: skip
+                               ci_level=[r["ci_level"] for r in sel.rows], **common)  # fmt: skip
     ref_count = (int(ref["events"]), int(ref["total"])) if ref is not None and ref["events"] is not None else None
     b = benchmark_counts([r["events"] for r in sel.rows], [r["total"] for r in sel.rows], reference=ref_count,
                          transform=transform, _context=context, **common)  # fmt: skip
