@@ -167,7 +167,10 @@ def test_the_tsd18_table_fits_the_page_in_panels() -> None:
 
     blocks = build_context(tc.analyse(REPO / "reports" / "tki-library.yaml", with_meta=False))["factor_blocks"]
     assert [b["table"].width for b in blocks] == [4, 4, 4]
-    assert blocks[0]["unreported"] == [] and blocks[0]["table"].height == 10
+    # 6 baseline factors, resectable disease at entry, 4 key factors no cohort reports, accrual and follow-up
+    # (complete surgical remission, an outcome, is no longer a factor)
+    assert blocks[0]["unreported"] == [] and blocks[0]["table"].height == 13
+    assert "Complete surgical remission" not in " ".join(blocks[0]["table"]["factor"].to_list())
     assert blocks[1]["table"]["factor"].to_list() == ["Accrual period", "Median follow-up"]
     assert "Age" in blocks[1]["unreported"] and "Median follow-up" in blocks[2]["unreported"]
     table_iv = build_context(tc.analyse(REPO / "reports" / "table-iv.yaml", with_meta=False))["factor_blocks"]

@@ -52,17 +52,26 @@ def test_report_states_caveats_where_the_numbers_stand(default_text):
     assert "C" in outcomes and "[95% CI" in outcomes
 
 
-def test_report_shows_integrity_findings_and_provenance(default_text):
-    assert "integrity of the published numbers" in default_text
-    assert "PCT-MISMATCH" in default_text and "13 (26.1)" in default_text
-    assert "Annex C: provenance of every transcribed number" in default_text
-    assert "Table IV" in default_text and "apatinib-ie.yaml:" in default_text
+@pytest.fixture(scope="module")
+def supplement():
+    from trialcompare.render.report import render_supplement
+
+    return render_supplement(analyse(load_spec(SPEC)))
 
 
-def test_report_shows_methods_versions_and_input_hashes(default_text):
-    assert "Clopper-Pearson" in default_text and "Yang & Dalton" in default_text
-    assert "weasyprint" in default_text and "polars" in default_text
-    assert "SHA-256" in default_text and "trials/apatinib-ie.yaml" in default_text
+def test_supplement_shows_integrity_findings_and_provenance(default_text, supplement):
+    assert "The audit trail is in table-iv.supplement.html" in default_text
+    assert "integrity of the published numbers" in supplement
+    assert "PCT-MISMATCH" in supplement and "13 (26.1)" in supplement
+    assert "Annex C: provenance of every transcribed number" in supplement
+    assert "Table IV" in supplement and "apatinib-ie.yaml:" in supplement
+    assert "integrity of the published numbers" not in default_text  # the body stays short
+
+
+def test_supplement_shows_methods_versions_and_input_hashes(supplement):
+    assert "Clopper-Pearson" in supplement and "Yang &amp; Dalton" in supplement
+    assert "weasyprint" in supplement and "polars" in supplement
+    assert "SHA-256" in supplement and "trials/apatinib-ie.yaml" in supplement
 
 
 def test_report_has_the_benchmark_check_not_a_pooled_effect(default_text):
@@ -76,7 +85,7 @@ def test_report_has_the_benchmark_check_not_a_pooled_effect(default_text):
 def test_report_is_byte_identical_on_rerun(default_pdf):
     assert render_pdf(analyse(load_spec(SPEC))) == default_pdf
     meta = pypdf.PdfReader(io.BytesIO(default_pdf)).metadata
-    assert meta["/CreationDate"].startswith("D:20261125")
+    assert meta["/CreationDate"].startswith("D:" + load_spec(SPEC).date.replace("-", ""))
 
 
 @pytest.fixture

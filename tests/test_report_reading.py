@@ -32,14 +32,15 @@ def pages(pdf: bytes) -> list[str]:
 
 
 def _body(pages: list[str]) -> str:
+    """Everything before the closing note that points to the supplement (the body of the report)."""
     text = " ".join(pages)
-    return text[: text.index("Annex A")]
+    return text[: text.index("The audit trail is in")]
 
 
 def test_page_one_quotes_the_claim_and_gives_a_certainty(pages: list[str]) -> None:
     first = pages[0]
     assert "led to a more objective tumour response" in first and "Results, Assessment of efficacy" in first
-    assert "Certainty: VERY LOW" in first
+    assert "Certainty of the evidence (GRADE): VERY LOW" in first
     assert "What these data can support" in first and "What they cannot support" in first
     assert "21/33" in first and "9/43" in first  # the numbers the claim rests on, side by side
 

@@ -30,7 +30,9 @@ from .load import CohortSet, load
 from .spec import Spec, default_spec_for, load_spec
 
 if TYPE_CHECKING:
-    from .appraisal import Verdict
+    from .appraise.facts import Fact
+    from .appraise.limitations import Limitation
+    from .appraise.verdict import Verdict
     from .caveats import Caveat
     from .checks.finding import Finding
     from .comparison import Comparison
@@ -118,9 +120,9 @@ class Analysis:
         The spec's scenarios and the subgroups of each benchmark, flagged when they add nothing
         (:func:`trialcompare.appraisal.benchmark_variants`).
     verdict : Verdict
-        The appraisal of the spec's claim by rules (:mod:`trialcompare.appraisal`).
+        The appraisal of the spec's claim by rules (:mod:`trialcompare.appraise.verdict`).
     factors : polars.DataFrame
-        TSD 18 prognostic factors per comparator (:func:`trialcompare.appraisal.tsd18_factors`).
+        TSD 18 prognostic factors per comparator (:func:`trialcompare.appraise.factors.tsd18_factors`).
     effects : polars.DataFrame
         Between-arm effects as published (:func:`trialcompare.effects.published_effects`), with evidence types.
     anchored : polars.DataFrame
@@ -132,6 +134,15 @@ class Analysis:
     errors : polars.DataFrame
         Error findings of the compared cohorts, for marks in the tables: ``cohort, field, code, acknowledged,
         text`` (the curator's note in plain words, else the check's message).
+    limitations : tuple of Limitation
+        The caveats merged by theme and ranked (:func:`trialcompare.appraise.limitations.limitations`).
+    sensitivity : polars.DataFrame
+        Whether each page-1 statement holds under the declared alternatives
+        (:func:`trialcompare.appraise.sensitivity.sensitivity`).
+    risk_of_bias : polars.DataFrame
+        ROBINS-I domains per cohort from descriptor facts (:func:`trialcompare.appraise.risk_of_bias.risk_of_bias`).
+    harms : polars.DataFrame
+        Adverse events, dose modifications and deaths per cohort (:func:`trialcompare.harms.harms_table`).
     inputs : polars.DataFrame
         ``file`` (relative to the spec's folder) and ``sha256`` of every input.
     versions : tuple of (str, str)
@@ -159,6 +170,15 @@ class Analysis:
     inputs: pl.DataFrame
     versions: tuple[tuple[str, str], ...]
     benchmark_variants: pl.DataFrame = field(default_factory=pl.DataFrame)
+    limitations: tuple[Limitation, ...] = ()
+    sensitivity: pl.DataFrame = field(default_factory=pl.DataFrame)
+    risk_of_bias: pl.DataFrame = field(default_factory=pl.DataFrame)
+    harms: pl.DataFrame = field(default_factory=pl.DataFrame)
+
+    @property
+    def certainty(self) -> tuple:
+        """Certainty per outcome by GRADE domains (:func:`trialcompare.appraise.certainty.certainty`)."""
+        return self.verdict.outcomes
 
     @property
     def labels(self) -> dict[str, str]:
@@ -380,6 +400,38 @@ def _maic(spec: Spec, cohorts: CohortSet) -> MaicAnalysis | None:
         raise AnalysisError(f"{spec.path or 'spec'}: maic: {exc}") from None
 
 
+def _unmeasured(cohorts: CohortSet, reference: str) -> tuple[str, ...]:
+    """Factors that favour a retrospective reference series and that no table measures: how it was selected and
+    how its responses were read."""
+    if cohorts[reference].descriptor.design.type != "retrospective":
+        return ()
+    return ("selection-of-series", "retrospective-response-assessment")
+
+
+def _maic_fact(spec: Spec, maic: MaicAnalysis | None) -> Fact:
+    """The population adjustment the spec asks for, as a fact (simulated when its IPD file says so)."""
+    from .appraise.facts import fact
+
+    if maic is None or spec.maic is None:
+        return fact("population-adjustment", available=False, simulated=False, informative=False)
+    base = spec.path.parent if spec.path else Path.cwd()
+    try:
+        with (base / spec.maic.ipd).open(encoding="utf-8") as fh:
+            simulated = "SIMULATED" in fh.readline().upper()
+    except OSError:
+        simulated = False
+    w = maic.weights
+    informative = w.ess >= MAIC_MIN_ESS and w.ess / w.n >= MAIC_MIN_ESS_SHARE
+    return fact("population-adjustment", available=True, simulated=simulated, informative=informative,
+                ess=round(float(w.ess), 1), n=int(w.n))
+
+
+MAIC_MIN_ESS = 10
+MAIC_MIN_ESS_SHARE = 0.2
+"""A MAIC is uninformative when its effective sample size is below 10 or below 20% of the IPD (NICE DSU TSD 18:
+a large fall in ESS means poor overlap and an unstable estimate)."""
+
+
 def _relative(path: Path, base: Path) -> str:
     """``path`` relative to ``base`` (POSIX separators), so that the report does not depend on the working folder."""
     path, base = path.resolve(), base.resolve()
@@ -446,11 +498,18 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     >>> a.comparison.reference
     'apatinib-ie'
     """
-    from .appraisal import benchmark_variants, tsd18_factors, verdict
+    from .appraisal import benchmark_variants
+    from .appraise.certainty import certainty
+    from .appraise.factors import bias_direction, tsd18_factors
+    from .appraise.limitations import limitations
+    from .appraise.risk_of_bias import risk_of_bias
+    from .appraise.sensitivity import sensitivity
+    from .appraise.verdict import verdict
     from .caveats import derive_caveats
     from .checks import check
     from .comparison import compare
     from .effects import anchored_comparisons, published_effects, treatment_network
+    from .harms import harms_table
     from .survival.cohorts import curve_data, curve_summary
 
     spec = _spec_of(target)
@@ -468,7 +527,19 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     curves = tuple(curve_data(cohorts))
     factors = tsd18_factors(cmp, spec.smd_threshold)
     effects = published_effects(frame, cohorts)
-    judged = verdict(cmp, cohorts, caveats, findings, spec.claim, spec.smd_threshold)
+    bias = bias_direction(factors, _unmeasured(cohorts, reference))
+    claimed = tuple(spec.claim.outcomes) if spec.claim is not None and spec.claim.outcomes else ("ORR", "DCR")
+    rated = certainty(cmp, cohorts, findings, bias, claimed, spec.decision_thresholds, spec.comparators_selected,
+                      {c.code for c in caveats})
+    maic = _maic(spec, cohorts)
+    judged = verdict(cmp, cohorts, spec.claim, bias, rated, _maic_fact(spec, maic))
+
+    def recompare(subset: CohortSet, use_errata: bool, denominators: dict[str, int]) -> Comparison:
+        return compare(subset, reference, prefer_locations=spec.prefer_locations, ci_method=spec.ci_method,
+                       rd_method=spec.rd_method, smd_threshold=spec.smd_threshold, use_errata=use_errata,
+                       denominators={k: v for k, v in denominators.items() if k in subset.ids})
+
+    robustness = sensitivity(spec, cohorts, cmp, recompare)
     benchmarks = _benchmarks(cohorts, spec, reference) if with_meta else ()
     variants = benchmark_variants(cohorts, benchmarks, [s.model_dump() for s in spec.meta.scenarios],
                                   denominators={k: v.n for k, v in spec.denominators.items()},
@@ -478,7 +549,10 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         caveats=caveats, curves=curves, curve_summary=curve_summary(list(curves), reference),
         meta=_meta(cohorts, spec, reference) if with_meta else (),
         benchmarks=benchmarks, benchmark_variants=variants, verdict=judged, factors=factors,
-        errors=_errors(findings, cmp.cohorts), effects=effects, maic=_maic(spec, cohorts),
+        errors=_errors(findings, cmp.cohorts), effects=effects, maic=maic, limitations=limitations(caveats),
+        sensitivity=robustness, risk_of_bias=risk_of_bias(cohorts),
+        harms=harms_table(cohorts, reference, spec.harms.terms, spec.harms.grade, ci_method=spec.ci_method,
+                          level=cmp.options.level),
         anchored=anchored_comparisons(effects, cohorts, cmp.options.level),
         network=treatment_network(effects, cohorts),
         inputs=_inputs(cohorts, spec),

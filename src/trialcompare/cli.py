@@ -131,13 +131,30 @@ def _comparison(args: argparse.Namespace):
         raise UsageError(str(exc)) from None
 
 
+def _harms(args: argparse.Namespace):
+    """The harms comparison of ``table --what harms`` (text cells) or ``--what harms-data`` (structured columns)."""
+    from . import load
+    from .harms import harms_cells, harms_table
+
+    cohorts = load(*_paths(args))
+    terms = None if args.terms is None else [t.strip() for t in args.terms.split(",") if t.strip()]
+    try:
+        table = harms_table(cohorts, args.reference, terms, args.grade, ci_method=args.ci)
+    except ValueError as exc:
+        raise UsageError(f"--what {args.what}: {exc}") from None
+    return table if args.what == "harms-data" else harms_cells(table)
+
+
 def cmd_table(args: argparse.Namespace) -> int:
     """``trialcompare table``: the Table IV-style comparison (or its SMD / differences tables)."""
     from .render import tables
 
-    cmp = _comparison(args)
-    df = {"table": cmp.table, "smd": lambda: cmp.smd, "differences": lambda: tables.differences_table(cmp),
-          "baseline": lambda: cmp.baseline, "outcomes": lambda: cmp.outcomes}[args.what]()
+    if args.what in ("harms", "harms-data"):
+        df = _harms(args)
+    else:
+        cmp = _comparison(args)
+        df = {"table": cmp.table, "smd": lambda: cmp.smd, "differences": lambda: tables.differences_table(cmp),
+              "baseline": lambda: cmp.baseline, "outcomes": lambda: cmp.outcomes}[args.what]()
     fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else None)
     if (fmt is not None or args.output) and fmt not in tables.FORMATS:
         raise UsageError(f"cannot tell the format of {args.output!r}; use --format ({', '.join(tables.FORMATS)})")
@@ -181,6 +198,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     except (AnalysisError, DataNotFoundError, TemplatesNotFoundError) as exc:
         raise UsageError(str(exc)) from None
     print(f"wrote {out}", file=sys.stderr)
+    if analysis.spec.supplement in ("html", "both"):
+        from .render.report import supplement_path
+
+        print(f"wrote {supplement_path(out)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -266,6 +287,11 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     t.add_argument("--what", choices=options.TABLE_VIEWS, default="table",
                    help="which table (default: the Table IV layout)")
+    t.add_argument("--terms", metavar="TERM,...",
+                   help="harms: adverse events to compare (CTCAE or printed terms, comma-separated; default: those "
+                        "reported by at least two cohorts)")
+    t.add_argument("--grade", default=">=3", metavar="BAND",
+                   help="harms: grade band, any, >=3, 3-4, 3, 4 or 5 (default: >=3)")
     t.set_defaults(func=cmd_table)
     r = sub.add_parser("report", help="render a comparison report (default: reports/table-iv.yaml, else the "
                                         "bundled copy -> PDF)")

@@ -179,7 +179,9 @@ BENCHMARK_REASONS: dict[str, str] = {
 """Codes of the meta-analytic benchmark (exclusions, estimability, model choice, what is worth showing) → words."""
 
 EXPORT_FORMATS: tuple[str, ...] = ("md", "csv", "xlsx", "html", "json")
-TABLE_VIEWS: tuple[str, ...] = ("table", "smd", "differences", "baseline", "outcomes")
+TABLE_VIEWS: tuple[str, ...] = ("table", "smd", "differences", "baseline", "outcomes", "harms", "harms-data")
+"""``harms``: the adverse events, dose modifications and deaths as text cells; ``harms-data``: the same as
+structured columns (:func:`trialcompare.harms.harms_table`)."""
 
 
 def interval_label(level: float) -> str:

@@ -60,6 +60,14 @@ class Scenario(_Strict):
     substitute_endpoint: dict[str, str] = {}
 
 
+class ClaimCites(_Strict):
+    """What a claim cites as its evidence: the kind (a code) and where it is printed."""
+
+    what: Literal["single-patient-images", "case-series", "table", "figure", "statistical-test"] = Field(
+        description="the kind of evidence cited")
+    at: str = Field(description="where, as printed, e.g. 'Fig. 4'")
+
+
 class Claim(_Strict):
     """The published claim a report appraises, quoted exactly, with where it was read."""
 
@@ -68,6 +76,8 @@ class Claim(_Strict):
     source: str | None = Field(None, description="citation of the publication that makes the claim")
     outcomes: list[str] = Field([], description="outcomes the claim is about, e.g. [ORR, DCR]")
     direction: Literal["higher", "lower"] = Field("higher", description="the reference is claimed higher/lower")
+    cites: ClaimCites | None = Field(None, description="what the claim itself cites as its evidence, e.g. "
+                                     "{what: single-patient-images, at: 'Fig. 4'}")
 
 
 class MaicSpec(_Strict):
@@ -101,6 +111,13 @@ class DisplaySpec(_Strict):
                                  "many, half away from zero on the decimal string (default: as printed)")
 
 
+class HarmsSpec(_Strict):
+    """Which adverse events the report's harms table shows (default: those reported by at least two cohorts)."""
+
+    terms: list[str] | None = Field(None, description="adverse events by CTCAE or printed term")
+    grade: Literal["any", ">=3", "3-4", "3", "4", "5"] = Field(">=3", description="grade band")
+
+
 class Spec(_Strict):
     """A comparison spec."""
 
@@ -108,6 +125,14 @@ class Spec(_Strict):
     title: str
     date: str = Field("1980-01-01", description="date written into the PDF metadata (ISO)")
     summary: str | None = Field(None, description="one paragraph placed before the generated summary")
+    question: str | None = Field(None, description="the decision problem the report answers (printed first)")
+    population: str | None = Field(None, description="the target population of the decision (printed first)")
+    decision_thresholds: dict[str, float] = Field(
+        {}, description="per outcome (ORR, DCR), the risk difference that would matter for the decision; "
+        "imprecision is judged against it (GRADE), else against the optimal information size")
+    comparators_selected: Literal["systematic-search", "authors-choice", "not_stated"] = Field(
+        "not_stated", description="how the comparators were chosen (publication bias is suspected unless by a "
+        "systematic search)")
     claim: Claim | None = Field(None, description="the published claim the report appraises (page 1)")
     trials: list[str] = ["../trials"]
     cohorts: list[str] | None = None
@@ -120,6 +145,10 @@ class Spec(_Strict):
     denominators: dict[str, DenominatorChoice] = {}
     meta: MetaSpec = MetaSpec()
     maic: MaicSpec | None = Field(None, description="a population-adjusted comparison when one cohort has IPD")
+    harms: HarmsSpec = Field(HarmsSpec(), description="the harms table: terms and grade band")
+    supplement: Literal["html", "pdf", "both"] = Field(
+        "html", description="where the audit trail goes: an HTML file beside the PDF (default), annexes of the PDF, "
+        "or both")
     display: DisplaySpec = Field(DisplaySpec(), description="display rounding of printed values (default: none)")
     path: Path | None = Field(None, exclude=True, description="set by load_spec")
     # the folder of the default output when not the spec's own: set by default_spec() for the bundled spec (its folder

@@ -12,11 +12,12 @@ in a table. :data:`CODES` maps every code to a one-line description (used by the
 7. :mod:`.rates` — ``RATE-*``: ORR, DCR and CBR against the best-response counts; printed rates as counts.
 8. :mod:`.effects` — ``EFF-*``, ``STUDY-*``, ``PLACEHOLDER``: between-arm effects of randomised studies (P value
    from the CI, log-scale symmetry, the other arm), study-level facts written once, scaffold placeholders.
+9. :mod:`.harms` — ``HARM-*``: adverse events, dose modifications and deaths against their counts and grade bands.
 """
 
 from __future__ import annotations
 
-from . import categories, conflicts, cross_cohort, effects, intervals, percentages, rates, time_to_event
+from . import categories, conflicts, cross_cohort, effects, harms, intervals, percentages, rates, time_to_event
 
 __all__ = ["ALL", "CODES"]
 
@@ -29,6 +30,7 @@ ALL: list = [
     cross_cohort.check_cross_cohort,
     rates.check_rates,
     effects.check_effects,
+    harms.check_harms,
 ]
 
 CODES: dict[str, str] = {
@@ -40,4 +42,5 @@ CODES: dict[str, str] = {
     **cross_cohort.CODES,
     **rates.CODES,
     **effects.CODES,
+    **harms.CODES,
 }

@@ -35,6 +35,18 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..options import MEASURES, SIDEDNESS, TIME_UNITS
+from .appraisal_facts import (
+    AgeLimit,
+    Assessment,
+    EcogLimit,
+    InterventionRecord,
+    LinesLimit,
+    MissingData,
+    OverlapEvidence,
+    Refractory,
+    Selection,
+)
+from .harms import AdverseEvents, is_named_proportion
 from .printed import PrintedValueError, parse_count, parse_estimate, parse_mean_sd, parse_p, parse_summary
 from .vocabulary import CONTINUOUS_KINDS, ENDPOINTS, RATES, check_level, check_variable, suggest
 
@@ -237,6 +249,12 @@ class Eligibility(_Strict):
     at: str | None = Field(None, description="where the quote was read")
     source: str | None = Field(None, description="key of the source (default: the first)")
     note: str | None = None
+    # risk of bias (issue 19): each with its own quote and location; left out = no information
+    age: AgeLimit | None = Field(None, description="age limits of eligibility, in years, as printed")
+    ecog_max: EcogLimit | None = Field(None, description="the highest ECOG performance status eligible")
+    prior_lines: LinesLimit | None = Field(None, description="prior lines of systemic therapy required or allowed")
+    refractory: Refractory | None = Field(None, description="refractory disease required (progression within a "
+                                                             "time after a line)")
 
     @model_validator(mode="after")
     def _quoted(self) -> Eligibility:
@@ -263,6 +281,13 @@ class Design(_Strict):
     follow_up: list[FollowUp] = []
     eligibility: Eligibility | None = Field(None, description="eligibility that makes outcomes structurally "
                                                                "incomparable (resectable disease excluded)")
+    # risk of bias (issue 19; descriptor/appraisal_facts.py): left out = no information
+    selection: Selection | None = Field(None, description="how patients were selected (consecutive, all eligible, "
+                                                          "exclusions after treatment began)")
+    assessment: Assessment | None = Field(None, description="how response was assessed")
+    intervention: InterventionRecord | None = Field(None, description="when the treatment received was classified")
+    missing_data: list[MissingData] = Field([], description="patients analysed against enrolled, with reasons")
+    overlap_evidence: list[OverlapEvidence] = Field([], description="direct evidence of shared patients, as printed")
 
 
 class PopulationReport(_Located):
@@ -408,8 +433,9 @@ class RateReport(_Located):
     @field_validator("name")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in RATES:
-            raise ValueError(f"unknown rate {v!r}{suggest(v, list(RATES))} (rates: {', '.join(RATES)})")
+        if v not in RATES and not is_named_proportion(v):  # or a named proportion: ae:..., custom:... (issue 22)
+            raise ValueError(f"unknown rate {v!r}{suggest(v, list(RATES))} (rates: {', '.join(RATES)}, "
+                             "or a named proportion such as custom:infection or ae:neutropenia:grade3)")
         return v
 
     @model_validator(mode="after")
@@ -693,6 +719,8 @@ class Descriptor(_Strict):
     errata: list[Erratum] = []
     acknowledged: list[Acknowledgement] = []
     notes: list[str] = []
+    adverse_events: AdverseEvents | None = Field(None, description="harms: safety population, adverse events by "
+                                                                   "term and grade, dose modifications, deaths")
 
     @field_validator("id")
     @classmethod

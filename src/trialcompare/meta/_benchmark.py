@@ -67,6 +67,7 @@ from ._bench_fit import (
 )
 from ._bench_result import COMPARATOR_SCHEMA, OVERLAP_SCHEMA, Benchmark, benchmark_facts
 from ._bench_select import EXCLUDED_SCHEMA, select
+from ._data import is_count_outcome
 from ._worth import MIN_K, scenario_worth_showing, subgroup_worth_showing
 from .suite import outcome_data
 
@@ -458,7 +459,7 @@ def benchmark(
     if unknown:
         raise ValueError(f"exclude names {', '.join(map(repr, unknown))}, not a cohort")
     data = outcome_data(cohorts, outcome, reference=reference, include_controls=True, **data_kw)  # rules below
-    counts = outcome.strip().lower() in ("orr", "dcr", "csr")
+    counts = is_count_outcome(outcome)
     sel = select(cohorts, data, reference, user, counts=counts)
     ref = sel.reference
     endpoints = [r["endpoint"] for r in sel.rows]

@@ -12,6 +12,7 @@ import polars as pl
 
 from .. import options
 from ..comparison import Comparison, compare
+from ..descriptor.harms import is_named_proportion
 from ..load import CohortSet
 from ..options import DENOMINATOR_BASES, POOLING_METHODS
 from ..outcomes import outcome_name, parse_outcome_name
@@ -66,10 +67,22 @@ class _Outcome:
     @property
     def label(self) -> str:
         if self.count_key is not None:
-            return _COUNT_LABELS[self.name]
+            return _COUNT_LABELS.get(self.name, self.name)  # a named proportion is its own label
         what = self.endpoint or "event-/progression-free"
         when = f"{self.time:g} {self.unit}" + (f" ({self.months:.1f} months)" if self.unit != "months" else "")
         return f"{what} rate at {when}"
+
+
+def is_count_outcome(name: str) -> bool:
+    """Whether an outcome is a count (ORR, DCR, CSR, a named proportion) rather than a landmark rate.
+
+    Examples
+    --------
+    >>> is_count_outcome("orr"), is_count_outcome("custom:infection"), is_count_outcome("tte_6m")
+    (True, True, False)
+    """
+    parsed = _parse_outcome(name)
+    return parsed is not None and parsed.count_key is not None
 
 
 def _parse_outcome(name: str) -> _Outcome | None:
@@ -77,6 +90,8 @@ def _parse_outcome(name: str) -> _Outcome | None:
     key = name.strip().lower()
     if key in _COUNT_OUTCOMES:
         return _Outcome(key, count_key=_COUNT_OUTCOMES[key])
+    if is_named_proportion(key):  # custom:infection, ae:...: a descriptor's named proportion (issue 22)
+        return _Outcome(key, count_key=key)
     try:
         parsed = parse_outcome_name(key)
     except ValueError:
@@ -117,7 +132,31 @@ def available_outcomes(cohorts: CohortSet, **data_kw: Any) -> list[str]:
     list of str
         E.g. ``["orr", "dcr", "csr", "efs_6m", ..., "tte_6m"]``.
     """
-    return _names_from_outcomes(_compare(cohorts, **data_kw).outcomes)
+    return _names_from_outcomes(_compare(cohorts, **data_kw).outcomes) + named_proportions(cohorts.to_frame())
+
+
+def named_proportions(frame: pl.DataFrame) -> list[str]:
+    """The named proportions (``custom:...``, ``ae:...``) of a long frame (section ``proportion``), in order."""
+    rows = frame.filter(pl.col("section") == "proportion")
+    return list(dict.fromkeys(rows["variable"].to_list()))
+
+
+def _named_row(cid: str, ctx: _DataContext, outcome: _Outcome) -> dict[str, Any]:
+    """The count of a named proportion, as printed (``"12/40"``) or implied by a percentage of its stated
+    denominator; never a denominator the descriptor does not give."""
+    name = outcome.name
+    rows = ctx.frame.filter(pl.col("cohort") == cid, pl.col("section") == "proportion", pl.col("variable") == name)
+    counts = rows.filter(pl.col("statistic") == "count", pl.col("denominator_origin") != "declared_n")
+    if counts.is_empty():
+        why = "not reported" if rows.is_empty() else "no count with a printed or stated denominator"
+        reason = "not-reported" if rows.is_empty() else "no-denominator"
+        return _row(cid, ctx.cohorts, name, reason=reason, note=f"{name}: {why}")
+    r = counts.sort("as_printed", descending=True).row(0, named=True)
+    n, den = r["n"], r["denominator"]
+    implied = r["count_basis"] == "implied-by-percentage"
+    note = f"{n}/{den}" + (f" (count implied by the printed {r['printed']!r})" if implied else "")
+    return _row(cid, ctx.cohorts, name, events=n, total=den, estimate=n / den, inferred=implied, note=note,
+                estimator="binomial")  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------------
@@ -362,10 +401,11 @@ def outcome_data(
     substitute = _check_substitutes(cohorts, substitute_endpoint or {})
     cmp = _compare(cohorts, denominators=denominators, use_errata=use_errata, reference=reference,
                    prefer_locations=prefer_locations)  # fmt: skip
-    valid = _names_from_outcomes(cmp.outcomes)
+    frame = cohorts.to_frame()
+    valid = _names_from_outcomes(cmp.outcomes) + named_proportions(frame)
     if parsed is None or parsed.name not in valid:
         raise ValueError(f"unknown outcome {outcome!r} for these cohorts; valid: {', '.join(valid)}")
-    ctx = _DataContext(cohorts, cmp, cohorts.to_frame(), bool(use_errata), substitute)
+    ctx = _DataContext(cohorts, cmp, frame, bool(use_errata), substitute)
     rows: list[dict[str, Any]] = []
     for cid in cohorts.ids:
         if cid in exclude:
@@ -373,6 +413,8 @@ def outcome_data(
         elif not include_controls and is_control_arm(cohorts[cid].descriptor):
             study = cohorts[cid].descriptor.design.arm_of.study  # type: ignore[union-attr]
             rows.append(_row(cid, cohorts, None, reason="control-arm", note=f"control arm of {study}"))
+        elif is_named_proportion(parsed.name):
+            rows.append(_named_row(cid, ctx, parsed))
         elif parsed.count_key is not None:
             rows.append(_count_row(cid, cohorts, cmp, parsed))
         else:

@@ -1,0 +1,95 @@
+"""Limitations merged by theme and ranked by how much each could change the conclusion.
+
+Rules
+-----
+Every caveat (:mod:`trialcompare.caveats`) belongs to one theme (:data:`THEMES`); a theme is one limitation, and the
+limitations are ranked by the theme's rank (what could overturn a cross-study conclusion first: no randomisation,
+then selection, overlap, eligibility, how outcomes were assessed and defined, imbalance, data errors, follow-up,
+sample size), major before minor within a theme. At most :data:`MAX_LIMITATIONS` are listed.
+
+Examples
+--------
+>>> from trialcompare.caveats import Caveat
+>>> c = [Caveat("IMBALANCE", "minor", ("a",), (), "x"), Caveat("POSSIBLE-OVERLAP", "major", ("a", "b"), (), "y")]
+>>> [(lim.theme, lim.rank) for lim in limitations(c)]
+[('overlap', 2), ('imbalance', 6)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..caveats import Caveat
+
+__all__ = ["MAX_LIMITATIONS", "THEMES", "THEME_RANK", "Limitation", "limitations"]
+
+MAX_LIMITATIONS = 10
+
+THEME_RANK = ("non-randomised", "selection", "overlap", "eligibility", "assessment", "endpoints", "imbalance",
+              "data-errors", "follow-up", "sample-size")
+"""Themes, most consequential first."""
+
+THEMES: dict[str, str] = {
+    "NON-RANDOMISED": "non-randomised",
+    "DESIGN-DIFFERS": "selection",
+    "POSSIBLE-OVERLAP": "overlap",
+    "ELIGIBILITY-DIFFERS": "eligibility",
+    "ENDPOINT-DIFFERS": "endpoints",
+    "DEFINITION-DIFFERS": "endpoints",
+    "RESECTION": "endpoints",
+    "INTERVAL-TYPES": "endpoints",
+    "IMBALANCE": "imbalance",
+    "DATA-ERRORS": "data-errors",
+    "DENOMINATOR": "data-errors",
+    "FOLLOW-UP": "follow-up",
+    "SMALL-SAMPLE": "sample-size",
+}
+"""The theme of each caveat code."""
+
+
+@dataclass(frozen=True)
+class Limitation:
+    """One limitation: a theme and the caveats it merges.
+
+    Attributes
+    ----------
+    theme : str
+        One of :data:`THEME_RANK`.
+    rank : int
+        Its position in :data:`THEME_RANK` (0 most consequential).
+    severity : str
+        ``major`` when any of its caveats is major.
+    caveats : tuple of Caveat
+    """
+
+    theme: str
+    rank: int
+    severity: str
+    caveats: tuple[Caveat, ...]
+
+
+def limitations(caveats: Iterable[Caveat]) -> tuple[Limitation, ...]:
+    """Merge caveats by theme and rank the themes.
+
+    Parameters
+    ----------
+    caveats : iterable of Caveat
+
+    Returns
+    -------
+    tuple of Limitation
+        At most :data:`MAX_LIMITATIONS`, most consequential first.
+    """
+    by_theme: dict[str, list[Caveat]] = {}
+    for c in caveats:
+        by_theme.setdefault(THEMES.get(c.code, "data-errors"), []).append(c)
+    out = []
+    for theme, items in by_theme.items():
+        items.sort(key=lambda c: c.severity != "major")
+        severity = "major" if any(c.severity == "major" for c in items) else "minor"
+        out.append(Limitation(theme, THEME_RANK.index(theme), severity, tuple(items)))
+    out.sort(key=lambda lim: lim.rank)
+    return tuple(out[:MAX_LIMITATIONS])
