@@ -285,3 +285,10 @@ def test_report_tables_follow_the_specs_display_rounding():
     assert "20 (60.60)" in plain
     rounded = cells(spec.model_copy(update={"display": spec.display.model_copy(update={"decimals": 1})}))
     assert "20 (60.6)" in rounded and "20 (60.60)" not in rounded and "19.1±8.5 (16.0, 22.2)" in rounded
+
+
+def test_a_report_of_one_cohort(tmp_path):
+    """One descriptor and no comparator: a report with no comparison tables, not a traceback."""
+    out = tmp_path / "one.pdf"
+    assert main(["report", str(SPEC.parents[1] / "trials" / "apatinib.yaml"), "-o", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")

@@ -532,7 +532,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     rated = certainty(cmp, cohorts, findings, bias, claimed, spec.decision_thresholds, spec.comparators_selected,
                       {c.code for c in caveats})
     maic = _maic(spec, cohorts)
-    judged = verdict(cmp, cohorts, spec.claim, bias, rated, _maic_fact(spec, maic))
+    judged = verdict(cmp, cohorts, spec.claim, bias, rated, _maic_fact(spec, maic), spec.comparators_selected)
 
     def recompare(subset: CohortSet, use_errata: bool, denominators: dict[str, int]) -> Comparison:
         return compare(subset, reference, prefer_locations=spec.prefer_locations, ci_method=spec.ci_method,

@@ -165,6 +165,8 @@ def _edges(effects: pl.DataFrame, cohorts: CohortSet) -> _Edges:
     out: dict[tuple[str, str, str, str], list[tuple[float, float, str]]] = {}
     usable = effects.filter(pl.col("evidence") == "randomised", pl.col("lower").is_not_null(),
                             pl.col("upper").is_not_null())
+    ratio = pl.col("measure").is_in(list(RATIO_MEASURES))  # a ratio ≤ 0 has no log: left out (validate flags it)
+    usable = usable.filter(~ratio | ((pl.col("estimate") > 0) & (pl.col("lower") > 0) & (pl.col("upper") > 0)))
     for r in usable.iter_rows(named=True):
         d, se = contrast_from_ci(r["estimate"], r["lower"], r["upper"], r["measure"], r["level"])
         a, c = treatment_of(cohorts, r["cohort"]), treatment_of(cohorts, r["versus"])

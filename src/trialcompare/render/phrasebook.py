@@ -327,6 +327,17 @@ def _closest(f: Fact, w: Words) -> str:
             f"{medians}; {verdict}.")
 
 
+@phrase(fact("comparator-selection", k=3, selection="authors-choice"))
+def _comparator_selection(f: Fact, w: Words) -> str:
+    k = plural(int(f["k"]), "comparator")  # type: ignore[arg-type]
+    how = {"authors-choice": "were chosen by the authors of the claim, without a stated search: other published "
+                             "cohorts may tell a different story",
+           "systematic-search": "come from a systematic search",
+           "not_stated": "were chosen in a way this report does not state"}.get(str(f["selection"]),
+                                                                             str(f["selection"]))
+    return f"The {k} {how}."
+
+
 @phrase(fact("selection-signal", cohort="a", progressions=0, n=33))
 def _selection(f: Fact, w: Words) -> str:
     return (f"{w.cohort(f['cohort'])} is a retrospective series with {f['progressions']} of {f['n']} patients "

@@ -536,16 +536,13 @@ def _maic_anchored(m: Any) -> pl.DataFrame | None:
                          for r in anchored.iter_rows(named=True)])
 
 
-def _reference_eligibility(a: Analysis) -> str:
-    from ..rules import resectability
-
-    return resectability(a.cohorts[a.reference].descriptor)
-
-
 def _column_blocks(table: pl.DataFrame, per_block: int = COLUMNS_PER_TABLE - 1) -> list[dict[str, Any]]:
     """A wide table split into tables of its first column and at most ``per_block`` others, so that it fits the
     page (as the baseline and outcome tables are); after the first, a block keeps only the rows some of its
-    columns report, and names the others (``unreported``)."""
+    columns report, and names the others (``unreported``). An empty table (one cohort: no comparator) has no
+    block."""
+    if not table.columns:
+        return []
     first, rest = table.columns[0], table.columns[1:]
     blocks = []
     for i in range(0, max(len(rest), 1), per_block):
@@ -563,8 +560,10 @@ def _factor_cell(a: Analysis, r: dict[str, Any]) -> str:
     if not r["reported"]:
         return "not reported"
     if r["factor"] == "resectable_at_entry":
-        return _ELIGIBILITY[r["detail"]] + (f" (reference: {_ELIGIBILITY[_reference_eligibility(a)]}): not "
-                                            "comparable" if r["direction"] == "differs" else "")
+        # "differs": both stated and not the same, so the reference stated the other one
+        other = "excluded" if r["detail"] == "included" else "included"
+        return _ELIGIBILITY[r["detail"]] + (f" (reference: {other}): not comparable" if r["direction"] == "differs"
+                                            else "")
     if r["direction"] == "skewed-median":
         return f"median (range) {r['detail']}: skewed, not converted to an SMD"
     if r["detail"] is not None:
