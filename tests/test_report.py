@@ -75,9 +75,10 @@ def test_supplement_shows_methods_versions_and_input_hashes(supplement):
 
 
 def test_report_has_the_benchmark_check_not_a_pooled_effect(default_text):
-    """Two comparators remain once the reference and IE (same registration) are left out: k = 2, nothing pooled."""
+    """One comparator remains once the reference, IE (same registration) and apatinib + camrelizumab (same centre,
+    overlapping accrual) are left out: k = 1, nothing pooled (issue 19, item 8)."""
     assert "a benchmark, not an effect" in default_text
-    assert "Comparators (k = 2)" in default_text and "not estimable" in default_text
+    assert "Comparators (k = 1)" in default_text and "not estimable" in default_text
     assert "k − 2 degrees of freedom" in default_text
 
 

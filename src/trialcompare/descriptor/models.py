@@ -216,12 +216,23 @@ class FollowUp(_Located):
         return v
 
 
+ControlKind = Literal["placebo", "best_supportive_care", "active"]
+
+
 class ArmOf(_Strict):
-    """This cohort is one arm of a multi-arm study."""
+    """This cohort is one arm of a multi-arm study.
+
+    ``control`` marks a control arm and says which kind: ``placebo``, ``best_supportive_care`` or ``active`` (an
+    active control, e.g. IE alone in a trial of lenvatinib + IE vs IE). Leave it out for an experimental arm. A
+    control arm is never pooled with single-arm cohorts (:func:`trialcompare.rules.control_arm`). Example::
+
+        arm_of: {study: REGOBONE, arm: placebo, randomised: true, control: placebo}
+    """
 
     study: str
     arm: str
     randomised: StrictBool = False
+    control: ControlKind | None = None
 
 
 Resectability = Literal["excluded", "included", "not_stated"]
