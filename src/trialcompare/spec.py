@@ -151,6 +151,9 @@ class Spec(_Strict):
     meta: MetaSpec = MetaSpec()
     maic: MaicSpec | None = Field(None, description="a population-adjusted comparison when one cohort has IPD")
     harms: HarmsSpec = Field(HarmsSpec(), description="the harms table: terms and grade band")
+    exploratory_contrasts: bool = Field(
+        False, description="odds ratios and Fisher's exact p between cohorts of different studies, in the supplement "
+        "only, labelled exploratory (never between cohorts that may share patients)")
     supplement: Literal["html", "pdf", "both"] = Field(
         "html", description="where the audit trail goes: an HTML file beside the PDF (default), annexes of the PDF, "
         "or both")
