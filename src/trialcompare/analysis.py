@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.metadata
 import platform
@@ -553,6 +554,11 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
                    if spec.exploratory_contrasts else pl.DataFrame())
     benchmarks = _benchmarks(cohorts, spec, reference) if with_meta else ()
     from .meta._bench_result import benchmark_facts
+
+    bench_facts = tuple(benchmark_facts(b) for b in benchmarks)
+    # page 1 carries the benchmark result when there is one (placed, or why not placed)
+    heads = tuple(f[0] for f in bench_facts if f[0].code in ("benchmark-placed", "benchmark-not-placed"))
+    judged = dataclasses.replace(judged, context=judged.context + heads)
     variants = benchmark_variants(cohorts, benchmarks, [s.model_dump() for s in spec.meta.scenarios],
                                   denominators={k: v.n for k, v in spec.denominators.items()},
                                   use_errata=spec.use_errata, prefer_locations=tuple(spec.prefer_locations))
@@ -563,7 +569,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         benchmarks=benchmarks, benchmark_variants=variants, verdict=judged, factors=factors,
         errors=_errors(findings, cmp.cohorts), effects=effects, maic=maic, limitations=limitations(caveats),
         sensitivity=robustness, risk_of_bias=risk_of_bias(cohorts),
-        benchmark_facts=tuple(benchmark_facts(b) for b in benchmarks), exploratory=exploratory,
+        benchmark_facts=bench_facts, exploratory=exploratory,
         harms=harms_table(cohorts, reference, spec.harms.terms, spec.harms.grade, ci_method=spec.ci_method,
                           level=cmp.options.level),
         anchored=anchored_comparisons(effects, cohorts, cmp.options.level),

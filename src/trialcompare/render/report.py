@@ -305,14 +305,16 @@ _ELIGIBILITY = {"included": "included", "excluded": "excluded"}
 
 
 def _rob_table(a: Analysis) -> dict[str, Any] | None:
-    """Risk of bias: one row per cohort, one column per ROBINS-I domain; reasons as numbered notes."""
-    from .phrasebook import ROB_DESIGNS, ROB_DOMAINS, ROB_REASONS
+    """Risk of bias: one row per cohort, one column per ROBINS-I domain; each distinct (domain, reason) is one
+    numbered note naming the cohorts it concerns."""
+    from .phrasebook import ROB_DESIGNS, ROB_DOMAINS, ROB_REASONS, join
 
     t = a.risk_of_bias
     if t.is_empty():
         return None
     domains = list(dict.fromkeys(t["domain"].to_list()))
-    notes: list[str] = []
+    keys: list[tuple[str, str]] = []
+    who: dict[tuple[str, str], list[str]] = {}
     rows = []
     for cid in dict.fromkeys(t["cohort"].to_list()):
         part = {r["domain"]: r for r in t.filter(pl.col("cohort") == cid).iter_rows(named=True)}
@@ -321,12 +323,17 @@ def _rob_table(a: Analysis) -> dict[str, Any] | None:
             r = part[d]
             mark = ""
             if d != "overall" and r["judgement"] != "low":
-                text = f"{a.labels[cid]}, {ROB_DOMAINS.get(d, d)}: {ROB_REASONS.get(r['reason'], r['reason'])}"
-                notes.append(text)
-                mark = f" [{len(notes)}]"
+                key = (d, r["reason"])
+                if key not in who:
+                    keys.append(key)
+                    who[key] = []
+                who[key].append(a.labels[cid])
+                mark = f" [{keys.index(key) + 1}]"
             cells.append(r["judgement"].replace("-", " ") + mark)
         design = next(iter(part.values()))["design"]
         rows.append({"cohort": a.labels[cid], "design": ROB_DESIGNS.get(design, design), "cells": cells})
+    notes = [f"{ROB_DOMAINS.get(d, d)[:1].upper()}{ROB_DOMAINS.get(d, d)[1:]} ({join(who[(d, r)])}): "
+             f"{ROB_REASONS.get(r, r)}" for d, r in keys]
     return {"headers": [_ROB_SHORT.get(d, d) for d in domains], "rows": rows, "notes": notes}
 
 
@@ -335,8 +342,15 @@ _ROB_SHORT = {"confounding": "Confounding", "selection": "Selection", "classific
               "reported-result": "Reported result", "overall": "Overall"}
 
 
+_HARM_ITEMS = {"modification: dose_reduction": "Dose reduced", "modification: interruption": "Treatment interrupted",
+               "modification: reduction_or_interruption": "Dose reduced or interrupted",
+               "modification: discontinuation": "Discontinued for adverse events",
+               "death: death:treatment-related": "Treatment-related death"}
+
+
 def _harms(a: Analysis) -> pl.DataFrame | None:
-    """The harms table as text cells, cohorts by their labels (None when no cohort records adverse events)."""
+    """The harms table as text cells, cohorts by their labels, items in words, contrast columns only where some
+    difference was computed (None when no cohort records adverse events)."""
     from ..harms import harms_cells
 
     h = a.harms
@@ -352,6 +366,8 @@ def _harms(a: Analysis) -> pl.DataFrame | None:
             column = column.replace(cid, names[cid])
         return column
 
+    empty = [c for c in cells.columns if c != "item" and all(not v for v in cells[c].to_list())]
+    cells = cells.drop(empty).with_columns(pl.col("item").replace(_HARM_ITEMS))
     return cells.rename({c: label(c) for c in cells.columns})
 
 
@@ -608,9 +624,8 @@ def _benchmark_rows(a: Analysis) -> list[dict[str, Any]]:
         label = next((m.suite.label for m in a.meta if m.outcome == b.outcome and m.suite is not None),
                      b.outcome.upper())
         line = {"outcome": b.outcome, "label": label, "estimable": b.estimable,
-                "sentences": benchmark_sentences(facts, words)}
-        if b.estimable:
-            line["variants"] = variant_sentences(a.benchmark_variants, b.outcome, b.level)
+                "sentences": benchmark_sentences(facts, words),
+                "variants": variant_sentences(a.benchmark_variants, b.outcome, b.level) if b.estimable else ""}
         out.append(line)
     return out
 

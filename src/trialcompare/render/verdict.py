@@ -56,10 +56,30 @@ def _certainty(a: Analysis, w: Words) -> tuple[list[str], list[dict[str, Any]], 
     return headers, rows, notes
 
 
-def _numbers(a: Analysis) -> tuple[list[str], list[dict[str, Any]]]:
-    """One row per cohort (reference first); per outcome the count, rate with CI and difference vs the reference."""
+_RESPONSE_FIELDS = {"ORR": ("outcome.best_response", "outcome.rate.ORR"),
+                    "DCR": ("outcome.best_response", "outcome.rate.DCR")}
+
+
+def _number_notes(a: Analysis, outcomes: list[str]) -> tuple[dict[tuple[str, str], int], list[str]]:
+    """Known errors in the numbers of page 1: (cohort, outcome) → note number, and the notes' texts in order."""
+    marks: dict[tuple[str, str], int] = {}
+    texts: list[str] = []
+    for r in a.errors.iter_rows(named=True):
+        for name in outcomes:
+            if str(r["field"]).startswith(_RESPONSE_FIELDS.get(name, (f"outcome.{name}",))):
+                text = f"{a.labels[r['cohort']]}: {r['text']}"
+                if text not in texts:
+                    texts.append(text)
+                marks.setdefault((r["cohort"], name), texts.index(text) + 1)
+    return marks, texts
+
+
+def _numbers(a: Analysis) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+    """One row per cohort (reference first); per outcome the count, rate with CI and difference vs the reference;
+    a cell whose published number has a known error carries the number of its note (the notes, third)."""
     numbers = a.verdict.numbers
     outcomes = list(dict.fromkeys(numbers["outcome"].to_list()))
+    marks, notes = _number_notes(a, outcomes)
     rows = []
     for cid in dict.fromkeys(numbers["cohort"].to_list()):
         row: dict[str, Any] = {"cohort": a.labels[cid], "design": a.cohorts[cid].descriptor.design.type,
@@ -70,9 +90,10 @@ def _numbers(a: Analysis) -> tuple[list[str], list[dict[str, Any]]]:
                 row["cells"] += ["not reported", ""]
                 continue
             r = match.row(0, named=True)
-            row["cells"] += [_number_cell(r), _difference_cell(r, cid == a.reference)]
+            mark = f" [{marks[(cid, name)]}]" if (cid, name) in marks else ""
+            row["cells"] += [_number_cell(r) + mark, _difference_cell(r, cid == a.reference)]
         rows.append(row)
-    return outcomes, rows
+    return outcomes, rows, notes
 
 
 def _number_cell(r: dict[str, Any]) -> str:
@@ -107,11 +128,11 @@ def verdict_context(a: Analysis, top: int = 5) -> dict[str, Any]:
     dict
     """
     v, w = a.verdict, _words(a)
-    outcomes, numbers = _numbers(a)
+    outcomes, numbers, number_notes = _numbers(a)
     headers, rows, notes = _certainty(a, w)
     return {
         "claim": v.claim, "question": a.spec.question, "population": a.spec.population,
-        "outcomes": outcomes, "numbers": numbers,
+        "outcomes": outcomes, "numbers": numbers, "number_notes": number_notes,
         "supports": [say(f, w) for f in v.supports], "cannot": [say(f, w) for f in v.cannot],
         "context": [say(f, w) for f in v.context],
         "certainty": v.certainty, "start": v.start, "start_reason": _START_WORDS[v.start],
