@@ -280,7 +280,7 @@ def non_randomised(ctx: Context) -> list[Caveat]:
     arms = _randomised_arms(ctx)
     if len(arms) == 1 and set(next(iter(arms.values()))) == set(ctx.cohorts.ids):
         return []  # every cohort is an arm of one randomised study: nothing here is unanchored
-    f = fact("non-randomised", evidence=[f"{ids[0]}/design.arm_of" for ids in arms.values()],
+    f = fact("non-randomised", evidence=[f"{cid}/design.arm_of" for cid in ctx.order(ctx.cohorts.ids)],
              arms=tuple(arms.values()), all=not arms)
     return [ctx.caveat("NON-RANDOMISED", "major", ctx.cohorts.ids, ["all"], f)]
 
