@@ -74,11 +74,11 @@ def test_percentage_needs_a_stated_denominator(tmp_path):
          "design": {"type": "retrospective", "at": "M"}, "population": {"n": 40, "n_refers_to": "treated", "at": "T"},
          "rates": [{"name": "custom:infection", "value": "25%", "denominator": 40, "at": "T"}]}
     (tmp_path / "x.yaml").write_text(json.dumps(d), encoding="utf-8")
-    d2 = d | {"id": "y", "rates": [{"name": "custom:infection", "value": "25%", "at": "T"}]}
+    d2 = d | {"id": "y", "label": "Y", "rates": [{"name": "custom:infection", "value": "25%", "at": "T"}]}
     (tmp_path / "y.yaml").write_text(json.dumps(d2), encoding="utf-8")
     rows = {r["cohort"]: r for r in outcome_data(tc.load(tmp_path), "custom:infection").iter_rows(named=True)}
     assert (rows["x"]["events"], rows["x"]["total"], rows["x"]["inferred"]) == (10, 40, True)
-    assert rows["y"]["events"] is None and "not pooled" in rows["y"]["note"]
+    assert rows["y"]["events"] is None and rows["y"]["reason"] == "no-denominator"  # a code, not a sentence
 
 
 def test_named_proportion_stays_out_of_table_iv_and_is_checked(tmp_path, capsys):

@@ -75,9 +75,10 @@ def test_supplement_shows_methods_versions_and_input_hashes(supplement):
 
 
 def test_report_has_the_benchmark_check_not_a_pooled_effect(default_text):
-    """Two comparators remain once the reference and IE (same registration) are left out: k = 2, nothing pooled."""
+    """One comparator remains once the reference, IE (same registration) and apatinib + camrelizumab (same centre,
+    overlapping accrual) are left out: k = 1, nothing pooled (issue 19, item 8)."""
     assert "a benchmark, not an effect" in default_text
-    assert "Comparators (k = 2)" in default_text and "not estimable" in default_text
+    assert "Comparators (k = 1)" in default_text and "not estimable" in default_text
     assert "k − 2 degrees of freedom" in default_text
 
 
@@ -202,6 +203,7 @@ def test_report_outside_a_checkout_uses_the_bundled_spec(tmp_path, monkeypatch):
 def test_report_prefers_the_working_folders_spec(tmp_path, monkeypatch):
     (tmp_path / "reports").mkdir()
     shutil.copy(SPEC, tmp_path / "reports")
+    shutil.copytree(REPO / "trials", tmp_path / "trials")  # the spec's trials: must exist beside it
     monkeypatch.chdir(tmp_path)
     from trialcompare.spec import default_spec
 
@@ -284,3 +286,10 @@ def test_report_tables_follow_the_specs_display_rounding():
     assert "20 (60.60)" in plain
     rounded = cells(spec.model_copy(update={"display": spec.display.model_copy(update={"decimals": 1})}))
     assert "20 (60.6)" in rounded and "20 (60.60)" not in rounded and "19.1±8.5 (16.0, 22.2)" in rounded
+
+
+def test_a_report_of_one_cohort(tmp_path):
+    """One descriptor and no comparator: a report with no comparison tables, not a traceback."""
+    out = tmp_path / "one.pdf"
+    assert main(["report", str(SPEC.parents[1] / "trials" / "apatinib.yaml"), "-o", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")

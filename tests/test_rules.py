@@ -95,3 +95,48 @@ def test_overlap_caveats_consume_the_cross_cohort_findings(tmp_path: Path) -> No
     assert "POSSIBLE-OVERLAP" in [c.code for c in derive_caveats(cs, reference="a")]
     xc = next(f for f in findings if f.code == "XC-SHARED-CENTRE")
     assert {xc.cohort, *xc.related} == {"a", "b"}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# control arms and the one pooling-exclusion rule (issue 19 item 8)
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_control_arm_is_declared_in_the_descriptor(tmp_path: Path) -> None:
+    """An active control (IE alone in a lenvatinib + IE vs IE trial) has no word saying "control": the descriptor
+    field marks it; a randomised arm without the field is still recognised by placebo / best supportive care."""
+    from trialcompare.rules import control_arm, is_control_arm
+
+    _write(tmp_path, "ie-arm", **{"arm_of: null": "arm_of: {study: OLIE, arm: ie, randomised: true, control: active}"})
+    _write(tmp_path, "len-ie-arm", **{"arm_of: null": "arm_of: {study: OLIE, arm: lenvatinib-ie, randomised: true}"})
+    cs = tc.load(tmp_path)
+    assert control_arm(cs["ie-arm"].descriptor) == "active" and is_control_arm(cs["ie-arm"].descriptor)
+    assert control_arm(cs["len-ie-arm"].descriptor) is None
+    library = tc.load(REPO / "trials")
+    assert control_arm(library["regobone-placebo"].descriptor) == "placebo"
+    assert control_arm(library["regobone-regorafenib"].descriptor) is None
+    assert control_arm(library["ie"].descriptor) is None  # a single-arm series, not an arm of a randomised study
+
+
+def test_one_pooling_exclusion_rule_for_every_pair() -> None:
+    """The shipped cohorts: IE shares the reference's registration; apatinib + camrelizumab shares its centre with
+    overlapping accrual (the pair the benchmark used to keep, T14/K1); the two ITCC-050 cohorts and the two REGOBONE
+    arms are arms of one study. No other pair may share patients."""
+    from trialcompare.rules import pooling_exclusion
+
+    cs = tc.load(REPO / "trials")
+    found = {}
+    for i, a in enumerate(cs.ids):
+        for b in cs.ids[i + 1:]:
+            rule = pooling_exclusion(cs[a].descriptor, cs[b].descriptor)
+            if rule is not None:
+                found[frozenset((a, b))] = rule[0]
+                assert pooling_exclusion(cs[b].descriptor, cs[a].descriptor)[0] == rule[0]  # symmetric
+    assert found == {
+        frozenset(("apatinib-ie", "ie")): "shares-registration",
+        frozenset(("apatinib-ie", "apatinib-camrelizumab")): "shares-centre",
+        frozenset(("itcc050-lenvatinib", "itcc050-lenvatinib-ie")): "same-study",
+        frozenset(("regobone-placebo", "regobone-regorafenib")): "same-study",
+    }

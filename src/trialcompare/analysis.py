@@ -142,6 +142,11 @@ class Analysis:
         (:func:`trialcompare.appraise.sensitivity.sensitivity`).
     risk_of_bias : polars.DataFrame
         ROBINS-I domains per cohort from descriptor facts (:func:`trialcompare.appraise.risk_of_bias.risk_of_bias`).
+    benchmark_facts : tuple of tuple of Fact
+        Per benchmark, its result and exclusions as facts (:func:`trialcompare.meta._bench_result.benchmark_facts`).
+    exploratory : polars.DataFrame
+        Odds ratios and Fisher's p between cohorts, only when the spec asks (``exploratory_contrasts``); for the
+        supplement.
     harms : polars.DataFrame
         Adverse events, dose modifications and deaths per cohort (:func:`trialcompare.harms.harms_table`).
     inputs : polars.DataFrame
@@ -174,6 +179,8 @@ class Analysis:
     limitations: tuple[Limitation, ...] = ()
     sensitivity: pl.DataFrame = field(default_factory=pl.DataFrame)
     risk_of_bias: pl.DataFrame = field(default_factory=pl.DataFrame)
+    benchmark_facts: tuple[tuple[Fact, ...], ...] = ()
+    exploratory: pl.DataFrame = field(default_factory=pl.DataFrame)
     harms: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
@@ -534,7 +541,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     rated = certainty(cmp, cohorts, findings, bias, claimed, spec.decision_thresholds, spec.comparators_selected,
                       {c.code for c in caveats})
     maic = _maic(spec, cohorts)
-    judged = verdict(cmp, cohorts, spec.claim, bias, rated, _maic_fact(spec, maic))
+    judged = verdict(cmp, cohorts, spec.claim, bias, rated, _maic_fact(spec, maic), spec.comparators_selected)
 
     def recompare(subset: CohortSet, use_errata: bool, denominators: dict[str, int]) -> Comparison:
         return compare(subset, reference, prefer_locations=spec.prefer_locations, ci_method=spec.ci_method,
@@ -542,7 +549,12 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
                        denominators={k: v for k, v in denominators.items() if k in subset.ids})
 
     robustness = sensitivity(spec, cohorts, cmp, recompare)
+    exploratory = (compare(cohorts, reference, prefer_locations=spec.prefer_locations, ci_method=spec.ci_method,
+                           rd_method=spec.rd_method, smd_threshold=spec.smd_threshold, use_errata=spec.use_errata,
+                           denominators={k: v.n for k, v in spec.denominators.items()}, exploratory=True).differences
+                   if spec.exploratory_contrasts else pl.DataFrame())
     benchmarks = _benchmarks(cohorts, spec, reference) if with_meta else ()
+    from .meta._bench_result import benchmark_facts
     variants = benchmark_variants(cohorts, benchmarks, [s.model_dump() for s in spec.meta.scenarios],
                                   denominators={k: v.n for k, v in spec.denominators.items()},
                                   use_errata=spec.use_errata, prefer_locations=tuple(spec.prefer_locations))
@@ -553,6 +565,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         benchmarks=benchmarks, benchmark_variants=variants, verdict=judged, factors=factors,
         errors=_errors(findings, cmp.cohorts), effects=effects, maic=maic, limitations=limitations(caveats),
         sensitivity=robustness, risk_of_bias=risk_of_bias(cohorts),
+        benchmark_facts=tuple(benchmark_facts(b) for b in benchmarks), exploratory=exploratory,
         harms=harms_table(cohorts, reference, spec.harms.terms, spec.harms.grade, ci_method=spec.ci_method,
                           level=cmp.options.level),
         anchored=anchored_comparisons(effects, cohorts, cmp.options.level),

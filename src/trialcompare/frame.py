@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from .descriptor.harms import is_named_proportion
 from .descriptor.models import Categorical, Continuous, Descriptor, Effect, Erratum
-from .descriptor.printed import parse_count, parse_estimate, parse_mean_sd, parse_p, parse_summary
+from .descriptor.printed import is_count, parse_count, parse_estimate, parse_mean_sd, parse_p, parse_summary
 from .options import to_months
 
 if TYPE_CHECKING:
@@ -225,7 +225,7 @@ def _study(r: _Rows) -> None:
 
 def _rate_row(r: _Rows, path: tuple, entry: Any, denominator: int | None, **cols: Any) -> None:
     """A rate printed as a count ("21/33 (63.6%)") or as a percentage ("78.5% (60.0, 89.1)")."""
-    if "/" in str(entry.value):
+    if is_count(entry.value):
         r.count(path, entry, entry.value, denominator, count_basis="printed", **cols)
     else:
         r.estimate(path, entry, entry.value, statistic="proportion", denominator=denominator, **cols)

@@ -17,6 +17,8 @@ Rules
 - **Selection signal**: a retrospective series with no progression as best response.
 - **DCR without duration**: when DCR is claimed and the reference prints a time-anchored clinical benefit rate.
 - **What the claim cites** (spec ``claim.cites``): single-patient images are anecdotal.
+- **How the comparators were chosen** (spec ``comparators_selected``): by the claim's authors, by a systematic
+  search, or not stated.
 - **Population adjustment**: available (with IPD, simulated or not) or not possible without IPD.
 
 Examples
@@ -24,7 +26,8 @@ Examples
 >>> import trialcompare as tc
 >>> v = tc.analyse(with_meta=False).verdict
 >>> v.certainty, v.evidence, [f.code for f in v.context]
-('very low', ('unanchored',), ['closest-comparator', 'selection-signal', 'dcr-without-duration', 'claim-cites'])
+('very low', ('unanchored',), ['comparator-selection', 'closest-comparator', 'selection-signal', \
+'dcr-without-duration', 'claim-cites'])
 """
 
 from __future__ import annotations
@@ -228,9 +231,10 @@ def _dcr_duration(cmp: Comparison, claimed: Sequence[str]) -> Fact | None:
                 time=r["time"] if r["time"] is not None else r["time_months"], unit=r["unit"] or "months")
 
 
-def _context(cmp: Comparison, cohorts: CohortSet, claim: Claim | None) -> tuple[Fact, ...]:
+def _context(cmp: Comparison, cohorts: CohortSet, claim: Claim | None, selected: str) -> tuple[Fact, ...]:
     claimed = list(claim.outcomes) if claim is not None and claim.outcomes else []
-    found = [closest_comparator(cmp, cohorts), _selection_signal(cmp, cohorts), _dcr_duration(cmp, claimed)]
+    found = [fact("comparator-selection", k=len(cmp.cohorts) - 1, selection=selected),
+             closest_comparator(cmp, cohorts), _selection_signal(cmp, cohorts), _dcr_duration(cmp, claimed)]
     if claim is not None and claim.cites is not None:
         found.append(fact("claim-cites", what=claim.cites.what))
     return tuple(f for f in found if f is not None)
@@ -257,7 +261,8 @@ def _conclusions(evidence: tuple[str, ...], holds: dict[str, bool], claim: Claim
 
 
 def verdict(cmp: Comparison, cohorts: CohortSet, claim: Claim | None, bias: Fact,
-            outcomes: tuple[OutcomeCertainty, ...], maic: Fact | None = None) -> Verdict:
+            outcomes: tuple[OutcomeCertainty, ...], maic: Fact | None = None,
+            comparators_selected: str = "not_stated") -> Verdict:
     """Appraise the comparison (and the claim, when one is quoted) by the rules of this module.
 
     Parameters
@@ -271,6 +276,8 @@ def verdict(cmp: Comparison, cohorts: CohortSet, claim: Claim | None, bias: Fact
         :func:`trialcompare.appraise.certainty.certainty`.
     maic : Fact, optional
         ``population-adjustment`` (available, simulated, informative); default: not available.
+    comparators_selected : str
+        How the comparators were chosen (the spec's ``comparators_selected``).
 
     Returns
     -------
@@ -288,4 +295,4 @@ def verdict(cmp: Comparison, cohorts: CohortSet, claim: Claim | None, bias: Fact
     maic = maic or fact("population-adjustment", available=False, simulated=False, informative=False)
     supports, cannot = _conclusions(evidence, holds, claim, cmp.reference, bias, maic)
     return Verdict(claim, evidence, numbers, holds, start, overall, outcomes, supports, cannot,
-                   _context(cmp, cohorts, claim), bias)
+                   _context(cmp, cohorts, claim, comparators_selected), bias)

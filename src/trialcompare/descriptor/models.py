@@ -47,7 +47,7 @@ from .appraisal_facts import (
     Selection,
 )
 from .harms import AdverseEvents, is_named_proportion
-from .printed import PrintedValueError, parse_count, parse_estimate, parse_mean_sd, parse_p, parse_summary
+from .printed import PrintedValueError, is_count, parse_count, parse_estimate, parse_mean_sd, parse_p, parse_summary
 from .vocabulary import CONTINUOUS_KINDS, ENDPOINTS, RATES, check_level, check_variable, suggest
 
 __all__ = [
@@ -154,8 +154,17 @@ def _time_point(model: BaseModel, months: float | None, time: float | None, unit
     if time is not None:
         if needs_unit and "unit" not in model.model_fields_set:
             raise ValueError(f"'time: {time:g}' needs its 'unit' ({', '.join(TIME_UNITS)})")
-        return time, unit or "months"
-    return (months, "months") if months is not None else None
+        return _plausible(time, unit or "months"), unit or "months"
+    return (_plausible(months, "months"), "months") if months is not None else None
+
+
+_MAX_TIME = {"days": 36525, "weeks": 5218, "months": 1200, "years": 100}  # a century, in each unit
+
+
+def _plausible(time: float, unit: str) -> float:
+    if time > _MAX_TIME.get(unit, 1200):
+        raise ValueError(f"a time point of {time:g} {unit} is beyond a century (at most {_MAX_TIME[unit]} {unit})")
+    return time
 
 
 class Source(_Strict):
@@ -207,12 +216,23 @@ class FollowUp(_Located):
         return v
 
 
+ControlKind = Literal["placebo", "best_supportive_care", "active"]
+
+
 class ArmOf(_Strict):
-    """This cohort is one arm of a multi-arm study."""
+    """This cohort is one arm of a multi-arm study.
+
+    ``control`` marks a control arm and says which kind: ``placebo``, ``best_supportive_care`` or ``active`` (an
+    active control, e.g. IE alone in a trial of lenvatinib + IE vs IE). Leave it out for an experimental arm. A
+    control arm is never pooled with single-arm cohorts (:func:`trialcompare.rules.control_arm`). Example::
+
+        arm_of: {study: REGOBONE, arm: placebo, randomised: true, control: placebo}
+    """
 
     study: str
     arm: str
     randomised: StrictBool = False
+    control: ControlKind | None = None
 
 
 Resectability = Literal["excluded", "included", "not_stated"]
@@ -328,6 +348,8 @@ class Categorical(_Located):
                 raise _printed_error(ValueError(f"{key} names {level!r}, which is not among the levels"), key, level)
         if (self.time is None) != (self.unit is None):
             raise _printed_error(ValueError("an assessment time point needs both 'time' and 'unit'"), "time")
+        if self.time is not None and self.unit is not None:
+            _plausible(self.time, self.unit)
         for level, printed in self.levels.items():
             try:
                 check_level(var, level)
@@ -372,7 +394,7 @@ class Continuous(_Located):
 
 def _check_summary(kind: str, value: Printed) -> None:
     """A mean or median as its kind says: ``median``/``mean`` alone, one interval, or IQR and range together."""
-    summary = parse_summary(value)
+    summary = parse_summary(value, kind)
     est = summary.first
     has_interval = est.lower is not None or est.lower_nr
     if kind == "median_iqr_range" and summary.range is None:
@@ -439,7 +461,7 @@ class RateReport(_Located):
 def _parse_rate(v: Printed, interval: str | None = None) -> None:
     """A rate is printed as a count (``"21/33 (63.6%)"``, ``"13/43 (30.23%, 95% CI 17.2-40.1)"``) or a
     percentage (``"63.6%"``); an interval printed with it needs its type (``interval``)."""
-    parsed = _parsed(parse_count, v) if "/" in str(v) else _parsed(parse_estimate, v, percent=True)
+    parsed = _parsed(parse_count, v) if is_count(v) else _parsed(parse_estimate, v, percent=True)
     if parsed.lower is not None and interval is None:
         raise ValueError("a rate printed with an interval needs 'interval' (95% CI, ...)")
 
@@ -494,6 +516,8 @@ class EndpointReport(_Located):
             est = _parsed(parse_estimate, self.value)
             if (est.lower is not None or est.lower_nr) and self.interval is None:
                 raise ValueError("a median with an interval needs 'interval' (95% CI, IQR or range)")
+            if est.unit is not None and est.unit != self.unit:  # "8 weeks" read as 8 months would be wrong
+                raise ValueError(f"the median is printed in {est.unit}; write 'unit: {est.unit}' beside it")
         else:
             _parsed(parse_count, self.value)
         return self

@@ -327,6 +327,17 @@ def _closest(f: Fact, w: Words) -> str:
             f"{medians}; {verdict}.")
 
 
+@phrase(fact("comparator-selection", k=3, selection="authors-choice"))
+def _comparator_selection(f: Fact, w: Words) -> str:
+    k = plural(int(f["k"]), "comparator")  # type: ignore[arg-type]
+    how = {"authors-choice": "were chosen by the authors of the claim, without a stated search: other published "
+                             "cohorts may tell a different story",
+           "systematic-search": "come from a systematic search",
+           "not_stated": "were chosen in a way this report does not state"}.get(str(f["selection"]),
+                                                                             str(f["selection"]))
+    return f"The {k} {how}."
+
+
 @phrase(fact("selection-signal", cohort="a", progressions=0, n=33))
 def _selection(f: Fact, w: Words) -> str:
     return (f"{w.cohort(f['cohort'])} is a retrospective series with {f['progressions']} of {f['n']} patients "
@@ -603,6 +614,8 @@ def _rob_domain(f: Fact, w: Words) -> str:
 def _itt_label_contradicted(f: Fact, w: Words) -> str:
     return (f"{w.cohort(f['cohort'])} is labelled intention-to-treat (n = {f['n']}), but patients were excluded "
             "after treatment began: it is not an intention-to-treat population.")
+
+
 # --- caveats ---
 # Facts of trialcompare.appraise.caveats, one phrase per fact code. The words a descriptor prints (time origins,
 # events, centres, registrations, study names, level labels) and the meanings of finding codes are not in the facts:
@@ -915,3 +928,123 @@ def _denominator(f: Fact, w: Words) -> str:
     listed = join([f"{SET_NAMES.get(str(s), str(s))} {n}" for s, n in _rows(f["other"])])
     return (f"For {w.cohort(f['cohort'])} the table's N={f['n']} ({SET_NAMES.get(str(f['set']), str(f['set']))}) "
             f"differs from other reported analysis sets ({listed}): percentages may rest on another denominator.")
+
+
+# --- benchmark and contrasts ---
+# Facts of the meta-analytic benchmark (trialcompare.meta._bench_result.benchmark_facts) and of the descriptive
+# contrasts between cohorts (trialcompare.comparison). Percentages are parameters in percent, rounded as shown.
+
+_OUTCOMES = {"orr": "objective response", "dcr": "disease control", "csr": "complete surgical remission"}
+
+
+def _outcome(code: object, w: Words) -> str:
+    """An outcome's words: "objective response", "the 6-month event-/progression-free rate" (tte_6m, pfs_8w)."""
+    key = str(code)
+    if key in w.names:
+        return w.names[key]
+    if key in _OUTCOMES:
+        return _OUTCOMES[key]
+    ep, _, when = key.partition("_")
+    if when and when[:-1].replace(".", "", 1).isdigit() and when[-1] in "mw":
+        unit = "month" if when[-1] == "m" else "week"
+        what = "event-/progression-free survival" if ep == "tte" else ep.upper()
+        return f"{what} at {when[:-1]} {unit}s"
+    return key
+
+
+_NOT_ESTIMABLE = {
+    "reference-estimator-unspecified": "the source does not say how the reference's rate was estimated, so no rate "
+                                       "can be set beside it like with like",
+    "no-reference-value": "the reference reports no value",
+}
+
+
+@phrase(fact("benchmark-not-estimable", outcome="orr", k=1, reason="k<3", min_k=3))
+def _benchmark_not_estimable(f: Fact, w: Words) -> str:
+    what = _outcome(f["outcome"], w)
+    reason = str(f["reason"])
+    left = f"{plural(int(f['k']), 'comparable cohort')} left"  # type: ignore[arg-type]
+    if reason == "k<3":
+        return f"Too few comparable cohorts to pool for {what}: {left}, and nothing is pooled from fewer than " \
+               f"{f['min_k']}."
+    if reason in _NOT_ESTIMABLE:
+        return f"Nothing is pooled for {what} ({left}, fewer than {f['min_k']} needed): {_NOT_ESTIMABLE[reason]}."
+    return f"Nothing is pooled for {what} ({left}; at least {f['min_k']} needed)."
+
+
+_ESTIMATOR_WORDS = {"binomial": "binomial proportions", "kaplan-meier": "Kaplan-Meier rates"}
+
+
+@phrase(fact("benchmark-placed", outcome="orr", k=4, estimator="binomial", pi_low=12.5, pi_high=48.0,
+             reference=63.6, position="above"))
+def _benchmark_placed(f: Fact, w: Words) -> str:
+    pooled = _ESTIMATOR_WORDS.get(str(f["estimator"]), f"rates ({f['estimator']})")
+    where = {"below": "below", "within": "within", "above": "above"}.get(str(f["position"]), f"at {f['position']}")
+    return (f"A new cohort treated like the {f['k']} comparators ({pooled}) would have {_outcome(f['outcome'], w)} "
+            f"of {f['pi_low']:.1f}–{f['pi_high']:.1f}% (prediction interval); the reference's {f['reference']:.1f}% "
+            f"lies {where} it.")
+
+
+_NOT_PLACED = {
+    "not-comparable-estimator": "its rate was estimated differently from the comparators'",
+    "not-comparable-endpoint": "its endpoint differs from the comparators'",
+}
+
+
+@phrase(fact("benchmark-not-placed", outcome="tte_4m", k=3, pi_low=2.0, pi_high=78.0,
+             position="uninformative-interval", max_width=50))
+def _benchmark_not_placed(f: Fact, w: Words) -> str:
+    head = (f"The prediction interval of {_outcome(f['outcome'], w)} from {plural(int(f['k']), 'comparator')} "  # type: ignore[arg-type]
+            f"runs from {f['pi_low']:.1f}% to {f['pi_high']:.1f}%")
+    position = str(f["position"])
+    if position == "uninformative-interval":
+        return f"{head}: wider than {f['max_width']} percentage points, it carries no information, and the " \
+               "reference is not placed against it."
+    why = _NOT_PLACED.get(position, "it cannot be compared")
+    return f"{head}; the reference is not placed against it: {why} (the interval spans at most " \
+           f"{f['max_width']} points to count)."
+
+
+_RULES = {
+    "same-study": "it is an arm of the same study as {other}",
+    "shares-registration": "it shares a trial registration with {other}, so the patients may overlap",
+    "shares-centre": "it shares a centre and accrual period with {other}, so the patients may overlap",
+    "control-arm": "it is the control arm of a randomised trial",
+    "other-estimator": "it prints this rate only by another estimator",
+    "other-endpoint-family": "its endpoint belongs to another family",
+    "other-time-point": "its response was assessed at another time point, not as best overall response",
+    "user": "it was left out by request",
+    "not-reported": "it does not report this outcome",
+    "no-denominator": "its count has no denominator",
+    "no-count": "its binomial rate is printed without the count",
+    "bound": "its rate is printed only as a bound",
+    "no-interval": "its Kaplan-Meier rate is printed without a usable interval",
+    "estimator-unspecified": "the source does not say how its rate was estimated",
+    "no-endpoint": "it reports no event-/progression-free endpoint",
+    "reference-estimator-unspecified": "the reference's estimator is not stated",
+    "no-reference-value": "the reference has no value",
+}
+
+
+@phrase(fact("benchmark-excluded", cohort="a", rule="shares-centre", other="b"))
+def _benchmark_excluded(f: Fact, w: Words) -> str:
+    rule = _RULES.get(str(f["rule"]), "it has no usable value")
+    other = w.cohort(f["other"]) if f["other"] is not None else "another cohort"
+    return f"{w.cohort(f['cohort'])} is not pooled: {rule.format(other=other)}."
+
+
+@phrase(fact("contrasts-descriptive", outcomes=("ORR", "DCR"), level=95, exploratory=False))
+def _contrasts_descriptive(f: Fact, w: Words) -> str:
+    names = join([str(o) for o in f["outcomes"]])  # type: ignore[union-attr]
+    tail = ("; odds ratios and Fisher tests are in the supplement, labelled exploratory" if f["exploratory"]
+            else "; no tests")
+    return f"Differences between cohorts of different studies are descriptive: risk differences with " \
+           f"{f['level']}% intervals for {names}{tail}."
+
+
+@phrase(fact("contrast-withheld", cohort="a", other="b", rule="shares-centre"))
+def _contrast_withheld(f: Fact, w: Words) -> str:
+    why = {"shares-registration": "they share a trial registration",
+           "shares-centre": "they share a centre and accrual period"}.get(str(f["rule"]), "by design")
+    return f"{w.cohort(f['cohort'])} and {w.cohort(f['other'])} may share patients ({why}): no test or odds " \
+           "ratio is computed between them."

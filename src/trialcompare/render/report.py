@@ -276,7 +276,8 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
         "supplement_in_pdf": spec.supplement in ("pdf", "both"),
         "rob": _rob_table(a), "harms": _harms(a),
         "factors": factors, "factor_blocks": _column_blocks(factors),
-        "benchmarks": _benchmark_rows(a), "notes_baseline": notes_baseline, "notes_outcomes": notes_outcomes,
+        "benchmarks": _benchmark_rows(a), "any_pooled": any(b.estimable for b in a.benchmarks),
+        "notes_baseline": notes_baseline, "notes_outcomes": notes_outcomes,
         "notes_survival": notes_survival,
         "randomised": _randomised(a), "maic": _maic_context(a),
         "glance": _glance(cohorts, tte),
@@ -544,16 +545,13 @@ def _maic_anchored(m: Any) -> pl.DataFrame | None:
                          for r in anchored.iter_rows(named=True)])
 
 
-def _reference_eligibility(a: Analysis) -> str:
-    from ..rules import resectability
-
-    return resectability(a.cohorts[a.reference].descriptor)
-
-
 def _column_blocks(table: pl.DataFrame, per_block: int = COLUMNS_PER_TABLE - 1) -> list[dict[str, Any]]:
     """A wide table split into tables of its first column and at most ``per_block`` others, so that it fits the
     page (as the baseline and outcome tables are); after the first, a block keeps only the rows some of its
-    columns report, and names the others (``unreported``)."""
+    columns report, and names the others (``unreported``). An empty table (one cohort: no comparator) has no
+    block."""
+    if not table.columns:
+        return []
     first, rest = table.columns[0], table.columns[1:]
     blocks = []
     for i in range(0, max(len(rest), 1), per_block):
@@ -571,8 +569,10 @@ def _factor_cell(a: Analysis, r: dict[str, Any]) -> str:
     if not r["reported"]:
         return "not reported"
     if r["factor"] == "resectable_at_entry":
-        return _ELIGIBILITY[r["detail"]] + (f" (reference: {_ELIGIBILITY[_reference_eligibility(a)]}): not "
-                                            "comparable" if r["direction"] == "differs" else "")
+        # "differs": both stated and not the same, so the reference stated the other one
+        other = "excluded" if r["detail"] == "included" else "included"
+        return _ELIGIBILITY[r["detail"]] + (f" (reference: {other}): not comparable" if r["direction"] == "differs"
+                                            else "")
     if r["direction"] == "skewed-median":
         return f"median (range) {r['detail']}: skewed, not converted to an SMD"
     if r["detail"] is not None:
@@ -606,38 +606,21 @@ _POSITION = {"below": "below", "within": "within", "above": "above"}
 
 
 def _benchmark_rows(a: Analysis) -> list[dict[str, Any]]:
+    """Per benchmark: its label, its sentences from the facts (one when nothing is pooled), and whether it pooled."""
+    from .meta import benchmark_sentences
+    from .phrasebook import Words
+
+    words = Words(dict(a.labels))
     out = []
-    for b in a.benchmarks:
-        comps = ", ".join(f"{a.labels.get(r['cohort'], r['cohort'])} {'≈' if r['approximate'] else ''}"
-                          f"{r['events']}/{r['total']}{_inferred_mark(a, b.outcome, r['cohort'])}"
-                          for r in b.comparators.iter_rows(named=True))
-        excluded = "; ".join(f"{a.labels.get(r['cohort'], r['cohort'])} ({b.reasons().get(r['reason'], r['reason'])})"
-                             for r in b.excluded.iter_rows(named=True) if r["reason"] != "reference")
-        ref = b.reference_count
-        line = {"outcome": b.outcome, "k": b.k, "comparators": comps or "none", "excluded": excluded or "none",
-                "reference": f"{'≈' if _approximate(a, b.outcome, b.reference) else ''}{ref[0]}/{ref[1]} = "
-                             f"{100 * b.reference_proportion[0]:.1f}%" if ref else "–"}
-        if not b.estimable:
-            line["result"] = f"not estimable (k = {b.k}; {_SHORT_REASON.get(b.reason, b.reason)})"
-        else:
-            lo, hi = b.prediction
-            line["result"] = (f"pooled comparators {100 * b.pooled[0]:.1f}% ({100 * b.pooled[1]:.1f}–"
-                              f"{100 * b.pooled[2]:.1f}), {b.level:.0%} prediction interval {100 * lo:.1f}–"
-                              f"{100 * hi:.1f}% (t, k − 2 df); the reference lies "
-                              f"{_POSITION.get(b.position, b.position)} it")
-            g = b.grid_range
-            if g is not None:
-                line["result"] += (f". Across {g.n_fits} τ² estimator × transform fits the pooled estimate ranged "
-                                   f"{100 * g.estimate[0]:.1f}–{100 * g.estimate[1]:.1f}% (the primary fit is "
-                                   f"{b.model}, {b.transform})")
-        words = b.reasons()
-        line["notes"] = "; ".join(words.get(n, n) for n in b.notes)
-        line["variants"] = variant_sentences(a.benchmark_variants, b.outcome, b.level)
-        line["variants_all"] = False
-        line["label"] = next((m.suite.label for m in a.meta if m.outcome == b.outcome and m.suite is not None),
-                             b.outcome.upper())
+    for b, facts in zip(a.benchmarks, a.benchmark_facts, strict=True):
+        label = next((m.suite.label for m in a.meta if m.outcome == b.outcome and m.suite is not None),
+                     b.outcome.upper())
+        line = {"outcome": b.outcome, "label": label, "estimable": b.estimable,
+                "sentences": benchmark_sentences(facts, words)}
+        if b.estimable:
+            line["variants"] = variant_sentences(a.benchmark_variants, b.outcome, b.level)
         out.append(line)
-    return _said_once(out)
+    return out
 
 
 def _inferred_mark(a: Analysis, outcome: str, cohort: str) -> str:
@@ -818,7 +801,7 @@ def render_supplement(a: Analysis, report_name: str | None = None) -> str:
         "supplement.html.j2", title=a.spec.title, spec=a.spec,
         report_name=report_name or a.spec.output(".pdf").name,
         cohorts=[{"id": c.id, "label": c.descriptor.label} for c in a.cohorts],
-        findings=_grouped_findings(a.cohorts, list(a.findings)), exploratory=cmp.differences,
+        findings=_grouped_findings(a.cohorts, list(a.findings)), exploratory=a.exploratory,
         rob_rows=rob_rows, sensitivity=a.sensitivity, provenance=_provenance(a.frame, a.cohorts),
         ci_method_name=CI_METHOD_NAMES[cmp.options.ci_method], rd_method_name=RD_METHOD_NAMES[cmp.options.rd_method],
         versions=list(a.versions), hashes=a.inputs.to_dicts())
