@@ -6,11 +6,14 @@ the places (``targets``) where it must be shown next to numbers, and carries a :
 Fact`: tokens, numbers and flags, and the evidence it rests on. :mod:`trialcompare.render.phrasebook` words it.
 
 >>> import trialcompare as tc
+>>> from trialcompare.resources import data_dir
 >>> from trialcompare.appraise.caveats import derive_caveats, caveats_for
->>> cs = tc.load("trials")                                   # doctest: +SKIP
->>> caveats = derive_caveats(cs, reference="apatinib-ie")    # doctest: +SKIP
->>> for caveat in caveats_for(caveats, "endpoint:EFS"):      # doctest: +SKIP
-...     print(caveat.severity, caveat.code, caveat.fact.code)
+>>> cs = tc.load(*sorted(data_dir("trials").glob("*.yaml")))     # the four Table IV cohorts
+>>> caveats = derive_caveats(cs, reference="apatinib-ie")
+>>> [c.code for c in caveats_for(caveats, "median:PFS")]
+['NON-RANDOMISED', 'INTERVAL-TYPES']
+>>> [c.fact["compared"] for c in caveats if c.code == "ENDPOINT-DIFFERS"][0][:2]
+(('apatinib-ie', 'EFS', 'not-counted'), ('apatinib', 'PFS', 'none'))
 
 Targets are ``"endpoint:<EP>"`` (any number of that time-to-event endpoint), ``"median:<EP>"`` (its medians and
 their intervals), ``"outcome:<ORR|DCR|CBR|best_response|...>"``, ``"baseline:<variable>"``, ``"population"``,
@@ -164,9 +167,13 @@ def derive_caveats(
     Examples
     --------
     >>> import trialcompare as tc
-    >>> caveats = derive_caveats(tc.load("trials"), reference="apatinib-ie")  # doctest: +SKIP
-    >>> caveats[0].code, caveats[0].severity  # doctest: +SKIP
-    ('DATA-ERRORS', 'major')
+    >>> from trialcompare.resources import data_dir
+    >>> cs = tc.load(*sorted(data_dir("trials").glob("*.yaml")))
+    >>> caveats = derive_caveats(cs, reference="apatinib-ie", findings=tc.check(cs))
+    >>> caveats[0].code, caveats[0].severity, caveats[0].fact["endpoint"], caveats[0].fact["differing"]
+    ('DEFINITION-DIFFERS', 'major', 'PFS', ())
+    >>> [c.fact["cohorts"] for c in caveats if c.code == "SMALL-SAMPLE"]
+    [(('apatinib-ie', 33), ('apatinib', 37), ('apatinib-camrelizumab', 41), ('ie', 46))]
     """
     cohorts[reference]  # raises KeyError naming the cohorts
     findings = None if findings is None else list(findings)

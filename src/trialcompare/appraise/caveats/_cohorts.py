@@ -26,7 +26,17 @@ __all__ = ["data_errors", "denominator", "design_differs", "eligibility_differs"
 
 def design_differs(ctx: Context) -> list[Caveat]:
     """Prospective trials and retrospective series are compared: fact ``design-differs`` (``cohorts``:
-    ``(cohort, design)`` rows)."""
+    ``(cohort, design)`` rows).
+
+    Parameters
+    ----------
+    ctx : Context
+        The cohorts, frame, findings, SMDs and limits (:func:`~trialcompare.appraise.caveats.derive_caveats`).
+
+    Returns
+    -------
+    list of Caveat
+    """
     order = ctx.order(ctx.cohorts.ids)
     designs = tuple(ctx.desc(cid).design.type for cid in order)
     if len(set(designs)) < 2:
@@ -39,7 +49,17 @@ def design_differs(ctx: Context) -> list[Caveat]:
 def eligibility_differs(ctx: Context) -> list[Caveat]:
     """Resectable disease included by some cohorts and excluded by others, as their sources say (the rule of
     :func:`trialcompare.rules.incomparable_by_eligibility`): fact ``eligibility-differs`` with the cohorts that
-    ``included`` it, ``excluded`` it and whose source does not say (``silent``)."""
+    ``included`` it, ``excluded`` it and whose source does not say (``silent``).
+
+    Parameters
+    ----------
+    ctx : Context
+        The cohorts, frame, findings, SMDs and limits (:func:`~trialcompare.appraise.caveats.derive_caveats`).
+
+    Returns
+    -------
+    list of Caveat
+    """
     groups: dict[str, list[str]] = {}
     for cid in ctx.order(ctx.cohorts.ids):
         groups.setdefault(resectability(ctx.desc(cid)), []).append(cid)
@@ -83,6 +103,15 @@ def possible_overlap(ctx: Context) -> list[Caveat]:
     The fact ``possible-overlap`` gives the two cohorts, the positions of the shared registrations and centres in
     the first cohort's descriptor (render looks up their printed names: ``registration:<cohort>:<i>``,
     ``centre:<cohort>:<i>``) and whether accrual ``overlapping`` or was ``not-reported``.
+
+    Parameters
+    ----------
+    ctx : Context
+        The cohorts, frame, findings, SMDs and limits (:func:`~trialcompare.appraise.caveats.derive_caveats`).
+
+    Returns
+    -------
+    list of Caveat
     """
     found = [_overlap_pair(ctx, a, b) for a, b in ctx.overlaps if a in ctx.cohorts and b in ctx.cohorts]
     return [c for c in found if c is not None]
@@ -124,7 +153,17 @@ def _follow_up_months(ctx: Context) -> dict[str, list[float]]:
 def follow_up(ctx: Context) -> list[Caveat]:
     """Median follow-up differs by more than :data:`FOLLOW_UP_RATIO` even on the closest printed values (fact
     ``follow-up-differs``: ``(cohort, lowest, highest)`` printed value in months), or is not reported (fact
-    ``follow-up-missing``)."""
+    ``follow-up-missing``).
+
+    Parameters
+    ----------
+    ctx : Context
+        The cohorts, frame, findings, SMDs and limits (:func:`~trialcompare.appraise.caveats.derive_caveats`).
+
+    Returns
+    -------
+    list of Caveat
+    """
     if len(ctx.cohorts) < 2:
         return []
     fu = _follow_up_months(ctx)
@@ -202,7 +241,17 @@ def _imbalance_for(ctx: Context, variable: str, reference: str, rows: list[dict[
 def imbalance(ctx: Context) -> list[Caveat]:
     """A baseline variable has |SMD| above the threshold against the reference: fact ``imbalance``, one per
     variable, with ``rows`` ``(cohort, SMD, signed, basis)`` (:func:`estimate_basis`) and the levels ``implied``
-    0 ``(cohort, level, total)``; render names each level as printed (``level:<variable>:<level>``)."""
+    0 ``(cohort, level, total)``; render names each level as printed (``level:<variable>:<level>``).
+
+    Parameters
+    ----------
+    ctx : Context
+        The cohorts, frame, findings, SMDs and limits (:func:`~trialcompare.appraise.caveats.derive_caveats`).
+
+    Returns
+    -------
+    list of Caveat
+    """
     if ctx.smd is None or ctx.smd.is_empty():
         return []
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -238,7 +287,17 @@ def _errors_for(ctx: Context, cohort_id: str, findings: list[Finding], acknowled
 
 def data_errors(ctx: Context) -> list[Caveat]:
     """Integrity findings of severity error, per cohort: fact ``data-errors`` with the finding codes (render words
-    each code by its meaning, ``finding:<code>``) and whether the curator acknowledged them."""
+    each code by its meaning, ``finding:<code>``) and whether the curator acknowledged them.
+
+    Parameters
+    ----------
+    ctx : Context
+        The cohorts, frame, findings, SMDs and limits (:func:`~trialcompare.appraise.caveats.derive_caveats`).
+
+    Returns
+    -------
+    list of Caveat
+    """
     groups: dict[tuple[str, bool], list[Finding]] = {}
     for f in ctx.findings:
         if f.severity == "error":
@@ -253,7 +312,17 @@ def data_errors(ctx: Context) -> list[Caveat]:
 
 def small_sample(ctx: Context) -> list[Caveat]:
     """Cohorts with fewer patients than the limit: fact ``small-sample`` (``cohorts``: ``(cohort, N)`` rows; ``all``
-    when every cohort is)."""
+    when every cohort is).
+
+    Parameters
+    ----------
+    ctx : Context
+        The cohorts, frame, findings, SMDs and limits (:func:`~trialcompare.appraise.caveats.derive_caveats`).
+
+    Returns
+    -------
+    list of Caveat
+    """
     small = tuple(cid for cid in ctx.order(ctx.cohorts.ids) if ctx.desc(cid).population.n < ctx.small_n)
     if not small:
         return []
@@ -276,7 +345,17 @@ def _randomised_arms(ctx: Context) -> dict[str, tuple[str, ...]]:
 def non_randomised(ctx: Context) -> list[Caveat]:
     """Unless every cohort is an arm of one randomised study: fact ``non-randomised`` with the randomised arms of
     one study (``arms``, render looks up the study's name as ``study:<first arm>``); ``all`` when no two cohorts
-    are randomised against each other."""
+    are randomised against each other.
+
+    Parameters
+    ----------
+    ctx : Context
+        The cohorts, frame, findings, SMDs and limits (:func:`~trialcompare.appraise.caveats.derive_caveats`).
+
+    Returns
+    -------
+    list of Caveat
+    """
     arms = _randomised_arms(ctx)
     if len(arms) == 1 and set(next(iter(arms.values()))) == set(ctx.cohorts.ids):
         return []  # every cohort is an arm of one randomised study: nothing here is unanchored
@@ -298,6 +377,16 @@ def _denominator_for(ctx: Context, cohort_id: str) -> Caveat | None:
 
 def denominator(ctx: Context) -> list[Caveat]:
     """The table's N differs from another reported analysis-set size: fact ``denominator`` (the table's ``n`` and
-    ``set``, the ``other`` ``(set, n)`` reported)."""
+    ``set``, the ``other`` ``(set, n)`` reported).
+
+    Parameters
+    ----------
+    ctx : Context
+        The cohorts, frame, findings, SMDs and limits (:func:`~trialcompare.appraise.caveats.derive_caveats`).
+
+    Returns
+    -------
+    list of Caveat
+    """
     found = [_denominator_for(ctx, cid) for cid in ctx.order(ctx.cohorts.ids)]
     return [c for c in found if c is not None]

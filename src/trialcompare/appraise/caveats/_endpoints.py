@@ -27,6 +27,15 @@ def endpoint_differs(ctx: Context) -> list[Caveat]:
     The fact ``endpoint-differs`` lists each cohort with its compared endpoint and how its definition handles
     resection (``compared``: ``(cohort, endpoint, handling)`` rows), and the cohorts that also report another
     cohort's compared endpoint (``also``, rows alike).
+
+    Parameters
+    ----------
+    ctx : Context
+        The cohorts, frame, findings, SMDs and limits (:func:`~trialcompare.appraise.caveats.derive_caveats`).
+
+    Returns
+    -------
+    list of Caveat
     """
     compared = {c.id: ep for c in ctx.cohorts if (ep := compared_endpoint(c.descriptor)) is not None}
     order = ctx.order(compared)
@@ -94,6 +103,15 @@ def definition_differs(ctx: Context) -> list[Caveat]:
     The fact ``definition-differs`` names the endpoint, the cohorts with how each handles resection (``none``: no
     definition) and the aspects that differ; the words of each origin and events list are the descriptor's, looked
     up by render (``origin:<cohort>:<endpoint>``, ``events:<cohort>:<endpoint>``).
+
+    Parameters
+    ----------
+    ctx : Context
+        The cohorts, frame, findings, SMDs and limits (:func:`~trialcompare.appraise.caveats.derive_caveats`).
+
+    Returns
+    -------
+    list of Caveat
     """
     by_name: dict[str, dict[str, Endpoint]] = {}
     for c in ctx.cohorts:
@@ -142,6 +160,15 @@ def resection(ctx: Context) -> list[Caveat]:
 
     The fact ``resection`` gives the cohort, the count and its denominator, and each endpoint affected with how it
     handles resection (``unspecified`` when it has no definition).
+
+    Parameters
+    ----------
+    ctx : Context
+        The cohorts, frame, findings, SMDs and limits (:func:`~trialcompare.appraise.caveats.derive_caveats`).
+
+    Returns
+    -------
+    list of Caveat
     """
     found = [_resection_for(ctx, c.id) for c in ctx.cohorts]
     return [c for c in found if c is not None]
@@ -190,6 +217,15 @@ def interval_types(ctx: Context) -> list[Caveat]:
 
     The fact ``interval-types`` gives the endpoint and, per cohort, the interval types it prints
     (:func:`interval_token`).
+
+    Parameters
+    ----------
+    ctx : Context
+        The cohorts, frame, findings, SMDs and limits (:func:`~trialcompare.appraise.caveats.derive_caveats`).
+
+    Returns
+    -------
+    list of Caveat
     """
     rows = ctx.rows(section="endpoint", statistic="median")
     by_name: dict[str, list[dict[str, Any]]] = {}
