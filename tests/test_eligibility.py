@@ -20,6 +20,8 @@ import pytest
 
 import trialcompare as tc
 from trialcompare.caveats import derive_caveats
+from trialcompare.render.caveat_words import caveat_words
+from trialcompare.render.phrasebook import say
 from trialcompare.render.tables import differences_table
 from trialcompare.rules import incomparable_by_eligibility, resectability
 
@@ -112,4 +114,7 @@ def test_the_limitation_names_both_sides(seeds: tc.CohortSet) -> None:
     assert len(found) == 1
     caveat = found[0]
     assert caveat.severity == "major" and caveat.cohorts == ("apatinib-ie", "apatinib", "apatinib-camrelizumab")
-    assert "The source of IE does not say." in caveat.text and "not tested" in caveat.text
+    assert (caveat.fact["included"], caveat.fact["excluded"], caveat.fact["silent"]) == (
+        ("apatinib-ie",), ("apatinib", "apatinib-camrelizumab"), ("ie",))
+    text = say(caveat.fact, caveat_words(seeds))
+    assert "The source of IE does not say." in text and "not tested" in text

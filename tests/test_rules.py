@@ -10,6 +10,8 @@ import trialcompare as tc
 from trialcompare.caveats import derive_caveats
 from trialcompare.descriptor.scaffold import scaffold
 from trialcompare.meta.suite import outcome_data
+from trialcompare.render.caveat_words import caveat_words
+from trialcompare.render.phrasebook import say
 from trialcompare.rules import accrual_month, centre_key, patient_overlap
 
 
@@ -52,8 +54,9 @@ def test_finding_and_caveat_agree_on_an_overlap_printed_in_words(tmp_path: Path)
     findings = [f for f in tc.check(cs) if f.code == "XC-SHARED-CENTRE"]
     assert findings and findings[0].severity == "warning" and "overlap" in findings[0].message
     caveats = [c for c in derive_caveats(cs, reference="a") if c.code == "POSSIBLE-OVERLAP"]
-    assert len(caveats) == 1 and "with overlapping accrual" in caveats[0].text
-    assert "not reported" not in caveats[0].text
+    assert len(caveats) == 1 and caveats[0].fact["accrual"] == "overlapping"
+    text = say(caveats[0].fact, caveat_words(cs))
+    assert "with overlapping accrual" in text and "not reported" not in text
 
 
 def test_table_meta_and_caveats_use_the_same_compared_endpoint(tmp_path: Path) -> None:

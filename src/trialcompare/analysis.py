@@ -31,10 +31,10 @@ from .load import CohortSet, load
 from .spec import Spec, default_spec_for, load_spec
 
 if TYPE_CHECKING:
+    from .appraise.caveats import Caveat
     from .appraise.facts import Fact
     from .appraise.limitations import Limitation
     from .appraise.verdict import Verdict
-    from .caveats import Caveat
     from .checks.finding import Finding
     from .comparison import Comparison
     from .maic import MaicAnalysis
@@ -134,7 +134,8 @@ class Analysis:
         The population-adjusted comparison the spec asks for (:func:`trialcompare.maic.maic_analysis`).
     errors : polars.DataFrame
         Error findings of the compared cohorts, for marks in the tables: ``cohort, field, code, acknowledged,
-        text`` (the curator's note in plain words, else the check's message).
+        note, message, meaning`` (the curator's note as written, the check's message, what the code means); render
+        words them (:func:`trialcompare.render.caveat_words.error_text`).
     limitations : tuple of Limitation
         The caveats merged by theme and ranked (:func:`trialcompare.appraise.limitations.limitations`).
     sensitivity : polars.DataFrame
@@ -377,13 +378,14 @@ def _benchmarks(cohorts: CohortSet, spec: Spec, reference: str) -> tuple[Benchma
 
 
 def _errors(findings: tuple[Finding, ...], ids: tuple[str, ...]) -> pl.DataFrame:
-    from .caveats import plain_note
+    from .checks.families import CODES
 
     rows = [{"cohort": f.cohort, "field": f.field, "code": f.code, "acknowledged": f.acknowledged,
-             "text": plain_note(f.note) if f.note else f.message}
+             "note": f.note, "message": f.message, "meaning": CODES.get(f.code)}
             for f in findings if f.severity == "error" and f.cohort in ids]
     return pl.DataFrame(rows, schema={"cohort": pl.String, "field": pl.String, "code": pl.String,
-                                      "acknowledged": pl.Boolean, "text": pl.String}, orient="row")
+                                      "acknowledged": pl.Boolean, "note": pl.String, "message": pl.String,
+                                      "meaning": pl.String}, orient="row")
 
 
 def _maic(spec: Spec, cohorts: CohortSet) -> MaicAnalysis | None:
@@ -507,13 +509,13 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     'apatinib-ie'
     """
     from .appraisal import benchmark_variants
+    from .appraise.caveats import derive_caveats
     from .appraise.certainty import certainty
     from .appraise.factors import bias_direction, tsd18_factors
     from .appraise.limitations import limitations
     from .appraise.risk_of_bias import risk_of_bias
     from .appraise.sensitivity import sensitivity
     from .appraise.verdict import verdict
-    from .caveats import derive_caveats
     from .checks import check
     from .comparison import compare
     from .effects import anchored_comparisons, published_effects, treatment_network

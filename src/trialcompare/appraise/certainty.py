@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from ..rules import evidence_between, patient_overlap, resectability
+from .caveats import DEFINITION_DIFFERS, RESECTION
 from .facts import Fact, fact
 
 if TYPE_CHECKING:
@@ -226,9 +227,9 @@ def _indirectness(cmp: Comparison, cohorts: CohortSet, tte: bool, caveat_codes: 
         endpoints = {c: e for c, e in cmp.compared_endpoints.items() if e}
         if len(set(endpoints.values())) > 1:
             reasons.append(fact("indirect-endpoints", endpoints=tuple(sorted(set(endpoints.values())))))
-        if "DEFINITION-DIFFERS" in caveat_codes:
+        if DEFINITION_DIFFERS in caveat_codes:
             reasons.append(fact("indirect-definitions"))
-        if "RESECTION" in caveat_codes:
+        if RESECTION in caveat_codes:
             reasons.append(fact("indirect-resection"))
     return _rated("indirectness", reasons)
 
@@ -283,7 +284,8 @@ def certainty(cmp: Comparison, cohorts: CohortSet, findings: Sequence[Finding], 
     comparators_selected : str
         How the comparators were chosen: ``systematic-search``, ``authors-choice`` or ``not_stated``.
     caveat_codes : set of str, optional
-        Codes of the endpoint caveats (``DEFINITION-DIFFERS``, ``RESECTION``).
+        Codes of the caveats (:data:`~trialcompare.appraise.caveats.DEFINITION_DIFFERS` and
+        :data:`~trialcompare.appraise.caveats.RESECTION` count for indirectness).
 
     Returns
     -------

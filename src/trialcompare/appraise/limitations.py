@@ -2,15 +2,17 @@
 
 Rules
 -----
-Every caveat (:mod:`trialcompare.caveats`) belongs to one theme (:data:`THEMES`); a theme is one limitation, and the
-limitations are ranked by the theme's rank (what could overturn a cross-study conclusion first: no randomisation,
-then selection, overlap, eligibility, how outcomes were assessed and defined, imbalance, data errors, follow-up,
-sample size), major before minor within a theme. At most :data:`MAX_LIMITATIONS` are listed.
+Every caveat (:mod:`trialcompare.appraise.caveats`) belongs to one theme (:data:`THEMES`); a theme is one limitation,
+and the limitations are ranked by the theme's rank (what could overturn a cross-study conclusion first: no
+randomisation, then selection, overlap, eligibility, how outcomes were assessed and defined, imbalance, data errors,
+follow-up, sample size), major before minor within a theme. At most :data:`MAX_LIMITATIONS` are listed.
 
 Examples
 --------
->>> from trialcompare.caveats import Caveat
->>> c = [Caveat("IMBALANCE", "minor", ("a",), (), "x"), Caveat("POSSIBLE-OVERLAP", "major", ("a", "b"), (), "y")]
+>>> from trialcompare.appraise.caveats import Caveat
+>>> from trialcompare.appraise.facts import fact
+>>> c = [Caveat("IMBALANCE", "minor", ("a",), (), fact("imbalance")),
+...      Caveat("POSSIBLE-OVERLAP", "major", ("a", "b"), (), fact("possible-overlap"))]
 >>> [(lim.theme, lim.rank) for lim in limitations(c)]
 [('overlap', 2), ('imbalance', 6)]
 """
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..caveats import Caveat
+    from .caveats import Caveat
 
 __all__ = ["MAX_LIMITATIONS", "THEMES", "THEME_RANK", "Limitation", "limitations"]
 

@@ -129,8 +129,10 @@ def _reported_variables(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]
     return kept, dropped
 
 
-def _numbered(caveats: list[Any]) -> list[_Caveat]:
-    return [_Caveat(f"C{i}", c.code, c.severity, tuple(c.cohorts), tuple(c.targets), c.text)
+def _numbered(caveats: list[Any], words: Any = None) -> list[_Caveat]:
+    from .phrasebook import say
+
+    return [_Caveat(f"C{i}", c.code, c.severity, tuple(c.cohorts), tuple(c.targets), say(c.fact, words))
             for i, c in enumerate(caveats, start=1)]
 
 
@@ -249,11 +251,12 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
     -------
     dict
     """
+    from .caveat_words import analysis_words
     from .tables import differences_table, table_iv
     from .verdict import verdict_context
 
     spec, cmp, cohorts = a.spec, a.comparison, a.cohorts
-    caveats = _numbered(list(a.caveats))
+    caveats = _numbered(list(a.caveats), analysis_words(a))
     marks, error_notes = _error_marks(a)
     table = table_iv(cmp, marks=marks, decimals=spec.display.decimals)
     baseline = _table_blocks(table, ["Baseline"])
@@ -390,24 +393,29 @@ def _sensitivity(a: Analysis) -> dict[str, Any] | None:
 
 
 def _limitations(a: Analysis) -> list[dict[str, Any]]:
-    """The ranked limitations: one per theme, its caveats' sentences under it."""
-    from .phrasebook import THEME_WORDS
+    """The ranked limitations: one per theme, its caveats' sentences under it (worded from their facts)."""
+    from .caveat_words import analysis_words
+    from .phrasebook import THEME_WORDS, say
 
+    words = analysis_words(a)
     return [{"n": i, "theme": THEME_WORDS[lim.theme], "severity": lim.severity,
-             "texts": [c.text for c in lim.caveats]} for i, lim in enumerate(a.limitations, start=1)]
+             "texts": [say(c.fact, words) for c in lim.caveats]} for i, lim in enumerate(a.limitations, start=1)]
 
 
 def _error_marks(a: Analysis) -> tuple[dict[tuple[str, str], str], dict[str, dict[str, str]]]:
     """Provisional marks (``⟦k⟧``) for table cells whose quantity has an error finding (kept as printed), and the
     note of each mark; :func:`_numbered_notes` turns the marks that reach a table into numbered notes."""
+    from .caveat_words import error_text
+
     marks: dict[tuple[str, str], str] = {}
     notes: dict[str, dict[str, str]] = {}
     texts: dict[str, str] = {}
     for r in a.errors.iter_rows(named=True):
-        if r["text"] not in texts:
-            texts[r["text"]] = f"⟦{len(texts)}⟧"
-            notes[texts[r["text"]]] = {"cohort": a.labels[r["cohort"]], "text": r["text"]}
-        marks.setdefault((r["cohort"], r["field"]), texts[r["text"]])
+        text = error_text(r)
+        if text not in texts:
+            texts[text] = f"⟦{len(texts)}⟧"
+            notes[texts[text]] = {"cohort": a.labels[r["cohort"]], "text": text}
+        marks.setdefault((r["cohort"], r["field"]), texts[text])
     return marks, notes
 
 
