@@ -208,9 +208,21 @@ def _spec_problems(spec: Spec) -> list[tuple[tuple, str]]:
         if not name or Path(name).is_absolute() or not target.is_relative_to(root):
             problems.append((("trials", i), f"trials: {name!r} is outside {root} (the spec's project folder); "
                                             "name descriptors outside it on the command line instead"))
+    problems.extend(_maic_path_problems(spec, root))
     problems.extend(_date_problem(spec.date))
     problems.extend(_cohort_list_problems(spec))
     return problems
+
+
+def _maic_path_problems(spec: Spec, root: Path) -> list[tuple[tuple, str]]:
+    """``maic:`` files (IPD, mapping) are confined to the spec's project folder, like ``trials:``."""
+    if spec.maic is None or spec.path is None:
+        return []
+    named = [("ipd", spec.maic.ipd)] + ([("mapping", spec.maic.mapping)] if spec.maic.mapping is not None else [])
+    return [(("maic", key), f"maic.{key}: {name!r} is outside {root} (the spec's project folder); run "
+                            "`trialcompare maic` with the file on the command line instead")
+            for key, name in named
+            if not name or Path(name).is_absolute() or not (spec.path.parent / name).resolve().is_relative_to(root)]
 
 
 def _date_problem(text: str) -> list[tuple[tuple, str]]:

@@ -23,13 +23,14 @@ from typing import Any
 
 import polars as pl
 
+from ..descriptor.vocabulary import VARIABLES, suggest
 from ..yamlsafe import YamlProblem, read_yaml
 from ._errors import MaicInputError
 
 __all__ = ["CohortTargets", "MappingEntry", "Unmatched", "load_mapping", "targets_from_cohort"]
 
 _CONTINUOUS = ("mean", "sd", "median")
-_ENTRY_KEYS = {"variable", "level", "statistics", "note"}
+_ENTRY_KEYS = {"variable", "level", "statistics", "match", "note"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class MappingEntry:
     variable: str
     level: str | None = None
     statistics: tuple[str, ...] | None = None
+    match: bool = True  # False: shown in the balance table, not matched
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ REASONS = {
     "comparator": "not reported by the comparator",
     "ipd": "mapped, but the IPD has no such column",
     "mapping": "reported by the comparator, not mapped to an IPD column",
+    "choice": "mapped with match: false (in the balance table, not matched)",
 }
 
 
@@ -96,19 +99,45 @@ def _entry(column: str, spec: Any, pos: Any, shown: str) -> MappingEntry:
         return MaicInputError(shown, line, col, message)
 
     if isinstance(spec, str):
-        return MappingEntry(column, spec)
+        spec = {"variable": spec}
     if not isinstance(spec, dict):
         raise fail((), f"{column}: expected {{variable: NAME, level: LEVEL}} or a variable name")
     unknown = sorted(set(spec) - _ENTRY_KEYS)
     if unknown:
-        raise fail((unknown[0],), f"{column}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_ENTRY_KEYS))})")
+        near = suggest(unknown[0], sorted(_ENTRY_KEYS))
+        raise fail((unknown[0],), f"{column}: unknown key {_short(unknown[0])}{near} "
+                                  f"(allowed: {', '.join(sorted(_ENTRY_KEYS))})")
     if not isinstance(spec.get("variable"), str) or not spec["variable"]:
         raise fail((), f"{column}: 'variable' (the descriptor's baseline variable) is required")
     level = spec.get("level")
     if level is not None and (isinstance(level, bool) or not isinstance(level, str | int)):
         raise fail(("level",), f"{column}: level must be text, e.g. \"0\" or male")
+    level = None if level is None else str(level)
+    _check_names(column, spec["variable"], level, fail)
     stats = _statistics(column, spec.get("statistics"), level is not None, fail)
-    return MappingEntry(column, spec["variable"], None if level is None else str(level), stats)
+    match = spec.get("match", True)
+    if not isinstance(match, bool):
+        raise fail(("match",), f"{column}: match must be true or false")
+    return MappingEntry(column, spec["variable"], level, stats, match)
+
+
+def _check_names(column: str, variable: str, level: str | None, fail: Callable[[tuple, str], MaicInputError]) -> None:
+    """The variable and level are names of the harmonized vocabulary (the nearest one suggested when not)."""
+    var = VARIABLES.get(variable)
+    if var is None:
+        raise fail(("variable",), f"{column}: unknown variable {_short(variable)}{suggest(variable, list(VARIABLES))}")
+    if level is None and var.kind == "categorical":
+        raise fail(("variable",), f"{column}: {variable} is categorical: name one level (level: ...; levels: "
+                                  f"{', '.join(var.levels)})")
+    if level is not None and var.kind != "categorical":
+        raise fail(("level",), f"{column}: {variable} is continuous; it has no levels")
+    if level is not None and level not in var.levels:
+        raise fail(("level",), f"{column}: unknown level {_short(level)} of {variable}{suggest(level, var.levels)} "
+                               f"(levels: {', '.join(var.levels)})")
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:40] + "...")
 
 
 def _statistics(
@@ -236,7 +265,9 @@ def targets_from_cohort(
     for entry in entries:
         rows = base.filter(pl.col("variable") == entry.variable)
         target, src = (_proportion if entry.level is not None else _continuous)(rows, entry)
-        if not target:
+        if not entry.match:
+            unmatched.append(Unmatched(entry.column, entry.variable, entry.level, "choice"))
+        elif not target:
             unmatched.append(Unmatched(entry.column, entry.variable, entry.level, "comparator"))
         elif columns is not None and entry.column not in columns:
             unmatched.append(Unmatched(entry.column, entry.variable, entry.level, "ipd"))

@@ -37,7 +37,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="orr (default; IPD column 'response') or an endpoint with a digitised comparator curve "
                         "(PFS, OS, ...; IPD columns 'time', 'event')")
     p.add_argument("--json", action="store_true", help="print a JSON object")
-    p.add_argument("--bootstrap", type=int, default=0, metavar="N", help="bootstrap resamples (default 0: none)")
+    p.add_argument("--bootstrap", type=int, default=0, metavar="N",
+                   help="bootstrap resamples, at most 100000 (default 0: none)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="bootstrap seed (default 0)")
     p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--vcov", choices=("HC3", "HC0"), default="HC3", help="sandwich type for OR/RR/RD (default HC3)")
@@ -140,8 +141,11 @@ def _mapping_path(args: argparse.Namespace) -> Path:
 
 
 def _check_args(args: argparse.Namespace) -> str | None:
-    if args.bootstrap < 0:
-        return f"--bootstrap must be >= 0, got {args.bootstrap}"
+    from ._bootstrap import MAX_BOOT
+
+    if not 0 <= args.bootstrap <= MAX_BOOT:
+        return (f"--bootstrap must be from 0 to {MAX_BOOT} resamples (got {args.bootstrap}); 1,000 to 10,000 are "
+                "usual")
     if args.seed < 0:
         return f"--seed must be >= 0, got {args.seed}"
     if not 0.0 < args.level < 1.0:
