@@ -27,6 +27,14 @@ def _run(capsys, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+MAPPING = """columns:
+  age: {variable: age, statistics: [mean, sd]}
+  sex_male: {variable: sex, level: male}
+  ecog_0: {variable: ecog, level: "0"}
+  lesion_lung: {variable: lesion_site, level: lung}
+"""
+
+
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     shutil.copy(EXAMPLE / "apatinib-ie-synthetic-ipd.csv", tmp_path / "ipd.csv")
@@ -36,17 +44,17 @@ def folder(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "line", "column", "fragment"),
     [
-        # the mapping's 7th line is "  age: {variable: age, ...}": the key 'variable' starts at column 9
-        ("{variable: age,", "{variable: agee,", 7, 9, "age: unknown variable 'agee'; did you mean 'age'?"),
-        ("level: lung}", "level: lungs}", 10, 40, "unknown level 'lungs' of lesion_site; did you mean 'lung'?"),
-        ("{variable: sex, level: male}", "{variable: sex}", 8, 14, "sex is categorical: name one level"),
-        ("statistics: [mean, sd]}", "statistics: [mean, sd], level: old}", 7, 48, "age is continuous"),
-        ("{variable: age,", "{varible: age,", 7, 9, "unknown key 'varible'; did you mean 'variable'?"),
+        # line 2 is "  age: {variable: age, ...}": the key 'variable' starts at column 9
+        ("{variable: age,", "{variable: agee,", 2, 9, "age: unknown variable 'agee'; did you mean 'age'?"),
+        ("level: lung}", "level: lungs}", 5, 40, "unknown level 'lungs' of lesion_site; did you mean 'lung'?"),
+        ("{variable: sex, level: male}", "{variable: sex}", 3, 14, "sex is categorical: name one level"),
+        ("statistics: [mean, sd]}", "statistics: [mean, sd], level: old}", 2, 48, "age is continuous"),
+        ("{variable: age,", "{varible: age,", 2, 9, "unknown key 'varible'; did you mean 'variable'?"),
     ],
 )
 def test_unknown_mapping_names_exit_2_with_the_nearest(capsys, folder: Path, old: str, new: str, line: int,
                                                         column: int, fragment: str) -> None:
-    text = (EXAMPLE / "mapping.yaml").read_text(encoding="utf-8")
+    text = MAPPING
     assert old in text
     (folder / "mapping.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
     before = sorted(p.name for p in folder.iterdir())

@@ -29,7 +29,8 @@ ITER = 1e-5  # the weights come from two optimisers (R optim BFGS stops at |grad
 def analysis():
     cohorts = tc.load(str(REPO / "trials"))
     ipd = read_ipd_csv(EXAMPLE / "apatinib-ie-synthetic-ipd.csv").frame
-    return maic_analysis(ipd, cohorts, "apatinib", load_mapping(EXAMPLE / "mapping.yaml"))
+    # eligibility=(): all 33 patients, as the R fixture weights them
+    return maic_analysis(ipd, cohorts, "apatinib", load_mapping(EXAMPLE / "mapping.yaml"), eligibility=())
 
 
 def _get(frame: pl.DataFrame, source: str, statistic: str, time: float | None = None) -> dict:

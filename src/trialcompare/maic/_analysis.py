@@ -17,7 +17,9 @@ import numpy as np
 import polars as pl
 
 from ._anchored import AnchoredResult, anchored_maic
-from ._bootstrap import BootstrapResult, bootstrap_hazard_ratio, bootstrap_odds_ratio
+from ._balance import BALANCE_SCHEMA, full_balance
+from ._bootstrap import MAX_FAILED_SHARE, BootstrapResult, bootstrap_hazard_ratio, bootstrap_odds_ratio
+from ._diagnostics import WeightDiagnostics, weight_diagnostics
 from ._effects import (
     Estimate,
     weighted_hazard_ratio,
@@ -25,6 +27,7 @@ from ._effects import (
     weighted_risk_difference,
     weighted_risk_ratio,
 )
+from ._eligibility import Criterion, EligibilityResult, apply_eligibility, comparator_criteria
 from ._ipd import ARM_COLUMN
 from ._stc import StcResult, stc_binary, stc_survival
 from ._survival import CURVE_SCHEMA, SURVIVAL_SCHEMA, comparator_survival, km_curves, km_summary, landmark_times
@@ -36,7 +39,10 @@ __all__ = ["EFFECT_SCHEMA", "MaicAnalysis", "maic_analysis"]
 EFFECT_SCHEMA = {
     "measure": pl.String, "method": pl.String, "estimate": pl.Float64, "lower": pl.Float64, "upper": pl.Float64,
     "level": pl.Float64, "interval": pl.String, "scale": pl.String, "evidence": pl.String, "ess": pl.Float64,
+    "primary": pl.Boolean,
 }
+#: Resamples drawn when the ESS calls for the bootstrap interval (ESS < 30) and none were asked for.
+DEFAULT_BOOT = 2000
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,16 @@ class MaicAnalysis:
         With a two-arm IPD (``arm`` column): the anchored MAIC (weights on both arms pooled, weighted contrast
         within the IPD, Bucher against the comparator study's published effect). Everything else (weights,
         effects, survival, STC) then concerns the IPD's treatment arm alone against the comparator (unanchored).
+    eligibility : EligibilityResult or None
+        The comparator's inclusion criteria applied to the IPD before weighting: patients removed per criterion,
+        criteria that could not be applied.
+    balance : polars.DataFrame
+        Every comparator variable and level and every mapped IPD column, before (all and eligible patients) and
+        after weighting, matched or not (see ``trialcompare.maic._balance.full_balance``).
+    diagnostics : WeightDiagnostics or None
+        ESS, ESS/n, largest and top-5 weight shares, histogram, and the informativeness verdict with its
+        thresholds. The ``primary`` column of ``effects`` marks the primary estimate: the bootstrap row when the
+        verdict says the bootstrap is primary (ESS < 30), else the MAIC row.
     """
 
     comparator: str
@@ -92,6 +108,14 @@ class MaicAnalysis:
     curves: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CURVE_SCHEMA))
     anchored_result: AnchoredResult | None = None
     stc_error: str | None = None
+    eligibility: EligibilityResult | None = None
+    balance: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BALANCE_SCHEMA))
+    diagnostics: WeightDiagnostics | None = None
+
+    @property
+    def verdict(self) -> str:
+        """``"informative"`` or ``"uninformative"`` (the rule and its thresholds: ``diagnostics.verdict``)."""
+        return (self.diagnostics or weight_diagnostics(self.weights.weights)).verdict.code
 
     @property
     def anchored(self) -> pl.DataFrame | None:
@@ -140,9 +164,25 @@ class MaicAnalysis:
             "stc": None if self.stc is None else {k: getattr(self.stc, k) for k in self.stc.__dataclass_fields__},
             "stc_error": self.stc_error,
             "bootstrap": None if self.bootstrap is None else {
-                k: getattr(self.bootstrap, k) for k in self.bootstrap.__dataclass_fields__ if k != "replicates"},
+                **{k: getattr(self.bootstrap, k) for k in self.bootstrap.__dataclass_fields__ if k != "replicates"},
+                "max_failed_share": MAX_FAILED_SHARE},
+            **self._appraisal_dict(),
         }
         return clean(out)
+
+    def _appraisal_dict(self) -> dict[str, Any]:
+        """Eligibility counts, the full balance, the weight diagnostics and the verdict, for ``to_dict``."""
+        diag = self.diagnostics or weight_diagnostics(self.weights.weights)
+        elig = self.eligibility
+        return {
+            "eligibility": None if elig is None else {
+                "n_before": elig.n_before, "n_after": elig.n_after, "zero_levels": elig.zero_levels,
+                "criteria": elig.criteria.to_dicts()},
+            "balance_full": self.balance.to_dicts(),
+            "diagnostics": {k: getattr(diag, k) for k in diag.__dataclass_fields__ if k != "verdict"},
+            "verdict": {k: getattr(diag.verdict, k) for k in diag.verdict.__dataclass_fields__},
+            "informative": diag.verdict.code == "informative",
+        }
 
 
 def _anchored_dict(res: AnchoredResult | None) -> dict[str, Any] | None:
@@ -194,7 +234,15 @@ def _row(
     measure: str, method: str, est: Estimate, level: float, interval: str, scale: str, ess: float | None
 ) -> dict:
     return {"measure": measure, "method": method, "estimate": est.estimate, "lower": est.lower, "upper": est.upper,
-            "level": level, "interval": interval, "scale": scale, "evidence": "unanchored", "ess": ess}
+            "level": level, "interval": interval, "scale": scale, "evidence": "unanchored", "ess": ess,
+            "primary": False}
+
+
+def _mark_primary(rows: list[dict], bootstrap_primary: bool) -> list[dict]:
+    """The primary estimate: the bootstrap row when the ESS calls for it (and it exists), else the first MAIC row."""
+    wanted = "MAIC bootstrap" if bootstrap_primary and any(r["method"] == "MAIC bootstrap" for r in rows) else "MAIC"
+    first = next((r for r in rows if r["method"] == wanted), None)
+    return [{**r, "primary": r is first} for r in rows]
 
 
 def _boot_row(boot: BootstrapResult, ess: float) -> dict:
@@ -294,6 +342,7 @@ def maic_analysis(
     level: float = 0.95,
     vcov: str = "HC3",
     ipd_endpoint: str | None = None,
+    eligibility: Iterable[Criterion] | None = None,
 ) -> MaicAnalysis:
     """MAIC (and STC) of an IPD cohort against a comparator cohort of a CohortSet.
 
@@ -319,6 +368,10 @@ def maic_analysis(
     ipd_endpoint : str, optional
         What the IPD's ``time``/``event`` columns measure (``"EFS"``), for its Kaplan-Meier rows when the outcome
         is ``"orr"``; left unnamed (null) when not given. With a time-to-event outcome it is that outcome.
+    eligibility : iterable of Criterion, optional
+        The comparator's inclusion criteria applied to the IPD before weighting. Default: the mapping's
+        ``eligibility`` block (:func:`~trialcompare.maic.load_mapping`) followed by what the comparator's descriptor
+        records (resectable disease excluded; levels reported at 0%). An empty sequence applies none.
 
     Returns
     -------
@@ -334,7 +387,14 @@ def maic_analysis(
     ValueError
         No matchable targets, missing outcome columns, no comparator outcome.
     """
-    targets = targets_from_cohort(cohorts, comparator, mapping, ipd.columns)
+    entries = tuple(mapping)
+    if eligibility is None:
+        eligibility = (*getattr(mapping, "eligibility", ()), *comparator_criteria(cohorts, comparator, entries))
+    ipd_all = ipd
+    ipd, elig = apply_eligibility(ipd, eligibility)
+    if ipd.height == 0:
+        raise ValueError(f"no IPD patient meets the inclusion criteria of {comparator!r}")
+    targets = targets_from_cohort(cohorts, comparator, entries, ipd.columns)
     if not targets.targets:
         raise ValueError(f"no factor could be matched to {comparator!r}: see the mapping and the unmatched list")
     _check_outcome_columns(ipd, outcome)
@@ -342,7 +402,11 @@ def maic_analysis(
     if ARM_COLUMN in ipd.columns:
         anchored = anchored_maic(ipd, cohorts, comparator, targets.targets, outcome, level, vcov)
         ipd = ipd.filter(pl.col(ARM_COLUMN) == anchored.arms.treatment_label)
+        ipd_all = ipd_all.filter(pl.col(ARM_COLUMN) == anchored.arms.treatment_label)
     w = maic_weights(ipd, targets.targets)
+    diagnostics = weight_diagnostics(w.weights)
+    if diagnostics.verdict.bootstrap_primary and not n_boot:
+        n_boot = DEFAULT_BOOT
     opts = {"level": level, "vcov": vcov, "n_boot": n_boot, "seed": seed}
     rows, boot, stc, ref_info, curve = _unanchored(ipd, w, targets, cohorts, comparator, outcome, opts,
                                                    anchored is not None)
@@ -353,9 +417,16 @@ def maic_analysis(
     if stc is not None:
         rows.append(_row(stc.measure, "STC", Estimate(stc.estimate, stc.lower, stc.upper), level,
                          f"Wald ({stc.model} outcome model)", "conditional", None))
+    rows = _mark_primary(rows, diagnostics.verdict.bootstrap_primary)
     survival, curves = _survival(ipd, w, cohorts, comparator, outcome, curve, level, ipd_endpoint)
+    balance = full_balance(ipd_all, ipd, w.weights, entries, _baseline(cohorts.to_frame(), comparator),
+                           targets.targets)
     return MaicAnalysis(comparator, outcome, w, targets, pl.DataFrame(rows, schema=EFFECT_SCHEMA), stc, boot,
-                        ref_info, survival, curves, anchored, stc_error)
+                        ref_info, survival, curves, anchored, stc_error, elig, balance, diagnostics)
+
+
+def _baseline(frame: pl.DataFrame, cohort: str) -> pl.DataFrame:
+    return frame.filter((pl.col("cohort") == cohort) & (pl.col("section") == "baseline"))
 
 
 def _check_outcome_columns(ipd: pl.DataFrame, outcome: str) -> None:

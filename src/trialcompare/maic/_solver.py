@@ -143,8 +143,10 @@ def _direction(p: NDArray[np.float64], xs: NDArray[np.float64], grad: NDArray[np
 
 
 def _line_search(xs: NDArray[np.float64], log_c: NDArray[np.float64], beta: NDArray[np.float64],
-                 step: NDArray[np.float64], f0: NDArray[np.float64], slope: NDArray[np.float64]) -> NDArray:
-    """Armijo backtracking: the largest t in 1, 1/2, 1/4, ... with f(b + t d) <= f(b) + 1e-4 t g'd (per fit)."""
+                 step: NDArray[np.float64], f0: NDArray[np.float64], slope: NDArray[np.float64]) -> tuple:
+    """Armijo backtracking: the largest t in 1, 1/2, 1/4, ... with f(b + t d) <= f(b) + 1e-4 t g'd (per fit).
+
+    Returns the new coefficients and which fits found no decrease (rounding level)."""
     t = np.ones(beta.shape[0])
     todo = np.ones(beta.shape[0], dtype=bool)
     for _ in range(60):
@@ -157,7 +159,7 @@ def _line_search(xs: NDArray[np.float64], log_c: NDArray[np.float64], beta: NDAr
             break
         t[todo] /= 2.0
     t[todo] = 0.0  # no decrease found: rounding level reached
-    return beta + t[:, None] * step
+    return beta + t[:, None] * step, todo
 
 
 def newton(xs: NDArray[np.float64], counts: NDArray[np.float64]) -> tuple[NDArray, NDArray[np.bool_], int]:
@@ -175,7 +177,9 @@ def newton(xs: NDArray[np.float64], counts: NDArray[np.float64]) -> tuple[NDArra
     beta : numpy.ndarray
         Coefficients (B, k).
     converged : numpy.ndarray of bool
-        Whether the largest weighted mean of a standardised moment fell to ``GRAD_TOL`` (1e-12).
+        Whether the largest weighted mean of a standardised moment fell to ``GRAD_TOL`` (1e-12). False for a fit
+        certified outside the hull: a moment whose drawn values are all on one side of its target, or ``f < 0``
+        (impossible when weights reach the targets and the multiplicities are whole numbers >= 1).
     iterations : int
         Newton iterations used.
 
@@ -195,20 +199,34 @@ def newton(xs: NDArray[np.float64], counts: NDArray[np.float64]) -> tuple[NDArra
         log_c = np.log(counts)
     beta = np.zeros((n_fit, k))
     converged = np.zeros(n_fit, dtype=bool)
-    failed = np.zeros(n_fit, dtype=bool)
+    failed = _outside_a_coordinate(xs, counts)
     it = 0
     for it in range(1, MAX_ITER + 1):  # noqa: B007 - the count is returned
         p = _probabilities(xs, log_c, beta)
         grad = p @ xs
-        converged |= np.max(np.abs(grad), axis=1) <= GRAD_TOL
+        gmax = np.max(np.abs(grad), axis=1)
+        converged |= gmax <= GRAD_TOL
         active = np.flatnonzero(~converged & ~failed)
         if not active.size:
             break
         step = _direction(p[active], xs, grad[active])
         bad = ~np.all(np.isfinite(step), axis=1)
         failed[active[bad]] = True
-        active = active[~bad]
+        active, step = active[~bad], step[~bad]
         f0 = _objective(xs, log_c[active], beta[active])
-        slope = np.einsum("bj,bj->b", grad[active], step[~bad])
-        beta[active] = _line_search(xs, log_c[active], beta[active], step[~bad], f0, slope)
+        slope = np.einsum("bj,bj->b", grad[active], step)
+        beta[active], stalled = _line_search(xs, log_c[active], beta[active], step, f0, slope)
+        converged[active[stalled & (gmax[active] <= 1e3 * GRAD_TOL)]] = True  # rounding floor reached
+        failed[active[stalled & (gmax[active] > 1e3 * GRAD_TOL)]] = True
+        # f >= 0 whenever non-negative weights reach the targets and every multiplicity is a whole number >= 1
+        # (Jensen: f(b) >= sum q_i log(c_i / q_i) >= 0 for such weights q); f < 0 certifies "outside"
+        failed[active[_objective(xs, log_c[active], beta[active]) < -1e-9]] = True
     return beta, converged & ~failed, it
+
+
+def _outside_a_coordinate(xs: NDArray[np.float64], counts: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Fits whose drawn patients do not straddle a target (a moment's values all on one side of 0): outside."""
+    drawn = counts > 0
+    lo = np.where(drawn[:, :, None], xs[None, :, :], np.inf).min(axis=1)
+    hi = np.where(drawn[:, :, None], xs[None, :, :], -np.inf).max(axis=1)
+    return np.any((lo >= 0) | (hi <= 0), axis=1)

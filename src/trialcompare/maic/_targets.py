@@ -16,6 +16,7 @@ lacks, and baseline variables the comparator reports but the mapping does not na
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +26,10 @@ import polars as pl
 
 from ..descriptor.vocabulary import VARIABLES, suggest
 from ..yamlsafe import YamlProblem, read_yaml
+from ._eligibility import Criterion
 from ._errors import MaicInputError
 
-__all__ = ["CohortTargets", "MappingEntry", "Unmatched", "load_mapping", "targets_from_cohort"]
+__all__ = ["CohortTargets", "MappingEntries", "MappingEntry", "Unmatched", "load_mapping", "targets_from_cohort"]
 
 _CONTINUOUS = ("mean", "sd", "median")
 _ENTRY_KEYS = {"variable", "level", "statistics", "match", "note"}
@@ -155,17 +157,73 @@ def _statistics(
     return tuple(stats)
 
 
-def load_mapping(path: str | Path) -> tuple[MappingEntry, ...]:
-    """Read a mapping file (IPD column → descriptor variable/level and statistics).
+class MappingEntries(tuple):
+    """The entries of a mapping file (a tuple of :class:`MappingEntry`) and its ``eligibility`` criteria."""
+
+    eligibility: tuple[Criterion, ...]
+
+    def __new__(cls, entries: Iterable[MappingEntry], eligibility: Iterable[Criterion] = ()) -> MappingEntries:
+        obj = super().__new__(cls, tuple(entries))
+        obj.eligibility = tuple(eligibility)
+        return obj
+
+
+_CRITERION_KEYS = {"min", "max", "equals", "why", "note"}
+
+
+def _criterion(column: str, spec: Any, pos: Any, shown: str) -> Criterion:
+    def fail(key: tuple, message: str) -> MaicInputError:
+        line, col = pos.get(("eligibility", column, *key), pos.get(("eligibility", column), (1, 1)))
+        return MaicInputError(shown, line, col, message)
+
+    if not isinstance(spec, dict) or not spec:
+        raise fail((), f"eligibility: {column}: expected {{min: A, max: B}} or {{equals: V}}, with why: TEXT")
+    unknown = sorted(set(spec) - _CRITERION_KEYS)
+    if unknown:
+        raise fail((unknown[0],), f"eligibility: {column}: unknown key {_short(unknown[0])}"
+                                  f"{suggest(unknown[0], sorted(_CRITERION_KEYS))} (allowed: "
+                                  f"{', '.join(sorted(_CRITERION_KEYS))})")
+    bounds = {}
+    for key in ("min", "max", "equals"):
+        value = spec.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
+                                  or not math.isfinite(value)):
+            raise fail((key,), f"eligibility: {column}: {key} must be a number")
+        bounds[key] = None if value is None else float(value)
+    if all(v is None for v in bounds.values()):
+        raise fail((), f"eligibility: {column}: give min, max or equals")
+    if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
+        raise fail(("max",), f"eligibility: {column}: min is above max")
+    why = spec.get("why")
+    if why is not None and not isinstance(why, str):
+        raise fail(("why",), f"eligibility: {column}: why must be text")
+    return Criterion(column, column, bounds["min"], bounds["max"], bounds["equals"], "mapping", why)
+
+
+def _eligibility(data: dict, pos: Any, shown: str) -> tuple[Criterion, ...]:
+    block = data.get("eligibility")
+    if block is None:
+        return ()
+    if not isinstance(block, dict):
+        line, col = pos.get(("eligibility",), (1, 1))
+        raise MaicInputError(shown, line, col, "'eligibility' must map IPD columns to {min, max} or {equals}")
+    return tuple(_criterion(str(k), v, pos, shown) for k, v in block.items())
+
+
+def load_mapping(path: str | Path) -> MappingEntries:
+    """Read a mapping file (IPD column → descriptor variable/level and statistics; inclusion criteria).
 
     Parameters
     ----------
     path : str or Path
-        YAML file with a top-level ``columns`` mapping.
+        YAML file with a top-level ``columns`` mapping and an optional ``eligibility`` block (IPD column →
+        ``{min, max}`` or ``{equals}``, with ``why``): the comparator's inclusion criteria that its descriptor
+        does not record as fields (docs/maic.md).
 
     Returns
     -------
-    tuple of MappingEntry
+    MappingEntries
+        A tuple of :class:`MappingEntry`; its ``eligibility`` attribute holds the criteria.
 
     Raises
     ------
@@ -178,14 +236,16 @@ def load_mapping(path: str | Path) -> tuple[MappingEntry, ...]:
     except YamlProblem as exc:
         raise MaicInputError(shown, exc.line, exc.column, exc.message) from None
     columns = data.get("columns")
-    if set(data) - {"columns", "note", "notes"}:
-        key = sorted(set(data) - {"columns", "note", "notes"})[0]
+    top = {"columns", "eligibility", "note", "notes"}
+    if set(data) - top:
+        key = sorted(set(data) - top)[0]
         line, col = pos.get((key,), (1, 1))
-        raise MaicInputError(shown, line, col, f"unknown key {key!r}; the mapping lives under 'columns'")
+        raise MaicInputError(shown, line, col, f"unknown key {_short(key)}{suggest(key, sorted(top))}; the mapping "
+                                               "lives under 'columns' (and 'eligibility')")
     if not isinstance(columns, dict) or not columns:
         line, col = pos.get(("columns",), (1, 1))
         raise MaicInputError(shown, line, col, "'columns' must map IPD column names to descriptor variables")
-    return tuple(_entry(str(k), v, pos, shown) for k, v in columns.items())
+    return MappingEntries((_entry(str(k), v, pos, shown) for k, v in columns.items()), _eligibility(data, pos, shown))
 
 
 def _baseline(frame: pl.DataFrame, cohort: str) -> pl.DataFrame:

@@ -59,13 +59,17 @@ def _text(a: Any, ipd_path: str) -> str:
     w = a.weights
     what = ("the IPD treatment arm against it: unanchored (the anchored MAIC follows)" if a.anchored is not None
             else "unanchored, non-randomised")
-    lines = [f"MAIC: {_safe(ipd_path)} (n = {w.n}) weighted to {_safe(a.comparator)} - {what}",
-             f"effective sample size {w.ess:.1f} ({100 * w.ess / w.n:.1f}% of {w.n}); converged: {w.converged}",
-             "", "balance (SDs in population form; medians matched as the share above them)",
-             f"  {'covariate':<18}{'statistic':<16}{'target':>10}{'before':>10}{'after':>10}"]
-    for r in w.balance.iter_rows(named=True):
-        lines.append(f"  {_safe(r['covariate']):<18}{r['statistic']:<16}{r['target']:>10.4g}{r['before']:>10.4g}"
-                     f"{r['after']:>10.4g}")
+    lines = [f"MAIC: {_safe(ipd_path)} (n = {w.n}) weighted to {_safe(a.comparator)} - {what}"]
+    lines += _eligibility_text(a)
+    lines += _diagnostics_text(a)
+    lines += ["", "balance of every variable and level (proportions; SDs in population form; medians as the share "
+                  "above them)",
+              f"  {'variable':<14}{'level':<22}{'statistic':<16}{'target':>9}{'all IPD':>9}{'before':>9}{'after':>9}"
+              "  status"]
+    for r in a.balance.iter_rows(named=True):
+        lines.append(f"  {_safe(r['variable']):<14}{_safe(r['level'] or ''):<22}{r['statistic']:<16}"
+                     + "".join(f" {_fmt(r[c], 4):>8}" for c in ("target", "ipd_all", "before", "after"))
+                     + f"  {r['status']}" + (" (derived)" if r["derived"] else ""))
     if a.targets.unmatched:
         lines += ["", "not matched"]
         for r in a.targets.unmatched_frame.iter_rows(named=True):
@@ -82,9 +86,11 @@ def _text(a: Any, ipd_path: str) -> str:
     level = a.effects["level"][0] if a.effects.height else 0.95
     lines += ["", f"effects (IPD treatment versus {_safe(a.comparator)}; {100 * level:g}% intervals)"]
     for r in a.effects.iter_rows(named=True):
-        lines.append(f"  {r['measure']:<4}{r['method']:<16}{_fmt(r['estimate']):>8} ({_fmt(r['lower'])}, "
+        mark = "*" if r["primary"] else " "
+        lines.append(f"{mark} {r['measure']:<4}{r['method']:<16}{_fmt(r['estimate']):>8} ({_fmt(r['lower'])}, "
                      f"{_fmt(r['upper'])})  {r['interval']}; {r['scale']}"
                      + ("" if r["ess"] is None else f"; ESS {r['ess']:.1f}"))
+    lines.append("  (* the primary estimate)")
     lines += _survival_text(a)
     if a.stc_error is not None:
         lines += ["", a.stc_error]
@@ -94,6 +100,47 @@ def _text(a: Any, ipd_path: str) -> str:
                   f"assumption: {a.stc.assumption}"]
     lines += _anchored_text(a)
     return "\n".join(lines) + "\n"
+
+
+def _eligibility_text(a: Any) -> list[str]:
+    """Patients removed per inclusion criterion of the comparator, and criteria that could not be applied."""
+    e = a.eligibility
+    if e is None or e.criteria.is_empty():
+        return []
+    lines = ["", f"eligibility (the comparator's inclusion criteria, before weighting): {e.n_before} -> {e.n_after} "
+                 "patients"]
+    for r in e.criteria.iter_rows(named=True):
+        rule = ", ".join(f"{k} {_fmt(r[c], 6)}" for k, c in ((">=", "minimum"), ("<=", "maximum"), ("=", "equals"))
+                         if r[c] is not None)
+        where = f"{_safe(r['column'])} {rule}" if r["column"] else "in none of the comparator's other levels"
+        done = (f"removed {r['removed']}" if r["applied"]
+                else f"not applied: {_reason(r['reason'])}")
+        lines.append(f"  {_safe(r['criterion']):<30}{r['source']:<12}{done}  [kept: {where}]")
+    if "zero_level" in e.criteria["source"].to_list():
+        lines.append("  (a level the comparator reports at 0% cannot be matched by weighting: its patients are "
+                     "removed)")
+    return lines
+
+
+def _reason(code: str | None) -> str:
+    from ._eligibility import NOT_APPLIED
+
+    return NOT_APPLIED.get(code or "", code or "")
+
+
+def _diagnostics_text(a: Any) -> list[str]:
+    """ESS, weight concentration and the verdict with its thresholds."""
+    d = a.diagnostics
+    if d is None:
+        return []
+    v = d.verdict
+    lines = ["", f"effective sample size {d.ess:.1f} ({100 * d.ess_share:.1f}% of {d.n}); largest weight "
+                 f"{100 * d.max_share:.1f}% of the total, five largest {100 * d.top5_share:.1f}%",
+             f"verdict: {v.code.upper()} (rule: uninformative when ESS < {v.min_ess:g} or ESS/n < "
+             f"{100 * v.min_ess_share:g}%)" + ("; shown for completeness" if v.code == "uninformative" else "")]
+    if v.bootstrap_primary:
+        lines.append(f"ESS < {v.bootstrap_below:g}: the bootstrap percentile interval is the primary interval")
+    return lines
 
 
 def _survival_text(a: Any) -> list[str]:
