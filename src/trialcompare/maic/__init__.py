@@ -32,6 +32,8 @@ __all__ = [
     "MaicWeights",
     "MappingEntries",
     "MappingEntry",
+    "MarginalStcResult",
+    "StcFlag",
     "StcResult",
     "Unmatched",
     "Verdict",
@@ -45,7 +47,9 @@ __all__ = [
     "maic_analysis",
     "maic_weights",
     "read_ipd_csv",
+    "simulate_covariates",
     "stc_binary",
+    "stc_marginal_binary",
     "stc_survival",
     "targets_from_cohort",
     "weight_diagnostics",
@@ -90,6 +94,10 @@ _WHERE = {
     "MappingEntries": "_targets",
     "MappingEntry": "_targets",
     "full_balance": "_balance",
+    "MarginalStcResult": "_gcomp",
+    "StcFlag": "_gcomp",
+    "stc_marginal_binary": "_gcomp",
+    "simulate_covariates": "_gcomp",
 }
 
 

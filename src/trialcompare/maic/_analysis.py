@@ -7,6 +7,7 @@ frozen :class:`MaicAnalysis` of polars frames and dataclasses that a renderer fo
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 from collections.abc import Iterable
@@ -28,8 +29,9 @@ from ._effects import (
     weighted_risk_ratio,
 )
 from ._eligibility import Criterion, EligibilityResult, apply_eligibility, comparator_criteria
+from ._gcomp import MarginalStcResult, stc_marginal_binary
 from ._ipd import ARM_COLUMN
-from ._stc import StcResult, stc_binary, stc_survival
+from ._stc import StcResult, stc_survival
 from ._survival import CURVE_SCHEMA, SURVIVAL_SCHEMA, comparator_survival, km_curves, km_summary, landmark_times
 from ._targets import CohortTargets, MappingEntry, targets_from_cohort
 from ._weights import MaicWeights, maic_weights
@@ -43,6 +45,8 @@ EFFECT_SCHEMA = {
 }
 #: Resamples drawn when the ESS calls for the bootstrap interval (ESS < 30) and none were asked for.
 DEFAULT_BOOT = 2000
+#: Resamples of the marginal STC's percentile interval when no bootstrap was asked for.
+STC_BOOT = 1000
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ class MaicAnalysis:
     weights: MaicWeights
     targets: CohortTargets
     effects: pl.DataFrame
-    stc: StcResult | None
+    stc: StcResult | MarginalStcResult | None
     bootstrap: BootstrapResult | None
     comparator_data: dict[str, Any] = field(default_factory=dict)
     survival: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SURVIVAL_SCHEMA))
@@ -161,7 +165,7 @@ class MaicAnalysis:
             "unmatched": self.targets.unmatched_frame.to_dicts(), "balance": self.weights.balance.to_dicts(),
             "effects": self.effects.to_dicts(), "comparator_data": self.comparator_data,
             "survival": self.survival.to_dicts(), "anchored": _anchored_dict(self.anchored_result),
-            "stc": None if self.stc is None else {k: getattr(self.stc, k) for k in self.stc.__dataclass_fields__},
+            "stc": None if self.stc is None else dataclasses.asdict(self.stc),
             "stc_error": self.stc_error,
             "bootstrap": None if self.bootstrap is None else {
                 **{k: getattr(self.bootstrap, k) for k in self.bootstrap.__dataclass_fields__ if k != "replicates"},
@@ -238,6 +242,16 @@ def _row(
             "primary": False}
 
 
+def _stc_row(stc: StcResult | MarginalStcResult, level: float) -> dict:
+    if isinstance(stc, MarginalStcResult):
+        what = (f"percentile bootstrap ({stc.n_boot} resamples, seed {stc.seed}, {stc.n_failed} failed"
+                + ("" if stc.valid else ": interval not reported") + f"; G-computation over {stc.n_sim} simulated "
+                "patients, logistic outcome model)")
+        return _row("OR", "STC", Estimate(stc.estimate, stc.lower, stc.upper), level, what, "marginal", None)
+    return _row(stc.measure, "STC", Estimate(stc.estimate, stc.lower, stc.upper), level,
+                f"Wald ({stc.model} outcome model)", "conditional", None)
+
+
 def _mark_primary(rows: list[dict], bootstrap_primary: bool) -> list[dict]:
     """The primary estimate: the bootstrap row when the ESS calls for it (and it exists), else the first MAIC row."""
     wanted = "MAIC bootstrap" if bootstrap_primary and any(r["method"] == "MAIC bootstrap" for r in rows) else "MAIC"
@@ -276,13 +290,15 @@ def _binary_effects(ipd: pl.DataFrame, w: MaicWeights, ct: CohortTargets, ref: d
     boot = None
     if opts["n_boot"]:
         boot = bootstrap_odds_ratio(ipd, ct.targets, y, e, n, opts["n_boot"], opts["seed"], level)
-    return rows, boot, _stc(stc_binary, ipd, y, _centre(ct.targets), e, n, level)
+    stc = _stc(stc_marginal_binary, ipd, y, ct.targets, e, n, n_boot=opts["n_boot"] or STC_BOOT,
+               seed=opts["seed"], level=level)
+    return rows, boot, stc
 
 
-def _stc(fit: Any, *args: Any) -> StcResult | str:
+def _stc(fit: Any, *args: Any, **kwargs: Any) -> StcResult | MarginalStcResult | str:
     """The STC, or why it cannot be estimated (a singular or non-convergent outcome model): never fatal to the MAIC."""
     try:
-        return fit(*args)
+        return fit(*args, **kwargs)
     except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:
         return f"STC not estimable: {exc}"
 
@@ -415,8 +431,7 @@ def maic_analysis(
     stc_error = stc if isinstance(stc, str) else None
     stc = None if isinstance(stc, str) else stc
     if stc is not None:
-        rows.append(_row(stc.measure, "STC", Estimate(stc.estimate, stc.lower, stc.upper), level,
-                         f"Wald ({stc.model} outcome model)", "conditional", None))
+        rows.append(_stc_row(stc, level))
     rows = _mark_primary(rows, diagnostics.verdict.bootstrap_primary)
     survival, curves = _survival(ipd, w, cohorts, comparator, outcome, curve, level, ipd_endpoint)
     balance = full_balance(ipd_all, ipd, w.weights, entries, _baseline(cohorts.to_frame(), comparator),

@@ -95,11 +95,24 @@ def _text(a: Any, ipd_path: str) -> str:
     if a.stc_error is not None:
         lines += ["", a.stc_error]
     if a.stc is not None:
-        lines += ["", f"STC: {a.stc.scale} {a.stc.measure} at the comparator's means "
-                      f"(non-collapsible: {a.stc.non_collapsible}; not the marginal MAIC {a.stc.measure})",
-                  f"assumption: {a.stc.assumption}"]
+        lines += _stc_text(a.stc)
     lines += _anchored_text(a)
     return "\n".join(lines) + "\n"
+
+
+def _stc_text(stc: Any) -> list[str]:
+    """What the STC estimates (marginal by G-computation, or conditional at the means), its flags and assumption."""
+    if stc.scale == "marginal":
+        lines = ["", f"STC: marginal {stc.measure} by G-computation over {stc.n_sim} patients simulated from the "
+                     f"comparator's reported moments (IPD's predicted response {stc.p_ipd:.3f} against "
+                     f"{stc.p_comparator:.3f}); events per parameter {stc.epp:.1f}"]
+        lines += [f"  flag: {f.code} ({f.events} events / {f.parameters} parameters = {f.value:.1f} < "
+                  f"{f.threshold:g})" for f in stc.flags]
+        lines += [f"  assumed: {_safe(x)}" for x in stc.assumed]
+    else:
+        lines = ["", f"STC: {stc.scale} {stc.measure} at the comparator's means (non-collapsible: "
+                     f"{stc.non_collapsible}; not the marginal MAIC {stc.measure})"]
+    return [*lines, f"assumption: {stc.assumption}"]
 
 
 def _eligibility_text(a: Any) -> list[str]:
