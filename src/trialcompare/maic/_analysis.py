@@ -75,7 +75,8 @@ class MaicAnalysis:
         What was used of the comparator: ``events``/``n`` and where printed, or the pseudo-IPD size.
     survival : polars.DataFrame
         When the IPD has ``time``/``event``: median and landmark survival of the IPD's Kaplan-Meier curve,
-        unweighted (``source`` ``"IPD"``) and MAIC-weighted (``"IPD, MAIC-weighted"``; R ``survfit`` with
+        of all its patients when the eligibility criteria removed some (``"IPD, all patients"``), unweighted
+        (``source`` ``"IPD"``: the eligible patients) and MAIC-weighted (``"IPD, MAIC-weighted"``; R ``survfit`` with
         ``weights``, robust variance, log-scale limits), beside the comparator's printed figures of the same
         endpoint (``"comparator (published)"``) and, with a digitised curve, its reconstructed pseudo-IPD
         (``"comparator (reconstructed)"``). Rates are proportions at ``time`` (months). Empty otherwise.
@@ -321,8 +322,10 @@ def _tte_effects(ipd: pl.DataFrame, w: MaicWeights, ct: CohortTargets, ref: pl.D
 
 def _survival(ipd: pl.DataFrame, w: MaicWeights, cohorts: Any, comparator: str, outcome: str,
               curve: pl.DataFrame | None, level: float, ipd_endpoint: str | None = None,
-              ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Weighted and unweighted KM summaries of the IPD beside the comparator's (empty without time/event)."""
+              ipd_all: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Weighted and unweighted KM summaries of the IPD beside the comparator's (empty without time/event); with
+    ``ipd_all`` (the IPD before the eligibility criteria, when they removed patients) its KM too, source
+    ``"IPD, all patients"``."""
     if not {"time", "event"} <= set(ipd.columns):
         return pl.DataFrame(schema=SURVIVAL_SCHEMA), pl.DataFrame(schema=CURVE_SCHEMA)
     from ..rules import compared_endpoint
@@ -337,9 +340,13 @@ def _survival(ipd: pl.DataFrame, w: MaicWeights, cohorts: Any, comparator: str, 
     marks = landmark_times(published)
     t, d = ipd["time"].to_numpy(), ipd["event"].to_numpy()
     mine = outcome if tte else ipd_endpoint
-    rows = (km_summary(t, d, None, marks, "IPD", mine, level)
-            + km_summary(t, d, w.weights, marks, "IPD, MAIC-weighted", mine, level)
-            + published)
+    rows = []
+    if ipd_all is not None and ipd_all.height != ipd.height:
+        rows += km_summary(ipd_all["time"].to_numpy(), ipd_all["event"].to_numpy(), None, marks,
+                           "IPD, all patients", mine, level)
+    rows += (km_summary(t, d, None, marks, "IPD", mine, level)
+             + km_summary(t, d, w.weights, marks, "IPD, MAIC-weighted", mine, level)
+             + published)
     if curve is not None:
         rows += km_summary(curve["time"].to_numpy(), curve["event"].to_numpy(), None, marks,
                            "comparator (reconstructed)", endpoint, level)
@@ -433,7 +440,7 @@ def maic_analysis(
     if stc is not None:
         rows.append(_stc_row(stc, level))
     rows = _mark_primary(rows, diagnostics.verdict.bootstrap_primary)
-    survival, curves = _survival(ipd, w, cohorts, comparator, outcome, curve, level, ipd_endpoint)
+    survival, curves = _survival(ipd, w, cohorts, comparator, outcome, curve, level, ipd_endpoint, ipd_all)
     balance = full_balance(ipd_all, ipd, w.weights, entries, _baseline(cohorts.to_frame(), comparator),
                            targets.targets)
     return MaicAnalysis(comparator, outcome, w, targets, pl.DataFrame(rows, schema=EFFECT_SCHEMA), stc, boot,
