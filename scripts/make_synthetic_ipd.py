@@ -28,6 +28,7 @@ survival exponential in the same. No such study exists; every value is invented.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -152,7 +153,7 @@ def _ages_v2() -> np.ndarray:
 
 def _efs_quantile(s: float) -> float:
     """The time at which the piecewise log-linear survival curve through ``EFS_KNOTS`` falls to ``s``."""
-    for (t0, s0), (t1, s1) in zip(EFS_KNOTS, EFS_KNOTS[1:], strict=False):
+    for (t0, s0), (t1, s1) in itertools.pairwise(EFS_KNOTS):
         if s1 <= s <= s0:
             return t0 + (t1 - t0) * (np.log(s) - np.log(s0)) / (np.log(s1) - np.log(s0))
     return EFS_KNOTS[-1][0]

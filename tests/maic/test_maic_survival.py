@@ -94,7 +94,8 @@ def test_json_carries_the_survival_rows(capsys) -> None:
     out, err = capsys.readouterr()
     assert code == 0, err
     rows = json.loads(out)["survival"]
-    assert {r["source"] for r in rows} == {"IPD", "IPD, MAIC-weighted", "comparator (published)"}
+    # eligibility removed 3 patients (levels at 0% in the trial): the KM of all 33 is given too
+    assert {r["source"] for r in rows} == {"IPD, all patients", "IPD", "IPD, MAIC-weighted", "comparator (published)"}
     assert all(r["estimate"] is None or math.isfinite(r["estimate"]) for r in rows)
 
 
