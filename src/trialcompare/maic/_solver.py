@@ -69,15 +69,17 @@ def _nearest(xs: NDArray[np.float64]) -> tuple[float, NDArray[np.float64], NDArr
 
 
 def _margin(xs: NDArray[np.float64]) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
-    """max t subject to xs' w = 0, mean(w) = 1, w >= t: (t, w, dual of the moment rows)."""
+    """max t subject to xs' w = 0, mean(w) = 1, w >= t: (t, w, dual of the moment rows).
+
+    Written with ``v = w - t >= 0`` so that the program has equality rows only ((k + 1) x (n + 1), no n x n block).
+    """
     n, k = xs.shape
     c = np.r_[np.zeros(n), -1.0]
-    a_ub = np.hstack([-np.eye(n), np.ones((n, 1))])  # t - w_i <= 0
-    a_eq = np.block([[xs.T, np.zeros((k, 1))], [np.ones((1, n)), np.zeros((1, 1))]])
+    a_eq = np.block([[xs.T, xs.sum(axis=0)[:, None]], [np.ones((1, n)), np.full((1, 1), float(n))]])
     b_eq = np.r_[np.zeros(k), float(n)]
-    res = linprog(c, A_ub=a_ub, b_ub=np.zeros(n), A_eq=a_eq, b_eq=b_eq, bounds=[(0, None)] * n + [(0, 1)],
-                  method="highs")
-    return float(res.x[-1]), res.x[:n], np.asarray(res.eqlin.marginals[:k], dtype=float)
+    res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=[(0, None)] * n + [(0, 1)], method="highs")
+    t = float(res.x[-1])
+    return t, res.x[:n] + t, np.asarray(res.eqlin.marginals[:k], dtype=float)
 
 
 def feasibility(xs: NDArray[np.float64]) -> Feasibility:
