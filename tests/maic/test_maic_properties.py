@@ -170,3 +170,22 @@ def test_bootstrap_with_many_unmatchable_resamples_is_not_valid() -> None:
     y = np.r_[np.ones(10), np.zeros(20)]
     b = bootstrap_odds_ratio(ipd, {"RARE": {"proportion": 0.2}}, y, 10, 30, n_boot=200, seed=0)
     assert b.n_failed > 20 and not b.valid
+
+
+def test_newton_certifies_infeasible_fits_early() -> None:
+    """Three fits of the (age, male) example: targets (45, 0.5) inside; (65, 0.1) jointly outside although each
+    coordinate straddles its target (caught by f < 0: Jensen gives f >= 0 whenever weights reach the targets);
+    a resample without any man (proportion 0.1 unreachable, caught before Newton). Hand derivation of the first:
+    by symmetry of the ages around 45 with men and women mirrored, equal weights are the solution (ESS = 6)."""
+    from trialcompare.maic._solver import newton
+    from trialcompare.maic._weights import _moments, _standardise
+
+    ipd = {"AGE": np.array([20.0, 30, 40, 50, 60, 70]), "MALE": np.array([0.0, 0, 0, 1, 1, 1])}
+    inside, _ = _standardise(_moments(ipd, {"AGE": {"mean": 45}, "MALE": {"proportion": 0.5}}).matrix)
+    beta, ok, _ = newton(inside, np.ones((1, 6)))
+    assert ok[0] and np.allclose(beta, 0, atol=1e-12)
+    outside = _moments(ipd, {"AGE": {"mean": 65}, "MALE": {"proportion": 0.1}}).matrix
+    xs = outside / outside.std(axis=0)
+    counts = np.array([[1.0] * 6, [2.0, 2, 2, 0, 0, 0]])
+    _, ok, iterations = newton(xs, counts)
+    assert not ok.any() and iterations < 30
