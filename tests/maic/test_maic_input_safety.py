@@ -50,6 +50,9 @@ def folder(tmp_path: Path) -> Path:
         ("{variable: sex, level: male}", "{variable: sex}", 3, 14, "sex is categorical: name one level"),
         ("statistics: [mean, sd]}", "statistics: [mean, sd], level: old}", 2, 48, "age is continuous"),
         ("{variable: age,", "{varible: age,", 2, 9, "unknown key 'varible'; did you mean 'variable'?"),
+        # a misspelt IPD column: the IPD has 'lesion_lung', the mapping names 'lesion_lungs' (line 5, column 3)
+        ("  lesion_lung:", "  lesion_lungs:", 5, 3,
+         "the IPD has no column 'lesion_lungs'; did you mean 'lesion_lung'?"),
     ],
 )
 def test_unknown_mapping_names_exit_2_with_the_nearest(capsys, folder: Path, old: str, new: str, line: int,

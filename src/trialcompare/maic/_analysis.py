@@ -33,7 +33,7 @@ from ._gcomp import MarginalStcResult, stc_marginal_binary
 from ._ipd import ARM_COLUMN
 from ._stc import StcResult, stc_survival
 from ._survival import CURVE_SCHEMA, SURVIVAL_SCHEMA, comparator_survival, km_curves, km_summary, landmark_times
-from ._targets import CohortTargets, MappingEntry, targets_from_cohort
+from ._targets import CohortTargets, MappingEntry, check_columns, targets_from_cohort
 from ._weights import MaicWeights, maic_weights
 
 __all__ = ["EFFECT_SCHEMA", "MaicAnalysis", "maic_analysis"]
@@ -404,6 +404,8 @@ def maic_analysis(
 
     Raises
     ------
+    MaicInputError
+        A mapped column the IPD lacks while it has a close name (a misspelling), at the mapping's line.
     MaicError
         No finite weights (a target outside the IPD's hull); its subclass AnchoredError when a two-arm IPD
         cannot be anchored (unknown arm labels, no connecting published effect).
@@ -411,6 +413,7 @@ def maic_analysis(
         No matchable targets, missing outcome columns, no comparator outcome.
     """
     entries = tuple(mapping)
+    check_columns(entries, ipd.columns)
     if eligibility is None:
         eligibility = (*getattr(mapping, "eligibility", ()), *comparator_criteria(cohorts, comparator, entries))
     ipd_all = ipd

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,8 @@ from ..yamlsafe import YamlProblem, read_yaml
 from ._eligibility import Criterion
 from ._errors import MaicInputError
 
-__all__ = ["CohortTargets", "MappingEntries", "MappingEntry", "Unmatched", "load_mapping", "targets_from_cohort"]
+__all__ = ["CohortTargets", "MappingEntries", "MappingEntry", "Unmatched", "check_columns", "load_mapping",
+           "targets_from_cohort"]
 
 _CONTINUOUS = ("mean", "sd", "median")
 _ENTRY_KEYS = {"variable", "level", "statistics", "match", "note"}
@@ -44,6 +45,36 @@ class MappingEntry:
     level: str | None = None
     statistics: tuple[str, ...] | None = None
     match: bool = True  # False: shown in the balance table, not matched
+    where: tuple[str, int, int] | None = field(default=None, compare=False, repr=False)  # file, line, column
+
+
+def check_columns(entries: Iterable[MappingEntry], columns: Iterable[str]) -> None:
+    """Raise :class:`MaicInputError` at the mapping's line for a mapped column the IPD lacks when an IPD column that
+    no entry maps has a close name (a misspelling: ``agee`` for ``age``). Any other mapped column the IPD lacks
+    stays an unmatched factor (reason ``"ipd"``): one mapping may serve IPD files with different columns, and an
+    absent ``ecog_1`` is no misspelling of a mapped ``ecog_0``.
+
+    Examples
+    --------
+    >>> e = MappingEntry("agee", "age", where=("map.yaml", 2, 3))
+    >>> try:
+    ...     check_columns([e], ["id", "age", "ecog_0"])
+    ... except MaicInputError as exc:
+    ...     print(exc)
+    map.yaml:2:3: the IPD has no column 'agee'; did you mean 'age'?
+    >>> check_columns([MappingEntry("ecog_0", "ecog", "0"), MappingEntry("ecog_1", "ecog", "1", where=("m", 3, 3))],
+    ...               ["age", "ecog_0"])
+    """
+    entries = list(entries)
+    named = {e.column for e in entries}
+    known = [c for c in columns if c not in ("id", "arm", "time", "event", "response")]
+    free = [c for c in known if c not in named]
+    for e in entries:
+        if e.column in known or e.where is None:
+            continue
+        near = suggest(e.column, free)
+        if near:
+            raise MaicInputError(*e.where, f"the IPD has no column {_short(e.column)}{near}")
 
 
 @dataclass(frozen=True)
@@ -120,7 +151,8 @@ def _entry(column: str, spec: Any, pos: Any, shown: str) -> MappingEntry:
     match = spec.get("match", True)
     if not isinstance(match, bool):
         raise fail(("match",), f"{column}: match must be true or false")
-    return MappingEntry(column, spec["variable"], level, stats, match)
+    line, col = pos.get(("columns", column), (1, 1))
+    return MappingEntry(column, spec["variable"], level, stats, match, (shown, line, col))
 
 
 def _check_names(column: str, variable: str, level: str | None, fail: Callable[[tuple, str], MaicInputError]) -> None:

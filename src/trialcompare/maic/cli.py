@@ -263,6 +263,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = maic_analysis(ipd.frame, cohorts, args.target, mapping, args.outcome, n_boot=args.bootstrap,
                                seed=args.seed, level=args.level, vcov=args.vcov)
+    except MaicInputError as exc:  # a misspelt column of the mapping, at its line
+        print(_safe(exc), file=sys.stderr)
+        return EXIT_INPUT
     except (MaicError, ValueError) as exc:
         print(f"trialcompare: maic: {_safe(exc)}", file=sys.stderr)
         return EXIT_INPUT
