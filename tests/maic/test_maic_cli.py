@@ -203,4 +203,5 @@ def test_analysis_repr_and_html() -> None:
     # 33 patients less the 2 at ECOG 2 and the 1 with lung + bone + other lesions (levels at 0% in the trial)
     assert repr(a).startswith("MaicAnalysis(comparator='apatinib', outcome='orr', n=30, ess=8.3, OR=")
     html = a._repr_html_()
-    assert "Unanchored MAIC against apatinib" in html and "sex_male" in html and "<script" not in html
+    assert "Unanchored MAIC against apatinib (orr): uninformative" in html and "sex_male" in html
+    assert "<script" not in html and repr(a).endswith(", unanchored, uninformative)")

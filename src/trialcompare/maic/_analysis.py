@@ -133,7 +133,8 @@ class MaicAnalysis:
         effect = "" if first is None else (
             f", {first['measure']}={first['estimate']:.3g} ({first['lower']:.3g}, {first['upper']:.3g})")
         return (f"MaicAnalysis(comparator={self.comparator!r}, outcome={self.outcome!r}, n={self.weights.n}, "
-                f"ess={self.weights.ess:.1f}{effect}, unmatched={len(self.targets.unmatched)}, unanchored"
+                f"ess={self.weights.ess:.1f}{effect}, unmatched={len(self.targets.unmatched)}, unanchored, "
+                f"{self.verdict}"
                 + ("" if self.anchored_result is None else ", with an anchored MAIC") + ")")
 
     def _repr_html_(self) -> str:
@@ -144,8 +145,8 @@ class MaicAnalysis:
             for r in self.effects.iter_rows(named=True)
         )
         unmatched = ", ".join(esc(u.factor) for u in self.targets.unmatched) or "none"
-        return (f"<div><p>Unanchored MAIC against {esc(self.comparator)} ({esc(self.outcome)}); not matched: "
-                f"{unmatched}</p>{self.weights._repr_html_()}<table><thead><tr>"
+        return (f"<div><p>Unanchored MAIC against {esc(self.comparator)} ({esc(self.outcome)}): "
+                f"{esc(self.verdict)}; not matched: {unmatched}</p>{self.weights._repr_html_()}<table><thead><tr>"
                 + "".join(f"<th>{c}</th>" for c in cells) + f"</tr></thead><tbody>{body}</tbody></table></div>")
 
     def to_dict(self) -> dict[str, Any]:

@@ -126,10 +126,12 @@ class CohortTargets:
                                                                     "explanation")})
 
 
-def _entry(column: str, spec: Any, pos: Any, shown: str) -> MappingEntry:
+def _entry(key_: str, spec: Any, pos: Any, shown: str) -> MappingEntry:
+    column = key_
+
     def fail(key: tuple, message: str) -> MaicInputError:
-        line, col = pos.get(("columns", column, *key), pos.get(("columns", column), (1, 1)))
-        return MaicInputError(shown, line, col, message)
+        line, col = pos.get(("columns", key_, *key), pos.get(("columns", key_), (1, 1)))
+        return MaicInputError(shown, line, col, message.replace(key_, _label(key_), 1))
 
     if isinstance(spec, str):
         spec = {"variable": spec}
@@ -170,6 +172,11 @@ def _check_names(column: str, variable: str, level: str | None, fail: Callable[[
                                f"(levels: {', '.join(var.levels)})")
 
 
+def _label(text: str) -> str:
+    """A name from the file as a message shows it: at most 40 characters."""
+    return text if len(text) <= 40 else text[:40] + "..."
+
+
 def _short(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:40] + "...")
 
@@ -206,7 +213,7 @@ _CRITERION_KEYS = {"min", "max", "equals", "why", "note"}
 def _criterion(column: str, spec: Any, pos: Any, shown: str) -> Criterion:
     def fail(key: tuple, message: str) -> MaicInputError:
         line, col = pos.get(("eligibility", column, *key), pos.get(("eligibility", column), (1, 1)))
-        return MaicInputError(shown, line, col, message)
+        return MaicInputError(shown, line, col, message.replace(column, _label(column), 1))
 
     if not isinstance(spec, dict) or not spec:
         raise fail((), f"eligibility: {column}: expected {{min: A, max: B}} or {{equals: V}}, with why: TEXT")
