@@ -199,6 +199,19 @@ def comparator_criteria(cohorts: Any, comparator: str, entries: Sequence[Any]) -
     Returns
     -------
     list of Criterion
+
+    Examples
+    --------
+    The apatinib trial excludes resectable disease and prints ECOG 2 as "0 (0.00)":
+
+    >>> from pathlib import Path
+    >>> import trialcompare as tc
+    >>> from trialcompare.maic._targets import MappingEntry
+    >>> cs = tc.load(Path(tc.__file__).parents[2] / "trials" / "apatinib.yaml")
+    >>> found = comparator_criteria(cs, "apatinib", [MappingEntry("ecog_0", "ecog", "0"),
+    ...                                              MappingEntry("ecog_1", "ecog", "1", match=False)])
+    >>> [(c.name, c.source, c.column, c.others) for c in found]
+    [('resectable', 'descriptor', 'resectable', ()), ('ecog = 2', 'zero_level', None, ('ecog_0', 'ecog_1'))]
     """
     out: list[Criterion] = []
     design = getattr(cohorts[comparator].descriptor, "design", None)
