@@ -50,6 +50,7 @@ __all__ = [
     "simulate_covariates",
     "stc_binary",
     "stc_marginal_binary",
+    "stc_marginal_survival",
     "stc_survival",
     "targets_from_cohort",
     "weight_diagnostics",
@@ -97,6 +98,7 @@ _WHERE = {
     "MarginalStcResult": "_gcomp",
     "StcFlag": "_gcomp",
     "stc_marginal_binary": "_gcomp",
+    "stc_marginal_survival": "_gcomp",
     "simulate_covariates": "_gcomp",
 }
 

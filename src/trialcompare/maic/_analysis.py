@@ -29,9 +29,9 @@ from ._effects import (
     weighted_risk_ratio,
 )
 from ._eligibility import Criterion, EligibilityResult, apply_eligibility, comparator_criteria
-from ._gcomp import MarginalStcResult, stc_marginal_binary
+from ._gcomp import MarginalStcResult, stc_marginal_binary, stc_marginal_survival
 from ._ipd import ARM_COLUMN
-from ._stc import StcResult, stc_survival
+from ._stc import StcResult
 from ._survival import CURVE_SCHEMA, SURVIVAL_SCHEMA, comparator_survival, km_curves, km_summary, landmark_times
 from ._targets import CohortTargets, MappingEntry, check_columns, targets_from_cohort
 from ._weights import MaicWeights, maic_weights
@@ -248,8 +248,10 @@ def _stc_row(stc: StcResult | MarginalStcResult, level: float) -> dict:
     if isinstance(stc, MarginalStcResult):
         what = (f"percentile bootstrap ({stc.n_boot} resamples, seed {stc.seed}, {stc.n_failed} failed"
                 + ("" if stc.valid else ": interval not reported") + f"; G-computation over {stc.n_sim} simulated "
-                "patients, logistic outcome model)")
-        return _row("OR", "STC", Estimate(stc.estimate, stc.lower, stc.upper), level, what, "marginal", None)
+                f"patients, {stc.model} outcome model" + (", Cox against the comparator" if stc.measure == "HR"
+                                                          else "") + ")")
+        return _row(stc.measure, "STC", Estimate(stc.estimate, stc.lower, stc.upper), level, what, "marginal",
+                    None)
     return _row(stc.measure, "STC", Estimate(stc.estimate, stc.lower, stc.upper), level,
                 f"Wald ({stc.model} outcome model)", "conditional", None)
 
@@ -318,7 +320,9 @@ def _tte_effects(ipd: pl.DataFrame, w: MaicWeights, ct: CohortTargets, ref: pl.D
     boot = None
     if opts["n_boot"]:
         boot = bootstrap_hazard_ratio(ipd, ct.targets, t, d, rt, rd, opts["n_boot"], opts["seed"], level)
-    return rows, boot, _stc(stc_survival, ipd, t, d, _centre(ct.targets), rt, rd, level)
+    stc = _stc(stc_marginal_survival, ipd, t, d, ct.targets, rt, rd, n_boot=opts["n_boot"] or STC_BOOT,
+               seed=opts["seed"], level=level)
+    return rows, boot, stc
 
 
 def _survival(ipd: pl.DataFrame, w: MaicWeights, cohorts: Any, comparator: str, outcome: str,

@@ -103,9 +103,11 @@ def _text(a: Any, ipd_path: str) -> str:
 def _stc_text(stc: Any) -> list[str]:
     """What the STC estimates (marginal by G-computation, or conditional at the means), its flags and assumption."""
     if stc.scale == "marginal":
+        predicted = ("" if stc.p_ipd != stc.p_ipd else f" (IPD's predicted response {stc.p_ipd:.3f} against "
+                                                       f"{stc.p_comparator:.3f})")
         lines = ["", f"STC: marginal {stc.measure} by G-computation over {stc.n_sim} patients simulated from the "
-                     f"comparator's reported moments (IPD's predicted response {stc.p_ipd:.3f} against "
-                     f"{stc.p_comparator:.3f}); events per parameter {stc.epp:.1f}"]
+                     f"comparator's reported moments, {stc.model} outcome model{predicted}; events per parameter "
+                     f"{stc.epp:.1f}"]
         lines += [f"  flag: {f.code} ({f.events} events / {f.parameters} parameters = {f.value:.1f} < "
                   f"{f.threshold:g})" for f in stc.flags]
         lines += [f"  assumed: {_safe(x)}" for x in stc.assumed]
