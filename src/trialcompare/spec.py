@@ -218,7 +218,10 @@ def _maic_path_problems(spec: Spec, root: Path) -> list[tuple[tuple, str]]:
     """``maic:`` files (IPD, mapping) are confined to the spec's project folder, like ``trials:``."""
     if spec.maic is None or spec.path is None:
         return []
-    named = [("ipd", spec.maic.ipd)] + ([("mapping", spec.maic.mapping)] if spec.maic.mapping is not None else [])
+    mapping = spec.maic.mapping
+    if mapping is None:  # the default, mapping.yaml beside the IPD: a symbolic link must not leave the folder either
+        mapping = str(Path(spec.maic.ipd).parent / "mapping.yaml")
+    named = [("ipd", spec.maic.ipd), ("mapping", mapping)]
     return [(("maic", key), f"maic.{key}: {name!r} is outside {root} (the spec's project folder); run "
                             "`trialcompare maic` with the file on the command line instead")
             for key, name in named

@@ -100,6 +100,11 @@ def test_spec_maic_paths_are_confined(tmp_path: Path, ipd: str) -> None:
         load_spec(project / "spec.yaml")
     (project / "spec.yaml").write_text(SPEC.format(ipd="data/ipd.csv"), encoding="utf-8")
     assert load_spec(project / "spec.yaml").maic.ipd == "data/ipd.csv"
+    # the default mapping beside the IPD, a symbolic link leaving the folder
+    (project / "data").mkdir()
+    (project / "data" / "mapping.yaml").symlink_to(tmp_path / "outside.csv")
+    with pytest.raises(DescriptorError, match=r"maic\.mapping: 'data/mapping.yaml' is outside"):
+        load_spec(project / "spec.yaml")
 
 
 @pytest.mark.parametrize("cell", ["1_9", "\u0661\u0669", "\uff11\uff19", "nan", "inf", "0x13", "1e", "19.0.1",
