@@ -55,15 +55,23 @@ def test_criteria_count_sequentially() -> None:
                                                                              "no_column"]
 
 
+def found_mapping():
+    return load_mapping(EXAMPLE / "mapping.yaml")
+
+
 def test_comparator_criteria_from_the_descriptor(cohorts) -> None:
     """The apatinib trial's descriptor: resectable disease excluded (design.eligibility), ECOG 2 printed "0 (0.00)"
     and lung + bone + other lesions "0 (0.00)" in Table IV."""
     found = comparator_criteria(cohorts, "apatinib", load_mapping(EXAMPLE / "mapping.yaml"))
     assert [(c.name, c.source, c.column) for c in found] == [
-        ("resectable", "descriptor", "resectable"), ("ecog = 2", "zero_level", None),
-        ("lesion_site = lung+bone+other", "zero_level", None)]
-    assert found[1].others == ("ecog_0", "ecog_1") and found[1].why == "0 (0.00) (Table IV)"
-    assert found[2].others == ("lesion_lung", "lesion_msk", "lesion_lung_msk")
+        ("resectable", "descriptor", "resectable"), ("lesion_site = lung+bone+other", "zero_level", None),
+        ("ecog = 2", "zero_level", None)]  # in the descriptor's order
+    assert found[2].others == ("ecog_0", "ecog_1") and found[2].why == "0 (0.00) (Table IV)"
+    assert found[1].others == ("lesion_lung", "lesion_msk", "lesion_lung_msk")
+    # without lesion columns in the mapping the 0% level is still listed, as not identifiable
+    bare = comparator_criteria(cohorts, "apatinib", [e for e in found_mapping() if e.variable != "lesion_site"])
+    _, res = apply_eligibility(read_ipd_csv(EXAMPLE / "apatinib-ie-synthetic-ipd.csv").frame, bare)
+    assert res.criteria.filter(pl.col("variable") == "lesion_site")["reason"].to_list() == ["level_not_identified"]
 
 
 def test_example_removes_the_levels_the_trial_did_not_enrol(example) -> None:
@@ -71,7 +79,7 @@ def test_example_removes_the_levels_the_trial_did_not_enrol(example) -> None:
     e = example.eligibility
     assert (e.n_before, e.n_after, e.zero_levels) == (33, 30, "removed")
     assert e.criteria.select("criterion", "applied", "removed").rows() == [
-        ("resectable", False, 0), ("ecog = 2", True, 2), ("lesion_site = lung+bone+other", True, 1)]
+        ("resectable", False, 0), ("lesion_site = lung+bone+other", True, 1), ("ecog = 2", True, 2)]
     assert example.weights.n == 30
 
 
@@ -164,7 +172,7 @@ def test_json_carries_eligibility_balance_diagnostics_and_verdict(capsys) -> Non
     assert code == 0, err
     d = json.loads(out)
     assert (d["eligibility"]["n_before"], d["eligibility"]["n_after"]) == (33, 30)
-    assert [c["removed"] for c in d["eligibility"]["criteria"]] == [0, 2, 1]
+    assert [c["removed"] for c in d["eligibility"]["criteria"]] == [0, 1, 2]
     assert d["verdict"]["code"] == "uninformative" and d["informative"] is False
     assert d["verdict"]["min_ess"] == 10 and d["verdict"]["min_ess_share"] == 0.2
     assert {"ess", "n", "ess_share", "max_share", "top5_share", "histogram_counts"} <= set(d["diagnostics"])

@@ -78,7 +78,7 @@ def test_example_analysis(ipd: pl.DataFrame) -> None:
                       ipd_endpoint="EFS")
     assert int((ipd["age"] < 16).sum()) == 16
     assert a.eligibility.criteria.select("criterion", "removed").rows() == [
-        ("age", 16), ("resectable", 0), ("ecog = 2", 1), ("lesion_site = lung+bone+other", 1)]
+        ("age", 16), ("resectable", 0), ("lesion_site = lung+bone+other", 1), ("ecog = 2", 1)]
     assert a.weights.n == 15 and a.verdict == "uninformative" and a.diagnostics.ess < 10
     every = a.survival.filter(pl.col("source") == "IPD, all patients", pl.col("statistic") == "median")
     assert every["estimate"].to_list() == pytest.approx([11.4])

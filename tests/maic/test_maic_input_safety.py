@@ -150,3 +150,12 @@ def test_messages_echo_at_most_the_offending_cell(tmp_path: Path) -> None:
     with pytest.raises(MaicInputError) as info:
         read_ipd_csv(path)
     assert "more" not in str(info.value)
+
+
+def test_misspelt_eligibility_column(capsys, folder: Path) -> None:
+    """``agee: {min: 16}`` under eligibility (line 6, column 3): the IPD has 'age', which no entry maps."""
+    (folder / "mapping.yaml").write_text(MAPPING.replace("  age: {variable: age, statistics: [mean, sd]}\n", "")
+                                         + "eligibility:\n  agee: {min: 16}\n", encoding="utf-8")
+    code, out, err = _run(capsys, "--ipd", str(folder / "ipd.csv"), "--target", "apatinib", str(TRIALS))
+    assert (code, out) == (2, "")
+    assert err.strip() == f"{folder / 'mapping.yaml'}:6:3: the IPD has no column 'agee'; did you mean 'age'?"

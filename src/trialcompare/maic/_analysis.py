@@ -418,7 +418,7 @@ def maic_analysis(
         No matchable targets, missing outcome columns, no comparator outcome.
     """
     entries = tuple(mapping)
-    check_columns(entries, ipd.columns)
+    check_columns(entries, ipd.columns, getattr(mapping, "eligibility", ()))
     if eligibility is None:
         eligibility = (*getattr(mapping, "eligibility", ()), *comparator_criteria(cohorts, comparator, entries))
     ipd_all = ipd

@@ -22,7 +22,7 @@ A criterion whose column the IPD lacks is listed as not applied (``reason = "no_
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -79,6 +79,7 @@ class Criterion:
     variable: str | None = None
     level: str | None = None
     others: tuple[str, ...] = ()
+    where: tuple[str, int, int] | None = field(default=None, compare=False, repr=False)  # file, line, column
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,8 @@ def comparator_criteria(cohorts: Any, comparator: str, entries: Sequence[Any]) -
     comparator : str
         The comparator's id.
     entries : sequence of MappingEntry
-        The mapping (which IPD column is which level); levels of unmapped variables are not considered.
+        The mapping (which IPD column is which level). A level at 0% that no IPD column identifies is returned too
+        (not applicable: ``apply_eligibility`` lists it with reason ``"level_not_identified"``).
 
     Returns
     -------
@@ -210,8 +212,9 @@ def comparator_criteria(cohorts: Any, comparator: str, entries: Sequence[Any]) -
     >>> cs = tc.load(Path(tc.__file__).parents[2] / "trials" / "apatinib.yaml")
     >>> found = comparator_criteria(cs, "apatinib", [MappingEntry("ecog_0", "ecog", "0"),
     ...                                              MappingEntry("ecog_1", "ecog", "1", match=False)])
-    >>> [(c.name, c.source, c.column, c.others) for c in found]
-    [('resectable', 'descriptor', 'resectable', ()), ('ecog = 2', 'zero_level', None, ('ecog_0', 'ecog_1'))]
+    >>> [(c.name, c.column, c.others) for c in found]  # doctest: +NORMALIZE_WHITESPACE
+    [('resectable', 'resectable', ()), ('lesion_site = lung+bone+other', None, ()),
+     ('ecog = 2', None, ('ecog_0', 'ecog_1'))]
     """
     out: list[Criterion] = []
     design = getattr(cohorts[comparator].descriptor, "design", None)
@@ -223,8 +226,9 @@ def comparator_criteria(cohorts: Any, comparator: str, entries: Sequence[Any]) -
     base = frame.filter((pl.col("cohort") == comparator) & (pl.col("section") == "baseline")
                         & (pl.col("statistic") == "count") & pl.col("level").is_not_null()
                         & pl.col("n").is_not_null() & (pl.col("denominator") > 0))
-    mapped = [v for v in dict.fromkeys(e.variable for e in entries if e.level is not None)]
-    for variable in mapped:
+    # every categorical variable the comparator reports (a level at 0% of a variable the mapping does not name is
+    # listed as not applied: no IPD column identifies it)
+    for variable in base["variable"].unique(maintain_order=True).to_list():
         rows = base.filter(pl.col("variable") == variable).unique(["level"], keep="first", maintain_order=True)
         levels = rows["level"].to_list()
         for r in rows.filter(pl.col("n") == 0).iter_rows(named=True):

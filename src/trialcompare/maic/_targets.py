@@ -48,11 +48,12 @@ class MappingEntry:
     where: tuple[str, int, int] | None = field(default=None, compare=False, repr=False)  # file, line, column
 
 
-def check_columns(entries: Iterable[MappingEntry], columns: Iterable[str]) -> None:
+def check_columns(entries: Iterable[MappingEntry], columns: Iterable[str], criteria: Iterable[Criterion] = ()) -> None:
     """Raise :class:`MaicInputError` at the mapping's line for a mapped column the IPD lacks when an IPD column that
     no entry maps has a close name (a misspelling: ``agee`` for ``age``). Any other mapped column the IPD lacks
     stays an unmatched factor (reason ``"ipd"``): one mapping may serve IPD files with different columns, and an
-    absent ``ecog_1`` is no misspelling of a mapped ``ecog_0``.
+    absent ``ecog_1`` is no misspelling of a mapped ``ecog_0``. The columns of the mapping's ``eligibility``
+    criteria are checked the same way.
 
     Examples
     --------
@@ -65,7 +66,7 @@ def check_columns(entries: Iterable[MappingEntry], columns: Iterable[str]) -> No
     >>> check_columns([MappingEntry("ecog_0", "ecog", "0"), MappingEntry("ecog_1", "ecog", "1", where=("m", 3, 3))],
     ...               ["age", "ecog_0"])
     """
-    entries = list(entries)
+    entries = [*entries, *(c for c in criteria if c.column is not None)]
     named = {e.column for e in entries}
     known = [c for c in columns if c not in ("id", "arm", "time", "event", "response")]
     free = [c for c in known if c not in named]
@@ -236,7 +237,9 @@ def _criterion(column: str, spec: Any, pos: Any, shown: str) -> Criterion:
     why = spec.get("why")
     if why is not None and not isinstance(why, str):
         raise fail(("why",), f"eligibility: {column}: why must be text")
-    return Criterion(column, column, bounds["min"], bounds["max"], bounds["equals"], "mapping", why)
+    line, col = pos.get(("eligibility", column), (1, 1))
+    return Criterion(column, column, bounds["min"], bounds["max"], bounds["equals"], "mapping", why,
+                     where=(shown, line, col))
 
 
 def _eligibility(data: dict, pos: Any, shown: str) -> tuple[Criterion, ...]:
