@@ -127,7 +127,7 @@ def _eligibility_text(a: Any) -> list[str]:
     for r in e.criteria.iter_rows(named=True):
         rule = ", ".join(f"{k} {_fmt(r[c], 6)}" for k, c in ((">=", "minimum"), ("<=", "maximum"), ("=", "equals"))
                          if r[c] is not None)
-        where = f"{_safe(r['column'])} {rule}" if r["column"] else "in none of the comparator's other levels"
+        where = f"{_safe(r['column'])} {rule}" if r["column"] else "in one of the comparator's other levels"
         done = (f"removed {r['removed']}" if r["applied"]
                 else f"not applied: {_reason(r['reason'])}")
         lines.append(f"  {_safe(r['criterion']):<30}{r['source']:<12}{done}  [kept: {where}]")
