@@ -133,5 +133,6 @@ def test_an_stc_that_cannot_be_fitted_does_not_sink_the_maic() -> None:
     assert a.stc is None
     assert a.stc_error == "STC not estimable: the STC outcome model did not converge (separation or too few events)"
     assert a.to_dict()["stc_error"] == a.stc_error
+    assert a.stc_failure.code == "no_finite_maximum" and a.to_dict()["stc_failure"]["code"] == "no_finite_maximum"
     assert "STC" not in set(a.effects["method"])
     assert set(a.effects["method"]) >= {"unadjusted", "MAIC"}

@@ -29,7 +29,7 @@ from ._effects import (
     weighted_risk_ratio,
 )
 from ._eligibility import Criterion, EligibilityResult, apply_eligibility, comparator_criteria
-from ._gcomp import MarginalStcResult, stc_marginal_binary, stc_marginal_survival
+from ._gcomp import MarginalStcResult, StcFailure, stc_failure, stc_marginal_binary, stc_marginal_survival
 from ._ipd import ARM_COLUMN
 from ._stc import StcResult
 from ._survival import CURVE_SCHEMA, SURVIVAL_SCHEMA, comparator_survival, km_curves, km_summary, landmark_times
@@ -84,7 +84,8 @@ class MaicAnalysis:
         The unweighted and MAIC-weighted IPD curves (``curve, time, survival, ci_low, ci_high, n_censor``).
     stc_error : str or None
         Why the STC could not be estimated (e.g. separation: the outcome model has no finite maximum), when
-        ``stc`` is None for that reason; the MAIC results stand without it.
+        ``stc`` is None for that reason; the MAIC results stand without it. Kept for the report; the typed fact is
+        ``stc_failure``.
     anchored_result : AnchoredResult or None
         With a two-arm IPD (``arm`` column): the anchored MAIC (weights on both arms pooled, weighted contrast
         within the IPD, Bucher against the comparator study's published effect). Everything else (weights,
@@ -95,6 +96,9 @@ class MaicAnalysis:
     balance : polars.DataFrame
         Every comparator variable and level and every mapped IPD column, before (all and eligible patients) and
         after weighting, matched or not (see ``trialcompare.maic._balance.full_balance``).
+    stc_failure : StcFailure or None
+        The same as a typed fact: ``code`` (``no_finite_maximum``, ``singular``, ``comparator_extreme``,
+        ``invalid_input``) and the solver's ``detail``.
     diagnostics : WeightDiagnostics or None
         ESS, ESS/n, largest and top-5 weight shares, histogram, and the informativeness verdict with its
         thresholds. The ``primary`` column of ``effects`` marks the primary estimate: the bootstrap row when the
@@ -116,6 +120,7 @@ class MaicAnalysis:
     eligibility: EligibilityResult | None = None
     balance: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BALANCE_SCHEMA))
     diagnostics: WeightDiagnostics | None = None
+    stc_failure: StcFailure | None = None
 
     @property
     def verdict(self) -> str:
@@ -169,6 +174,7 @@ class MaicAnalysis:
             "survival": self.survival.to_dicts(), "anchored": _anchored_dict(self.anchored_result),
             "stc": None if self.stc is None else dataclasses.asdict(self.stc),
             "stc_error": self.stc_error,
+            "stc_failure": None if self.stc_failure is None else dataclasses.asdict(self.stc_failure),
             "bootstrap": None if self.bootstrap is None else {
                 **{k: getattr(self.bootstrap, k) for k in self.bootstrap.__dataclass_fields__ if k != "replicates"},
                 "max_failed_share": MAX_FAILED_SHARE},
@@ -299,12 +305,12 @@ def _binary_effects(ipd: pl.DataFrame, w: MaicWeights, ct: CohortTargets, ref: d
     return rows, boot, stc
 
 
-def _stc(fit: Any, *args: Any, **kwargs: Any) -> StcResult | MarginalStcResult | str:
-    """The STC, or why it cannot be estimated (a singular or non-convergent outcome model): never fatal to the MAIC."""
+def _stc(fit: Any, *args: Any, **kwargs: Any) -> StcResult | MarginalStcResult | StcFailure:
+    """The STC, or why it cannot be estimated (a typed :class:`StcFailure`): never fatal to the MAIC."""
     try:
         return fit(*args, **kwargs)
     except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:
-        return f"STC not estimable: {exc}"
+        return stc_failure(exc)
 
 
 def _tte_effects(ipd: pl.DataFrame, w: MaicWeights, ct: CohortTargets, ref: pl.DataFrame, opts: dict) -> tuple:
@@ -443,8 +449,8 @@ def maic_analysis(
                                                    anchored is not None)
     if boot is not None:
         rows.append(_boot_row(boot, w.ess))
-    stc_error = stc if isinstance(stc, str) else None
-    stc = None if isinstance(stc, str) else stc
+    failure = stc if isinstance(stc, StcFailure) else None
+    stc = None if failure is not None else stc
     if stc is not None:
         rows.append(_stc_row(stc, level))
     rows = _mark_primary(rows, diagnostics.verdict.bootstrap_primary)
@@ -452,7 +458,9 @@ def maic_analysis(
     balance = full_balance(ipd_all, ipd, w.weights, entries, _baseline(cohorts.to_frame(), comparator),
                            targets.targets)
     return MaicAnalysis(comparator, outcome, w, targets, pl.DataFrame(rows, schema=EFFECT_SCHEMA), stc, boot,
-                        ref_info, survival, curves, anchored, stc_error, elig, balance, diagnostics)
+                        ref_info, survival, curves, anchored,
+                        None if failure is None else f"STC not estimable: {failure.detail}", elig, balance,
+                        diagnostics, failure)
 
 
 def _baseline(frame: pl.DataFrame, cohort: str) -> pl.DataFrame:

@@ -40,7 +40,8 @@ from scipy.special import expit, logit, ndtr
 from ._effects import _aggregate, _binary
 from ._weights import _column
 
-__all__ = ["MarginalStcResult", "StcFlag", "simulate_covariates", "stc_marginal_binary", "stc_marginal_survival"]
+__all__ = ["MarginalStcResult", "StcFailure", "StcFlag", "simulate_covariates", "stc_failure", "stc_marginal_binary",
+           "stc_marginal_survival"]
 
 MIN_EPP = 10.0
 _CHUNK = 200  # resamples fitted together
@@ -72,6 +73,43 @@ class StcFlag:
     threshold: float
     events: int
     parameters: int
+
+
+@dataclass(frozen=True)
+class StcFailure:
+    """Why an STC could not be estimated: a typed fact (``code``), with the solver's message as ``detail``.
+
+    Attributes
+    ----------
+    code : str
+        ``"no_finite_maximum"`` (separation, too few events: the outcome model diverges), ``"singular"`` (collinear
+        covariates), ``"comparator_extreme"`` (the comparator has 0 or all responders) or ``"invalid_input"``.
+    detail : str
+        The underlying message, for logs.
+    """
+
+    code: str
+    detail: str
+
+
+def stc_failure(exc: Exception) -> StcFailure:
+    """The :class:`StcFailure` of an exception raised by an STC function.
+
+    Examples
+    --------
+    >>> stc_failure(ValueError("the STC outcome model did not converge (separation or too few events)")).code
+    'no_finite_maximum'
+    """
+    text = str(exc)
+    if isinstance(exc, np.linalg.LinAlgError) or "collinear" in text or "singular" in text.lower():
+        code = "singular"
+    elif "did not converge" in text:
+        code = "no_finite_maximum"
+    elif "comparator" in text or "needs events" in text:
+        code = "comparator_extreme" if "comparator" in text else "no_finite_maximum"
+    else:
+        code = "invalid_input"
+    return StcFailure(code, text)
 
 
 @dataclass(frozen=True)
