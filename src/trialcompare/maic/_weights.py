@@ -3,7 +3,9 @@
 The weights are ``w_i = exp(x_i' b)`` where the rows ``x_i`` hold the IPD's centred moments (one column per
 matched statistic) and ``b`` minimises the convex ``Q(b) = sum_i exp(x_i' b)``; at the minimum the gradient
 ``sum_i w_i x_i`` is zero, i.e. the weighted moments equal the targets. A finite minimiser exists exactly when
-the zero vector lies in the interior of the convex hull of the rows.
+the zero vector lies in the interior of the convex hull of the rows. That is decided first, by linear programming,
+and only then is ``log Q`` minimised by Newton's method with a line search (:mod:`._solver`); a target outside the
+hull, or on its boundary, is reported naming the moments that cannot be reached.
 
 Moments: ``mean`` → ``x - mean``; ``sd`` → ``x² - (sd² + mean²)`` (E[x²] = sd² + mean², with the weighted SD
 in its population form ``sqrt(E[x²] - E[x]²)``); ``median`` → ``1{x > median} - 0.5`` (as R maicplus);
