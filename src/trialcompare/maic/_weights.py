@@ -240,8 +240,9 @@ def maic_weights(
     Raises
     ------
     MaicError
-        If a target lies outside the convex hull of the IPD (no finite weights), moments are collinear, or the
-        optimiser diverges.
+        If the targets lie outside the convex hull of the IPD's moments or on its boundary (no finite, strictly
+        positive weights; decided by linear programming, and the moments that cannot be reached are named), or the
+        moments are collinear.
     ValueError
         On malformed targets or IPD columns (missing, non-numeric, non-finite).
 
