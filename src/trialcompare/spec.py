@@ -271,6 +271,8 @@ def _spec_problems(spec: Spec, confine: bool = True) -> list[tuple[tuple, str]]:
         problem = _trials_problem(spec.path.parent, root, name)
         if problem:
             problems.append((("trials", i), problem))
+    if confine:
+        problems.extend(_maic_confinement_problems(spec, root))
     problems.extend(_date_problem(spec.date))
     problems.extend(_cohort_list_problems(spec))
     problems.extend(_substitute_problems(spec))
@@ -344,6 +346,20 @@ def _trials_problem(folder: Path, root: Path, name: str) -> str | None:
     except (OSError, ValueError) as exc:
         return f"trials: {name[:80]!r} is not a usable path ({getattr(exc, 'strerror', None) or exc})"
     return None
+
+
+def _maic_confinement_problems(spec: Spec, root: Path) -> list[tuple[tuple, str]]:
+    """``maic:`` files (IPD, mapping) are confined to the spec's project folder, like ``trials:``."""
+    if spec.maic is None or spec.path is None:
+        return []
+    mapping = spec.maic.mapping
+    if mapping is None:  # the default, mapping.yaml beside the IPD: a symbolic link must not leave the folder either
+        mapping = str(Path(spec.maic.ipd).parent / "mapping.yaml")
+    named = [("ipd", spec.maic.ipd), ("mapping", mapping)]
+    return [(("maic", key), f"maic.{key}: {name!r} is outside {root} (the spec's project folder); run "
+                            "`trialcompare maic` with the file on the command line instead")
+            for key, name in named
+            if not name or Path(name).is_absolute() or not (spec.path.parent / name).resolve().is_relative_to(root)]
 
 
 def _date_problem(text: str) -> list[tuple[tuple, str]]:

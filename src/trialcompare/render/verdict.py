@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from .caveat_words import error_text
 from .phrasebook import THEME_WORDS, Words, say
 from .tables import INFERRED
 
@@ -67,7 +68,7 @@ def _number_notes(a: Analysis, outcomes: list[str]) -> tuple[dict[tuple[str, str
     for r in a.errors.iter_rows(named=True):
         for name in outcomes:
             if str(r["field"]).startswith(_RESPONSE_FIELDS.get(name, (f"outcome.{name}",))):
-                text = f"{a.labels[r['cohort']]}: {r['text']}"
+                text = f"{a.labels[r['cohort']]}: {error_text(r)}"
                 if text not in texts:
                     texts.append(text)
                 marks.setdefault((r["cohort"], name), texts.index(text) + 1)
