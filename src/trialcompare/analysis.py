@@ -145,6 +145,8 @@ class Analysis:
         ROBINS-I domains per cohort from descriptor facts (:func:`trialcompare.appraise.risk_of_bias.risk_of_bias`).
     benchmark_facts : tuple of tuple of Fact
         Per benchmark, its result and exclusions as facts (:func:`trialcompare.meta._bench_result.benchmark_facts`).
+    maic_facts : tuple of Fact
+        What a reviewer must be told about the MAIC (:func:`trialcompare.appraise.maic_facts.maic_facts`).
     exploratory : polars.DataFrame
         Odds ratios and Fisher's p between cohorts, only when the spec asks (``exploratory_contrasts``); for the
         supplement.
@@ -182,6 +184,7 @@ class Analysis:
     risk_of_bias: pl.DataFrame = field(default_factory=pl.DataFrame)
     benchmark_facts: tuple[tuple[Fact, ...], ...] = ()
     exploratory: pl.DataFrame = field(default_factory=pl.DataFrame)
+    maic_facts: tuple[Fact, ...] = ()
     harms: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
@@ -419,7 +422,8 @@ def _unmeasured(cohorts: CohortSet, reference: str) -> tuple[str, ...]:
 
 
 def _maic_fact(spec: Spec, maic: MaicAnalysis | None) -> Fact:
-    """The population adjustment the spec asks for, as a fact (simulated when its IPD file says so)."""
+    """The population adjustment the spec asks for, as a fact: simulated when its IPD file says so, informative by
+    the MAIC's own rule (:class:`trialcompare.maic.WeightDiagnostics`, NICE DSU TSD 18)."""
     from .appraise.facts import fact
 
     if maic is None or spec.maic is None:
@@ -430,16 +434,11 @@ def _maic_fact(spec: Spec, maic: MaicAnalysis | None) -> Fact:
             simulated = "SIMULATED" in fh.readline().upper()
     except OSError:
         simulated = False
-    w = maic.weights
-    informative = w.ess >= MAIC_MIN_ESS and w.ess / w.n >= MAIC_MIN_ESS_SHARE
+    d = maic.diagnostics
+    informative = d is None or d.verdict.code == "informative"
+    ess, n = (d.ess, d.n) if d is not None else (maic.weights.ess, maic.weights.n)
     return fact("population-adjustment", available=True, simulated=simulated, informative=informative,
-                ess=round(float(w.ess), 1), n=int(w.n))
-
-
-MAIC_MIN_ESS = 10
-MAIC_MIN_ESS_SHARE = 0.2
-"""A MAIC is uninformative when its effective sample size is below 10 or below 20% of the IPD (NICE DSU TSD 18:
-a large fall in ESS means poor overlap and an unstable estimate)."""
+                ess=round(float(ess), 1), n=int(n))
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -513,6 +512,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     from .appraise.certainty import certainty
     from .appraise.factors import bias_direction, tsd18_factors
     from .appraise.limitations import limitations
+    from .appraise.maic_facts import maic_facts
     from .appraise.risk_of_bias import risk_of_bias
     from .appraise.sensitivity import sensitivity
     from .appraise.verdict import verdict
@@ -543,6 +543,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
                       {c.code for c in caveats})
     maic = _maic(spec, cohorts)
     judged = verdict(cmp, cohorts, spec.claim, bias, rated, _maic_fact(spec, maic), spec.comparators_selected)
+    adjusted = maic_facts(maic, cohorts, factors, (spec.maic.cohort or reference) if spec.maic else reference)
 
     def recompare(subset: CohortSet, use_errata: bool, denominators: dict[str, int]) -> Comparison:
         return compare(subset, reference, prefer_locations=spec.prefer_locations, ci_method=spec.ci_method,
@@ -569,7 +570,8 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         caveats=caveats, curves=curves, curve_summary=curve_summary(list(curves), reference),
         meta=_meta(cohorts, spec, reference) if with_meta else (),
         benchmarks=benchmarks, benchmark_variants=variants, verdict=judged, factors=factors,
-        errors=_errors(findings, cmp.cohorts), effects=effects, maic=maic, limitations=limitations(caveats),
+        errors=_errors(findings, cmp.cohorts), effects=effects, maic=maic, limitations=limitations(caveats, adjusted),
+        maic_facts=adjusted,
         sensitivity=robustness, risk_of_bias=risk_of_bias(cohorts),
         benchmark_facts=bench_facts, exploratory=exploratory,
         harms=harms_table(cohorts, reference, spec.harms.terms, spec.harms.grade, ci_method=spec.ci_method,

@@ -25,13 +25,14 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .caveats import Caveat
+    from .facts import Fact
 
-__all__ = ["MAX_LIMITATIONS", "THEMES", "THEME_RANK", "Limitation", "limitations"]
+__all__ = ["FACT_THEMES", "MAX_LIMITATIONS", "THEMES", "THEME_RANK", "Limitation", "limitations"]
 
 MAX_LIMITATIONS = 10
 
 THEME_RANK = ("non-randomised", "selection", "overlap", "eligibility", "assessment", "endpoints", "imbalance",
-              "data-errors", "follow-up", "sample-size")
+              "population-adjustment", "data-errors", "follow-up", "sample-size")
 """Themes, most consequential first."""
 
 THEMES: dict[str, str] = {
@@ -65,20 +66,33 @@ class Limitation:
     severity : str
         ``major`` when any of its caveats is major.
     caveats : tuple of Caveat
+    facts : tuple of Fact
+        Other rules' facts under the theme (e.g. a MAIC's diagnostics).
     """
 
     theme: str
     rank: int
     severity: str
     caveats: tuple[Caveat, ...]
+    facts: tuple[Fact, ...] = ()
 
 
-def limitations(caveats: Iterable[Caveat]) -> tuple[Limitation, ...]:
-    """Merge caveats by theme and rank the themes.
+FACT_THEMES: dict[str, str] = {
+    "maic-diagnostics": "population-adjustment", "maic-unmatched": "population-adjustment",
+    "maic-endpoint-mismatch": "population-adjustment", "maic-assessment": "population-adjustment",
+    "maic-overlap": "population-adjustment",
+}
+"""The theme of facts from other rules that are limitations too."""
+
+
+def limitations(caveats: Iterable[Caveat], facts: Iterable[Fact] = ()) -> tuple[Limitation, ...]:
+    """Merge caveats (and other rules' facts) by theme and rank the themes.
 
     Parameters
     ----------
     caveats : iterable of Caveat
+    facts : iterable of Fact
+        Facts of other rules whose code has a theme in :data:`FACT_THEMES` (others are ignored).
 
     Returns
     -------
@@ -88,10 +102,14 @@ def limitations(caveats: Iterable[Caveat]) -> tuple[Limitation, ...]:
     by_theme: dict[str, list[Caveat]] = {}
     for c in caveats:
         by_theme.setdefault(THEMES.get(c.code, "data-errors"), []).append(c)
+    extra: dict[str, list[Fact]] = {}
+    for f in facts:
+        if f.code in FACT_THEMES:
+            extra.setdefault(FACT_THEMES[f.code], []).append(f)
     out = []
-    for theme, items in by_theme.items():
-        items.sort(key=lambda c: c.severity != "major")
-        severity = "major" if any(c.severity == "major" for c in items) else "minor"
-        out.append(Limitation(theme, THEME_RANK.index(theme), severity, tuple(items)))
+    for theme in dict.fromkeys([*by_theme, *extra]):
+        items = sorted(by_theme.get(theme, []), key=lambda c: c.severity != "major")
+        severity = "major" if any(c.severity == "major" for c in items) or theme in extra else "minor"
+        out.append(Limitation(theme, THEME_RANK.index(theme), severity, tuple(items), tuple(extra.get(theme, []))))
     out.sort(key=lambda lim: lim.rank)
     return tuple(out[:MAX_LIMITATIONS])

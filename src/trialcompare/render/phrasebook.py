@@ -461,6 +461,7 @@ THEME_WORDS: dict[str, str] = {
     "data-errors": "Data errors: some published numbers are inconsistent or use another denominator.",
     "follow-up": "Follow-up differs or is not reported.",
     "sample-size": "Small cohorts.",
+    "population-adjustment": "Population adjustment: the MAIC's estimate is fragile and still unanchored.",
 }
 """One line per limitation theme (:data:`trialcompare.appraise.limitations.THEME_RANK`)."""
 
@@ -1048,3 +1049,72 @@ def _contrast_withheld(f: Fact, w: Words) -> str:
            "shares-centre": "they share a centre and accrual period"}.get(str(f["rule"]), "by design")
     return f"{w.cohort(f['cohort'])} and {w.cohort(f['other'])} may share patients ({why}): no test or odds " \
            "ratio is computed between them."
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# --- population adjustment (MAIC) ---
+
+_LEVEL_WORDS = {("lesion_site", "lung"): "lung-only disease", ("prior_lines", "1"): "one prior line",
+                ("sex", "male"): "male sex", ("subtype", "canonical"): "conventional subtype"}
+_VARIABLE_WORDS = {"lesion_site": "disease site", "prior_lines": "prior lines", "ecog": "ECOG", "sex": "sex",
+                   "subtype": "subtype", "age": "age"}
+
+
+def _level(variable: object, level: object) -> str:
+    known = _LEVEL_WORDS.get((str(variable), str(level)))
+    return known or f"{_VARIABLE_WORDS.get(str(variable), str(variable).replace('_', ' '))} {level}"
+
+
+@phrase(fact("maic-diagnostics", n_ipd=33, n_eligible=15, ess=6.4, ess_share=43, max_share=21, top5_share=83,
+             informative=False, min_ess=10, min_share=20))
+def _maic_diagnostics(f: Fact, w: Words) -> str:
+    eligible = (f"{f['n_eligible']} of the {f['n_ipd']} patients meet the comparator's eligibility"
+                if f["n_eligible"] != f["n_ipd"] else f"all {f['n_ipd']} patients meet the comparator's eligibility")
+    shares = "" if f["max_share"] is None else (f"; the largest weight carries {f['max_share']}% of the total and the "
+                                                f"five largest {f['top5_share']}%")
+    verdict = ("uninformative, shown for completeness" if not f["informative"] else "informative by that rule")
+    return (f"{eligible}; weighting leaves an effective sample size of {f['ess']} ({f['ess_share']}% of "
+            f"{f['n_eligible']}){shares}. By the rule stated in advance (ESS below {f['min_ess']} or below "
+            f"{f['min_share']}% of the patients weighted) the MAIC is {verdict}.")
+
+
+@phrase(fact("maic-population", target="b", shares=(("lesion_site", "lung", 73), ("prior_lines", "1", 84)),
+             age=21.7))
+def _maic_population(f: Fact, w: Words) -> str:
+    parts = [f"{_level(v, lv)} {pct}%" for v, lv, pct in f["shares"]]  # type: ignore[misc, union-attr]
+    if f["age"] is not None:
+        parts.append(f"mean age {f['age']}")
+    return (f"The adjusted estimates apply to {w.cohort(f['target'])}'s population" +
+            (f" ({', '.join(parts)})" if parts else "") + ", not to the population the claim is about.")
+
+
+@phrase(fact("maic-unmatched", levels=("prior_lines:1", "sex:male"), unreported=("refractory", "lesion_number")))
+def _maic_unmatched(f: Fact, w: Words) -> str:
+    levels = [_level(*str(x).split(":", 1)) if ":" in str(x) else factor_name(x) for x in f["levels"]]  # type: ignore[union-attr]
+    parts = []
+    if levels:
+        parts.append(f"not matched: {join(levels)}")
+    if f["unreported"]:
+        parts.append(f"reported by no cohort: {_factors(f['unreported'])}")
+    body = "; ".join(parts) if parts else "none is left unmatched"
+    return (f"Unanchored, the MAIC assumes that the factors it does not match are balanced — {body}. Their bias "
+            "cannot be estimated from these data.")
+
+
+@phrase(fact("maic-endpoint-mismatch", ipd="EFS", comparator="PFS", target="b"))
+def _maic_endpoint(f: Fact, w: Words) -> str:
+    return (f"The patient data's {ENDPOINT_NAMES.get(str(f['ipd']), f['ipd'])} is set beside "
+            f"{w.cohort(f['target'])}'s {ENDPOINT_NAMES.get(str(f['comparator']), f['comparator'])}: different "
+            "endpoints, which no weighting reconciles.")
+
+
+@phrase(fact("maic-assessment", cohort="a", target="b"))
+def _maic_assessment(f: Fact, w: Words) -> str:
+    return (f"{w.cohort(f['cohort'])}'s responses were read retrospectively; re-weighting cannot make them comparable "
+            f"with {w.cohort(f['target'])}'s trial assessment.")
+
+
+@phrase(fact("maic-overlap", cohort="a", target="b"))
+def _maic_overlap(f: Fact, w: Words) -> str:
+    return (f"{w.cohort(f['cohort'])} includes patients who had been treated in {w.cohort(f['target'])}'s setting "
+            "(as the source prints): the two samples may not be independent, which the MAIC assumes.")

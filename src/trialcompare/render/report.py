@@ -399,7 +399,8 @@ def _limitations(a: Analysis) -> list[dict[str, Any]]:
 
     words = analysis_words(a)
     return [{"n": i, "theme": THEME_WORDS[lim.theme], "severity": lim.severity,
-             "texts": [say(c.fact, words) for c in lim.caveats]} for i, lim in enumerate(a.limitations, start=1)]
+             "texts": [say(c.fact, words) for c in lim.caveats] + [say(f, words) for f in lim.facts]}
+            for i, lim in enumerate(a.limitations, start=1)]
 
 
 def _error_marks(a: Analysis) -> tuple[dict[tuple[str, str], str], dict[str, dict[str, str]]]:
@@ -483,27 +484,67 @@ _UNMATCHED = {"comparator": "not reported by the comparator", "ipd": "not in the
               "mapping": "not mapped to a column of the patient data"}
 
 
+def _maic_cell(x: float | None, fmt: str = ".2f") -> str:
+    return "not reported" if x is None or x != x else format(x, fmt)
+
+
+def _maic_effects(m: Any) -> pl.DataFrame:
+    rows = []
+    for r in m.effects.iter_rows(named=True):
+        ci = ("interval not reported" if r["lower"] is None or r["lower"] != r["lower"] else
+              f"({_maic_cell(r['lower'])}, {_maic_cell(r['upper'])})")
+        rows.append({"method": r["method"] + (" (primary)" if r.get("primary") else ""), "measure": r["measure"],
+                     "estimate": _maic_cell(r["estimate"]), "interval": ci, "how": r["interval"],
+                     "ESS": "–" if r["ess"] is None else f"{r['ess']:.1f}"})
+    return pl.DataFrame(rows)
+
+
+_BALANCE_STATUS = {"matched": "matched", "unmatched": "not matched", "excluded": "patients removed (0% in target)",
+                   "not_in_ipd": "not in the patient data", "not_reported": "not reported by the comparator"}
+
+
+def _maic_balance(m: Any) -> pl.DataFrame:
+    def pct(r: dict[str, Any], key: str) -> str:
+        v = r[key]
+        if v is None or v != v:
+            return "–"
+        return f"{100 * v:.0f}%" if r["statistic"] == "proportion" else f"{v:.3g}"
+
+    return pl.DataFrame([{"variable": f"{r['variable']}" + (f": {r['level']}" if r["level"] else ""),
+                          "statistic": r["statistic"], "target": pct(r, "target"), "all IPD": pct(r, "ipd_all"),
+                          "eligible, unweighted": pct(r, "before"), "weighted": pct(r, "after"),
+                          "status": _BALANCE_STATUS.get(r["status"], r["status"])}
+                         for r in m.balance.iter_rows(named=True)])
+
+
+def _maic_eligibility(m: Any) -> pl.DataFrame | None:
+    e = m.eligibility
+    if e is None or e.criteria.is_empty():
+        return None
+    return pl.DataFrame([{"criterion": r["criterion"], "applied": "yes" if r["applied"] else "no (no column)",
+                          "patients removed": str(r["removed"]) if r["applied"] else "–"}
+                         for r in e.criteria.iter_rows(named=True)])
+
+
 def _maic_context(a: Analysis) -> dict[str, Any] | None:
-    """The population-adjusted comparison, formatted: ESS, balance, unmatched factors, effects, weights histogram."""
+    """The population-adjusted comparison, formatted: what a reviewer must be told (from the MAIC's facts),
+    eligibility, full balance, effects (SIMULATED when the data are), weights histogram, survival."""
     m = a.maic
     if m is None:
         return None
+    from .caveat_words import analysis_words
+    from .phrasebook import say
     from .plots import weights_histogram_svg
 
     w, spec = m.weights, a.spec.maic
+    words = analysis_words(a)
     ipd_cohort = (spec.cohort if spec and spec.cohort else a.reference)
-    balance = pl.DataFrame([{"covariate": r["covariate"], "statistic": r["statistic"],
-                             "target (comparator)": f"{r['target']:.3g}", "before weighting": f"{r['before']:.3g}",
-                             "after weighting": f"{r['after']:.3g}"} for r in w.balance.iter_rows(named=True)])
-    effects = pl.DataFrame([{"method": r["method"], "measure": r["measure"],
-                             "estimate (CI)": f"{r['estimate']:.2f} ({r['lower']:.2f}, {r['upper']:.2f})",
-                             "interval": r["interval"], "scale": r["scale"],
-                             "ESS": "–" if r["ess"] is None else f"{r['ess']:.1f}"}
-                            for r in m.effects.iter_rows(named=True)])
-    unmatched = [f"{u.factor} ({_UNMATCHED.get(u.reason, u.reason)})" for u in m.targets.unmatched]
+    simulated = next((bool(f["simulated"]) for f in (*a.verdict.supports, *a.verdict.cannot)
+                      if f.code == "population-adjustment"), False)
     return {"ipd": a.labels.get(ipd_cohort, ipd_cohort), "target": a.labels.get(m.comparator, m.comparator),
-            "label": spec.label if spec else None, "n": w.n, "ess": w.ess, "ess_share": w.ess / w.n,
-            "balance": balance, "effects": effects, "unmatched": unmatched,
+            "label": spec.label if spec else None, "simulated": simulated, "n": w.n, "ess": w.ess,
+            "facts": [say(f, words) for f in a.maic_facts], "eligibility": _maic_eligibility(m),
+            "balance": _maic_balance(m), "effects": _maic_effects(m),
             "stc_assumption": m.stc.assumption if m.stc else None,
             "stc_error": m.stc_error,
             "histogram": weights_histogram_svg(w.rescaled.tolist()), **_maic_survival(m),
