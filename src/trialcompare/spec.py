@@ -358,8 +358,17 @@ def _maic_confinement_problems(spec: Spec, root: Path) -> list[tuple[tuple, str]
     named = [("ipd", spec.maic.ipd), ("mapping", mapping)]
     return [(("maic", key), f"maic.{key}: {name!r} is outside {root} (the spec's project folder); run "
                             "`trialcompare maic` with the file on the command line instead")
-            for key, name in named
-            if not name or Path(name).is_absolute() or not (spec.path.parent / name).resolve().is_relative_to(root)]
+            for key, name in named if _outside(spec.path.parent, root, name)]
+
+
+def _outside(base: Path, root: Path, name: str) -> bool:
+    """Whether a named file leaves ``root`` (a name the system cannot use is left to :func:`_maic_path_problems`)."""
+    if not name or Path(name).is_absolute():
+        return True
+    try:
+        return not (base / name).resolve().is_relative_to(root)
+    except (OSError, ValueError):
+        return False
 
 
 def _date_problem(text: str) -> list[tuple[tuple, str]]:
