@@ -514,7 +514,8 @@ def test_imbalance_one_caveat_per_variable(tmp_path: Path) -> None:
     assert caveat.fact["rows"] == (("other", 0.30, True, "measured"), ("third", -0.12, True, "median"))
     assert (caveat.fact["threshold"], caveat.fact["implied"]) == (0.1, ())
     assert _say(caveat, cohorts) == (
-        "Baseline imbalance against Ref in ECOG performance status (|SMD| above 0.1): standardized mean difference "
+        "Baseline imbalance against Ref in ECOG performance status (|SMD| above 0.1 and beyond sampling noise): "
+        "standardized mean difference "
         "+0.30 for Other and -0.12 for Third (estimated from a median); differences in outcomes may partly reflect it."
     )
 
@@ -524,7 +525,8 @@ def test_imbalance_minor_up_to_major_limit(tmp_path: Path) -> None:
     (caveat,) = _codes(_derive(cohorts, smd=_smd(("other", "age", SMD_MAJOR, False, None))), "IMBALANCE")
     assert caveat.severity == "minor"
     assert _say(caveat, cohorts).startswith(
-        "Baseline imbalance against Ref in age (|SMD| above 0.1): standardized mean difference +0.25 for Other"
+        "Baseline imbalance against Ref in age (|SMD| above 0.1 and beyond sampling noise): standardized mean "
+        "difference +0.25 for Other"
     )
 
 

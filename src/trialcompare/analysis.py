@@ -510,7 +510,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     from .appraisal import benchmark_variants
     from .appraise.caveats import derive_caveats
     from .appraise.certainty import certainty
-    from .appraise.factors import bias_direction, tsd18_factors
+    from .appraise.factors import bias_direction, factor_smds, tsd18_factors
     from .appraise.limitations import limitations
     from .appraise.maic_facts import maic_facts
     from .appraise.risk_of_bias import risk_of_bias
@@ -532,10 +532,10 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
                   denominators={k: v.n for k, v in spec.denominators.items()})
     frame = cohorts.to_frame()
     findings = tuple(check(cohorts))
-    caveats = tuple(derive_caveats(cohorts, reference=reference, frame=frame, findings=list(findings),
-                                   smd=cmp.smd, smd_threshold=spec.smd_threshold))
-    curves = tuple(curve_data(cohorts))
     factors = tsd18_factors(cmp, spec.smd_threshold)
+    caveats = tuple(derive_caveats(cohorts, reference=reference, frame=frame, findings=list(findings),
+                                   smd=factor_smds(cmp.smd, factors), smd_threshold=spec.smd_threshold))
+    curves = tuple(curve_data(cohorts))
     effects = published_effects(frame, cohorts)
     bias = bias_direction(factors, _unmeasured(cohorts, reference))
     claimed = tuple(spec.claim.outcomes) if spec.claim is not None and spec.claim.outcomes else ("ORR", "DCR")

@@ -39,8 +39,8 @@ from .facts import Fact, fact
 if TYPE_CHECKING:
     from ..comparison import Comparison
 
-__all__ = ["ADVERSE_LEVELS", "FACTOR_ORDER", "NOISE_Z", "SKEW_RATIO", "UNREPORTED_FACTORS", "bias_direction", "smd_se",
-           "tsd18_factors"]
+__all__ = ["ADVERSE_LEVELS", "FACTOR_ORDER", "NOISE_Z", "SKEW_RATIO", "UNREPORTED_FACTORS", "bias_direction",
+           "factor_smds", "smd_se", "tsd18_factors"]
 
 ADVERSE_LEVELS: dict[str, tuple[str, ...]] = {
     "ecog": ("1", "2", "3", "4"),
@@ -269,3 +269,45 @@ def bias_direction(factors: pl.DataFrame, unmeasured: tuple[str, ...] = ()) -> F
     else:
         net = "against-reference" if against else "favours-reference"
     return fact("bias-direction", against=against, favours=favours, unmeasured=unmeasured, net=net)
+
+
+_IMBALANCED = ("imbalanced", "reference-worse", "comparator-worse")
+
+
+def factor_smds(smd: pl.DataFrame, factors: pl.DataFrame) -> pl.DataFrame:
+    """The comparison's SMD frame with each factor's one SMD and its imbalance judgement (this module's rule), so
+    that every table and every caveat uses the same number and the same rule.
+
+    Parameters
+    ----------
+    smd : polars.DataFrame
+        :attr:`trialcompare.comparison.Comparison.smd`.
+    factors : polars.DataFrame
+        :func:`tsd18_factors`.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``smd``'s columns; for a variable the factors cover, ``smd`` is the factor's (signed), ``signed`` true and
+        ``imbalanced`` true only beyond the threshold and the sampling noise (a skewed median: no SMD).
+
+    Examples
+    --------
+    >>> s = pl.DataFrame({"cohort": ["b"], "reference": ["a"], "variable": ["ecog"], "smd": [0.4], "signed": [False],
+    ...                   "estimated": [False], "imbalanced": [True], "note": [None]})
+    >>> f = pl.DataFrame({"factor": ["ecog"], "cohort": ["b"], "smd": [-0.26], "direction": ["within-noise"]})
+    >>> factor_smds(s, f).select("smd", "signed", "imbalanced").row(0)
+    (-0.26, True, False)
+    """
+    judged = {(r["factor"], r["cohort"]): r for r in factors.iter_rows(named=True)}
+    rows = []
+    for r in smd.iter_rows(named=True):
+        f = judged.get((r["variable"], r["cohort"]))
+        if f is not None:
+            skewed = f["direction"] == "skewed-median"
+            r = r | {"smd": None if skewed else f["smd"], "signed": True,
+                     "imbalanced": None if f["smd"] is None else f["direction"] in _IMBALANCED}
+            if "abs_smd" in r:
+                r["abs_smd"] = None if r["smd"] is None else abs(r["smd"])
+        rows.append(r)
+    return pl.DataFrame(rows, schema=smd.schema, orient="row")

@@ -887,8 +887,8 @@ def _smd_words(w: Words, f: Fact, row: tuple) -> str:
 def _imbalance(f: Fact, w: Words) -> str:
     smds = join([_smd_words(w, f, row) for row in _rows(f["rows"])])
     return (f"Baseline imbalance against {w.cohort(f['reference'])} in {variable_phrase(f['variable'])} "
-            f"(|SMD| above {f['threshold']:g}): standardized mean difference {smds}; differences in outcomes may "
-            "partly reflect it.")
+            f"(|SMD| above {f['threshold']:g} and beyond sampling noise): standardized mean difference {smds}; "
+            "differences in outcomes may partly reflect it.")
 
 
 @phrase(fact("data-errors", cohort="a", acknowledged=False, codes=("PCT-MISMATCH", "TTE-MEDIAN-RATE")))

@@ -258,7 +258,7 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
     spec, cmp, cohorts = a.spec, a.comparison, a.cohorts
     caveats = _numbered(list(a.caveats), analysis_words(a))
     marks, error_notes = _error_marks(a)
-    table = table_iv(cmp, marks=marks, decimals=spec.display.decimals)
+    table = table_iv(cmp, marks=marks, decimals=spec.display.decimals, factors=a.factors)
     baseline = _table_blocks(table, ["Baseline"])
     outcome = _table_blocks(table, ["Outcomes"])
     survival = _table_blocks(table, [s for s in dict.fromkeys(table["section"].to_list())
@@ -398,9 +398,16 @@ def _limitations(a: Analysis) -> list[dict[str, Any]]:
     from .phrasebook import THEME_WORDS, say
 
     words = analysis_words(a)
-    return [{"n": i, "theme": THEME_WORDS[lim.theme], "severity": lim.severity,
-             "texts": [say(c.fact, words) for c in lim.caveats] + [say(f, words) for f in lim.facts]}
-            for i, lim in enumerate(a.limitations, start=1)]
+    out = []
+    for i, lim in enumerate(a.limitations, start=1):
+        texts = [say(c.fact, words) for c in lim.caveats] + [say(f, words) for f in lim.facts]
+        out.append({"n": i, "theme": THEME_WORDS[lim.theme], "severity": lim.severity, "texts": texts,
+                    "shown": texts[:BODY_ITEMS_PER_LIMITATION], "more": max(0, len(texts) - BODY_ITEMS_PER_LIMITATION)})
+    return out
+
+
+BODY_ITEMS_PER_LIMITATION = 2
+"""The body states at most this many items of a limitation (major ones first); the supplement states all."""
 
 
 def _error_marks(a: Analysis) -> tuple[dict[tuple[str, str], str], dict[str, dict[str, str]]]:
@@ -859,6 +866,7 @@ def render_supplement(a: Analysis, report_name: str | None = None) -> str:
         cohorts=[{"id": c.id, "label": c.descriptor.label} for c in a.cohorts],
         findings=_grouped_findings(a.cohorts, list(a.findings)), exploratory=a.exploratory,
         rob_rows=rob_rows, sensitivity=a.sensitivity, provenance=_provenance(a.frame, a.cohorts),
+        limitations=_limitations(a),
         ci_method_name=CI_METHOD_NAMES[cmp.options.ci_method], rd_method_name=RD_METHOD_NAMES[cmp.options.rd_method],
         versions=list(a.versions), hashes=a.inputs.to_dicts())
 

@@ -118,12 +118,14 @@ def _labels(b: _Builder, rows: pl.DataFrame, column: str) -> str | None:
     return printed_label(rows.iter_rows(named=True), column, b.cmp.options.prefer_locations, b.ids)
 
 
-def _baseline_rows(b: _Builder) -> None:
+def _baseline_rows(b: _Builder, factors: pl.DataFrame | None = None) -> None:
     base, smd = b.cmp.baseline, b.cmp.smd
     for var in dict.fromkeys(base["variable"].to_list()):
         v = VARIABLES[var]
         rows = base.filter(pl.col("variable") == var)
-        smd_cells = _smd_cells(b, smd.filter(pl.col("variable") == var))
+        mine = None if factors is None else factors.filter(pl.col("factor") == var)
+        smd_cells = (_factor_smd_cells(b, mine) if mine is not None and mine.height else
+                     _smd_cells(b, smd.filter(pl.col("variable") == var)))
         label = _labels(b, rows, "entry_label")
         if v.kind == "continuous":
             cells = {c: b.mark(c, f"baseline.{var}", _continuous_cell(rows.filter(pl.col("cohort") == c)))
@@ -152,6 +154,27 @@ def _study_rows(b: _Builder) -> None:
 
 def _join(a: str, b: str | None) -> str:
     return f"{a}; {b}" if b else a
+
+
+_IMBALANCED = ("imbalanced", "reference-worse", "comparator-worse")
+
+
+def _factor_smd_cells(b: _Builder, rows: pl.DataFrame) -> dict[str, str]:
+    """The one SMD of a factor (the appraisal's: the signed SMD of the share at the adverse level, or of the mean),
+    "*" when it is an imbalance (above the report's threshold and beyond its sampling noise); a skewed median and
+    range is not converted."""
+    from .phrasebook import factor_name
+
+    cells = {b.cmp.reference: "reference"}
+    for r in rows.iter_rows(named=True):
+        if r["direction"] == "skewed-median":
+            cells[r["cohort"]] = "skewed median: SMD not computed"
+        elif r["smd"] is None:
+            cells[r["cohort"]] = NOT_COMPUTED
+        else:
+            share = f" ({factor_name(r['factor'])})" if r["reference_share"] is not None else ""
+            cells[r["cohort"]] = f"SMD {r['smd']:+.2f}{share}{' *' if r['direction'] in _IMBALANCED else ''}"
+    return cells
 
 
 def _smd_cells(b: _Builder, smd: pl.DataFrame) -> dict[str, str]:
@@ -360,7 +383,8 @@ def _displayed(cmp: Comparison, decimals: int | None) -> Comparison:
 
 
 def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None,
-             marks: Mapping[tuple[str, str], str] | None = None, decimals: int | None = None) -> pl.DataFrame:
+             marks: Mapping[tuple[str, str], str] | None = None, decimals: int | None = None,
+             factors: pl.DataFrame | None = None) -> pl.DataFrame:
     """The Table IV layout: rows = harmonized variables/levels, columns = cohorts (reference first).
 
     Parameters
@@ -374,6 +398,9 @@ def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None,
     decimals : int, optional
         Display rounding of the printed values (a spec's ``display: {decimals: n}``): numbers printed with more
         decimals are rounded half away from zero on their decimal string ("10.85" → "10.9"); default: as printed.
+    factors : polars.DataFrame, optional
+        The appraisal's factors (:func:`trialcompare.appraise.factors.tsd18_factors`): their SMD (one per factor,
+        signed, with its imbalance judgement) replaces the comparison's for the variables they cover.
 
     Returns
     -------
@@ -385,7 +412,7 @@ def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None,
     descriptors = descriptors or cmp.descriptors
     if descriptors:
         _design_rows(b, descriptors)
-    _baseline_rows(b)
+    _baseline_rows(b, factors)
     _study_rows(b)
     _response_rows(b)
     out = cmp.outcomes.filter(pl.col("endpoint").is_not_null())

@@ -239,7 +239,9 @@ def _imbalance_for(ctx: Context, variable: str, reference: str, rows: list[dict[
 
 
 def imbalance(ctx: Context) -> list[Caveat]:
-    """A baseline variable has |SMD| above the threshold against the reference: fact ``imbalance``, one per
+    """A baseline variable has |SMD| above the threshold against the reference (and, in an SMD frame with the
+    appraisal's judgement, beyond its sampling noise: ``imbalanced``, from
+    :func:`trialcompare.appraise.factors.factor_smds`): fact ``imbalance``, one per
     variable, with ``rows`` ``(cohort, SMD, signed, basis)`` (:func:`estimate_basis`) and the levels ``implied``
     0 ``(cohort, level, total)``; render names each level as printed (``level:<variable>:<level>``).
 
@@ -256,7 +258,8 @@ def imbalance(ctx: Context) -> list[Caveat]:
         return []
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in ctx.smd.to_dicts():
-        if r["smd"] is not None and r["cohort"] != r["reference"] and abs(r["smd"]) > ctx.smd_threshold:
+        if r["smd"] is not None and r["cohort"] != r["reference"] and abs(r["smd"]) > ctx.smd_threshold \
+                and r.get("imbalanced", True):
             groups.setdefault((r["variable"], r["reference"]), []).append(r)
     return [_imbalance_for(ctx, var, ref, rows) for (var, ref), rows in sorted(groups.items())]
 
