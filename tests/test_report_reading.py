@@ -32,9 +32,10 @@ def pages(pdf: bytes) -> list[str]:
 
 
 def _body(pages: list[str]) -> str:
-    """Everything before the closing note that points to the supplement (the body of the report)."""
+    """The body of the report: every page (the audit trail is in the HTML supplement), or up to Annex A."""
     text = " ".join(pages)
-    return text[: text.index("The audit trail is in")]
+    assert "The audit trail is in table-iv.supplement.html" in text
+    return text.split("Annex A:")[0]
 
 
 def test_page_one_quotes_the_claim_and_gives_a_certainty(pages: list[str]) -> None:

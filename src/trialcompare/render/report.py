@@ -177,6 +177,17 @@ def short_citation(citation: str) -> str:
     return f"{first} et al., {journal} {year.group(0)}"
 
 
+def _full_sources(cohorts: CohortSet) -> list[dict[str, str]]:
+    """Every publication with its full citation, identifiers, key and the cohorts that use it (the supplement)."""
+    out = []
+    for c in cohorts:
+        for s in c.descriptor.sources:
+            ids = ", ".join(x for x in (s.pmid and f"PMID {s.pmid}", s.pmcid, s.doi and f"doi:{s.doi}") if x)
+            out.append({"cohort": c.descriptor.label, "key": s.key, "role": s.role, "citation": s.citation,
+                        "ids": ids})
+    return out
+
+
 def _sources(cohorts: CohortSet) -> list[dict[str, str]]:
     """One row per publication (by DOI, else PMID, else citation), naming every cohort that uses it."""
     rows: dict[str, dict[str, Any]] = {}
@@ -406,7 +417,7 @@ def _limitations(a: Analysis) -> list[dict[str, Any]]:
     return out
 
 
-BODY_ITEMS_PER_LIMITATION = 2
+BODY_ITEMS_PER_LIMITATION = 1
 """The body states at most this many items of a limitation (major ones first); the supplement states all."""
 
 
@@ -866,7 +877,7 @@ def render_supplement(a: Analysis, report_name: str | None = None) -> str:
         cohorts=[{"id": c.id, "label": c.descriptor.label} for c in a.cohorts],
         findings=_grouped_findings(a.cohorts, list(a.findings)), exploratory=a.exploratory,
         rob_rows=rob_rows, sensitivity=a.sensitivity, provenance=_provenance(a.frame, a.cohorts),
-        limitations=_limitations(a),
+        limitations=_limitations(a), sources=_full_sources(a.cohorts),
         ci_method_name=CI_METHOD_NAMES[cmp.options.ci_method], rd_method_name=RD_METHOD_NAMES[cmp.options.rd_method],
         versions=list(a.versions), hashes=a.inputs.to_dicts())
 
