@@ -22,6 +22,8 @@ _NODES, _WEIGHTS = np.polynomial.hermite.hermgauss(N_AGQ)
 _LOG_W = np.log(_WEIGHTS) + _NODES**2  # for ∫ f(b) db = Σ wⱼ e^{zⱼ²} f(√2 σ zⱼ + b̂) √2 σ
 _TAU_FLOOR = 1e-5
 _TAU2_CEILING = 1e4  # beyond this (SD of 100 on the logit scale) the likelihood is flat: not identifiable
+# A random-effects fit must beat the common-effect log-likelihood by more than rounding to count as τ² > 0.
+_LL_GAIN_TOL = 1e-8
 
 
 @dataclass(frozen=True)
@@ -150,11 +152,15 @@ def fit_glmm(events: np.ndarray, totals: np.ndarray, tau2_start: float) -> GlmmF
     n = np.asarray(totals, dtype=float)
     _check_counts(x, n)
     mu0, se0, ll_fe = _fixed_effect(x, n)
+    if np.all(n == 1):
+        # Bernoulli data: the marginal likelihood depends on (μ, τ) only through P(x = 1), so τ² is not identified;
+        # the ML estimate is the common-effect fit with τ² = 0, which is what rma.glmm (lme4) reports.
+        return GlmmFit(mu0, se0, 0.0, ll_fe, True)
     start = np.array([mu0, 0.5 * np.log(max(tau2_start, 0.01))])
     res = optimize.minimize(_negll, start, args=(x, n), method="BFGS", options={"gtol": 1e-9, "maxiter": 500})
     theta = res.x
     tau = float(np.exp(theta[1]))
-    if tau < 10 * _TAU_FLOOR or -res.fun <= ll_fe:
+    if tau < 10 * _TAU_FLOOR or -res.fun <= ll_fe + _LL_GAIN_TOL * max(1.0, abs(ll_fe)):
         return GlmmFit(mu0, se0, 0.0, ll_fe, True)
     converged = (bool(res.success) or _gradient_small(theta, x, n)) and _modes(x, n, theta[0], tau)[2]
     converged = converged and tau**2 <= _TAU2_CEILING
@@ -164,9 +170,11 @@ def fit_glmm(events: np.ndarray, totals: np.ndarray, tau2_start: float) -> GlmmF
 
     par = np.array([theta[0], tau])
     hess = _hessian(negll_natural, par, np.array([1e-3, 1e-3 * max(tau, 1e-2)]))
-    cov = np.linalg.inv(hess)
+    # a maximum has a positive-definite Hessian of -log L; otherwise (a ridge, a saddle) the SE is not defined
+    positive = bool(np.all(np.linalg.eigvalsh(hess) > 0))
+    cov = np.linalg.inv(hess) if positive else np.full((2, 2), np.nan)
     se = float(np.sqrt(cov[0, 0])) if cov[0, 0] > 0 else float("nan")
-    return GlmmFit(float(theta[0]), se, tau**2, -float(res.fun), bool(converged and np.isfinite(se)))
+    return GlmmFit(float(theta[0]), se, tau**2, -float(res.fun), bool(converged and positive and np.isfinite(se)))
 
 
 def _check_counts(x: np.ndarray, n: np.ndarray) -> None:
