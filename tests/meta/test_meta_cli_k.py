@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from trialcompare.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,3 +38,85 @@ def test_four_cohorts_json_is_estimable(capsys):
     d = json.loads(out)
     assert code == 0 and d["estimable"] is True and d["not_estimable_reason"] is None
     assert isinstance(d["primary"]["estimate"], float) and "reason" not in d["primary"]
+
+
+# --------------------------------------------------------------------------------------------------
+# --method EE | bayes, --subgroup, --small-study
+# --------------------------------------------------------------------------------------------------
+
+
+def test_method_ee_is_the_primary_analysis(capsys):
+    from trialcompare.meta import pool_proportions
+
+    code, out, _ = run(capsys, "--outcome", "orr", "--method", "EE", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["primary"]["method"] == "EE" and d["primary"]["tau2"] == 0
+    events = [r["events"] for r in d["data"] if r["events"] is not None]
+    totals = [r["total"] for r in d["data"] if r["events"] is not None]
+    assert d["primary"]["estimate"] == pool_proportions(events, totals, method="EE").estimate
+
+
+def test_method_bayes_adds_the_bayesian_pool(capsys):
+    from trialcompare.meta import pool_proportions
+
+    code, out, _ = run(capsys, "--outcome", "orr", "--method", "bayes", "--tau-prior", "halfcauchy:1", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["primary"]["method"] == "REML"
+    b = d["bayes"]
+    assert b["tau_prior"] == ["halfcauchy", 1.0] and b["k"] == 4 and b["reason"] is None
+    events = [r["events"] for r in d["data"] if r["events"] is not None]
+    totals = [r["total"] for r in d["data"] if r["events"] is not None]
+    ref = pool_proportions(events, totals, method="bayes", tau_prior=("halfcauchy", 1.0))
+    assert b["mu"]["median"] == ref.mu.median and b["proportion"]["pi_high"] == ref.proportion[4]
+    code, out, _ = run(capsys, "--outcome", "orr", "--method", "bayes")
+    assert code == 0 and "Bayesian random effects (tau ~ halfnormal(0.5)" in out
+
+
+def test_bayes_with_two_cohorts_is_null_with_reason(capsys):
+    code, out, _ = run(capsys, "--outcome", "orr", "--method", "bayes", "--json", "--exclude", "apatinib", "ie")
+    b = json.loads(out)["bayes"]
+    assert code == 0 and b["mu"] is None and b["proportion"] is None
+    assert b["reason"] == {"code": "too-few-studies", "k": 2, "min_k": 3}
+
+
+def test_subgroup_and_small_study_give_reason_codes_for_four_cohorts(capsys):
+    code, out, _ = run(capsys, "--outcome", "orr", "--subgroup", "design", "--small-study", "--json")
+    d = json.loads(out)
+    assert code == 0
+    s = d["subgroup_analysis"]
+    assert s["by"] == "design" and s["separate_tau2"] is None
+    assert s["reason"] == {"code": "subgroup-too-small", "min_k": 3, "k": {"prospective": 2, "retrospective": 2}}
+    assert d["small_study"]["reason"] == {"code": "too-few-studies", "k": 4, "min_k": 10}
+    code, out, _ = run(capsys, "--outcome", "orr", "--small-study")
+    assert "Small-study effects: not assessed (code too-few-studies, k 4, min_k 10)" in out
+
+
+def test_subgroup_with_three_per_group_reports_both_tests(tmp_path, capsys):
+    from trialcompare.meta import subgroup_analysis
+
+    code = main(["meta", str(REPO / "trials"), "--outcome", "orr", "--subgroup", "design", "--json"])
+    d = json.loads(capsys.readouterr()[0])
+    s = d["subgroup_analysis"]
+    assert code == 0
+    if s["reason"] is not None:  # the library's cohorts may change; the reason then says why
+        assert s["reason"]["code"] in {"subgroup-too-small", "one-subgroup"}
+        return
+    used = [r for r in d["data"] if r["events"] is not None]
+    ref = subgroup_analysis([r["events"] for r in used], [r["total"] for r in used], [r["design"] for r in used])
+    assert s["separate_tau2"]["q"] == ref.q_between and s["common_tau2"]["qm"] == ref.mixed.qm
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--method", "bayesian"], "invalid choice: 'bayesian'"),
+        (["--tau-prior", "halfnormal"], "expected halfnormal:SCALE"),
+        (["--tau-prior", "halft:1:x"], "must be numbers"),
+        (["--subgroup", "cohort"], "invalid choice: 'cohort'"),
+    ],
+)
+def test_bad_values_exit_2(capsys, argv, message):
+    with pytest.raises(SystemExit) as exc:
+        main(["meta", *FILES, "--outcome", "orr", *argv])
+    out, err = capsys.readouterr()
+    assert exc.value.code == 2 and out == "" and message in err

@@ -281,6 +281,9 @@ class SuiteResult:
         return _jsonable(out)
 
 
+PRIMARY_METHODS: tuple[str, ...] = (*_ALL_METHODS, "EE")
+"""Methods of the primary analysis: the grid's, and the equal-effects model."""
+
 MIN_K_POOLED = 3
 """Fewer cohorts than this are not pooled in output (DESIGN.md "Numbers must be right": k < 3 is not estimable)."""
 
@@ -355,7 +358,7 @@ def sensitivity_suite(
         Confidence level.
     primary_transform, primary_method, primary_test : str
         The primary analysis (default logit, REML, z-test; ``primary_method="GLMM"`` for the
-        binomial-normal model).
+        binomial-normal model, ``"EE"`` for the equal-effects model).
     **data_kw
         ``denominators``, ``use_errata``, ``reference``, ``exclude``, ``substitute_endpoint``,
         ``prefer_locations``, as for :func:`outcome_data`.
@@ -375,7 +378,9 @@ def sensitivity_suite(
     if unknown:
         raise TypeError(f"unexpected keyword argument(s) {', '.join(unknown)}; data options: {', '.join(_DATA_KEYS)}")
     options = (primary_transform, primary_method, primary_test)
-    _check_suite_options([*transforms, options[0]], [*methods, options[1]], [*tests, options[2]], level)
+    _check_suite_options([*transforms, options[0]], list(methods), [*tests, options[2]], level)
+    if primary_method not in PRIMARY_METHODS:
+        raise ValueError(f"unknown method {primary_method!r}; choose from {', '.join(PRIMARY_METHODS)}")
     declared = tuple(validate_scenario(s, cohorts) for s in scenarios)
     names = [s["name"] for s in declared]
     if len(set(names)) != len(names):
