@@ -268,21 +268,25 @@ def mixture_quantiles(w: np.ndarray, mean: np.ndarray, sd: np.ndarray, probs: np
     """
     lo = np.min(mean - 40 * sd, axis=0)
     hi = np.max(mean + 40 * sd, axis=0)
-    x = w @ mean
+    mix_mean = w @ mean
+    mix_sd = np.sqrt(np.maximum(w @ (sd**2 + mean**2) - mix_mean**2, 0.0))
+    x = np.clip(mix_mean + mix_sd * special.ndtri(probs), lo, hi)  # normal approximation as the start
+    active = np.arange(x.size)  # columns still iterating: a converged column is frozen
     for _ in range(200):
-        z = (x[None, :] - mean) / sd
-        cdf = w @ special.ndtr(z) - probs
-        pdf = w @ (np.exp(-0.5 * z**2) / (np.sqrt(2 * np.pi) * sd))
-        lo = np.where(cdf < 0, x, lo)
-        hi = np.where(cdf > 0, x, hi)
+        m, s, xa = mean[:, active], sd[:, active], x[active]
+        z = (xa[None, :] - m) / s
+        cdf = w @ special.ndtr(z) - probs[active]
+        pdf = w @ (np.exp(-0.5 * z**2) / (np.sqrt(2 * np.pi) * s))
+        lo[active] = np.where(cdf < 0, xa, lo[active])
+        hi[active] = np.where(cdf > 0, xa, hi[active])
         with np.errstate(divide="ignore", invalid="ignore"):
-            step = cdf / pdf
-        new = x - step
-        bad = ~np.isfinite(new) | (new <= lo) | (new >= hi)
-        new = np.where(bad, 0.5 * (lo + hi), new)
-        done = np.abs(new - x) <= _NEWTON_TOL * (1.0 + np.abs(x))
-        x = new
-        if np.all(done):
+            new = xa - cdf / pdf
+        bad = ~np.isfinite(new) | (new < lo[active]) | (new > hi[active])
+        new = np.where(bad, 0.5 * (lo[active] + hi[active]), new)
+        done = (cdf == 0) | (np.abs(new - xa) <= _NEWTON_TOL * (1.0 + np.abs(xa)))
+        x[active] = np.where(cdf == 0, xa, new)
+        active = active[~done]
+        if active.size == 0:
             break
     return x
 
@@ -303,6 +307,8 @@ def _moments(mean: float, var: float, tail: float) -> tuple[float, float]:
 
 def _summary(w: np.ndarray, mean: np.ndarray, sd: np.ndarray, level: float, tail: float) -> list[PosteriorSummary]:
     """Summaries of the mixtures in the columns of ``mean``/``sd`` (vectorised over columns)."""
+    keep = w > 1e-17  # nodes that cannot move a probability by more than 2e-14 in all are left out of the mixtures
+    w, mean, sd = w[keep], mean[keep], sd[keep]
     cols = mean.shape[1]
     alpha = 1.0 - level
     probs = np.repeat([0.5, alpha / 2, 1 - alpha / 2], cols)

@@ -203,6 +203,12 @@ class Benchmark:
     notes : tuple of str
         Codes: ``"glmm-primary"``, ``"glmm-failed"``, ``"endpoint-differs"``, ``"approximate-counts"``,
         ``"comparator-overlap"``.
+    bayes_prediction : tuple of float or None
+        For 3 to 5 comparators: ``(low, high)`` of the Bayesian posterior predictive interval for a new cohort
+        (normal-normal model on the logit scale, flat prior on μ, the τ prior in ``bayes_prior``; exact
+        integration, :func:`~trialcompare.meta.bayes_pool`), to show beside the t(k − 2) interval.
+    bayes_prior : tuple or None
+        Its τ prior, e.g. ``("halfnormal", 0.5)``.
     """
 
     outcome: str
@@ -231,6 +237,8 @@ class Benchmark:
     grid: pl.DataFrame
     grid_range: SensitivityRange | None
     notes: tuple[str, ...] = field(default=())
+    bayes_prediction: tuple[float, float] | None = None
+    bayes_prior: tuple[Any, ...] | None = None
 
     def __repr__(self) -> str:
         lines = [f"Benchmark({self.outcome}; reference {self.reference} {_fmt_ref(self)})",
@@ -642,8 +650,20 @@ def benchmark_counts(
         prediction_df=x.size - 2, intervals=intervals, tau2=float(p.res.tau2), heterogeneity=_heterogeneity(nn, level),
         reference_count=None if reference is None else (int(reference[0]), int(reference[1])),
         reference_proportion=ref, position=position, reference_ci_overlaps_pi=overlap, grid=grid,
-        grid_range=_grid_range(grid), notes=tuple([*p.notes, *notes]),
+        grid_range=_grid_range(grid), notes=tuple([*p.notes, *notes]), **_bayes_prediction(x, n, level),
     )  # fmt: skip
+
+
+BAYES_PRIOR: tuple[Any, ...] = ("halfnormal", 0.5)
+"""τ prior of the benchmark's Bayesian prediction interval (weakly informative on the logit scale)."""
+
+
+def _bayes_prediction(x: np.ndarray, n: np.ndarray, level: float) -> dict[str, Any]:
+    """Bayesian prediction interval of a new cohort for 3 to 5 comparators (issue 23), else nothing."""
+    if not 3 <= x.size <= 5:
+        return {}
+    res = pool_proportions(x, n, transform="logit", method="bayes", level=level, tau_prior=BAYES_PRIOR)
+    return {"bayes_prediction": (res.proportion[3], res.proportion[4]), "bayes_prior": BAYES_PRIOR}
 
 
 def _not_estimable(base: dict[str, Any], reference: Any, ref: Any, notes: list[str]) -> Benchmark:
