@@ -64,12 +64,18 @@ def test_equal_effects_weights_are_inverse_variance() -> None:
     assert r.studies["weight"].to_list() == pytest.approx([400 / 7, 200 / 7, 100 / 7], rel=1e-12)
 
 
-@pytest.mark.parametrize("method", TAU2_METHODS)
-def test_pool_effects_takes_every_tau2_method(method: str) -> None:
-    case = next(c for c in REF["metareg"] if c["method"] == method and c["test"] == "z")
-    r = pool_effects(REF["metareg_data"]["yi"], REF["metareg_data"]["vi"], method=method)
-    assert r.method == method and r.tau2 >= 0 and np.isfinite(r.estimate)
-    assert case["tau2"] >= 0  # the fixture fitted the same method with moderators
+@pytest.mark.parametrize("method", (*TAU2_METHODS, "EE"))
+def test_intercept_only_regression_equals_pool_effects(method: str) -> None:
+    """Two implementations: meta_regression's p-coefficient τ² formulas with X = 1 against pool_effects' weight-sum
+    formulas (pinned to metafor in test_pool.py for every method), on dat.bcg."""
+    d = REF["metareg_data"]
+    r = meta_regression(d["yi"], d["vi"], {}, method=method)
+    p = pool_effects(d["yi"], d["vi"], method=method)
+    assert r.tau2 == pytest.approx(p.tau2, rel=1e-9, abs=1e-12)
+    assert r.coefficients["estimate"][0] == pytest.approx(p.estimate, rel=1e-9)
+    assert r.coefficients["se"][0] == pytest.approx(p.se, rel=1e-9)
+    assert (r.i2, r.h2, r.qe) == pytest.approx((p.i2, p.h2, p.q), rel=1e-9)
+    assert r.r2 is None and np.isnan(r.qm)
 
 
 # --------------------------------------------------------------------------------------------------
