@@ -115,6 +115,24 @@ def test_meta_regression_matches_rma_mods(case: dict[str, Any]) -> None:
     assert r.r2 == pytest.approx(case["r2"], **TOL)
 
 
+@pytest.mark.parametrize("case", REF["permutation"], ids=lambda c: f"{c['method']}-{c['test']}")
+def test_exact_permutation_test_matches_permutest(case: dict[str, Any]) -> None:
+    r = meta_regression(case["yi"], case["vi"], {"ablat": case["ablat"]}, method=case["method"], test=case["test"],
+                        permutations=1000)  # fmt: skip
+    assert r.permutation is not None and r.permutation.exact
+    assert r.permutation.n == case["n"] == 360  # 6!/2!: two trials share ablat = 44
+    assert r.permutation.p == pytest.approx(case["p"], rel=1e-12)
+    assert r.permutation.qm_p == pytest.approx(case["qm_p"], rel=1e-12)
+
+
+def test_random_permutations_are_reproducible() -> None:
+    d = REF["metareg_data"]
+    a = meta_regression(d["yi"], d["vi"], {"ablat": d["ablat"]}, permutations=200, seed=7)
+    b = meta_regression(d["yi"], d["vi"], {"ablat": d["ablat"]}, permutations=200, seed=7)
+    assert a.permutation == b.permutation and a.permutation is not None and not a.permutation.exact
+    assert a.permutation.n == 200 and 1 / 200 <= a.permutation.qm_p <= 1  # the observed order is one of them
+
+
 def test_meta_regression_refuses_too_few_studies() -> None:
     with pytest.raises(ValueError, match="more studies than coefficients"):
         meta_regression([0.1, 0.2], [0.01, 0.01], {"x": [1.0, 2.0]})

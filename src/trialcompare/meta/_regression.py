@@ -27,7 +27,7 @@ from scipy import optimize, stats
 
 from trialcompare.options import TAU2_METHODS
 
-__all__ = ["MetaRegression", "design_matrix", "meta_regression"]
+__all__ = ["MetaRegression", "PermutationTest", "design_matrix", "meta_regression"]
 
 _METHODS: tuple[str, ...] = (*TAU2_METHODS, "EE")
 _THRESHOLD = 1e-12
@@ -65,6 +65,8 @@ class MetaRegression:
         τ² estimator (or ``"EE"``) and ``"z"`` / ``"knha"``.
     converged : bool
         False if an iterative τ² estimator stopped early.
+    permutation : PermutationTest or None
+        Permutation p values, when requested.
     """
 
     coefficients: pl.DataFrame
@@ -84,6 +86,29 @@ class MetaRegression:
     test: str
     level: float
     converged: bool = True
+    permutation: PermutationTest | None = None
+
+
+@dataclass(frozen=True)
+class PermutationTest:
+    """Permutation test of a meta-regression (metafor ``permutest``).
+
+    Attributes
+    ----------
+    p : tuple of float
+        Per coefficient, the share of permutations with ``|z|`` at least the observed.
+    qm_p : float
+        The share with QM at least the observed.
+    n : int
+        Permutations used.
+    exact : bool
+        All distinct permutations were used.
+    """
+
+    p: tuple[float, ...]
+    qm_p: float
+    n: int
+    exact: bool
 
 
 # --------------------------------------------------------------------------------------------------
@@ -259,6 +284,69 @@ def _tau2_closed(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) -> fl
     return _he(y, v, X)
 
 
+@dataclass(frozen=True)
+class _Core:
+    tau2: float
+    converged: bool
+    fit: _Wls
+    vb: np.ndarray
+    stat: np.ndarray
+    qm: float
+
+
+def _core(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, test: str, btt: np.ndarray) -> _Core:
+    """τ², the WLS fit, the (Knapp-Hartung scaled) covariance, z / t statistics and the unscaled QM."""
+    k, p = X.shape
+    tau2, converged = regression_tau2(y, v, X, method)
+    fit = _wls(y, X, 1.0 / (v + tau2))
+    vb = fit.ainv
+    if test == "knha":
+        vb = vb * (0.0 if fit.ypy <= np.finfo(float).eps else fit.ypy / (k - p))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = fit.beta / np.sqrt(np.diag(vb))
+    qm = float(fit.beta[btt] @ np.linalg.solve(vb[np.ix_(btt, btt)], fit.beta[btt])) if btt.size else float("nan")
+    return _Core(tau2, converged, fit, vb, stat, qm)
+
+
+def _distinct_permutations(X: np.ndarray, limit: int) -> list[np.ndarray] | None:
+    """All distinct row orders of X (rows that are equal are not told apart), or None if more than ``limit``."""
+    from itertools import permutations
+    from math import factorial
+
+    _, codes = np.unique(X, axis=0, return_inverse=True)
+    codes = codes.ravel()
+    count = factorial(codes.size)
+    for c in np.unique(codes):
+        count //= factorial(int(np.sum(codes == c)))
+    if count > limit:
+        return None
+    seen: dict[tuple[int, ...], np.ndarray] = {}
+    for order in permutations(range(codes.size)):
+        seen.setdefault(tuple(codes[list(order)]), np.array(order))
+    return list(seen.values())
+
+
+def _permutation_test(
+    y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, test: str, btt: np.ndarray, observed: _Core,
+    permutations: int, seed: int | None,
+) -> PermutationTest:  # fmt: skip
+    if permutations < 2:
+        raise ValueError(f"permutations must be at least 2; got {permutations}")
+    if btt.size == 0:
+        raise ValueError("the permutation test needs moderators (metafor flips signs for intercept-only models)")
+    orders = _distinct_permutations(X, permutations) if X.shape[0] <= 8 else None  # 8! = 40320 orders to sift
+    exact = orders is not None
+    if orders is None:
+        rng = np.random.default_rng(seed)
+        orders = [np.arange(X.shape[0])] + [rng.permutation(X.shape[0]) for _ in range(permutations - 1)]
+    fits = [_core(y, v, X[o], method, test, btt) for o in orders]
+    tol = np.sqrt(np.finfo(float).eps)
+    z = np.array([f.stat for f in fits])
+    qm = np.array([f.qm for f in fits])
+    p = np.mean(np.abs(z) >= np.abs(observed.stat) - tol, axis=0)
+    return PermutationTest(tuple(float(x) for x in p), float(np.mean(qm >= observed.qm - tol)), len(orders), exact)
+
+
 def regression_tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) -> tuple[float, bool]:
     """τ² of ``rma.uni(yi, vi, mods = X, intercept = FALSE, method)`` (truncated at 0) and a convergence flag."""
     if method == "EE":
@@ -319,6 +407,8 @@ def meta_regression(
     test: str = "z",
     level: float = 0.95,
     intercept: bool = True,
+    permutations: int | None = None,
+    seed: int | None = None,
 ) -> MetaRegression:
     """Mixed-effects meta-regression (metafor ``rma(yi, vi, mods = ~ ..., method, test)``).
 
@@ -336,6 +426,13 @@ def meta_regression(
         Confidence level of the coefficient intervals.
     intercept : bool
         Include an intercept.
+    permutations : int, optional
+        Permutation p values (metafor ``permutest``): the rows of the model matrix are permuted against
+        ``(yi, vi)``; all distinct permutations when there are at most ``permutations`` of them (exact test),
+        else ``permutations`` random ones (the first is the observed order). p values are the share of
+        permutations with ``|z|`` (or QM) at least the observed one (minus √eps, as metafor).
+    seed : int, optional
+        Seed of the random permutations.
 
     Returns
     -------
@@ -355,18 +452,11 @@ def meta_regression(
     k, p = X.shape
     if k <= p:
         raise ValueError(f"meta-regression needs more studies than coefficients (k = {k}, p = {p})")
-    tau2, converged = regression_tau2(y, v, X, method)
-    fit = _wls(y, X, 1.0 / (v + tau2))
-    vb = fit.ainv
-    if test == "knha":
-        s2w = 0.0 if fit.ypy <= np.finfo(float).eps else fit.ypy / (k - p)
-        vb = vb * s2w
-    se = np.sqrt(np.diag(vb))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        stat = fit.beta / se
     btt = np.arange(1 if intercept else 0, p)
     m = btt.size
-    qm = float(fit.beta[btt] @ np.linalg.solve(vb[np.ix_(btt, btt)], fit.beta[btt])) if m else float("nan")
+    core = _core(y, v, X, method, test, btt)
+    tau2, converged, fit, vb, stat, qm = core.tau2, core.converged, core.fit, core.vb, core.stat, core.qm
+    se = np.sqrt(np.diag(vb))
     alpha = 1.0 - float(level)
     if test == "knha":
         qm, qm_df = qm / m if m else qm, (m, k - p)
@@ -385,9 +475,10 @@ def meta_regression(
         i2, h2 = 100 * tau2 / (vt + tau2), tau2 / vt + 1
     coefs = pl.DataFrame({"term": names, "estimate": fit.beta, "se": se, "statistic": stat, "p": pvals,
                           "ci_low": fit.beta - crit * se, "ci_high": fit.beta + crit * se})  # fmt: skip
+    perm = None if permutations is None else _permutation_test(y, v, X, method, test, btt, core, permutations, seed)
     return MetaRegression(
         coefficients=coefs, vcov=vb, tau2=float(tau2), i2=float(i2), h2=float(h2),
         r2=_r2(y, v, X, names, method, tau2), qm=qm, qm_df=qm_df, qm_p=qm_p, qe=qe,
         qe_p=float(stats.chi2.sf(qe, k - p)), k=k, p=p, method=method, test=test, level=float(level),
-        converged=converged,
+        converged=converged, permutation=perm,
     )  # fmt: skip
