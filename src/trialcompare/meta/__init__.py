@@ -23,7 +23,7 @@ from ._pool import (
     pool_proportions,
     transform_proportions,
 )
-from ._regression import MetaRegression, meta_regression
+from ._regression import MetaRegression, PermutationTest, meta_regression
 from ._smallstudy import (
     EggerResult,
     RankResult,
@@ -47,6 +47,7 @@ __all__ = [
     "MetaError",
     "MetaRegression",
     "MetaResult",
+    "PermutationTest",
     "PosteriorSummary",
     "RankResult",
     "SubgroupResult",
