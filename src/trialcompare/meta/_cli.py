@@ -137,6 +137,12 @@ def extras(
     Returns
     -------
     dict
+
+    Examples
+    --------
+    >>> import trialcompare as tc                                        # doctest: +SKIP
+    >>> from trialcompare.meta.suite import sensitivity_suite            # doctest: +SKIP
+    >>> extras(sensitivity_suite(tc.load("trials"), "orr"), bayes=True)["bayes"]["proportion"]  # doctest: +SKIP
     """
     if subgroup is not None and subgroup not in SUBGROUP_FIELDS:
         raise ValueError(f"--subgroup {subgroup!r}: choose one of {', '.join(SUBGROUP_FIELDS)}")
@@ -156,7 +162,13 @@ def _reason_text(reason: dict[str, Any]) -> str:
 
 
 def extras_text(data: dict[str, Any]) -> str:
-    """Plain-text lines for :func:`extras` output (numbers rounded to 4 decimals; reasons as their codes)."""
+    """Plain-text lines for :func:`extras` output (numbers rounded to 4 decimals; reasons as their codes).
+
+    Examples
+    --------
+    >>> print(extras_text({"small_study": {"reason": {"code": "too-few-studies", "k": 4, "min_k": 10}}}), end="")
+    Small-study effects: not assessed (code too-few-studies, k 4, min_k 10)
+    """
     lines: list[str] = []
     b = data.get("bayes")
     if b is not None:
