@@ -204,7 +204,10 @@ def cmd_meta(args: argparse.Namespace) -> int:
         from .render.atomic import check_output
 
         check_output(forest)
+    from .meta._cli import extras, extras_text, parse_tau_prior  # issue 23: --method bayes, --subgroup, --small-study
+
     try:
+        tau_prior = parse_tau_prior(args.tau_prior)
         suite = sensitivity_suite(
             cohorts, args.outcome, level=args.level, primary_transform=args.transform,
             primary_method="REML" if args.method == "bayes" else args.method,
@@ -212,9 +215,7 @@ def cmd_meta(args: argparse.Namespace) -> int:
             use_errata=args.errata, reference=args.reference,
         )  # fmt: skip
         text = suite_text(suite, full=args.suite)
-        from .meta._cli import extras, extras_text  # issue 23: --method bayes, --subgroup, --small-study
-
-        more = extras(suite, bayes=args.method == "bayes", tau_prior=args.tau_prior, subgroup=args.subgroup,
+        more = extras(suite, bayes=args.method == "bayes", tau_prior=tau_prior, subgroup=args.subgroup,
                       small_study=args.small_study)  # fmt: skip
         text += extras_text(more)
         if args.json:
@@ -290,19 +291,12 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--method", choices=(*options.POOLING_METHODS, "EE", "bayes"), default="REML",
                    help="tau^2 estimator of the primary analysis, GLMM, EE (equal effects), or bayes (Bayesian "
                         "random effects beside a REML primary analysis) (default: REML)")
-    from .meta._cli import SUBGROUP_FIELDS, parse_tau_prior  # issue 23
-
-    def tau_prior(spec: str) -> tuple[object, ...]:
-        try:
-            return parse_tau_prior(spec)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    m.add_argument("--tau-prior", type=tau_prior, default=("halfnormal", 0.5), metavar="PRIOR",
+    # issue 23; parsed in cmd_meta (the parser must not import the meta stack: `validate` stays light)
+    m.add_argument("--tau-prior", default="halfnormal:0.5", metavar="PRIOR",
                    help="tau prior of --method bayes: halfnormal:SCALE, halfcauchy:SCALE or halft:SCALE:DF "
                         "(default: halfnormal:0.5)")
-    m.add_argument("--subgroup", choices=SUBGROUP_FIELDS, metavar="FIELD",
-                   help=f"test subgroup differences by FIELD ({', '.join(SUBGROUP_FIELDS)}; each needs k >= 3)")
+    m.add_argument("--subgroup", choices=("design", "endpoint"), metavar="FIELD",  # = meta._cli.SUBGROUP_FIELDS
+                   help="test subgroup differences by FIELD (design, endpoint; each subgroup needs k >= 3)")
     m.add_argument("--small-study", action="store_true",
                    help="Egger, rank and trim-and-fill tests of small-study effects (need k >= 10)")
     m.add_argument("--test", choices=options.TESTS, default="z", help="z or Knapp-Hartung (default: z)")

@@ -110,13 +110,28 @@ def test_subgroup_with_three_per_group_reports_both_tests(tmp_path, capsys):
     ("argv", "message"),
     [
         (["--method", "bayesian"], "invalid choice: 'bayesian'"),
-        (["--tau-prior", "halfnormal"], "expected halfnormal:SCALE"),
-        (["--tau-prior", "halft:1:x"], "must be numbers"),
         (["--subgroup", "cohort"], "invalid choice: 'cohort'"),
     ],
 )
-def test_bad_values_exit_2(capsys, argv, message):
+def test_bad_choices_exit_2(capsys, argv, message):
     with pytest.raises(SystemExit) as exc:
         main(["meta", *FILES, "--outcome", "orr", *argv])
     out, err = capsys.readouterr()
     assert exc.value.code == 2 and out == "" and message in err
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [("halfnormal", "expected halfnormal:SCALE"), ("halft:1:x", "must be numbers"), ("halfcauchy:0", "positive")],
+)
+def test_bad_tau_prior_exits_2(capsys, spec, message):
+    code, out, err = run(capsys, "--outcome", "orr", "--method", "bayes", "--tau-prior", spec)
+    assert code == 2 and out == "" and message in err
+
+
+def test_subgroup_choices_are_the_meta_fields():
+    from trialcompare.cli import _parser
+    from trialcompare.meta._cli import SUBGROUP_FIELDS
+
+    meta = next(a for a in _parser()._subparsers._group_actions[0].choices["meta"]._actions if a.dest == "subgroup")
+    assert tuple(meta.choices) == SUBGROUP_FIELDS
