@@ -1,18 +1,22 @@
 # Two commands do all the set-up on a fresh machine:
 #   make report   - install (first time) and render the default comparison report (the four Table IV cohorts)
 #   make test     - install (first time) and run the whole test suite
+#   make test-fast - the suite without the slow tests (PDF layout, the wheel, subprocesses: marker `slow`)
 #   make wheel    - build dist/trialcompare-*.whl (templates, fonts, descriptors and specs inside: installed anywhere,
 #                   `trialcompare report -o out.pdf` renders the default report)
 VENV ?= .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench setup wheel
+.PHONY: report test test-fast lint bench setup wheel
 
 report: $(STAMP)
 	$(VENV)/bin/trialcompare report
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+
+test-fast: $(STAMP)
+	$(VENV)/bin/python -m pytest -m "not slow"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -1,6 +1,11 @@
 """Write the SIMULATED patient data of the MAIC examples (examples/maic/).
 
-1. examples/maic/apatinib-ie-synthetic-ipd.csv: one arm, for the unanchored example.
+0. examples/maic/apatinib-ie-v2/simulated-ipd.csv: one arm, the unanchored example whose unweighted Kaplan-Meier
+   reproduces the published EFS (see ``efs_matched`` below; issue 21, item 9).
+1. examples/maic/apatinib-ie-synthetic-ipd.csv: one arm, the first unanchored example (kept unchanged: the weighted
+   Kaplan-Meier fixture tests/survival/fixtures/weighted_km_reference.R is pinned to it). Its EFS does not
+   reproduce the published one (12-month 64% against 39.5%) and 10 of its patients are younger than the apatinib
+   trial's minimum age of 16.
 2. examples/maic/anchored/two-arm-synthetic-ipd.csv: two arms (``arm`` column: ``apatinib-ie`` and ``ie``), for
    the anchored example against the FICTIONAL randomised study in examples/maic/anchored/ (see below).
 
@@ -23,6 +28,7 @@ survival exponential in the same. No such study exists; every value is invented.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -118,6 +124,93 @@ def two_arm() -> None:
           f"{N_ARM} (apatinib-ie) and {response[arm == 0].sum()}/{N_ARM} (ie)")
 
 
+OUT_V2 = Path("examples/maic/apatinib-ie-v2/simulated-ipd.csv")
+#: The published EFS of apatinib + IE (trials/apatinib-ie.yaml): 4-month 90.9%, 6-month 78.5%, median 11.4 months,
+#: 12-month 39.5% (Table IV), quartile 17.1 months (Table III); the tail after 17.1 months is not printed (assumed).
+EFS_KNOTS = ((0.0, 1.0), (4.0, 0.909), (6.0, 0.785), (11.4, 0.5), (12.0, 0.395), (17.1, 0.25), (40.0, 0.05))
+#: Censored patients (9 of 33) and their times: all after 12 months, spread over the follow-up the paper prints
+#: (median 19.8, IQR 9.4-51.8 months), so that the landmarks up to 12 months are those of the curve.
+CENSORED_AT = (12.6, 14.9, 19.8, 22.0, 26.5, 28.4, 33.0, 38.3, 51.8)
+
+
+def _ages_v2() -> np.ndarray:
+    """33 ages with the published mean 19.1, SD 8.5 (Table IV), median 16.0 and range 3.0-48.0 (Table I).
+
+    16 ages below the median spread as 3 + 12.9 u^p, 16 above as 16.1 + 31.9 u^q (u evenly spaced on [0, 1]); p and
+    q solve mean and SD. A mean of 19.1 and an SD of 8.5 with median 16 and maximum 48 leave little room: most ages
+    below the median are then between 14.6 and 15.9.
+    """
+    from scipy.optimize import fsolve
+
+    u = np.linspace(0.0, 1.0, 16)
+
+    def ages(log_p: float, log_q: float) -> np.ndarray:
+        return np.r_[3.0 + 12.9 * u ** np.exp(log_p), 16.0, 16.1 + 31.9 * u ** np.exp(log_q)]
+
+    sol = fsolve(lambda v: [ages(*v).mean() - 19.1, ages(*v).std(ddof=1) - 8.5], [0.0, 0.5])
+    return np.round(ages(*sol), 1)
+
+
+def _efs_quantile(s: float) -> float:
+    """The time at which the piecewise log-linear survival curve through ``EFS_KNOTS`` falls to ``s``."""
+    for (t0, s0), (t1, s1) in itertools.pairwise(EFS_KNOTS):
+        if s1 <= s <= s0:
+            return t0 + (t1 - t0) * (np.log(s) - np.log(s0)) / (np.log(s1) - np.log(s0))
+    return EFS_KNOTS[-1][0]
+
+
+def _efs_times() -> tuple[np.ndarray, np.ndarray]:
+    """24 event times at the curve's mid-quantiles (the k-th of 33 at S = (33 - k + 0.5) / 33, the first 20 before
+    12 months) and the 9 censoring times; sorted."""
+    n_before = 20  # S(12) = 13/33 = 39.4%
+    events = [_efs_quantile((N - k + 0.5) / N) for k in range(1, n_before + 1)]
+    events += [13.5, 15.8, 17.1, 24.0]  # after 12 months, among the censored patients
+    time = np.r_[np.round(events, 1), CENSORED_AT]
+    event = np.r_[np.ones(len(events), dtype=int), np.zeros(len(CENSORED_AT), dtype=int)]
+    order = np.argsort(time, kind="stable")
+    return time[order], event[order]
+
+
+def efs_matched() -> None:
+    """The SIMULATED IPD of apatinib + IE whose unweighted Kaplan-Meier reproduces the published EFS.
+
+    Margins as the first example (exact counts, seed 20210552): sex 14/19, ECOG 0/1/2 = 20/11/2, lesions 13/3/16/1,
+    prior lines 15/16/2, 21 responders; ages from ``_ages_v2`` in random order. EFS: the event and censoring times of
+    ``_efs_times`` (unweighted KM: 4-month 30/33 = 90.9%, 6-month 26/33 = 78.8%, median 11.4, 12-month 13/33 =
+    39.4%); the slots are handed out by a risk score (ECOG 1-2 and no response earlier, seeded noise) so that
+    prognosis follows the factors, as in a real series. Which patient has which combination is invented.
+    """
+    rng = np.random.default_rng(SEED)
+    age = rng.permutation(_ages_v2())
+    sex = _levels(rng, {"male": 14, "female": 19})
+    ecog = _levels(rng, {"0": 20, "1": 11, "2": 2})
+    lesion = _levels(rng, {"lung": 13, "msk": 3, "lung_msk": 16, "lung_bone_other": 1})
+    lines = _levels(rng, {"1": 15, "2": 16, "3": 2})
+    score = np.exp(0.8 * (ecog == "0") + 0.6 * (lines == "1"))
+    response = np.zeros(N, dtype=int)
+    response[rng.choice(N, size=21, replace=False, p=score / score.sum())] = 1
+    risk = 0.8 * (ecog != "0") - 0.8 * response + rng.normal(0.0, 0.7, N)
+    slot_time, slot_event = _efs_times()
+    time, event = np.empty(N), np.empty(N, dtype=int)
+    rank = np.argsort(-risk, kind="stable")  # highest risk gets the earliest slot
+    time[rank], event[rank] = slot_time, slot_event
+    header = ("id,age,sex_male,ecog_0,ecog_1,lesion_lung,lesion_msk,lesion_lung_msk,prior_lines_1,prior_lines_2,"
+              "time,event,response")
+    rows = [
+        f"P{i + 1:02d},{age[i]:.1f},{int(sex[i] == 'male')},{int(ecog[i] == '0')},{int(ecog[i] == '1')},"
+        f"{int(lesion[i] == 'lung')},{int(lesion[i] == 'msk')},{int(lesion[i] == 'lung_msk')},"
+        f"{int(lines[i] == '1')},{int(lines[i] == '2')},{time[i]:.1f},{event[i]},{response[i]}"
+        for i in range(N)
+    ]
+    comment = ("# SIMULATED data, not real patients: generated by scripts/make_synthetic_ipd.py (efs_matched, seed "
+               f"{SEED}) from the published margins and EFS of trials/apatinib-ie.yaml; see examples/maic/README.md")
+    OUT_V2.parent.mkdir(parents=True, exist_ok=True)
+    OUT_V2.write_text("\n".join([comment, header, *rows]) + "\n", encoding="utf-8")
+    print(f"wrote {OUT_V2}: age mean {age.mean():.2f} sd {age.std(ddof=1):.2f} median {np.median(age)}, "
+          f"{int((age < 16).sum())} younger than 16; {event.sum()} events; {response.sum()} responders")
+
+
 if __name__ == "__main__":
     main()
     two_arm()
+    efs_matched()

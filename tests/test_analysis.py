@@ -44,8 +44,10 @@ def test_spec_transform_and_method_reach_the_pooling(arcsine_dl: tc.Analysis) ->
     logit = pool_proportions(comps["events"].to_list(), comps["total"].to_list(), test=bench.test)
     assert bench.pooled[0] == pytest.approx(again.proportion[0], rel=1e-10)
     assert abs(logit.proportion[0] - again.proportion[0]) > 1e-4  # the choice matters for these counts
-    html = render_html(arcsine_dl)
-    assert f"pooled comparators {100 * again.proportion[0]:.1f}%" in html
+    html = render_html(arcsine_dl)  # the report states the prediction interval of that arcsine/DL benchmark
+    head = arcsine_dl.benchmark_facts[0][0]
+    assert head["pi_low"] == pytest.approx(round(100 * bench.prediction[0], 1))
+    assert f"{head['pi_low']:.1f}%" in html and f"{head['pi_high']:.1f}%" in html
 
 
 def test_analysis_is_frozen_data_with_a_readable_summary(arcsine_dl: tc.Analysis) -> None:
@@ -125,21 +127,23 @@ def test_verdict_numbers_say_an_inferred_count_and_another_time_point() -> None:
     from trialcompare.render.verdict import _numbers
 
     a = tc.analyse(REPO / "reports" / "tki-library.yaml", with_meta=False)
-    _, rows = _numbers(a)
+    _, rows, _ = _numbers(a)
     cells = {r["cohort"]: r["cells"][:2] for r in rows}
     assert cells["Lenvatinib (ITCC-050)"][0] == "2/30 = 6.7% (0.8%–22.1%) (count inferred, not printed)"
     assert cells["Cabozantinib (CABONE)"] == ["5/42 = 11.9% (4.0%–25.6%) at 6 months",
                                               "not computed (another time point)"]
 
 
-def test_benchmark_says_which_pooled_count_was_inferred() -> None:
-    """The ORR benchmark of tki-library pools ITCC-050's 2/30 (inferred from "6.7% (95% CI 0.8-22.1)") and says so."""
-    from trialcompare.render.report import _benchmark_rows
-
+def test_benchmark_pools_the_inferred_count_and_says_its_interval_is_uninformative() -> None:
+    """The ORR benchmark of tki-library pools ITCC-050's 2/30 (inferred from "6.7% (95% CI 0.8-22.1)"), apatinib's
+    16/37 and Tian's 7/20; with k = 3 the t(1) prediction interval spans 0-100%, wider than 50 points: the reference is
+    not placed against it, and page 1 says so."""
     a = tc.analyse(REPO / "reports" / "tki-library.yaml")
-    orr = next(r for r in _benchmark_rows(a) if r["outcome"] == "orr")
-    assert "Lenvatinib (ITCC-050) 2/30 (count inferred, not printed)" in orr["comparators"]
-    assert "Apatinib 16/37," in orr["comparators"]
+    orr = next(b for b in a.benchmarks if b.outcome == "orr")
+    counts = {r["cohort"]: (r["events"], r["total"]) for r in orr.comparators.iter_rows(named=True)}
+    assert counts["itcc050-lenvatinib"] == (2, 30) and counts["apatinib"] == (16, 37)
+    head = next(f for f in a.verdict.context if f.code == "benchmark-not-placed")
+    assert head["outcome"] == "orr" and head["position"] == "uninformative-interval"
 
 
 def test_continuation_panels_show_only_what_their_cohorts_report() -> None:
@@ -167,7 +171,10 @@ def test_the_tsd18_table_fits_the_page_in_panels() -> None:
 
     blocks = build_context(tc.analyse(REPO / "reports" / "tki-library.yaml", with_meta=False))["factor_blocks"]
     assert [b["table"].width for b in blocks] == [4, 4, 4]
-    assert blocks[0]["unreported"] == [] and blocks[0]["table"].height == 10
+    # 6 baseline factors, resectable disease at entry, 4 key factors no cohort reports, accrual and follow-up
+    # (complete surgical remission, an outcome, is no longer a factor)
+    assert blocks[0]["unreported"] == [] and blocks[0]["table"].height == 13
+    assert "Complete surgical remission" not in " ".join(blocks[0]["table"]["factor"].to_list())
     assert blocks[1]["table"]["factor"].to_list() == ["Accrual period", "Median follow-up"]
     assert "Age" in blocks[1]["unreported"] and "Median follow-up" in blocks[2]["unreported"]
     table_iv = build_context(tc.analyse(REPO / "reports" / "table-iv.yaml", with_meta=False))["factor_blocks"]

@@ -3,6 +3,9 @@
 The synthetic cohorts start from :func:`trialcompare.descriptor.scaffold.scaffold` made neutral: unique registrations,
 N=60 with no other analysis-set size, the same PFS definition, median PFS with a 95% CI and the same follow-up. On
 such a set only NON-RANDOMISED (which always fires) is derived; every test changes one thing.
+
+Each test checks the fact a rule returns (its parameters: tokens, numbers, flags) and the sentence the phrasebook
+makes of it with the words render looks up (:func:`trialcompare.render.caveat_words.caveat_words`).
 """
 
 from __future__ import annotations
@@ -17,9 +20,13 @@ import pytest
 import yaml
 
 import trialcompare as tc
+from trialcompare.appraise.facts import fact
 from trialcompare.caveats import CAVEAT_RULES, SMD_MAJOR, Caveat, caveats_for, derive_caveats
+from trialcompare.checks.families import CODES
 from trialcompare.checks.finding import Finding
 from trialcompare.descriptor.scaffold import scaffold
+from trialcompare.render.caveat_words import caveat_words
+from trialcompare.render.phrasebook import say
 
 TRIALS = Path(__file__).resolve().parents[1] / "trials"
 
@@ -52,6 +59,11 @@ def _codes(caveats: list[Caveat], code: str) -> list[Caveat]:
 
 def _derive(cohorts: tc.CohortSet, **kw: Any) -> list[Caveat]:
     return derive_caveats(cohorts, reference="ref", **kw)
+
+
+def _say(caveat: Caveat, cohorts: tc.CohortSet) -> str:
+    """The caveat in words, as the report says it."""
+    return say(caveat.fact, caveat_words(cohorts, cohorts.to_frame(), CODES))
 
 
 # edits ----------------------------------------------------------------------------------------------------------
@@ -117,14 +129,13 @@ def test_neutral_set_gives_only_non_randomised(tmp_path: Path) -> None:
 
 
 def test_non_randomised_always_targets_all(tmp_path: Path) -> None:
-    (caveat,) = _derive(_cohorts(tmp_path))
-    assert caveat == Caveat(
-        "NON-RANDOMISED",
-        "major",
-        ("ref", "other"),
-        ("all",),
+    cohorts = _cohorts(tmp_path)
+    (caveat,) = _derive(cohorts)
+    assert caveat == Caveat("NON-RANDOMISED", "major", ("ref", "other"), ("all",),
+                            fact("non-randomised", ["ref/design.arm_of", "other/design.arm_of"], arms=(), all=True))
+    assert _say(caveat, cohorts) == (
         "The cohorts were not randomised against each other: every difference between them is unanchored and "
-        "non-randomised, and may reflect differences in patients, centres, eras and assessment rather than treatment.",
+        "non-randomised, and may reflect differences in patients, centres, eras and assessment rather than treatment."
     )
     assert caveats_for([caveat], "endpoint:PFS") == [caveat]
     assert caveats_for([caveat], "baseline:ecog") == [caveat]
@@ -136,15 +147,28 @@ def test_no_non_randomised_caveat_when_every_cohort_is_an_arm_of_one_randomised_
     assert _codes(_derive(_cohorts(tmp_path, ref=arm, other=arm)), "NON-RANDOMISED") == []
 
 
+def test_non_randomised_names_randomised_arms_and_does_not_say_every(tmp_path: Path) -> None:
+    """Two randomised arms beside a third cohort: not every difference is unanchored, so the words say which are
+    not (the study's name is the descriptor's, looked up by render)."""
+    arm = _design(arm_of={"study": "The STUDY-1 trial", "arm": "A", "randomised": True})
+    cohorts = _cohorts(tmp_path, ref=arm, other=arm, third=None)
+    (caveat,) = _codes(_derive(cohorts), "NON-RANDOMISED")
+    assert caveat.fact == fact("non-randomised", caveat.fact.evidence, arms=(("ref", "other"),), all=False)
+    assert caveat.fact.evidence == ("ref/design.arm_of", "other/design.arm_of", "third/design.arm_of")
+    text = _say(caveat, cohorts)
+    assert "every" not in text
+    assert text.endswith("(except within one study: Ref and Other are randomised arms of The STUDY-1 trial).")
+
+
 def test_unknown_reference_is_refused(tmp_path: Path) -> None:
     with pytest.raises(KeyError, match="no cohort 'nope'"):
         derive_caveats(_cohorts(tmp_path), reference="nope")
 
 
 def test_caveats_for_selects_target_or_all() -> None:
-    a = Caveat("SMALL-SAMPLE", "minor", ("x",), ("population",), "a")
-    b = Caveat("INTERVAL-TYPES", "minor", ("x", "y"), ("median:PFS",), "b")
-    c = Caveat("NON-RANDOMISED", "major", ("x", "y"), ("all",), "c")
+    a = Caveat("SMALL-SAMPLE", "minor", ("x",), ("population",), fact("a"))
+    b = Caveat("INTERVAL-TYPES", "minor", ("x", "y"), ("median:PFS",), fact("b"))
+    c = Caveat("NON-RANDOMISED", "major", ("x", "y"), ("all",), fact("c"))
     assert caveats_for([a, b, c], "median:PFS") == [b, c]
     assert caveats_for([a, b, c], "population") == [a, c]
     assert caveats_for([a, b], "endpoint:PFS") == []
@@ -198,7 +222,10 @@ def test_endpoint_differs_efs_vs_pfs(tmp_path: Path) -> None:
     assert caveat.severity == "major"
     assert caveat.cohorts == ("ref", "other", "third")
     assert caveat.targets == ("endpoint:EFS", "endpoint:PFS")
-    assert caveat.text == (
+    assert caveat.fact["compared"] == (("ref", "EFS", "not-counted"), ("other", "PFS", "not-applicable"),
+                                       ("third", "PFS", "not-applicable"))
+    assert caveat.fact["also"] == ()
+    assert _say(caveat, cohorts) == (
         "Ref reports event-free survival (resection not counted as an event), while Other and Third report "
         "progression-free survival: their medians and landmark rates measure different things."
     )
@@ -212,8 +239,10 @@ def test_endpoint_differs_says_when_reference_also_reports_the_others_endpoint(t
         _endpoint("EFS", "not-counted")(d)
         d["endpoints"].append(pfs)
 
-    (caveat,) = _codes(_derive(_cohorts(tmp_path, ref=efs_and_pfs)), "ENDPOINT-DIFFERS")
-    assert caveat.text.endswith(" Ref also reports progression-free survival (resection censored).")
+    cohorts = _cohorts(tmp_path, ref=efs_and_pfs)
+    (caveat,) = _codes(_derive(cohorts), "ENDPOINT-DIFFERS")
+    assert caveat.fact["also"] == (("ref", "PFS", "censored"),)
+    assert _say(caveat, cohorts).endswith(" Ref also reports progression-free survival (resection censored).")
 
 
 def test_endpoint_differs_not_for_os_or_a_secondary_endpoint(tmp_path: Path) -> None:
@@ -238,9 +267,11 @@ def test_endpoint_differs_uses_first_non_os_endpoint_without_primary(tmp_path: P
         os_.update(name="OS")
         d["endpoints"] = [os_, ttp]
 
-    (caveat,) = _codes(_derive(_cohorts(tmp_path, other=os_first_then_ttp)), "ENDPOINT-DIFFERS")
+    cohorts = _cohorts(tmp_path, other=os_first_then_ttp)
+    (caveat,) = _codes(_derive(cohorts), "ENDPOINT-DIFFERS")
     assert caveat.targets == ("endpoint:PFS", "endpoint:TTP")
-    assert "Other reports time to progression" in caveat.text
+    assert [row[:2] for row in caveat.fact["compared"]] == [("ref", "PFS"), ("other", "TTP")]
+    assert "Other reports time to progression" in _say(caveat, cohorts)
 
 
 # 2. DEFINITION-DIFFERS and RESECTION ------------------------------------------------------------------------------
@@ -250,7 +281,9 @@ def test_definition_differs_on_resection_handling(tmp_path: Path) -> None:
     cohorts = _cohorts(tmp_path, ref=_endpoint("PFS", "censored"), other=_endpoint("PFS", "event"))
     (caveat,) = _codes(_derive(cohorts), "DEFINITION-DIFFERS")
     assert (caveat.severity, caveat.cohorts, caveat.targets) == ("major", ("ref", "other"), ("endpoint:PFS",))
-    assert caveat.text == (
+    assert caveat.fact == fact("definition-differs", caveat.fact.evidence, endpoint="PFS",
+                               cohorts=(("ref", "censored"), ("other", "event")), differing=("resection",))
+    assert _say(caveat, cohorts) == (
         "Progression-free survival is defined differently across cohorts (Ref: resection censored; Other: "
         "resection counted as an event), so its medians and landmark rates are not directly comparable."
     )
@@ -259,13 +292,18 @@ def test_definition_differs_on_resection_handling(tmp_path: Path) -> None:
 def test_definition_differs_on_origin_and_events(tmp_path: Path) -> None:
     cohorts = _cohorts(tmp_path, other=_endpoint("PFS", origin="registration", events=["progression"]))
     (caveat,) = _codes(_derive(cohorts), "DEFINITION-DIFFERS")
-    assert "Ref: from start of treatment, events progression and death" in caveat.text
-    assert "Other: from registration, events progression)" in caveat.text
+    assert caveat.fact["differing"] == ("origin", "events")
+    text = _say(caveat, cohorts)
+    assert "Ref: from start of treatment, events progression and death" in text
+    assert "Other: from registration, events progression)" in text
 
 
 def test_definition_missing_in_one_cohort(tmp_path: Path) -> None:
-    (caveat,) = _codes(_derive(_cohorts(tmp_path, other=_no_definition)), "DEFINITION-DIFFERS")
-    assert caveat.text == (
+    cohorts = _cohorts(tmp_path, other=_no_definition)
+    (caveat,) = _codes(_derive(cohorts), "DEFINITION-DIFFERS")
+    assert caveat.fact["cohorts"] == (("ref", "not-applicable"), ("other", "none"))
+    assert caveat.fact["differing"] == ()
+    assert _say(caveat, cohorts) == (
         "Progression-free survival is defined in some cohorts but not in others (Ref: from start of treatment, "
         "events progression and death, resection not applicable; Other: no definition reported), so it cannot be "
         "checked that its medians and landmark rates measure the same thing."
@@ -286,16 +324,21 @@ def test_resection_with_surgical_remission(tmp_path: Path) -> None:
     cohorts = _cohorts(tmp_path, ref=_both(_endpoint("EFS", "not-counted"), _remission("16 (26.7)")))
     (caveat,) = _codes(_derive(cohorts), "RESECTION")
     assert (caveat.severity, caveat.cohorts, caveat.targets) == ("major", ("ref",), ("endpoint:EFS",))
-    assert caveat.text == (
+    assert (caveat.fact["n"], caveat.fact["denominator"]) == (16, 60)
+    assert caveat.fact["endpoints"] == (("EFS", "not-counted"),)
+    assert _say(caveat, cohorts) == (
         "In Ref, 16 of 60 patients had complete surgical remission; event-free survival does not count resection "
         "as an event: this endpoint depends on local therapy as well as on the systemic treatment."
     )
 
 
 def test_resection_unspecified_when_definition_missing(tmp_path: Path) -> None:
-    (caveat,) = _codes(_derive(_cohorts(tmp_path, other=_both(_no_definition, _remission("3/60")))), "RESECTION")
+    cohorts = _cohorts(tmp_path, other=_both(_no_definition, _remission("3/60")))
+    (caveat,) = _codes(_derive(cohorts), "RESECTION")
     assert caveat.cohorts == ("other",)
-    assert "3 of 60 patients" in caveat.text and "progression-free survival does not say how resection" in caveat.text
+    assert caveat.fact["endpoints"] == (("PFS", "unspecified"),)
+    text = _say(caveat, cohorts)
+    assert "3 of 60 patients" in text and "progression-free survival does not say how resection" in text
 
 
 def test_resection_not_without_remission_or_when_not_applicable(tmp_path: Path) -> None:
@@ -314,7 +357,8 @@ def test_interval_types_iqr_vs_ci(tmp_path: Path) -> None:
     cohorts = _cohorts(tmp_path, ref=_median("4.5 (3.5, 6.3)", "IQR"))
     (caveat,) = _codes(_derive(cohorts), "INTERVAL-TYPES")
     assert (caveat.severity, caveat.cohorts, caveat.targets) == ("minor", ("ref", "other"), ("median:PFS",))
-    assert caveat.text == (
+    assert caveat.fact["cohorts"] == (("ref", "IQR"), ("other", "95%_CI"))
+    assert _say(caveat, cohorts) == (
         "Median progression-free survival is printed with an IQR in Ref and with a 95% CI in Other: a confidence "
         "interval measures the uncertainty of the median, an IQR or range the spread of survival times, so these "
         "intervals are not comparable."
@@ -323,8 +367,10 @@ def test_interval_types_iqr_vs_ci(tmp_path: Path) -> None:
 
 
 def test_interval_types_missing_interval(tmp_path: Path) -> None:
-    (caveat,) = _codes(_derive(_cohorts(tmp_path, other=_median("4.5", None))), "INTERVAL-TYPES")
-    assert "with no interval in Other" in caveat.text
+    cohorts = _cohorts(tmp_path, other=_median("4.5", None))
+    (caveat,) = _codes(_derive(cohorts), "INTERVAL-TYPES")
+    assert caveat.fact["cohorts"] == (("ref", "95%_CI"), ("other", "none"))
+    assert "with no interval in Other" in _say(caveat, cohorts)
 
 
 def test_interval_types_shared_type_does_not_fire(tmp_path: Path) -> None:
@@ -344,7 +390,8 @@ def test_design_differs(tmp_path: Path) -> None:
     cohorts = _cohorts(tmp_path, ref=_design(type="retrospective", phase=None), third=None)
     (caveat,) = _codes(_derive(cohorts), "DESIGN-DIFFERS")
     assert (caveat.severity, caveat.cohorts, caveat.targets) == ("major", ("ref", "other", "third"), ("design",))
-    assert caveat.text.startswith(
+    assert caveat.fact["cohorts"] == (("ref", "retrospective"), ("other", "prospective"), ("third", "prospective"))
+    assert _say(caveat, cohorts).startswith(
         "Ref is a retrospective series, while Other and Third are prospective trials: patients were selected and "
         "followed differently (selection bias)"
     )
@@ -367,7 +414,9 @@ def test_overlap_shared_registration(tmp_path: Path) -> None:
     (caveat,) = _codes(_derive(cohorts), "POSSIBLE-OVERLAP")
     assert (caveat.severity, caveat.cohorts) == ("major", ("ref", "other"))
     assert "meta" in caveat.targets and "population" in caveat.targets
-    assert caveat.text == (
+    assert (caveat.fact["registrations"], caveat.fact["centres"]) == ((0,), ())
+    assert "ref/design.registrations[0]" in caveat.fact.evidence
+    assert _say(caveat, cohorts) == (
         "Ref and Other share the registration NCT04690231: they may include the same patients, so they are not "
         "independent and must not be pooled as independent studies."
     )
@@ -382,13 +431,16 @@ def test_overlap_shared_centre_with_overlapping_accrual(tmp_path: Path) -> None:
         ),
     )
     (caveat,) = _codes(_derive(cohorts), "POSSIBLE-OVERLAP")
-    assert "share the centre Peking University People's Hospital with overlapping accrual" in caveat.text
+    assert (caveat.fact["centres"], caveat.fact["accrual"]) == ((0,), "overlapping")
+    assert "share the centre Peking University People's Hospital with overlapping accrual" in _say(caveat, cohorts)
 
 
 def test_overlap_shared_centre_with_unknown_accrual(tmp_path: Path) -> None:
     centre = _design(centres=["Centre A"])
-    (caveat,) = _codes(_derive(_cohorts(tmp_path, ref=centre, other=centre)), "POSSIBLE-OVERLAP")
-    assert "(accrual not reported, so overlap cannot be excluded)" in caveat.text
+    cohorts = _cohorts(tmp_path, ref=centre, other=centre)
+    (caveat,) = _codes(_derive(cohorts), "POSSIBLE-OVERLAP")
+    assert caveat.fact["accrual"] == "not-reported"
+    assert "(accrual not reported, so overlap cannot be excluded)" in _say(caveat, cohorts)
 
 
 def test_overlap_not_for_shared_centre_in_separate_periods(tmp_path: Path) -> None:
@@ -409,7 +461,10 @@ def test_follow_up_differs_with_weeks_converted(tmp_path: Path) -> None:
     (caveat,) = _codes(_derive(cohorts), "FOLLOW-UP")
     assert (caveat.severity, caveat.cohorts) == ("minor", ("ref", "other"))
     assert caveat.targets == ("design", "endpoint:PFS")
-    assert caveat.text.startswith(
+    assert caveat.fact["ratio"] == 1.5
+    assert [(c, round(lo, 2), round(hi, 2)) for c, lo, hi in caveat.fact["cohorts"]] == [
+        ("ref", 12.0, 12.0), ("other", 20.7, 20.7)]
+    assert _say(caveat, cohorts).startswith(
         "Median follow-up differs by more than a factor 1.5 between cohorts (Ref 12.0 months, Other 20.7 months):"
     )
 
@@ -426,9 +481,11 @@ def test_follow_up_closest_printed_values_count(tmp_path: Path) -> None:
 
 
 def test_follow_up_unknown(tmp_path: Path) -> None:
-    (caveat,) = _codes(_derive(_cohorts(tmp_path, other=_follow_up())), "FOLLOW-UP")
+    cohorts = _cohorts(tmp_path, other=_follow_up())
+    (caveat,) = _codes(_derive(cohorts), "FOLLOW-UP")
     assert caveat.cohorts == ("other",)
-    assert caveat.text.startswith("Median follow-up is not reported for Other,")
+    assert caveat.fact == fact("follow-up-missing", caveat.fact.evidence, cohorts=("other",))
+    assert _say(caveat, cohorts).startswith("Median follow-up is not reported for Other,")
 
 
 # 7. IMBALANCE ----------------------------------------------------------------------------------------------------
@@ -449,20 +506,24 @@ def test_imbalance_one_caveat_per_variable(tmp_path: Path) -> None:
         ("other", "age", 0.05, False, None),
         ("third", "age", None, False, "not reported"),
     )
-    caveats = _codes(_derive(_cohorts(tmp_path, third=None), smd=smd), "IMBALANCE")
+    cohorts = _cohorts(tmp_path, third=None)
+    caveats = _codes(_derive(cohorts, smd=smd), "IMBALANCE")
     assert len(caveats) == 1
     (caveat,) = caveats
     assert (caveat.severity, caveat.cohorts, caveat.targets) == ("major", ("ref", "other", "third"), ("baseline:ecog",))
-    assert caveat.text == (
+    assert caveat.fact["rows"] == (("other", 0.30, True, "measured"), ("third", -0.12, True, "median"))
+    assert (caveat.fact["threshold"], caveat.fact["implied"]) == (0.1, ())
+    assert _say(caveat, cohorts) == (
         "Baseline imbalance against Ref in ECOG performance status (|SMD| above 0.1): standardized mean difference "
         "+0.30 for Other and -0.12 for Third (estimated from a median); differences in outcomes may partly reflect it."
     )
 
 
 def test_imbalance_minor_up_to_major_limit(tmp_path: Path) -> None:
-    (caveat,) = _codes(_derive(_cohorts(tmp_path), smd=_smd(("other", "age", SMD_MAJOR, False, None))), "IMBALANCE")
+    cohorts = _cohorts(tmp_path)
+    (caveat,) = _codes(_derive(cohorts, smd=_smd(("other", "age", SMD_MAJOR, False, None))), "IMBALANCE")
     assert caveat.severity == "minor"
-    assert caveat.text.startswith(
+    assert _say(caveat, cohorts).startswith(
         "Baseline imbalance against Ref in age (|SMD| above 0.1): standardized mean difference +0.25 for Other"
     )
 
@@ -490,16 +551,21 @@ def test_data_errors_unacknowledged_and_acknowledged(tmp_path: Path) -> None:
         _finding("ref", "PCT-MISMATCH", "rate.ORR", note="printed 26.1% for 13/46"),
         _finding("ref", "CAT-UNION", "baseline.sex.male", severity="warning"),
     ]
-    caveats = _codes(_derive(_cohorts(tmp_path), findings=findings), "DATA-ERRORS")
+    cohorts = _cohorts(tmp_path)
+    caveats = _codes(_derive(cohorts, findings=findings), "DATA-ERRORS")
     major, minor = caveats
     assert (major.severity, major.cohorts) == ("major", ("other",))
     assert major.targets == ("baseline:ecog", "endpoint:PFS", "median:PFS", "outcome:best_response")
-    assert major.text == (
+    assert major.fact == fact("data-errors", major.fact.evidence, cohort="other", acknowledged=False,
+                              codes=("PCT-MISMATCH", "TTE-MEDIAN-RATE"))
+    assert "PCT-MISMATCH@other/baseline.ecog.0" in major.fact.evidence
+    assert _say(major, cohorts) == (
         "Other has unresolved errors in its published numbers: printed percentage does not match n/denominator "
         "(wrong count or denominator); the median contradicts a landmark rate; results that use them are uncertain."
     )
     assert (minor.severity, minor.cohorts, minor.targets) == ("minor", ("ref",), ("outcome:ORR",))
-    assert minor.text == (
+    assert minor.fact["acknowledged"] is True
+    assert _say(minor, cohorts) == (
         "Ref: numbers reviewed and kept as printed despite errors: printed percentage does not match n/denominator "
         "(wrong count or denominator) (marked in the tables, explained in their footnotes)."
     )
@@ -519,9 +585,23 @@ def test_small_sample(tmp_path: Path) -> None:
     def small(d: dict[str, Any]) -> None:
         d["population"].update(n=33, reports=[])
 
-    (caveat,) = _codes(_derive(_cohorts(tmp_path, ref=small, other=small)), "SMALL-SAMPLE")
+    cohorts = _cohorts(tmp_path, ref=small, other=small, third=None)
+    (caveat,) = _codes(_derive(cohorts), "SMALL-SAMPLE")
     assert (caveat.severity, caveat.cohorts, caveat.targets) == ("minor", ("ref", "other"), ("population",))
-    assert caveat.text.startswith("Ref (N=33) and Other (N=33) have fewer than 50 patients:")
+    assert caveat.fact == fact("small-sample", caveat.fact.evidence, cohorts=(("ref", 33), ("other", 33)), limit=50,
+                               all=False)
+    assert _say(caveat, cohorts).startswith("Ref (N=33) and Other (N=33) have fewer than 50 patients:")
+
+
+def test_small_sample_says_every_only_when_every_cohort_is_small(tmp_path: Path) -> None:
+    """The chemotherapy report's false sentence: "every cohort" is said only when the rule found every cohort."""
+    def small(d: dict[str, Any]) -> None:
+        d["population"].update(n=33, reports=[])
+
+    cohorts = _cohorts(tmp_path, ref=small, other=small)
+    (caveat,) = _codes(_derive(cohorts), "SMALL-SAMPLE")
+    assert caveat.fact["all"] is True
+    assert _say(caveat, cohorts).startswith("Every cohort has fewer than 50 patients: Ref (N=33) and Other (N=33);")
 
 
 def test_small_sample_limit(tmp_path: Path) -> None:
@@ -529,6 +609,7 @@ def test_small_sample_limit(tmp_path: Path) -> None:
     assert _codes(_derive(cohorts), "SMALL-SAMPLE") == []
     (caveat,) = _codes(_derive(cohorts, small_n=61), "SMALL-SAMPLE")
     assert caveat.cohorts == ("ref", "other")
+    assert (caveat.fact["limit"], caveat.fact["all"]) == (61, True)
 
 
 # 11. DENOMINATOR -------------------------------------------------------------------------------------------------
@@ -541,10 +622,12 @@ def test_denominator_differs(tmp_path: Path) -> None:
             reports=[{"set": "enrolled", "n": 43, "at": "Results"}, {"set": "efficacy", "n": 41, "at": "Abstract"}],
         )
 
-    (caveat,) = _codes(_derive(_cohorts(tmp_path, other=n41)), "DENOMINATOR")
+    cohorts = _cohorts(tmp_path, other=n41)
+    (caveat,) = _codes(_derive(cohorts), "DENOMINATOR")
     assert (caveat.severity, caveat.cohorts) == ("minor", ("other",))
     assert "population" in caveat.targets and "outcome:ORR" in caveat.targets
-    assert caveat.text == (
+    assert (caveat.fact["n"], caveat.fact["set"], caveat.fact["other"]) == (41, "efficacy", (("enrolled", 43),))
+    assert _say(caveat, cohorts) == (
         "For Other the table's N=41 (efficacy set) differs from other reported analysis sets (enrolled 43): "
         "percentages may rest on another denominator."
     )
@@ -566,7 +649,7 @@ def test_seed_cohorts_efs_vs_pfs() -> None:
     cohorts = tc.load(*(TRIALS / f"{c}.yaml" for c in ("apatinib-ie", "apatinib", "apatinib-camrelizumab")))
     (caveat,) = _codes(derive_caveats(cohorts, reference="apatinib-ie"), "ENDPOINT-DIFFERS")
     assert caveat.cohorts == ("apatinib-ie", "apatinib", "apatinib-camrelizumab")
-    assert caveat.text.startswith(
+    assert _say(caveat, cohorts).startswith(
         "Apatinib + IE reports event-free survival (resection not counted as an event), while Apatinib and "
         "Apatinib + camrelizumab report progression-free survival: their medians and landmark rates measure "
         "different things."
@@ -581,7 +664,9 @@ def test_imbalance_notes_name_levels_by_their_printed_labels() -> None:
     repo = Path(__file__).resolve().parents[1]
     cs = tc.load(*(repo / "trials" / f"{c}.yaml" for c in ("apatinib-ie", "apatinib", "apatinib-camrelizumab")))
     cmp = compare(cs, "apatinib-ie", denominators={"apatinib-camrelizumab": 43})
-    texts = [c.text for c in derive_caveats(cs, reference="apatinib-ie", smd=cmp.smd) if c.code == "IMBALANCE"]
-    lesions = next(t for t in texts if "target lesions" in t)
-    assert "level “Lung+bone+other lesions” not reported" in lesions
-    assert "lung+bone+other" not in lesions
+    found = [c for c in derive_caveats(cs, reference="apatinib-ie", smd=cmp.smd) if c.code == "IMBALANCE"]
+    (lesions,) = [c for c in found if c.fact["variable"] == "lesion_site"]
+    assert ("apatinib-camrelizumab", "lung+bone+other", 43) in lesions.fact["implied"]
+    text = _say(lesions, cs)
+    assert "level “Lung+bone+other lesions” not reported; implied 0 since the other counts sum to 43" in text
+    assert "lung+bone+other" not in text

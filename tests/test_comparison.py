@@ -155,7 +155,10 @@ def test_differences_are_labelled_unanchored(pair):
     assert diff["risk_difference"] == pytest.approx(7 / 20 - 5 / 20)
     assert diff["rd_low"] < diff["risk_difference"] < diff["rd_high"]
     assert diff["evidence"] == "unanchored"
-    assert 0 < diff["fisher_p"] <= 1
+    assert diff["fisher_p"] is None and diff["odds_ratio"] is None and not diff["exploratory"]  # descriptive
+    tested = tc.compare(pair({}, {"pr": 7, "sd": 3}), reference="a", exploratory=True)
+    row = tested.differences.filter(pl.col("outcome") == "ORR").row(0, named=True)
+    assert 0 < row["fisher_p"] <= 1 and row["exploratory"]
 
 
 def test_repr_and_notebook_html(pair):

@@ -20,6 +20,8 @@ import pytest
 
 import trialcompare as tc
 from trialcompare.caveats import derive_caveats
+from trialcompare.render.caveat_words import caveat_words
+from trialcompare.render.phrasebook import say
 from trialcompare.render.tables import differences_table
 from trialcompare.rules import incomparable_by_eligibility, resectability
 
@@ -44,7 +46,8 @@ def seeds() -> tc.CohortSet:
 
 @pytest.fixture(scope="module")
 def shipped(seeds: tc.CohortSet):
-    return tc.compare(seeds, reference="apatinib-ie")
+    """Exploratory: complete surgical remission is contrasted only there (the body shows ORR and DCR only)."""
+    return tc.compare(seeds, reference="apatinib-ie", exploratory=True)
 
 
 def test_eligibility_is_optional_and_additive(tmp_path: Path) -> None:
@@ -78,21 +81,23 @@ def test_seed_cohorts_record_what_the_paper_says(seeds: tc.CohortSet) -> None:
 
 def test_surgical_remission_is_not_tested_across_eligibility(shipped) -> None:
     """CSR 16/33 (apatinib + IE) against 0/37 and 0/43 (the trials that excluded resectable disease): marked, no
-    numbers; against IE (23/46, eligibility not stated) it is tested as before."""
+    numbers; against IE (23/46, eligibility not stated) it is compared (a risk difference), but not tested: IE shares
+    the reference's registration (issue 19, item 4)."""
     csr = shipped.differences.filter(pl.col("outcome") == "surgical_remission:yes")
     marked = csr.filter(~pl.col("comparable"))
     assert sorted(marked["cohort"]) == ["apatinib", "apatinib-camrelizumab"]
     assert set(marked["not_comparable_reason"]) == {"eligibility"}
     assert marked["fisher_p"].null_count() == marked.height and marked["odds_ratio"].null_count() == marked.height
     ie = csr.filter(pl.col("cohort") == "ie").row(0, named=True)
-    assert ie["comparable"] and ie["fisher_p"] is not None
+    assert ie["comparable"] and ie["risk_difference"] is not None
+    assert ie["fisher_p"] is None and ie["overlap"] == "shares-registration"
     # other outcomes are unaffected by the rule
     assert shipped.differences.filter(pl.col("outcome") != "surgical_remission:yes")["comparable"].all()
 
 
 def test_differences_table_says_not_comparable(shipped) -> None:
     table = differences_table(shipped).filter(pl.col("outcome") == "CSR yes")
-    cells = {r["cohort"]: r["Fisher p"] for r in table.iter_rows(named=True)}
+    cells = {r["cohort"]: r["risk difference (95% CI)"] for r in table.iter_rows(named=True)}
     assert cells["Apatinib"] == cells["Apatinib + camrelizumab"] == "not comparable (eligibility)"
     assert cells["IE"] != "not comparable (eligibility)"
 
@@ -109,4 +114,7 @@ def test_the_limitation_names_both_sides(seeds: tc.CohortSet) -> None:
     assert len(found) == 1
     caveat = found[0]
     assert caveat.severity == "major" and caveat.cohorts == ("apatinib-ie", "apatinib", "apatinib-camrelizumab")
-    assert "The source of IE does not say." in caveat.text and "not tested" in caveat.text
+    assert (caveat.fact["included"], caveat.fact["excluded"], caveat.fact["silent"]) == (
+        ("apatinib-ie",), ("apatinib", "apatinib-camrelizumab"), ("ie",))
+    text = say(caveat.fact, caveat_words(seeds))
+    assert "The source of IE does not say." in text and "not tested" in text

@@ -273,7 +273,12 @@ def test_regobone_arms_are_one_randomised_study(cohorts: tc.CohortSet) -> None:
     assert all(d.arm_of is not None and d.arm_of.randomised is True for d in arms.values())
     assert {d.arm_of.arm for d in arms.values() if d.arm_of is not None} == {"regorafenib", "placebo"}
     assert {r.id for d in arms.values() for r in d.registrations} == {"NCT02389244"}
-    others = [c for c in cohorts if c.id not in arms]
+    assert arms["regobone-placebo"].arm_of.control == "placebo"  # type: ignore[union-attr]
+    assert arms["regobone-regorafenib"].arm_of.control is None  # type: ignore[union-attr]
+    itcc = {"itcc050-lenvatinib", "itcc050-lenvatinib-ie"}  # two non-randomised cohorts of one study (issue 19, K1)
+    assert {cohorts[c].descriptor.design.arm_of.study for c in itcc} == {"ITCC-050"}  # type: ignore[union-attr]
+    assert not any(cohorts[c].descriptor.design.arm_of.randomised for c in itcc)  # type: ignore[union-attr]
+    others = [c for c in cohorts if c.id not in {*arms, *itcc}]
     assert all(c.descriptor.design.arm_of is None for c in others)
 
 

@@ -52,30 +52,40 @@ def test_report_states_caveats_where_the_numbers_stand(default_text):
     assert "C" in outcomes and "[95% CI" in outcomes
 
 
-def test_report_shows_integrity_findings_and_provenance(default_text):
-    assert "integrity of the published numbers" in default_text
-    assert "PCT-MISMATCH" in default_text and "13 (26.1)" in default_text
-    assert "Annex C: provenance of every transcribed number" in default_text
-    assert "Table IV" in default_text and "apatinib-ie.yaml:" in default_text
+@pytest.fixture(scope="module")
+def supplement():
+    from trialcompare.render.report import render_supplement
+
+    return render_supplement(analyse(load_spec(SPEC)))
 
 
-def test_report_shows_methods_versions_and_input_hashes(default_text):
-    assert "Clopper-Pearson" in default_text and "Yang & Dalton" in default_text
-    assert "weasyprint" in default_text and "polars" in default_text
-    assert "SHA-256" in default_text and "trials/apatinib-ie.yaml" in default_text
+def test_supplement_shows_integrity_findings_and_provenance(default_text, supplement):
+    assert "The audit trail is in table-iv.supplement.html" in default_text
+    assert "integrity of the published numbers" in supplement
+    assert "PCT-MISMATCH" in supplement and "13 (26.1)" in supplement
+    assert "Annex C: provenance of every transcribed number" in supplement
+    assert "Table IV" in supplement and "apatinib-ie.yaml:" in supplement
+    assert "integrity of the published numbers" not in default_text  # the body stays short
+
+
+def test_supplement_shows_methods_versions_and_input_hashes(supplement):
+    assert "Clopper-Pearson" in supplement and "Yang &amp; Dalton" in supplement
+    assert "weasyprint" in supplement and "polars" in supplement
+    assert "SHA-256" in supplement and "trials/apatinib-ie.yaml" in supplement
 
 
 def test_report_has_the_benchmark_check_not_a_pooled_effect(default_text):
-    """Two comparators remain once the reference and IE (same registration) are left out: k = 2, nothing pooled."""
+    """One comparator remains once the reference, IE (same registration) and apatinib + camrelizumab (same centre,
+    overlapping accrual) are left out: k = 1, nothing pooled (issue 19, item 8)."""
     assert "a benchmark, not an effect" in default_text
-    assert "Comparators (k = 2)" in default_text and "not estimable" in default_text
-    assert "k − 2 degrees of freedom" in default_text
+    assert "1 comparable cohort left" in default_text and "nothing is pooled from fewer than 3" in default_text
+    assert "k − 2 degrees of freedom" not in default_text  # no method paragraph for what was not run (T15)
 
 
 def test_report_is_byte_identical_on_rerun(default_pdf):
     assert render_pdf(analyse(load_spec(SPEC))) == default_pdf
     meta = pypdf.PdfReader(io.BytesIO(default_pdf)).metadata
-    assert meta["/CreationDate"].startswith("D:20261125")
+    assert meta["/CreationDate"].startswith("D:" + load_spec(SPEC).date.replace("-", ""))
 
 
 @pytest.fixture
@@ -193,6 +203,7 @@ def test_report_outside_a_checkout_uses_the_bundled_spec(tmp_path, monkeypatch):
 def test_report_prefers_the_working_folders_spec(tmp_path, monkeypatch):
     (tmp_path / "reports").mkdir()
     shutil.copy(SPEC, tmp_path / "reports")
+    shutil.copytree(REPO / "trials", tmp_path / "trials")  # the spec's trials: must exist beside it
     monkeypatch.chdir(tmp_path)
     from trialcompare.spec import default_spec
 
@@ -275,3 +286,10 @@ def test_report_tables_follow_the_specs_display_rounding():
     assert "20 (60.60)" in plain
     rounded = cells(spec.model_copy(update={"display": spec.display.model_copy(update={"decimals": 1})}))
     assert "20 (60.6)" in rounded and "20 (60.60)" not in rounded and "19.1±8.5 (16.0, 22.2)" in rounded
+
+
+def test_a_report_of_one_cohort(tmp_path):
+    """One descriptor and no comparator: a report with no comparison tables, not a traceback."""
+    out = tmp_path / "one.pdf"
+    assert main(["report", str(SPEC.parents[1] / "trials" / "apatinib.yaml"), "-o", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")

@@ -32,14 +32,15 @@ def pages(pdf: bytes) -> list[str]:
 
 
 def _body(pages: list[str]) -> str:
+    """Everything before the closing note that points to the supplement (the body of the report)."""
     text = " ".join(pages)
-    return text[: text.index("Annex A")]
+    return text[: text.index("The audit trail is in")]
 
 
 def test_page_one_quotes_the_claim_and_gives_a_certainty(pages: list[str]) -> None:
     first = pages[0]
     assert "led to a more objective tumour response" in first and "Results, Assessment of efficacy" in first
-    assert "Certainty: VERY LOW" in first
+    assert "Certainty of the evidence (GRADE): VERY LOW" in first
     assert "What these data can support" in first and "What they cannot support" in first
     assert "21/33" in first and "9/43" in first  # the numbers the claim rests on, side by side
 
@@ -58,12 +59,12 @@ def test_no_long_sentence_is_repeated_in_the_body(pages: list[str]) -> None:
     assert repeated == set()
 
 
-def test_nothing_is_pooled_from_two_comparators(pages: list[str]) -> None:
-    """ORR and DCR: apatinib and apatinib + camrelizumab remain (IE shares the reference's registration)."""
+def test_nothing_is_pooled_from_one_comparator(pages: list[str]) -> None:
+    """ORR and DCR: apatinib alone remains (IE shares the reference's registration, apatinib + camrelizumab its
+    centre with overlapping accrual)."""
     body = _body(pages)
-    assert body.count("Comparators (k = 2)") >= 2
-    assert "not estimable (k = 2; nothing is pooled from fewer than three comparators)" in body
-    assert "Pooled (" not in body
+    assert body.count("1 comparable cohort left, and nothing is pooled from fewer than 3") == 2
+    assert "Pooled (" not in body and "prediction interval" not in body
 
 
 def test_ie_age_smd_is_signed(pages: list[str]) -> None:
@@ -71,10 +72,11 @@ def test_ie_age_smd_is_signed(pages: list[str]) -> None:
 
 
 def test_no_odds_ratio_for_zero_against_zero(pages: list[str]) -> None:
-    """CR: 0/33 in the reference against 0/37, 0/43 and 0/46: no odds ratio, no Fisher p."""
+    """CR: 0/33 in the reference against 0/37, 0/43 and 0/46: not estimable in every row, so no row at all (T11);
+    no odds ratio or Fisher p in the body (T10)."""
     body = _body(pages)
-    assert "not estimable (no events in either cohort)" in body
-    assert "0.89 (0.02, 46.28)" not in body
+    assert "not estimable (no events in either cohort)" not in body
+    assert "0.89 (0.02, 46.28)" not in body and "8.71e-05" not in body
 
 
 def test_pdf_is_identical_when_rendered_from_another_folder(pdf: bytes, tmp_path: Path) -> None:
@@ -92,20 +94,20 @@ def test_pdf_is_identical_when_rendered_from_another_folder(pdf: bytes, tmp_path
     assert again == pdf
 
 
-def test_scenarios_that_change_nothing_are_said_once(pages: list[str]) -> None:
-    """All three benchmarks (ORR, DCR, 6-month rate) leave IE out (shared NCT04690231): the scenarios
-    'without-ie-overlap' and 'prospective-only' change nothing for any of them; said once, not dropped."""
+def test_a_benchmark_with_k_below_3_is_one_sentence(pages: list[str]) -> None:
+    """T15: k = 1 for ORR and DCR, nothing like with like for the 6-month rate: one sentence each, no scenario lines
+    and no method paragraph."""
     body = _body(pages)
-    assert body.count("‘without-ie-overlap’ and ‘prospective-only’ change nothing") == 1
-    assert "Scenario ‘declared-n’ leaves k = 2: nothing pooled." in body
+    assert "change nothing" not in body and "Hartung" not in body
+    assert body.count("Too few comparable cohorts to pool for") == 2
 
 
 def test_surgical_remission_against_unresectable_trials_is_not_tested(pages: list[str]) -> None:
     """Apatinib + IE included patients assessed for metastasectomy; both phase II trials enrolled unresectable
-    disease (the paper's Introduction): CSR 16/33 vs 0/37 and 0/43 is marked, not tested (the Fisher p 4.7e-07 of
-    16/33 vs 0/37 is gone); against IE (23/46) it is still tested."""
+    disease (the paper's Introduction): CSR 16/33 vs 0/37 is never tested (the Fisher p 4.7e-07 is gone). The body
+    contrasts ORR and DCR only (issue 19, item 4), so no CSR row is there at all."""
     body = _body(pages)
-    assert body.count("not comparable (eligibility)") == 6  # 2 rows × risk difference, odds ratio, Fisher p
+    assert "CSR yes" not in body and "not comparable (eligibility)" not in body
     assert "4.7e-07" not in body and "1.08e-07" not in body
 
 
@@ -122,9 +124,10 @@ def test_table_iv_row_labels_in_the_body(pages: list[str]) -> None:
     assert "lung+musculoskeletal" not in body
 
 
-def test_benchmark_counts_from_rates_are_marked_approximate(pages: list[str]) -> None:
-    """The 6-month benchmark reads printed rates times N (78.5% of 33 ≈ 26, 36.8% of 37 ≈ 14, 50.9% of 43 ≈ 22):
-    never shown as if they were observed counts."""
+def test_no_count_is_made_from_a_rate(pages: list[str]) -> None:
+    """N1-N3, T16: the 6-month rates are never turned into counts (78.5% of 33 ≈ 26 and the like are gone); the
+    figure shows each rate as printed, labelled by estimator, and APFAO's printed 13/43 as binomial."""
     body = _body(pages)
-    assert "Reference: ≈26/33" in body and "Apatinib ≈14/37" in body and "camrelizumab ≈22/43" in body
-    assert "Reference: 21/33" in body  # the ORR count is observed: no mark
+    assert "≈" not in body.replace("(≈ 11.1 months)", "")  # the one '≈' left is a follow-up conversion
+    assert "21/33 = 63.6%" in body  # the ORR count is observed
+    assert "13/43 (30.23%" in body and "binomial" in body  # APFAO's printed count, labelled binomial

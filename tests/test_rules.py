@@ -10,6 +10,8 @@ import trialcompare as tc
 from trialcompare.caveats import derive_caveats
 from trialcompare.descriptor.scaffold import scaffold
 from trialcompare.meta.suite import outcome_data
+from trialcompare.render.caveat_words import caveat_words
+from trialcompare.render.phrasebook import say
 from trialcompare.rules import accrual_month, centre_key, patient_overlap
 
 
@@ -52,8 +54,9 @@ def test_finding_and_caveat_agree_on_an_overlap_printed_in_words(tmp_path: Path)
     findings = [f for f in tc.check(cs) if f.code == "XC-SHARED-CENTRE"]
     assert findings and findings[0].severity == "warning" and "overlap" in findings[0].message
     caveats = [c for c in derive_caveats(cs, reference="a") if c.code == "POSSIBLE-OVERLAP"]
-    assert len(caveats) == 1 and "with overlapping accrual" in caveats[0].text
-    assert "not reported" not in caveats[0].text
+    assert len(caveats) == 1 and caveats[0].fact["accrual"] == "overlapping"
+    text = say(caveats[0].fact, caveat_words(cs))
+    assert "with overlapping accrual" in text and "not reported" not in text
 
 
 def test_table_meta_and_caveats_use_the_same_compared_endpoint(tmp_path: Path) -> None:
@@ -92,3 +95,48 @@ def test_overlap_caveats_consume_the_cross_cohort_findings(tmp_path: Path) -> No
     assert "POSSIBLE-OVERLAP" in [c.code for c in derive_caveats(cs, reference="a")]
     xc = next(f for f in findings if f.code == "XC-SHARED-CENTRE")
     assert {xc.cohort, *xc.related} == {"a", "b"}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# control arms and the one pooling-exclusion rule (issue 19 item 8)
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_control_arm_is_declared_in_the_descriptor(tmp_path: Path) -> None:
+    """An active control (IE alone in a lenvatinib + IE vs IE trial) has no word saying "control": the descriptor
+    field marks it; a randomised arm without the field is still recognised by placebo / best supportive care."""
+    from trialcompare.rules import control_arm, is_control_arm
+
+    _write(tmp_path, "ie-arm", **{"arm_of: null": "arm_of: {study: OLIE, arm: ie, randomised: true, control: active}"})
+    _write(tmp_path, "len-ie-arm", **{"arm_of: null": "arm_of: {study: OLIE, arm: lenvatinib-ie, randomised: true}"})
+    cs = tc.load(tmp_path)
+    assert control_arm(cs["ie-arm"].descriptor) == "active" and is_control_arm(cs["ie-arm"].descriptor)
+    assert control_arm(cs["len-ie-arm"].descriptor) is None
+    library = tc.load(REPO / "trials")
+    assert control_arm(library["regobone-placebo"].descriptor) == "placebo"
+    assert control_arm(library["regobone-regorafenib"].descriptor) is None
+    assert control_arm(library["ie"].descriptor) is None  # a single-arm series, not an arm of a randomised study
+
+
+def test_one_pooling_exclusion_rule_for_every_pair() -> None:
+    """The shipped cohorts: IE shares the reference's registration; apatinib + camrelizumab shares its centre with
+    overlapping accrual (the pair the benchmark used to keep, T14/K1); the two ITCC-050 cohorts and the two REGOBONE
+    arms are arms of one study. No other pair may share patients."""
+    from trialcompare.rules import pooling_exclusion
+
+    cs = tc.load(REPO / "trials")
+    found = {}
+    for i, a in enumerate(cs.ids):
+        for b in cs.ids[i + 1:]:
+            rule = pooling_exclusion(cs[a].descriptor, cs[b].descriptor)
+            if rule is not None:
+                found[frozenset((a, b))] = rule[0]
+                assert pooling_exclusion(cs[b].descriptor, cs[a].descriptor)[0] == rule[0]  # symmetric
+    assert found == {
+        frozenset(("apatinib-ie", "ie")): "shares-registration",
+        frozenset(("apatinib-ie", "apatinib-camrelizumab")): "shares-centre",
+        frozenset(("itcc050-lenvatinib", "itcc050-lenvatinib-ie")): "same-study",
+        frozenset(("regobone-placebo", "regobone-regorafenib")): "same-study",
+    }

@@ -19,15 +19,22 @@ def _files(root: Path) -> list[Path]:
     return sorted(p.relative_to(root) for p in root.rglob("*"))
 
 
-def test_new_in_an_empty_folder_creates_trials(tmp_path: Path, monkeypatch, capsys) -> None:
-    monkeypatch.chdir(tmp_path)
+def test_new_in_a_folder_without_trials_writes_here(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)  # issue 24: ./trials if it exists, else the current folder
     assert main(["new", "first-cohort"]) == 0
-    path = tmp_path / "trials" / "first-cohort.yaml"
-    assert _files(tmp_path) == [Path("trials"), Path("trials/first-cohort.yaml")]
+    path = tmp_path / "first-cohort.yaml"
+    assert _files(tmp_path) == [Path("first-cohort.yaml")]
     assert tc.load(path).ids == ["first-cohort"]
     assert path.read_text().startswith(FIRST_LINE + "descriptor.schema.json\n")
-    err = capsys.readouterr().err
-    assert "created trials/" in err and "wrote trials/first-cohort.yaml" in err
+    assert "wrote first-cohort.yaml" in capsys.readouterr().err
+
+
+def test_new_writes_into_an_existing_trials_folder(tmp_path: Path, monkeypatch, capsys) -> None:
+    (tmp_path / "trials").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "first-cohort"]) == 0
+    assert _files(tmp_path) == [Path("trials"), Path("trials/first-cohort.yaml")]
+    assert "wrote trials/first-cohort.yaml" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("bad", ["My-Cohort", "my_cohort", "my cohort", "-x", "x-", "a--b", "", "trials/x", "é"])
@@ -82,19 +89,19 @@ def test_shipped_library_layout_matches() -> None:
     assert schema_reference(trials / "new.yaml") == "descriptor.schema.json"
 
 
-def test_explicit_missing_folder_is_not_created(tmp_path: Path, monkeypatch, capsys) -> None:
-    monkeypatch.chdir(tmp_path)
-    assert main(["new", "x", "-o", "nowhere/x.yaml"]) == 2
-    assert "no such folder" in capsys.readouterr().err
-    assert _files(tmp_path) == []
+def test_explicit_missing_folder_is_created(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)  # issue 24: missing folders of what the user named are created
+    assert main(["new", "x", "-o", "nowhere/deeper/x.yaml"]) == 0
+    assert "created nowhere/" in capsys.readouterr().err
+    assert _files(tmp_path) == [Path("nowhere"), Path("nowhere/deeper"), Path("nowhere/deeper/x.yaml")]
 
 
-def test_default_output_that_is_a_file_is_refused(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_a_file_in_the_way_of_the_folder_is_refused(tmp_path: Path, monkeypatch, capsys) -> None:
     (tmp_path / "trials").write_text("not a folder")
     monkeypatch.chdir(tmp_path)
-    assert main(["new", "x"]) == 2
-    assert "no such folder" in capsys.readouterr().err
-    assert (tmp_path / "trials").read_text() == "not a folder"
+    assert main(["new", "x", "--dir", "trials/sub"]) == 2
+    assert "not a folder" in capsys.readouterr().err
+    assert _files(tmp_path) == [Path("trials")] and (tmp_path / "trials").read_text() == "not a folder"
 
 
 def test_scaffold_default_is_unchanged() -> None:

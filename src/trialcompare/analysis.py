@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.metadata
 import platform
@@ -30,8 +31,10 @@ from .load import CohortSet, load
 from .spec import Spec, default_spec_for, load_spec
 
 if TYPE_CHECKING:
-    from .appraisal import Verdict
-    from .caveats import Caveat
+    from .appraise.caveats import Caveat
+    from .appraise.facts import Fact
+    from .appraise.limitations import Limitation
+    from .appraise.verdict import Verdict
     from .checks.finding import Finding
     from .comparison import Comparison
     from .maic import MaicAnalysis
@@ -118,9 +121,9 @@ class Analysis:
         The spec's scenarios and the subgroups of each benchmark, flagged when they add nothing
         (:func:`trialcompare.appraisal.benchmark_variants`).
     verdict : Verdict
-        The appraisal of the spec's claim by rules (:mod:`trialcompare.appraisal`).
+        The appraisal of the spec's claim by rules (:mod:`trialcompare.appraise.verdict`).
     factors : polars.DataFrame
-        TSD 18 prognostic factors per comparator (:func:`trialcompare.appraisal.tsd18_factors`).
+        TSD 18 prognostic factors per comparator (:func:`trialcompare.appraise.factors.tsd18_factors`).
     effects : polars.DataFrame
         Between-arm effects as published (:func:`trialcompare.effects.published_effects`), with evidence types.
     anchored : polars.DataFrame
@@ -131,7 +134,24 @@ class Analysis:
         The population-adjusted comparison the spec asks for (:func:`trialcompare.maic.maic_analysis`).
     errors : polars.DataFrame
         Error findings of the compared cohorts, for marks in the tables: ``cohort, field, code, acknowledged,
-        text`` (the curator's note in plain words, else the check's message).
+        note, message, meaning`` (the curator's note as written, the check's message, what the code means); render
+        words them (:func:`trialcompare.render.caveat_words.error_text`).
+    limitations : tuple of Limitation
+        The caveats merged by theme and ranked (:func:`trialcompare.appraise.limitations.limitations`).
+    sensitivity : polars.DataFrame
+        Whether each page-1 statement holds under the declared alternatives
+        (:func:`trialcompare.appraise.sensitivity.sensitivity`).
+    risk_of_bias : polars.DataFrame
+        ROBINS-I domains per cohort from descriptor facts (:func:`trialcompare.appraise.risk_of_bias.risk_of_bias`).
+    benchmark_facts : tuple of tuple of Fact
+        Per benchmark, its result and exclusions as facts (:func:`trialcompare.meta._bench_result.benchmark_facts`).
+    maic_facts : tuple of Fact
+        What a reviewer must be told about the MAIC (:func:`trialcompare.appraise.maic_facts.maic_facts`).
+    exploratory : polars.DataFrame
+        Odds ratios and Fisher's p between cohorts, only when the spec asks (``exploratory_contrasts``); for the
+        supplement.
+    harms : polars.DataFrame
+        Adverse events, dose modifications and deaths per cohort (:func:`trialcompare.harms.harms_table`).
     inputs : polars.DataFrame
         ``file`` (relative to the spec's folder) and ``sha256`` of every input.
     versions : tuple of (str, str)
@@ -159,6 +179,18 @@ class Analysis:
     inputs: pl.DataFrame
     versions: tuple[tuple[str, str], ...]
     benchmark_variants: pl.DataFrame = field(default_factory=pl.DataFrame)
+    limitations: tuple[Limitation, ...] = ()
+    sensitivity: pl.DataFrame = field(default_factory=pl.DataFrame)
+    risk_of_bias: pl.DataFrame = field(default_factory=pl.DataFrame)
+    benchmark_facts: tuple[tuple[Fact, ...], ...] = ()
+    exploratory: pl.DataFrame = field(default_factory=pl.DataFrame)
+    maic_facts: tuple[Fact, ...] = ()
+    harms: pl.DataFrame = field(default_factory=pl.DataFrame)
+
+    @property
+    def certainty(self) -> tuple:
+        """Certainty per outcome by GRADE domains (:func:`trialcompare.appraise.certainty.certainty`)."""
+        return self.verdict.outcomes
 
     @property
     def labels(self) -> dict[str, str]:
@@ -349,13 +381,14 @@ def _benchmarks(cohorts: CohortSet, spec: Spec, reference: str) -> tuple[Benchma
 
 
 def _errors(findings: tuple[Finding, ...], ids: tuple[str, ...]) -> pl.DataFrame:
-    from .caveats import plain_note
+    from .checks.families import CODES
 
     rows = [{"cohort": f.cohort, "field": f.field, "code": f.code, "acknowledged": f.acknowledged,
-             "text": plain_note(f.note) if f.note else f.message}
+             "note": f.note, "message": f.message, "meaning": CODES.get(f.code)}
             for f in findings if f.severity == "error" and f.cohort in ids]
     return pl.DataFrame(rows, schema={"cohort": pl.String, "field": pl.String, "code": pl.String,
-                                      "acknowledged": pl.Boolean, "text": pl.String}, orient="row")
+                                      "acknowledged": pl.Boolean, "note": pl.String, "message": pl.String,
+                                      "meaning": pl.String}, orient="row")
 
 
 def _maic(spec: Spec, cohorts: CohortSet) -> MaicAnalysis | None:
@@ -378,6 +411,34 @@ def _maic(spec: Spec, cohorts: CohortSet) -> MaicAnalysis | None:
         raise AnalysisError(str(exc)) from None
     except (MaicError, ValueError, OSError) as exc:  # ValueError: the spec's outcome or target does not fit the data
         raise AnalysisError(f"{spec.path or 'spec'}: maic: {exc}") from None
+
+
+def _unmeasured(cohorts: CohortSet, reference: str) -> tuple[str, ...]:
+    """Factors that favour a retrospective reference series and that no table measures: how it was selected and
+    how its responses were read."""
+    if cohorts[reference].descriptor.design.type != "retrospective":
+        return ()
+    return ("selection-of-series", "retrospective-response-assessment")
+
+
+def _maic_fact(spec: Spec, maic: MaicAnalysis | None) -> Fact:
+    """The population adjustment the spec asks for, as a fact: simulated when its IPD file says so, informative by
+    the MAIC's own rule (:class:`trialcompare.maic.WeightDiagnostics`, NICE DSU TSD 18)."""
+    from .appraise.facts import fact
+
+    if maic is None or spec.maic is None:
+        return fact("population-adjustment", available=False, simulated=False, informative=False)
+    base = spec.path.parent if spec.path else Path.cwd()
+    try:
+        with (base / spec.maic.ipd).open(encoding="utf-8") as fh:
+            simulated = "SIMULATED" in fh.readline().upper()
+    except OSError:
+        simulated = False
+    d = maic.diagnostics
+    informative = d is None or d.verdict.code == "informative"
+    ess, n = (d.ess, d.n) if d is not None else (maic.weights.ess, maic.weights.n)
+    return fact("population-adjustment", available=True, simulated=simulated, informative=informative,
+                ess=round(float(ess), 1), n=int(n))
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -446,11 +507,19 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     >>> a.comparison.reference
     'apatinib-ie'
     """
-    from .appraisal import benchmark_variants, tsd18_factors, verdict
-    from .caveats import derive_caveats
+    from .appraisal import benchmark_variants
+    from .appraise.caveats import derive_caveats
+    from .appraise.certainty import certainty
+    from .appraise.factors import bias_direction, tsd18_factors
+    from .appraise.limitations import limitations
+    from .appraise.maic_facts import maic_facts
+    from .appraise.risk_of_bias import risk_of_bias
+    from .appraise.sensitivity import sensitivity
+    from .appraise.verdict import verdict
     from .checks import check
     from .comparison import compare
     from .effects import anchored_comparisons, published_effects, treatment_network
+    from .harms import harms_table
     from .survival.cohorts import curve_data, curve_summary
 
     spec = _spec_of(target)
@@ -468,8 +537,31 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     curves = tuple(curve_data(cohorts))
     factors = tsd18_factors(cmp, spec.smd_threshold)
     effects = published_effects(frame, cohorts)
-    judged = verdict(cmp, cohorts, caveats, findings, spec.claim, spec.smd_threshold)
+    bias = bias_direction(factors, _unmeasured(cohorts, reference))
+    claimed = tuple(spec.claim.outcomes) if spec.claim is not None and spec.claim.outcomes else ("ORR", "DCR")
+    rated = certainty(cmp, cohorts, findings, bias, claimed, spec.decision_thresholds, spec.comparators_selected,
+                      {c.code for c in caveats})
+    maic = _maic(spec, cohorts)
+    judged = verdict(cmp, cohorts, spec.claim, bias, rated, _maic_fact(spec, maic), spec.comparators_selected)
+    adjusted = maic_facts(maic, cohorts, factors, (spec.maic.cohort or reference) if spec.maic else reference)
+
+    def recompare(subset: CohortSet, use_errata: bool, denominators: dict[str, int]) -> Comparison:
+        return compare(subset, reference, prefer_locations=spec.prefer_locations, ci_method=spec.ci_method,
+                       rd_method=spec.rd_method, smd_threshold=spec.smd_threshold, use_errata=use_errata,
+                       denominators={k: v for k, v in denominators.items() if k in subset.ids})
+
+    robustness = sensitivity(spec, cohorts, cmp, recompare)
+    exploratory = (compare(cohorts, reference, prefer_locations=spec.prefer_locations, ci_method=spec.ci_method,
+                           rd_method=spec.rd_method, smd_threshold=spec.smd_threshold, use_errata=spec.use_errata,
+                           denominators={k: v.n for k, v in spec.denominators.items()}, exploratory=True).differences
+                   if spec.exploratory_contrasts else pl.DataFrame())
     benchmarks = _benchmarks(cohorts, spec, reference) if with_meta else ()
+    from .meta._bench_result import benchmark_facts
+
+    bench_facts = tuple(benchmark_facts(b) for b in benchmarks)
+    # page 1 carries the benchmark result when there is one (placed, or why not placed)
+    heads = tuple(f[0] for f in bench_facts if f[0].code in ("benchmark-placed", "benchmark-not-placed"))
+    judged = dataclasses.replace(judged, context=judged.context + heads)
     variants = benchmark_variants(cohorts, benchmarks, [s.model_dump() for s in spec.meta.scenarios],
                                   denominators={k: v.n for k, v in spec.denominators.items()},
                                   use_errata=spec.use_errata, prefer_locations=tuple(spec.prefer_locations))
@@ -478,7 +570,12 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         caveats=caveats, curves=curves, curve_summary=curve_summary(list(curves), reference),
         meta=_meta(cohorts, spec, reference) if with_meta else (),
         benchmarks=benchmarks, benchmark_variants=variants, verdict=judged, factors=factors,
-        errors=_errors(findings, cmp.cohorts), effects=effects, maic=_maic(spec, cohorts),
+        errors=_errors(findings, cmp.cohorts), effects=effects, maic=maic, limitations=limitations(caveats, adjusted),
+        maic_facts=adjusted,
+        sensitivity=robustness, risk_of_bias=risk_of_bias(cohorts),
+        benchmark_facts=bench_facts, exploratory=exploratory,
+        harms=harms_table(cohorts, reference, spec.harms.terms, spec.harms.grade, ci_method=spec.ci_method,
+                          level=cmp.options.level),
         anchored=anchored_comparisons(effects, cohorts, cmp.options.level),
         network=treatment_network(effects, cohorts),
         inputs=_inputs(cohorts, spec),

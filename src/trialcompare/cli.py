@@ -53,47 +53,65 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _default_trials_folder(folder: Path) -> None:
-    """Create the default folder, trials/, in a new project."""
-    if folder.exists():
-        return
-    try:
-        folder.mkdir()
-    except OSError as exc:
-        raise UsageError(f"{folder}: cannot create ({exc.strerror or exc})") from None
-    print(f"created {folder}/", file=sys.stderr)
+def _new_folder(args: argparse.Namespace) -> Path:
+    """Where ``new`` writes: ``--dir``, else ``./trials`` if it is a folder, else the working folder."""
+    if args.dir:
+        return Path(args.dir)
+    return Path("trials") if Path("trials").is_dir() else Path()
+
+
+def _arm_names(args: argparse.Namespace) -> list[str] | None:
+    """``--arm-names A,B``: kebab-case, distinct, as many as ``--arms`` (which they imply when it is not given)."""
+    from .descriptor.scaffold import check_id
+
+    if args.arm_names is None:
+        return None
+    names = [n.strip() for n in args.arm_names.split(",")]
+    for name in names:
+        try:
+            check_id(name)
+        except ValueError as exc:
+            raise UsageError(f"--arm-names: {exc}; nothing written") from None
+    if len(set(names)) != len(names):
+        raise UsageError(f"--arm-names: {args.arm_names!r} names an arm twice; nothing written")
+    if args.arms is not None and args.arms != len(names):
+        raise UsageError(f"--arm-names names {_plural(len(names), 'arm')} but --arms is {args.arms}; nothing written")
+    return names
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     """``trialcompare new ID``: scaffold a descriptor with every field explained."""
+    from ._io import atomic_write_text, make_folders, missing_folders, remove_folders
     from .descriptor.scaffold import check_id, scaffold, schema_reference
 
     try:
         check_id(args.id)
     except ValueError as exc:
         raise UsageError(f"new: {exc}; nothing written") from None
-    if getattr(args, "arms", None) is not None:
+    names = _arm_names(args)
+    if args.arms is not None or names is not None:
         from .descriptor.scaffold_arms import write_arms
 
-        if args.output is None:
-            _default_trials_folder(Path("trials"))
+        folder = args.output if args.output == "-" else str(Path(args.output) if args.output else _new_folder(args))
         try:
-            return write_arms(args.id, args.arms, args.output)
+            return write_arms(args.id, args.arms or len(names or ()), folder, names=names)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     if args.output == "-":
         sys.stdout.write(scaffold(args.id))
         return EXIT_OK
-    out = Path(args.output or Path("trials") / f"{args.id}.yaml")
-    if out.exists():
+    out = Path(args.output) if args.output else _new_folder(args) / f"{args.id}.yaml"
+    if out.exists() or out.is_symlink():
         raise UsageError(f"{out}: already exists; not overwritten")
-    if args.output is None:
-        _default_trials_folder(out.parent)
-    if not out.parent.is_dir():
-        raise UsageError(f"{out.parent}: no such folder")
-    from .render.atomic import atomic_write_text
-
-    atomic_write_text(out, scaffold(args.id, schema_reference(out)))
+    missing_folders(out.parent)  # refuse a file or a link in the way before anything is created
+    created = make_folders(out.parent)
+    try:
+        atomic_write_text(out, scaffold(args.id, schema_reference(out)))
+    except BaseException:
+        remove_folders(created)
+        raise
+    for folder in created:
+        print(f"created {folder}/", file=sys.stderr)
     print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK
 
@@ -131,18 +149,40 @@ def _comparison(args: argparse.Namespace):
         raise UsageError(str(exc)) from None
 
 
+def _harms(args: argparse.Namespace):
+    """The harms comparison of ``table --what harms`` (text cells) or ``--what harms-data`` (structured columns)."""
+    from . import load
+    from .harms import harms_cells, harms_table
+
+    cohorts = load(*_paths(args))
+    terms = None if args.terms is None else [t.strip() for t in args.terms.split(",") if t.strip()]
+    try:
+        table = harms_table(cohorts, args.reference, terms, args.grade, ci_method=args.ci)
+    except ValueError as exc:
+        raise UsageError(f"--what {args.what}: {exc}") from None
+    return table if args.what == "harms-data" else harms_cells(table)
+
+
 def cmd_table(args: argparse.Namespace) -> int:
     """``trialcompare table``: the Table IV-style comparison (or its SMD / differences tables)."""
     from .render import tables
 
-    cmp = _comparison(args)
-    df = {"table": cmp.table, "smd": lambda: cmp.smd, "differences": lambda: tables.differences_table(cmp),
-          "baseline": lambda: cmp.baseline, "outcomes": lambda: cmp.outcomes}[args.what]()
+    if args.what in ("harms", "harms-data"):
+        df = _harms(args)
+        cmp = None
+    else:
+        cmp = _comparison(args)
+        df = {"table": cmp.table, "smd": lambda: cmp.smd, "differences": lambda: tables.differences_table(cmp),
+              "baseline": lambda: cmp.baseline, "outcomes": lambda: cmp.outcomes}[args.what]()
+    if df.height == 0 and cmp is not None:
+        print(f"trialcompare: {_empty_reason(cmp, args.what)}", file=sys.stderr)
     fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else None)
+    if fmt == "json":
+        df = _finite(df)
     if (fmt is not None or args.output) and fmt not in tables.FORMATS:
         raise UsageError(f"cannot tell the format of {args.output!r}; use --format ({', '.join(tables.FORMATS)})")
     if args.output:
-        from .render.atomic import atomic_write_bytes, atomic_write_text, check_output
+        from ._io import atomic_write_bytes, atomic_write_text, check_output
 
         check_output(args.output)
         data = tables.export(df, fmt)
@@ -155,32 +195,120 @@ def cmd_table(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _empty_reason(cmp, what: str) -> str:
+    """Why a table has no rows (an empty selection says why)."""
+    others = [c for c in cmp.cohorts if c != cmp.reference]
+    if what in ("differences", "smd") and not others:
+        return (f"no {what}: only the reference cohort {cmp.reference!r} was loaded; give at least two cohorts "
+                "(descriptor files or a folder)")
+    if what == "differences":
+        return (f"no differences: no outcome (ORR, DCR, CBR, landmark rate) is reported with a count by both the "
+                f"reference {cmp.reference!r} and another cohort ({_plural(len(others), 'cohort')} compared)")
+    if what == "smd":
+        return (f"no SMDs: no baseline variable is reported by both the reference {cmp.reference!r} and another "
+                f"cohort ({_plural(len(others), 'cohort')} compared)")
+    return f"no {what} rows: the cohorts report nothing for this table"
+
+
+def _plural(n: int, word: str) -> str:
+    """``1 cohort``, ``2 cohorts``.
+
+    >>> _plural(1, "cohort"), _plural(0, "cohort")
+    ('1 cohort', '0 cohorts')
+    """
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _finite(df):
+    """The frame with every NaN or infinite float as null, so that JSON output stays valid JSON."""
+    import polars as pl
+
+    floats = [c for c, t in df.schema.items() if t.is_float()]
+    return df.with_columns(pl.when(pl.col(c).is_finite()).then(pl.col(c)).otherwise(None).alias(c) for c in floats)
+
+
+def _report_spec(args: argparse.Namespace):
+    """What ``report`` analyses: a spec (its descriptors replaced by the paths named beside it or with ``--trials``),
+    or descriptor paths; a spec named with other paths is never read as a descriptor."""
+    from .analysis import is_spec_file
+    from .spec import load_spec
+
+    targets = [Path(t) for t in args.targets]
+    extra = [Path(t) for t in args.trials]
+    specs = [t for t in targets if t.is_file() and t.suffix.lower() in (".yaml", ".yml") and is_spec_file(t)]
+    if len(specs) > 1:
+        raise UsageError(f"report: give one spec, not {len(specs)} ({', '.join(map(str, specs))})")
+    if not specs:
+        paths = targets + extra
+        return [str(p) for p in paths] or None
+    paths = [t for t in targets if t != specs[0]] + extra
+    spec = load_spec(specs[0], trials=[str(p) for p in paths] or None)
+    if any(sc.substitute_endpoint for sc in spec.meta.scenarios):
+        from . import load
+        from .spec import check_spec_endpoints
+
+        cohorts = load(*spec.trial_paths())
+        check_spec_endpoints(spec, {c.id: [e.name for e in c.descriptor.endpoints] for c in cohorts})
+    return spec
+
+
+def _report_output(args: argparse.Namespace) -> Path | None:
+    """``-o FILE``: checked before the analysis (suffix, kind of file, folders that could be created)."""
+    if not args.output:
+        return None
+    from ._io import check_output, missing_folders
+
+    out = Path(args.output)
+    if not missing_folders(out.parent):
+        check_output(out)
+    wanted = ".html" if args.html else ".pdf"
+    if out.suffix.lower() != wanted:
+        raise UsageError(f"-o {args.output}: the report is written as {wanted[1:].upper()}; give a file name "
+                         f"ending {wanted}")
+    return out
+
+
+def _pdf_failure(exc: BaseException) -> UsageError:
+    """A clean message for a PDF process that failed (its last line of error output, not its traceback)."""
+    text = str(exc).strip().splitlines()
+    last = text[-1] if len(text) > 1 else "it ended before returning the PDF"
+    return UsageError(f"the PDF could not be made ({last}); nothing written. `--html` writes the report as HTML")
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    """``trialcompare report [SPEC|PATH ...] [-o FILE] [--html]``."""
+    """``trialcompare report [SPEC] [PATH ...] [--trials DIR ...] [-o FILE] [--html]``."""
+    from ._io import make_folders, remove_folders
     from .analysis import AnalysisError, analyse
     from .render.pdf_process import pdf_renderer
     from .render.report import write_report
     from .render.templating import TemplatesNotFoundError
     from .resources import DataNotFoundError
 
-    if args.output:
-        from .render.atomic import check_output
-
-        check_output(args.output)
-        wanted = ".html" if args.html else ".pdf"
-        if Path(args.output).suffix.lower() != wanted:
-            raise UsageError(f"-o {args.output}: the report is written as {wanted[1:].upper()}; give a file name "
-                             f"ending {wanted}")
-    if args.output and Path(args.output).parent and not Path(args.output).parent.is_dir():
-        raise UsageError(f"{Path(args.output).parent}: no such folder")
+    output = _report_output(args)
+    target = _report_spec(args)
     renderer = contextlib.nullcontext(None) if args.html else pdf_renderer()  # WeasyPrint loads meanwhile
+    created: list[Path] = []
     try:  # no target: ./reports/table-iv.yaml in a checkout, else the bundled Table IV spec
         with renderer as to_pdf:
-            analysis = analyse(list(args.targets) or None)
-            out = write_report(analysis, Path(args.output) if args.output else None, html=args.html, to_pdf=to_pdf)
+            analysis = analyse(target)
+            created = make_folders(output.parent) if output is not None else []
+            out = write_report(analysis, output, html=args.html, to_pdf=to_pdf)
     except (AnalysisError, DataNotFoundError, TemplatesNotFoundError) as exc:
+        remove_folders(created)
         raise UsageError(str(exc)) from None
+    except (RuntimeError, BrokenPipeError) as exc:
+        remove_folders(created)
+        if isinstance(exc, BrokenPipeError) or str(exc).startswith("the PDF process failed"):
+            raise _pdf_failure(exc) from None
+        raise
+    except BaseException:
+        remove_folders(created)
+        raise
     print(f"wrote {out}", file=sys.stderr)
+    if analysis.spec.supplement in ("html", "both"):
+        from .render.report import supplement_path
+
+        print(f"wrote {supplement_path(out)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -201,7 +329,7 @@ def cmd_meta(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     forest = Path(args.forest) if args.forest else None
     if forest is not None:
-        from .render.atomic import check_output
+        from ._io import check_output
 
         check_output(forest)
     from .meta._cli import extras, extras_text, parse_tau_prior  # issue 23: --method bayes, --subgroup, --small-study
@@ -225,7 +353,7 @@ def cmd_meta(args: argparse.Namespace) -> int:
     except (ValueError, MetaError) as exc:
         raise UsageError(str(exc)) from None
     if forest is not None and svg is not None:
-        from .render.atomic import atomic_write_text
+        from ._io import atomic_write_text
 
         try:
             atomic_write_text(forest, svg)
@@ -263,9 +391,14 @@ def _parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_schema)
     n = sub.add_parser("new", help="scaffold a descriptor with every field explained")
     n.add_argument("id", help="kebab-case cohort id")
-    n.add_argument("-o", "--output", help="file to write (default trials/ID.yaml; '-' for stdout)")
+    n.add_argument("-o", "--output", help="file to write (default DIR/ID.yaml; '-' for stdout); missing folders "
+                                           "are created")
+    n.add_argument("--dir", metavar="DIR", help="folder to write into (default: ./trials if it exists, else the "
+                                               "current folder); created if missing")
     n.add_argument("--arms", type=int, metavar="N",
                    help="scaffold the N arms of a randomised study (files ID-*.yaml; -o names their folder)")
+    n.add_argument("--arm-names", metavar="A,B", help="names of the arms (kebab-case; default experimental,control "
+                                                     "for 2 arms, arm1,arm2,... otherwise); implies --arms")
     n.set_defaults(func=cmd_new)
     t = sub.add_parser("table", help="Table IV-style comparison of cohorts against a reference")
     _add_compare_options(t)
@@ -274,12 +407,21 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     t.add_argument("--what", choices=options.TABLE_VIEWS, default="table",
                    help="which table (default: the Table IV layout)")
+    t.add_argument("--terms", metavar="TERM,...",
+                   help="harms: adverse events to compare (CTCAE or printed terms, comma-separated; default: those "
+                        "reported by at least two cohorts)")
+    t.add_argument("--grade", default=">=3", metavar="BAND",
+                   help="harms: grade band, any, >=3, 3-4, 3, 4 or 5 (default: >=3)")
     t.set_defaults(func=cmd_table)
     r = sub.add_parser("report", help="render a comparison report (default: reports/table-iv.yaml, else the "
                                         "bundled copy -> PDF)")
     r.add_argument("targets", nargs="*", metavar="SPEC|PATH",
-                   help="a comparison spec (reports/*.yaml), or descriptor files/folders (sensible defaults)")
-    r.add_argument("-o", "--output", metavar="FILE", help="output file (default: beside the spec, <name>.pdf)")
+                   help="a comparison spec (reports/*.yaml), and/or descriptor files/folders; with a spec, the "
+                        "paths replace the spec's own trials: (sensible defaults without one)")
+    r.add_argument("--trials", action="append", default=[], metavar="PATH",
+                   help="descriptor file or folder, anywhere (repeatable); with a spec, in place of its trials:")
+    r.add_argument("-o", "--output", metavar="FILE", help="output file (default: beside the spec, <name>.pdf); "
+                                                          "missing folders are created")
     r.add_argument("--html", action="store_true", help="write HTML instead of PDF")
     r.set_defaults(func=cmd_report)
     m = sub.add_parser("meta", help="pool one outcome across cohorts (random effects) with sensitivity analyses")
@@ -334,6 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     previous = warnings.showwarning
     warnings.showwarning = _show_warning
+    _SHOWN.clear()
     try:
         return args.func(args)
     except DescriptorError as exc:
@@ -354,13 +497,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.showwarning = previous
 
 
+_SHOWN: set[str] = set()
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """Warnings as one diagnostic line, without the library's source path and line."""
-    print(f"trialcompare: warning: {message}", file=file or sys.stderr)
+    """Warnings as one diagnostic line, without the library's source path and line; each once per command.
+
+    Only trialcompare's own warnings reach the user: a warning a library issues (polars' "Comparisons with None
+    always result in null", numpy's "invalid value encountered in ...") is about how trialcompare calls it, not about
+    the user's data, and is left out.
+    """
+    text = str(message)
+    if text in _SHOWN or not _ours(text):
+        return
+    _SHOWN.add(text)
+    print(f"trialcompare: warning: {text}", file=file or sys.stderr)
+
+
+def _ours(text: str) -> bool:
+    """Whether the warning being shown was issued by trialcompare's code (the caller of ``warnings.warn``)."""
+    if " encountered in " in text:  # numpy's floating-point warnings, issued from C on behalf of the caller
+        return False
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__") in ("warnings", __name__):
+        frame = frame.f_back
+    return frame is not None and str(frame.f_globals.get("__name__", "")).startswith("trialcompare")
 
 
 def _os_message(exc: OSError) -> str:
-    from .render.atomic import OutputError
+    from ._io import OutputError
 
     if isinstance(exc, OutputError) or not exc.filename:
         return str(exc.strerror or exc)

@@ -12,7 +12,8 @@ declared one by default, an erratum's correction with ``use_errata=True``, or an
 ``denominators={"cohort-id": 43}``.
 
 Every difference against the reference carries its evidence type (``evidence``): "randomised" for two arms of
-one randomised study, "unanchored" otherwise.
+one randomised study, "unanchored" otherwise. Differences are descriptive by default (risk differences for ORR and
+DCR; :mod:`trialcompare.contrasts`); ``exploratory=True`` adds odds ratios and Fisher p values.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from typing import Any
 import polars as pl
 
 from . import options
+from .contrasts import differences
 from .descriptor.vocabulary import RATES, VARIABLES
 from .load import CohortSet
-from .rules import compared_endpoint, evidence_between, incomparable_by_eligibility, rate_basis
+from .rules import compared_endpoint, rate_basis
 
 __all__ = ["CompareOptions", "Comparison", "compare"]
 
@@ -46,6 +48,9 @@ class CompareOptions:
     use_errata: bool = False
     denominators: Mapping[str, int] = field(default_factory=dict)
     min_cohorts: int = 2
+    exploratory: bool = False
+    """Also compute odds ratios and Fisher p values (never between cohorts that may share patients) and contrast
+    outcomes beyond ORR and DCR, every such row flagged ``exploratory`` (:mod:`trialcompare.contrasts`)."""
 
 
 @dataclass(frozen=True)
@@ -507,70 +512,6 @@ def _outcomes(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions, ns:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# differences against the reference
-# ---------------------------------------------------------------------------------------------------------------
-
-_DIFF_SCHEMA = {
-    "cohort": pl.String, "reference": pl.String, "outcome": pl.String, "n": pl.Int64, "denominator": pl.Int64,
-    "ref_n": pl.Int64, "ref_denominator": pl.Int64, "risk_difference": pl.Float64, "rd_low": pl.Float64,
-    "rd_high": pl.Float64, "rd_method": pl.String, "odds_ratio": pl.Float64, "or_low": pl.Float64,
-    "or_high": pl.Float64, "or_method": pl.String, "fisher_p": pl.Float64, "evidence": pl.String,
-    "estimable": pl.Boolean, "not_estimable_reason": pl.String, "time_months": pl.Float64, "time": pl.Float64,
-    "unit": pl.String, "comparable": pl.Boolean, "not_comparable_reason": pl.String,
-}
-"""``evidence`` is a code of :data:`trialcompare.options.EVIDENCE` (:func:`trialcompare.rules.evidence_between`).
-A contrast with no events in either cohort, or only events in both, is not estimable: no numbers are computed
-(``estimable`` False, ``not_estimable_reason`` "no-events" or "all-events"). An outcome the cohorts' eligibility
-makes structurally incomparable (:func:`trialcompare.rules.incomparable_by_eligibility`: complete surgical remission
-between a cohort that enrolled resectable disease and one that excluded it) is not tested either: ``comparable``
-False, ``not_comparable_reason`` "eligibility", no numbers."""
-
-
-def _degenerate(row: dict, ref: dict) -> str | None:
-    if row["n"] == 0 and ref["n"] == 0:
-        return "no-events"
-    if row["n"] == row["denominator"] and ref["n"] == ref["denominator"]:
-        return "all-events"
-    return None
-
-
-def _difference(row: dict, ref: dict, opts: CompareOptions, evidence: str, not_comparable: str | None = None) -> dict:
-    from .stats.proportions import fisher_exact, odds_ratio, risk_difference
-
-    base = dict.fromkeys(_DIFF_SCHEMA) | {
-        "cohort": row["cohort"], "reference": ref["cohort"], "outcome": row["outcome"], "n": row["n"],
-        "denominator": row["denominator"], "ref_n": ref["n"], "ref_denominator": ref["denominator"],
-        "rd_method": opts.rd_method, "or_method": opts.or_method, "evidence": evidence, "estimable": True,
-        "comparable": True,
-        "time_months": row["time_months"], "time": row.get("time"),
-        "unit": row.get("unit") if row["statistic"] == "rate" else None}
-    if not_comparable is not None:
-        return base | {"comparable": False, "not_comparable_reason": not_comparable}
-    why = _degenerate(row, ref)
-    if why is not None:
-        return base | {"estimable": False, "not_estimable_reason": why}
-    args = (row["n"], row["denominator"], ref["n"], ref["denominator"])
-    rd, rd_lo, rd_hi = risk_difference(*args, method=opts.rd_method, level=opts.level)
-    orr, or_lo, or_hi = odds_ratio(*args, method=opts.or_method, level=opts.level)
-    return base | {"risk_difference": rd, "rd_low": rd_lo, "rd_high": rd_hi, "odds_ratio": orr, "or_low": or_lo,
-                   "or_high": or_hi, "fisher_p": fisher_exact(*args)}
-
-
-def _differences(outcomes: pl.DataFrame, opts: CompareOptions, cohorts: CohortSet) -> pl.DataFrame:
-    """Counts against the reference's: response levels and rates, and landmark rates printed as counts (at the same
-    time point)."""
-    counted = outcomes.filter(pl.col("statistic").is_in(["proportion", "rate"]), pl.col("n").is_not_null(),
-                              pl.col("denominator") > 0, ~pl.col("beside").fill_null(False)).to_dicts()
-    ref = {(r["outcome"], r["time_months"]): r for r in counted if r["cohort"] == opts.reference}
-    evidence = {c.id: evidence_between(c.descriptor, cohorts[opts.reference].descriptor) for c in cohorts}
-    reference = cohorts[opts.reference].descriptor
-    out = [_difference(r, ref[(r["outcome"], r["time_months"])], opts, evidence[r["cohort"]],
-                       incomparable_by_eligibility(r["outcome"], cohorts[r["cohort"]].descriptor, reference))
-           for r in counted if r["cohort"] != opts.reference and (r["outcome"], r["time_months"]) in ref]
-    return pl.DataFrame(out, schema=_DIFF_SCHEMA, orient="row")
-
-
-# ---------------------------------------------------------------------------------------------------------------
 
 
 def _study_baseline(frame: pl.DataFrame, cohorts: CohortSet) -> pl.DataFrame:
@@ -618,6 +559,7 @@ def compare(
     use_errata: bool = False,
     denominators: Mapping[str, int] | None = None,
     min_cohorts: int = 2,
+    exploratory: bool = False,
 ) -> Comparison:
     """Compare cohorts against a reference cohort, as the paper's Table IV does by hand.
 
@@ -648,6 +590,11 @@ def compare(
     min_cohorts : int
         Baseline variables reported by fewer of the compared cohorts are left out of the comparison
         (default 2: a variable only the reference reports cannot be compared).
+    exploratory : bool
+        Contrasts are descriptive by default: risk differences with intervals for ORR and DCR
+        (:mod:`trialcompare.contrasts`). ``True`` adds the other count outcomes, odds ratios and Fisher p values
+        (never between cohorts that may share patients), each such row flagged ``exploratory`` — for a
+        supplement, not the body.
 
     Returns
     -------
@@ -670,14 +617,14 @@ def compare(
     _check_choice("rd_method", rd_method, options.RD_METHODS)
     _check_choice("or_method", or_method, options.OR_METHODS)
     opts = CompareOptions(reference, tuple(prefer_locations), ci_method, rd_method, or_method, level,
-                          smd_threshold, use_errata, dict(denominators or {}), min_cohorts)
+                          smd_threshold, use_errata, dict(denominators or {}), min_cohorts, bool(exploratory))
     order = _column_order(cohorts, reference)
     frame = cohorts.to_frame()
     ns = {c.id: opts.denominators.get(c.id, c.descriptor.population.n) for c in cohorts}
     baseline = _baseline(frame, order, opts)
     outcomes = _outcomes(frame, order, opts, ns)
     return Comparison(opts, tuple(order), {c.id: c.descriptor.label for c in cohorts}, baseline, outcomes,
-                      _smd(baseline, order, ns, opts), _differences(outcomes, opts, cohorts),
+                      _smd(baseline, order, ns, opts), differences(outcomes, opts, cohorts),
                       {c.id: c.descriptor for c in cohorts}, ns,
                       {c.id: (ep.name if (ep := compared_endpoint(c.descriptor)) else None) for c in cohorts},
                       _study_baseline(frame, cohorts))

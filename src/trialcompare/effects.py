@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from .options import RATIO_MEASURES
-from .rules import arms_of_one_study
+from .rules import evidence_between
 
 if TYPE_CHECKING:
     from .load import CohortSet
@@ -120,9 +120,7 @@ def treatment_of(cohorts: CohortSet, cid: str) -> str:
 def _evidence(cohorts: CohortSet, a: str, b: str | None) -> str:
     if b is None or b not in cohorts:
         return "unanchored"
-    da, db = cohorts[a].descriptor, cohorts[b].descriptor
-    randomised = arms_of_one_study(da, db) and bool(da.design.arm_of and da.design.arm_of.randomised)
-    return "randomised" if randomised else "unanchored"
+    return evidence_between(cohorts[a].descriptor, cohorts[b].descriptor)  # the one rule (trialcompare.rules)
 
 
 def published_effects(frame: pl.DataFrame, cohorts: CohortSet) -> pl.DataFrame:
@@ -167,6 +165,8 @@ def _edges(effects: pl.DataFrame, cohorts: CohortSet) -> _Edges:
     out: dict[tuple[str, str, str, str], list[tuple[float, float, str]]] = {}
     usable = effects.filter(pl.col("evidence") == "randomised", pl.col("lower").is_not_null(),
                             pl.col("upper").is_not_null())
+    ratio = pl.col("measure").is_in(list(RATIO_MEASURES))  # a ratio ≤ 0 has no log: left out (validate flags it)
+    usable = usable.filter(~ratio | ((pl.col("estimate") > 0) & (pl.col("lower") > 0) & (pl.col("upper") > 0)))
     for r in usable.iter_rows(named=True):
         d, se = contrast_from_ci(r["estimate"], r["lower"], r["upper"], r["measure"], r["level"])
         a, c = treatment_of(cohorts, r["cohort"]), treatment_of(cohorts, r["versus"])

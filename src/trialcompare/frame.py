@@ -5,7 +5,9 @@ upper, interval_type, time_months, printed, source, location, label, decimals, b
 unit, estimator, denominator_origin, file, line, column, corrected_n, corrected_denominator,
 corrected_value, erratum``.
 
-* ``section`` is one of ``population, design, baseline, outcome, rate, endpoint``.
+* ``section`` is one of ``population, design, baseline, outcome, rate, endpoint``; a named proportion of
+  ``rates:`` (``custom:infection``, ``ae:neutropenia:grade3``; issue 22) has section ``proportion``, so that the
+  Table IV-style comparison leaves it out while the checks and ``meta --outcome`` read it.
 * For counts: ``statistic = "count"``, ``n`` the count, ``denominator`` the denominator it is read
   against, ``value`` the printed percentage (null when none was printed), ``decimals`` its decimals.
   ``denominator_origin`` says where the denominator came from: ``printed`` (``"13/33"``), ``entry`` (the
@@ -47,8 +49,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from .descriptor.harms import is_named_proportion
 from .descriptor.models import Categorical, Continuous, Descriptor, Effect, Erratum
-from .descriptor.printed import parse_count, parse_estimate, parse_mean_sd, parse_p, parse_summary
+from .descriptor.printed import is_count, parse_count, parse_estimate, parse_mean_sd, parse_p, parse_summary
 from .options import to_months
 
 if TYPE_CHECKING:
@@ -222,7 +225,7 @@ def _study(r: _Rows) -> None:
 
 def _rate_row(r: _Rows, path: tuple, entry: Any, denominator: int | None, **cols: Any) -> None:
     """A rate printed as a count ("21/33 (63.6%)") or as a percentage ("78.5% (60.0, 89.1)")."""
-    if "/" in str(entry.value):
+    if is_count(entry.value):
         r.count(path, entry, entry.value, denominator, count_basis="printed", **cols)
     else:
         r.estimate(path, entry, entry.value, statistic="proportion", denominator=denominator, **cols)
@@ -264,7 +267,8 @@ def _time_cols(entry: Any) -> dict[str, Any]:
 
 def _rates(r: _Rows) -> None:
     for i, rate in enumerate(r.desc.rates):
-        _rate_row(r, ("rates", i, "value"), rate, rate.denominator, section="rate", variable=rate.name,
+        section = "proportion" if is_named_proportion(rate.name) else "rate"  # custom:..., ae:... (issue 22)
+        _rate_row(r, ("rates", i, "value"), rate, rate.denominator, section=section, variable=rate.name,
                   interval_type=rate.interval, time_months=rate.months, **_time_cols(rate))
         _implied_count_row(r)
 

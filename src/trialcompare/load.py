@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -208,12 +208,16 @@ def _semantic_problems(cohort: Cohort) -> list[Problem]:
 
 def _curve_problems(cohort: Cohort, index: int, name: str) -> list[Problem]:
     folder = cohort.path.parent.resolve()
-    target = (folder / name).resolve()
     line, col = cohort.position(("endpoints", index, "curve", "file"))
-    if Path(name).is_absolute() or not target.is_relative_to(folder):
-        return [Problem(str(cohort.path), line, col, f"curve file {name!r} leaves the descriptor's folder")]
-    if not target.exists():
-        return [Problem(str(cohort.path), line, col, f"curve file {name!r} does not exist")]
+    try:  # a NUL character or a name longer than the system allows is a problem of the descriptor, at its position
+        target = (folder / name).resolve()
+        if Path(name).is_absolute() or not target.is_relative_to(folder):
+            return [Problem(str(cohort.path), line, col, f"curve file {name!r} leaves the descriptor's folder")]
+        if not target.exists():
+            return [Problem(str(cohort.path), line, col, f"curve file {name!r} does not exist")]
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return [Problem(str(cohort.path), line, col, f"curve file {name[:80]!r}: not a usable file name ({reason})")]
     return _curve_csv_problems(target)
 
 
@@ -353,7 +357,26 @@ def load(*paths: str | Path) -> CohortSet:
     problems.extend(_duplicate_ids(cohorts))
     if problems:
         raise DescriptorError(problems)
-    return CohortSet(cohorts)
+    return CohortSet(_unique_labels(cohorts))
+
+
+def _unique_labels(cohorts: list[Cohort]) -> list[Cohort]:
+    """Cohorts whose ``label`` repeats are shown as ``label (id)`` — table columns are named by labels — and a
+    warning names them (two "Apatinib" cohorts from different papers are two columns, not one)."""
+    import warnings
+    from collections import Counter
+
+    counts = Counter(c.descriptor.label for c in cohorts)
+    repeated = {label for label, k in counts.items() if k > 1}
+    if not repeated:
+        return cohorts
+    out = [replace(c, descriptor=c.descriptor.model_copy(update={"label": f"{c.descriptor.label} ({c.id})"}))
+           if c.descriptor.label in repeated else c for c in cohorts]
+    for label in sorted(repeated):
+        ids = [c.id for c in cohorts if c.descriptor.label == label]
+        warnings.warn(f"{len(ids)} cohorts share the label {label!r} ({', '.join(ids)}): shown as "
+                      f"'{label} (ID)'; give each a label of its own", UserWarning, stacklevel=3)
+    return out
 
 
 def _duplicate_ids(cohorts: list[Cohort]) -> list[Problem]:

@@ -133,11 +133,35 @@ INTERVAL_TYPES: tuple[str, ...] = ("95% CI", "90% CI", "80% CI", "IQR", "range")
 BENCHMARK_POSITIONS: tuple[str, ...] = ("below", "within", "above")
 """Where the reference cohort's observed proportion falls against the comparators' prediction interval."""
 
+BENCHMARK_NOT_PLACED: tuple[str, ...] = ("not-comparable-estimator", "not-comparable-endpoint",
+                                         "uninformative-interval")
+"""Position codes of a reference that is not placed against the prediction interval: its estimator or endpoint is
+not the comparators', or the interval is wider than :data:`trialcompare.meta._benchmark.UNINFORMATIVE_WIDTH`."""
+
 BENCHMARK_REASONS: dict[str, str] = {
     "reference": "the reference cohort itself: placed against the benchmark, never pooled into it",
     "shares-registration": "shares a trial registration with the reference: the patients may overlap",
-    "same-study": "another arm of the reference's own study: randomised evidence, not a benchmark",
-    "control-arm": "control (placebo) arm of a randomised study",
+    "shares-centre": "shares a centre with overlapping (or unreported) accrual: the patients may overlap",
+    "other-estimator": "prints this rate only by another estimator (Kaplan-Meier and binomial are not pooled "
+                       "together)",
+    "other-endpoint-family": "another endpoint family (overall survival against event-/progression-free)",
+    "other-time-point": "a response assessed at another time point (not best overall response)",
+    "not-reported": "does not report this outcome",
+    "no-denominator": "no denominator for this outcome",
+    "bound": "printed only as a bound, not a number",
+    "no-interval": "a Kaplan-Meier rate printed without a usable interval",
+    "estimator-unspecified": "the source does not say how this rate was estimated",
+    "no-endpoint": "no event-/progression-free endpoint",
+    "no-value": "no value for this outcome",
+    "reference-estimator-unspecified": "the source does not say how the reference's rate was estimated: "
+                                       "nothing is pooled",
+    "no-reference-value": "the reference has no value for this outcome: nothing is pooled",
+    "logit-se-from-printed-ci": "Kaplan-Meier rates pooled on the logit scale, each standard error recovered "
+                                "from its printed interval",
+    "uninformative-interval": "the prediction interval is too wide to tell anything: the reference is not placed",
+    "same-study": "an arm of the same study as the reference or a comparator: arms of one study are not "
+                  "independent cohorts",
+    "control-arm": "control arm of a randomised study (placebo, best supportive care or an active control)",
     "no-count": "no usable count for this outcome",
     "user": "left out by request",
     "k<3": "fewer than three comparator cohorts: not estimable, no pooled number and no prediction interval",
@@ -155,7 +179,9 @@ BENCHMARK_REASONS: dict[str, str] = {
 """Codes of the meta-analytic benchmark (exclusions, estimability, model choice, what is worth showing) → words."""
 
 EXPORT_FORMATS: tuple[str, ...] = ("md", "csv", "xlsx", "html", "json")
-TABLE_VIEWS: tuple[str, ...] = ("table", "smd", "differences", "baseline", "outcomes")
+TABLE_VIEWS: tuple[str, ...] = ("table", "smd", "differences", "baseline", "outcomes", "harms", "harms-data")
+"""``harms``: the adverse events, dose modifications and deaths as text cells; ``harms-data``: the same as
+structured columns (:func:`trialcompare.harms.harms_table`)."""
 
 
 def interval_label(level: float) -> str:

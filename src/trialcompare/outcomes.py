@@ -4,6 +4,7 @@ One grammar for every place that names an outcome (the ``meta --outcome`` option
 
 * a response rate: ``orr``, ``dcr``, ``cbr`` (optionally with a time point, ``cbr_6m``), and ``csr`` (complete
   surgical remission);
+* a named proportion a descriptor records under ``rates:`` (``custom:infection``, ``ae:neutropenia:grade3``);
 * a landmark rate of an endpoint: ``<endpoint>_<time><unit>`` with the endpoint in lower case (``pfs``, ``os``,
   ``efs``, ``ttp``, ``dor``) or ``tte`` for "the compared time-to-event endpoint" (each cohort's primary non-OS
   endpoint), and the unit one letter: ``d`` days, ``w`` weeks, ``m`` months, ``y`` years.
@@ -17,6 +18,8 @@ Examples
 OutcomeName(name='pfs_8w', endpoint='PFS', rate=None, time=8.0, unit='weeks')
 >>> parse_outcome_name("orr").rate
 'ORR'
+>>> parse_outcome_name("custom:infection").rate
+'custom:infection'
 >>> parse_outcome_name("tte_6m").endpoint is None, parse_outcome_name("tte_6m").compared_endpoint
 (True, True)
 """
@@ -26,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .descriptor.harms import is_named_proportion
 from .descriptor.vocabulary import ENDPOINTS
 from .options import to_months
 
@@ -94,6 +98,8 @@ def parse_outcome_name(name: str) -> OutcomeName:
     ('os_12m', 'OS', 12.0, 'months', 12.0)
     """
     key = str(name).strip().lower()
+    if is_named_proportion(key):  # a named proportion of a descriptor's rates: custom:infection, ae:... (issue 22)
+        return OutcomeName(key, rate=key)
     m = _NAME_RE.match(key)
     what = m["what"] if m else key
     if m is None or (what not in _COUNTS and what != "tte" and what.upper() not in ENDPOINTS):

@@ -5,6 +5,8 @@
 - the identity of a centre across spellings (:func:`centre_key`);
 - whether two cohorts are arms of one study (:func:`arms_of_one_study`);
 - whether two cohorts may share patients (:func:`patient_overlap`);
+- whether a cohort is a control arm, and of which kind (:func:`control_arm`);
+- why two cohorts may not be pooled or tested as independent cohorts (:func:`pooling_exclusion`);
 - whether an outcome is structurally incomparable between two cohorts because of their eligibility
   (:func:`incomparable_by_eligibility`);
 - how a landmark rate was estimated: an observed count or a Kaplan-Meier rate (:func:`rate_basis`);
@@ -29,16 +31,20 @@ if TYPE_CHECKING:
     from .descriptor.models import Descriptor, Endpoint
 
 __all__ = [
+    "CONTROL_KINDS",
+    "EXCLUSION_RULES",
     "PatientOverlap",
     "accrual_month",
     "accrual_period",
     "arms_of_one_study",
     "centre_key",
     "compared_endpoint",
+    "control_arm",
     "evidence_between",
     "incomparable_by_eligibility",
     "is_control_arm",
     "patient_overlap",
+    "pooling_exclusion",
     "rate_basis",
     "row_label",
 ]
@@ -174,12 +180,53 @@ def patient_overlap(a: Descriptor, b: Descriptor) -> PatientOverlap | None:
     return PatientOverlap(registrations, centres, _overlaps(a, b) if centres else None)
 
 
-_CONTROL_RE = re.compile(r"\bplacebo\b|best supportive care", re.IGNORECASE)
+_CONTROL_RE = (("placebo", re.compile(r"\bplacebo\b", re.IGNORECASE)),
+               ("best_supportive_care", re.compile(r"best supportive care", re.IGNORECASE)))
+
+
+def control_arm(desc: Descriptor) -> str | None:
+    """The kind of control arm a cohort is (``"placebo"``, ``"best_supportive_care"``, ``"active"``), or None.
+
+    The descriptor's ``design.arm_of.control`` decides. A randomised arm whose descriptor predates that field is
+    still recognised when its arm name, label, regimen text or an agent says placebo or best supportive care (an
+    active control can only be declared: nothing in its words says "control").
+
+    Parameters
+    ----------
+    desc : Descriptor
+
+    Returns
+    -------
+    str or None
+        A code of :data:`CONTROL_KINDS`.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> def arm(control=None, randomised=True, name="x"):
+    ...     return NS(design=NS(arm_of=NS(study="s", arm=name, randomised=randomised, control=control)),
+    ...               label="x", regimen=NS(text="", agents=[]))
+    >>> control_arm(arm("active")), control_arm(arm(name="Placebo")), control_arm(arm(name="Placebo", randomised=False))
+    ('active', 'placebo', None)
+    """
+    arm = desc.design.arm_of
+    if arm is None:
+        return None
+    declared = getattr(arm, "control", None)
+    if declared is not None:
+        return str(declared)
+    if not arm.randomised:
+        return None
+    texts = [arm.arm, desc.label, desc.regimen.text, *(a.name for a in desc.regimen.agents)]
+    return next((kind for kind, rx in _CONTROL_RE if any(rx.search(t or "") for t in texts)), None)
+
+
+CONTROL_KINDS: tuple[str, ...] = ("placebo", "best_supportive_care", "active")
+"""Kinds of control arm (``design.arm_of.control``)."""
 
 
 def is_control_arm(desc: Descriptor) -> bool:
-    """Whether a cohort is the control arm of a randomised study: ``design.arm_of.randomised`` and the arm name,
-    label, regimen text or an agent says placebo or best supportive care.
+    """Whether a cohort is a control arm (:func:`control_arm` is not None).
 
     Parameters
     ----------
@@ -189,11 +236,53 @@ def is_control_arm(desc: Descriptor) -> bool:
     -------
     bool
     """
-    arm = desc.design.arm_of
-    if arm is None or not arm.randomised:
-        return False
-    texts = [arm.arm, desc.label, desc.regimen.text, *(a.name for a in desc.regimen.agents)]
-    return any(_CONTROL_RE.search(t or "") for t in texts)
+    return control_arm(desc) is not None
+
+
+EXCLUSION_RULES: tuple[str, ...] = ("same-study", "shares-registration", "shares-centre")
+"""Codes of :func:`pooling_exclusion`, in the order they are tested."""
+
+
+def pooling_exclusion(a: Descriptor, b: Descriptor) -> tuple[str, str | None] | None:
+    """Why two cohorts may not be pooled (or tested) as independent cohorts: the one rule of the benchmark, the
+    pairwise contrasts and the overlap caveats.
+
+    - ``"same-study"``: arms of one study (detail: the study) — never independent cohorts;
+    - ``"shares-registration"``: both give a registration (detail: the first shared id) — they may share patients;
+    - ``"shares-centre"``: both name a centre and their accrual periods overlap or are not reported (detail: the
+      centre as ``a`` spells it) — they may share patients (:func:`patient_overlap`).
+
+    Parameters
+    ----------
+    a, b : Descriptor
+
+    Returns
+    -------
+    tuple of (str, str or None) or None
+        ``(code, detail)`` of the first rule that applies, or None when they may be pooled.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> def cohort(reg, centre, start, end, arm=None):
+    ...     return NS(design=NS(arm_of=arm, registrations=[NS(id=reg)], centres=[centre], accrual_start=start,
+    ...                         accrual_end=end))
+    >>> a = cohort("NCT1", "Peking University People's Hospital", "2017-01", "2019-06")
+    >>> pooling_exclusion(a, cohort("NCT2", "peking university peoples hospital", "2018-03", "2020-01"))
+    ('shares-centre', "Peking University People's Hospital")
+    >>> pooling_exclusion(a, cohort("nct1", "Elsewhere", None, None))
+    ('shares-registration', 'NCT1')
+    >>> pooling_exclusion(a, cohort("NCT3", "Peking University People's Hospital", "2020-01", "2021-01")) is None
+    True
+    """
+    if arms_of_one_study(a, b):
+        return "same-study", a.design.arm_of.study  # type: ignore[union-attr]
+    overlap = patient_overlap(a, b)
+    if overlap is None or not overlap.possible:
+        return None
+    if overlap.registrations:
+        return "shares-registration", overlap.registrations[0]
+    return "shares-centre", overlap.centres[0]
 
 
 def evidence_between(a: Descriptor, b: Descriptor) -> str:

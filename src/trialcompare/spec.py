@@ -14,13 +14,18 @@ meta:
   outcomes: [orr, dcr, tte_6m]
   scenarios: [{name: ..., description: ..., exclude: [ie]}]
 ```
+
+A spec's paths are relative to the spec and stay inside its **project folder** (:func:`confinement_root`): the
+parent of ``reports/`` for a spec in a folder of that name, else the spec's own folder. Descriptors elsewhere are
+named on the command line, ``trialcompare report SPEC --trials ../other/trials``, in place of ``trials:``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
@@ -30,7 +35,7 @@ from .yamlsafe import YamlProblem, read_yaml
 
 __all__ = [
     "DEFAULT_SPEC", "Claim", "DenominatorChoice", "DisplaySpec", "MetaSpec", "Spec", "check_spec_cohorts",
-    "default_spec", "default_spec_for", "load_spec",
+    "check_spec_endpoints", "default_spec", "default_spec_for", "load_spec",
 ]
 
 #: The default spec of a checkout, relative to the working folder; when it is absent, the bundled copy is used.
@@ -55,9 +60,17 @@ class Scenario(_Strict):
     name: str = Field(min_length=1, pattern=r"\S")
     description: str = ""
     exclude: list[str] = []
-    denominators: dict[str, int] = {}
+    denominators: dict[str, Annotated[int, Field(gt=0, lt=2**63)]] = {}
     use_errata: bool | None = None
     substitute_endpoint: dict[str, str] = {}
+
+
+class ClaimCites(_Strict):
+    """What a claim cites as its evidence: the kind (a code) and where it is printed."""
+
+    what: Literal["single-patient-images", "case-series", "table", "figure", "statistical-test"] = Field(
+        description="the kind of evidence cited")
+    at: str = Field(description="where, as printed, e.g. 'Fig. 4'")
 
 
 class Claim(_Strict):
@@ -68,6 +81,8 @@ class Claim(_Strict):
     source: str | None = Field(None, description="citation of the publication that makes the claim")
     outcomes: list[str] = Field([], description="outcomes the claim is about, e.g. [ORR, DCR]")
     direction: Literal["higher", "lower"] = Field("higher", description="the reference is claimed higher/lower")
+    cites: ClaimCites | None = Field(None, description="what the claim itself cites as its evidence, e.g. "
+                                     "{what: single-patient-images, at: 'Fig. 4'}")
 
 
 class MaicSpec(_Strict):
@@ -101,6 +116,13 @@ class DisplaySpec(_Strict):
                                  "many, half away from zero on the decimal string (default: as printed)")
 
 
+class HarmsSpec(_Strict):
+    """Which adverse events the report's harms table shows (default: those reported by at least two cohorts)."""
+
+    terms: list[str] | None = Field(None, description="adverse events by CTCAE or printed term")
+    grade: Literal["any", ">=3", "3-4", "3", "4", "5"] = Field(">=3", description="grade band")
+
+
 class Spec(_Strict):
     """A comparison spec."""
 
@@ -108,6 +130,14 @@ class Spec(_Strict):
     title: str
     date: str = Field("1980-01-01", description="date written into the PDF metadata (ISO)")
     summary: str | None = Field(None, description="one paragraph placed before the generated summary")
+    question: str | None = Field(None, description="the decision problem the report answers (printed first)")
+    population: str | None = Field(None, description="the target population of the decision (printed first)")
+    decision_thresholds: dict[str, float] = Field(
+        {}, description="per outcome (ORR, DCR), the risk difference that would matter for the decision; "
+        "imprecision is judged against it (GRADE), else against the optimal information size")
+    comparators_selected: Literal["systematic-search", "authors-choice", "not_stated"] = Field(
+        "not_stated", description="how the comparators were chosen (publication bias is suspected unless by a "
+        "systematic search)")
     claim: Claim | None = Field(None, description="the published claim the report appraises (page 1)")
     trials: list[str] = ["../trials"]
     cohorts: list[str] | None = None
@@ -120,6 +150,13 @@ class Spec(_Strict):
     denominators: dict[str, DenominatorChoice] = {}
     meta: MetaSpec = MetaSpec()
     maic: MaicSpec | None = Field(None, description="a population-adjusted comparison when one cohort has IPD")
+    harms: HarmsSpec = Field(HarmsSpec(), description="the harms table: terms and grade band")
+    exploratory_contrasts: bool = Field(
+        False, description="odds ratios and Fisher's exact p between cohorts of different studies, in the supplement "
+        "only, labelled exploratory (never between cohorts that may share patients)")
+    supplement: Literal["html", "pdf", "both"] = Field(
+        "html", description="where the audit trail goes: an HTML file beside the PDF (default), annexes of the PDF, "
+        "or both")
     display: DisplaySpec = Field(DisplaySpec(), description="display rounding of printed values (default: none)")
     path: Path | None = Field(None, exclude=True, description="set by load_spec")
     # the folder of the default output when not the spec's own: set by default_spec() for the bundled spec (its folder
@@ -152,13 +189,16 @@ def _problems(file: str, exc: ValidationError, positions: dict) -> list[Problem]
     return _pydantic_problems(file, exc, positions, Spec)
 
 
-def load_spec(path: str | Path) -> Spec:
+def load_spec(path: str | Path, trials: list[str] | None = None) -> Spec:
     """Read and validate a comparison spec.
 
     Parameters
     ----------
     path : str or Path
         A YAML spec.
+    trials : list of str, optional
+        Descriptor files or folders named on the command line (``report SPEC --trials DIR``): they replace the
+        spec's own ``trials:`` (which is then neither read nor confined) and may be anywhere.
 
     Returns
     -------
@@ -178,39 +218,157 @@ def load_spec(path: str | Path) -> Spec:
         data["trials"] = [data["trials"]]
         if ("trials",) in positions:
             positions[("trials", 0)] = positions[("trials",)]
+    if trials is not None:
+        data["trials"] = [str(Path(t).absolute()) for t in trials]
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:
         raise DescriptorError(_problems(str(path), exc, positions)) from None
     spec = spec.model_copy(update={"path": path, "positions": positions})
-    problems = [Problem(str(path), *spec.position(*loc), message) for loc, message in _spec_problems(spec)]
+    problems = [Problem(str(path), *spec.position(*loc), message)
+                for loc, message in _spec_problems(spec, confine=trials is None)]
     if problems:
         raise DescriptorError(problems)
     return spec
 
 
 def confinement_root(spec_path: Path) -> Path:
-    """The folder a spec's paths must stay in: the spec's folder, or the project folder for a spec in ``reports/``
-    (whose descriptors sit in ``../trials``). A path outside must be given on the command line instead."""
+    """The spec's **project folder**, which the paths a spec names (``trials:``, ``maic.ipd``) must stay in.
+
+    For a spec in a folder named ``reports/`` it is that folder's parent (the project: ``reports/`` beside
+    ``trials/``, as in a checkout); for a spec anywhere else it is the spec's own folder. A descriptor folder
+    outside it is named on the command line instead: ``trialcompare report SPEC --trials DIR`` (or
+    ``report SPEC DIR``), which replaces the spec's ``trials:``.
+
+    Parameters
+    ----------
+    spec_path : Path
+        The spec file.
+
+    Returns
+    -------
+    Path
+        The project folder (resolved).
+
+    Examples
+    --------
+    >>> confinement_root(Path("/p/reports/x.yaml")).as_posix(), confinement_root(Path("/p/specs/x.yaml")).as_posix()
+    ('/p', '/p/specs')
+    """
     folder = spec_path.parent.resolve()
     return folder.parent if folder.name == "reports" else folder
 
 
-def _spec_problems(spec: Spec) -> list[tuple[tuple, str]]:
-    """(location, message) of every problem of a loaded spec that its schema cannot express."""
+def _spec_problems(spec: Spec, confine: bool = True) -> list[tuple[tuple, str]]:
+    """(location, message) of every problem of a loaded spec that its schema cannot express (``confine``: check
+    that its ``trials:`` stay in its project folder; not for paths named on the command line)."""
     assert spec.path is not None
     problems: list[tuple[tuple, str]] = []
     if not spec.trials:
         problems.append((("trials",), "trials: name at least one descriptor folder or file"))
     root = confinement_root(spec.path)
-    for i, name in enumerate(spec.trials):
-        target = (spec.path.parent / name).resolve()
-        if not name or Path(name).is_absolute() or not target.is_relative_to(root):
-            problems.append((("trials", i), f"trials: {name!r} is outside {root} (the spec's project folder); "
-                                            "name descriptors outside it on the command line instead"))
+    for i, name in enumerate(spec.trials if confine else ()):
+        problem = _trials_problem(spec.path.parent, root, name)
+        if problem:
+            problems.append((("trials", i), problem))
+    if confine:
+        problems.extend(_maic_confinement_problems(spec, root))
     problems.extend(_date_problem(spec.date))
     problems.extend(_cohort_list_problems(spec))
+    problems.extend(_substitute_problems(spec))
+    problems.extend(_maic_path_problems(spec))
     return problems
+
+
+def _maic_path_problems(spec: Spec) -> list[tuple[tuple, str]]:
+    """A ``maic.ipd`` or ``maic.mapping`` name the system cannot use (a NUL character, too long) at its position."""
+    assert spec.path is not None
+    out: list[tuple[tuple, str]] = []
+    for key in ("ipd", "mapping"):
+        name = getattr(spec.maic, key, None) if spec.maic is not None else None
+        if not name:
+            continue
+        try:
+            os.stat(spec.path.parent / name)
+        except FileNotFoundError:
+            continue  # (the MAIC step says so, with the file's name)
+        except (OSError, ValueError) as exc:
+            out.append((("maic", key), f"maic.{key}: {name[:80]!r} is not a usable path "
+                                       f"({getattr(exc, 'strerror', None) or exc})"))
+    return out
+
+
+def _substitute_problems(spec: Spec) -> list[tuple[tuple, str]]:
+    """A scenario's ``substitute_endpoint`` must name an endpoint of the vocabulary (EFS, PFS, OS, TTP, DOR)."""
+    from .descriptor.vocabulary import ENDPOINTS
+
+    return [(("meta", "scenarios", j, "substitute_endpoint", cid),
+             f"substitute_endpoint: {ep!r} is not an endpoint; endpoints: {', '.join(ENDPOINTS)}")
+            for j, sc in enumerate(spec.meta.scenarios) for cid, ep in sc.substitute_endpoint.items()
+            if ep not in ENDPOINTS]
+
+
+def check_spec_endpoints(spec: Spec, endpoints: dict[str, list[str]]) -> None:
+    """Raise :class:`DescriptorError` at ``file:line:column`` of every scenario ``substitute_endpoint`` that names an
+    endpoint its cohort does not report.
+
+    Parameters
+    ----------
+    spec : Spec
+        A loaded spec.
+    endpoints : dict of str to list of str
+        The endpoint names of every loaded cohort, by cohort id.
+
+    Examples
+    --------
+    >>> spec = Spec(name="s", title="T", meta=MetaSpec(scenarios=[Scenario(name="x", substitute_endpoint={"a": "OS"})]))
+    >>> check_spec_endpoints(spec, {"a": ["OS", "PFS"]})  # nothing to say
+    """
+    problems = [Problem(str(spec.path or "spec"), *spec.position("meta", "scenarios", j, "substitute_endpoint", cid),
+                        f"substitute_endpoint: cohort {cid!r} reports no {ep} (it has "
+                        f"{', '.join(endpoints[cid]) or 'no endpoint'})")
+                for j, sc in enumerate(spec.meta.scenarios) for cid, ep in sc.substitute_endpoint.items()
+                if cid in endpoints and ep not in endpoints[cid]]
+    if problems:
+        raise DescriptorError(problems)
+
+
+def _trials_problem(folder: Path, root: Path, name: str) -> str | None:
+    """What is wrong with one ``trials:`` entry of a spec in ``folder`` (None: nothing)."""
+    try:
+        target = (folder / name).resolve()
+        if not name or Path(name).is_absolute() or not target.is_relative_to(root):
+            return (f"trials: {name!r} is outside {root} (the spec's project folder); name descriptors outside it "
+                    "on the command line instead (report SPEC --trials FOLDER)")
+        if not target.exists():  # (raises on a name the system refuses: too long, NUL)
+            return (f"trials: {name!r} does not exist (paths in a spec are relative to the spec's folder: this one "
+                    f"is {target})")
+    except (OSError, ValueError) as exc:
+        return f"trials: {name[:80]!r} is not a usable path ({getattr(exc, 'strerror', None) or exc})"
+    return None
+
+
+def _maic_confinement_problems(spec: Spec, root: Path) -> list[tuple[tuple, str]]:
+    """``maic:`` files (IPD, mapping) are confined to the spec's project folder, like ``trials:``."""
+    if spec.maic is None or spec.path is None:
+        return []
+    mapping = spec.maic.mapping
+    if mapping is None:  # the default, mapping.yaml beside the IPD: a symbolic link must not leave the folder either
+        mapping = str(Path(spec.maic.ipd).parent / "mapping.yaml")
+    named = [("ipd", spec.maic.ipd), ("mapping", mapping)]
+    return [(("maic", key), f"maic.{key}: {name!r} is outside {root} (the spec's project folder); run "
+                            "`trialcompare maic` with the file on the command line instead")
+            for key, name in named if _outside(spec.path.parent, root, name)]
+
+
+def _outside(base: Path, root: Path, name: str) -> bool:
+    """Whether a named file leaves ``root`` (a name the system cannot use is left to :func:`_maic_path_problems`)."""
+    if not name or Path(name).is_absolute():
+        return True
+    try:
+        return not (base / name).resolve().is_relative_to(root)
+    except (OSError, ValueError):
+        return False
 
 
 def _date_problem(text: str) -> list[tuple[tuple, str]]:

@@ -109,8 +109,9 @@ if CParser is not None:
 
         def compose_scalar_node(self, anchor: Any) -> Any:
             event = self.peek_event()
-            if self._flow and not event.style and "?" in event.value:
-                # in a flow collection ('[...]', '{...}') the Python scanner ends a plain value at '?', libyaml not
+            if self._flow and not event.style and ("?" in event.value or not event.value):
+                # in a flow collection ('[...]', '{...}') the Python scanner ends a plain value at '?', libyaml not;
+                # an empty value there (an explicit key '? ') is placed elsewhere by libyaml
                 raise _Diverges
             return super().compose_scalar_node(anchor)
 
@@ -229,7 +230,7 @@ class _Events:
             raise _Diverges
         self.positions.setdefault(path, _pos(event))
         if isinstance(event, yaml.ScalarEvent):
-            if self.flow and not event.style and "?" in event.value:
+            if self.flow and not event.style and ("?" in event.value or not event.value):
                 raise _Diverges  # see _FastLoader.compose_scalar_node
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
             return _scalar(tag, event.value, event)
@@ -412,10 +413,18 @@ def _check_regular(info: os.stat_result, limit: int, what: str) -> None:
         raise YamlProblem(f"file is {info.st_size} bytes; {what} are limited to {limit} bytes")
 
 
+#: Text the two parsers read differently, found by the fuzz tests (tests/test_yaml_one_reader.py): a block scalar
+#: header followed by '#' with no space ('>#', '|-#': libyaml reads a comment, the Python scanner refuses it), and an
+#: explicit key '?' in a flow collection ('{? : 1}', '[? a]': libyaml places the empty key elsewhere, or accepts
+#: what the Python parser refuses).
+_DIVERGING = re.compile(r"[|>][-+0-9]*#|[\[{,]\s*\?")
+
+
 def _fast_ok(text: str) -> bool:
     """Whether libyaml may read the text: no tab and no byte-order mark (libyaml accepts a tab inside a plain
-    value, which the Python scanner refuses, and skips a byte-order mark the Python reader counts)."""
-    return CParser is not None and "\t" not in text and "\ufeff" not in text
+    value, which the Python scanner refuses, and skips a byte-order mark the Python reader counts), nothing the two
+    parsers read differently (:data:`_DIVERGING`)."""
+    return CParser is not None and "\t" not in text and "\ufeff" not in text and not _DIVERGING.search(text)
 
 
 def parse_yaml(text: str) -> tuple[dict, dict[tuple, Position]]:

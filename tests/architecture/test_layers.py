@@ -17,7 +17,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "trialcompare"
 ANALYSIS_MODULES = ("trialcompare.load", "trialcompare.frame", "trialcompare.checks", "trialcompare.comparison",
                     "trialcompare.meta", "trialcompare.survival", "trialcompare.caveats", "trialcompare.analysis",
-                    "trialcompare.maic")
+                    "trialcompare.maic", "trialcompare.appraise.caveats")
 
 
 def _module_name(path: Path) -> str:

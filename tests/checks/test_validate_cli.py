@@ -52,5 +52,5 @@ def test_human_output_groups_by_cohort_errors_first(cohort, entry, capsys):
 
 
 def test_every_family_is_registered_and_every_code_described():
-    assert len(ALL) == 8  # family 8: effects (issue 10)
+    assert len(ALL) == 10  # 8: effects (issue 10); 9: harms (issue 22); 10: study structure (issue 24)
     assert all(code.isupper() and text for code, text in CODES.items())

@@ -41,7 +41,7 @@ def test_example_runs_text_and_json(capsys) -> None:
     assert code == 0, err
     data = json.loads(out)
     assert data["comparator"] == "apatinib" and data["evidence"] == "unanchored"
-    assert {e["method"] for e in data["effects"]} == {"unadjusted", "MAIC", "STC"}
+    assert {e["method"] for e in data["effects"]} == {"unadjusted", "MAIC", "MAIC bootstrap", "STC"}
     assert data["unmatched"][0]["factor"] == "sex_male"
     assert all(abs(b["after"] - b["target"]) < 1e-9 for b in data["balance"])
     assert data["stc"]["non_collapsible"] is True
@@ -78,7 +78,8 @@ ROW = "p1,20,1,1,5.5,1,1\np2,30,0,0,7.0,0,0\np3,25,1,0,3.1,1,1\np4,15,0,1,9.9,1,
         (HEADER + "\n", 1, 1, "no patients"),
         ("# only a comment\n", 1, 1, "no header"),
         (HEADER + "\n" + ROW.replace("p1,20", 'p1,"20'), 2, 4, "unterminated"),
-        (HEADER + "\n" + ROW.replace("p1,20", "p1,inf"), 2, 4, "not a finite number"),
+        (HEADER + "\n" + ROW.replace("p1,20", "p1,inf"), 2, 4, "not a number"),
+        (HEADER + "\n" + ROW.replace("p1,20", "p1,1e999"), 2, 4, "not a finite number"),
     ],
 )
 def test_bad_ipd_csv(capsys, folder: Path, text: str, line: int, column: int, fragment: str) -> None:
@@ -151,7 +152,7 @@ def test_targets_outside_the_hull_exit_2(capsys, folder: Path) -> None:
 
 def test_negative_bootstrap(capsys) -> None:
     code, _, err = _run(capsys, "--ipd", str(IPD), "--target", "apatinib", "--bootstrap", "-1", str(TRIALS))
-    assert code == 2 and "--bootstrap must be >= 0" in err
+    assert code == 2 and "--bootstrap must be from 0 to 100000" in err
 
 
 def test_targets_from_cohort_sources_and_unmatched() -> None:
@@ -162,7 +163,9 @@ def test_targets_from_cohort_sources_and_unmatched() -> None:
     assert t.targets["lesion_lung"]["proportion"] == pytest.approx(27 / 37, rel=1e-12)
     assert t.targets["prior_lines_1"]["proportion"] == pytest.approx(31 / 37, rel=1e-12)
     assert set(t.sources["location"].to_list()) == {"Table IV"}
-    assert [(u.factor, u.reason) for u in t.unmatched] == [("sex_male", "comparator"), ("subtype", "mapping")]
+    assert [(u.factor, u.reason) for u in t.unmatched] == [
+        ("sex_male", "comparator"), ("ecog_1", "choice"), ("lesion_lung_msk", "choice"), ("prior_lines_2", "choice"),
+        ("subtype", "mapping")]
     # a median-only comparator: the IE + apatinib series prints age 19.1 ± 8.5 first, so mean and sd are used
     ie = targets_from_cohort(cs, "apatinib-ie", [MappingEntry("age", "age", statistics=("median",)),
                                                  MappingEntry("sex_male", "sex", "male"),
@@ -197,6 +200,8 @@ def test_analysis_repr_and_html() -> None:
     from trialcompare.maic import maic_analysis
 
     a = maic_analysis(read_ipd_csv(IPD).frame, tc.load(TRIALS), "apatinib", load_mapping(EXAMPLE / "mapping.yaml"))
-    assert repr(a).startswith("MaicAnalysis(comparator='apatinib', outcome='orr', n=33, ess=8.5, OR=")
+    # 33 patients less the 2 at ECOG 2 and the 1 with lung + bone + other lesions (levels at 0% in the trial)
+    assert repr(a).startswith("MaicAnalysis(comparator='apatinib', outcome='orr', n=30, ess=8.3, OR=")
     html = a._repr_html_()
-    assert "Unanchored MAIC against apatinib" in html and "sex_male" in html and "<script" not in html
+    assert "Unanchored MAIC against apatinib (orr): uninformative" in html and "sex_male" in html
+    assert "<script" not in html and repr(a).endswith(", unanchored, uninformative)")

@@ -53,7 +53,7 @@ def test_weighted_moments_equal_targets_on_random_data() -> None:
         ({"AGE": {"mean": -5}}, "outside"),
         ({"MALE": {"proportion": 0.0}}, "outside"),
         ({"MALE": {"proportion": 1.0}}, "outside"),
-        ({"AGE": {"mean": 50, "sd": 80}}, "diverged"),  # E[x^2] beyond what the IPD's range allows
+        ({"AGE": {"mean": 50, "sd": 80}}, "sd 80 of 'AGE'"),  # E[x^2] beyond what the IPD's range allows
         ({"AGE": {"median": 1000}}, "outside"),
     ],
 )
@@ -65,10 +65,26 @@ def test_targets_outside_the_hull_raise_maic_error(targets: dict, fragment: str)
 
 
 def test_jointly_infeasible_targets_raise() -> None:
-    # each target is inside its own range, but no patient is both old and female enough
+    """Each target is inside its own range, but no patient is both old and female enough.
+
+    Hand derivation: with 10% men, at most 0.9 of the weight sits on women (ages 20-40) and 0.1 on men (up to 70),
+    so the largest reachable mean age is 0.9 * 40 + 0.1 * 70 = 43; the linear program's nearest point keeps the
+    proportion and moves the age there.
+    """
     ipd = {"AGE": np.array([20.0, 30, 40, 50, 60, 70]), "MALE": np.array([0.0, 0, 0, 1, 1, 1])}
-    with pytest.raises(MaicError, match="diverged"):
+    with pytest.raises(MaicError, match=r"outside the convex hull.*mean 65 of 'AGE' \(nearest reachable 43\)"):
         maic_weights(ipd, {"AGE": {"mean": 65}, "MALE": {"proportion": 0.1}})
+
+
+def test_targets_on_the_hull_boundary_raise() -> None:
+    """The hull of (age, male) has the edge from (40, 0) to (70, 1): age = 40 + 30 * male. The target (55, 0.5)
+    lies on it, so only the patients (40, 0) and (70, 1) can carry weight: no strictly positive weights exist."""
+    ipd = {"AGE": np.array([20.0, 30, 40, 50, 60, 70]), "MALE": np.array([0.0, 0, 0, 1, 1, 1])}
+    with pytest.raises(MaicError, match=r"boundary.*mean 55 of 'AGE', proportion 0.5 of 'MALE'.*weight 0"):
+        maic_weights(ipd, {"AGE": {"mean": 55}, "MALE": {"proportion": 0.5}})
+    # a hair inside the edge: weights exist and reproduce the targets
+    w = maic_weights(ipd, {"AGE": {"mean": 54.9}, "MALE": {"proportion": 0.5}})
+    assert w.balance["after"].to_list() == pytest.approx([54.9, 0.5], rel=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -154,3 +170,22 @@ def test_bootstrap_with_many_unmatchable_resamples_is_not_valid() -> None:
     y = np.r_[np.ones(10), np.zeros(20)]
     b = bootstrap_odds_ratio(ipd, {"RARE": {"proportion": 0.2}}, y, 10, 30, n_boot=200, seed=0)
     assert b.n_failed > 20 and not b.valid
+
+
+def test_newton_certifies_infeasible_fits_early() -> None:
+    """Three fits of the (age, male) example: targets (45, 0.5) inside; (65, 0.1) jointly outside although each
+    coordinate straddles its target (caught by f < 0: Jensen gives f >= 0 whenever weights reach the targets);
+    a resample without any man (proportion 0.1 unreachable, caught before Newton). Hand derivation of the first:
+    by symmetry of the ages around 45 with men and women mirrored, equal weights are the solution (ESS = 6)."""
+    from trialcompare.maic._solver import newton
+    from trialcompare.maic._weights import _moments, _standardise
+
+    ipd = {"AGE": np.array([20.0, 30, 40, 50, 60, 70]), "MALE": np.array([0.0, 0, 0, 1, 1, 1])}
+    inside, _ = _standardise(_moments(ipd, {"AGE": {"mean": 45}, "MALE": {"proportion": 0.5}}).matrix)
+    beta, ok, _ = newton(inside, np.ones((1, 6)))
+    assert ok[0] and np.allclose(beta, 0, atol=1e-12)
+    outside = _moments(ipd, {"AGE": {"mean": 65}, "MALE": {"proportion": 0.1}}).matrix
+    xs = outside / outside.std(axis=0)
+    counts = np.array([[1.0] * 6, [2.0, 2, 2, 0, 0, 0]])
+    _, ok, iterations = newton(xs, counts)
+    assert not ok.any() and iterations < 30

@@ -61,3 +61,20 @@ def test_single_arm_example_has_no_anchored_block() -> None:
     a = analyse(str(REPO / "reports" / "maic-example.yaml"))
     m = build_context(a)["maic"]
     assert m["anchored"] is None and m["km"] is not None
+
+
+def test_the_regenerated_example_goes_through_the_report(tmp_path: Path) -> None:
+    """examples/maic/apatinib-ie-v2 in a spec: the analysis removes 18 of 33 patients (16 younger than 16, one at
+    ECOG 2, one with lung + bone + other lesions), calls the MAIC uninformative, and the HTML renders."""
+    (tmp_path / "trials").mkdir()
+    for name in ("apatinib-ie.yaml", "apatinib.yaml"):
+        shutil.copy(REPO / "trials" / name, tmp_path / "trials" / name)
+    shutil.copytree(REPO / "examples" / "maic" / "apatinib-ie-v2", tmp_path / "v2")
+    (tmp_path / "spec.yaml").write_text(
+        'name: v2\ntitle: "v2"\ndate: "2026-12-07"\ntrials: [trials]\ncohorts: [apatinib-ie, apatinib]\n'
+        "reference: apatinib-ie\nmaic:\n  ipd: v2/simulated-ipd.csv\n  cohort: apatinib-ie\n  target: apatinib\n"
+        '  endpoint: EFS\n  label: "SIMULATED"\n', encoding="utf-8")
+    a = analyse(str(tmp_path / "spec.yaml"))
+    assert (a.maic.eligibility.n_before, a.maic.eligibility.n_after) == (33, 15)
+    assert a.maic.verdict == "uninformative"
+    assert "Median and landmark survival" in render_html(a)

@@ -29,7 +29,8 @@ ITER = 1e-5  # the weights come from two optimisers (R optim BFGS stops at |grad
 def analysis():
     cohorts = tc.load(str(REPO / "trials"))
     ipd = read_ipd_csv(EXAMPLE / "apatinib-ie-synthetic-ipd.csv").frame
-    return maic_analysis(ipd, cohorts, "apatinib", load_mapping(EXAMPLE / "mapping.yaml"))
+    # eligibility=(): all 33 patients, as the R fixture weights them
+    return maic_analysis(ipd, cohorts, "apatinib", load_mapping(EXAMPLE / "mapping.yaml"), eligibility=())
 
 
 def _get(frame: pl.DataFrame, source: str, statistic: str, time: float | None = None) -> dict:
@@ -93,7 +94,8 @@ def test_json_carries_the_survival_rows(capsys) -> None:
     out, err = capsys.readouterr()
     assert code == 0, err
     rows = json.loads(out)["survival"]
-    assert {r["source"] for r in rows} == {"IPD", "IPD, MAIC-weighted", "comparator (published)"}
+    # eligibility removed 3 patients (levels at 0% in the trial): the KM of all 33 is given too
+    assert {r["source"] for r in rows} == {"IPD, all patients", "IPD", "IPD, MAIC-weighted", "comparator (published)"}
     assert all(r["estimate"] is None or math.isfinite(r["estimate"]) for r in rows)
 
 
@@ -131,5 +133,6 @@ def test_an_stc_that_cannot_be_fitted_does_not_sink_the_maic() -> None:
     assert a.stc is None
     assert a.stc_error == "STC not estimable: the STC outcome model did not converge (separation or too few events)"
     assert a.to_dict()["stc_error"] == a.stc_error
+    assert a.stc_failure.code == "no_finite_maximum" and a.to_dict()["stc_failure"]["code"] == "no_finite_maximum"
     assert "STC" not in set(a.effects["method"])
     assert set(a.effects["method"]) >= {"unadjusted", "MAIC"}

@@ -20,14 +20,16 @@ import trialcompare as tc
 from trialcompare.meta import Benchmark as BenchmarkExport
 from trialcompare.meta import benchmark as benchmark_export
 from trialcompare.meta._benchmark import (
+    UNINFORMATIVE_WIDTH,
     Benchmark,
     benchmark,
     benchmark_counts,
+    benchmark_rates,
     is_control_arm,
     scenario_worth_showing,
     subgroup_worth_showing,
 )
-from trialcompare.options import BENCHMARK_POSITIONS, BENCHMARK_REASONS
+from trialcompare.options import BENCHMARK_REASONS
 
 REPO = Path(__file__).resolve().parents[2]
 REF: dict[str, Any] = json.loads((REPO / "tests" / "fixtures" / "benchmark_reference.json").read_text())
@@ -148,15 +150,20 @@ def test_reference_exact_ci_matches_binom_test(seed: tc.CohortSet) -> None:
 
 
 @pytest.mark.parametrize("outcome", ["orr", "dcr"])
-def test_seed_benchmark_pools_only_the_comparators_and_is_not_estimable(seed: tc.CohortSet, outcome: str) -> None:
+def test_seed_benchmark_applies_every_overlap_rule_to_every_cohort(seed: tc.CohortSet, outcome: str) -> None:
+    """T14/K1: IE shares the reference's registration, apatinib + camrelizumab shares its centre (Peking University
+    People's Hospital) with overlapping accrual. Both are left out, each by its rule, naming the reference; only
+    apatinib remains (k = 1): nothing is pooled."""
     b = benchmark(seed, outcome, "apatinib-ie", denominators=TABLE_IV_DENOMINATORS)
-    assert "apatinib-ie" not in b.comparators["cohort"].to_list()
-    excluded = {r["cohort"]: (r["reason"], r["detail"]) for r in b.excluded.iter_rows(named=True)}
-    assert excluded == {"apatinib-ie": ("reference", None), "ie": ("shares-registration", "NCT04690231")}
+    excluded = {r["cohort"]: (r["reason"], r["other"]) for r in b.excluded.iter_rows(named=True)}
+    assert excluded == {"apatinib-ie": ("reference", None), "ie": ("shares-registration", "apatinib-ie"),
+                        "apatinib-camrelizumab": ("shares-centre", "apatinib-ie")}
+    assert b.excluded.filter(pl.col("cohort") == "ie")["detail"].to_list() == ["NCT04690231"]
     r = SETS[f"seed_{outcome}"]  # the counts hard-coded in the R script are the package's
     got = {c: (e, n) for c, e, n in b.comparators.select("cohort", "events", "total").iter_rows()}
-    assert got == {c: (e, n) for c, e, n in zip(r["labels"], r["events"], r["totals"], strict=True)}
-    assert (b.k, b.estimable, b.reason) == (2, False, "k<3")
+    recorded = {c: (e, n) for c, e, n in zip(r["labels"], r["events"], r["totals"], strict=True)}
+    assert got == {"apatinib": recorded["apatinib"]}
+    assert (b.k, b.estimable, b.reason, b.estimator) == (1, False, "k<3", "binomial")
     assert b.pooled is None and b.prediction is None and b.tau2 is None and b.heterogeneity is None
     assert b.position is None and b.grid.is_empty() and b.grid_range is None and b.intervals.is_empty()
     assert "not estimable (k<3)" in repr(b)
@@ -178,17 +185,16 @@ def test_reference_is_never_a_comparator_in_the_library(library: tc.CohortSet) -
             assert set(b.excluded["cohort"]) | set(b.comparators["cohort"]) == set(library.ids)
 
 
-def test_control_arms_are_left_out_unless_asked(library: tc.CohortSet) -> None:
+def test_control_arms_are_never_comparators(library: tc.CohortSet) -> None:
+    """The control arm is declared in the descriptor (arm_of.control); there is no option to pool it."""
     assert is_control_arm(library, "regobone-placebo")
     assert not is_control_arm(library, "regobone-regorafenib")
     assert not is_control_arm(library, "ie")  # a control-like comparator, but not an arm of a randomised study
     b = benchmark(library, "tte_8w", "apatinib-ie")
     assert b.excluded.filter(pl.col("cohort") == "regobone-placebo").row(0) == ("regobone-placebo", "control-arm",
-                                                                                 "REGOBONE")  # fmt: skip
-    kept = benchmark(library, "tte_8w", "apatinib-ie", include_controls=True)
-    assert "regobone-placebo" in kept.comparators["cohort"].to_list()
-    same = benchmark(library, "tte_8w", "regobone-regorafenib", include_controls=True)
-    assert same.excluded.filter(pl.col("cohort") == "regobone-placebo")["reason"].to_list() == ["same-study"]
+                                                                                 None, "placebo")  # fmt: skip
+    with pytest.raises(TypeError, match="include_controls"):
+        benchmark(library, "tte_8w", "apatinib-ie", include_controls=True)  # type: ignore[call-arg]
 
 
 def test_user_exclusions_and_bad_ids(seed: tc.CohortSet) -> None:
@@ -202,25 +208,87 @@ def test_user_exclusions_and_bad_ids(seed: tc.CohortSet) -> None:
         benchmark(seed, "orr", "apatinib-ie", method="GLMM")
 
 
-def test_library_tte_6m_benchmark_places_the_reference(library: tc.CohortSet) -> None:
-    s = SETS["library_tte6m"]
-    # the cohorts of the R fixture (the library has grown since: later cohorts are not in the recorded set)
-    fixed = library.subset(["apatinib-ie", "ie", *s["labels"]])
-    b = benchmark(fixed, "tte_6m", "apatinib-ie", denominators=TABLE_IV_DENOMINATORS)
-    assert b.comparators["cohort"].to_list() == s["labels"]
-    assert b.comparators["events"].to_list() == s["events"]
-    assert (b.model, b.test, b.k) == ("normal-normal", "z", 5)
-    assert b.prediction == pytest.approx(s["z"]["proportion_pi_t"], **CLOSED)
-    assert b.position in BENCHMARK_POSITIONS and b.position == "above"
-    assert b.reference_ci_overlaps_pi is False
-    assert {"endpoint-differs", "approximate-counts"} <= set(b.notes)  # EFS (reference) against PFS
+def test_library_tte_6m_pools_nothing_when_the_reference_estimator_is_unstated(library: tc.CohortSet) -> None:
+    """N1-N3, T16, K2: the reference's 6-month EFS (78.5%) is printed without saying how it was estimated; it used to
+    become ≈26/33 and be placed "above" pseudo-counts of KM and binomial rates. Now no rate is turned into a count,
+    nothing is pooled (a reason code) and the reference is not placed (a position code)."""
+    b = benchmark(library, "tte_6m", "apatinib-ie", denominators=TABLE_IV_DENOMINATORS)
+    assert (b.estimable, b.reason, b.estimator, b.k) == (False, "reference-estimator-unspecified", None, 0)
+    assert b.position == "not-comparable-estimator" and b.pooled is None
+    assert b.reference_count is None and b.reference_estimator == "unspecified"
+    assert b.reference_proportion == (0.785, None, None)  # as printed, no interval made up
+    assert not b.comparators["approximate"].any()
 
 
-def test_comparators_sharing_a_registration_are_reported(library: tc.CohortSet) -> None:
+def test_tte_4m_uses_like_with_like_and_one_arm_per_study(library: tc.CohortSet) -> None:
+    """K1, H9: the reference's KM EFS at 4 months (90.9%, 74.4-97.0) may only meet KM rates. ITCC-050's lenvatinib
+    + IE (KM 80%, 60-90; first in load order) is kept — not its binomial 51% — and the lenvatinib expansion, an arm
+    of the same study, is left out naming it; sorafenib's 46% (estimator not stated) is left out with that code.
+    k = 1: nothing pooled."""
     b = benchmark(library, "tte_4m", "apatinib-ie")
-    assert b.overlaps.rows() == [("itcc050-lenvatinib-ie", "itcc050-lenvatinib", "NCT02432274")]
-    assert "comparator-overlap" in b.notes
-    assert b.position == "above" and b.reference_ci_overlaps_pi is True
+    assert b.estimator == "kaplan-meier" and b.comparators["cohort"].to_list() == ["itcc050-lenvatinib-ie"]
+    row = b.comparators.row(0, named=True)
+    assert (row["proportion"], row["ci_low"], row["ci_high"], row["events"]) == (0.8, 0.6, 0.9, None)
+    ex = {r["cohort"]: (r["reason"], r["other"]) for r in b.excluded.iter_rows(named=True)}
+    assert ex["itcc050-lenvatinib"] == ("same-study", "itcc050-lenvatinib-ie")
+    assert ex["isg-sorafenib"] == ("estimator-unspecified", None)
+    assert ex["regobone-placebo"] == ("control-arm", None)
+    assert b.overlaps.is_empty() and b.reference_proportion == pytest.approx((0.909, 0.744, 0.97))
+    assert b.position == "not-comparable-endpoint"  # EFS (reference) against PFS
+    assert set(b.excluded["cohort"]) | set(b.comparators["cohort"]) == set(library.ids)
+
+
+def test_reference_is_placed_only_against_its_own_endpoint_and_estimator(tmp_path: Path) -> None:
+    """Four KM rates: the reference's EFS against the comparators' PFS is not placed (not-comparable-endpoint); when
+    the comparators print only binomial counts, they are not pooled with a KM reference (other-estimator)."""
+    km = benchmark_rates([0.40, 0.50, 0.45], [0.30, 0.40, 0.35], [0.50, 0.60, 0.55], reference=(0.52, 0.4, 0.63),
+                         _context={"comparable": "not-comparable-endpoint", "endpoints": ["PFS"] * 3})
+    assert km.estimable and km.position == "not-comparable-endpoint"
+    assert km.reference_ci_overlaps_pi is not None
+
+
+def test_kaplan_meier_rates_pool_on_the_logit_scale_with_the_se_of_the_printed_ci() -> None:
+    """Hand derivation, independent of the package's pooling: y = logit(rate), SE = (logit(hi) − logit(lo)) /
+    (2 · 1.959964); DerSimonian-Laird τ² = max(0, (Q − (k − 1)) / (Σw − Σw²/Σw)) with w = 1/SE²; μ = Σw*y / Σw*,
+    w* = 1/(SE² + τ²); SE(μ) = 1/sqrt(Σw*); with k = 5 the CI is z-based, the PI μ ± t(3) sqrt(τ² + SE(μ)²)."""
+    import numpy as np
+    from scipy import stats
+
+    rates = np.array([0.378, 0.80, 0.62, 0.45, 0.55])
+    lo = np.array([0.20, 0.60, 0.45, 0.30, 0.40])
+    hi = np.array([0.554, 0.90, 0.76, 0.60, 0.69])
+    b = benchmark_rates(rates, lo, hi, method="DL", reference=(0.909, 0.744, 0.970))
+    logit = lambda p: np.log(p / (1 - p))  # noqa: E731
+    y, se = logit(rates), (logit(hi) - logit(lo)) / (2 * 1.959964)
+    w = 1 / se**2
+    q = float(np.sum(w * (y - np.sum(w * y) / np.sum(w)) ** 2))
+    tau2 = max(0.0, (q - 4) / (np.sum(w) - np.sum(w**2) / np.sum(w)))
+    ws = 1 / (se**2 + tau2)
+    mu, se_mu = float(np.sum(ws * y) / np.sum(ws)), float(1 / np.sqrt(np.sum(ws)))
+    expit = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
+    half = float(stats.t.isf(0.025, 3)) * np.sqrt(tau2 + se_mu**2)
+    assert (b.estimator, b.model, b.test, b.k) == ("kaplan-meier", "normal-normal", "z", 5)
+    assert b.tau2 == pytest.approx(tau2, rel=1e-6)
+    assert b.pooled[0] == pytest.approx(expit(mu), rel=1e-6)  # type: ignore[index]
+    assert b.pooled[1:] == pytest.approx(expit(np.array([mu - 1.959964 * se_mu, mu + 1.959964 * se_mu])), rel=1e-5)  # type: ignore[index]
+    assert b.prediction == pytest.approx(expit(np.array([mu - half, mu + half])), rel=1e-6)
+    assert "logit-se-from-printed-ci" in b.notes
+    assert b.comparators["events"].null_count() == 5  # never a count
+    width = b.prediction[1] - b.prediction[0]  # type: ignore[index]
+    assert (b.position == "uninformative-interval") == (width > UNINFORMATIVE_WIDTH)
+
+
+def test_a_prediction_interval_wider_than_the_stated_width_places_nothing() -> None:
+    """K3: a PI of 2-78% 'contains' the reference and says nothing. Width > UNINFORMATIVE_WIDTH (0.5): position
+    'uninformative-interval', informative False, note; a narrow interval places the reference."""
+    wide = benchmark_counts([1, 9, 20], [20, 25, 30], reference=(21, 33))
+    assert wide.prediction[1] - wide.prediction[0] > UNINFORMATIVE_WIDTH  # type: ignore[index]
+    assert (wide.position, wide.informative) == ("uninformative-interval", False)
+    assert "uninformative-interval" in wide.notes
+    narrow = benchmark_counts([40, 42, 41, 39, 43, 40], [100] * 6, reference=(80, 100))
+    assert narrow.prediction[1] - narrow.prediction[0] <= UNINFORMATIVE_WIDTH  # type: ignore[index]
+    assert (narrow.position, narrow.informative) == ("above", True)
+    assert UNINFORMATIVE_WIDTH == 0.5
 
 
 # --------------------------------------------------------------------------------------------------
@@ -266,8 +334,12 @@ def test_sensitivity_range_spans_the_grid() -> None:
 
 def test_every_code_has_words() -> None:
     b = _fit("synthetic_k4_zero")
-    assert set(b.reasons()) == {"glmm-primary"}
-    for code in ("reference", "shares-registration", "same-study", "control-arm", "no-count", "user", "k<3"):
+    assert set(b.reasons()) == {"glmm-primary", "uninformative-interval"}
+    codes = ("reference", "shares-registration", "shares-centre", "same-study", "control-arm", "no-count", "user",
+             "k<3", "other-estimator", "other-endpoint-family", "not-reported", "bound", "no-interval",
+             "estimator-unspecified", "reference-estimator-unspecified", "no-reference-value",
+             "logit-se-from-printed-ci", "uninformative-interval")
+    for code in codes:
         assert code in BENCHMARK_REASONS
 
 
@@ -321,3 +393,69 @@ def test_exported_and_frozen_and_doctests_run() -> None:
         warnings.simplefilter("error")
         result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+# --------------------------------------------------------------------------------------------------
+# facts and words
+# --------------------------------------------------------------------------------------------------
+
+
+def test_benchmark_facts_and_the_one_sentence_for_k_below_3(seed: tc.CohortSet) -> None:
+    """T15/H11: with k < 3 the section is one sentence (no method paragraph, no scenarios, no exclusion list); the
+    facts still name who was left out by which rule, for the annex."""
+    from trialcompare.meta._benchmark import benchmark_facts
+    from trialcompare.render.meta import benchmark_sentences
+    from trialcompare.render.phrasebook import Words, say
+
+    b = benchmark(seed, "orr", "apatinib-ie", denominators=TABLE_IV_DENOMINATORS)
+    facts = benchmark_facts(b)
+    assert [f.code for f in facts] == ["benchmark-not-estimable", "benchmark-excluded", "benchmark-excluded"]
+    assert dict(facts[0].params) == {"k": 1, "min_k": 3, "outcome": "orr", "reason": "k<3"}
+    words = Words({"apatinib-ie": "Apatinib + IE", "apatinib-camrelizumab": "Apatinib + camrelizumab", "ie": "IE"})
+    assert benchmark_sentences(facts, words) == [
+        "Too few comparable cohorts to pool for objective response: 1 comparable cohort left, and nothing is pooled "
+        "from fewer than 3."]
+    assert say(facts[1], words) == ("Apatinib + camrelizumab is not pooled: it shares a centre and accrual period "
+                                    "with Apatinib + IE, so the patients may overlap.")
+
+
+def test_placed_and_not_placed_facts() -> None:
+    from trialcompare.meta._benchmark import benchmark_facts
+    from trialcompare.render.phrasebook import say
+
+    narrow = benchmark_facts(benchmark_counts([40, 42, 41, 39, 43, 40], [100] * 6, reference=(80, 100), outcome="dcr"))
+    assert narrow[0].code == "benchmark-placed" and narrow[0]["position"] == "above"
+    assert say(narrow[0]).endswith("the reference's 80.0% lies above it.")
+    wide = benchmark_facts(benchmark_counts([1, 9, 20], [20, 25, 30], reference=(21, 33), outcome="orr"))
+    assert wide[0].code == "benchmark-not-placed" and wide[0]["max_width"] == 50
+    assert "carries no information" in say(wide[0])
+
+
+def test_a_response_at_a_time_point_is_not_best_response(library: tc.CohortSet) -> None:
+    """K5: CABONE prints its ORR at 6 months ("12% (95% CI 4-26)" of 42); the reference's ORR is best overall
+    response. Not like with like: left out with the code other-time-point (detail "6m")."""
+    b = benchmark(library, "orr", "apatinib-ie", denominators=TABLE_IV_DENOMINATORS)
+    row = b.excluded.filter(pl.col("cohort") == "cabone-cabozantinib").row(0, named=True)
+    assert (row["reason"], row["detail"], row["other"]) == ("other-time-point", "6m", None)
+    assert "cabone-cabozantinib" not in b.comparators["cohort"].to_list()
+
+
+def test_kaplan_meier_benchmark_end_to_end(tmp_path: Path) -> None:
+    """Five scaffolded cohorts printing a Kaplan-Meier PFS rate at 6 months with its 95% CI, each with its own
+    registration and no centre: the reference's 52% is placed against the four comparators' rates pooled on the
+    logit scale (the same numbers as benchmark_rates), never as counts."""
+    from trialcompare.descriptor.scaffold import scaffold
+
+    values = {"r": "52% (40, 63)", "a": "40% (30, 50)", "b": "50% (40, 60)", "c": "45% (35, 55)",
+              "d": "55% (45, 65)"}
+    for i, (cid, value) in enumerate(values.items()):
+        text = scaffold(cid).replace("NCT00000000", f"NCT0000000{i}").replace('"36.8% (20.1, 53.6)"', f'"{value}"')
+        (tmp_path / f"{cid}.yaml").write_text(text, encoding="utf-8")
+    cs = tc.load(tmp_path)
+    b = benchmark(cs, "pfs_6m", "r")
+    direct = benchmark_rates([0.40, 0.50, 0.45, 0.55], [0.30, 0.40, 0.35, 0.45], [0.50, 0.60, 0.55, 0.65],
+                             reference=(0.52, 0.40, 0.63))
+    assert (b.estimator, b.k, b.reference_estimator) == ("kaplan-meier", 4, "kaplan-meier")
+    assert b.comparators["events"].null_count() == 4 and b.reference_count is None
+    assert b.pooled == pytest.approx(direct.pooled) and b.prediction == pytest.approx(direct.prediction)
+    assert b.position == direct.position == "within" and b.informative

@@ -36,7 +36,7 @@ IDS = ["apatinib-camrelizumab", "apatinib-ie", "apatinib", "ie"]
 # the four shipped Table IV cohorts, named one by one (other descriptors may be added to trials/ later)
 FILES = [TRIALS / f"{i}.yaml" for i in IDS]
 ORR = ([9, 21, 16, 13], [41, 33, 37, 46])
-TTE6 = ([21, 26, 14, 33], [41, 33, 37, 46])
+DCR = ([35, 33, 24, 41], [41, 33, 37, 46])
 
 
 @pytest.fixture(scope="module")
@@ -50,13 +50,12 @@ def orr_suite(cs):
 
 
 @pytest.fixture(scope="module")
-def tte_suite(cs):
+def dcr_suite(cs):
     scenarios = [
         {"name": "no-ie", "description": "IE may overlap with apatinib + IE", "exclude": ["ie"]},
         {"name": "enrolled", "description": "43 enrolled", "denominators": {"apatinib-camrelizumab": 43}},
-        {"name": "pfs", "description": "PFS for apatinib + IE", "substitute_endpoint": {"apatinib-ie": "PFS"}},
     ]
-    return sensitivity_suite(cs, "tte_6m", scenarios=scenarios)
+    return sensitivity_suite(cs, "dcr", scenarios=scenarios)
 
 
 def _close(a: float, b: float, tol: float = 1e-6) -> bool:
@@ -89,24 +88,41 @@ def test_denominators_and_exclusions_are_honoured(cs):
     assert ie["events"] is None and "excluded" in ie["note"]
 
 
-def test_landmark_rates_become_approximate_counts(cs):
-    """round(rate × N), halves up, by hand:
-
-    apatinib-camrelizumab PFS 50.9% × 41 = 20.869 -> 21;  apatinib-ie EFS 78.5% × 33 = 25.905 -> 26;
-    apatinib PFS 36.8% × 37 = 13.616 -> 14;              ie EFS 71.7% × 46 = 32.982 -> 33.
-    """
+def test_landmark_rates_are_never_turned_into_counts(cs):
+    """N1-N3, T16: a landmark rate printed without a count stays a rate with its estimator and its printed interval
+    (none here); only a count printed as such (APFAO's 13/43, binomial) is a count. APFAO prints both: both rows."""
     data = outcome_data(cs, "tte_6m")
-    assert data["events"].to_list() == [21, 26, 14, 33]
-    assert data["total"].to_list() == [41, 33, 37, 46]
-    assert data["endpoint"].to_list() == ["PFS", "EFS", "PFS", "EFS"]
-    assert all(data["approximate"].to_list())
-    assert all("approximate count" in n for n in data["note"].to_list())
+    rows = data.select("cohort", "endpoint", "estimator", "events", "total", "estimate", "reason").rows()
+    assert rows == [
+        ("apatinib-camrelizumab", "PFS", "unspecified", None, None, 0.509, "estimator-unspecified"),
+        ("apatinib-camrelizumab", "PFS", "binomial", 13, 43, 13 / 43, None),
+        ("apatinib-ie", "EFS", "unspecified", None, None, 0.785, "estimator-unspecified"),
+        ("apatinib", "PFS", "unspecified", None, None, 0.368, "estimator-unspecified"),
+        ("ie", "EFS", "unspecified", None, None, pytest.approx(0.717), "estimator-unspecified"),
+    ]
+    assert not data["approximate"].any() and data["ci_low"].null_count() == 4
 
 
-def test_approximate_count_follows_the_chosen_denominator(cs):
-    """50.9% × 43 = 21.887 -> 22 when the enrolled 43 are chosen as N."""
+def test_a_rate_without_a_count_ignores_the_chosen_denominator(cs):
+    """The old pseudo-count 50.9% × 43 -> 22 is gone: a denominator choice changes counts, never a rate."""
     data = outcome_data(cs, "pfs_6m", denominators={"apatinib-camrelizumab": 43})
-    assert data.row(0, named=True)["events"] == 22 and data.row(0, named=True)["total"] == 43
+    first = data.row(0, named=True)
+    assert (first["events"], first["total"], first["estimate"]) == (None, None, 0.509)
+
+
+def test_kaplan_meier_rate_keeps_its_printed_interval_and_logit_se():
+    """ITCC-050 lenvatinib + IE prints PFS at 4 months both ways: binomial 51% (34-69) without its count, and
+    Kaplan-Meier 80% (60-90). By hand: logit(0.9) = 2.197225, logit(0.6) = 0.405465, SE = 1.791759 / (2 ×
+    1.959964) = 0.457090."""
+    from trialcompare.meta._data import logit_se
+
+    cohorts = tc.load(TRIALS / "library" / "itcc050-lenvatinib-ie.yaml")
+    data = outcome_data(cohorts, "pfs_4m")
+    km = data.filter(pl.col("estimator") == "kaplan-meier").row(0, named=True)
+    assert (km["estimate"], km["ci_low"], km["ci_high"], km["ci_level"], km["events"]) == (0.8, 0.6, 0.9, 0.95, None)
+    assert km["logit_se"] == pytest.approx(0.457090, abs=1e-6) == logit_se(0.6, 0.9)
+    binom = data.filter(pl.col("estimator") == "binomial").row(0, named=True)
+    assert (binom["estimate"], binom["events"], binom["reason"]) == (0.51, None, "no-count")
 
 
 def test_a_bound_is_not_a_number(cs):
@@ -120,8 +136,10 @@ def test_a_bound_is_not_a_number(cs):
 
 def test_named_endpoint_only_where_reported(cs):
     data = outcome_data(cs, "efs_6m")
-    assert data["events"].to_list() == [None, 26, None, 33]
-    assert "no 6-month rate" in data.row(0, named=True)["note"]
+    assert data["estimate"].to_list() == [None, 0.785, None, pytest.approx(0.717)]
+    assert data["reason"].to_list() == ["not-reported", "estimator-unspecified", "not-reported",
+                                        "estimator-unspecified"]
+    assert data["events"].null_count() == 4 and "no 6-month rate" in data.row(0, named=True)["note"]
 
 
 def test_unknown_outcome_lists_the_valid_ones(cs):
@@ -169,8 +187,8 @@ def test_a_landmark_rate_printed_as_a_count_is_exact(tmp_path):
 # --------------------------------------------------------------------------------------------------
 
 
-def test_primary_equals_pool_proportions_and_metafor(orr_suite, tte_suite):
-    for suite, counts, ref in ((orr_suite, ORR, REF["orr_reml"]), (tte_suite, TTE6, REF["tte6_reml"])):
+def test_primary_equals_pool_proportions_and_metafor(orr_suite):
+    for suite, counts, ref in ((orr_suite, ORR, REF["orr_reml"]),):
         direct = pool_proportions(*counts, transform="logit", method="REML")
         assert suite.primary.estimate == pytest.approx(direct.estimate, abs=1e-12)
         assert suite.primary.estimate == pytest.approx(ref["estimate"], abs=1e-4)
@@ -231,25 +249,24 @@ def test_bad_options_are_rejected(cs):
 # --------------------------------------------------------------------------------------------------
 
 
-def test_scenario_excluding_a_cohort_equals_pooling_without_it(tte_suite):
-    scen = tte_suite.scenarios
-    assert scen["name"].to_list() == ["no-ie", "enrolled", "pfs"]
+def test_scenario_excluding_a_cohort_equals_pooling_without_it(dcr_suite):
+    scen = dcr_suite.scenarios
+    assert scen["name"].to_list() == ["no-ie", "enrolled"]
     no_ie = scen.row(0, named=True)
-    direct = pool_proportions([21, 26, 14], [41, 33, 37])
+    direct = pool_proportions(DCR[0][:3], DCR[1][:3])
     assert no_ie["k"] == 3 and no_ie["cohorts"] == "apatinib-camrelizumab, apatinib-ie, apatinib"
     assert no_ie["proportion"] == pytest.approx(direct.proportion[0], abs=1e-12)
-    assert no_ie["proportion"] == pytest.approx(REF["tte6_reml_without_ie"]["proportion"], abs=1e-4)
-    assert no_ie["change"] == pytest.approx(direct.proportion[0] - tte_suite.primary.proportion[0], abs=1e-12)
-    loo = tte_suite.leave_one_out.filter(pl.col("omitted") == "ie").row(0, named=True)
+    assert no_ie["change"] == pytest.approx(direct.proportion[0] - dcr_suite.primary.proportion[0], abs=1e-12)
+    loo = dcr_suite.leave_one_out.filter(pl.col("omitted") == "ie").row(0, named=True)
     assert loo["proportion"] == pytest.approx(no_ie["proportion"], abs=1e-10)
 
 
-def test_scenario_denominator_and_substitution(tte_suite):
-    enrolled = tte_suite.scenarios.row(1, named=True)
-    assert enrolled["proportion"] == pytest.approx(pool_proportions([22, 26, 14, 33], [43, 33, 37, 46]).proportion[0])
-    pfs = tte_suite.scenarios.row(2, named=True)
-    assert pfs["k"] == 3 and "apatinib-ie: PFS substituted" in pfs["note"] and "no 6-month rate" in pfs["note"]
-    assert pfs["proportion"] == pytest.approx(pool_proportions([21, 14, 33], [41, 37, 46]).proportion[0])
+def test_scenario_denominator_and_substitution(cs, dcr_suite):
+    enrolled = dcr_suite.scenarios.row(1, named=True)
+    assert enrolled["proportion"] == pytest.approx(pool_proportions([35, 33, 24, 41], [43, 33, 37, 46]).proportion[0])
+    data = outcome_data(cs, "tte_6m", substitute_endpoint={"apatinib-ie": "PFS"})
+    row = data.filter(pl.col("cohort") == "apatinib-ie").row(0, named=True)
+    assert row["endpoint"] == "PFS" and row["reason"] == "not-reported" and "PFS substituted" in row["note"]
 
 
 def test_leave_one_out_matches_refits(orr_suite):
@@ -311,10 +328,13 @@ def test_subgroup_q_between_by_hand_and_metafor(orr_suite):
     assert orr_suite.subgroups.filter(pl.col("by") == "endpoint").is_empty()
 
 
-def test_endpoint_subgroups_for_tte(tte_suite):
-    sub = tte_suite.subgroups.filter(pl.col("by") == "endpoint")
-    assert sub["group"].to_list() == ["PFS", "EFS"]
-    assert sub["cohorts"].to_list() == ["apatinib-camrelizumab, apatinib", "apatinib-ie, ie"]
+def test_landmark_suite_pools_counts_only(cs):
+    """A landmark suite pools binomial counts only: of the four shipped cohorts' 6-month rates only APFAO's 13/43 is
+    a count, so k = 1, and every other rate is named in the notes with its reason."""
+    suite = sensitivity_suite(cs, "tte_6m")
+    assert suite.primary.k == 1 and suite.primary.proportion[0] == pytest.approx(13 / 43)
+    assert sum("estimator-unspecified" in n for n in suite.notes) == 4
+    assert suite.subgroups.is_empty()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -329,24 +349,33 @@ def test_risk_ratio_equals_metafor_escalc():
 
 
 def test_pairwise_reproduces_stats_values(orr_suite):
+    """Risk ratio 21/33 vs 9/41 against metafor's escalc; tests, fragility and E-values only between cohorts that
+    cannot share patients: apatinib + IE shares its centre (overlapping accrual) with apatinib + camrelizumab, so
+    that row has none (issue 19, item 4); apatinib (16/37) against 9/41 has them, Fisher p as scipy's."""
+    from scipy.stats import fisher_exact as scipy_fisher
+
     pw = orr_suite.pairwise("apatinib-camrelizumab")
     assert pw["cohort"].to_list() == ["apatinib-ie", "apatinib", "ie"]
-    assert set(pw["evidence"].to_list()) == {"unanchored"}
+    assert set(pw["evidence"].to_list()) == {"unanchored"} and pw["exploratory"].all()
     row = pw.row(0, named=True)  # 21/33 vs 9/41
-    rr, lo, hi = risk_ratio(21, 33, 9, 41)
     ref = REF["risk_ratios"][0]
     assert (row["risk_ratio"], row["rr_low"], row["rr_high"]) == pytest.approx((ref["rr"], ref["low"], ref["high"]))
-    assert (row["e_value"], row["e_value_ci"]) == pytest.approx(e_value(rr, lo, hi))
-    assert row["fragility_index"] == fragility_index(21, 33, 9, 41)
-    assert row["reverse_fragility_index"] == reverse_fragility_index(21, 33, 9, 41)
-    assert row["fisher_p"] == pytest.approx(fisher_exact(21, 33, 9, 41))
     assert (row["risk_difference"], row["rd_low"], row["rd_high"]) == pytest.approx(risk_difference(21, 33, 9, 41))
-    assert row["fragility_index"] > 0 and row["fisher_p"] < 0.05
+    assert row["overlap"] == "shares-centre"
+    assert row["fisher_p"] is row["fragility_index"] is row["e_value"] is None
+    other = pw.row(1, named=True)  # 16/37 vs 9/41
+    rr, lo, hi = risk_ratio(16, 37, 9, 41)
+    assert other["overlap"] is None
+    assert (other["e_value"], other["e_value_ci"]) == pytest.approx(e_value(rr, lo, hi))
+    assert other["fragility_index"] == fragility_index(16, 37, 9, 41)
+    assert other["reverse_fragility_index"] == reverse_fragility_index(16, 37, 9, 41)
+    assert other["fisher_p"] == pytest.approx(scipy_fisher([[16, 21], [9, 32]])[1], rel=1e-9)
+    assert other["fisher_p"] == pytest.approx(fisher_exact(16, 37, 9, 41))
 
 
-def test_pairwise_default_reference_and_errors(cs, orr_suite, tte_suite):
+def test_pairwise_default_reference_and_errors(cs, orr_suite, dcr_suite):
     assert orr_suite.pairwise()["reference"].unique().to_list() == ["apatinib-camrelizumab"]
-    assert all(tte_suite.pairwise("ie")["approximate"].to_list())
+    assert not dcr_suite.pairwise("ie")["approximate"].any()
     suite = sensitivity_suite(cs, "orr", reference="ie")
     assert suite.pairwise()["reference"].unique().to_list() == ["ie"]
     with pytest.raises(ValueError, match="no usable count"):
@@ -397,7 +426,7 @@ def test_k_equal_two(cs):
     assert "Subgroups:" in suite_text(suite, full=True)
 
 
-@pytest.mark.parametrize("outcome", ["orr", "dcr", "tte_6m", "csr"])
+@pytest.mark.parametrize("outcome", ["orr", "dcr", "csr"])
 def test_shipped_cohorts_produce_tables(cs, outcome):
     suite = sensitivity_suite(cs, outcome)
     assert suite.primary.k == 4
@@ -414,9 +443,13 @@ def test_shipped_cohorts_produce_tables(cs, outcome):
     assert "prediction interval" not in plain and "Weight" not in plain and "Apatinib + IE" in plain
 
 
-def test_forest_marks_approximate_counts(tte_suite):
-    svg = suite_forest_svg(tte_suite)
-    assert "≈26/33" in svg and "95% prediction interval" in svg
+def test_forest_labels_each_rate_by_its_estimator_and_never_makes_a_count(cs):
+    """T16/N1-N3: the 6-month figure shows APFAO's 13/43 (binomial, exact CI) beside its 50.9% (estimator not
+    stated, printed without an interval: a point, "[not printed]"); no "≈" count anywhere."""
+    suite = sensitivity_suite(cs, "tte_6m")
+    texts = " ".join(" ".join(ET.fromstring(suite_forest_svg(suite, pooled=False).encode()).itertext()).split())
+    assert "≈" not in texts and "(13/43, binomial)" in texts and "(estimator not stated)" in texts
+    assert "0.30 [0.17, 0.46]" in texts and "0.51 [not printed]" in texts and "0.79 [not printed]" in texts
 
 
 def test_summary_names_the_analysis(orr_suite):
@@ -468,4 +501,23 @@ def test_an_inferred_count_is_flagged_in_the_data_and_the_forest_label():
     assert (row["events"], row["total"], row["inferred"], row["approximate"]) == (2, 30, True, False)
     assert not suite.data.filter(pl.col("cohort") != "itcc050-lenvatinib")["inferred"].any()
     texts = "".join(ET.fromstring(suite_forest_svg(suite, pooled=False).encode()).itertext())
-    assert "(2/30," in texts and "inferred)" in texts and "(21/33)" in texts  # the long label wraps after "2/30,"
+    assert "(2/30," in texts and "inferred)" in texts and "(21/33, binomial)" in texts  # long labels wrap
+
+
+def test_a_landmark_figure_needs_no_pooled_fit():
+    """tki-library's 4-month rates: no cohort prints a count, so no suite can be fitted, but the figure of the rates
+    as printed is drawn from observed_rates: ITCC-050 lenvatinib + IE's binomial 51% (34-69) beside its Kaplan-Meier
+    80% (60-90), each labelled."""
+    from trialcompare.meta.suite import observed_rates
+    from trialcompare.render.meta import observed_forest_svg
+
+    cohorts = tc.load(TRIALS / "apatinib-ie.yaml", TRIALS / "library" / "itcc050-lenvatinib-ie.yaml")
+    with pytest.raises(ValueError, match="no cohort has a usable count"):
+        sensitivity_suite(cohorts, "tte_4m")
+    obs = observed_rates(outcome_data(cohorts, "tte_4m"))
+    assert obs.select("cohort", "estimator", "estimate").rows() == [
+        ("apatinib-ie", "kaplan-meier", 0.909), ("itcc050-lenvatinib-ie", "binomial", 0.51),
+        ("itcc050-lenvatinib-ie", "kaplan-meier", 0.8)]
+    assert obs["ci_source"].to_list() == ["published"] * 3
+    texts = " ".join(" ".join(ET.fromstring(observed_forest_svg(obs, "4 months").encode()).itertext()).split())
+    assert "0.51 [0.34, 0.69]" in texts and "0.80 [0.60, 0.90]" in texts and "(Kaplan-Meier)" in texts

@@ -64,7 +64,7 @@ def test_the_command_line_lays_out_the_pdf_elsewhere_with_the_same_bytes(tmp_pat
             "print(rc, 'weasyprint' in sys.modules, 'matplotlib' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0", "False", "False"]
-    assert out.read_bytes() == render_pdf(analyse(None))
+    assert out.read_bytes() == render_pdf(analyse(None), output=out)  # the body names r.supplement.html
 
 
 

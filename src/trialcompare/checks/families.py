@@ -12,11 +12,25 @@ in a table. :data:`CODES` maps every code to a one-line description (used by the
 7. :mod:`.rates` — ``RATE-*``: ORR, DCR and CBR against the best-response counts; printed rates as counts.
 8. :mod:`.effects` — ``EFF-*``, ``STUDY-*``, ``PLACEHOLDER``: between-arm effects of randomised studies (P value
    from the CI, log-scale symmetry, the other arm), study-level facts written once, scaffold placeholders.
+9. :mod:`.harms` — ``HARM-*``: adverse events, dose modifications and deaths against their counts and grade bands.
+10. :mod:`.study_structure` — ``STUDY-*``, ``ARM-*``: arms of multi-arm studies (a randomised arm's partner,
+    the study's N against its arms, arm facts above the arm, arms of one non-randomised study).
 """
 
 from __future__ import annotations
 
-from . import categories, conflicts, cross_cohort, effects, intervals, percentages, rates, time_to_event
+from . import (
+               categories,
+               conflicts,
+               cross_cohort,
+               effects,
+               harms,
+               intervals,
+               percentages,
+               rates,
+               study_structure,
+               time_to_event,
+)
 
 __all__ = ["ALL", "CODES"]
 
@@ -29,6 +43,8 @@ ALL: list = [
     cross_cohort.check_cross_cohort,
     rates.check_rates,
     effects.check_effects,
+    harms.check_harms,
+    study_structure.check_study_structure,
 ]
 
 CODES: dict[str, str] = {
@@ -40,4 +56,6 @@ CODES: dict[str, str] = {
     **cross_cohort.CODES,
     **rates.CODES,
     **effects.CODES,
+    **harms.CODES,
+    **study_structure.CODES,
 }

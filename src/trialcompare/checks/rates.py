@@ -136,7 +136,7 @@ def check_rates(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator
         ``RATE-*`` findings (see the module table).
     """
     sets = _response_sets(frame)
-    for rate in (r for r in rows_of(frame, section="rate") if r["as_printed"]):
+    for rate in (r for r in rows_of(frame, section="rate") if r["as_printed"] and r["variable"] in RATES):
         counts = _counts_for(rate, sets.get(rate["cohort"], []))
         if counts is not None:
             yield from _check_one(rate, counts, cohorts)

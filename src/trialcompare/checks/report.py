@@ -41,7 +41,7 @@ def format_findings(cohorts: CohortSet, findings: Sequence[Finding]) -> str:
         mine = [f for f in findings if f.cohort == cohort.id]
         lines.append(f"{cohort.id} ({cohort.path}): {_counts(mine)}")
         lines.extend(_line(f) for f in mine)
-    lines.append(f"{len(cohorts)} cohorts: {_counts(findings)}")
+    lines.append(f"{len(cohorts)} cohort{'' if len(cohorts) == 1 else 's'}: {_counts(findings)}")
     lines.extend(_legend(findings))
     return "\n".join(lines)
 

@@ -35,7 +35,19 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..options import MEASURES, SIDEDNESS, TIME_UNITS
-from .printed import PrintedValueError, parse_count, parse_estimate, parse_mean_sd, parse_p, parse_summary
+from .appraisal_facts import (
+    AgeLimit,
+    Assessment,
+    EcogLimit,
+    InterventionRecord,
+    LinesLimit,
+    MissingData,
+    OverlapEvidence,
+    Refractory,
+    Selection,
+)
+from .harms import AdverseEvents, is_named_proportion
+from .printed import PrintedValueError, is_count, parse_count, parse_estimate, parse_mean_sd, parse_p, parse_summary
 from .vocabulary import CONTINUOUS_KINDS, ENDPOINTS, RATES, check_level, check_variable, suggest
 
 __all__ = [
@@ -142,8 +154,17 @@ def _time_point(model: BaseModel, months: float | None, time: float | None, unit
     if time is not None:
         if needs_unit and "unit" not in model.model_fields_set:
             raise ValueError(f"'time: {time:g}' needs its 'unit' ({', '.join(TIME_UNITS)})")
-        return time, unit or "months"
-    return (months, "months") if months is not None else None
+        return _plausible(time, unit or "months"), unit or "months"
+    return (_plausible(months, "months"), "months") if months is not None else None
+
+
+_MAX_TIME = {"days": 36525, "weeks": 5218, "months": 1200, "years": 100}  # a century, in each unit
+
+
+def _plausible(time: float, unit: str) -> float:
+    if time > _MAX_TIME.get(unit, 1200):
+        raise ValueError(f"a time point of {time:g} {unit} is beyond a century (at most {_MAX_TIME[unit]} {unit})")
+    return time
 
 
 class Source(_Strict):
@@ -195,12 +216,23 @@ class FollowUp(_Located):
         return v
 
 
+ControlKind = Literal["placebo", "best_supportive_care", "active"]
+
+
 class ArmOf(_Strict):
-    """This cohort is one arm of a multi-arm study."""
+    """This cohort is one arm of a multi-arm study.
+
+    ``control`` marks a control arm and says which kind: ``placebo``, ``best_supportive_care`` or ``active`` (an
+    active control, e.g. IE alone in a trial of lenvatinib + IE vs IE). Leave it out for an experimental arm. A
+    control arm is never pooled with single-arm cohorts (:func:`trialcompare.rules.control_arm`). Example::
+
+        arm_of: {study: REGOBONE, arm: placebo, randomised: true, control: placebo}
+    """
 
     study: str
     arm: str
     randomised: StrictBool = False
+    control: ControlKind | None = None
 
 
 Resectability = Literal["excluded", "included", "not_stated"]
@@ -226,6 +258,12 @@ class Eligibility(_Strict):
     at: str | None = Field(None, description="where the quote was read")
     source: str | None = Field(None, description="key of the source (default: the first)")
     note: str | None = None
+    # risk of bias (issue 19): each with its own quote and location; left out = no information
+    age: AgeLimit | None = Field(None, description="age limits of eligibility, in years, as printed")
+    ecog_max: EcogLimit | None = Field(None, description="the highest ECOG performance status eligible")
+    prior_lines: LinesLimit | None = Field(None, description="prior lines of systemic therapy required or allowed")
+    refractory: Refractory | None = Field(None, description="refractory disease required (progression within a "
+                                                             "time after a line)")
 
     @model_validator(mode="after")
     def _quoted(self) -> Eligibility:
@@ -252,6 +290,13 @@ class Design(_Strict):
     follow_up: list[FollowUp] = []
     eligibility: Eligibility | None = Field(None, description="eligibility that makes outcomes structurally "
                                                                "incomparable (resectable disease excluded)")
+    # risk of bias (issue 19; descriptor/appraisal_facts.py): left out = no information
+    selection: Selection | None = Field(None, description="how patients were selected (consecutive, all eligible, "
+                                                          "exclusions after treatment began)")
+    assessment: Assessment | None = Field(None, description="how response was assessed")
+    intervention: InterventionRecord | None = Field(None, description="when the treatment received was classified")
+    missing_data: list[MissingData] = Field([], description="patients analysed against enrolled, with reasons")
+    overlap_evidence: list[OverlapEvidence] = Field([], description="direct evidence of shared patients, as printed")
 
 
 class PopulationReport(_Located):
@@ -303,6 +348,8 @@ class Categorical(_Located):
                 raise _printed_error(ValueError(f"{key} names {level!r}, which is not among the levels"), key, level)
         if (self.time is None) != (self.unit is None):
             raise _printed_error(ValueError("an assessment time point needs both 'time' and 'unit'"), "time")
+        if self.time is not None and self.unit is not None:
+            _plausible(self.time, self.unit)
         for level, printed in self.levels.items():
             try:
                 check_level(var, level)
@@ -347,7 +394,7 @@ class Continuous(_Located):
 
 def _check_summary(kind: str, value: Printed) -> None:
     """A mean or median as its kind says: ``median``/``mean`` alone, one interval, or IQR and range together."""
-    summary = parse_summary(value)
+    summary = parse_summary(value, kind)
     est = summary.first
     has_interval = est.lower is not None or est.lower_nr
     if kind == "median_iqr_range" and summary.range is None:
@@ -397,8 +444,9 @@ class RateReport(_Located):
     @field_validator("name")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in RATES:
-            raise ValueError(f"unknown rate {v!r}{suggest(v, list(RATES))} (rates: {', '.join(RATES)})")
+        if v not in RATES and not is_named_proportion(v):  # or a named proportion: ae:..., custom:... (issue 22)
+            raise ValueError(f"unknown rate {v!r}{suggest(v, list(RATES))} (rates: {', '.join(RATES)}, "
+                             "or a named proportion such as custom:infection or ae:neutropenia:grade3)")
         return v
 
     @model_validator(mode="after")
@@ -413,7 +461,7 @@ class RateReport(_Located):
 def _parse_rate(v: Printed, interval: str | None = None) -> None:
     """A rate is printed as a count (``"21/33 (63.6%)"``, ``"13/43 (30.23%, 95% CI 17.2-40.1)"``) or a
     percentage (``"63.6%"``); an interval printed with it needs its type (``interval``)."""
-    parsed = _parsed(parse_count, v) if "/" in str(v) else _parsed(parse_estimate, v, percent=True)
+    parsed = _parsed(parse_count, v) if is_count(v) else _parsed(parse_estimate, v, percent=True)
     if parsed.lower is not None and interval is None:
         raise ValueError("a rate printed with an interval needs 'interval' (95% CI, ...)")
 
@@ -468,6 +516,8 @@ class EndpointReport(_Located):
             est = _parsed(parse_estimate, self.value)
             if (est.lower is not None or est.lower_nr) and self.interval is None:
                 raise ValueError("a median with an interval needs 'interval' (95% CI, IQR or range)")
+            if est.unit is not None and est.unit != self.unit:  # "8 weeks" read as 8 months would be wrong
+                raise ValueError(f"the median is printed in {est.unit}; write 'unit: {est.unit}' beside it")
         else:
             _parsed(parse_count, self.value)
         return self
@@ -682,6 +732,8 @@ class Descriptor(_Strict):
     errata: list[Erratum] = []
     acknowledged: list[Acknowledgement] = []
     notes: list[str] = []
+    adverse_events: AdverseEvents | None = Field(None, description="harms: safety population, adverse events by "
+                                                                   "term and grade, dose modifications, deaths")
 
     @field_validator("id")
     @classmethod

@@ -12,8 +12,9 @@ line and column.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, replace
+
+from .printed_display import display
 
 __all__ = [
     "Count",
@@ -25,6 +26,7 @@ __all__ = [
     "bound_status",
     "decimals_of",
     "display",
+    "is_count",
     "parse_count",
     "parse_estimate",
     "parse_interval",
@@ -81,6 +83,8 @@ class Estimate:
     ``"not-reached"`` (NR) is not ``"not-estimable"`` (NE). A status is ``"value"`` for a printed number and None
     for a bound not printed at all.
     ``label`` is an interval label printed inside the parentheses (``"IQR"``, ``"95% CI"``), if any.
+    ``unit`` is a time unit word printed with the numbers (``"10.9 months"``), as ``months``/``weeks``/``days``/
+    ``years``, else None.
     """
 
     value: float | None
@@ -96,6 +100,7 @@ class Estimate:
     value_status: str | None = "value"
     lower_status: str | None = None
     upper_status: str | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,12 +144,59 @@ def _normalise(text: str | int | float) -> str:
     return re.sub(r"\s+", " ", s)
 
 
-_LABEL_RE = r"(?P<label>IQR|95%\s*CI|CI|Q1\s*[-,]\s*Q3|range|min\s*[-,]\s*max)"
+_LABEL_RE = r"(?P<label>IQR|\d{2}(?:\.\d+)?%\s*CI|CI|Q1\s*[-,]\s*Q3|range|min\s*[-,]\s*max)"
+_UNITS = {"month": "months", "mo": "months", "week": "weeks", "wk": "weeks", "day": "days", "year": "years",
+          "yr": "years"}
+_UNIT_RE = re.compile(r"(?<=\d)\s*(?P<u>months?|mos?|weeks?|wks?|days?|years?|yrs?)\b\.?", re.IGNORECASE)
+_SPELLED = (  # interval labels spelled out, as the text of a paper prints them → the short label
+    (re.compile(r"(\d{2}(?:\.\d+)?)\s*%\s*confidence\s+intervals?(?:\s*\(\s*CIs?\s*\))?", re.IGNORECASE), r"\1% CI"),
+    (re.compile(r"confidence\s+intervals?(?:\s*\(\s*CIs?\s*\))?", re.IGNORECASE), "CI"),
+    (re.compile(r"inter-?\s*quartile\s+range(?:\s*\(\s*IQR\s*\))?", re.IGNORECASE), "IQR"),
+)
+
+
+def _plain(s: str) -> tuple[str, str | None]:
+    """A printed value with its words reduced to what the parsers read: square brackets as parentheses, a
+    spelled-out interval label as its short form ("95% confidence interval (CI)" → "95% CI"), and time unit words
+    after numbers left out (returned apart, normalised; two different units are an error)."""
+    for pattern, short in _SPELLED:
+        s = pattern.sub(short, s)
+    s = s.replace("[", "(").replace("]", ")")
+    units = {_UNITS[m["u"].lower().rstrip("s")] for m in _UNIT_RE.finditer(s)}
+    if len(units) > 1:
+        raise PrintedValueError(f"{s!r} mixes time units ({', '.join(sorted(units))}); give one value per unit")
+    return _UNIT_RE.sub("", s), (units.pop() if units else None)
 _COUNT_RE = re.compile(
     rf"^(?P<n>{_NUM})\s*(?:/\s*(?P<d>{_NUM}))?\s*(?:\(\s*(?P<p>{_NUM})\s*%?\s*"
     rf"(?:[,;]\s*(?:{_LABEL_RE}\s*[:,]?\s*)?(?P<lo>{_NUM})\s*%?\s*(?:-|,|to)\s*(?P<hi>{_NUM})\s*%?\s*)?\))?\s*$",
     re.IGNORECASE,
 )
+
+
+_PCT_FIRST_RE = re.compile(rf"^(?P<p>{_NUM})\s*%\s*\(\s*(?P<n>{_NUM})\s*/\s*(?P<d>{_NUM})\s*\)$")
+_N_PCT_RE = re.compile(rf"^\d+\s*\(\s*{_NUM}\s*%?\s*\)$")
+
+
+def is_count(text: str | int | float) -> bool:
+    """Whether a printed rate is a count (``"13/33"``, ``"13/33 (39.4%)"``, ``"6.06% (2/33)"``, ``"13 (39.4)"``)
+    rather than a percentage with or without its interval (``"78.5%"``, ``"6.7% (95% CI 0.8-22.1)"``).
+
+    Parameters
+    ----------
+    text : str, int or float
+        The printed rate.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_count("6.06% (2/33)"), is_count("13 (39.4)"), is_count("78.5%"), is_count("6.7% (95% CI 0.8-22.1)")
+    (True, True, False, False)
+    """
+    s = _normalise(text)
+    return "/" in s or bool(_N_PCT_RE.match(s))
 
 
 def _as_count(text: str, what: str) -> int:
@@ -157,7 +209,8 @@ def _as_count(text: str, what: str) -> int:
 
 
 def parse_count(text: str | int) -> Count:
-    """Parse a count as printed: ``13``, ``"13 (39.39)"``, ``"13/33"``, ``"13/33 (39.4%)"``, ``"0.0 (0.0)"``.
+    """Parse a count as printed: ``13``, ``"13 (39.39)"``, ``"13/33"``, ``"13/33 (39.4%)"``, ``"6.06% (2/33)"``,
+    ``"0.0 (0.0)"``.
 
     Parameters
     ----------
@@ -182,19 +235,21 @@ def parse_count(text: str | int) -> Count:
     if isinstance(text, bool):
         raise PrintedValueError(f"expected a count, got the boolean {text!r}")
     s = _normalise(text)
-    m = _COUNT_RE.match(s)
+    m = _COUNT_RE.match(s) or _PCT_FIRST_RE.match(s)
     if not m:
-        raise PrintedValueError(f"cannot read {s!r} as a count; write it as printed, e.g. '13 (39.4)' or '13/33'")
+        raise PrintedValueError(f"cannot read {s!r} as a count; write it as printed, e.g. '13 (39.4)', '13/33', "
+                                "'13/33 (39.4%)' or '39.4% (13/33)'")
     n = _as_count(m["n"], "count")
     d = _as_count(m["d"], "denominator") if m["d"] else None
     if d is not None and n > d:
         raise PrintedValueError(f"count {n} is larger than the denominator {d} printed with it in {s!r}")
+    groups = m.groupdict()
     pct = float(m["p"]) if m["p"] else None
-    lo, hi = (float(m["lo"]), float(m["hi"])) if m["lo"] else (None, None)
+    lo, hi = (float(m["lo"]), float(m["hi"])) if groups.get("lo") else (None, None)
     for v in (pct, lo, hi):
         if v is not None and not 0 <= v <= 100:
             raise PrintedValueError(f"percentage {v:g} in {s!r} is outside 0-100")
-    label = re.sub(r"\s+", " ", m["label"]) if m["label"] else None
+    label = re.sub(r"\s+", " ", m["label"]) if groups.get("label") else None
     return Count(n, d, pct, decimals_of(m["p"]) if m["p"] else None, lo, hi, label)
 
 
@@ -245,7 +300,9 @@ def parse_estimate(text: str | int | float, *, percent: bool = False) -> Estimat
     """Parse an estimate with an optional interval as printed.
 
     Accepts ``"11.4"``, ``"11.4 (7.5, 17.1)"``, ``"11.4 (IQR, 6.7-18.4)"``, ``"78.5%"``,
-    ``"81.8% (68.7%, 95.0%)"``, ``"<10%"``, ``"30.4 (26.9, NR)"``.
+    ``"81.8% (68.7%, 95.0%)"``, ``"<10%"``, ``"30.4 (26.9, NR)"``, and a time unit word or a spelled-out interval
+    label as a paper's text prints them: ``"10.9 months [95% confidence interval (CI), 9.3–12.6]"`` (the unit is
+    returned in ``unit``; the printed text itself is kept by the caller, verbatim).
 
     Parameters
     ----------
@@ -267,19 +324,22 @@ def parse_estimate(text: str | int | float, *, percent: bool = False) -> Estimat
     --------
     >>> parse_estimate("11.4 (7.5, 17.1)").upper
     17.1
+    >>> e = parse_estimate("10.9 months [95% confidence interval (CI), 9.3–12.6]")
+    >>> (e.value, e.lower, e.upper, e.label, e.unit)
+    (10.9, 9.3, 12.6, '95% CI', 'months')
     """
     if isinstance(text, bool):
         raise PrintedValueError(f"expected a number, got the boolean {text!r}")
-    s = _normalise(text)
+    printed = _normalise(text)
+    s, unit = _plain(printed)
+    s = _normalise(s)
     b = _BOUND_RE.match(s)
     if b:
         est = Estimate(float(b["v"]), decimals=decimals_of(b["v"]), bound=b["op"], percent=bool(b["pct"]))
     else:
         m = _EST_RE.match(s)
         if not m:
-            raise PrintedValueError(
-                f"cannot read {s!r} as an estimate; write it as printed, e.g. '11.4 (7.5, 17.1)' or '78.5%'"
-            )
+            raise PrintedValueError(f"cannot read {printed!r} as {_EXAMPLES[percent]}")
         value, value_nr = _bound_value(m["v"])
         lo, lo_nr = _bound_value(m["lo"])
         hi, hi_nr = _bound_value(m["hi"])
@@ -289,8 +349,23 @@ def parse_estimate(text: str | int | float, *, percent: bool = False) -> Estimat
                        bound_status(m["hi"]))
     if percent or est.percent:
         _check_percent(est, s)
-    return est
+    return replace(est, unit=unit) if unit else est
 
+
+_EXAMPLES = {  # every example is accepted by every field that reads its value with parse_estimate (tested)
+    False: "an estimate; write it as printed, e.g. '11.4' or '10.9 months'; an interval printed with it "
+           "('11.4 (7.5, 17.1)') also needs its type (interval: 95% CI)",
+    True: "a rate; write it as printed, e.g. '78.5%', '13/33 (39.4%)', '39.4% (13/33)' or '13 (39.4)'; an interval "
+          "printed with it ('78.5% (68.7, 95.0)') also needs its type (interval: 95% CI)",
+}
+#: Examples a continuous summary of each kind accepts (tested), for the message that refuses one.
+SUMMARY_EXAMPLES = {
+    "median": "'42' or '35.2 years'", "mean": "'42.1' or '35.2 years'",
+    "median_range": "'42 (18-76)', '35.24 years (11–73 years)' or '42 (range 18-76)'",
+    "median_iqr": "'42 (30-55)' or '42 (IQR 30-55)'", "median_ci": "'42 (30-55)' or '42 (95% CI 30-55)'",
+    "mean_ci": "'42.1 (30.2-55.0)' or '42.1 (95% CI 30.2-55.0)'", "mean_range": "'42.1 (18-76)'",
+    "median_iqr_range": "'42 (IQR 30-55; range 18-76)'",
+}
 
 def _check_percent(est: Estimate, s: str) -> None:
     for v in (est.value, est.lower, est.upper):
@@ -368,7 +443,7 @@ def parse_interval(text: str) -> Estimate:
     >>> (e.lower, e.upper, e.upper_nr, e.upper_status)
     (10.1, None, True, 'not-estimable')
     """
-    s = _normalise(text)
+    s = _normalise(_plain(_normalise(text))[0])
     m = _INTERVAL_RE.match(s)
     if not m:
         raise PrintedValueError(f"cannot read {s!r} as an interval, e.g. '10.1-not estimable' or '0.21-0.85'")
@@ -377,53 +452,6 @@ def parse_interval(text: str) -> Estimate:
     label = re.sub(r"\s+", " ", m["label"]) if m["label"] else None
     return Estimate(None, lo, hi, None, None, lo_nr, hi_nr, bool(m["pct"]), label, False, None,
                     bound_status(m["lo"]), bound_status(m["hi"]))
-
-
-_DISPLAY_NUM = re.compile(r"(?<![\w.])(?P<int>\d+)\.(?P<frac>\d+)(?![\d.])(?!\s*%\s*CI)", re.IGNORECASE)
-
-
-def display(printed: str | int | float, decimals: int | None = None) -> str:
-    """A printed value as it is to be shown: exactly as printed, or rounded on its decimal digits.
-
-    Without ``decimals`` the printed text is returned unchanged (its decimals kept: ``"60.60"`` stays
-    ``"60.60"``). With ``decimals`` every number printed with more decimals is rounded half away from zero on its
-    decimal string (:class:`decimal.Decimal`, never a float: ``"10.85"`` → ``"10.9"``, where float rounding gives
-    10.8); numbers with fewer decimals are left as printed (no digits are invented), interval labels
-    (``"95% CI"``) and words (``"NE"``, ``"not estimable"``, ``"NR"``) are kept.
-
-    Parameters
-    ----------
-    printed : str, int or float
-        The value as printed.
-    decimals : int, optional
-        Round to this many decimals.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> display("17.61 (95% CI 10.85-24.37)", 1)
-    '17.6 (95% CI 10.9-24.4)'
-    >>> display("10.1-not estimable", 0)
-    '10-not estimable'
-    >>> display("60.60")
-    '60.60'
-    """
-    text = str(printed)
-    if decimals is None:
-        return text
-    if decimals < 0:
-        raise ValueError("decimals must be >= 0")
-    quantum = Decimal(1).scaleb(-decimals)
-
-    def rounded(m: re.Match[str]) -> str:
-        if len(m["frac"]) <= decimals:
-            return m.group()
-        return str(Decimal(m.group()).quantize(quantum, rounding=ROUND_HALF_UP))
-
-    return _DISPLAY_NUM.sub(rounded, text)
 
 
 @dataclass(frozen=True)
@@ -524,16 +552,18 @@ _TWO_RE = re.compile(
 )
 
 
-def parse_summary(text: str | int | float) -> Summary:
+def parse_summary(text: str | int | float, kind: str | None = None) -> Summary:
     """Parse a mean or median as printed, optionally preceded by its name and with one or two intervals.
 
-    Accepts ``"35.24"``, ``"mean 35.24 (range 11-73)"``, ``"median 42 (IQR 30-55; range 18-76)"`` and every
-    form of :func:`parse_estimate`.
+    Accepts ``"35.24"``, ``"mean 35.24 (range 11-73)"``, ``"median 42 (IQR 30-55; range 18-76)"``,
+    ``"35.24 years (11–73 years)"`` and every form of :func:`parse_estimate`.
 
     Parameters
     ----------
     text : str, int or float
         The printed value.
+    kind : str, optional
+        The summary's kind (``median_range``...): a refusal then gives examples of that kind.
 
     Returns
     -------
@@ -551,9 +581,15 @@ def parse_summary(text: str | int | float) -> Summary:
     (42.0, 30.0, 55.0, 18.0, 76.0)
     """
     s = _LEAD_RE.sub("", _normalise(text))
-    two = _TWO_RE.match(s)
+    two = _TWO_RE.match(_normalise(_plain(s)[0]))
     if two is None:
-        return Summary(parse_estimate(s))
+        try:
+            return Summary(parse_estimate(s))
+        except PrintedValueError:
+            if kind not in SUMMARY_EXAMPLES:
+                raise
+            raise PrintedValueError(f"cannot read {s!r} as kind {kind}; write it as printed, e.g. "
+                                    f"{SUMMARY_EXAMPLES[kind]}") from None
     first = parse_estimate(f"{two['v']} ({two['a']})")
     first = Estimate(first.value, first.lower, first.upper, first.decimals, label=first.label or "IQR",
                      lower_status="value", upper_status="value")

@@ -17,6 +17,8 @@ _TEMPLATE = """\
 # The same quantity printed in two places is written twice, once per location. Never "fix" a published
 # number: declare a correction under `errata` and explain doubts under `acknowledged` or `notes`.
 # Harmonized names only (an unknown name is an error that suggests the nearest): run `trialcompare schema`.
+# Accepted printed forms, field by field: docs/descriptors.md. Fields marked "needs" below become required as
+# soon as the field they depend on is given; a field left out (or null) needs nothing.
 
 id: {id}                      # kebab-case, unique across trials/
 label: "{label}"              # short display name used in tables
@@ -37,6 +39,8 @@ design:
   phase: "II"                 # as printed; null for a retrospective series
   description: "single-arm, single-centre"
   arm_of: null                # for one arm of a multi-arm study: {{study: NAME, arm: ARM, randomised: true}}
+                              # needs: the other arms loaded too (validate warns of a missing partner); a
+                              # `study:` block (facts of both arms together) needs arm_of, with study.id = arm_of.study
   centres: []
   n_centres: null
   country: null
@@ -76,29 +80,34 @@ outcomes:                     # best_response (CR PR SD PD NE), status_last_foll
     label: "Best overall response (RECIST 1.1)"
     at: "Table 2"
     levels: {{CR: "0 (0.0)", PR: "6 (20.0)", SD: "15 (50.0)", PD: "9 (30.0)"}}
+    # time: 12 / unit: weeks  # a response assessed at a stated time point: `time` needs `unit` and vice versa
 
 rates:                        # derived rates as published: ORR | DCR | CBR
   - {{name: ORR, value: "6/30 (20.0%)", at: "Abstract"}}
   # - {{name: CBR, months: 6, value: "50.0% (32.1%, 67.9%)", interval: 95% CI, at: "Table 2"}}
+  # a value printed with an interval needs `interval` (95% CI, IQR, range); `unit` needs `time`
 
 endpoints:                    # EFS | PFS | OS | TTP | DOR
   - name: PFS
     primary: true
-    definition:
+    definition:               # optional; once given it needs `origin` and `events`
       origin: "start of treatment"
-      events: [progression, death]
+      events: [progression, death]  # required with a definition: what counts as an event
       censoring: "alive without progression at last assessment"
       resection: not-applicable     # censored | event | not-counted | not-applicable | unspecified
       assessment_interval: "every 8 weeks"
       at: "Methods"
     reports:                  # statistic: median | rate | events | censored | n_analysed
+                              # a rate needs its time point (`months: 6`, or `time: 8, unit: weeks`);
+                              # a median or rate printed with an interval needs `interval`
       - {{statistic: median, value: "4.5 (3.5, 6.3)", interval: 95% CI, at: "Abstract"}}
       - {{statistic: rate, months: 6, value: "36.8% (20.1, 53.6)", interval: 95% CI,
          estimator: kaplan-meier, at: "Results"}}
       - {{statistic: events, value: 25, at: "Results"}}
     curve: null               # digitised KM: {{file: pfs.csv, at: "Figure 2", risk_times: [0, 3, 6],
                               #                n_at_risk: [30, 20, 9], total_events: 25}}
-                              # the CSV (columns time,survival) must sit beside this file
+                              # the CSV (columns time,survival) must sit beside this file;
+                              # risk_times needs n_at_risk of the same length
 
 errata: []                    # declared corrections, e.g.
   # - target: {{variable: best_response, level: PR, at: "Table 2"}}

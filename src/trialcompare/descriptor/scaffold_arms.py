@@ -9,6 +9,7 @@ scaffold does not validate clean (``PLACEHOLDER`` findings, exit 1) until the cu
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = ["arm_ids", "scaffold_arms", "write_arms"]
@@ -85,8 +86,9 @@ effects:                      # between-arm effects as published; versus = the o
 """
 
 
-def arm_ids(study_id: str, arms: int) -> list[str]:
-    """The cohort ids of the arms: ``ID-experimental`` and ``ID-control`` for two, ``ID-arm1`` ... otherwise.
+def arm_ids(study_id: str, arms: int, names: Sequence[str] | None = None) -> list[str]:
+    """The cohort ids of the arms: ``ID-<name>`` for each of ``names``, by default ``ID-experimental`` and
+    ``ID-control`` for two arms, ``ID-arm1`` ... otherwise.
 
     Parameters
     ----------
@@ -94,6 +96,8 @@ def arm_ids(study_id: str, arms: int) -> list[str]:
         Kebab-case id of the study.
     arms : int
         Number of arms (2 to 6).
+    names : sequence of str, optional
+        The arms' names (kebab-case), as many as ``arms``.
 
     Returns
     -------
@@ -103,14 +107,19 @@ def arm_ids(study_id: str, arms: int) -> list[str]:
     --------
     >>> arm_ids("sarc024", 2)
     ['sarc024-experimental', 'sarc024-control']
+    >>> arm_ids("tx", 2, ["low-dose", "high-dose"])
+    ['tx-low-dose', 'tx-high-dose']
     """
     if not 2 <= arms <= 6:
-        raise ValueError(f"--arms must be between 2 and 6, got {arms}")
-    names = ["experimental", "control"] if arms == 2 else [f"arm{k}" for k in range(1, arms + 1)]
+        raise ValueError(f"a study scaffolded with --arms or --arm-names has 2 to 6 arms, got {arms}")
+    if names is not None and len(names) != arms:
+        raise ValueError(f"{len(names)} arm names for {arms} arms")
+    if names is None:
+        names = ["experimental", "control"] if arms == 2 else [f"arm{k}" for k in range(1, arms + 1)]
     return [f"{study_id}-{name}" for name in names]
 
 
-def scaffold_arms(study_id: str, arms: int = 2) -> dict[str, str]:
+def scaffold_arms(study_id: str, arms: int = 2, names: Sequence[str] | None = None) -> dict[str, str]:
     """The descriptor texts of the arms of a randomised study.
 
     Parameters
@@ -119,13 +128,20 @@ def scaffold_arms(study_id: str, arms: int = 2) -> dict[str, str]:
         Kebab-case id of the study; the arms are :func:`arm_ids`.
     arms : int
         Number of arms.
+    names : sequence of str, optional
+        The arms' names (see :func:`arm_ids`).
 
     Returns
     -------
     dict
         Cohort id → YAML text. The first arm holds ``study:`` and ``effects:`` (versus the second arm).
+
+    Examples
+    --------
+    >>> sorted(scaffold_arms("tx", names=["a", "b"]))
+    ['tx-a', 'tx-b']
     """
-    ids = arm_ids(study_id, arms)
+    ids = arm_ids(study_id, arms, names)
     study = study_id.upper()
     out = {}
     for k, cid in enumerate(ids, start=1):
@@ -139,8 +155,9 @@ def scaffold_arms(study_id: str, arms: int = 2) -> dict[str, str]:
     return out
 
 
-def write_arms(study_id: str, arms: int, output: str | None) -> int:
-    """Write the arms' files into the folder ``output`` (default ``trials``; ``-`` prints them to stdout).
+def write_arms(study_id: str, arms: int, output: str | None, names: Sequence[str] | None = None) -> int:
+    """Write the arms' files into the folder ``output`` (default ``trials``; ``-`` prints them to stdout), creating
+    it when missing (never through a symbolic link).
 
     Parameters
     ----------
@@ -150,27 +167,42 @@ def write_arms(study_id: str, arms: int, output: str | None) -> int:
         Number of arms.
     output : str or None
         A folder, or ``-``.
+    names : sequence of str, optional
+        The arms' names (see :func:`arm_ids`).
 
     Returns
     -------
     int
-        0; raises ``ValueError`` when a file exists or the folder is missing (nothing is written then).
+        0; raises ``ValueError`` when a file exists or a file is in the folder's way (nothing is written then).
     """
-    texts = scaffold_arms(study_id, arms)
+    texts = scaffold_arms(study_id, arms, names)
     if output == "-":
         for cid, text in texts.items():
             sys.stdout.write(f"# ---- {cid}.yaml ----\n{text}")
         return 0
+    from .._io import OutputError, atomic_write_text, make_folders, missing_folders, remove_folders
+
     folder = Path(output or "trials")
-    if not folder.is_dir():
-        raise ValueError(f"{folder}: no such folder (with --arms, -o names a folder)")
     paths = [folder / f"{cid}.yaml" for cid in texts]
-    existing = [str(p) for p in paths if p.exists()]
+    existing = [str(p) for p in paths if p.exists() or p.is_symlink()]
     if existing:
         raise ValueError(f"{', '.join(existing)}: already exists; nothing written")
-    from ..render.atomic import atomic_write_text
-
-    for path, text in zip(paths, texts.values(), strict=True):
-        atomic_write_text(path, text)
+    try:
+        missing_folders(folder)
+        created = make_folders(folder)
+    except OutputError as exc:
+        raise ValueError(f"{exc.strerror} (with --arms, -o names a folder)") from None
+    written: list[Path] = []
+    try:
+        for path, text in zip(paths, texts.values(), strict=True):
+            written.append(atomic_write_text(path, text))
+    except BaseException:  # all arms or none
+        for path in written:
+            path.unlink(missing_ok=True)
+        remove_folders(created)
+        raise
+    for folder_made in created:
+        print(f"created {folder_made}/", file=sys.stderr)
+    for path in written:
         print(f"wrote {path}", file=sys.stderr)
     return 0

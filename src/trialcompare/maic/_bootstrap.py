@@ -24,6 +24,7 @@ from ._weights import _bootstrap_weights, maic_weights
 __all__ = ["BootstrapResult", "bootstrap_hazard_ratio", "bootstrap_odds_ratio"]
 
 _CHUNK = 250  # resamples solved together (bounds memory)
+MAX_BOOT = 100_000  # resamples at most (10^5 x weights + Cox at n = 500 take about a minute)
 MAX_FAILED_SHARE = 0.10  # above this share of failed resamples the percentile interval is not valid
 
 
@@ -67,8 +68,8 @@ class BootstrapResult:
 
 
 def _check(n_boot: int, seed: int, level: float) -> None:
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 1:
-        raise ValueError(f"n_boot must be a whole number >= 1, got {n_boot!r}")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or not 1 <= n_boot <= MAX_BOOT:
+        raise ValueError(f"n_boot must be a whole number from 1 to {MAX_BOOT:,}, got {n_boot!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
     if not 0.0 < level < 1.0:

@@ -26,6 +26,15 @@ ID_COLUMN = "id"
 ARM_COLUMN = "arm"
 TEXT_COLUMNS = (ID_COLUMN, ARM_COLUMN)
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+#: A number as the CSV must write it: ASCII decimal, optional sign, fraction and exponent (no ``1_9``, no other
+#: scripts' digits, no ``inf``/``nan``, no hexadecimal) — stricter than Python's ``float``.
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_SHOWN = 24  # characters of an offending cell shown in a message
+
+
+def _cell(text: str) -> str:
+    """The offending cell for a message: quoted, at most ``_SHOWN`` characters."""
+    return repr(text if len(text) <= _SHOWN else text[:_SHOWN] + "...")
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,7 @@ def _split(line: str, path: str, lineno: int) -> list[tuple[str, int]]:
             j = line.find(",", i)
             j = n if j < 0 else j
             value, i = line[i:j], j
-        fields.append((value.strip(), start + 1))
+        fields.append((value.strip(" \t"), start + 1))
         if i >= n:
             return fields
         i += 1
@@ -119,23 +128,23 @@ def _header(lines: list[str], shown: str) -> tuple[int, list[tuple[str, int]]]:
             seen: set[str] = set()
             for name, col in fields:
                 if not _NAME.match(name):
-                    raise MaicInputError(shown, k + 1, col, f"bad column name {name!r} in the header (letters, "
+                    raise MaicInputError(shown, k + 1, col, f"bad column name {_cell(name)} in the header (letters, "
                                          "digits, '_' or '.', not starting with a digit)")
                 if name in seen:
-                    raise MaicInputError(shown, k + 1, col, f"duplicate column {name!r} in the header")
+                    raise MaicInputError(shown, k + 1, col, f"duplicate column {_cell(name)} in the header")
                 seen.add(name)
             return k + 1, fields
     raise MaicInputError(shown, 1, 1, "no header row (the file is empty or has only comments)")
 
 
 def _number(text: str, path: str, line: int, col: int, name: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        what = "an empty cell" if not text else f"{text!r}, not a number"
-        raise MaicInputError(path, line, col, f"column {name!r}: {what} (every cell must be a number)") from None
+    if not _DECIMAL.fullmatch(text):
+        what = "an empty cell" if not text else f"{_cell(text)}, not a number"
+        raise MaicInputError(path, line, col, f"column {name!r}: {what} (every cell must be a number, written "
+                             "with the ASCII digits 0-9, an optional sign, '.' and exponent)")
+    value = float(text)
     if not math.isfinite(value):
-        raise MaicInputError(path, line, col, f"column {name!r}: {text!r} is not a finite number")
+        raise MaicInputError(path, line, col, f"column {name!r}: {_cell(text)} is not a finite number")
     return value
 
 
@@ -164,11 +173,11 @@ def _check_arms(table: IpdTable) -> None:
             raise table.error(r, ARM_COLUMN, "column 'arm': an empty cell (every patient needs an arm label)")
         if label not in seen:
             if len(seen) == 2:
-                raise table.error(r, ARM_COLUMN, f"column 'arm': a third arm {label!r} (after {seen[0]!r} and "
-                                  f"{seen[1]!r}); an anchored comparison needs exactly two arms")
+                raise table.error(r, ARM_COLUMN, f"column 'arm': a third arm {_cell(label)}; an anchored comparison "
+                                  "needs exactly two arms")
             seen.append(label)
     if len(seen) < 2:
-        raise table.error(None, ARM_COLUMN, f"column 'arm' has one label ({seen[0]!r}); an anchored comparison "
+        raise table.error(None, ARM_COLUMN, "column 'arm' has one label; an anchored comparison "
                           "needs two arms (leave the column out for a single-arm IPD)")
 
 
@@ -203,7 +212,9 @@ def read_ipd_csv(path: str | Path) -> IpdTable:
     ([30.0, 41.0], (4, 7))
     """
     shown = str(path)
-    lines = _read_text(Path(path), shown).splitlines()
+    # lines end at "\n" only (an optional "\r" before it is dropped): other line breaks str.splitlines knows
+    # (\v, \f, \x1c-\x1e, \x85, U+2028, U+2029) are characters of a cell, so line numbers agree with editors
+    lines = [raw[:-1] if raw.endswith("\r") else raw for raw in _read_text(Path(path), shown).split("\n")]
     header_line, header = _header(lines, shown)
     names = [name for name, _ in header]
     data: dict[str, list] = {name: [] for name in names}

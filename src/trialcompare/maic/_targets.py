@@ -16,20 +16,24 @@ lacks, and baseline variables the comparator reports but the mapping does not na
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from ..descriptor.vocabulary import VARIABLES, suggest
 from ..yamlsafe import YamlProblem, read_yaml
+from ._eligibility import Criterion
 from ._errors import MaicInputError
 
-__all__ = ["CohortTargets", "MappingEntry", "Unmatched", "load_mapping", "targets_from_cohort"]
+__all__ = ["CohortTargets", "MappingEntries", "MappingEntry", "Unmatched", "check_columns", "load_mapping",
+           "targets_from_cohort"]
 
 _CONTINUOUS = ("mean", "sd", "median")
-_ENTRY_KEYS = {"variable", "level", "statistics", "note"}
+_ENTRY_KEYS = {"variable", "level", "statistics", "match", "note"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,38 @@ class MappingEntry:
     variable: str
     level: str | None = None
     statistics: tuple[str, ...] | None = None
+    match: bool = True  # False: shown in the balance table, not matched
+    where: tuple[str, int, int] | None = field(default=None, compare=False, repr=False)  # file, line, column
+
+
+def check_columns(entries: Iterable[MappingEntry], columns: Iterable[str], criteria: Iterable[Criterion] = ()) -> None:
+    """Raise :class:`MaicInputError` at the mapping's line for a mapped column the IPD lacks when an IPD column that
+    no entry maps has a close name (a misspelling: ``agee`` for ``age``). Any other mapped column the IPD lacks
+    stays an unmatched factor (reason ``"ipd"``): one mapping may serve IPD files with different columns, and an
+    absent ``ecog_1`` is no misspelling of a mapped ``ecog_0``. The columns of the mapping's ``eligibility``
+    criteria are checked the same way.
+
+    Examples
+    --------
+    >>> e = MappingEntry("agee", "age", where=("map.yaml", 2, 3))
+    >>> try:
+    ...     check_columns([e], ["id", "age", "ecog_0"])
+    ... except MaicInputError as exc:
+    ...     print(exc)
+    map.yaml:2:3: the IPD has no column 'agee'; did you mean 'age'?
+    >>> check_columns([MappingEntry("ecog_0", "ecog", "0"), MappingEntry("ecog_1", "ecog", "1", where=("m", 3, 3))],
+    ...               ["age", "ecog_0"])
+    """
+    entries = [*entries, *(c for c in criteria if c.column is not None)]
+    named = {e.column for e in entries}
+    known = [c for c in columns if c not in ("id", "arm", "time", "event", "response")]
+    free = [c for c in known if c not in named]
+    for e in entries:
+        if e.column in known or e.where is None:
+            continue
+        near = suggest(e.column, free)
+        if near:
+            raise MaicInputError(*e.where, f"the IPD has no column {_short(e.column)}{near}")
 
 
 @dataclass(frozen=True)
@@ -56,6 +92,7 @@ REASONS = {
     "comparator": "not reported by the comparator",
     "ipd": "mapped, but the IPD has no such column",
     "mapping": "reported by the comparator, not mapped to an IPD column",
+    "choice": "mapped with match: false (in the balance table, not matched)",
 }
 
 
@@ -90,25 +127,59 @@ class CohortTargets:
                                                                     "explanation")})
 
 
-def _entry(column: str, spec: Any, pos: Any, shown: str) -> MappingEntry:
+def _entry(key_: str, spec: Any, pos: Any, shown: str) -> MappingEntry:
+    column = key_
+
     def fail(key: tuple, message: str) -> MaicInputError:
-        line, col = pos.get(("columns", column, *key), pos.get(("columns", column), (1, 1)))
-        return MaicInputError(shown, line, col, message)
+        line, col = pos.get(("columns", key_, *key), pos.get(("columns", key_), (1, 1)))
+        return MaicInputError(shown, line, col, message.replace(key_, _label(key_), 1))
 
     if isinstance(spec, str):
-        return MappingEntry(column, spec)
+        spec = {"variable": spec}
     if not isinstance(spec, dict):
         raise fail((), f"{column}: expected {{variable: NAME, level: LEVEL}} or a variable name")
     unknown = sorted(set(spec) - _ENTRY_KEYS)
     if unknown:
-        raise fail((unknown[0],), f"{column}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_ENTRY_KEYS))})")
+        near = suggest(unknown[0], sorted(_ENTRY_KEYS))
+        raise fail((unknown[0],), f"{column}: unknown key {_short(unknown[0])}{near} "
+                                  f"(allowed: {', '.join(sorted(_ENTRY_KEYS))})")
     if not isinstance(spec.get("variable"), str) or not spec["variable"]:
         raise fail((), f"{column}: 'variable' (the descriptor's baseline variable) is required")
     level = spec.get("level")
     if level is not None and (isinstance(level, bool) or not isinstance(level, str | int)):
         raise fail(("level",), f"{column}: level must be text, e.g. \"0\" or male")
+    level = None if level is None else str(level)
+    _check_names(column, spec["variable"], level, fail)
     stats = _statistics(column, spec.get("statistics"), level is not None, fail)
-    return MappingEntry(column, spec["variable"], None if level is None else str(level), stats)
+    match = spec.get("match", True)
+    if not isinstance(match, bool):
+        raise fail(("match",), f"{column}: match must be true or false")
+    line, col = pos.get(("columns", column), (1, 1))
+    return MappingEntry(column, spec["variable"], level, stats, match, (shown, line, col))
+
+
+def _check_names(column: str, variable: str, level: str | None, fail: Callable[[tuple, str], MaicInputError]) -> None:
+    """The variable and level are names of the harmonized vocabulary (the nearest one suggested when not)."""
+    var = VARIABLES.get(variable)
+    if var is None:
+        raise fail(("variable",), f"{column}: unknown variable {_short(variable)}{suggest(variable, list(VARIABLES))}")
+    if level is None and var.kind == "categorical":
+        raise fail(("variable",), f"{column}: {variable} is categorical: name one level (level: ...; levels: "
+                                  f"{', '.join(var.levels)})")
+    if level is not None and var.kind != "categorical":
+        raise fail(("level",), f"{column}: {variable} is continuous; it has no levels")
+    if level is not None and level not in var.levels:
+        raise fail(("level",), f"{column}: unknown level {_short(level)} of {variable}{suggest(level, var.levels)} "
+                               f"(levels: {', '.join(var.levels)})")
+
+
+def _label(text: str) -> str:
+    """A name from the file as a message shows it: at most 40 characters."""
+    return text if len(text) <= 40 else text[:40] + "..."
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:40] + "...")
 
 
 def _statistics(
@@ -126,17 +197,75 @@ def _statistics(
     return tuple(stats)
 
 
-def load_mapping(path: str | Path) -> tuple[MappingEntry, ...]:
-    """Read a mapping file (IPD column → descriptor variable/level and statistics).
+class MappingEntries(tuple):
+    """The entries of a mapping file (a tuple of :class:`MappingEntry`) and its ``eligibility`` criteria."""
+
+    eligibility: tuple[Criterion, ...]
+
+    def __new__(cls, entries: Iterable[MappingEntry], eligibility: Iterable[Criterion] = ()) -> MappingEntries:
+        obj = super().__new__(cls, tuple(entries))
+        obj.eligibility = tuple(eligibility)
+        return obj
+
+
+_CRITERION_KEYS = {"min", "max", "equals", "why", "note"}
+
+
+def _criterion(column: str, spec: Any, pos: Any, shown: str) -> Criterion:
+    def fail(key: tuple, message: str) -> MaicInputError:
+        line, col = pos.get(("eligibility", column, *key), pos.get(("eligibility", column), (1, 1)))
+        return MaicInputError(shown, line, col, message.replace(column, _label(column), 1))
+
+    if not isinstance(spec, dict) or not spec:
+        raise fail((), f"eligibility: {column}: expected {{min: A, max: B}} or {{equals: V}}, with why: TEXT")
+    unknown = sorted(set(spec) - _CRITERION_KEYS)
+    if unknown:
+        raise fail((unknown[0],), f"eligibility: {column}: unknown key {_short(unknown[0])}"
+                                  f"{suggest(unknown[0], sorted(_CRITERION_KEYS))} (allowed: "
+                                  f"{', '.join(sorted(_CRITERION_KEYS))})")
+    bounds = {}
+    for key in ("min", "max", "equals"):
+        value = spec.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
+                                  or not math.isfinite(value)):
+            raise fail((key,), f"eligibility: {column}: {key} must be a number")
+        bounds[key] = None if value is None else float(value)
+    if all(v is None for v in bounds.values()):
+        raise fail((), f"eligibility: {column}: give min, max or equals")
+    if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
+        raise fail(("max",), f"eligibility: {column}: min is above max")
+    why = spec.get("why")
+    if why is not None and not isinstance(why, str):
+        raise fail(("why",), f"eligibility: {column}: why must be text")
+    line, col = pos.get(("eligibility", column), (1, 1))
+    return Criterion(column, column, bounds["min"], bounds["max"], bounds["equals"], "mapping", why,
+                     where=(shown, line, col))
+
+
+def _eligibility(data: dict, pos: Any, shown: str) -> tuple[Criterion, ...]:
+    block = data.get("eligibility")
+    if block is None:
+        return ()
+    if not isinstance(block, dict):
+        line, col = pos.get(("eligibility",), (1, 1))
+        raise MaicInputError(shown, line, col, "'eligibility' must map IPD columns to {min, max} or {equals}")
+    return tuple(_criterion(str(k), v, pos, shown) for k, v in block.items())
+
+
+def load_mapping(path: str | Path) -> MappingEntries:
+    """Read a mapping file (IPD column → descriptor variable/level and statistics; inclusion criteria).
 
     Parameters
     ----------
     path : str or Path
-        YAML file with a top-level ``columns`` mapping.
+        YAML file with a top-level ``columns`` mapping and an optional ``eligibility`` block (IPD column →
+        ``{min, max}`` or ``{equals}``, with ``why``): the comparator's inclusion criteria that its descriptor
+        does not record as fields (docs/maic.md).
 
     Returns
     -------
-    tuple of MappingEntry
+    MappingEntries
+        A tuple of :class:`MappingEntry`; its ``eligibility`` attribute holds the criteria.
 
     Raises
     ------
@@ -149,14 +278,16 @@ def load_mapping(path: str | Path) -> tuple[MappingEntry, ...]:
     except YamlProblem as exc:
         raise MaicInputError(shown, exc.line, exc.column, exc.message) from None
     columns = data.get("columns")
-    if set(data) - {"columns", "note", "notes"}:
-        key = sorted(set(data) - {"columns", "note", "notes"})[0]
+    top = {"columns", "eligibility", "note", "notes"}
+    if set(data) - top:
+        key = sorted(set(data) - top)[0]
         line, col = pos.get((key,), (1, 1))
-        raise MaicInputError(shown, line, col, f"unknown key {key!r}; the mapping lives under 'columns'")
+        raise MaicInputError(shown, line, col, f"unknown key {_short(key)}{suggest(key, sorted(top))}; the mapping "
+                                               "lives under 'columns' (and 'eligibility')")
     if not isinstance(columns, dict) or not columns:
         line, col = pos.get(("columns",), (1, 1))
         raise MaicInputError(shown, line, col, "'columns' must map IPD column names to descriptor variables")
-    return tuple(_entry(str(k), v, pos, shown) for k, v in columns.items())
+    return MappingEntries((_entry(str(k), v, pos, shown) for k, v in columns.items()), _eligibility(data, pos, shown))
 
 
 def _baseline(frame: pl.DataFrame, cohort: str) -> pl.DataFrame:
@@ -236,7 +367,9 @@ def targets_from_cohort(
     for entry in entries:
         rows = base.filter(pl.col("variable") == entry.variable)
         target, src = (_proportion if entry.level is not None else _continuous)(rows, entry)
-        if not target:
+        if not entry.match:
+            unmatched.append(Unmatched(entry.column, entry.variable, entry.level, "choice"))
+        elif not target:
             unmatched.append(Unmatched(entry.column, entry.variable, entry.level, "comparator"))
         elif columns is not None and entry.column not in columns:
             unmatched.append(Unmatched(entry.column, entry.variable, entry.level, "ipd"))

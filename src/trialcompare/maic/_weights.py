@@ -3,7 +3,9 @@
 The weights are ``w_i = exp(x_i' b)`` where the rows ``x_i`` hold the IPD's centred moments (one column per
 matched statistic) and ``b`` minimises the convex ``Q(b) = sum_i exp(x_i' b)``; at the minimum the gradient
 ``sum_i w_i x_i`` is zero, i.e. the weighted moments equal the targets. A finite minimiser exists exactly when
-the zero vector lies in the interior of the convex hull of the rows.
+the zero vector lies in the interior of the convex hull of the rows. That is decided first, by linear programming,
+and only then is ``log Q`` minimised by Newton's method with a line search (:mod:`._solver`); a target outside the
+hull, or on its boundary, is reported naming the moments that cannot be reached.
 
 Moments: ``mean`` → ``x - mean``; ``sd`` → ``x² - (sd² + mean²)`` (E[x²] = sd² + mean², with the weighted SD
 in its population form ``sqrt(E[x²] - E[x]²)``); ``median`` → ``1{x > median} - 0.5`` (as R maicplus);
@@ -23,13 +25,11 @@ import polars as pl
 from numpy.typing import ArrayLike, NDArray
 
 from ._errors import MaicError
+from ._solver import feasibility, newton
 
 __all__ = ["MaicWeights", "maic_weights"]
 
 STATISTICS = ("mean", "sd", "median", "proportion")
-_MAX_ITER = 100
-_GRAD_TOL = 1e-12  # on the weighted mean of the standardised moments
-_MAX_COEF = 40.0  # |b| on standardised moments beyond which the solution is taken as infinite
 
 
 @dataclass(frozen=True)
@@ -137,67 +137,6 @@ def _standardise(m: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[n
     return m / scale, scale
 
 
-def _newton_batch(
-    xs: NDArray[np.float64], counts: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.bool_], int]:
-    """Minimise ``Q_b(b) = sum_i c_bi exp(x_i' b)`` for each row of ``counts`` (shape (B, n)).
-
-    Returns the coefficients (B, k) on the standardised moments, a converged flag per fit and the iterations
-    used. Newton's method with backtracking; a fit whose coefficients grow beyond a bound (no finite minimiser)
-    or whose Hessian is singular is flagged as not converged.
-    """
-    n_fit, k = counts.shape[0], xs.shape[1]
-    beta = np.zeros((n_fit, k))
-    converged = np.zeros(n_fit, dtype=bool)
-    failed = np.zeros(n_fit, dtype=bool)
-    total = counts.sum(axis=1)
-    it = 0
-    for it in range(1, _MAX_ITER + 1):  # noqa: B007 - the count is returned
-        cw = counts * np.exp(xs @ beta.T).T  # (B, n)
-        grad = cw @ xs  # (B, k)
-        q = cw.sum(axis=1)
-        converged |= np.max(np.abs(grad), axis=1) <= _GRAD_TOL * q
-        active = ~converged & ~failed
-        if not active.any():
-            break
-        hess = np.einsum("bi,ij,il->bjl", cw[active], xs, xs)
-        try:
-            step = np.linalg.solve(hess, grad[active][..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            step = np.stack([_safe_solve(h, g) for h, g in zip(hess, grad[active], strict=True)])
-        bad = ~np.all(np.isfinite(step), axis=1)
-        step[bad] = 0.0
-        new = _backtrack(xs, counts[active], beta[active], step, q[active])
-        beta[active] = new
-        failed[np.flatnonzero(active)[bad | (np.abs(new).max(axis=1) > _MAX_COEF)]] = True
-    failed |= ~np.isfinite(total)
-    return beta, converged & ~failed, it
-
-
-def _safe_solve(h: NDArray[np.float64], g: NDArray[np.float64]) -> NDArray[np.float64]:
-    try:
-        return np.linalg.solve(h, g)[..., 0]
-    except np.linalg.LinAlgError:
-        return np.full(g.shape[0], np.nan)
-
-
-def _backtrack(
-    xs: NDArray[np.float64], counts: NDArray[np.float64], beta: NDArray[np.float64], step: NDArray[np.float64],
-    q: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    """Newton step ``beta - t * step`` with t halved until Q does not increase (per fit)."""
-    t = np.ones(beta.shape[0])
-    for _ in range(60):
-        trial = beta - t[:, None] * step
-        with np.errstate(over="ignore"):
-            q_new = (counts * np.exp(xs @ trial.T).T).sum(axis=1)
-        worse = ~(q_new <= q * (1 + 1e-15))
-        if not worse.any():
-            return trial
-        t = np.where(worse, t / 2.0, t)
-    return beta - t[:, None] * step
-
-
 def _weighted_stat(statistic: str, x: NDArray[np.float64], w: NDArray[np.float64], target: float) -> float:
     mean = float(np.sum(w * x) / np.sum(w))
     if statistic == "sd":
@@ -301,8 +240,9 @@ def maic_weights(
     Raises
     ------
     MaicError
-        If a target lies outside the convex hull of the IPD (no finite weights), moments are collinear, or the
-        optimiser diverges.
+        If the targets lie outside the convex hull of the IPD's moments or on its boundary (no finite, strictly
+        positive weights; decided by linear programming, and the moments that cannot be reached are named), or the
+        moments are collinear.
     ValueError
         On malformed targets or IPD columns (missing, non-numeric, non-finite).
 
@@ -330,13 +270,12 @@ def maic_weights(
     """
     m = _moments(ipd, targets)
     xs, scale = _standardise(m.matrix)
-    beta, ok, iterations = _newton_batch(xs, np.ones((1, xs.shape[0])))
-    if not ok[0]:
-        raise MaicError(
-            "no finite MAIC weights reproduce these targets together (they lie outside the convex hull of the "
-            "IPD, or on its boundary): the optimiser diverged"
-        )
-    w = np.exp(xs @ beta[0])
+    _require_inside(ipd, m, xs)
+    beta, ok, iterations = newton(xs, np.ones((1, xs.shape[0])))
+    if not ok[0]:  # not expected once the linear program says the targets are strictly inside
+        raise MaicError("the MAIC weights did not converge although the targets are inside the IPD's convex hull")
+    s = xs @ beta[0]
+    w = np.exp(s - max(0.0, float(s.max()) - 700.0))  # exp(x'b) as R gives it, unless that would overflow
     return MaicWeights(
         weights=w,
         rescaled=w * (w.size / w.sum()),
@@ -355,8 +294,43 @@ def _bootstrap_weights(
     """Weights re-estimated on each resample: ``counts`` (B, n) multiplicities → weights (B, n), ok (B,)."""
     m = _moments(ipd, targets)
     xs, _ = _standardise(m.matrix)
-    beta, ok, _ = _newton_batch(xs, counts)
-    with np.errstate(over="ignore"):
-        w = np.exp(beta @ xs.T)
+    beta, ok, _ = newton(xs, counts)
+    s = beta @ xs.T
+    top = np.where(counts > 0, s, -np.inf).max(axis=1)  # the largest weight of a drawn patient is 1
+    with np.errstate(invalid="ignore"):
+        w = np.exp(np.minimum(s - top[:, None], 0.0))  # (patients not drawn: any finite weight, times count 0)
+    share = w * counts / (w * counts).sum(axis=1)[:, None]
+    # a resample whose solution puts (numerically) no weight on a drawn patient may sit on the hull's boundary:
+    # the linear program decides
+    for b in np.flatnonzero(ok & np.any((counts > 0) & (share < 1e-12 / counts.shape[1]), axis=1)):
+        ok[b] = feasibility(xs[counts[b] > 0]).status == "inside"
     ok &= np.all(np.isfinite(w), axis=1)
     return np.where(ok[:, None], w, 1.0), ok
+
+
+def _describe(ipd: Any, m: _Moments, j: int, w: NDArray[np.float64] | None) -> str:
+    """``STAT VALUE of 'COL' (nearest reachable V)`` for moment column ``j`` (the value under weights ``w``)."""
+    cov, stat, tgt = m.covariate[j], m.statistic[j], m.target[j]
+    x = _column(ipd, cov)
+    if w is None:
+        return f"{stat} {tgt:g} of {cov!r}"
+    if stat == "median":
+        return (f"median {tgt:g} of {cov!r} (matched as a share of 0.5 above it; nearest reachable share "
+                f"{_weighted_stat(stat, x, w, tgt):.4g})")
+    return f"{stat} {tgt:g} of {cov!r} (nearest reachable {_weighted_stat(stat, x, w, tgt):.4g})"
+
+
+def _require_inside(ipd: Any, m: _Moments, xs: NDArray[np.float64]) -> None:
+    """Raise :class:`MaicError` naming the moments that cannot be reached unless the linear program finds the targets
+    strictly inside the convex hull of the IPD's moments."""
+    feas = feasibility(xs)
+    if feas.status == "inside":
+        return
+    assert feas.nearest is not None
+    if feas.status == "outside":
+        named = "; ".join(_describe(ipd, m, j, feas.nearest) for j in feas.moments) or "the targets together"
+        raise MaicError(f"the targets lie outside the convex hull of the IPD: no weights reach {named}, together "
+                        "with the other targets; no finite weights exist")
+    named = ", ".join(_describe(ipd, m, j, None) for j in feas.moments) or "the targets together"
+    raise MaicError(f"the targets lie on the boundary of the convex hull of the IPD: {named} is reached only with "
+                    "some patients at weight 0; no finite (strictly positive) weights exist")

@@ -37,7 +37,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="orr (default; IPD column 'response') or an endpoint with a digitised comparator curve "
                         "(PFS, OS, ...; IPD columns 'time', 'event')")
     p.add_argument("--json", action="store_true", help="print a JSON object")
-    p.add_argument("--bootstrap", type=int, default=0, metavar="N", help="bootstrap resamples (default 0: none)")
+    p.add_argument("--bootstrap", type=int, default=0, metavar="N",
+                   help="bootstrap resamples, at most 100000 (default 0: none)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="bootstrap seed (default 0)")
     p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--vcov", choices=("HC3", "HC0"), default="HC3", help="sandwich type for OR/RR/RD (default HC3)")
@@ -58,13 +59,17 @@ def _text(a: Any, ipd_path: str) -> str:
     w = a.weights
     what = ("the IPD treatment arm against it: unanchored (the anchored MAIC follows)" if a.anchored is not None
             else "unanchored, non-randomised")
-    lines = [f"MAIC: {_safe(ipd_path)} (n = {w.n}) weighted to {_safe(a.comparator)} - {what}",
-             f"effective sample size {w.ess:.1f} ({100 * w.ess / w.n:.1f}% of {w.n}); converged: {w.converged}",
-             "", "balance (SDs in population form; medians matched as the share above them)",
-             f"  {'covariate':<18}{'statistic':<16}{'target':>10}{'before':>10}{'after':>10}"]
-    for r in w.balance.iter_rows(named=True):
-        lines.append(f"  {_safe(r['covariate']):<18}{r['statistic']:<16}{r['target']:>10.4g}{r['before']:>10.4g}"
-                     f"{r['after']:>10.4g}")
+    lines = [f"MAIC: {_safe(ipd_path)} (n = {w.n}) weighted to {_safe(a.comparator)} - {what}"]
+    lines += _eligibility_text(a)
+    lines += _diagnostics_text(a)
+    lines += ["", "balance of every variable and level (proportions; SDs in population form; medians as the share "
+                  "above them)",
+              f"  {'variable':<14}{'level':<22}{'statistic':<16}{'target':>9}{'all IPD':>9}{'before':>9}{'after':>9}"
+              "  status"]
+    for r in a.balance.iter_rows(named=True):
+        lines.append(f"  {_safe(r['variable']):<14}{_safe(r['level'] or ''):<22}{r['statistic']:<16}"
+                     + "".join(f" {_fmt(r[c], 4):>8}" for c in ("target", "ipd_all", "before", "after"))
+                     + f"  {r['status']}" + (" (derived)" if r["derived"] else ""))
     if a.targets.unmatched:
         lines += ["", "not matched"]
         for r in a.targets.unmatched_frame.iter_rows(named=True):
@@ -81,18 +86,76 @@ def _text(a: Any, ipd_path: str) -> str:
     level = a.effects["level"][0] if a.effects.height else 0.95
     lines += ["", f"effects (IPD treatment versus {_safe(a.comparator)}; {100 * level:g}% intervals)"]
     for r in a.effects.iter_rows(named=True):
-        lines.append(f"  {r['measure']:<4}{r['method']:<16}{_fmt(r['estimate']):>8} ({_fmt(r['lower'])}, "
+        mark = "*" if r["primary"] else " "
+        lines.append(f"{mark} {r['measure']:<4}{r['method']:<16}{_fmt(r['estimate']):>8} ({_fmt(r['lower'])}, "
                      f"{_fmt(r['upper'])})  {r['interval']}; {r['scale']}"
                      + ("" if r["ess"] is None else f"; ESS {r['ess']:.1f}"))
+    lines.append("  (* the primary estimate)")
     lines += _survival_text(a)
     if a.stc_error is not None:
         lines += ["", a.stc_error]
     if a.stc is not None:
-        lines += ["", f"STC: {a.stc.scale} {a.stc.measure} at the comparator's means "
-                      f"(non-collapsible: {a.stc.non_collapsible}; not the marginal MAIC {a.stc.measure})",
-                  f"assumption: {a.stc.assumption}"]
+        lines += _stc_text(a.stc)
     lines += _anchored_text(a)
     return "\n".join(lines) + "\n"
+
+
+def _stc_text(stc: Any) -> list[str]:
+    """What the STC estimates (marginal by G-computation, or conditional at the means), its flags and assumption."""
+    if stc.scale == "marginal":
+        predicted = ("" if stc.p_ipd != stc.p_ipd else f" (IPD's predicted response {stc.p_ipd:.3f} against "
+                                                       f"{stc.p_comparator:.3f})")
+        lines = ["", f"STC: marginal {stc.measure} by G-computation over {stc.n_sim} patients simulated from the "
+                     f"comparator's reported moments, {stc.model} outcome model{predicted}; events per parameter "
+                     f"{stc.epp:.1f}"]
+        lines += [f"  flag: {f.code} ({f.events} events / {f.parameters} parameters = {f.value:.1f} < "
+                  f"{f.threshold:g})" for f in stc.flags]
+        lines += [f"  assumed: {_safe(x)}" for x in stc.assumed]
+    else:
+        lines = ["", f"STC: {stc.scale} {stc.measure} at the comparator's means (non-collapsible: "
+                     f"{stc.non_collapsible}; not the marginal MAIC {stc.measure})"]
+    return [*lines, f"assumption: {stc.assumption}"]
+
+
+def _eligibility_text(a: Any) -> list[str]:
+    """Patients removed per inclusion criterion of the comparator, and criteria that could not be applied."""
+    e = a.eligibility
+    if e is None or e.criteria.is_empty():
+        return []
+    lines = ["", f"eligibility (the comparator's inclusion criteria, before weighting): {e.n_before} -> {e.n_after} "
+                 "patients"]
+    for r in e.criteria.iter_rows(named=True):
+        rule = ", ".join(f"{k} {_fmt(r[c], 6)}" for k, c in ((">=", "minimum"), ("<=", "maximum"), ("=", "equals"))
+                         if r[c] is not None)
+        where = f"{_safe(r['column'])} {rule}" if r["column"] else "in one of the comparator's other levels"
+        done = (f"removed {r['removed']}" if r["applied"]
+                else f"not applied: {_reason(r['reason'])}")
+        lines.append(f"  {_safe(r['criterion']):<30}{r['source']:<12}{done}  [kept: {where}]")
+    if "zero_level" in e.criteria["source"].to_list():
+        lines.append("  (a level the comparator reports at 0% cannot be matched by weighting: its patients are "
+                     "removed)")
+    return lines
+
+
+def _reason(code: str | None) -> str:
+    from ._eligibility import NOT_APPLIED
+
+    return NOT_APPLIED.get(code or "", code or "")
+
+
+def _diagnostics_text(a: Any) -> list[str]:
+    """ESS, weight concentration and the verdict with its thresholds."""
+    d = a.diagnostics
+    if d is None:
+        return []
+    v = d.verdict
+    lines = ["", f"effective sample size {d.ess:.1f} ({100 * d.ess_share:.1f}% of {d.n}); largest weight "
+                 f"{100 * d.max_share:.1f}% of the total, five largest {100 * d.top5_share:.1f}%",
+             f"verdict: {v.code.upper()} (rule: uninformative when ESS < {v.min_ess:g} or ESS/n < "
+             f"{100 * v.min_ess_share:g}%)" + ("; shown for completeness" if v.code == "uninformative" else "")]
+    if v.bootstrap_primary:
+        lines.append(f"ESS < {v.bootstrap_below:g}: the bootstrap percentile interval is the primary interval")
+    return lines
 
 
 def _survival_text(a: Any) -> list[str]:
@@ -140,8 +203,11 @@ def _mapping_path(args: argparse.Namespace) -> Path:
 
 
 def _check_args(args: argparse.Namespace) -> str | None:
-    if args.bootstrap < 0:
-        return f"--bootstrap must be >= 0, got {args.bootstrap}"
+    from ._bootstrap import MAX_BOOT
+
+    if not 0 <= args.bootstrap <= MAX_BOOT:
+        return (f"--bootstrap must be from 0 to {MAX_BOOT} resamples (got {args.bootstrap}); 1,000 to 10,000 are "
+                "usual")
     if args.seed < 0:
         return f"--seed must be >= 0, got {args.seed}"
     if not 0.0 < args.level < 1.0:
@@ -199,6 +265,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = maic_analysis(ipd.frame, cohorts, args.target, mapping, args.outcome, n_boot=args.bootstrap,
                                seed=args.seed, level=args.level, vcov=args.vcov)
+    except MaicInputError as exc:  # a misspelt column of the mapping, at its line
+        print(_safe(exc), file=sys.stderr)
+        return EXIT_INPUT
     except (MaicError, ValueError) as exc:
         print(f"trialcompare: maic: {_safe(exc)}", file=sys.stderr)
         return EXIT_INPUT

@@ -4,15 +4,18 @@ Pooling cohorts of different regimens estimates no treatment effect. What a meta
 say is how a *new* cohort treated like the comparators would likely turn out: the random-effects prediction
 interval. The reference cohort is then placed against that interval; it is never pooled into it.
 
-Rules (DESIGN.md, "Numbers must be right"; Cochrane Handbook 10.10.4.3; IntHout et al. 2016):
+Rules (DESIGN.md, "Numbers must be right" and "Estimators and outcomes"; Cochrane Handbook 10.10.4.3; IntHout et
+al. 2016):
 
-* comparators are the cohorts with a usable count, minus the reference, minus cohorts that share a trial
-  registration with the reference (their patients may overlap), minus other arms of the reference's own study,
-  minus control arms of randomised studies (unless ``include_controls``), minus those left out by request. Each
-  exclusion is a row of :attr:`Benchmark.excluded` with a reason code (:data:`trialcompare.options.BENCHMARK_REASONS`).
-* A **control arm** is a cohort whose ``design.arm_of`` says ``randomised: true`` and whose arm name, label,
-  regimen text or an agent name says *placebo* or *best supportive care* (the descriptors have no explicit
-  control flag).
+* Who is a comparator: one set of exclusion rules applied to every cohort (:mod:`trialcompare.meta._bench_select`):
+  the reference itself, cohorts left out by request, control arms (:func:`trialcompare.rules.control_arm`), and
+  every cohort that is an arm of one study with, or may share patients with (shared registration; shared centre
+  with overlapping accrual), the reference *or a comparator kept before it* (:func:`trialcompare.rules.
+  pooling_exclusion`). :attr:`Benchmark.excluded` lists who was left out by which rule and because of whom.
+* Like with like: counts (binomial proportions n/N) are pooled with counts; Kaplan-Meier landmark rates only with
+  Kaplan-Meier rates of the same endpoint family, on the logit scale with the standard error recovered from each
+  printed interval. A rate is never turned into a count. When the reference's estimator is not stated, nothing is
+  pooled (reason ``"reference-estimator-unspecified"``).
 * k < 3 comparators: not estimable (``estimable=False``, reason ``"k<3"``): no pooled number, no interval.
 * k ≥ 3: random effects on the logit (or chosen) scale. The confidence interval is Hartung-Knapp-Sidik-Jonkman
   (``rma(test = "knha")``, t with k − 1 df) for k < 5 and normal (z) for k ≥ 5; both are in
@@ -24,6 +27,9 @@ Rules (DESIGN.md, "Numbers must be right"; Cochrane Handbook 10.10.4.3; IntHout 
   k ≥ 5. Heterogeneity CIs are then those of the normal-normal model (metafor has no Q-profile for the GLMM).
 * τ², I² and H² come with Q-profile CIs (``confint()``); a bound beyond the search limit ``max(100, 10 τ̂²)`` is
   flagged (``upper_bounded``; metafor prints it as ">limit") and the limit is stored — never a fake number.
+* Placing the reference: only when its endpoint and estimator are those of the comparators (else the position is
+  ``"not-comparable-endpoint"`` / ``"not-comparable-estimator"``), and only against an informative interval: a
+  prediction interval wider than :data:`UNINFORMATIVE_WIDTH` gives the position ``"uninformative-interval"``.
 * A sensitivity summary replaces the estimator × transform grid in the report body: one range of the pooled
   estimate and of the prediction bounds over all fits (:class:`SensitivityRange`); the grid stays for the annex.
 
@@ -33,291 +39,68 @@ Numbers are pinned to R metafor 3.8-1 (``tests/fixtures/benchmark_reference.R``)
 from __future__ import annotations
 
 import math
-import warnings
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import polars as pl
-from scipy import stats
 
 from ..load import CohortSet
-from ..options import BENCHMARK_REASONS, TAU2_METHODS, TRANSFORMS
+from ..options import TAU2_METHODS, TRANSFORMS
 from ..rules import is_control_arm as _is_control_arm
 from ..stats.proportions import proportion_ci
-from ._pool import MetaError, MetaResult, back_transform, pool_proportions
-from ._tau2 import q_statistic
+from ._bench_fit import (
+    GRID_SCHEMA,
+    INTERVAL_SCHEMA,
+    Heterogeneity,
+    SensitivityRange,
+    _Primary,
+    _quiet_pool,
+    fit_counts,
+    fit_rates,
+    grid_counts,
+    grid_range,
+    grid_rates,
+    heterogeneity,
+    interval_rows,
+)
+from ._bench_result import COMPARATOR_SCHEMA, OVERLAP_SCHEMA, Benchmark, benchmark_facts
+from ._bench_select import EXCLUDED_SCHEMA, select
+from ._data import is_count_outcome
+from ._worth import MIN_K, scenario_worth_showing, subgroup_worth_showing
 from .suite import outcome_data
 
 __all__ = [
+    "UNINFORMATIVE_WIDTH",
     "Benchmark",
     "Heterogeneity",
     "SensitivityRange",
     "benchmark",
     "benchmark_counts",
+    "benchmark_facts",
+    "benchmark_rates",
     "is_control_arm",
     "scenario_worth_showing",
     "subgroup_worth_showing",
 ]
 
-_MIN_K = 3
-_Z_FROM_K = 5
+_MIN_K = MIN_K
 
-COMPARATOR_SCHEMA: dict[str, Any] = {
-    "cohort": pl.String, "events": pl.Int64, "total": pl.Int64, "proportion": pl.Float64, "ci_low": pl.Float64,
-    "ci_high": pl.Float64, "approximate": pl.Boolean,
-}  # fmt: skip
-EXCLUDED_SCHEMA: dict[str, Any] = {"cohort": pl.String, "reason": pl.String, "detail": pl.String}
-OVERLAP_SCHEMA: dict[str, Any] = {"cohort": pl.String, "other": pl.String, "registration": pl.String}
-INTERVAL_SCHEMA: dict[str, Any] = {
-    "interval": pl.String, "test": pl.String, "distribution": pl.String, "df": pl.Int64, "low": pl.Float64,
-    "high": pl.Float64, "primary": pl.Boolean,
-}  # fmt: skip
-GRID_SCHEMA: dict[str, Any] = {
-    "transform": pl.String, "method": pl.String, "model": pl.String, "test": pl.String, "k": pl.Int64,
-    "proportion": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64, "pi_low": pl.Float64,
-    "pi_high": pl.Float64, "tau2": pl.Float64, "converged": pl.Boolean, "primary": pl.Boolean, "error": pl.String,
-}  # fmt: skip
+UNINFORMATIVE_WIDTH = 0.5
+"""A prediction interval wider than this (50 percentage points) is called uninformative and the reference is not
+placed against it: an interval that admits nearly any plausible rate for a new cohort (e.g. 2-78%, K3 of the
+2026-12-07 review) cannot tell a reference that stands out from one that does not."""
+
 
 
 # --------------------------------------------------------------------------------------------------
-# result objects
+# comparators and the reference
 # --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Heterogeneity:
-    """τ², I², H² of the normal-normal model with Q-profile CIs (metafor ``confint()``).
-
-    Attributes
-    ----------
-    model : str
-        ``"normal-normal"`` (the Q-profile is defined for it only).
-    tau2, i2, h2 : float
-        Estimates (I² in percent).
-    tau2_ci, i2_ci, h2_ci : tuple of float
-        Q-profile intervals. A bound flagged in ``upper_bounded`` / ``lower_bounded`` is the search limit, not
-        an estimate: read it as "> limit".
-    q, q_p : float
-        Cochran's Q and its p-value on ``k − 1`` df.
-    search_limit : float
-        metafor's ``tau2.max = max(100, 10 τ̂²)``.
-    upper_bounded, lower_bounded : bool
-        The upper (lower) τ² bound lies beyond the search limit (metafor's ``ub.sign``/``lb.sign`` ``">"``).
-    below_zero : bool
-        Q(0) is already below the lower critical value: both bounds are "< 0" (metafor's ``"<"``), reported as 0.
-    """
-
-    model: str
-    tau2: float
-    tau2_ci: tuple[float, float]
-    i2: float
-    i2_ci: tuple[float, float]
-    h2: float
-    h2_ci: tuple[float, float]
-    q: float
-    q_p: float
-    search_limit: float
-    upper_bounded: bool
-    lower_bounded: bool
-    below_zero: bool
-
-
-@dataclass(frozen=True)
-class SensitivityRange:
-    """Range of the benchmark over τ² estimators × transforms (and the GLMM), from :attr:`Benchmark.grid`.
-
-    Attributes
-    ----------
-    estimate, pi_low, pi_high : tuple of float
-        ``(min, max)`` of the pooled proportion and of each prediction bound over the fits that succeeded.
-    n_fits, n_failed, n_not_converged : int
-        Fits attempted, fits that raised, fits whose iterative estimator stopped early.
-    """
-
-    estimate: tuple[float, float]
-    pi_low: tuple[float, float]
-    pi_high: tuple[float, float]
-    n_fits: int
-    n_failed: int
-    n_not_converged: int
-
-
-@dataclass(frozen=True, repr=False)
-class Benchmark:
-    """The comparators' random-effects benchmark for one outcome, and where the reference falls.
-
-    All proportions are on the proportion scale (back-transformed); codes are those of
-    :data:`trialcompare.options.BENCHMARK_REASONS`.
-
-    Attributes
-    ----------
-    outcome, reference : str
-        Outcome name and reference cohort id.
-    level : float
-        Confidence level of every interval.
-    transform, method : str
-        Model scale and τ² estimator of the normal-normal model (the GLMM is always logit).
-    k : int
-        Number of comparators pooled.
-    comparators : polars.DataFrame
-        ``cohort, events, total, proportion, ci_low, ci_high, approximate`` (exact Clopper-Pearson CIs).
-    excluded : polars.DataFrame
-        ``cohort, reason, detail``: every cohort not pooled and why (``detail``: the shared registration, the
-        study name, or null).
-    overlaps : polars.DataFrame
-        ``cohort, other, registration``: comparator pairs sharing a registration (not arms of one study).
-    estimable : bool
-        False for k < 3 (then every number below is None).
-    reason : str or None
-        ``"k<3"`` when not estimable.
-    model : str or None
-        ``"normal-normal"`` or ``"GLMM"``.
-    test : str or None
-        Test of the primary CI: ``"knha"`` / ``"z"`` (normal-normal), ``"t"`` / ``"z"`` (GLMM).
-    pooled : tuple of float or None
-        ``(estimate, ci_low, ci_high)`` of the primary model.
-    prediction : tuple of float or None
-        ``(low, high)``: the t(k − 2) prediction interval for a new comparator-like cohort.
-    prediction_df : int or None
-        ``k − 2``.
-    intervals : polars.DataFrame
-        Every CI and PI computed (``interval, test, distribution, df, low, high, primary``).
-    tau2 : float or None
-        τ² of the primary model (the GLMM's when the GLMM is primary): the one in the prediction interval.
-    heterogeneity : Heterogeneity or None
-        Q-profile heterogeneity of the normal-normal model.
-    reference_count : tuple of int or None
-        ``(events, total)`` of the reference (None if it has no usable count).
-    reference_proportion : tuple of float or None
-        ``(proportion, ci_low, ci_high)``, exact CI.
-    position : str or None
-        ``"below"``, ``"within"`` or ``"above"`` the prediction interval.
-    reference_ci_overlaps_pi : bool or None
-        Whether the reference's CI overlaps the prediction interval.
-    grid : polars.DataFrame
-        One fit per transform × τ² estimator plus the GLMM (annex).
-    grid_range : SensitivityRange or None
-        The range of the grid.
-    notes : tuple of str
-        Codes: ``"glmm-primary"``, ``"glmm-failed"``, ``"endpoint-differs"``, ``"approximate-counts"``,
-        ``"comparator-overlap"``.
-    bayes_prediction : tuple of float or None
-        For 3 to 5 comparators: ``(low, high)`` of the Bayesian posterior predictive interval for a new cohort
-        (normal-normal model on the logit scale, flat prior on μ, the τ prior in ``bayes_prior``; exact
-        integration, :func:`~trialcompare.meta.bayes_pool`), to show beside the t(k − 2) interval.
-    bayes_prior : tuple or None
-        Its τ prior, e.g. ``("halfnormal", 0.5)``.
-    """
-
-    outcome: str
-    reference: str
-    level: float
-    transform: str
-    method: str
-    k: int
-    comparators: pl.DataFrame
-    excluded: pl.DataFrame
-    overlaps: pl.DataFrame
-    estimable: bool
-    reason: str | None
-    model: str | None
-    test: str | None
-    pooled: tuple[float, float, float] | None
-    prediction: tuple[float, float] | None
-    prediction_df: int | None
-    intervals: pl.DataFrame
-    tau2: float | None
-    heterogeneity: Heterogeneity | None
-    reference_count: tuple[int, int] | None
-    reference_proportion: tuple[float, float, float] | None
-    position: str | None
-    reference_ci_overlaps_pi: bool | None
-    grid: pl.DataFrame
-    grid_range: SensitivityRange | None
-    notes: tuple[str, ...] = field(default=())
-    bayes_prediction: tuple[float, float] | None = None
-    bayes_prior: tuple[Any, ...] | None = None
-
-    def __repr__(self) -> str:
-        lines = [f"Benchmark({self.outcome}; reference {self.reference} {_fmt_ref(self)})",
-                 f"  comparators (k = {self.k}): {_fmt_comparators(self.comparators)}",
-                 f"  excluded: {_fmt_excluded(self.excluded)}"]  # fmt: skip
-        if not self.estimable:
-            lines.append(f"  not estimable ({self.reason})")
-        else:
-            assert self.pooled is not None and self.prediction is not None
-            pct = f"{100 * self.level:g}%"
-            lines += [
-                f"  model {self.model}, test {self.test}: pooled {_pct(self.pooled[0])} "
-                f"({pct} CI {_pct(self.pooled[1])} to {_pct(self.pooled[2])})",
-                f"  {pct} prediction interval, t({self.prediction_df}): {_pct(self.prediction[0])} to "
-                f"{_pct(self.prediction[1])}; reference {self.position or 'not placed (no count)'}"
-                + (" (its CI overlaps)" if self.reference_ci_overlaps_pi and self.position != "within" else ""),
-                f"  τ² of the {self.model} model {self.tau2:.4f}; {_fmt_heterogeneity(self.heterogeneity)}",
-            ]
-            if self.grid_range is not None:
-                g = self.grid_range
-                lines.append(f"  sensitivity ({g.n_fits} fits): pooled {_pct(g.estimate[0])} to {_pct(g.estimate[1])}, "
-                             f"PI low {_pct(g.pi_low[0])}-{_pct(g.pi_low[1])}, high {_pct(g.pi_high[0])}-"
-                             f"{_pct(g.pi_high[1])}")  # fmt: skip
-        if self.notes:
-            lines.append(f"  notes: {', '.join(self.notes)}")
-        return "\n".join(lines)
-
-    def reasons(self) -> dict[str, str]:
-        """Words for every code this benchmark uses (exclusions, estimability, notes).
-
-        Returns
-        -------
-        dict of str to str
-            Code → words, from :data:`trialcompare.options.BENCHMARK_REASONS`.
-        """
-        codes = [*self.excluded["reason"].to_list(), *([self.reason] if self.reason else []), *self.notes]
-        return {c: BENCHMARK_REASONS[c] for c in dict.fromkeys(codes)}
-
-
-def _pct(p: float) -> str:
-    return f"{100 * p:.1f}%"
-
-
-def _fmt_ref(b: Benchmark) -> str:
-    if b.reference_count is None or b.reference_proportion is None:
-        return "(no usable count)"
-    x, n = b.reference_count
-    p, lo, hi = b.reference_proportion
-    return f"{x}/{n} = {_pct(p)}, exact CI {_pct(lo)} to {_pct(hi)}"
-
-
-def _fmt_comparators(frame: pl.DataFrame) -> str:
-    return ", ".join(f"{r['cohort']} {r['events']}/{r['total']}" for r in frame.iter_rows(named=True)) or "none"
-
-
-def _fmt_excluded(frame: pl.DataFrame) -> str:
-    return ", ".join(f"{r['cohort']} ({r['reason']})" for r in frame.iter_rows(named=True)) or "none"
-
-
-def _fmt_heterogeneity(h: Heterogeneity | None) -> str:
-    if h is None:
-        return "Q-profile: not available"
-    up = ">" if h.upper_bounded else ""
-    lo = ">" if h.lower_bounded else ""
-    return (f"{h.model}: τ² {h.tau2:.4f} (Q-profile {lo}{h.tau2_ci[0]:.4f} to {up}{h.tau2_ci[1]:.4f}), "
-            f"I² {h.i2:.1f}% ({lo}{h.i2_ci[0]:.1f} to {up}{h.i2_ci[1]:.1f}), H² {h.h2:.2f}")  # fmt: skip
-
-
-# --------------------------------------------------------------------------------------------------
-# which cohorts are comparators
-# --------------------------------------------------------------------------------------------------
-
-
-def _registrations(cohorts: CohortSet, cid: str) -> list[str]:
-    return list(dict.fromkeys(r.id.strip().upper() for r in cohorts[cid].descriptor.design.registrations))
 
 
 def is_control_arm(cohorts: CohortSet, cid: str) -> bool:
-    """Whether a cohort is the control arm of a randomised study (the rule of this module).
+    """Whether a cohort is a control arm (:func:`trialcompare.rules.control_arm`), never a comparator.
 
     Parameters
     ----------
@@ -329,198 +112,37 @@ def is_control_arm(cohorts: CohortSet, cid: str) -> bool:
     Returns
     -------
     bool
-        True if ``design.arm_of.randomised`` and the arm name, label, regimen text or an agent name says
-        placebo or best supportive care.
     """
     return _is_control_arm(cohorts[cid].descriptor)
 
 
-def _same_study(cohorts: CohortSet, a: str, b: str) -> str | None:
-    arm_a, arm_b = cohorts[a].descriptor.design.arm_of, cohorts[b].descriptor.design.arm_of
-    if arm_a is not None and arm_b is not None and arm_a.study == arm_b.study and arm_a.arm != arm_b.arm:
-        return arm_a.study
-    return None
-
-
-def _structural_reason(cohorts: CohortSet, cid: str, reference: str, user: set[str], controls: bool) -> tuple:
-    """(reason, detail) for a cohort that is not a comparator whatever its data, else (None, None)."""
-    if cid == reference:
-        return "reference", None
-    if cid in user:
-        return "user", None
-    study = _same_study(cohorts, cid, reference)
-    if study is not None:
-        return "same-study", study
-    shared = [r for r in _registrations(cohorts, cid) if r in set(_registrations(cohorts, reference))]
-    if shared:
-        return "shares-registration", ", ".join(shared)
-    if not controls and is_control_arm(cohorts, cid):
-        return "control-arm", cohorts[cid].descriptor.design.arm_of.study  # type: ignore[union-attr]
-    return None, None
-
-
-def _overlaps(cohorts: CohortSet, ids: list[str]) -> pl.DataFrame:
-    rows = []
-    for i, a in enumerate(ids):
-        for b in ids[i + 1 :]:
-            if _same_study(cohorts, a, b) is None:
-                shared = [r for r in _registrations(cohorts, a) if r in set(_registrations(cohorts, b))]
-                rows += [{"cohort": a, "other": b, "registration": r} for r in shared]
-    return pl.DataFrame(rows, schema=OVERLAP_SCHEMA, orient="row")
-
-
-def _comparator_frame(events: Sequence[int], totals: Sequence[int], labels: Sequence[str],
-                      approximate: Sequence[bool], level: float) -> pl.DataFrame:  # fmt: skip
+def _count_frame(events: Sequence[int], totals: Sequence[int], labels: Sequence[str], level: float,
+                 endpoints: Sequence[str | None] | None = None) -> pl.DataFrame:  # fmt: skip
     x = np.asarray(events, dtype=float)
     n = np.asarray(totals, dtype=float)
     lo, hi = proportion_ci(x, n, "exact", level) if x.size else (np.empty(0), np.empty(0))
     return pl.DataFrame(
-        {"cohort": list(labels), "events": [int(v) for v in events], "total": [int(v) for v in totals],
+        {"cohort": list(labels), "endpoint": list(endpoints) if endpoints is not None else [None] * x.size,
+         "estimator": ["binomial"] * x.size, "events": [int(v) for v in events], "total": [int(v) for v in totals],
          "proportion": x / n if x.size else [], "ci_low": np.atleast_1d(lo), "ci_high": np.atleast_1d(hi),
-         "approximate": [bool(a) for a in approximate]},
+         "ci_source": ["exact"] * x.size, "approximate": [False] * x.size},
         schema=COMPARATOR_SCHEMA,
     )  # fmt: skip
 
 
-# --------------------------------------------------------------------------------------------------
-# fitting
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Primary:
-    model: str
-    test: str
-    transform: str
-    res: MetaResult
-    alternative: MetaResult | None  # the same model with the other test (normal-normal only)
-    notes: tuple[str, ...]
-
-
-def _quiet_pool(x: np.ndarray, n: np.ndarray, **kw: Any) -> MetaResult:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return pool_proportions(x, n, **kw)
-
-
-def _primary_test(k: int, model: str) -> str:
-    if k >= _Z_FROM_K:
-        return "z"
-    return "t" if model == "GLMM" else "knha"
-
-
-def _fit_primary(x: np.ndarray, n: np.ndarray, transform: str, method: str, level: float) -> _Primary:
-    k = x.size
-    notes: tuple[str, ...] = ()
-    if np.any((x == 0) | (x == n)):
-        try:
-            res = _quiet_pool(x, n, method="GLMM", test="z", level=level)
-        except MetaError:
-            notes = ("glmm-failed",)
-        else:
-            return _Primary("GLMM", _primary_test(k, "GLMM"), "logit", res, None, ("glmm-primary",))
-    test = _primary_test(k, "normal-normal")
-    other = "z" if test == "knha" else "knha"
-    res = _quiet_pool(x, n, transform=transform, method=method, test=test, level=level)
-    alt = _quiet_pool(x, n, transform=transform, method=method, test=other, level=level)
-    return _Primary("normal-normal", test, transform, res, alt, notes)
-
-
-def _crit(distribution: str, df: int, level: float) -> float:
-    alpha = 1.0 - level
-    return float(stats.t.isf(alpha / 2, df) if distribution == "t" else stats.norm.isf(alpha / 2))
-
-
-def _ci(est: float, se: float, test: str, k: int, level: float) -> tuple[float, float]:
-    half = _crit("normal" if test == "z" else "t", k - 1, level) * se
-    return est - half, est + half
-
-
-def _pi(est: float, se: float, tau2: float, k: int, level: float) -> tuple[float, float]:
-    """μ̂ ± t(k − 2; 1 − α/2) · sqrt(τ̂² + SE²) (IntHout et al. 2016; Cochrane Handbook 10.10.4.3)."""
-    half = _crit("t", k - 2, level) * math.sqrt(tau2 + se**2)
-    return est - half, est + half
-
-
-def _interval_rows(p: _Primary, n: np.ndarray, k: int, level: float) -> list[dict[str, Any]]:
-    fits = [(p.test, p.res)]
-    if p.model == "GLMM":
-        fits.append(("z" if p.test == "t" else "t", p.res))
-    elif p.alternative is not None:
-        fits.append((p.alternative.test, p.alternative))
-    rows = []
-    for test, res in fits:
-        ci = _ci(res.estimate, res.se, test, k, level)
-        pi = _pi(res.estimate, res.se, res.tau2, k, level)
-        for kind, (lo, hi), dist, df in (("ci", ci, "normal" if test == "z" else "t", k - 1), ("pi", pi, "t", k - 2)):
-            blo, bhi = back_transform([lo, hi], p.transform, n)
-            rows.append({"interval": kind, "test": test, "distribution": dist, "df": None if dist == "normal" else df,
-                         "low": float(blo), "high": float(bhi), "primary": test == p.test})  # fmt: skip
-    return rows
-
-
-def _heterogeneity(res: MetaResult, level: float) -> Heterogeneity:
-    assert res.tau2_ci is not None and res.i2_ci is not None and res.h2_ci is not None
-    y, v = res._y, res._v
-    limit = max(100.0, 10.0 * res.tau2)
-    crit_l = float(stats.chi2.ppf((1 - level) / 2, y.size - 1))
-    below = bool(q_statistic(y, v, 0.0) < crit_l)
-    return Heterogeneity(
-        model="normal-normal", tau2=res.tau2, tau2_ci=res.tau2_ci, i2=res.i2, i2_ci=res.i2_ci, h2=res.h2,
-        h2_ci=res.h2_ci, q=res.q, q_p=res.q_p, search_limit=limit, upper_bounded=bool(res.tau2_ci[1] >= limit),
-        lower_bounded=bool(res.tau2_ci[0] >= limit), below_zero=below,
+def _rate_frame(rates: Sequence[float], lows: Sequence[float], highs: Sequence[float], labels: Sequence[str],
+                endpoints: Sequence[str | None] | None = None) -> pl.DataFrame:  # fmt: skip
+    k = len(rates)
+    return pl.DataFrame(
+        {"cohort": list(labels), "endpoint": list(endpoints) if endpoints is not None else [None] * k,
+         "estimator": ["kaplan-meier"] * k, "events": [None] * k, "total": [None] * k,
+         "proportion": [float(v) for v in rates], "ci_low": [float(v) for v in lows],
+         "ci_high": [float(v) for v in highs], "ci_source": ["published"] * k, "approximate": [False] * k},
+        schema=COMPARATOR_SCHEMA,
     )  # fmt: skip
 
 
-def _grid_row(x: np.ndarray, n: np.ndarray, transform: str, method: str, level: float) -> dict[str, Any]:
-    k = x.size
-    model = "GLMM" if method == "GLMM" else "normal-normal"
-    test = _primary_test(k, model)
-    row: dict[str, Any] = {"transform": transform, "method": method, "model": model, "test": test, "k": k}
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = pool_proportions(x, n, transform=transform, method=method, test="z" if test == "t" else test,
-                                   level=level)  # fmt: skip
-    except (MetaError, ValueError) as exc:
-        return dict.fromkeys(GRID_SCHEMA) | row | {"error": f"{type(exc).__name__}: {exc}"}
-    ci = _ci(res.estimate, res.se, test, k, level)
-    pi = _pi(res.estimate, res.se, res.tau2, k, level)
-    vals = back_transform([res.estimate, *ci, *pi], transform, n)
-    keys = ("proportion", "ci_low", "ci_high", "pi_low", "pi_high")
-    return row | {k_: float(v) for k_, v in zip(keys, vals, strict=True)} | {
-        "tau2": res.tau2, "converged": bool(res.converged), "primary": False, "error": None}  # fmt: skip
-
-
-def _grid(x: np.ndarray, n: np.ndarray, level: float, primary: tuple[str, str]) -> pl.DataFrame:
-    cells = [(t, m) for t in TRANSFORMS for m in TAU2_METHODS] + [("logit", "GLMM")]
-    rows = [_grid_row(x, n, t, m, level) | {"primary": (t, m) == primary} for t, m in cells]
-    for r in rows:
-        if r["error"] is not None:
-            r["primary"] = False
-    return pl.DataFrame(rows, schema=GRID_SCHEMA, orient="row")
-
-
-def _grid_range(grid: pl.DataFrame) -> SensitivityRange | None:
-    ok = grid.filter(pl.col("error").is_null())
-    if ok.is_empty():
-        return None
-
-    def span(col: str) -> tuple[float, float]:
-        return float(ok[col].min()), float(ok[col].max())  # type: ignore[arg-type]
-
-    return SensitivityRange(
-        estimate=span("proportion"), pi_low=span("pi_low"), pi_high=span("pi_high"), n_fits=grid.height,
-        n_failed=grid.height - ok.height, n_not_converged=int((~ok["converged"]).sum()),
-    )  # fmt: skip
-
-
-# --------------------------------------------------------------------------------------------------
-# placing the reference
-# --------------------------------------------------------------------------------------------------
-
-
-def _reference_values(ref: tuple[int, int] | None, level: float) -> tuple[float, float, float] | None:
+def _count_reference(ref: tuple[int, int] | None, level: float) -> tuple[float, float, float] | None:
     if ref is None:
         return None
     x, n = ref
@@ -528,12 +150,21 @@ def _reference_values(ref: tuple[int, int] | None, level: float) -> tuple[float,
     return x / n, float(lo), float(hi)
 
 
-def _position(ref: tuple[float, float, float] | None, pi: tuple[float, float] | None) -> tuple[Any, Any]:
-    if ref is None or pi is None:
-        return None, None
+def _position(ref: tuple[float, float, float] | None, pi: tuple[float, float] | None,
+              comparable: str | None) -> tuple[Any, Any, Any]:  # fmt: skip
+    """(position, reference CI overlaps the PI, PI informative)."""
+    if pi is None:
+        return comparable, None, None
+    informative = bool(pi[1] - pi[0] <= UNINFORMATIVE_WIDTH)
+    if ref is None:
+        return None, None, informative
     p, lo, hi = ref
-    where = "below" if p < pi[0] else "above" if p > pi[1] else "within"
-    return where, bool(lo <= pi[1] and hi >= pi[0])
+    overlap = None if lo is None or hi is None else bool(lo <= pi[1] and hi >= pi[0])
+    if comparable is not None:
+        return comparable, overlap, informative
+    if not informative:
+        return "uninformative-interval", overlap, informative
+    return ("below" if p < pi[0] else "above" if p > pi[1] else "within"), overlap, informative
 
 
 # --------------------------------------------------------------------------------------------------
@@ -559,10 +190,95 @@ def _counts_or_raise(events: Any, totals: Any, labels: Sequence[str] | None) -> 
         raise ValueError(f"events and totals differ in length ({x.size} vs {n.size})")
     if np.any(~np.isfinite(x)) or np.any(x < 0) or np.any(n <= 0) or np.any(x > n) or np.any(x % 1) or np.any(n % 1):
         raise ValueError("counts must be whole numbers with 0 <= events <= totals and totals > 0")
-    names = [f"Cohort {i + 1}" for i in range(x.size)] if labels is None else [str(v) for v in labels]
-    if len(names) != x.size:
-        raise ValueError(f"labels has {len(names)} entries but there are {x.size} cohorts")
-    return x, n, names
+    return x, n, _labels(labels, x.size)
+
+
+def _labels(labels: Sequence[str] | None, k: int) -> list[str]:
+    names = [f"Cohort {i + 1}" for i in range(k)] if labels is None else [str(v) for v in labels]
+    if len(names) != k:
+        raise ValueError(f"labels has {len(names)} entries but there are {k} cohorts")
+    return names
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a benchmark carries besides its fit: names, options, the comparators and exclusions, the reference."""
+
+    outcome: str
+    reference_id: str
+    level: float
+    transform: str
+    method: str
+    comparators: pl.DataFrame
+    excluded: pl.DataFrame
+    reference_count: tuple[int, int] | None
+    reference_proportion: tuple[float, float, float] | None
+    estimator: str | None
+    endpoint: str | None = None
+    reference_estimator: str | None = None
+    comparable: str | None = None  # a not-comparable-* position code
+    reason: str | None = None  # why nothing is pooled whatever k is
+    notes: tuple[str, ...] = ()
+
+
+def _assemble(ctx: _Context, fit: tuple[_Primary, pl.DataFrame] | None) -> Benchmark:
+    base = {"outcome": ctx.outcome, "reference": ctx.reference_id, "level": ctx.level, "transform": ctx.transform,
+            "method": ctx.method, "k": ctx.comparators.height, "comparators": ctx.comparators,
+            "excluded": ctx.excluded, "overlaps": pl.DataFrame(schema=OVERLAP_SCHEMA),
+            "reference_count": ctx.reference_count, "reference_proportion": ctx.reference_proportion,
+            "estimator": ctx.estimator, "endpoint": ctx.endpoint, "reference_estimator": ctx.reference_estimator,
+            "max_width": UNINFORMATIVE_WIDTH}  # fmt: skip
+    if fit is None:
+        return Benchmark(**base, estimable=False, reason=ctx.reason or "k<3", model=None, test=None, pooled=None,
+                         prediction=None, prediction_df=None, intervals=pl.DataFrame(schema=INTERVAL_SCHEMA),
+                         tau2=None, heterogeneity=None, position=ctx.comparable, reference_ci_overlaps_pi=None,
+                         grid=pl.DataFrame(schema=GRID_SCHEMA), grid_range=None, notes=ctx.notes,
+                         informative=None)  # fmt: skip
+    p, grid = fit
+    k = ctx.comparators.height
+    intervals = pl.DataFrame(interval_rows(p, k, ctx.level), schema=INTERVAL_SCHEMA, orient="row")
+    prim = intervals.filter(pl.col("primary"))
+    ci_row, pi_row = prim.row(0, named=True), prim.row(1, named=True)
+    pooled = (float(p.back([p.res.estimate])[0]), ci_row["low"], ci_row["high"])
+    prediction = (pi_row["low"], pi_row["high"])
+    position, overlap, informative = _position(ctx.reference_proportion, prediction, ctx.comparable)
+    notes = [*p.notes, *ctx.notes] + (["uninformative-interval"] if not informative else [])
+    return Benchmark(
+        **base, estimable=True, reason=None, model=p.model, test=p.test, pooled=pooled, prediction=prediction,
+        prediction_df=k - 2, intervals=intervals, tau2=float(p.res.tau2), heterogeneity=_nn_heterogeneity(p, ctx),
+        position=position, reference_ci_overlaps_pi=overlap, grid=grid, grid_range=grid_range(grid),
+        notes=tuple(notes), informative=informative, **_bayes_prediction(p, ctx),
+    )  # fmt: skip
+
+
+BAYES_PRIOR: tuple[Any, ...] = ("halfnormal", 0.5)
+"""τ prior of the benchmark's Bayesian prediction interval (weakly informative on the logit scale; issue 23)."""
+
+
+def _bayes_prediction(p: _Primary, ctx: _Context) -> dict[str, Any]:
+    """Bayesian prediction interval of a new cohort for 3 to 5 comparators on the logit scale, else nothing."""
+    from ._bayes import bayes_pool
+    from ._pool import transform_proportions
+
+    k = ctx.comparators.height
+    if not 3 <= k <= 5:
+        return {}
+    if p.transform == "logit":  # the primary model's own logit data (counts, or Kaplan-Meier rates)
+        y, v = p.res.studies["yi"].to_numpy(), p.res.studies["vi"].to_numpy()
+    else:
+        c = ctx.comparators
+        y, v = transform_proportions(c["events"].to_numpy(), c["total"].to_numpy(), "logit")
+    res = bayes_pool(y, v, tau_prior=BAYES_PRIOR, level=ctx.level)
+    low, high = 1.0 / (1.0 + np.exp(-np.array([res.predictive.lower, res.predictive.upper])))
+    return {"bayes_prediction": (float(low), float(high)), "bayes_prior": BAYES_PRIOR}
+
+
+def _nn_heterogeneity(p: _Primary, ctx: _Context) -> Heterogeneity:
+    if p.model == "normal-normal":
+        return heterogeneity(p.res, ctx.level)
+    c = ctx.comparators
+    x, n = c["events"].to_numpy().astype(float), c["total"].to_numpy().astype(float)
+    return heterogeneity(_quiet_pool(x, n, transform="logit", method=ctx.method, level=ctx.level), ctx.level)
 
 
 def benchmark_counts(
@@ -573,15 +289,12 @@ def benchmark_counts(
     reference: tuple[int, int] | None = None,
     reference_id: str = "reference",
     outcome: str = "",
-    approximate: Sequence[bool] | None = None,
     level: float = 0.95,
     transform: str = "logit",
     method: str = "REML",
-    _excluded: pl.DataFrame | None = None,
-    _overlaps: pl.DataFrame | None = None,
-    _notes: Sequence[str] = (),
+    _context: dict[str, Any] | None = None,
 ) -> Benchmark:
-    """Benchmark from comparator counts (the reference's count apart, never pooled).
+    """Benchmark from comparator counts (binomial proportions; the reference's count apart, never pooled).
 
     Parameters
     ----------
@@ -593,8 +306,6 @@ def benchmark_counts(
         ``(events, total)`` of the reference cohort.
     reference_id, outcome : str
         Names carried into the result.
-    approximate : sequence of bool, optional
-        Which comparator counts are approximate.
     level : float
         Confidence level.
     transform : {"logit", "arcsine", "freeman-tukey", "raw"}
@@ -616,64 +327,101 @@ def benchmark_counts(
     >>> b = benchmark_counts([4, 9, 15], [20, 25, 30], reference=(21, 33))
     >>> b.k, b.model, b.test, b.prediction_df
     (3, 'normal-normal', 'knha', 1)
-    >>> round(b.pooled[0], 4), b.position
-    (0.3627, 'within')
-    >>> benchmark_counts([9, 16], [43, 37]).estimable
-    False
+    >>> round(b.pooled[0], 4), b.position, b.informative   # the t(1) interval spans nearly 0-100%
+    (0.3627, 'uninformative-interval', False)
+    >>> b = benchmark_counts([9, 16], [43, 37])
+    >>> b.estimable, b.reason, b.pooled
+    (False, 'k<3', None)
     """
     level = _check_options(transform, method, level)
     x, n, names = _counts_or_raise(events, totals, labels)
-    flags = [False] * x.size if approximate is None else list(approximate)
-    base = {
-        "outcome": outcome, "reference": reference_id, "level": level, "transform": transform, "method": method,
-        "k": x.size, "comparators": _comparator_frame(x.astype(int).tolist(), n.astype(int).tolist(), names, flags,
-                                                      level),
-        "excluded": _excluded if _excluded is not None else pl.DataFrame(schema=EXCLUDED_SCHEMA),
-        "overlaps": _overlaps if _overlaps is not None else pl.DataFrame(schema=OVERLAP_SCHEMA),
-    }  # fmt: skip
-    ref = _reference_values(reference, level)
-    notes = [*_notes] + [c for c, on in (("approximate-counts", any(flags)), ("comparator-overlap",
-             not base["overlaps"].is_empty())) if on]  # fmt: skip
-    if x.size < _MIN_K:
-        return _not_estimable(base, reference, ref, notes)
-    p = _fit_primary(x, n, transform, method, level)
-    intervals = pl.DataFrame(_interval_rows(p, n, x.size, level), schema=INTERVAL_SCHEMA, orient="row")
-    prim = intervals.filter(pl.col("primary"))
-    ci_row, pi_row = prim.row(0, named=True), prim.row(1, named=True)
-    pooled = (float(back_transform([p.res.estimate], p.transform, n)[0]), ci_row["low"], ci_row["high"])
-    prediction = (pi_row["low"], pi_row["high"])
-    nn = p.res if p.model == "normal-normal" else _quiet_pool(x, n, transform="logit", method=method, level=level)
-    grid = _grid(x, n, level, ("logit", "GLMM") if p.model == "GLMM" else (transform, method))
-    position, overlap = _position(ref, prediction)
-    return Benchmark(
-        **base, estimable=True, reason=None, model=p.model, test=p.test, pooled=pooled, prediction=prediction,
-        prediction_df=x.size - 2, intervals=intervals, tau2=float(p.res.tau2), heterogeneity=_heterogeneity(nn, level),
-        reference_count=None if reference is None else (int(reference[0]), int(reference[1])),
-        reference_proportion=ref, position=position, reference_ci_overlaps_pi=overlap, grid=grid,
-        grid_range=_grid_range(grid), notes=tuple([*p.notes, *notes]), **_bayes_prediction(x, n, level),
-    )  # fmt: skip
+    extra = dict(_context or {})
+    frame = _count_frame(x.astype(int).tolist(), n.astype(int).tolist(), names, level, extra.pop("endpoints", None))
+    ctx = _Context(**({"outcome": outcome, "reference_id": reference_id, "level": level, "transform": transform,
+                       "method": method, "comparators": frame, "excluded": pl.DataFrame(schema=EXCLUDED_SCHEMA),
+                       "reference_count": None if reference is None else (int(reference[0]), int(reference[1])),
+                       "reference_proportion": _count_reference(reference, level), "estimator": "binomial",
+                       "reference_estimator": "binomial" if reference is not None else None} | extra))  # fmt: skip
+    if x.size < _MIN_K or ctx.reason is not None:
+        return _assemble(ctx, None)
+    p = fit_counts(x, n, transform, method, level)
+    grid = grid_counts(x, n, level, ("logit", "GLMM") if p.model == "GLMM" else (transform, method))
+    return _assemble(ctx, (p, grid))
 
 
-BAYES_PRIOR: tuple[Any, ...] = ("halfnormal", 0.5)
-"""τ prior of the benchmark's Bayesian prediction interval (weakly informative on the logit scale)."""
+def benchmark_rates(
+    rates: Sequence[float],
+    lows: Sequence[float],
+    highs: Sequence[float],
+    *,
+    ci_level: float | Sequence[float] = 0.95,
+    labels: Sequence[str] | None = None,
+    reference: tuple[float, float, float] | None = None,
+    reference_id: str = "reference",
+    outcome: str = "",
+    level: float = 0.95,
+    method: str = "REML",
+    _context: dict[str, Any] | None = None,
+) -> Benchmark:
+    """Benchmark from comparator Kaplan-Meier landmark rates, each with its printed interval (never a count).
 
+    Each rate enters on the logit scale with the standard error recovered from its printed interval,
+    ``(logit(high) − logit(low)) / (2 z)`` (:func:`trialcompare.meta._data.logit_se`); the model is the
+    normal-normal random-effects model with the tests and prediction interval of :func:`benchmark_counts`.
 
-def _bayes_prediction(x: np.ndarray, n: np.ndarray, level: float) -> dict[str, Any]:
-    """Bayesian prediction interval of a new cohort for 3 to 5 comparators (issue 23), else nothing."""
-    if not 3 <= x.size <= 5:
-        return {}
-    res = pool_proportions(x, n, transform="logit", method="bayes", level=level, tau_prior=BAYES_PRIOR)
-    return {"bayes_prediction": (res.proportion[3], res.proportion[4]), "bayes_prior": BAYES_PRIOR}
+    Parameters
+    ----------
+    rates, lows, highs : sequence of float
+        Comparator rates and their printed interval bounds, as proportions.
+    ci_level : float or sequence of float
+        Level of the printed intervals (one for all, or one per rate).
+    labels : sequence of str, optional
+        Comparator ids.
+    reference : tuple of float, optional
+        ``(rate, low, high)`` of the reference's Kaplan-Meier rate (placed, never pooled).
+    reference_id, outcome : str
+        Names carried into the result.
+    level : float
+        Confidence level of the benchmark's intervals.
+    method : {"REML", "DL", "PM", "ML", "SJ", "HE", "HS", "EB"}
+        τ² estimator.
 
+    Returns
+    -------
+    Benchmark
 
-def _not_estimable(base: dict[str, Any], reference: Any, ref: Any, notes: list[str]) -> Benchmark:
-    return Benchmark(
-        **base, estimable=False, reason="k<3", model=None, test=None, pooled=None, prediction=None,
-        prediction_df=None, intervals=pl.DataFrame(schema=INTERVAL_SCHEMA), tau2=None, heterogeneity=None,
-        reference_count=None if reference is None else (int(reference[0]), int(reference[1])),
-        reference_proportion=ref, position=None, reference_ci_overlaps_pi=None,
-        grid=pl.DataFrame(schema=GRID_SCHEMA), grid_range=None, notes=tuple(notes),
-    )  # fmt: skip
+    Raises
+    ------
+    ValueError
+        A bound at 0 or 1, bounds not around the rate, or invalid options.
+
+    Examples
+    --------
+    >>> b = benchmark_rates([0.40, 0.50, 0.45, 0.55], [0.30, 0.40, 0.35, 0.45], [0.50, 0.60, 0.55, 0.65],
+    ...                     reference=(0.52, 0.40, 0.63))
+    >>> b.estimator, b.k, b.test, round(b.pooled[0], 3), b.position
+    ('kaplan-meier', 4, 'knha', 0.476, 'within')
+    """
+    from ._data import logit_se
+
+    level = _check_options("logit", method, level)
+    r, lo, hi = (np.asarray(v, dtype=float).ravel() for v in (rates, lows, highs))
+    if not (r.size == lo.size == hi.size) or np.any(~((lo <= r) & (r <= hi))):
+        raise ValueError("each rate needs its interval around it: low <= rate <= high")
+    levels = np.broadcast_to(np.asarray(ci_level, dtype=float), r.shape)
+    se = np.array([logit_se(a, b, c) or math.nan for a, b, c in zip(lo, hi, levels, strict=True)])
+    if np.any(~np.isfinite(se)) or np.any(r <= 0) or np.any(r >= 1):
+        raise ValueError("a Kaplan-Meier rate and its bounds must lie strictly between 0 and 1 to be pooled")
+    extra = dict(_context or {})
+    frame = _rate_frame(r.tolist(), lo.tolist(), hi.tolist(), _labels(labels, r.size), extra.pop("endpoints", None))
+    ctx = _Context(**({"outcome": outcome, "reference_id": reference_id, "level": level, "transform": "logit",
+                       "method": method, "comparators": frame, "excluded": pl.DataFrame(schema=EXCLUDED_SCHEMA),
+                       "reference_count": None, "reference_proportion": reference, "estimator": "kaplan-meier",
+                       "reference_estimator": "kaplan-meier" if reference is not None else None} | extra))  # fmt: skip
+    if r.size < _MIN_K or ctx.reason is not None:
+        return _assemble(ctx, None)
+    y = np.log(r / (1 - r))
+    return _assemble(ctx, (fit_rates(y, se, method, level), grid_rates(y, se, level, method)))
 
 
 def benchmark(
@@ -682,7 +430,6 @@ def benchmark(
     reference: str,
     *,
     exclude: Iterable[str] = (),
-    include_controls: bool = False,
     level: float = 0.95,
     transform: str = "logit",
     method: str = "REML",
@@ -700,12 +447,11 @@ def benchmark(
         The cohort placed against the benchmark (never pooled).
     exclude : iterable of str
         Further cohorts to leave out (reason ``"user"``).
-    include_controls : bool
-        Keep control (placebo) arms of randomised studies among the comparators.
     level : float
         Confidence level.
     transform, method : str
-        Scale and τ² estimator of the normal-normal model (see :func:`benchmark_counts`).
+        Scale and τ² estimator of the normal-normal model (see :func:`benchmark_counts`; Kaplan-Meier rates are
+        always pooled on the logit scale).
     **data_kw
         ``denominators``, ``use_errata``, ``substitute_endpoint``, ``prefer_locations`` for
         :func:`~trialcompare.meta.suite.outcome_data`.
@@ -726,7 +472,7 @@ def benchmark(
     ...              "trials/ie.yaml")                                     # doctest: +SKIP
     >>> b = benchmark(cs, "orr", "apatinib-ie", denominators={"apatinib-camrelizumab": 43})  # doctest: +SKIP
     >>> b.k, b.estimable, b.excluded["reason"].to_list()                   # doctest: +SKIP
-    (2, False, ['reference', 'shares-registration'])
+    (1, False, ['reference', 'shares-centre', 'shares-registration'])
     """
     if reference not in cohorts:
         raise ValueError(f"reference {reference!r} is not a cohort; cohorts: {', '.join(cohorts.ids)}")
@@ -734,135 +480,45 @@ def benchmark(
     unknown = sorted(user - set(cohorts.ids))
     if unknown:
         raise ValueError(f"exclude names {', '.join(map(repr, unknown))}, not a cohort")
-    data = outcome_data(cohorts, outcome, reference=reference, include_controls=True, **data_kw)  # rule below
-    rows, excluded, ref, ref_endpoint = [], [], None, None
-    for r in data.iter_rows(named=True):
-        why, detail = _structural_reason(cohorts, r["cohort"], reference, user, include_controls)
-        if r["cohort"] == reference and r["events"] is not None:
-            ref, ref_endpoint = (int(r["events"]), int(r["total"])), r["endpoint"]
-        if why is None and r["events"] is None:
-            why = "no-count"
-        if why is None:
-            rows.append(r)
-        else:
-            excluded.append({"cohort": r["cohort"], "reason": why, "detail": detail})
-    ids = [r["cohort"] for r in rows]
-    differs = ref_endpoint is not None and any(r["endpoint"] != ref_endpoint for r in rows)
-    return benchmark_counts(
-        [r["events"] for r in rows], [r["total"] for r in rows], labels=ids, reference=ref, reference_id=reference,
-        outcome=outcome.strip().lower(), approximate=[bool(r["approximate"]) for r in rows], level=level,
-        transform=transform, method=method, _excluded=pl.DataFrame(excluded, schema=EXCLUDED_SCHEMA, orient="row"),
-        _overlaps=_overlaps(cohorts, ids), _notes=("endpoint-differs",) if differs else (),
-    )  # fmt: skip
+    data = outcome_data(cohorts, outcome, reference=reference, include_controls=True, **data_kw)  # rules below
+    counts = is_count_outcome(outcome)
+    sel = select(cohorts, data, reference, user, counts=counts)
+    ref = sel.reference
+    endpoints = [r["endpoint"] for r in sel.rows]
+    context = {"excluded": pl.DataFrame(sel.excluded, schema=EXCLUDED_SCHEMA, orient="row"), "endpoints": endpoints,
+               "reason": sel.reason, "endpoint": ref["endpoint"] if ref else None, "estimator": sel.estimator,
+               "comparable": _comparable(ref, sel.estimator, endpoints),
+               "notes": ("endpoint-differs",) if ref and any(e != ref["endpoint"] for e in endpoints) else ()}
+    common = {"labels": [r["cohort"] for r in sel.rows], "reference_id": reference, "outcome": outcome.strip().lower(),
+              "level": level, "method": method}  # fmt: skip
+    if sel.estimator == "kaplan-meier":
+        ref_rate = (ref["estimate"], ref["ci_low"], ref["ci_high"]) if ref is not None else None
+        return benchmark_rates([r["estimate"] for r in sel.rows], [r["ci_low"] for r in sel.rows],
+                               [r["ci_high"] for r in sel.rows], reference=ref_rate, _context=context,
+                               ci_level=[r["ci_level"] for r in sel.rows], **common)  # fmt: skip
+    ref_count = (int(ref["events"]), int(ref["total"])) if ref is not None and ref["events"] is not None else None
+    b = benchmark_counts([r["events"] for r in sel.rows], [r["total"] for r in sel.rows], reference=ref_count,
+                         transform=transform, _context=context, **common)  # fmt: skip
+    if ref is not None and ref_count is None:  # the reference has a value by another estimator: described only
+        return _with_reference(b, ref)
+    return b
 
 
-# --------------------------------------------------------------------------------------------------
-# what is worth showing
-# --------------------------------------------------------------------------------------------------
+def _comparable(ref: dict[str, Any] | None, estimator: str | None, endpoints: Sequence[str | None]) -> str | None:
+    """The not-comparable-* position code when the reference cannot be placed against the comparators."""
+    if ref is None:
+        return None
+    if estimator is None or ref["estimator"] != estimator:
+        return "not-comparable-estimator"
+    if any(e != ref["endpoint"] for e in endpoints):
+        return "not-comparable-endpoint"
+    return None
 
 
-def subgroup_worth_showing(
-    cohorts: Sequence[str], partitions: Mapping[str, Sequence[Hashable]], min_k: int = _MIN_K
-) -> pl.DataFrame:
-    """Flag subgroup partitions that add nothing: one group, a repeat of another partition, or a subgroup with k < 3.
+def _with_reference(b: Benchmark, ref: dict[str, Any]) -> Benchmark:
+    """The benchmark with the reference's value described (its printed rate and interval) but not placed."""
+    from dataclasses import replace
 
-    Parameters
-    ----------
-    cohorts : sequence of str
-        The pooled cohorts.
-    partitions : mapping of str to sequence
-        Partition name (e.g. ``"design"``) → the group of each cohort, in the order of ``cohorts``.
-    min_k : int
-        Smallest subgroup that gets a pooled number.
-
-    Returns
-    -------
-    polars.DataFrame
-        ``by, groups, smallest_k, worth_showing, reason, same_as`` (reason codes ``"single-group"``,
-        ``"same-partition"``, ``"subgroup-k<3"``; null when worth showing).
-
-    Examples
-    --------
-    >>> f = subgroup_worth_showing(["a", "b", "c", "d"], {"design": ["p", "p", "r", "r"],
-    ...                                                 "endpoint": ["PFS", "PFS", "EFS", "EFS"]})
-    >>> f["reason"].to_list(), f["same_as"].to_list()
-    (['subgroup-k<3', 'same-partition'], [None, 'design'])
-    """
-    seen: dict[frozenset, str] = {}
-    rows = []
-    for by, groups in partitions.items():
-        g = list(groups)
-        if len(g) != len(cohorts):
-            raise ValueError(f"partition {by!r} has {len(g)} entries but there are {len(cohorts)} cohorts")
-        members: dict[Hashable, set[str]] = {}
-        for cid, grp in zip(cohorts, g, strict=True):
-            members.setdefault(grp, set()).add(cid)
-        key = frozenset(frozenset(m) for m in members.values())
-        smallest = min((len(m) for m in members.values()), default=0)
-        reason, same = _partition_reason(len(members), seen.get(key), smallest, min_k)
-        seen.setdefault(key, by)
-        rows.append({"by": by, "groups": len(members), "smallest_k": smallest, "worth_showing": reason is None,
-                     "reason": reason, "same_as": same})  # fmt: skip
-    schema = {"by": pl.String, "groups": pl.Int64, "smallest_k": pl.Int64, "worth_showing": pl.Boolean,
-              "reason": pl.String, "same_as": pl.String}  # fmt: skip
-    return pl.DataFrame(rows, schema=schema, orient="row")
-
-
-def _partition_reason(n_groups: int, same: str | None, smallest: int, min_k: int) -> tuple[str | None, str | None]:
-    if n_groups < 2:
-        return "single-group", None
-    if same is not None:
-        return "same-partition", same
-    if smallest < min_k:
-        return "subgroup-k<3", None
-    return None, None
-
-
-def _count_key(frame: pl.DataFrame) -> frozenset:
-    used = frame.filter(pl.col("events").is_not_null())
-    return frozenset(zip(used["cohort"].to_list(), used["events"].to_list(), used["total"].to_list(), strict=True))
-
-
-def scenario_worth_showing(
-    primary: pl.DataFrame, scenarios: Mapping[str, pl.DataFrame], min_k: int = _MIN_K
-) -> pl.DataFrame:
-    """Flag scenarios that change nothing (the same counts as the primary or an earlier scenario) or have k < 3.
-
-    Parameters
-    ----------
-    primary : polars.DataFrame
-        Counts of the primary analysis (``cohort, events, total``; rows with null ``events`` are not pooled), e.g.
-        :attr:`Benchmark.comparators` or :func:`~trialcompare.meta.suite.outcome_data`.
-    scenarios : mapping of str to polars.DataFrame
-        Scenario name → its counts, in the same form.
-    min_k : int
-        Smallest k that gets a pooled number.
-
-    Returns
-    -------
-    polars.DataFrame
-        ``name, k, worth_showing, reason, same_as`` (codes ``"no-change"``, ``"same-as-scenario"``, ``"k<3"``).
-
-    Examples
-    --------
-    >>> base = pl.DataFrame({"cohort": ["a", "b", "c"], "events": [1, 2, 3], "total": [10, 10, 10]})
-    >>> f = scenario_worth_showing(base, {"same": base, "drop-c": base.head(2)})
-    >>> f["reason"].to_list()
-    ['no-change', 'k<3']
-    """
-    seen: dict[frozenset, str] = {_count_key(primary): ""}
-    rows = []
-    for name, frame in scenarios.items():
-        key = _count_key(frame)
-        earlier = seen.get(key)
-        if earlier == "":
-            reason, same = "no-change", None
-        elif earlier is not None:
-            reason, same = "same-as-scenario", earlier
-        else:
-            reason, same = ("k<3", None) if len(key) < min_k else (None, None)
-        seen.setdefault(key, name)
-        rows.append({"name": name, "k": len(key), "worth_showing": reason is None, "reason": reason, "same_as": same})
-    schema = {"name": pl.String, "k": pl.Int64, "worth_showing": pl.Boolean, "reason": pl.String,
-              "same_as": pl.String}  # fmt: skip
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return replace(b, reference_proportion=(ref["estimate"], ref["ci_low"], ref["ci_high"]),
+                   reference_estimator=ref["estimator"],
+                   position="not-comparable-estimator" if b.estimable else b.position)  # fmt: skip

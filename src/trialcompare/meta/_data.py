@@ -10,7 +10,9 @@ from typing import Any
 
 import polars as pl
 
+from .. import options
 from ..comparison import Comparison, compare
+from ..descriptor.harms import is_named_proportion
 from ..load import CohortSet
 from ..options import DENOMINATOR_BASES, POOLING_METHODS
 from ..outcomes import outcome_name, parse_outcome_name
@@ -19,9 +21,22 @@ from ..rules import compared_endpoint, is_control_arm
 DATA_SCHEMA: dict[str, Any] = {
     "cohort": pl.String, "label": pl.String, "design": pl.String, "endpoint": pl.String, "events": pl.Int64,
     "total": pl.Int64, "estimate": pl.Float64, "approximate": pl.Boolean, "note": pl.String, "inferred": pl.Boolean,
+    "estimator": pl.String, "ci_low": pl.Float64, "ci_high": pl.Float64, "ci_level": pl.Float64,
+    "logit_se": pl.Float64, "reason": pl.String, "time_months": pl.Float64,
 }  # fmt: skip
-"""``approximate``: a count made from a printed rate (rate × N); ``inferred``: the only count that reproduces a
-percentage printed without one (:func:`trialcompare.comparison.inferred_count`)."""
+"""``estimator``: ``"binomial"`` (a count n/N), ``"kaplan-meier"`` or ``"unspecified"`` (a landmark rate printed
+without saying how it was estimated). A landmark rate is never turned into a count: ``events``/``total`` are set only
+for a count (binomial); a Kaplan-Meier rate keeps its printed estimate and interval (``ci_low``, ``ci_high``,
+``ci_level``) and ``logit_se``, the standard error on the logit scale recovered from that interval,
+``(logit(hi) − logit(lo)) / (2 z)``. ``reason`` is the code of why a row cannot be pooled (null when it can):
+``"excluded"``, ``"control-arm"``, ``"not-reported"``, ``"no-denominator"``, ``"no-count"`` (a binomial rate printed
+without its count), ``"bound"``, ``"no-interval"``, ``"estimator-unspecified"``, ``"no-endpoint"``.
+``time_months``: the landmark's time, or for a response rate the time point it was assessed at when printed at one
+(null for best overall response: a response at 6 months is not best response). ``approximate`` is always False (no
+count is ever made from a rate; the column stays for readers of older frames); ``inferred``: the only count that
+reproduces a percentage printed without one (:func:`trialcompare.comparison.inferred_count`). A landmark outcome has
+one row per cohort and estimator (a cohort that prints both a binomial proportion and a Kaplan-Meier rate has two
+rows)."""
 
 #: Keys a scenario declaration may have (``name`` is required).
 SCENARIO_KEYS = ("name", "description", "exclude", "denominators", "use_errata", "substitute_endpoint")
@@ -52,10 +67,22 @@ class _Outcome:
     @property
     def label(self) -> str:
         if self.count_key is not None:
-            return _COUNT_LABELS[self.name]
+            return _COUNT_LABELS.get(self.name, self.name)  # a named proportion is its own label
         what = self.endpoint or "event-/progression-free"
         when = f"{self.time:g} {self.unit}" + (f" ({self.months:.1f} months)" if self.unit != "months" else "")
         return f"{what} rate at {when}"
+
+
+def is_count_outcome(name: str) -> bool:
+    """Whether an outcome is a count (ORR, DCR, CSR, a named proportion) rather than a landmark rate.
+
+    Examples
+    --------
+    >>> is_count_outcome("orr"), is_count_outcome("custom:infection"), is_count_outcome("tte_6m")
+    (True, True, False)
+    """
+    parsed = _parse_outcome(name)
+    return parsed is not None and parsed.count_key is not None
 
 
 def _parse_outcome(name: str) -> _Outcome | None:
@@ -63,6 +90,8 @@ def _parse_outcome(name: str) -> _Outcome | None:
     key = name.strip().lower()
     if key in _COUNT_OUTCOMES:
         return _Outcome(key, count_key=_COUNT_OUTCOMES[key])
+    if is_named_proportion(key):  # custom:infection, ae:...: a descriptor's named proportion (issue 22)
+        return _Outcome(key, count_key=key)
     try:
         parsed = parse_outcome_name(key)
     except ValueError:
@@ -103,7 +132,31 @@ def available_outcomes(cohorts: CohortSet, **data_kw: Any) -> list[str]:
     list of str
         E.g. ``["orr", "dcr", "csr", "efs_6m", ..., "tte_6m"]``.
     """
-    return _names_from_outcomes(_compare(cohorts, **data_kw).outcomes)
+    return _names_from_outcomes(_compare(cohorts, **data_kw).outcomes) + named_proportions(cohorts.to_frame())
+
+
+def named_proportions(frame: pl.DataFrame) -> list[str]:
+    """The named proportions (``custom:...``, ``ae:...``) of a long frame (section ``proportion``), in order."""
+    rows = frame.filter(pl.col("section") == "proportion")
+    return list(dict.fromkeys(rows["variable"].to_list()))
+
+
+def _named_row(cid: str, ctx: _DataContext, outcome: _Outcome) -> dict[str, Any]:
+    """The count of a named proportion, as printed (``"12/40"``) or implied by a percentage of its stated
+    denominator; never a denominator the descriptor does not give."""
+    name = outcome.name
+    rows = ctx.frame.filter(pl.col("cohort") == cid, pl.col("section") == "proportion", pl.col("variable") == name)
+    counts = rows.filter(pl.col("statistic") == "count", pl.col("denominator_origin") != "declared_n")
+    if counts.is_empty():
+        why = "not reported" if rows.is_empty() else "no count with a printed or stated denominator"
+        reason = "not-reported" if rows.is_empty() else "no-denominator"
+        return _row(cid, ctx.cohorts, name, reason=reason, note=f"{name}: {why}")
+    r = counts.sort("as_printed", descending=True).row(0, named=True)
+    n, den = r["n"], r["denominator"]
+    implied = r["count_basis"] == "implied-by-percentage"
+    note = f"{n}/{den}" + (f" (count implied by the printed {r['printed']!r})" if implied else "")
+    return _row(cid, ctx.cohorts, name, events=n, total=den, estimate=n / den, inferred=implied, note=note,
+                estimator="binomial")  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------------
@@ -160,13 +213,13 @@ def _count_row(cid: str, cohorts: CohortSet, cmp: Comparison, outcome: _Outcome)
     label = outcome.name.upper()
     match = cmp.outcomes.filter(pl.col("cohort") == cid, pl.col("outcome") == outcome.count_key)
     if match.is_empty():
-        return _row(cid, cohorts, label, note=f"{label} not reported; not pooled")
+        return _row(cid, cohorts, label, reason="not-reported", note=f"{label} not reported")
     r = match.row(0, named=True)
     if not r["denominator"]:
-        return _row(cid, cohorts, label, note=f"{label}: no denominator; not pooled")
+        return _row(cid, cohorts, label, reason="no-denominator", note=f"{label}: no denominator")
     note = f"{r['n']}/{r['denominator']} (denominator: {DENOMINATOR_BASES.get(r['denominator_basis'], '?')})"
     return _row(cid, cohorts, label, events=r["n"], total=r["denominator"], estimate=r["n"] / r["denominator"],
-                inferred=r["denominator_basis"] == "inferred",
+                inferred=r["denominator_basis"] == "inferred", estimator="binomial", time_months=r["time_months"],
                 note=note)  # fmt: skip
 
 
@@ -186,48 +239,93 @@ def _rate_denominator(frame: pl.DataFrame, r: dict[str, Any], use_errata: bool) 
     return (n, den) if den else None
 
 
-def _approximate_count(rate: float, total: int) -> int:
-    """round(rate × N) with halves rounded up (not Python's round-half-to-even)."""
-    return math.floor(rate * total + 0.5)
+def logit_se(low: float, high: float, level: float = 0.95) -> float | None:
+    """Standard error of logit(p) recovered from a printed confidence interval of p.
+
+    ``(logit(high) − logit(low)) / (2 z)``, z the normal quantile of the level (1.959964 for 95%): exact for an
+    interval symmetric on the logit scale, an approximation for one that is not (e.g. Greenwood's on the plain scale).
+
+    Parameters
+    ----------
+    low, high : float
+        The interval's bounds as proportions.
+    level : float
+        Its confidence level.
+
+    Returns
+    -------
+    float or None
+        None when a bound is 0 or 1 (no finite logit) or the bounds are not increasing.
+
+    Examples
+    --------
+    >>> round(logit_se(0.744, 0.970), 4)   # (ln(0.97/0.03) − ln(0.744/0.256)) / 3.919928 = 2.409229 / 3.919928
+    0.6146
+    >>> logit_se(0.0, 0.26) is None
+    True
+    """
+    from scipy.stats import norm
+
+    if not 0.0 < low < high < 1.0:
+        return None
+    return (math.log(high / (1 - high)) - math.log(low / (1 - low))) / (2 * float(norm.isf((1 - level) / 2)))
 
 
-def _estimator_name(r: dict[str, Any]) -> str:
-    return {"kaplan-meier": "Kaplan-Meier", "binomial": "binomial"}.get(r.get("estimator") or "", "landmark")
+_ESTIMATORS = ("kaplan-meier", "binomial", "unspecified")
 
 
-def _tte_values(r: dict[str, Any], n_cohort: int, counted: tuple[int, int] | None) -> dict[str, Any]:
-    ep, t = r["endpoint"], r["time_months"]
+def _estimator(r: dict[str, Any]) -> str:
+    if r["n"] is not None:
+        return "binomial"
+    return r["estimator"] if r.get("estimator") in _ESTIMATORS else "unspecified"
+
+
+def _rate_values(r: dict[str, Any], counted: tuple[int, int] | None) -> dict[str, Any]:
+    """The values of one printed landmark rate, as printed (never a count made from a rate)."""
+    estimator = _estimator(r)
+    level = options.interval_level(r.get("interval_type")) or (r.get("ci_level") if r["n"] is not None else None)
+    base = {"estimator": estimator, "estimate": r["estimate"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+            "ci_level": level if r["ci_low"] is not None else None}
     if r["bound"]:
-        return {"note": f"{ep} at {t:g} months printed as a bound ({r['printed']!r}), not a number; not pooled"}
+        return base | {"estimate": None, "reason": "bound", "note": f"printed as a bound ({r['printed']!r})"}
     if counted is not None:
         n, den = counted
-        return {"events": n, "total": den, "estimate": n / den, "note": f"{n}/{den} printed as a count"}
+        return base | {"events": n, "total": den, "estimate": n / den, "note": f"{n}/{den} printed as a count"}
     if r["estimate"] is None:
-        return {"note": f"{ep} at {t:g} months has no value; not pooled"}
-    events = _approximate_count(r["estimate"], n_cohort)
-    note = (f"approximate count: round({r['estimate']:g} × {n_cohort}) = {events} "
-            f"({_estimator_name(r)} rate {r['printed']!r} printed without a count)")  # fmt: skip
-    return {"events": events, "total": n_cohort, "estimate": events / n_cohort, "approximate": True, "note": note}
+        return base | {"reason": "not-reported", "note": "no value"}
+    if estimator == "binomial":
+        return base | {"reason": "no-count", "note": f"binomial rate {r['printed']!r} printed without its count"}
+    if estimator == "unspecified":
+        return base | {"reason": "estimator-unspecified",
+                       "note": f"rate {r['printed']!r}: the source does not say how it was estimated"}
+    se = logit_se(r["ci_low"], r["ci_high"], level) if r["ci_low"] is not None and level else None
+    if se is None:
+        return base | {"reason": "no-interval", "note": f"Kaplan-Meier rate {r['printed']!r} without a usable interval"}
+    return base | {"logit_se": se, "note": f"Kaplan-Meier rate {r['printed']!r}"}
 
 
-def _tte_row(cid: str, ctx: _DataContext, outcome: _Outcome) -> dict[str, Any]:
+def _tte_rows(cid: str, ctx: _DataContext, outcome: _Outcome) -> list[dict[str, Any]]:
     ep = ctx.substitute.get(cid) or outcome.endpoint or _disease_control_endpoint(ctx.cohorts, cid)
-    row = _tte_lookup(cid, ep, ctx, outcome)
+    rows = _tte_lookup(cid, ep, ctx, outcome)
     if cid in ctx.substitute:
-        row["note"] = f"{ep} substituted for the disease-control endpoint; {row['note']}"
-    return row
+        for row in rows:
+            row["note"] = f"{ep} substituted for the disease-control endpoint; {row['note']}"
+    return rows
 
 
-def _tte_lookup(cid: str, ep: str | None, ctx: _DataContext, outcome: _Outcome) -> dict[str, Any]:
+def _tte_lookup(cid: str, ep: str | None, ctx: _DataContext, outcome: _Outcome) -> list[dict[str, Any]]:
     if ep is None:
-        return _row(cid, ctx.cohorts, None, note="no event-/progression-free endpoint reported; not pooled")
+        return [_row(cid, ctx.cohorts, None, reason="no-endpoint", note="no event-/progression-free endpoint")]
     match = ctx.cmp.outcomes.filter(pl.col("cohort") == cid, pl.col("endpoint") == ep,
                                     pl.col("statistic") == "rate", pl.col("time_months") == outcome.months)  # fmt: skip
     if match.is_empty():
-        return _row(cid, ctx.cohorts, ep, note=f"{ep}: no {outcome.months:g}-month rate reported; not pooled")
-    r = match.row(0, named=True)
-    counted = _rate_denominator(ctx.frame, r, ctx.use_errata) if r["n"] is not None else None
-    return _row(cid, ctx.cohorts, ep, **_tte_values(r, ctx.cmp.n[cid], counted))
+        return [_row(cid, ctx.cohorts, ep, reason="not-reported", note=f"no {outcome.months:g}-month rate")]
+    out: dict[str, dict[str, Any]] = {}
+    for r in match.iter_rows(named=True):  # the chosen report first, then one per other estimator
+        counted = _rate_denominator(ctx.frame, r, ctx.use_errata) if r["n"] is not None else None
+        values = _rate_values(r, counted)
+        out.setdefault(values["estimator"], _row(cid, ctx.cohorts, ep, time_months=outcome.months, **values))
+    return list(out.values())
 
 
 @dataclass
@@ -282,14 +380,15 @@ def outcome_data(
     prefer_locations : sequence of str
         Which printed report to use when a value was printed in several places.
     include_controls : bool
-        Pool the control arms of randomised studies (placebo, best supportive care) with the other cohorts; by
-        default they are left out with a note (a control arm is not another single-arm cohort).
+        Keep the rows of control arms (:func:`trialcompare.rules.control_arm`); by default they are left out with
+        reason ``"control-arm"``. The benchmark never pools a control arm whatever this says.
 
     Returns
     -------
     polars.DataFrame
-        One row per cohort, in load order: ``cohort, label, design, endpoint, events, total, estimate,
-        approximate, note, inferred``. ``events`` is null for cohorts that cannot be pooled (the note says why).
+        One row per cohort (per cohort and estimator for a landmark rate), in load order, with the columns of
+        :data:`DATA_SCHEMA`. ``events`` is null for a row that is not a count; ``reason`` says why a row cannot be
+        pooled.
 
     Raises
     ------
@@ -302,20 +401,22 @@ def outcome_data(
     substitute = _check_substitutes(cohorts, substitute_endpoint or {})
     cmp = _compare(cohorts, denominators=denominators, use_errata=use_errata, reference=reference,
                    prefer_locations=prefer_locations)  # fmt: skip
-    valid = _names_from_outcomes(cmp.outcomes)
+    frame = cohorts.to_frame()
+    valid = _names_from_outcomes(cmp.outcomes) + named_proportions(frame)
     if parsed is None or parsed.name not in valid:
         raise ValueError(f"unknown outcome {outcome!r} for these cohorts; valid: {', '.join(valid)}")
-    ctx = _DataContext(cohorts, cmp, cohorts.to_frame(), bool(use_errata), substitute)
-    rows = []
+    ctx = _DataContext(cohorts, cmp, frame, bool(use_errata), substitute)
+    rows: list[dict[str, Any]] = []
     for cid in cohorts.ids:
         if cid in exclude:
-            rows.append(_row(cid, cohorts, None, note="excluded by request; not pooled"))
+            rows.append(_row(cid, cohorts, None, reason="excluded", note="excluded by request"))
         elif not include_controls and is_control_arm(cohorts[cid].descriptor):
             study = cohorts[cid].descriptor.design.arm_of.study  # type: ignore[union-attr]
-            rows.append(_row(cid, cohorts, None, note=f"control arm of the randomised study {study}; not pooled "
-                                                       "with single-arm cohorts (include_controls to pool it)"))
+            rows.append(_row(cid, cohorts, None, reason="control-arm", note=f"control arm of {study}"))
+        elif is_named_proportion(parsed.name):
+            rows.append(_named_row(cid, ctx, parsed))
         elif parsed.count_key is not None:
             rows.append(_count_row(cid, cohorts, cmp, parsed))
         else:
-            rows.append(_tte_row(cid, ctx, parsed))
+            rows.extend(_tte_rows(cid, ctx, parsed))
     return pl.DataFrame(rows, schema=DATA_SCHEMA, orient="row")

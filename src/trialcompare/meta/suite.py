@@ -17,9 +17,10 @@ non-OS endpoint, else its first non-OS endpoint: EFS in one cohort, PFS in anoth
 
 Counts, denominators and the printed report used are those of :func:`trialcompare.compare` (its
 ``outcomes`` frame), so the denominator choice and errata behave exactly as in the comparison table.
-A landmark Kaplan-Meier rate printed without a count becomes ``round(rate × N)`` events (half rounded
-up), flagged ``approximate``; a rate printed only as a bound ("<10%") is not a number and the cohort is
-left out with a note. Every difference between cohorts is an unanchored, non-randomised comparison.
+A landmark rate is never turned into a count: the suite pools counts (binomial proportions n/N) only; a
+Kaplan-Meier rate keeps its printed estimate and interval (:func:`outcome_data` gives both, labelled by
+estimator, and :meth:`SuiteResult.observed` shows them side by side). A rate printed only as a bound ("<10%") is not
+a number. Every difference between cohorts is an unanchored, non-randomised comparison.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import polars as pl
 
 from ..load import CohortSet
 from ..options import POOLING_METHODS
-from ..rules import evidence_between
+from ..rules import evidence_between, pooling_exclusion
 from ._data import (
     _ALL_METHODS,
     _DATA_KEYS,
@@ -64,6 +65,7 @@ __all__ = [
     "SCENARIO_KEYS",
     "SuiteResult",
     "available_outcomes",
+    "observed_rates",
     "outcome_data",
     "risk_ratio",
     "sensitivity_suite",
@@ -117,7 +119,8 @@ class SuiteResult:
     def notes(self) -> list[str]:
         """Why cohorts were left out, which counts are approximate, caveats of small k."""
         rows = self.data.iter_rows(named=True)
-        out = [f"{r['cohort']}: {r['note']}" for r in rows if r["events"] is None or r["approximate"]]
+        out = [f"{r['cohort']}: {r['note']}; not pooled ({r['reason'] or r['estimator'] or 'no count'})"
+               for r in rows if r["events"] is None]
         if self.primary.k < 3:
             out.append(f"only k = {self.primary.k} cohort(s) pooled: τ², I² and the prediction interval are "
                        "unreliable or undefined")  # fmt: skip
@@ -160,8 +163,10 @@ class SuiteResult:
         Returns
         -------
         polars.DataFrame
-            One row per other cohort; ``comparison`` says every row is an unanchored, non-randomised
-            comparison. The E-value is that of the risk ratio and of its confidence limit nearer 1.
+            One row per other cohort, every row flagged ``exploratory`` (a supplement's table, never the body's);
+            ``evidence`` says the comparison is unanchored. The E-value is that of the risk ratio and of its
+            confidence limit nearer 1. Between cohorts that may share patients (``overlap``: the code of
+            :func:`trialcompare.rules.pooling_exclusion`) no test, fragility index or E-value is given.
 
         Raises
         ------
@@ -174,10 +179,19 @@ class SuiteResult:
             raise ValueError(f"reference {reference!r} has no usable count for {self.outcome}; "
                              f"usable: {', '.join(used) or 'none'}")  # fmt: skip
         ref_desc = self.cohorts[reference].descriptor
-        rows = [_pair_row(r, used[reference], self.outcome, self.level,
-                          evidence_between(self.cohorts[c].descriptor, ref_desc))
-                for c, r in used.items() if c != reference]
-        return pl.DataFrame(rows, schema=_PAIR_SCHEMA, orient="row")
+        rows, overlap = [], []
+        for c, r in used.items():
+            if c == reference:
+                continue
+            rows.append(_pair_row(r, used[reference], self.outcome, self.level,
+                                  evidence_between(self.cohorts[c].descriptor, ref_desc)))
+            rule = pooling_exclusion(ref_desc, self.cohorts[c].descriptor)
+            overlap.append(rule[0] if rule is not None and rule[0] != "same-study" else None)
+        frame = pl.DataFrame(rows, schema=_PAIR_SCHEMA, orient="row").with_columns(
+            overlap=pl.Series(overlap, dtype=pl.String), exploratory=pl.lit(True))
+        tests = ("fisher_p", "fragility_index", "reverse_fragility_index", "e_value", "e_value_ci")
+        return frame.with_columns(pl.when(pl.col("overlap").is_null()).then(pl.col(t)).otherwise(None).alias(t)
+                                  for t in tests)
 
     def forest_data(self) -> tuple[pl.DataFrame, tuple[float, float, float], tuple[float, float]]:
         """The numbers of a forest plot of the primary analysis, back-transformed to proportions.
@@ -200,7 +214,7 @@ class SuiteResult:
                 return back_transform(st[col].to_numpy(), transform).tolist()
             return [float(back_transform([v], transform, [n])[0]) for v, n in zip(st[col], totals, strict=True)]
 
-        rows = {r["cohort"]: r for r in self.data.iter_rows(named=True)}
+        rows = {r["cohort"]: r for r in self.data.filter(pl.col("events").is_not_null()).iter_rows(named=True)}
         ids = st["label"].to_list()
         studies = pl.DataFrame({
             "cohort": ids, "label": [rows[c]["label"] for c in ids], "events": [rows[c]["events"] for c in ids],
@@ -215,10 +229,8 @@ class SuiteResult:
         return studies, (p[0], p[1], p[2]), (p[3], p[4])
 
     def observed(self, ci_method: str = "exact") -> pl.DataFrame:
-        """Each pooled cohort's observed proportion with its own interval, as the comparison tables give it.
-
-        A forest plot without a pooled estimate shows these, not the meta-analytic scale's values: 33/33 is 1.00
-        (Clopper-Pearson 0.89 to 1), not the 0.99 (0.80, 1.00) of a continuity-corrected logit.
+        """Each cohort's rate as observed or printed, labelled by estimator (:func:`observed_rates` of the suite's
+        data; a forest plot without a pooled estimate shows these).
 
         Parameters
         ----------
@@ -228,16 +240,8 @@ class SuiteResult:
         Returns
         -------
         polars.DataFrame
-            ``cohort, label, events, total, approximate, inferred, estimate, ci_low, ci_high`` for the cohorts with
-            counts.
         """
-        from ..stats.proportions import proportion_ci
-
-        rows = self.data.filter(pl.col("events").is_not_null())
-        lo, hi = proportion_ci(rows["events"].to_numpy(), rows["total"].to_numpy(), ci_method, self.level)
-        return rows.select("cohort", "label", "events", "total", "approximate", "inferred").with_columns(
-            estimate=rows["events"] / rows["total"], ci_low=pl.Series(lo, dtype=pl.Float64),
-            ci_high=pl.Series(hi, dtype=pl.Float64))
+        return observed_rates(self.data, ci_method, self.level)
 
     def tables(self) -> list[tuple[str, pl.DataFrame]]:
         """The suite's tables with their titles (grid, leave-one-out, subgroups, scenarios, pairwise), rounded."""
@@ -297,6 +301,56 @@ def _not_estimable_dict(res: MetaResult, reason: dict[str, Any]) -> dict[str, An
             "df": res.df, "tau2_upper_bounded": None, "converged": res.converged, "note": res.back_transform_note,
             "reason": reason}  # fmt: skip
     return out
+
+
+def observed_rates(data: pl.DataFrame, ci_method: str = "exact", level: float = 0.95) -> pl.DataFrame:
+    """Each cohort's rate as observed or printed, labelled by estimator, as the comparison tables give it.
+
+    A count (binomial proportion n/N) gets its interval by ``ci_method``; a Kaplan-Meier (or unspecified) rate keeps
+    its printed estimate and interval — never a count made from it, never a binomial interval. A cohort that prints
+    both has both rows. Needs no pooled fit: a landmark outcome whose cohorts print no count still has its figure.
+    33/33 is 1.00 (Clopper-Pearson 0.89 to 1), not the 0.99 (0.80, 1.00) of a continuity-corrected logit.
+
+    Parameters
+    ----------
+    data : polars.DataFrame
+        :func:`outcome_data`.
+    ci_method : str
+        Interval for one proportion (:data:`trialcompare.options.CI_METHODS`).
+    level : float
+        Its level.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``cohort, label, estimator, events, total, approximate, inferred, estimate, ci_low, ci_high, ci_source``
+        (``ci_source``: ``ci_method`` for a count, ``"published"`` for a printed interval, null when none was
+        printed), for the rows with an estimate.
+
+    Examples
+    --------
+    >>> d = pl.DataFrame({"cohort": ["a", "b"], "label": ["A", "B"], "estimator": ["binomial", "kaplan-meier"],
+    ...                   "events": [33, None], "total": [33, None], "approximate": [False, False],
+    ...                   "inferred": [False, False], "estimate": [1.0, 0.8], "ci_low": [None, 0.6],
+    ...                   "ci_high": [None, 0.9]})
+    >>> observed_rates(d).select("estimator", "ci_low", "ci_source").rows()   # 0.025^(1/33) = 0.894
+    [('binomial', 0.8942..., 'exact'), ('kaplan-meier', 0.6, 'published')]
+    """
+    from ..stats.proportions import proportion_ci
+
+    rows = data.filter(pl.col("estimate").is_not_null())
+    counted = rows["events"].is_not_null().to_numpy()
+    lo = rows["ci_low"].cast(pl.Float64).to_numpy().copy()
+    hi = rows["ci_high"].cast(pl.Float64).to_numpy().copy()
+    if counted.any():
+        clo, chi = proportion_ci(rows["events"].to_numpy()[counted].astype(int),
+                                 rows["total"].to_numpy()[counted].astype(int), ci_method, level)
+        lo[counted], hi[counted] = clo, chi
+    source = [ci_method if c else ("published" if r["ci_low"] is not None else None)
+              for c, r in zip(counted, rows.iter_rows(named=True), strict=True)]
+    return rows.select("cohort", "label", "estimator", "events", "total", "approximate", "inferred").with_columns(
+        estimate=rows["estimate"], ci_low=pl.Series(lo, dtype=pl.Float64).fill_nan(None),
+        ci_high=pl.Series(hi, dtype=pl.Float64).fill_nan(None), ci_source=pl.Series(source, dtype=pl.String))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -249,9 +249,11 @@ def _check_forest_input(
     est = _as_float_array("estimates", estimates, n)
     lo = _as_float_array("ci_low", ci_low, n)
     hi = _as_float_array("ci_high", ci_high, n)
-    if not (np.all(np.isfinite(est)) and np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
-        raise ValueError("estimates and confidence limits must be finite")
-    if np.any(lo > est) or np.any(est > hi):
+    printed = np.isfinite(lo) & np.isfinite(hi)
+    none = np.isnan(lo) & np.isnan(hi)  # an estimate printed without an interval: drawn as a point only
+    if not (np.all(np.isfinite(est)) and np.all(printed | none)):
+        raise ValueError("estimates and confidence limits must be finite (both limits NaN: no interval printed)")
+    if np.any(printed & ((lo > est) | (est > hi))):
         raise ValueError("each estimate must lie within its confidence interval")
     w = None
     if weights is not None:
@@ -269,12 +271,13 @@ def _marker_sizes(weights: np.ndarray | None, n: int) -> np.ndarray:
 
 
 def _forest_xlim(
-    lo: np.ndarray, hi: np.ndarray, extra: Sequence[float], xlim: tuple[float, float] | None
+    lo: np.ndarray, hi: np.ndarray, extra: Sequence[float], xlim: tuple[float, float] | None,
+    est: Sequence[float] | None = None,
 ) -> tuple[float, float]:
     if xlim is not None:
         return float(xlim[0]), float(xlim[1])
-    left = min([float(lo.min()), *extra])
-    right = max([float(hi.max()), *extra])
+    left = min([float(np.nanmin(lo)) if np.isfinite(lo).any() else math.inf, *extra, *(est or ())])
+    right = max([float(np.nanmax(hi)) if np.isfinite(hi).any() else -math.inf, *extra, *(est or ())])
     pad = 0.05 * (right - left or 1.0)
     return left - pad, right + pad
 
@@ -350,7 +353,9 @@ def forest_plot(
     labels : sequence of str
         Study labels, top to bottom. Long labels are wrapped.
     estimates, ci_low, ci_high : sequence of float
-        Point estimate and confidence limits per study (on the scale to be shown).
+        Point estimate and confidence limits per study (on the scale to be shown). Both limits NaN: the source
+        printed the estimate without an interval — drawn as a point, "[not printed]" in the column (an interval is
+        never made up for it).
     pooled : (float, float, float), optional
         Pooled estimate and its confidence limits, drawn as a diamond below the studies.
     prediction : (float, float), optional
@@ -393,7 +398,7 @@ def forest_plot(
     est, lo, hi, w = _check_forest_input(labels, estimates, ci_low, ci_high, weights)
     n = est.size
     extra = [float(v) for v in (*(pooled or ()), *(prediction or ()))]
-    limits = _forest_xlim(lo, hi, extra, xlim)
+    limits = _forest_xlim(lo, hi, extra, xlim, est.tolist())
     ys = [float(n - k + (2 if pooled else 0)) for k in range(n)]
     rows = [_wrap(label, 34) for label in labels]
     row_ys = list(ys)
@@ -445,7 +450,8 @@ def _draw_forest_rows(
     limits: tuple[float, float],
 ) -> None:
     for y, e, a, b, s in zip(ys, est, lo, hi, sizes, strict=True):
-        _draw_clipped_interval(ax, y, float(a), float(b), limits)
+        if np.isfinite(a):
+            _draw_clipped_interval(ax, y, float(a), float(b), limits)
         if limits[0] <= e <= limits[1]:
             ax.plot([e], [y], marker="s", markersize=s, color=_INK, markeredgewidth=0, linestyle="none")
 
@@ -475,6 +481,8 @@ def _fill_forest_table(
     interval_label: str,
 ) -> None:
     def fmt(e: float | None, a: float, b: float) -> str:
+        if math.isnan(a):
+            return f"{value_format.format(e)} [not printed]"
         inner = f"{value_format.format(a)}, {value_format.format(b)}"
         return f"[{inner}]" if e is None else f"{value_format.format(e)} [{inner}]"
 

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from ..load import CohortSet
     from .pdf_process import PdfRenderer
 
-__all__ = ["build_context", "render_html", "render_pdf", "variant_sentences", "write_report"]
+__all__ = ["build_context", "render_html", "render_pdf", "render_supplement", "short_citation", "supplement_path",
+           "variant_sentences", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -66,17 +67,19 @@ def _glance(cohorts: CohortSet, tte: dict[str, str | None]) -> list[dict[str, st
         rows.append({
             "label": d.label, "id": d.id,
             "design": d.design.type + (f", phase {d.design.phase}" if d.design.phase else ""),
-            "description": d.design.description or "",
             "registration": ", ".join(dict.fromkeys(r.id for r in d.design.registrations)) or "not reported",
-            "source": "; ".join(f"{s.key} ({s.role})" for s in d.sources),
-            "n": f"{d.population.n} ({d.population.n_refers_to})",
+            "source": "; ".join(dict.fromkeys(short_citation(s.citation) for s in d.sources)),
+            "n": f"{d.population.n} ({_SET_WORDS.get(d.population.n_refers_to, d.population.n_refers_to)})",
             "endpoint": tte.get(d.id) or "none",
-            "follow_up": f"{fu.value} {fu.unit}{_in_months(fu.value, fu.unit)} "
-                         f"({fu.interval or 'interval type not stated'}; {fu.at})" if fu else
-            "not reported",
+            "follow_up": f"{fu.value} {fu.unit}{_in_months(fu.value, fu.unit)}"
+                         + (f" ({fu.interval})" if fu.interval and fu.interval not in str(fu.value) else "")
+            if fu else "not reported",
         })
     return rows
 
+
+_SET_WORDS = {"itt": "labelled ITT", "efficacy": "efficacy set", "safety": "safety set", "evaluable": "evaluable",
+              "treated": "treated", "enrolled": "enrolled"}
 
 COLUMNS_PER_TABLE = 4
 
@@ -126,8 +129,10 @@ def _reported_variables(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]
     return kept, dropped
 
 
-def _numbered(caveats: list[Any]) -> list[_Caveat]:
-    return [_Caveat(f"C{i}", c.code, c.severity, tuple(c.cohorts), tuple(c.targets), c.text)
+def _numbered(caveats: list[Any], words: Any = None) -> list[_Caveat]:
+    from .phrasebook import say
+
+    return [_Caveat(f"C{i}", c.code, c.severity, tuple(c.cohorts), tuple(c.targets), say(c.fact, words))
             for i, c in enumerate(caveats, start=1)]
 
 
@@ -136,6 +141,40 @@ def _refs(caveats: list[_Caveat], prefixes: tuple[str, ...]) -> list[_Caveat]:
     non-randomised caveat, which the summary states once for the whole report)."""
     return [c for c in caveats if c.code != "NON-RANDOMISED"
             and any(t == "all" or t.startswith(prefixes) for t in c.targets)]
+
+
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+def short_citation(citation: str) -> str:
+    """A citation's short form for the body: first author, "et al.", journal and year (the full one is in the
+    supplement); a text that is not a journal citation is returned as it is.
+
+    Parameters
+    ----------
+    citation : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> short_citation("Xie L, Xu J, Sun X. Apatinib plus IE for relapsed osteosarcoma. Oncol Lett 2021;22(1):552")
+    'Xie L et al., Oncol Lett 2021'
+    >>> short_citation("Xie L et al. Oncologist 2019;24(7):e542-e550 (apatinib phase II)")
+    'Xie L et al., Oncologist 2019'
+    >>> short_citation("a review's table of published cohorts")
+    "a review's table of published cohorts"
+    """
+    year = _YEAR.search(citation)
+    first = re.split(r",| et al", citation, maxsplit=1)[0].strip()
+    if year is None or not first or len(first) > 40:
+        return citation
+    journal = citation[:year.start()].rstrip().rsplit(". ", 1)[-1].strip(" .")
+    if not journal or journal.startswith(first) or len(journal) > 50:
+        return f"{first} et al., {year.group(0)}"
+    return f"{first} et al., {journal} {year.group(0)}"
 
 
 def _sources(cohorts: CohortSet) -> list[dict[str, str]]:
@@ -149,8 +188,8 @@ def _sources(cohorts: CohortSet) -> list[dict[str, str]]:
             row["cohorts"].append(c.descriptor.label)
             row["roles"].append(s.role)
     return [{"cohort": ", ".join(dict.fromkeys(r["cohorts"])), "key": r["key"],
-             "role": ", ".join(dict.fromkeys(r["roles"])), "citation": r["citation"], "ids": r["ids"]}
-            for r in rows.values()]
+             "role": ", ".join(dict.fromkeys(r["roles"])), "citation": short_citation(r["citation"]),
+             "ids": r["ids"]} for r in rows.values()]
 
 
 def _meta_sections(a: Analysis) -> list[dict[str, Any]]:
@@ -198,26 +237,33 @@ def _curve_table(summary: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
     } for r in summary.iter_rows(named=True)]) if summary.height else pl.DataFrame()
 
 
-def build_context(a: Analysis) -> dict[str, Any]:
+def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
     """Everything the report template shows, formatted from a finished analysis.
 
     Parameters
     ----------
     a : Analysis
         Result of :func:`trialcompare.analyse`.
+    output : Path, optional
+        The report's file (its supplement is named after it); default the spec's output.
 
     Returns
     -------
     dict
     """
-    from ..appraisal import rank_caveats
+    from .caveat_words import analysis_words
     from .tables import differences_table, table_iv
     from .verdict import verdict_context
 
     spec, cmp, cohorts = a.spec, a.comparison, a.cohorts
-    caveats = _numbered(rank_caveats(a.caveats))
-    marks, footnotes = _error_marks(a)
+    caveats = _numbered(list(a.caveats), analysis_words(a))
+    marks, error_notes = _error_marks(a)
     table = table_iv(cmp, marks=marks, decimals=spec.display.decimals)
+    baseline = _table_blocks(table, ["Baseline"])
+    outcome = _table_blocks(table, ["Outcomes"])
+    survival = _table_blocks(table, [s for s in dict.fromkeys(table["section"].to_list())
+                                     if s not in ("Design", "Baseline", "Outcomes")])
+    notes_baseline, notes_outcomes, notes_survival = _numbered_notes([baseline, outcome, survival], error_notes)
     tte = {r[0]: r[1] for r in _tte_by_cohort(table, cmp)}
     factors = _factor_table(a)
     return {
@@ -225,16 +271,18 @@ def build_context(a: Analysis) -> dict[str, Any]:
         "headers": table.columns[2:], "labels": cmp.labels, "ci_label": interval_label(cmp.options.level),
         "ci_method_name": CI_METHOD_NAMES[cmp.options.ci_method],
         "rd_method_name": RD_METHOD_NAMES[cmp.options.rd_method],
-        "verdict": verdict_context(a, [c for c in caveats if c.severity == "major"]),
+        "verdict": verdict_context(a), "limitations": _limitations(a), "sensitivity": _sensitivity(a),
+        "supplement_name": supplement_path(output or a.spec.output(".pdf")).name,
+        "supplement_in_pdf": spec.supplement in ("pdf", "both"),
+        "rob": _rob_table(a), "harms": _harms(a),
         "factors": factors, "factor_blocks": _column_blocks(factors),
-        "benchmarks": _benchmark_rows(a), "footnotes": footnotes,
+        "benchmarks": _benchmark_rows(a), "any_pooled": any(b.estimable for b in a.benchmarks),
+        "notes_baseline": notes_baseline, "notes_outcomes": notes_outcomes,
+        "notes_survival": notes_survival,
         "randomised": _randomised(a), "maic": _maic_context(a),
         "glance": _glance(cohorts, tte),
         "sources": _sources(cohorts),
-        "baseline_blocks": _table_blocks(table, ["Baseline"]),
-        "outcome_blocks": _table_blocks(table, ["Outcomes"]),
-        "survival_blocks": _table_blocks(table, [s for s in dict.fromkeys(table["section"].to_list())
-                                                 if s not in ("Design", "Baseline", "Outcomes")]),
+        "baseline_blocks": baseline, "outcome_blocks": outcome, "survival_blocks": survival,
         "differences": differences_table(cmp),
         "denominators": spec.denominators,
         "caveats": caveats,
@@ -252,33 +300,146 @@ def build_context(a: Analysis) -> dict[str, Any]:
 
 
 _DIRECTION = {"reference-worse": "reference worse off", "comparator-worse": "comparator worse off",
-              "similar": "similar", "imbalanced": "imbalanced", "not-reported": "not reported"}
+              "similar": "similar", "within-noise": "within sampling noise", "imbalanced": "imbalanced",
+              "not-reported": "not reported"}
 _BIAS = {"against-reference": "against the reference", "favours-reference": "favours the reference",
          "none": "–", "unknown": "unknown direction"}
-_FACTOR_NAMES = {"age": "Age", "ecog": "ECOG ≥ 1", "lesion_site": "Disease at > 1 site",
-                 "prior_lines": "≥ 2 prior lines",
-                 "resistance_ie": "Resistant to IE", "resistance_apatinib": "Resistant to apatinib",
-                 "resistance_mapi": "Resistant to MAP/I", "sex": "Sex", "subtype": "Subtype",
-                 "resection": "Complete surgical remission (favourable)", "accrual": "Accrual period",
-                 "follow_up": "Median follow-up", "eligibility": "Resectable disease at enrolment"}
 _ELIGIBILITY = {"included": "included", "excluded": "excluded"}
 
 
-_SYMBOLS = "†‡§¶"
+def _rob_table(a: Analysis) -> dict[str, Any] | None:
+    """Risk of bias: one row per cohort, one column per ROBINS-I domain; each distinct (domain, reason) is one
+    numbered note naming the cohorts it concerns."""
+    from .phrasebook import ROB_DESIGNS, ROB_DOMAINS, ROB_REASONS, join
+
+    t = a.risk_of_bias
+    if t.is_empty():
+        return None
+    domains = list(dict.fromkeys(t["domain"].to_list()))
+    keys: list[tuple[str, str]] = []
+    who: dict[tuple[str, str], list[str]] = {}
+    rows = []
+    for cid in dict.fromkeys(t["cohort"].to_list()):
+        part = {r["domain"]: r for r in t.filter(pl.col("cohort") == cid).iter_rows(named=True)}
+        cells = []
+        for d in domains:
+            r = part[d]
+            mark = ""
+            if d != "overall" and r["judgement"] != "low":
+                key = (d, r["reason"])
+                if key not in who:
+                    keys.append(key)
+                    who[key] = []
+                who[key].append(a.labels[cid])
+                mark = f" [{keys.index(key) + 1}]"
+            cells.append(r["judgement"].replace("-", " ") + mark)
+        design = next(iter(part.values()))["design"]
+        rows.append({"cohort": a.labels[cid], "design": ROB_DESIGNS.get(design, design), "cells": cells})
+    notes = [f"{ROB_DOMAINS.get(d, d)[:1].upper()}{ROB_DOMAINS.get(d, d)[1:]} ({join(who[(d, r)])}): "
+             f"{ROB_REASONS.get(r, r)}" for d, r in keys]
+    return {"headers": [_ROB_SHORT.get(d, d) for d in domains], "rows": rows, "notes": notes}
 
 
-def _error_marks(a: Analysis) -> tuple[dict[tuple[str, str], str], list[dict[str, str]]]:
-    """Footnote marks for table cells whose quantity has an error finding (kept as printed), and the footnotes."""
+_ROB_SHORT = {"confounding": "Confounding", "selection": "Selection", "classification": "Classification",
+              "deviations": "Deviations", "missing-data": "Missing data", "measurement": "Measurement",
+              "reported-result": "Reported result", "overall": "Overall"}
+
+
+_HARM_ITEMS = {"modification: dose_reduction": "Dose reduced", "modification: interruption": "Treatment interrupted",
+               "modification: reduction_or_interruption": "Dose reduced or interrupted",
+               "modification: discontinuation": "Discontinued for adverse events",
+               "death: death:treatment-related": "Treatment-related death"}
+
+
+def _harms(a: Analysis) -> pl.DataFrame | None:
+    """The harms table as text cells, cohorts by their labels, items in words, contrast columns only where some
+    difference was computed (None when no cohort records adverse events)."""
+    from ..harms import harms_cells
+
+    h = a.harms
+    if h.is_empty() or not h["reported"].any():
+        return None
+    cells = harms_cells(h)
+    names = dict(a.labels)
+
+    def label(column: str) -> str:
+        if column in names:
+            return names[column]
+        for cid in sorted(names, key=len, reverse=True):
+            column = column.replace(cid, names[cid])
+        return column
+
+    empty = [c for c in cells.columns if c != "item" and all(not v for v in cells[c].to_list())]
+    cells = cells.drop(empty).with_columns(pl.col("item").replace(_HARM_ITEMS))
+    return cells.rename({c: label(c) for c in cells.columns})
+
+
+def _sensitivity(a: Analysis) -> dict[str, Any] | None:
+    """The sensitivity table: one row per page-1 statement, one column per alternative that applies."""
+    from .phrasebook import ALTERNATIVE_WORDS, Words, result_words, statement_words
+
+    s = a.sensitivity
+    if s.is_empty() or not s["applies"].any():
+        return None
+    s = s.filter(pl.col("applies"))
+    alts = list(dict.fromkeys(s["alternative"].to_list()))
+    w = Words(dict(a.labels))
+    rows = []
+    for (statement, outcome), part in s.group_by(["statement", "outcome"], maintain_order=True):
+        cells = {r["alternative"]: result_words(r["result"], r["holds"]) for r in part.iter_rows(named=True)}
+        rows.append({"statement": statement_words(str(statement), str(outcome), part["primary"][0], w, a.reference),
+                     "cells": [cells.get(x, "–") for x in alts]})
+    return {"headers": [ALTERNATIVE_WORDS.get(x, x) for x in alts], "rows": rows}
+
+
+def _limitations(a: Analysis) -> list[dict[str, Any]]:
+    """The ranked limitations: one per theme, its caveats' sentences under it (worded from their facts)."""
+    from .caveat_words import analysis_words
+    from .phrasebook import THEME_WORDS, say
+
+    words = analysis_words(a)
+    return [{"n": i, "theme": THEME_WORDS[lim.theme], "severity": lim.severity,
+             "texts": [say(c.fact, words) for c in lim.caveats] + [say(f, words) for f in lim.facts]}
+            for i, lim in enumerate(a.limitations, start=1)]
+
+
+def _error_marks(a: Analysis) -> tuple[dict[tuple[str, str], str], dict[str, dict[str, str]]]:
+    """Provisional marks (``⟦k⟧``) for table cells whose quantity has an error finding (kept as printed), and the
+    note of each mark; :func:`_numbered_notes` turns the marks that reach a table into numbered notes."""
+    from .caveat_words import error_text
+
     marks: dict[tuple[str, str], str] = {}
-    notes: list[dict[str, str]] = []
+    notes: dict[str, dict[str, str]] = {}
     texts: dict[str, str] = {}
     for r in a.errors.iter_rows(named=True):
-        if r["text"] not in texts:
-            k = len(texts)
-            texts[r["text"]] = _SYMBOLS[k % len(_SYMBOLS)] * (k // len(_SYMBOLS) + 1)
-            notes.append({"mark": texts[r["text"]], "cohort": a.labels[r["cohort"]], "text": r["text"]})
-        marks.setdefault((r["cohort"], r["field"]), texts[r["text"]])
+        text = error_text(r)
+        if text not in texts:
+            texts[text] = f"⟦{len(texts)}⟧"
+            notes[texts[text]] = {"cohort": a.labels[r["cohort"]], "text": text}
+        marks.setdefault((r["cohort"], r["field"]), texts[text])
     return marks, notes
+
+
+_MARK = re.compile(r"⟦\d+⟧")
+
+
+def _numbered_notes(groups: list[list[dict[str, Any]]], notes: dict[str, dict[str, str]]) -> list[list[dict]]:
+    """Number the provisional marks of the tables' cells by first appearance ([1], [2], ...) and give each table
+    group the notes of the marks it shows first; a note whose quantity no table shows is left to the supplement.
+    The blocks are changed in place; returns the notes per group."""
+    numbers: dict[str, str] = {}
+    per_group: list[list[dict]] = []
+    for blocks in groups:
+        mine: list[dict] = []
+        for block in blocks:
+            for row in block["rows"]:
+                for m in _MARK.findall(" ".join(row["cells"])):
+                    if m not in numbers:
+                        numbers[m] = f"[{len(numbers) + 1}]"
+                        mine.append({"mark": numbers[m]} | notes[m])
+                row["cells"] = [_MARK.sub(lambda x: numbers[x.group(0)], c) for c in row["cells"]]
+        per_group.append(mine)
+    return per_group
 
 
 def _effect_cell(r: dict[str, Any]) -> str:
@@ -323,27 +484,67 @@ _UNMATCHED = {"comparator": "not reported by the comparator", "ipd": "not in the
               "mapping": "not mapped to a column of the patient data"}
 
 
+def _maic_cell(x: float | None, fmt: str = ".2f") -> str:
+    return "not reported" if x is None or x != x else format(x, fmt)
+
+
+def _maic_effects(m: Any) -> pl.DataFrame:
+    rows = []
+    for r in m.effects.iter_rows(named=True):
+        ci = ("interval not reported" if r["lower"] is None or r["lower"] != r["lower"] else
+              f"({_maic_cell(r['lower'])}, {_maic_cell(r['upper'])})")
+        rows.append({"method": r["method"] + (" (primary)" if r.get("primary") else ""), "measure": r["measure"],
+                     "estimate": _maic_cell(r["estimate"]), "interval": ci, "how": r["interval"],
+                     "ESS": "–" if r["ess"] is None else f"{r['ess']:.1f}"})
+    return pl.DataFrame(rows)
+
+
+_BALANCE_STATUS = {"matched": "matched", "unmatched": "not matched", "excluded": "patients removed (0% in target)",
+                   "not_in_ipd": "not in the patient data", "not_reported": "not reported by the comparator"}
+
+
+def _maic_balance(m: Any) -> pl.DataFrame:
+    def pct(r: dict[str, Any], key: str) -> str:
+        v = r[key]
+        if v is None or v != v:
+            return "–"
+        return f"{100 * v:.0f}%" if r["statistic"] == "proportion" else f"{v:.3g}"
+
+    return pl.DataFrame([{"variable": f"{r['variable']}" + (f": {r['level']}" if r["level"] else ""),
+                          "statistic": r["statistic"], "target": pct(r, "target"), "all IPD": pct(r, "ipd_all"),
+                          "eligible, unweighted": pct(r, "before"), "weighted": pct(r, "after"),
+                          "status": _BALANCE_STATUS.get(r["status"], r["status"])}
+                         for r in m.balance.iter_rows(named=True)])
+
+
+def _maic_eligibility(m: Any) -> pl.DataFrame | None:
+    e = m.eligibility
+    if e is None or e.criteria.is_empty():
+        return None
+    return pl.DataFrame([{"criterion": r["criterion"], "applied": "yes" if r["applied"] else "no (no column)",
+                          "patients removed": str(r["removed"]) if r["applied"] else "–"}
+                         for r in e.criteria.iter_rows(named=True)])
+
+
 def _maic_context(a: Analysis) -> dict[str, Any] | None:
-    """The population-adjusted comparison, formatted: ESS, balance, unmatched factors, effects, weights histogram."""
+    """The population-adjusted comparison, formatted: what a reviewer must be told (from the MAIC's facts),
+    eligibility, full balance, effects (SIMULATED when the data are), weights histogram, survival."""
     m = a.maic
     if m is None:
         return None
+    from .caveat_words import analysis_words
+    from .phrasebook import say
     from .plots import weights_histogram_svg
 
     w, spec = m.weights, a.spec.maic
+    words = analysis_words(a)
     ipd_cohort = (spec.cohort if spec and spec.cohort else a.reference)
-    balance = pl.DataFrame([{"covariate": r["covariate"], "statistic": r["statistic"],
-                             "target (comparator)": f"{r['target']:.3g}", "before weighting": f"{r['before']:.3g}",
-                             "after weighting": f"{r['after']:.3g}"} for r in w.balance.iter_rows(named=True)])
-    effects = pl.DataFrame([{"method": r["method"], "measure": r["measure"],
-                             "estimate (CI)": f"{r['estimate']:.2f} ({r['lower']:.2f}, {r['upper']:.2f})",
-                             "interval": r["interval"], "scale": r["scale"],
-                             "ESS": "–" if r["ess"] is None else f"{r['ess']:.1f}"}
-                            for r in m.effects.iter_rows(named=True)])
-    unmatched = [f"{u.factor} ({_UNMATCHED.get(u.reason, u.reason)})" for u in m.targets.unmatched]
+    simulated = next((bool(f["simulated"]) for f in (*a.verdict.supports, *a.verdict.cannot)
+                      if f.code == "population-adjustment"), False)
     return {"ipd": a.labels.get(ipd_cohort, ipd_cohort), "target": a.labels.get(m.comparator, m.comparator),
-            "label": spec.label if spec else None, "n": w.n, "ess": w.ess, "ess_share": w.ess / w.n,
-            "balance": balance, "effects": effects, "unmatched": unmatched,
+            "label": spec.label if spec else None, "simulated": simulated, "n": w.n, "ess": w.ess,
+            "facts": [say(f, words) for f in a.maic_facts], "eligibility": _maic_eligibility(m),
+            "balance": _maic_balance(m), "effects": _maic_effects(m),
             "stc_assumption": m.stc.assumption if m.stc else None,
             "stc_error": m.stc_error,
             "histogram": weights_histogram_svg(w.rescaled.tolist()), **_maic_survival(m),
@@ -401,16 +602,13 @@ def _maic_anchored(m: Any) -> pl.DataFrame | None:
                          for r in anchored.iter_rows(named=True)])
 
 
-def _reference_eligibility(a: Analysis) -> str:
-    from ..rules import resectability
-
-    return resectability(a.cohorts[a.reference].descriptor)
-
-
 def _column_blocks(table: pl.DataFrame, per_block: int = COLUMNS_PER_TABLE - 1) -> list[dict[str, Any]]:
     """A wide table split into tables of its first column and at most ``per_block`` others, so that it fits the
     page (as the baseline and outcome tables are); after the first, a block keeps only the rows some of its
-    columns report, and names the others (``unreported``)."""
+    columns report, and names the others (``unreported``). An empty table (one cohort: no comparator) has no
+    block."""
+    if not table.columns:
+        return []
     first, rest = table.columns[0], table.columns[1:]
     blocks = []
     for i in range(0, max(len(rest), 1), per_block):
@@ -424,29 +622,38 @@ def _column_blocks(table: pl.DataFrame, per_block: int = COLUMNS_PER_TABLE - 1) 
     return blocks
 
 
+def _factor_cell(a: Analysis, r: dict[str, Any]) -> str:
+    if not r["reported"]:
+        return "not reported"
+    if r["factor"] == "resectable_at_entry":
+        # "differs": both stated and not the same, so the reference stated the other one
+        other = "excluded" if r["detail"] == "included" else "included"
+        return _ELIGIBILITY[r["detail"]] + (f" (reference: {other}): not comparable" if r["direction"] == "differs"
+                                            else "")
+    if r["direction"] == "skewed-median":
+        return f"median (range) {r['detail']}: skewed, not converted to an SMD"
+    if r["detail"] is not None:
+        return r["detail"]
+    shares = "" if r["cohort_share"] is None else \
+        f"{100 * r['cohort_share']:.0f}% vs {100 * r['reference_share']:.0f}%; "
+    cell = f"{shares}SMD {r['smd']:+.2f}: {_DIRECTION[r['direction']]}"
+    if r["bias"] not in ("none", "unknown"):
+        cell += f"; bias {_BIAS[r['bias']]}"
+    return cell
+
+
 def _factor_table(a: Analysis) -> pl.DataFrame:
     """TSD 18: one row per factor, one column per comparator (share vs the reference's, SMD, direction of bias)."""
+    from .phrasebook import factor_name
+
     f = a.factors
     if f.is_empty():
         return pl.DataFrame()
     rows = []
     for factor in dict.fromkeys(f["factor"].to_list()):
-        row = {"factor": _FACTOR_NAMES.get(factor, factor)}
+        row = {"factor": factor_name(factor)[:1].upper() + factor_name(factor)[1:]}
         for r in f.filter(pl.col("factor") == factor).iter_rows(named=True):
-            if not r["reported"]:
-                cell = "not reported"
-            elif r["factor"] == "eligibility":
-                cell = _ELIGIBILITY[r["detail"]] + (f" (reference: {_ELIGIBILITY[_reference_eligibility(a)]}): "
-                                                    "not comparable" if r["direction"] == "differs" else "")
-            elif r["detail"] is not None:
-                cell = r["detail"]
-            else:
-                shares = "" if r["cohort_share"] is None else \
-                    f"{100 * r['cohort_share']:.0f}% vs {100 * r['reference_share']:.0f}%; "
-                cell = f"{shares}SMD {r['smd']:+.2f}: {_DIRECTION[r['direction']]}"
-                if r["bias"] not in ("none", "unknown"):
-                    cell += f"; bias {_BIAS[r['bias']]}"
-            row[a.labels[r["cohort"]]] = cell
+            row[a.labels[r["cohort"]]] = _factor_cell(a, r)
         rows.append(row)
     return pl.DataFrame(rows)
 
@@ -456,38 +663,20 @@ _POSITION = {"below": "below", "within": "within", "above": "above"}
 
 
 def _benchmark_rows(a: Analysis) -> list[dict[str, Any]]:
+    """Per benchmark: its label, its sentences from the facts (one when nothing is pooled), and whether it pooled."""
+    from .meta import benchmark_sentences
+    from .phrasebook import Words
+
+    words = Words(dict(a.labels))
     out = []
-    for b in a.benchmarks:
-        comps = ", ".join(f"{a.labels.get(r['cohort'], r['cohort'])} {'≈' if r['approximate'] else ''}"
-                          f"{r['events']}/{r['total']}{_inferred_mark(a, b.outcome, r['cohort'])}"
-                          for r in b.comparators.iter_rows(named=True))
-        excluded = "; ".join(f"{a.labels.get(r['cohort'], r['cohort'])} ({b.reasons().get(r['reason'], r['reason'])})"
-                             for r in b.excluded.iter_rows(named=True) if r["reason"] != "reference")
-        ref = b.reference_count
-        line = {"outcome": b.outcome, "k": b.k, "comparators": comps or "none", "excluded": excluded or "none",
-                "reference": f"{'≈' if _approximate(a, b.outcome, b.reference) else ''}{ref[0]}/{ref[1]} = "
-                             f"{100 * b.reference_proportion[0]:.1f}%" if ref else "–"}
-        if not b.estimable:
-            line["result"] = f"not estimable (k = {b.k}; {_SHORT_REASON.get(b.reason, b.reason)})"
-        else:
-            lo, hi = b.prediction
-            line["result"] = (f"pooled comparators {100 * b.pooled[0]:.1f}% ({100 * b.pooled[1]:.1f}–"
-                              f"{100 * b.pooled[2]:.1f}), {b.level:.0%} prediction interval {100 * lo:.1f}–"
-                              f"{100 * hi:.1f}% (t, k − 2 df); the reference lies "
-                              f"{_POSITION.get(b.position, b.position)} it")
-            g = b.grid_range
-            if g is not None:
-                line["result"] += (f". Across {g.n_fits} τ² estimator × transform fits the pooled estimate ranged "
-                                   f"{100 * g.estimate[0]:.1f}–{100 * g.estimate[1]:.1f}% (the primary fit is "
-                                   f"{b.model}, {b.transform})")
-        words = b.reasons()
-        line["notes"] = "; ".join(words.get(n, n) for n in b.notes)
-        line["variants"] = variant_sentences(a.benchmark_variants, b.outcome, b.level)
-        line["variants_all"] = False
-        line["label"] = next((m.suite.label for m in a.meta if m.outcome == b.outcome and m.suite is not None),
-                             b.outcome.upper())
+    for b, facts in zip(a.benchmarks, a.benchmark_facts, strict=True):
+        label = next((m.suite.label for m in a.meta if m.outcome == b.outcome and m.suite is not None),
+                     b.outcome.upper())
+        line = {"outcome": b.outcome, "label": label, "estimable": b.estimable,
+                "sentences": benchmark_sentences(facts, words),
+                "variants": variant_sentences(a.benchmark_variants, b.outcome, b.level) if b.estimable else ""}
         out.append(line)
-    return _said_once(out)
+    return out
 
 
 def _inferred_mark(a: Analysis, outcome: str, cohort: str) -> str:
@@ -614,18 +803,67 @@ def _provenance(frame: pl.DataFrame, cohorts: CohortSet) -> list[dict[str, Any]]
         rows.append({"cohort": r["cohort"], "what": what, "label": r["label"], "printed": r["printed"],
                      "location": r["location"],
                      "source": r["source"], "citation": cite[r["cohort"]].get(r["source"], r["source"]),
-                     "where": f"{Path(r['file']).name}:{r['line']}", "erratum": r["erratum"]})
+                     "where": f"{Path(r['file']).name}:{r['line']}", "erratum": r["erratum"],
+                     "anchor": f"{r['cohort']}-{r['line']}"})
     return rows
 
 
-def render_html(a: Analysis) -> str:
-    """The report as an HTML document (autoescaped)."""
+def render_html(a: Analysis, output: Path | None = None) -> str:
+    """The report as an HTML document (autoescaped); ``output`` names the report file its supplement is named after.
+    """
     from .templating import render_template
 
-    return render_template("report.html.j2", **build_context(a))
+    return render_template("report.html.j2", **build_context(a, output))
 
 
-def render_pdf(a: Analysis, to_pdf: PdfRenderer | None = None) -> bytes:
+def supplement_path(report: Path) -> Path:
+    """The supplement's path beside a report: ``X.pdf`` → ``X.supplement.html``.
+
+    Parameters
+    ----------
+    report : Path
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> supplement_path(Path("reports/table-iv.pdf")).as_posix()
+    'reports/table-iv.supplement.html'
+    """
+    return report.with_name(f"{report.stem}.supplement.html")
+
+
+def render_supplement(a: Analysis, report_name: str | None = None) -> str:
+    """The audit supplement as one self-contained HTML document (autoescaped; no external resource or script).
+
+    Parameters
+    ----------
+    a : Analysis
+    report_name : str, optional
+        The file name of the report it accompanies.
+
+    Returns
+    -------
+    str
+    """
+    from .templating import render_template
+
+    cmp = a.comparison
+    rob = a.risk_of_bias
+    rob_rows = [{**r, "cohort": a.labels.get(r["cohort"], r["cohort"])} for r in rob.iter_rows(named=True)]
+    return render_template(
+        "supplement.html.j2", title=a.spec.title, spec=a.spec,
+        report_name=report_name or a.spec.output(".pdf").name,
+        cohorts=[{"id": c.id, "label": c.descriptor.label} for c in a.cohorts],
+        findings=_grouped_findings(a.cohorts, list(a.findings)), exploratory=a.exploratory,
+        rob_rows=rob_rows, sensitivity=a.sensitivity, provenance=_provenance(a.frame, a.cohorts),
+        ci_method_name=CI_METHOD_NAMES[cmp.options.ci_method], rd_method_name=RD_METHOD_NAMES[cmp.options.rd_method],
+        versions=list(a.versions), hashes=a.inputs.to_dicts())
+
+
+def render_pdf(a: Analysis, to_pdf: PdfRenderer | None = None, output: Path | None = None) -> bytes:
     """The report as PDF bytes; identical bytes for identical inputs (``spec.date`` is the PDF date).
 
     ``to_pdf`` lays out the HTML and draws its figures (default :func:`~trialcompare.render.pdf.html_to_pdf`, in
@@ -637,13 +875,14 @@ def render_pdf(a: Analysis, to_pdf: PdfRenderer | None = None) -> bytes:
     if to_pdf is None:
         from .pdf import html_to_pdf as to_pdf
     with deferred_figures() as figures:
-        html = render_html(a)
+        html = render_html(a, output)
     return to_pdf(html, created=a.spec.date, title=a.spec.title, figures=figures)
 
 
 def write_report(a: Analysis, output: Path | None = None, *, html: bool = False,
                  to_pdf: PdfRenderer | None = None) -> Path:
-    """Render and write the report atomically (nothing is written when anything fails).
+    """Render and write the report atomically (nothing is written when anything fails), with its audit supplement
+    beside it (``X.supplement.html``) unless the spec puts the supplement in the PDF.
 
     Parameters
     ----------
@@ -663,8 +902,12 @@ def write_report(a: Analysis, output: Path | None = None, *, html: bool = False,
     from .atomic import atomic_write_bytes, atomic_write_text
 
     out = output or a.spec.output(".html" if html else ".pdf")
+    body = render_html(a, out) if html else render_pdf(a, to_pdf, out)
+    supplement = render_supplement(a, out.name) if a.spec.supplement in ("html", "both") else None
+    if supplement is not None:
+        atomic_write_text(supplement_path(out), supplement)
     if html:
-        atomic_write_text(out, render_html(a))
+        atomic_write_text(out, body)  # type: ignore[arg-type]
     else:
-        atomic_write_bytes(out, render_pdf(a, to_pdf))
+        atomic_write_bytes(out, body)  # type: ignore[arg-type]
     return out

@@ -265,6 +265,8 @@ def _endpoint_cell(r: dict[str, Any] | None) -> str:
         return f"{r['printed']}{unit}{kind}"
     if r["statistic"] == "rate":
         how = _ESTIMATOR.get(r["estimator"] or "", "")
+        if r["estimator"] == "binomial" and r.get("n") is None:
+            how = "binomial"  # a binomial proportion printed without its count: no "n/N" to point at (K14)
         if r["ci_low"] is None:
             return r["printed"] + (f" [{how}]" if how else "")
         if r["ci_method"] and r["ci_method"] != "published":
@@ -405,8 +407,31 @@ def difference_label(r: dict[str, Any]) -> str:
 _NOT_ESTIMABLE = {"no-events": "no events in either cohort", "all-events": "every patient had the event in both"}
 
 
+_SHARED = {"shares-registration": "shared registration", "shares-centre": "shared centre, overlapping accrual"}
+_OVERLAP = {"shares-registration": "may share patients (shared registration): no test",
+            "shares-centre": "may share patients (shared centre, overlapping accrual): no test"}
+
+
+def _rd_cell(r: dict[str, Any]) -> str:
+    if r.get("comparable") is False:
+        return f"not comparable ({r['not_comparable_reason']})"
+    if not r["estimable"]:
+        return f"not estimable ({_NOT_ESTIMABLE[r['not_estimable_reason']]})"
+    return f"{_pct(r['risk_difference'])} ({_pct(r['rd_low'])}, {_pct(r['rd_high'])})"
+
+
+def _test_cells(r: dict[str, Any]) -> tuple[str, str]:
+    if r["odds_ratio"] is not None:
+        return f"{r['odds_ratio']:.2f} ({r['or_low']:.2f}, {r['or_high']:.2f})", f"{r['fisher_p']:.3g}"
+    if r.get("overlap") in _OVERLAP:
+        return _OVERLAP[r["overlap"]], "–"
+    return "–", "–"
+
+
 def differences_table(cmp: Comparison) -> pl.DataFrame:
-    """Differences of each cohort against the reference, formatted (risk difference, odds ratio, Fisher p).
+    """Differences of each cohort against the reference, formatted: descriptive risk differences with their
+    intervals; odds ratios and Fisher p only where the comparison computed them (``compare(exploratory=True)``),
+    in columns labelled exploratory.
 
     Parameters
     ----------
@@ -415,27 +440,29 @@ def differences_table(cmp: Comparison) -> pl.DataFrame:
     Returns
     -------
     polars.DataFrame
+        ``outcome, cohort, evidence, estimator, counts, risk difference (<level> CI)``; ``may share patients`` when
+        a cohort may (:func:`trialcompare.rules.pooling_exclusion`); and, when any row has them,
+        ``odds ratio (<level> CI), exploratory`` and ``Fisher p, exploratory``.
     """
     rows = []
     ci = interval_label(cmp.options.level)
+    tested = cmp.differences["odds_ratio"].is_not_null().any() if cmp.differences.height else False
+    has_overlap = "overlap" in cmp.differences.columns and cmp.differences["overlap"].is_not_null().any()
     for r in cmp.differences.iter_rows(named=True):
-        if r.get("comparable") is False:
-            rd = orr = p = f"not comparable ({r['not_comparable_reason']})"
-        elif r["estimable"]:
-            rd = f"{_pct(r['risk_difference'])} ({_pct(r['rd_low'])}, {_pct(r['rd_high'])})"
-            orr = f"{r['odds_ratio']:.2f} ({r['or_low']:.2f}, {r['or_high']:.2f})"
-            p = f"{r['fisher_p']:.3g}"
-        else:
-            rd = orr = p = f"not estimable ({_NOT_ESTIMABLE[r['not_estimable_reason']]})"
-        rows.append({
+        row = {
             "outcome": difference_label(r),
             "cohort": cmp.labels[r["cohort"]],
             "evidence": r["evidence"],
+            "estimator": r.get("estimator") or "binomial",
             "counts": f"{r['n']}/{r['denominator']} vs {r['ref_n']}/{r['ref_denominator']}",
-            f"risk difference ({ci})": rd,
-            f"odds ratio ({ci})": orr,
-            "Fisher p": p,
-        })
+            f"risk difference ({ci})": _rd_cell(r),
+        }
+        if has_overlap:
+            row["may share patients"] = _SHARED.get(r.get("overlap") or "", "")
+        if tested:
+            orr, p = _test_cells(r) if r["estimable"] and r.get("comparable") is not False else ("–", "–")
+            row |= {f"odds ratio ({ci}), exploratory": orr, "Fisher p, exploratory": p}
+        rows.append(row)
     return pl.DataFrame(rows) if rows else pl.DataFrame(schema={"outcome": pl.String})
 
 

@@ -1,5 +1,5 @@
-"""Words for the appraisal's codes: page 1 of the report (formatting only; the rules are in
-:mod:`trialcompare.appraisal`)."""
+"""Page 1 of the report: the verdict's facts worded by the phrasebook, and the certainty table (formatting only;
+the rules are in :mod:`trialcompare.appraise`)."""
 
 from __future__ import annotations
 
@@ -7,94 +7,80 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from .caveat_words import error_text
+from .phrasebook import THEME_WORDS, Words, say
 from .tables import INFERRED
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
 
-__all__ = ["DOMAIN_WORDS", "REASON_WORDS", "verdict_context"]
+__all__ = ["DOMAIN_WORDS", "RATING_WORDS", "verdict_context"]
 
-DOMAIN_WORDS = {"risk-of-bias": "risk of bias", "indirectness": "indirectness", "imprecision": "imprecision",
-                "confounding": "confounding by measured imbalance"}
+DOMAIN_WORDS = {"risk-of-bias": "Risk of bias", "inconsistency": "Inconsistency", "indirectness": "Indirectness",
+                "imprecision": "Imprecision", "publication-bias": "Publication bias"}
 
-REASON_WORDS = {
-    "retrospective-series": "a retrospective series is compared (selection of patients)",
-    "possible-overlap": "some cohorts may include the same patients",
-    "unacknowledged-data-errors": "published numbers with unresolved errors",
-    "endpoints-differ": "the time-to-event endpoints differ (event-free vs progression-free survival)",
-    "definitions-differ": "endpoint definitions differ or are missing",
-    "resection": "surgical resection affects an endpoint in some cohorts",
-    "eligibility-differs": "resectable disease was enrolled in some cohorts and excluded in others",
-    "small-cohorts": "every cohort has fewer than 50 patients",
-    "ci-includes-no-difference": "some confidence intervals of the differences include no difference",
-    "measured-imbalance": "prognostic factors are imbalanced (|SMD| > 0.25)",
-}
+RATING_WORDS = {"not-serious": "not serious", "serious": "serious (−1)", "very-serious": "very serious (−2)",
+                "not-applicable": "not applicable", "not-assessable": "not assessable"}
 
 _START_WORDS = {
     "high": "two arms of one randomised study are compared",
-    "low": "an unanchored comparison of cohorts from different studies (no randomisation, no common comparator)",
+    "low": "single arms from different studies are compared (observational evidence)",
 }
-
-_BIAS_FACTORS = {"ecog": "ECOG ≥ 1", "prior_lines": "two or more prior lines", "lesion_site": "disease at more "
-                 "than one site", "resistance_ie": "resistance to IE", "resistance_apatinib": "resistance to "
-                 "apatinib", "resistance_mapi": "resistance to MAP/I",
-                 "resection": "complete surgical remission"}
 
 
 def _pct(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.1f}%"
 
 
-def _factor_list(a: Analysis, bias: str) -> str:
-    names = [_BIAS_FACTORS[f] for f in dict.fromkeys(a.factors.filter(pl.col("bias") == bias)["factor"].to_list())
-             if f in _BIAS_FACTORS]
-    return ", ".join(names)
+def _words(a: Analysis) -> Words:
+    claim = a.spec.claim
+    names = {"claim-cites-at": claim.cites.at} if claim is not None and claim.cites is not None else {}
+    return Words(dict(a.labels), names)
 
 
-def _supports(a: Analysis) -> list[str]:
-    v, ref = a.verdict, a.labels[a.reference]
-    outcomes = " and ".join(v.direction_holds) or "the claimed outcomes"
-    effects = a.effects.filter(pl.col("evidence") == "randomised")
-    printed = "; ".join(f"{r['what']} {r['measure']} {r['printed']}" + (f", {r['p_printed']}" if r["p_printed"] else "")
-                        + f" ({r['location']})" for r in effects.iter_rows(named=True))
-    words = {
-        "randomised-effect": "Arms of one randomised study are compared: their published between-arm effect is the "
-                             "primary result" + (f": {printed}." if printed else " (none is recorded)."),
-        "observed-direction": f"As printed, {ref} has the highest observed {outcomes} of the cohorts compared "
-                              "(table above).",
-        "observed-direction-partly": f"As printed, {ref} has the highest observed rate for some but not all of "
-                                     f"{outcomes}.",
-        "imbalance-against-reference": f"The measured baseline imbalance runs against {ref} "
-                                       f"({_factor_list(a, 'against-reference')} more frequent): on these factors a "
-                                       "naive comparison understates rather than overstates it.",
-    }
-    return [words[c] for c in v.supports]
+def _certainty(a: Analysis, w: Words) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+    """Per-outcome certainty: the domain headers, one row per outcome (cells cite numbered notes), the notes."""
+    notes: list[str] = []
+    rows = []
+    for oc in a.verdict.outcomes:
+        cells = []
+        for d in oc.domains:
+            marks = []
+            for r in d.reasons:
+                text = say(r, w)
+                if text not in notes:
+                    notes.append(text)
+                marks.append(str(notes.index(text) + 1))
+            cells.append(RATING_WORDS[d.rating] + (f" [{', '.join(marks)}]" if marks else ""))
+        rows.append({"outcome": oc.outcome, "start": oc.start, "cells": cells, "level": oc.level.upper()})
+    headers = [DOMAIN_WORDS[d.domain] for d in a.verdict.outcomes[0].domains] if a.verdict.outcomes else []
+    return headers, rows, notes
 
 
-def _cannot(a: Analysis) -> list[str]:
-    v, ref = a.verdict, a.labels[a.reference]
-    words = {
-        "causal-superiority": f"That {ref} causes a higher response than the comparator regimens. No randomised or "
-                              "anchored evidence links these cohorts; the differences may reflect who was treated "
-                              "(selection, era, centre), how outcomes were defined and assessed, and factors that "
-                              "were not reported.",
-        "imbalance-favours-reference": f"A fair comparison on measured factors: the imbalance favours {ref} "
-                                       f"({_factor_list(a, 'favours-reference')} more frequent in comparators).",
-        "imbalance-mixed": f"A net direction of the measured imbalance: {ref} is worse off in "
-                           f"{_factor_list(a, 'against-reference') or 'some factors'}, but the comparators are worse "
-                           f"off in (or have less) {_factor_list(a, 'favours-reference') or 'others'}; "
-                           "the naive comparison may be biased either way.",
-        "population-adjustment-without-ipd": "A population-adjusted comparison (MAIC or STC, NICE DSU TSD 18): it "
-                                             "needs individual patient data of at least one cohort, and none is "
-                                             "available here.",
-    }
-    return [words[c] for c in v.cannot]
+_RESPONSE_FIELDS = {"ORR": ("outcome.best_response", "outcome.rate.ORR"),
+                    "DCR": ("outcome.best_response", "outcome.rate.DCR")}
 
 
-def _numbers(a: Analysis) -> tuple[list[str], list[dict[str, Any]]]:
-    """One row per cohort (reference first); per outcome the count, rate with CI and difference vs the reference."""
+def _number_notes(a: Analysis, outcomes: list[str]) -> tuple[dict[tuple[str, str], int], list[str]]:
+    """Known errors in the numbers of page 1: (cohort, outcome) → note number, and the notes' texts in order."""
+    marks: dict[tuple[str, str], int] = {}
+    texts: list[str] = []
+    for r in a.errors.iter_rows(named=True):
+        for name in outcomes:
+            if str(r["field"]).startswith(_RESPONSE_FIELDS.get(name, (f"outcome.{name}",))):
+                text = f"{a.labels[r['cohort']]}: {error_text(r)}"
+                if text not in texts:
+                    texts.append(text)
+                marks.setdefault((r["cohort"], name), texts.index(text) + 1)
+    return marks, texts
+
+
+def _numbers(a: Analysis) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+    """One row per cohort (reference first); per outcome the count, rate with CI and difference vs the reference;
+    a cell whose published number has a known error carries the number of its note (the notes, third)."""
     numbers = a.verdict.numbers
     outcomes = list(dict.fromkeys(numbers["outcome"].to_list()))
+    marks, notes = _number_notes(a, outcomes)
     rows = []
     for cid in dict.fromkeys(numbers["cohort"].to_list()):
         row: dict[str, Any] = {"cohort": a.labels[cid], "design": a.cohorts[cid].descriptor.design.type,
@@ -105,9 +91,10 @@ def _numbers(a: Analysis) -> tuple[list[str], list[dict[str, Any]]]:
                 row["cells"] += ["not reported", ""]
                 continue
             r = match.row(0, named=True)
-            row["cells"] += [_number_cell(r), _difference_cell(r, cid == a.reference)]
+            mark = f" [{marks[(cid, name)]}]" if (cid, name) in marks else ""
+            row["cells"] += [_number_cell(r) + mark, _difference_cell(r, cid == a.reference)]
         rows.append(row)
-    return outcomes, rows
+    return outcomes, rows, notes
 
 
 def _number_cell(r: dict[str, Any]) -> str:
@@ -128,37 +115,29 @@ def _difference_cell(r: dict[str, Any], reference: bool) -> str:
     return f"{100 * r['risk_difference']:+.1f} ({100 * r['rd_low']:+.1f}, {100 * r['rd_high']:+.1f})"
 
 
-def _distinct(limitations: list[Any]) -> list[Any]:
-    """The first limitation of each kind (the full list is in the Limitations section)."""
-    seen: set[str] = set()
-    out = []
-    for c in limitations:
-        if c.code not in seen:
-            seen.add(c.code)
-            out.append(c)
-    return out
-
-
-def verdict_context(a: Analysis, limitations: list[Any], top: int = 5) -> dict[str, Any]:
-    """The sentences and rows of page 1.
+def verdict_context(a: Analysis, top: int = 5) -> dict[str, Any]:
+    """The sentences and rows of page 1, worded from the verdict's facts by the phrasebook.
 
     Parameters
     ----------
     a : Analysis
-    limitations : list
-        Numbered caveats in rank order (the first ``top`` are shown).
     top : int
+        How many ranked limitations page 1 names.
 
     Returns
     -------
     dict
     """
-    v = a.verdict
-    downgrades = [{"domain": DOMAIN_WORDS[d.domain], "reasons": "; ".join(REASON_WORDS[r] for r in d.reasons)}
-                  for d in v.downgrades]
-    outcomes, numbers = _numbers(a)
+    v, w = a.verdict, _words(a)
+    outcomes, numbers, number_notes = _numbers(a)
+    headers, rows, notes = _certainty(a, w)
     return {
-        "claim": v.claim, "outcomes": outcomes, "numbers": numbers, "supports": _supports(a), "cannot": _cannot(a),
-        "certainty": v.certainty, "start": v.start, "start_reason": _START_WORDS[v.start], "downgrades": downgrades,
-        "evidence": ", ".join(v.evidence), "limitations": _distinct(limitations)[:top],
+        "claim": v.claim, "question": a.spec.question, "population": a.spec.population,
+        "outcomes": outcomes, "numbers": numbers, "number_notes": number_notes,
+        "supports": [say(f, w) for f in v.supports], "cannot": [say(f, w) for f in v.cannot],
+        "context": [say(f, w) for f in v.context],
+        "certainty": v.certainty, "start": v.start, "start_reason": _START_WORDS[v.start],
+        "certainty_headers": headers, "certainty_rows": rows, "certainty_notes": notes,
+        "evidence": ", ".join(v.evidence),
+        "limitations": [THEME_WORDS[lim.theme] for lim in a.limitations[:top]],
     }
