@@ -79,6 +79,16 @@ def _table(results: dict[Any, MetaResult]) -> pl.DataFrame:
 def q_between(estimates: Any, ses: Any) -> tuple[float, int, float]:
     """Equal-effects Q of subgroup estimates: ``(Q, G − 1, p)``.
 
+    Parameters
+    ----------
+    estimates, ses : array_like
+        Subgroup estimates and their standard errors.
+
+    Returns
+    -------
+    tuple
+        ``(Q, df, p)`` with ``p`` from χ²(G − 1).
+
     Examples
     --------
     Two estimates 0 and 1 with SE 1 each: pooled 0.5, Q = 0.25 + 0.25 = 0.5.
