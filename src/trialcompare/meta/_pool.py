@@ -628,7 +628,8 @@ def pool_effects(
 
     Every τ² estimator of ``rma.uni`` is available, and ``method="EE"`` is the equal-effects (inverse-variance,
     "fixed-effect") model: τ² = 0, weights 1/vᵢ, I² = (Q − (k − 1))/Q and H² = Q/(k − 1) as metafor reports for
-    EE models, the prediction interval equal to the confidence interval, and no Q-profile intervals.
+    EE models, the prediction interval equal to the confidence interval, and no Q-profile intervals. ``test="knha"``
+    with ``"EE"`` is computed as metafor computes it (which warns that Knapp-Hartung is not meant for EE models).
 
     Parameters
     ----------
