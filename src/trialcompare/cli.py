@@ -332,15 +332,23 @@ def cmd_meta(args: argparse.Namespace) -> int:
         from ._io import check_output
 
         check_output(forest)
+    from .meta._cli import extras, extras_text, parse_tau_prior  # issue 23: --method bayes, --subgroup, --small-study
+
     try:
+        tau_prior = parse_tau_prior(args.tau_prior)
         suite = sensitivity_suite(
-            cohorts, args.outcome, level=args.level, primary_transform=args.transform, primary_method=args.method,
+            cohorts, args.outcome, level=args.level, primary_transform=args.transform,
+            primary_method="REML" if args.method == "bayes" else args.method,
             primary_test=args.test, exclude=args.exclude, denominators=denominators,
             use_errata=args.errata, reference=args.reference,
         )  # fmt: skip
         text = suite_text(suite, full=args.suite)
+        more = extras(suite, bayes=args.method == "bayes", tau_prior=tau_prior, subgroup=args.subgroup,
+                      small_study=args.small_study)  # fmt: skip
+        text += extras_text(more)
         if args.json:
-            text = json.dumps(suite.to_dict(full=args.suite), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+            full = suite.to_dict(full=args.suite) | more
+            text = json.dumps(full, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
         svg = suite_forest_svg(suite) if forest is not None else None
     except (ValueError, MetaError) as exc:
         raise UsageError(str(exc)) from None
@@ -422,8 +430,17 @@ def _parser() -> argparse.ArgumentParser:
                    help="orr, dcr, csr, <endpoint>_<months>m (efs_6m, os_12m) or tte_<months>m (EFS or PFS)")
     m.add_argument("--transform", choices=options.TRANSFORMS, default="logit",
                    help="scale of the primary analysis (default: logit)")
-    m.add_argument("--method", choices=options.POOLING_METHODS, default="REML",
-                   help="tau^2 estimator of the primary analysis, or GLMM (default: REML)")
+    m.add_argument("--method", choices=(*options.POOLING_METHODS, "EE", "bayes"), default="REML",
+                   help="tau^2 estimator of the primary analysis, GLMM, EE (equal effects), or bayes (Bayesian "
+                        "random effects beside a REML primary analysis) (default: REML)")
+    # issue 23; parsed in cmd_meta (the parser must not import the meta stack: `validate` stays light)
+    m.add_argument("--tau-prior", default="halfnormal:0.5", metavar="PRIOR",
+                   help="tau prior of --method bayes: halfnormal:SCALE, halfcauchy:SCALE or halft:SCALE:DF "
+                        "(default: halfnormal:0.5)")
+    m.add_argument("--subgroup", choices=("design", "endpoint"), metavar="FIELD",  # = meta._cli.SUBGROUP_FIELDS
+                   help="test subgroup differences by FIELD (design, endpoint; each subgroup needs k >= 3)")
+    m.add_argument("--small-study", action="store_true",
+                   help="Egger, rank and trim-and-fill tests of small-study effects (need k >= 10)")
     m.add_argument("--test", choices=options.TESTS, default="z", help="z or Knapp-Hartung (default: z)")
     m.add_argument("--level", type=float, default=0.95, help="confidence level (default: 0.95)")
     m.add_argument("--json", action="store_true", help="print a JSON object")

@@ -1,4 +1,5 @@
-"""Meta-analysis: random-effects pooling pinned to R metafor, and the cohort-level sensitivity suite.
+"""Meta-analysis: random- and equal-effects pooling pinned to R metafor, Bayesian random effects (R bayesmeta),
+small-study effects, subgroups, meta-regression, and the cohort-level sensitivity suite.
 
 Examples
 --------
@@ -8,6 +9,7 @@ Examples
 3
 """
 
+from ._bayes import TAU_PRIORS, BayesResult, PosteriorSummary, bayes_pool
 from ._benchmark import Benchmark, benchmark
 from ._pool import (
     METHODS,
@@ -19,22 +21,47 @@ from ._pool import (
     back_transform,
     pool_effects,
     pool_proportions,
-    subgroup_analysis,
     transform_proportions,
 )
+from ._regression import MetaRegression, PermutationTest, meta_regression
+from ._smallstudy import (
+    EggerResult,
+    RankResult,
+    TrimFillResult,
+    egger_test,
+    funnel_plot,
+    rank_test,
+    trim_and_fill,
+)
+from ._subgroup import SubgroupResult, subgroup_analysis
 
 __all__ = [
     "METHODS",
+    "TAU_PRIORS",
     "TESTS",
     "TRANSFORMS",
+    "BayesResult",
     "Benchmark",
+    "EggerResult",
     "MetaConvergenceWarning",
     "MetaError",
+    "MetaRegression",
     "MetaResult",
+    "PermutationTest",
+    "PosteriorSummary",
+    "RankResult",
+    "SubgroupResult",
+    "TrimFillResult",
     "back_transform",
+    "bayes_pool",
     "benchmark",
+    "egger_test",
+    "funnel_plot",
+    "meta_regression",
     "pool_effects",
     "pool_proportions",
+    "rank_test",
     "subgroup_analysis",
     "transform_proportions",
+    "trim_and_fill",
 ]

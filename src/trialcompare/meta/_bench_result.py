@@ -100,6 +100,12 @@ class Benchmark:
         Whether the prediction interval is at most :attr:`max_width` wide (None without one).
     max_width : float
         The width beyond which an interval is uninformative (:data:`UNINFORMATIVE_WIDTH`).
+    bayes_prediction : tuple of float or None
+        For 3 to 5 comparators: ``(low, high)`` of the Bayesian posterior predictive interval for a new cohort
+        (normal-normal model on the logit scale, flat prior on μ, the τ prior in ``bayes_prior``; exact
+        integration, :func:`~trialcompare.meta.bayes_pool`), to show beside the t(k − 2) interval (issue 23).
+    bayes_prior : tuple or None
+        Its τ prior, e.g. ``("halfnormal", 0.5)``.
     """
 
     outcome: str
@@ -133,6 +139,8 @@ class Benchmark:
     reference_estimator: str | None = None
     informative: bool | None = None
     max_width: float = 0.5
+    bayes_prediction: tuple[float, float] | None = None
+    bayes_prior: tuple[Any, ...] | None = None
 
     def __repr__(self) -> str:
         lines = [f"Benchmark({self.outcome}; reference {self.reference} {_fmt_ref(self)})",

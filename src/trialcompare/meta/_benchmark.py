@@ -247,8 +247,30 @@ def _assemble(ctx: _Context, fit: tuple[_Primary, pl.DataFrame] | None) -> Bench
         **base, estimable=True, reason=None, model=p.model, test=p.test, pooled=pooled, prediction=prediction,
         prediction_df=k - 2, intervals=intervals, tau2=float(p.res.tau2), heterogeneity=_nn_heterogeneity(p, ctx),
         position=position, reference_ci_overlaps_pi=overlap, grid=grid, grid_range=grid_range(grid),
-        notes=tuple(notes), informative=informative,
+        notes=tuple(notes), informative=informative, **_bayes_prediction(p, ctx),
     )  # fmt: skip
+
+
+BAYES_PRIOR: tuple[Any, ...] = ("halfnormal", 0.5)
+"""τ prior of the benchmark's Bayesian prediction interval (weakly informative on the logit scale; issue 23)."""
+
+
+def _bayes_prediction(p: _Primary, ctx: _Context) -> dict[str, Any]:
+    """Bayesian prediction interval of a new cohort for 3 to 5 comparators on the logit scale, else nothing."""
+    from ._bayes import bayes_pool
+    from ._pool import transform_proportions
+
+    k = ctx.comparators.height
+    if not 3 <= k <= 5:
+        return {}
+    if p.transform == "logit":  # the primary model's own logit data (counts, or Kaplan-Meier rates)
+        y, v = p.res.studies["yi"].to_numpy(), p.res.studies["vi"].to_numpy()
+    else:
+        c = ctx.comparators
+        y, v = transform_proportions(c["events"].to_numpy(), c["total"].to_numpy(), "logit")
+    res = bayes_pool(y, v, tau_prior=BAYES_PRIOR, level=ctx.level)
+    low, high = 1.0 / (1.0 + np.exp(-np.array([res.predictive.lower, res.predictive.upper])))
+    return {"bayes_prediction": (float(low), float(high)), "bayes_prior": BAYES_PRIOR}
 
 
 def _nn_heterogeneity(p: _Primary, ctx: _Context) -> Heterogeneity:

@@ -22,6 +22,8 @@ _NODES, _WEIGHTS = np.polynomial.hermite.hermgauss(N_AGQ)
 _LOG_W = np.log(_WEIGHTS) + _NODES**2  # for ∫ f(b) db = Σ wⱼ e^{zⱼ²} f(√2 σ zⱼ + b̂) √2 σ
 _TAU_FLOOR = 1e-5
 _TAU2_CEILING = 1e4  # beyond this (SD of 100 on the logit scale) the likelihood is flat: not identifiable
+# A random-effects fit must beat the common-effect log-likelihood by more than rounding to count as τ² > 0.
+_LL_GAIN_TOL = 1e-8
 
 
 @dataclass(frozen=True)
@@ -45,14 +47,16 @@ def _conditional(x: np.ndarray, n: np.ndarray, mu: float, b: np.ndarray, prec: f
     return _log_binom(x, n, mu + b) - 0.5 * prec * b**2
 
 
-def _modes(x: np.ndarray, n: np.ndarray, mu: float, tau: float) -> tuple[np.ndarray, np.ndarray, bool]:
+def _modes(
+    x: np.ndarray, n: np.ndarray, mu: float, tau: float, b0: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, bool]:
     """Conditional modes b̂ and curvature scale σ̂ = (-h''(b̂))^{-1/2}, by a damped (globally convergent) Newton.
 
     h is strictly concave, so a Newton step that is halved until h does not decrease converges from any start
     (plain Newton from 0 overshoots on sparse or extreme cells, e.g. 22/22 with a large τ). Each study's search
     is checked: the gradient at b̂ must vanish relative to the data scale; the flag says whether all did.
     """
-    b = np.zeros_like(x, dtype=float)
+    b = np.zeros_like(x, dtype=float) if b0 is None else b0.copy()
     prec = 1.0 / tau**2
     h = _conditional(x, n, mu, b, prec)
     scale = 1.0 + n + np.abs(b) * prec
@@ -79,20 +83,24 @@ def _modes(x: np.ndarray, n: np.ndarray, mu: float, tau: float) -> tuple[np.ndar
     return b, 1.0 / np.sqrt(n * p * (1 - p) + prec), bool(np.all(done))
 
 
-def _marginal_loglik(x: np.ndarray, n: np.ndarray, mu: float, tau: float) -> float:
+def _marginal_loglik(x: np.ndarray, n: np.ndarray, mu: float, tau: float, warm: dict | None = None) -> float:
     """Adaptive Gauss-Hermite approximation of Σᵢ log ∫ Bin(xᵢ | nᵢ, expit(μ + b)) N(b; 0, τ²) db."""
     if tau < _TAU_FLOOR:
         return float(np.sum(_log_binom(x, n, np.full_like(x, mu, dtype=float))))
-    b_hat, sigma, _ = _modes(x, n, mu, tau)
+    b_hat, sigma, _ = _modes(x, n, mu, tau, None if warm is None else warm.get("b"))
+    if warm is not None:  # the next evaluation (a nearby μ, τ) starts its mode search here
+        warm["b"] = b_hat
     b = b_hat[:, None] + np.sqrt(2.0) * sigma[:, None] * _NODES[None, :]
     log_f = _log_binom(x[:, None], n[:, None], mu + b) - 0.5 * b**2 / tau**2
-    log_int = special.logsumexp(log_f + _LOG_W[None, :], axis=1)
+    terms = log_f + _LOG_W[None, :]
+    top = terms.max(axis=1)  # log-sum-exp by hand: scipy's logsumexp costs more than the rest of the evaluation
+    log_int = top + np.log(np.exp(terms - top[:, None]).sum(axis=1))
     log_int += np.log(np.sqrt(2.0) * sigma) - 0.5 * np.log(2 * np.pi * tau**2)
     return float(np.sum(log_int))
 
 
-def _negll(theta: np.ndarray, x: np.ndarray, n: np.ndarray) -> float:
-    return -_marginal_loglik(x, n, float(theta[0]), float(np.exp(theta[1])))
+def _negll(theta: np.ndarray, x: np.ndarray, n: np.ndarray, warm: dict | None = None) -> float:
+    return -_marginal_loglik(x, n, float(theta[0]), float(np.exp(theta[1])), warm)
 
 
 def _hessian(f, x0: np.ndarray, h: np.ndarray) -> np.ndarray:
@@ -150,23 +158,30 @@ def fit_glmm(events: np.ndarray, totals: np.ndarray, tau2_start: float) -> GlmmF
     n = np.asarray(totals, dtype=float)
     _check_counts(x, n)
     mu0, se0, ll_fe = _fixed_effect(x, n)
+    if np.all(n == 1):
+        # Bernoulli data: the marginal likelihood depends on (μ, τ) only through P(x = 1), so τ² is not identified;
+        # the ML estimate is the common-effect fit with τ² = 0, which is what rma.glmm (lme4) reports.
+        return GlmmFit(mu0, se0, 0.0, ll_fe, True)
     start = np.array([mu0, 0.5 * np.log(max(tau2_start, 0.01))])
-    res = optimize.minimize(_negll, start, args=(x, n), method="BFGS", options={"gtol": 1e-9, "maxiter": 500})
+    warm: dict = {}  # conditional modes of the last evaluation: the damped Newton search converges from any start
+    res = optimize.minimize(_negll, start, args=(x, n, warm), method="BFGS", options={"gtol": 1e-9, "maxiter": 500})
     theta = res.x
     tau = float(np.exp(theta[1]))
-    if tau < 10 * _TAU_FLOOR or -res.fun <= ll_fe:
+    if tau < 10 * _TAU_FLOOR or -res.fun <= ll_fe + _LL_GAIN_TOL * max(1.0, abs(ll_fe)):
         return GlmmFit(mu0, se0, 0.0, ll_fe, True)
     converged = (bool(res.success) or _gradient_small(theta, x, n)) and _modes(x, n, theta[0], tau)[2]
     converged = converged and tau**2 <= _TAU2_CEILING
 
     def negll_natural(par: np.ndarray) -> float:
-        return -_marginal_loglik(x, n, float(par[0]), float(par[1]))
+        return -_marginal_loglik(x, n, float(par[0]), float(par[1]), warm)
 
     par = np.array([theta[0], tau])
     hess = _hessian(negll_natural, par, np.array([1e-3, 1e-3 * max(tau, 1e-2)]))
-    cov = np.linalg.inv(hess)
+    # a maximum has a positive-definite Hessian of -log L; otherwise (a ridge, a saddle) the SE is not defined
+    positive = bool(np.all(np.linalg.eigvalsh(hess) > 0))
+    cov = np.linalg.inv(hess) if positive else np.full((2, 2), np.nan)
     se = float(np.sqrt(cov[0, 0])) if cov[0, 0] > 0 else float("nan")
-    return GlmmFit(float(theta[0]), se, tau**2, -float(res.fun), bool(converged and np.isfinite(se)))
+    return GlmmFit(float(theta[0]), se, tau**2, -float(res.fun), bool(converged and positive and np.isfinite(se)))
 
 
 def _check_counts(x: np.ndarray, n: np.ndarray) -> None:

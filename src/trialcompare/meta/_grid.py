@@ -14,7 +14,8 @@ import polars as pl
 from ._data import (
     _FT_NOTE,
 )
-from ._pool import MetaError, MetaResult, pool_proportions, subgroup_analysis
+from ._pool import MetaError, MetaResult, pool_proportions
+from ._subgroup import subgroup_analysis
 
 # --------------------------------------------------------------------------------------------------
 # fitting helpers
@@ -166,8 +167,9 @@ def _subgroup_rows(data: pl.DataFrame, by: str, opts: dict[str, Any]) -> list[di
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            res, q, df, p = subgroup_analysis(used["events"].to_list(), used["total"].to_list(), groups,
-                                              labels=used["cohort"].to_list(), **opts)  # fmt: skip
+            sub = subgroup_analysis(used["events"].to_list(), used["total"].to_list(), groups,
+                                    labels=used["cohort"].to_list(), **opts)  # fmt: skip
+            res, q, df, p = sub.results, sub.q_between, sub.df, sub.p
         except (MetaError, ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:  # reported in the table
             return [dict.fromkeys(_SUB_SCHEMA) | {"by": by, "error": f"{type(exc).__name__}: {exc}"}]
     rows = []

@@ -14,8 +14,6 @@ back_transform            ``transf.ilogit``, ``transf.iarcsin``, ``transf.ipft.h
                           raw proportions are clipped to [0, 1]
 MetaResult.leave_one_out  ``leave1out()``
 MetaResult.influence      ``influence()``: rstudent, cook.d, hat, weight
-subgroup_analysis         separate pooling per subgroup, then ``rma(method = "FE")`` on the subgroup
-                          estimates (R meta's test of subgroup differences with separate τ²)
 ========================  =========================================================================
 
 Numerical differences from metafor, on purpose: iterative τ² estimators (REML, ML, EB, PM) and the
@@ -54,12 +52,13 @@ __all__ = [
     "back_transform",
     "pool_effects",
     "pool_proportions",
-    "subgroup_analysis",
     "transform_proportions",
 ]
 
 TRANSFORMS: dict[str, str] = TRANSFORM_CODES
-_ALL_METHODS: tuple[str, ...] = POOLING_METHODS
+_ALL_METHODS: tuple[str, ...] = (*POOLING_METHODS, "EE")
+EQUAL_EFFECTS = "EE"
+"""metafor's ``method = "EE"`` (alias "FE"): τ² fixed at 0, inverse-variance weights 1/vᵢ."""
 _FT_NOTE = (
     "Freeman-Tukey double-arcsine results are back-transformed with the harmonic mean of the sample "
     "sizes (Miller 1978, metafor transf.ipft.hm); the back-transformation can mislead when sample sizes "
@@ -269,7 +268,7 @@ def _critical(test: str, level: float, df: int) -> float:
 
 def _tau2_for(y: np.ndarray, v: np.ndarray, method: str) -> tuple[float, bool, bool]:
     """(τ², converged, set to the τ² = 0 boundary by the likelihood check)."""
-    if y.size == 1:
+    if y.size == 1 or method == EQUAL_EFFECTS:
         return 0.0, True, False
     fit = estimate_tau2(y, v, method)
     return fit.tau2, fit.converged, fit.boundary
@@ -294,6 +293,8 @@ def _fit_uni(y: np.ndarray, v: np.ndarray, method: str, test: str, level: float)
     crit = _critical(test, level, k - 1)
     half_pi = crit * float(np.sqrt(var + tau2))
     q, q_p, i2, h2, vt = _heterogeneity(y, v, tau2)
+    if method == EQUAL_EFFECTS and k > 1:  # rma.uni for EE/FE models: I² and H² from Q, not from τ²
+        i2, h2 = (max(0.0, 100.0 * (q - (k - 1)) / q) if q > 0 else 0.0), q / (k - 1)
     return _Fit(
         estimate=est, se=se, ci=(est - crit * se, est + crit * se), pi=(est - half_pi, est + half_pi),
         tau2=tau2, q=q, q_p=q_p, df=k - 1, i2=i2, h2=h2, vt=vt, weights=w, s2w=s2w, test=test,
@@ -503,7 +504,7 @@ class MetaResult:
     def _rows(self) -> list[tuple[str, str]]:
         pct = f"{100 * self.level:g}%"
         rows = [
-            ("Model", f"random effects, τ² by {self.method}, test {self.test}, k = {self.k}"),
+            ("Model", f"{self._model_words()}, test {self.test}, k = {self.k}"),
             ("Estimate (model scale)", f"{self.estimate:.4f} (SE {self.se:.4f})"),
             (f"{pct} CI", _fmt_interval(self.ci)),
             (f"{pct} prediction interval", _fmt_interval(self.pi)),
@@ -523,6 +524,11 @@ class MetaResult:
             rows.append(("Note", f"τ² set to 0: the {'restricted ' if self.method == 'REML' else ''}likelihood at "
                                  "τ² = 0 is higher than at the iterative solution (metafor's ll0check)"))
         return rows
+
+    def _model_words(self) -> str:
+        if self.method == EQUAL_EFFECTS:
+            return "equal effects (inverse variance, τ² = 0)"
+        return f"random effects, τ² by {self.method}"
 
     def summary(self) -> str:
         """Readable multi-line summary of the fit.
@@ -558,7 +564,7 @@ def _fmt_interval(ci: Sequence[float] | None, spec: str = ".4f", bound: bool = F
 
 
 def _qprofile_cis(fit: _Fit, y: np.ndarray, v: np.ndarray, method: str, level: float) -> tuple[Any, Any, Any]:
-    if y.size < 2 or method == "GLMM":
+    if y.size < 2 or method in ("GLMM", EQUAL_EFFECTS):
         return None, None, None
     lb, ub = q_profile(y, v, fit.tau2, level)
     vt = fit.vt
@@ -618,14 +624,19 @@ def pool_effects(
     level: float = 0.95,
     labels: Sequence[str] | None = None,
 ) -> MetaResult:
-    """Random-effects meta-analysis of generic effect sizes (metafor ``rma(yi, vi, ...)``).
+    """Random- or equal-effects meta-analysis of generic effect sizes (metafor ``rma(yi, vi, ...)``).
+
+    Every τ² estimator of ``rma.uni`` is available, and ``method="EE"`` is the equal-effects (inverse-variance,
+    "fixed-effect") model: τ² = 0, weights 1/vᵢ, I² = (Q − (k − 1))/Q and H² = Q/(k − 1) as metafor reports for
+    EE models, the prediction interval equal to the confidence interval, and no Q-profile intervals. ``test="knha"``
+    with ``"EE"`` is computed as metafor computes it (which warns that Knapp-Hartung is not meant for EE models).
 
     Parameters
     ----------
     yi, vi : array_like
         Effect sizes and their sampling variances (``vi > 0``).
-    method : {"REML", "DL", "PM", "ML", "SJ", "HE", "HS", "EB"}
-        τ² estimator.
+    method : {"REML", "DL", "PM", "ML", "SJ", "HE", "HS", "EB", "EE"}
+        τ² estimator, or ``"EE"`` for the equal-effects model.
     test : {"z", "knha"}
         Normal-based inference or Knapp-Hartung (t with k − 1 df, also for the prediction interval).
     level : float
@@ -681,8 +692,15 @@ def pool_proportions(
     test: str = "z",
     level: float = 0.95,
     labels: Sequence[str] | None = None,
-) -> MetaResult:
+    tau_prior: Sequence[Any] = ("halfnormal", 0.5),
+    mu_prior: Sequence[Any] | None = None,
+) -> Any:
     """Random-effects meta-analysis of single proportions (metafor ``escalc`` + ``rma`` or ``rma.glmm``).
+
+    ``method="bayes"`` fits the Bayesian normal-normal model on the transformed proportions (default logit) by
+    :func:`~trialcompare.meta.bayes_pool` with ``tau_prior`` and ``mu_prior`` and returns its
+    :class:`~trialcompare.meta.BayesResult` (with ``proportion`` back-transformed); every other method returns a
+    :class:`MetaResult`.
 
     Parameters
     ----------
@@ -691,20 +709,23 @@ def pool_proportions(
     transform : {"logit", "arcsine", "freeman-tukey", "raw"}
         Model scale (escalc PLO, PAS, PFT, PR). Ignored for ``method="GLMM"`` (always logit, no
         continuity correction).
-    method : {"REML", "DL", "PM", "ML", "SJ", "HE", "HS", "EB", "GLMM"}
-        τ² estimator, or the binomial-normal GLMM fitted by ML with 7-node adaptive Gauss-Hermite
-        quadrature (``rma.glmm(measure = "PLO")``).
+    method : {"REML", "DL", "PM", "ML", "SJ", "HE", "HS", "EB", "EE", "GLMM", "bayes"}
+        τ² estimator, ``"EE"`` (equal effects, τ² = 0), the binomial-normal GLMM fitted by ML with 7-node
+        adaptive Gauss-Hermite quadrature (``rma.glmm(measure = "PLO")``), or ``"bayes"`` (see above).
     test : {"z", "knha"}
         Normal-based inference or Knapp-Hartung (not available for the GLMM).
     level : float
         Confidence level.
     labels : sequence of str, optional
         Study labels.
+    tau_prior, mu_prior : tuple
+        Priors of ``method="bayes"`` (see :func:`~trialcompare.meta.bayes_pool`); ignored otherwise.
 
     Returns
     -------
-    MetaResult
-        Model-scale results plus ``proportion = (estimate, ci_low, ci_high, pi_low, pi_high)``.
+    MetaResult or BayesResult
+        Model-scale results plus ``proportion = (estimate, ci_low, ci_high, pi_low, pi_high)`` (for
+        ``"bayes"``: posterior median, credible interval and posterior predictive interval).
 
     Raises
     ------
@@ -718,9 +739,14 @@ def pool_proportions(
     >>> r = pool_proportions([4, 6, 9], [20, 22, 25], method="DL")
     >>> round(r.proportion[0], 3)
     0.288
+    >>> b = pool_proportions([4, 6, 9], [20, 22, 25], method="bayes", tau_prior=("halfnormal", 0.5))
+    >>> b.method, b.transform, 0.2 < b.proportion[0] < 0.35
+    ('bayes', 'logit', True)
     """
     x, n = _check_counts(events, totals)
     _check_choice(transform, tuple(TRANSFORMS), "transform")
+    if method == "bayes":
+        return _pool_bayes(x, n, transform, test, level, labels, tau_prior, mu_prior)
     level = _check_options(method, test, level)
     names = _check_labels(labels, x.size)
     if method == "GLMM":
@@ -742,51 +768,19 @@ def _replace(res: MetaResult, **changes: Any) -> MetaResult:
     return replace(res, **changes)
 
 
-def subgroup_analysis(
-    events: Any, totals: Any, groups: Sequence[Any], **kwargs: Any
-) -> tuple[dict[Any, MetaResult], float, int, float]:
-    """Pool each subgroup separately and test for subgroup differences.
+def _pool_bayes(
+    x: np.ndarray, n: np.ndarray, transform: str, test: str, level: float, labels: Sequence[str] | None,
+    tau_prior: Sequence[Any], mu_prior: Sequence[Any] | None,
+) -> Any:
+    """``pool_proportions(method="bayes")``: bayes_pool on the transformed proportions, quantiles back-transformed."""
+    from dataclasses import replace
 
-    The test is the fixed-effect Q statistic of the subgroup estimates with their standard errors
-    (R meta's test for subgroup differences with separate τ² per subgroup; equal to
-    ``rma(yi = estimates, sei = ses, method = "FE")$QE``).
+    from ._bayes import bayes_pool
 
-    Parameters
-    ----------
-    events, totals : array_like
-        Counts per study.
-    groups : sequence
-        Subgroup of each study (hashable values).
-    **kwargs
-        Passed to :func:`pool_proportions` (transform, method, test, level).
-
-    Returns
-    -------
-    tuple
-        ``(results, q_between, df, p)``: a dict subgroup → :class:`MetaResult` (in order of first
-        appearance), the Q statistic, its degrees of freedom (number of subgroups − 1) and p-value.
-
-    Examples
-    --------
-    >>> res, q, df, p = subgroup_analysis([4, 6, 9, 12], [20, 22, 25, 30], ["a", "a", "b", "b"], method="DL")
-    >>> df
-    1
-    """
-    x, n = _check_counts(events, totals)
-    g = list(groups)
-    if len(g) != x.size:
-        raise ValueError(f"groups has {len(g)} entries but there are {x.size} studies")
-    levels = list(dict.fromkeys(g))
-    if len(levels) < 2:
-        raise ValueError("subgroup analysis needs at least two subgroups")
-    labels = kwargs.pop("labels", None)
-    results: dict[Any, MetaResult] = {}
-    for lev in levels:
-        sel = np.array([gi == lev for gi in g])
-        sub_labels = None if labels is None else [lab for lab, s in zip(labels, sel, strict=True) if s]
-        results[lev] = pool_proportions(x[sel], n[sel], labels=sub_labels, **kwargs)
-    est = np.array([r.estimate for r in results.values()])
-    w = 1.0 / np.array([r.se for r in results.values()]) ** 2
-    q = float(np.sum(w * (est - np.sum(w * est) / np.sum(w)) ** 2))
-    df = len(levels) - 1
-    return results, q, df, float(stats.chi2.sf(q, df))
+    if test != "z":
+        raise ValueError("test applies to frequentist pooling only; method='bayes' gives credible intervals")
+    y, v = transform_proportions(x, n, transform)
+    res = bayes_pool(y, v, tau_prior=tau_prior, mu_prior=mu_prior, level=level, labels=_check_labels(labels, x.size))
+    q = [res.mu.median, res.mu.lower, res.mu.upper, res.predictive.lower, res.predictive.upper]
+    prop = back_transform(q, transform, n)
+    return replace(res, transform=transform, proportion=tuple(float(p) for p in prop))

@@ -270,16 +270,37 @@ class SuiteResult:
         dict
         """
         t, m, s = self.options
+        estimable = self.primary.k >= MIN_K_POOLED
+        reason = None if estimable else {"code": "too-few-studies", "k": self.primary.k, "min_k": MIN_K_POOLED}
+        primary = _primary_dict(self.primary) if estimable else _not_estimable_dict(self.primary, reason)
         out: dict[str, Any] = {"outcome": self.outcome, "label": self.label, "level": self.level,
                                "primary_analysis": {"transform": t, "method": m, "test": s},
-                               "data": self.data.to_dicts(), "primary": _primary_dict(self.primary),
-                               "estimable": self.primary.k >= 3,
+                               "data": self.data.to_dicts(), "primary": primary,
+                               "estimable": estimable, "not_estimable_reason": reason,
                                "notes": self.notes}  # fmt: skip
         if full:
             names = ("grid", "leave_one_out", "subgroups", "scenarios")
-            out |= {name: getattr(self, name).to_dicts() for name in names}
+            out |= {name: getattr(self, name).to_dicts() if estimable else [] for name in names}
             out["pairwise"] = self.pairwise().to_dicts() if self.primary.k >= 2 else []
         return _jsonable(out)
+
+
+PRIMARY_METHODS: tuple[str, ...] = (*_ALL_METHODS, "EE")
+"""Methods of the primary analysis: the grid's, and the equal-effects model."""
+
+MIN_K_POOLED = 3
+"""Fewer cohorts than this are not pooled in output (DESIGN.md "Numbers must be right": k < 3 is not estimable)."""
+
+_POOLED_KEYS = ("estimate", "se", "ci", "pi", "tau2", "tau2_ci", "i2", "i2_ci", "h2", "q", "q_p", "proportion")
+
+
+def _not_estimable_dict(res: MetaResult, reason: dict[str, Any]) -> dict[str, Any]:
+    """The primary analysis of too few cohorts for JSON: its options and k, every pooled number null, the reason."""
+    out = {key: None for key in _POOLED_KEYS}
+    out |= {"transform": res.transform, "method": res.method, "test": res.test, "level": res.level, "k": res.k,
+            "df": res.df, "tau2_upper_bounded": None, "converged": res.converged, "note": res.back_transform_note,
+            "reason": reason}  # fmt: skip
+    return out
 
 
 def observed_rates(data: pl.DataFrame, ci_method: str = "exact", level: float = 0.95) -> pl.DataFrame:
@@ -391,7 +412,7 @@ def sensitivity_suite(
         Confidence level.
     primary_transform, primary_method, primary_test : str
         The primary analysis (default logit, REML, z-test; ``primary_method="GLMM"`` for the
-        binomial-normal model).
+        binomial-normal model, ``"EE"`` for the equal-effects model).
     **data_kw
         ``denominators``, ``use_errata``, ``reference``, ``exclude``, ``substitute_endpoint``,
         ``prefer_locations``, as for :func:`outcome_data`.
@@ -411,7 +432,9 @@ def sensitivity_suite(
     if unknown:
         raise TypeError(f"unexpected keyword argument(s) {', '.join(unknown)}; data options: {', '.join(_DATA_KEYS)}")
     options = (primary_transform, primary_method, primary_test)
-    _check_suite_options([*transforms, options[0]], [*methods, options[1]], [*tests, options[2]], level)
+    _check_suite_options([*transforms, options[0]], list(methods), [*tests, options[2]], level)
+    if primary_method not in PRIMARY_METHODS:
+        raise ValueError(f"unknown method {primary_method!r}; choose from {', '.join(PRIMARY_METHODS)}")
     declared = tuple(validate_scenario(s, cohorts) for s in scenarios)
     names = [s["name"] for s in declared]
     if len(set(names)) != len(names):
