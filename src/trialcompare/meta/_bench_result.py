@@ -249,10 +249,16 @@ def benchmark_facts(b: Benchmark) -> tuple[Fact, ...]:
     else:
         head = fact("benchmark-not-placed", ev, outcome=b.outcome, k=b.k, pi_low=_percent(b.prediction[0]),
                     pi_high=_percent(b.prediction[1]), position=b.position, max_width=round(100 * b.max_width))
+    bayes = ()
+    if head.code != "benchmark-not-estimable" and b.bayes_prediction is not None and b.bayes_prior is not None:
+        family, *scale = b.bayes_prior
+        bayes = (fact("benchmark-bayes", ev, outcome=b.outcome, k=b.k, prior=str(family),
+                      scale=float(scale[0]) if scale else None, pi_low=_percent(b.bayes_prediction[0]),
+                      pi_high=_percent(b.bayes_prediction[1])),)
     excluded = tuple(fact("benchmark-excluded", (f"benchmark/{b.outcome}/excluded/{r['cohort']}",),
                           cohort=r["cohort"], rule=r["reason"], other=r["other"])
                      for r in b.excluded.iter_rows(named=True) if r["reason"] != "reference")  # fmt: skip
-    return (head, *excluded)
+    return (head, *bayes, *excluded)
 
 
 def _percent(p: float) -> float:
