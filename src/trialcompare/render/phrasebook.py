@@ -993,10 +993,11 @@ _PRIOR_WORDS = {"halfnormal": "half-normal", "halfcauchy": "half-Cauchy", "halft
 def _benchmark_bayes(f: Fact, w: Words) -> str:
     prior = _PRIOR_WORDS.get(str(f["prior"]), str(f["prior"]))
     scale = f"({f['scale']:g})" if f["scale"] is not None else ""
+    k = plural(int(f["k"]), "comparator")  # type: ignore[arg-type]
     return (f"Made for few cohorts, a Bayesian random-effects model with a weakly informative {prior}{scale} prior "
             f"on the between-cohort SD (logit scale; Röver 2020) gives a prediction interval of "
-            f"{_outcome(f['outcome'], w)} of {f['pi_low']:.1f}–{f['pi_high']:.1f}% from the same {plural(int(f['k']), 'comparator')}; it rests on "  # type: ignore[arg-type]
-            f"that prior, and is shown beside the t(k − 2) interval, not instead of it.")
+            f"{_outcome(f['outcome'], w)} of {f['pi_low']:.1f}–{f['pi_high']:.1f}% from the same {k}; it rests on "
+            "that prior, and is shown beside the t(k − 2) interval, not instead of it.")
 
 
 _NOT_PLACED = {
