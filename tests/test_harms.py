@@ -21,7 +21,8 @@ import trialcompare as tc
 from trialcompare.cli import main
 from trialcompare.descriptor.harms import normalise_grade, parse_harm_value
 from trialcompare.descriptor.printed import PrintedValueError
-from trialcompare.harms import HARMS_SCHEMA, harms_cells, harms_table, harms_terms
+from trialcompare.harms import HARMS_SCHEMA, harms_table, harms_terms
+from trialcompare.render.harms import harms_cells
 
 REPO = Path(__file__).resolve().parents[1]
 TRIALS = REPO / "trials"

@@ -152,7 +152,8 @@ def _comparison(args: argparse.Namespace):
 def _harms(args: argparse.Namespace):
     """The harms comparison of ``table --what harms`` (text cells) or ``--what harms-data`` (structured columns)."""
     from . import load
-    from .harms import harms_cells, harms_table
+    from .harms import harms_table
+    from .render.harms import harms_cells
 
     cohorts = load(*_paths(args))
     terms = None if args.terms is None else [t.strip() for t in args.terms.split(",") if t.strip()]

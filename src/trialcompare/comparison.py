@@ -324,7 +324,7 @@ _OUTCOME_SCHEMA = {
     "interval_type": pl.String, "bound": pl.String, "upper_nr": pl.Boolean, "printed": pl.String,
     "location": pl.String, "source": pl.String, "estimator": pl.String, "unit": pl.String,
     "ci_level": pl.Float64, "derived": pl.Boolean, "derived_from": pl.String, "time": pl.Float64,
-    "entry_label": pl.String, "level_label": pl.String, "beside": pl.Boolean,
+    "entry_label": pl.String, "level_label": pl.String, "beside": pl.Boolean, "rate_basis": pl.String,
 }
 """``denominator_basis`` is a code of :data:`trialcompare.options.DENOMINATOR_BASES`; ``ci_method`` a code of
 :data:`trialcompare.options.CI_METHODS` or ``"published"`` (the source's own interval) with ``ci_level`` the
@@ -383,7 +383,8 @@ def _endpoint_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list
             "interval_type": r["interval_type"], "bound": r["bound"], "upper_nr": r["upper_nr"],
             "printed": r["printed"], "location": r["location"], "source": r["source"],
             "estimator": r["estimator"], "unit": r["unit"], "derived": False, "time": r.get("time"),
-            "entry_label": r["entry_label"], "beside": bool(r.get("beside"))}
+            "entry_label": r["entry_label"], "beside": bool(r.get("beside")),
+            "rate_basis": rate_basis(r) if r["statistic"] == "rate" else None}
         out.append(row | _endpoint_estimate(r, opts))
     return out
 

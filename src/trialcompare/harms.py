@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .descriptor.models import Descriptor
     from .load import CohortSet
 
-__all__ = ["ASCERTAINMENT", "HARMS_SCHEMA", "ascertainment", "harms_cells", "harms_table", "harms_terms"]
+__all__ = ["ASCERTAINMENT", "HARMS_SCHEMA", "ascertainment", "harms_table", "harms_terms"]
 
 ASCERTAINMENT: dict[str, str] = {"prospective": "prospective-grading", "retrospective": "retrospective-chart-review"}
 """How adverse events were ascertained, from the design: prospective grading in a trial, or a retrospective review
@@ -267,57 +267,3 @@ def harms_table(
                  | _cell(_pick(records[cid], section, key, bands), opts) for cid in cohorts.ids]
         rows.extend(_with_rd(cells, reference, level))
     return pl.DataFrame(rows, schema=HARMS_SCHEMA, orient="row")
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}"
-
-
-def _text(r: dict[str, Any]) -> str:
-    """One cell as text: n/N (x%; CI lo-hi), k episodes, reported without a count, or not reported."""
-    if not r["reported"]:
-        return "not reported"
-    if r["episodes"] is not None:
-        return f"{r['episodes']} episodes (printed {r['printed']})"
-    if r["patients"] is None:
-        return "reported, no count" + (f" (printed {r['printed']})" if r["printed"] else "")
-    text = f"{r['patients']}/{r['denominator']}"
-    if r["proportion"] is not None:
-        text += f" ({_pct(r['proportion'])}%; {r['ci_level'] * 100:g}% CI {_pct(r['lower'])}-{_pct(r['upper'])})"
-    if r["count_basis"] == "implied-by-percentage":
-        text += f" [count implied by printed {r['printed']}]"
-    if r["grade"] and r["grade_printed"] != r["grade"]:
-        text += f" [grade {r['grade_printed']} printed]"
-    return text
-
-
-def harms_cells(table: pl.DataFrame) -> pl.DataFrame:
-    """:func:`harms_table` as text cells for a terminal or a spreadsheet: one row per item, one column per cohort
-    (and a ``RD <cohort> − <reference>, %`` column per other cohort).
-
-    Parameters
-    ----------
-    table : polars.DataFrame
-        The result of :func:`harms_table`.
-
-    Returns
-    -------
-    polars.DataFrame
-        String columns ``item``, ``grade``, then the cohorts.
-    """
-    cohorts = list(dict.fromkeys(table["cohort"].to_list()))
-    out: list[dict[str, str]] = []
-    for (section, term, grade), rows in table.group_by(["section", "term", "grade"], maintain_order=True):
-        by = {r["cohort"]: r for r in rows.iter_rows(named=True)}
-        row = {"item": f"{section}: {term}", "grade": grade or ""}
-        for cid in cohorts:
-            row[cid] = _text(by[cid])
-        reference = next(c for c in cohorts if by[c]["is_reference"])
-        for cid in cohorts:
-            r = by[cid]
-            if not r["is_reference"]:
-                row[f"RD {cid} − {reference}, %"] = "" if r["rd"] is None else \
-                    f"{_pct(r['rd'])} ({_pct(r['rd_lower'])} to {_pct(r['rd_upper'])})"
-        out.append(row)
-    return pl.DataFrame(out, schema=dict.fromkeys(out[0] if out else ["item", "grade"], pl.String))
-

@@ -10,7 +10,6 @@
 - whether an outcome is structurally incomparable between two cohorts because of their eligibility
   (:func:`incomparable_by_eligibility`);
 - how a landmark rate was estimated: an observed count or a Kaplan-Meier rate (:func:`rate_basis`);
-- a row label as printed, without its footnote mark (:func:`row_label`).
 
 Examples
 --------
@@ -46,7 +45,6 @@ __all__ = [
     "patient_overlap",
     "pooling_exclusion",
     "rate_basis",
-    "row_label",
 ]
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -368,15 +366,3 @@ def rate_basis(row: Mapping[str, Any]) -> str:
     return "kaplan-meier" if row.get("estimator") == "kaplan-meier" else "unspecified"
 
 
-_FOOTNOTE_MARK = re.compile(r"\^[A-Za-z0-9*†‡§¶]+")
-
-
-def row_label(label: str) -> str:
-    """A row label as printed, without a footnote mark written ``^a`` (the footnote itself is not shown).
-
-    Examples
-    --------
-    >>> row_label("Lung+bone+other lesions^a"), row_label("1st line MAPI^b")
-    ('Lung+bone+other lesions', '1st line MAPI')
-    """
-    return _FOOTNOTE_MARK.sub("", label).strip()

@@ -365,7 +365,7 @@ _HARM_ITEMS = {"modification: dose_reduction": "Dose reduced", "modification: in
 def _harms(a: Analysis) -> pl.DataFrame | None:
     """The harms table as text cells, cohorts by their labels, items in words, contrast columns only where some
     difference was computed (None when no cohort records adverse events)."""
-    from ..harms import harms_cells
+    from .harms import harms_cells
 
     h = a.harms
     if h.is_empty() or not h["reported"].any():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,6 @@ import polars as pl
 
 from ..descriptor.vocabulary import ENDPOINTS, VARIABLES
 from ..options import CI_METHOD_NAMES, interval_label
-from ..rules import rate_basis, row_label
 from .escape import markdown_cell, needs_quote, spreadsheet_cell, terminal_text, xlsx_cell
 
 if TYPE_CHECKING:
@@ -306,12 +306,12 @@ def _rate_cell(match: pl.DataFrame) -> str:
     """One landmark rate per estimator, the chosen report first: a Kaplan-Meier (or unstated) rate and the
     observed count beside it when the source prints both, each labelled by its estimator — a rate is never shown
     as a count."""
-    rows = list({rate_basis(r): r for r in reversed(match.rows(named=True))}.values())[::-1]
+    rows = list({r["rate_basis"]: r for r in reversed(match.rows(named=True))}.values())[::-1]
     if len(rows) == 1:
         return _endpoint_cell(rows[0])
     parts = []
     for r in rows:
-        basis = rate_basis(r)
+        basis = r["rate_basis"]
         shown = r | {"estimator": "binomial"} if basis == "observed" else r
         cell = _endpoint_cell(shown)
         parts.append(cell if basis != "unspecified" else f"{cell} [estimator not stated]")
@@ -576,3 +576,17 @@ def format_text(df: pl.DataFrame, width: int = 34) -> str:
 def _text_lines(row: list[list[str]], widths: list[int]) -> Iterator[str]:
     for k in range(max(len(cell) for cell in row)):
         yield " │ ".join((cell[k] if k < len(cell) else "").ljust(w) for cell, w in zip(row, widths, strict=True))
+
+
+_FOOTNOTE_MARK = re.compile(r"\^[A-Za-z0-9*†‡§¶]+")
+
+
+def row_label(label: str) -> str:
+    """A row label as printed, without a footnote mark written ``^a`` (the footnote itself is not shown).
+
+    Examples
+    --------
+    >>> row_label("Lung+bone+other lesions^a"), row_label("1st line MAPI^b")
+    ('Lung+bone+other lesions', '1st line MAPI')
+    """
+    return _FOOTNOTE_MARK.sub("", label).strip()
