@@ -86,7 +86,7 @@ def test_a_spec_with_ipd_gets_a_population_adjusted_section() -> None:
     assert 0 < a.maic.weights.ess < a.maic.weights.n
     html = render_html(a)
     assert "Population-adjusted comparison (MAIC, STC)" in html and "SIMULATED" in html
-    assert f"{a.maic.weights.ess:.1f}" in html and "stays <b>unanchored</b>" in html
+    assert f"{a.maic.weights.ess:.1f}" in html and "stays\n<b>unanchored</b>" in html
 
 
 def test_a_missing_ipd_file_is_a_clear_error(tmp_path: Path) -> None:
