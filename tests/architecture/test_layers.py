@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "trialcompare"
-ANALYSIS_MODULES = ("trialcompare.load", "trialcompare.frame", "trialcompare.checks", "trialcompare.comparison",
-                    "trialcompare.meta", "trialcompare.survival", "trialcompare.caveats", "trialcompare.analysis",
-                    "trialcompare.maic", "trialcompare.appraise.caveats", "trialcompare.appraise.certainty",
-                    "trialcompare.appraise.factors", "trialcompare.appraise.verdict",
-                    "trialcompare.appraise.sensitivity", "trialcompare.appraise.risk_of_bias",
-                    "trialcompare.appraise.limitations", "trialcompare.appraise.maic_facts", "trialcompare.appraisal", "trialcompare.rules",
-                    "trialcompare.effects", "trialcompare.stats", "trialcompare.contrasts", "trialcompare.harms")
+ANALYSIS_MODULES = (
+    "trialcompare.load", "trialcompare.frame", "trialcompare.checks", "trialcompare.comparison", "trialcompare.meta",
+    "trialcompare.survival", "trialcompare.caveats", "trialcompare.analysis", "trialcompare.maic",
+    "trialcompare.appraise.caveats", "trialcompare.appraise.certainty", "trialcompare.appraise.factors",
+    "trialcompare.appraise.verdict", "trialcompare.appraise.sensitivity", "trialcompare.appraise.risk_of_bias",
+    "trialcompare.appraise.limitations", "trialcompare.appraise.maic_facts", "trialcompare.appraisal",
+    "trialcompare.rules", "trialcompare.effects", "trialcompare.stats", "trialcompare.contrasts", "trialcompare.harms",
+)
 """What render may not import (issue 19, item 14): every rule and computation. It receives facts and frames; the
 fact type itself (``trialcompare.appraise.facts``) and the vocabulary are below it and allowed."""
 
