@@ -135,9 +135,10 @@ class Spec(_Strict):
     decision_thresholds: dict[str, float] = Field(
         {}, description="per outcome (ORR, DCR), the risk difference that would matter for the decision; "
         "imprecision is judged against it (GRADE), else against the optimal information size")
-    comparators_selected: Literal["systematic-search", "authors-choice", "not_stated"] = Field(
-        "not_stated", description="how the comparators were chosen (publication bias is suspected unless by a "
-        "systematic search)")
+    comparators_selected: Literal["systematic-search", "authors-choice", "convenience", "not_stated"] = Field(
+        "not_stated", description="how the comparators were chosen: by a systematic search, by the authors of the "
+        "claim, for this report without a search (convenience), or not stated (publication bias is suspected unless "
+        "by a systematic search)")
     claim: Claim | None = Field(None, description="the published claim the report appraises (page 1)")
     trials: list[str] = ["../trials"]
     cohorts: list[str] | None = None

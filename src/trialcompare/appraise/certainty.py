@@ -282,7 +282,8 @@ def certainty(cmp: Comparison, cohorts: CohortSet, findings: Sequence[Finding], 
     thresholds : dict of str to float, optional
         Decision thresholds on the risk difference per outcome (the spec's ``decision_thresholds``).
     comparators_selected : str
-        How the comparators were chosen: ``systematic-search``, ``authors-choice`` or ``not_stated``.
+        How the comparators were chosen: ``systematic-search``, ``authors-choice``, ``convenience`` or
+        ``not_stated``.
     caveat_codes : set of str, optional
         Codes of the caveats (:data:`~trialcompare.appraise.caveats.DEFINITION_DIFFERS` and
         :data:`~trialcompare.appraise.caveats.RESECTION` count for indirectness).

@@ -279,8 +279,9 @@ def _randomised(f: Fact, w: Words) -> str:
 def _bias(f: Fact, w: Words) -> str:
     parts = []
     if f["against"]:
-        parts.append(f"Measured at baseline, {_factors(f['against'])} are more frequent in the reference, which on "
-                     "its own would bias a naive comparison against it.")
+        parts.append(f"Measured at baseline, {_factors(f['against'])} are more frequent in the reference than in "
+                     "some comparators (beyond sampling noise), which on its own would bias a naive comparison "
+                     "against it.")
     if f["favours"]:
         parts.append(f"{_factors(f['favours']).capitalize()} favours the reference.")
     if f["unmeasured"]:
@@ -333,6 +334,8 @@ def _comparator_selection(f: Fact, w: Words) -> str:
     how = {"authors-choice": "were chosen by the authors of the claim, without a stated search: other published "
                              "cohorts may tell a different story",
            "systematic-search": "come from a systematic search",
+           "convenience": "were chosen for this report without a stated search: other published cohorts may tell a "
+                          "different story",
            "not_stated": "were chosen in a way this report does not state"}.get(str(f["selection"]),
                                                                              str(f["selection"]))
     return f"The {k} {how}."
@@ -442,7 +445,8 @@ def _no_interval(f: Fact, w: Words) -> str:
 
 @phrase(fact("publication-suspected", selection="not_stated"))
 def _publication(f: Fact, w: Words) -> str:
-    how = {"not_stated": "without a stated search", "authors-choice": "by the authors of the claim"}.get(
+    how = {"not_stated": "without a stated search", "authors-choice": "by the authors of the claim",
+           "convenience": "for this report, without a stated search"}.get(
         str(f["selection"]), str(f["selection"]))
     return f"suspected: the comparators were chosen {how}"
 
