@@ -126,11 +126,10 @@ def benchmark_variants(cohorts: CohortSet, benchmarks: Sequence[Any], scenarios:
     --------
     >>> import trialcompare as tc
     >>> from trialcompare.meta import benchmark
-    >>> cs = tc.load("trials/apatinib-ie.yaml", "trials/apatinib.yaml", "trials/ie.yaml")  # doctest: +SKIP
-    >>> b = benchmark(cs, "orr", "apatinib-ie")                                           # doctest: +SKIP
+    >>> cs = tc.load("trials/apatinib-ie.yaml", "trials/apatinib.yaml", "trials/ie.yaml")
+    >>> b = benchmark(cs, "orr", "apatinib-ie")
     >>> benchmark_variants(cs, [b], [{"name": "no-ie", "exclude": ["ie"], "denominators": {},
     ...                                "use_errata": None, "substitute_endpoint": {}}])["reason"].to_list()
-    ... # doctest: +SKIP
     ['no-change', 'single-group', 'single-group']
     """
     rows = []

@@ -140,9 +140,10 @@ def extras(
 
     Examples
     --------
-    >>> import trialcompare as tc                                        # doctest: +SKIP
-    >>> from trialcompare.meta.suite import sensitivity_suite            # doctest: +SKIP
-    >>> extras(sensitivity_suite(tc.load("trials"), "orr"), bayes=True)["bayes"]["proportion"]  # doctest: +SKIP
+    >>> import trialcompare as tc
+    >>> from trialcompare.meta.suite import sensitivity_suite
+    >>> sorted(extras(sensitivity_suite(tc.load("trials"), "orr"), bayes=True)["bayes"]["proportion"])
+    ['ci_high', 'ci_low', 'median', 'pi_high', 'pi_low']
     """
     if subgroup is not None and subgroup not in SUBGROUP_FIELDS:
         raise ValueError(f"--subgroup {subgroup!r}: choose one of {', '.join(SUBGROUP_FIELDS)}")
