@@ -44,12 +44,12 @@ def test_report_names_cohorts_registrations_endpoints(default_text):
 
 
 def test_report_states_caveats_where_the_numbers_stand(default_text):
-    assert "unanchored" in default_text and "non-randomised" in default_text
+    assert "unanchored" in default_text and "No randomisation or common comparator links the cohorts" in default_text
     assert "event-free survival" in default_text.lower() and "progression-free survival" in default_text.lower()
     assert "prospective" in default_text and "retrospective" in default_text
     assert "NCT04690231" in default_text and "not independent" in default_text
     outcomes = default_text.split("Response and surgical outcomes")[1].split("Time-to-event endpoints")[0]
-    assert "C" in outcomes and "[95% CI" in outcomes
+    assert "ORR (CR + PR)" in outcomes and "[95% CI" in outcomes and "21/33" in outcomes
 
 
 @pytest.fixture(scope="module")

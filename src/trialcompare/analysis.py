@@ -515,6 +515,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     from .appraise.maic_facts import maic_facts
     from .appraise.risk_of_bias import risk_of_bias
     from .appraise.sensitivity import sensitivity
+    from .appraise.themes import limitation_facts
     from .appraise.verdict import verdict
     from .checks import check
     from .comparison import compare
@@ -562,6 +563,8 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     # page 1 carries the benchmark result when there is one (placed, or why not placed)
     heads = tuple(f[0] for f in bench_facts if f[0].code in ("benchmark-placed", "benchmark-not-placed"))
     judged = dataclasses.replace(judged, context=judged.context + heads)
+    signals = tuple(f for f in judged.context if f.code == "selection-signal")
+    ranked = limitations(caveats, (*limitation_facts(cohorts, reference), *signals, *adjusted))
     variants = benchmark_variants(cohorts, benchmarks, [s.model_dump() for s in spec.meta.scenarios],
                                   denominators={k: v.n for k, v in spec.denominators.items()},
                                   use_errata=spec.use_errata, prefer_locations=tuple(spec.prefer_locations))
@@ -570,8 +573,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         caveats=caveats, curves=curves, curve_summary=curve_summary(list(curves), reference),
         meta=_meta(cohorts, spec, reference) if with_meta else (),
         benchmarks=benchmarks, benchmark_variants=variants, verdict=judged, factors=factors,
-        errors=_errors(findings, cmp.cohorts), effects=effects, maic=maic, limitations=limitations(caveats, adjusted),
-        maic_facts=adjusted,
+        errors=_errors(findings, cmp.cohorts), effects=effects, maic=maic, limitations=ranked, maic_facts=adjusted,
         sensitivity=robustness, risk_of_bias=risk_of_bias(cohorts),
         benchmark_facts=bench_facts, exploratory=exploratory,
         harms=harms_table(cohorts, reference, spec.harms.terms, spec.harms.grade, ci_method=spec.ci_method,

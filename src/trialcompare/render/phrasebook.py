@@ -1136,3 +1136,43 @@ def _maic_assessment(f: Fact, w: Words) -> str:
 def _maic_overlap(f: Fact, w: Words) -> str:
     return (f"{w.cohort(f['cohort'])} includes patients who had been treated in {w.cohort(f['target'])}'s setting "
             "(as the source prints): the two samples may not be independent, which the MAIC assumes.")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# --- limitations the caveats do not cover ---
+
+
+@phrase(fact("selection-exclusions", cohort="a"))
+def _selection_exclusions(f: Fact, w: Words) -> str:
+    return (f"{w.cohort(f['cohort'])} excluded patients after treatment began (incomplete records or follow-up, "
+            "fewer courses for reasons other than progression or toxicity), as its source prints: the series keeps "
+            "those who did well enough to stay.")
+
+
+@phrase(fact("assessment-retrospective", retrospective=("a",), unreviewed=("b",)))
+def _assessment_retrospective(f: Fact, w: Words) -> str:
+    parts = []
+    if f["retrospective"]:
+        parts.append(f"responses of {w.cohorts(f['retrospective'])} were read retrospectively, from records, without "
+                     "confirmation")
+    if f["unreviewed"]:
+        parts.append(f"{w.cohorts(f['unreviewed'])} had no independent review")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + ": response rates are not measured alike across cohorts."
+
+
+@phrase(fact("age-eligibility", reference="r", reference_min=3.0, cohorts=(("a", 16.0), ("b", 12.0))))
+def _age_eligibility(f: Fact, w: Words) -> str:
+    limits = join([f"{w.cohort(c)} from age {m:g}" for c, m in f["cohorts"]])  # type: ignore[misc, union-attr]
+    ref = (f"{w.cohort(f['reference'])} states no age limit" if f["reference_min"] is None else
+           f"{w.cohort(f['reference'])} from age {f['reference_min']:g}")
+    return f"Age eligibility differs: {limits}, while {ref} (children are in the reference, not in those trials)."
+
+
+@phrase(fact("overlap-printed", cohort="a", other="b", kind="prior-treatment"))
+def _overlap_printed(f: Fact, w: Words) -> str:
+    what = {"prior-treatment": f"patients who had progressed on {w.cohort(f['other'])}'s treatment",
+            "shared-patients-stated": f"patients also in {w.cohort(f['other'])}"}.get(
+        str(f["kind"]), f"patients linked to {w.cohort(f['other'])}")
+    return (f"{w.cohort(f['cohort'])} includes, as its source prints, {what}: direct evidence that the two cohorts may "
+            "not be independent.")

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from ..load import CohortSet
     from .pdf_process import PdfRenderer
 
-__all__ = ["build_context", "render_html", "render_pdf", "render_supplement", "short_citation", "supplement_path",
+__all__ = ["BODY_MAX_COHORTS", "build_context", "render_html", "render_pdf", "render_supplement", "short_citation",
+           "supplement_path",
            "variant_sentences", "write_report"]
 
 
@@ -77,6 +78,11 @@ def _glance(cohorts: CohortSet, tte: dict[str, str | None]) -> list[dict[str, st
         })
     return rows
 
+
+BODY_MAX_COHORTS = 14
+"""Above this many cohorts the per-cohort tables (at a glance, Table IV, differences, time-to-event, risk of bias,
+harms, TSD 18 factors) move from the PDF's body to the supplement: the body stays a reading length (and a 66-cohort
+library report lays out in a fraction of the pages)."""
 
 _SET_WORDS = {"itt": "labelled ITT", "efficacy": "efficacy set", "safety": "safety set", "evaluable": "evaluable",
               "treated": "treated", "enrolled": "enrolled"}
@@ -285,6 +291,7 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
         "verdict": verdict_context(a), "limitations": _limitations(a), "sensitivity": _sensitivity(a),
         "supplement_name": supplement_path(output or a.spec.output(".pdf")).name,
         "supplement_in_pdf": spec.supplement in ("pdf", "both"),
+        "condensed": len(cohorts) > BODY_MAX_COHORTS,
         "rob": _rob_table(a), "harms": _harms(a),
         "factors": factors, "factor_blocks": _column_blocks(factors),
         "benchmarks": _benchmark_rows(a), "any_pooled": any(b.estimable for b in a.benchmarks),
@@ -313,7 +320,7 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
 _DIRECTION = {"reference-worse": "reference worse off", "comparator-worse": "comparator worse off",
               "similar": "similar", "within-noise": "within sampling noise", "imbalanced": "imbalanced",
               "not-reported": "not reported"}
-_BIAS = {"against-reference": "against the reference", "favours-reference": "favours the reference",
+_BIAS = {"against-reference": "against it", "favours-reference": "favours it",
          "none": "–", "unknown": "unknown direction"}
 _ELIGIBILITY = {"included": "included", "excluded": "excluded"}
 
@@ -411,13 +418,20 @@ def _limitations(a: Analysis) -> list[dict[str, Any]]:
     words = analysis_words(a)
     out = []
     for i, lim in enumerate(a.limitations, start=1):
-        texts = [say(c.fact, words) for c in lim.caveats] + [say(f, words) for f in lim.facts]
+        caveats, facts = [say(c.fact, words) for c in lim.caveats], [say(f, words) for f in lim.facts]
+        texts = facts + caveats if lim.theme in _EVIDENCE_FIRST else caveats + facts
+        body = 0 if lim.theme in _HEADLINE_ONLY else BODY_ITEMS_PER_LIMITATION
         out.append({"n": i, "theme": THEME_WORDS[lim.theme], "severity": lim.severity, "texts": texts,
-                    "shown": texts[:BODY_ITEMS_PER_LIMITATION], "more": max(0, len(texts) - BODY_ITEMS_PER_LIMITATION)})
+                    "shown": texts[:body], "more": max(0, len(texts) - body) if body else 0})
     return out
 
 
 BODY_ITEMS_PER_LIMITATION = 1
+_EVIDENCE_FIRST = ("selection", "overlap")
+_HEADLINE_ONLY = ("non-randomised",)
+"""Themes whose headline says everything its one caveat says (the caveat is in the supplement)."""
+"""Themes whose specific, printed evidence (exclusions after the start, 0 progressions, a printed overlap) says more
+than the general caveat, and comes first."""
 """The body states at most this many items of a limitation (major ones first); the supplement states all."""
 
 
@@ -622,8 +636,8 @@ def _maic_anchored(m: Any) -> pl.DataFrame | None:
 
 def _column_blocks(table: pl.DataFrame, per_block: int = COLUMNS_PER_TABLE - 1) -> list[dict[str, Any]]:
     """A wide table split into tables of its first column and at most ``per_block`` others, so that it fits the
-    page (as the baseline and outcome tables are); after the first, a block keeps only the rows some of its
-    columns report, and names the others (``unreported``). An empty table (one cohort: no comparator) has no
+    page (as the baseline and outcome tables are); a block keeps only the rows some of its columns report, and
+    names the others (``unreported``). An empty table (one cohort: no comparator) has no
     block."""
     if not table.columns:
         return []
@@ -632,7 +646,7 @@ def _column_blocks(table: pl.DataFrame, per_block: int = COLUMNS_PER_TABLE - 1) 
     for i in range(0, max(len(rest), 1), per_block):
         block = table.select(first, *rest[i:i + per_block])
         shown = [not all(_UNREPORTED.match(str(c)) for c in row[1:]) for row in block.iter_rows()]
-        if i == 0 or block.is_empty():
+        if block.is_empty():
             blocks.append({"table": block, "unreported": []})
             continue
         dropped = [row[0] for row, keep in zip(block.iter_rows(), shown, strict=True) if not keep]
@@ -656,7 +670,7 @@ def _factor_cell(a: Analysis, r: dict[str, Any]) -> str:
         f"{100 * r['cohort_share']:.0f}% vs {100 * r['reference_share']:.0f}%; "
     cell = f"{shares}SMD {r['smd']:+.2f}: {_DIRECTION[r['direction']]}"
     if r["bias"] not in ("none", "unknown"):
-        cell += f"; bias {_BIAS[r['bias']]}"
+        cell += f" (bias {_BIAS[r['bias']]})"
     return cell
 
 
@@ -870,16 +884,18 @@ def render_supplement(a: Analysis, report_name: str | None = None) -> str:
 
     cmp = a.comparison
     rob = a.risk_of_bias
+    tables = build_context(a) if len(a.cohorts) > BODY_MAX_COHORTS else {}
     rob_rows = [{**r, "cohort": a.labels.get(r["cohort"], r["cohort"])} for r in rob.iter_rows(named=True)]
-    return render_template(
-        "supplement.html.j2", title=a.spec.title, spec=a.spec,
-        report_name=report_name or a.spec.output(".pdf").name,
+    own = dict(
+        title=a.spec.title, spec=a.spec, report_name=report_name or a.spec.output(".pdf").name,
         cohorts=[{"id": c.id, "label": c.descriptor.label} for c in a.cohorts],
         findings=_grouped_findings(a.cohorts, list(a.findings)), exploratory=a.exploratory,
         rob_rows=rob_rows, sensitivity=a.sensitivity, provenance=_provenance(a.frame, a.cohorts),
         limitations=_limitations(a), sources=_full_sources(a.cohorts),
         ci_method_name=CI_METHOD_NAMES[cmp.options.ci_method], rd_method_name=RD_METHOD_NAMES[cmp.options.rd_method],
-        versions=list(a.versions), hashes=a.inputs.to_dicts())
+        versions=list(a.versions), hashes=a.inputs.to_dicts(), condensed=bool(tables))
+    # the body's context (the per-cohort tables) fills in what the supplement does not set itself
+    return render_template("supplement.html.j2", **({k: v for k, v in tables.items() if k not in own} | own))
 
 
 def render_pdf(a: Analysis, to_pdf: PdfRenderer | None = None, output: Path | None = None) -> bytes:

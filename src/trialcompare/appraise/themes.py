@@ -1,0 +1,98 @@
+"""Limitations the caveats do not cover, as facts: the review found them missing (selection of a retrospective
+series, retrospective response assessment, age eligibility, direct evidence of overlap).
+
+Rules
+-----
+- **Selection**: a retrospective reference series with no progression as best response (the verdict's
+  ``selection-signal``), and exclusions after treatment began as its source prints them (``design.selection``).
+- **Assessment**: responses read retrospectively (retrospective series), without independent review or confirmation
+  where the descriptor says so (``design.assessment``).
+- **Eligibility (age)**: comparators whose eligibility states a minimum age while the reference states none, or a
+  higher one (``design.eligibility.age``).
+- **Direct evidence of overlap**: the printed statement that patients of one cohort were treated in another's
+  setting (``design.overlap_evidence``).
+
+Examples
+--------
+>>> import trialcompare as tc
+>>> a = tc.analyse(with_meta=False)
+>>> sorted({f.code for f in limitation_facts(a.cohorts, a.reference)})
+['age-eligibility', 'assessment-retrospective', 'overlap-printed', 'selection-exclusions']
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .facts import Fact, fact
+
+if TYPE_CHECKING:
+    from ..load import CohortSet
+
+__all__ = ["limitation_facts"]
+
+
+def _value(item: Any) -> str | None:
+    return None if item is None else str(getattr(item, "value", item))
+
+
+def _selection(cohorts: CohortSet, reference: str) -> list[Fact]:
+    sel = getattr(cohorts[reference].descriptor.design, "selection", None)
+    after = _value(getattr(sel, "exclusions_after_start", None)) if sel is not None else None
+    if after != "yes":
+        return []
+    at = getattr(sel.exclusions_after_start, "at", None)  # type: ignore[union-attr]
+    return [fact("selection-exclusions", [f"design.selection.exclusions_after_start ({at})"], cohort=reference)]
+
+
+def _assessment(cohorts: CohortSet) -> list[Fact]:
+    retro = [c.id for c in cohorts if c.descriptor.design.type == "retrospective"]
+    unreviewed = []
+    for c in cohorts:
+        a = getattr(c.descriptor.design, "assessment", None)
+        if a is not None and _value(getattr(a, "independent_review", None)) == "no":
+            unreviewed.append(c.id)
+    if not retro and not unreviewed:
+        return []
+    return [fact("assessment-retrospective", retrospective=tuple(retro), unreviewed=tuple(unreviewed))]
+
+
+def _min_age(desc: Any) -> float | None:
+    elig = desc.design.eligibility
+    age = getattr(elig, "age", None) if elig is not None else None
+    return None if age is None else age.min
+
+
+def _age(cohorts: CohortSet, reference: str) -> list[Fact]:
+    ref = _min_age(cohorts[reference].descriptor)
+    older = tuple((c.id, float(m)) for c in cohorts if c.id != reference
+                  and (m := _min_age(c.descriptor)) is not None and (ref is None or m > ref))
+    if not older:
+        return []
+    return [fact("age-eligibility", reference=reference, reference_min=ref, cohorts=older)]
+
+
+def _overlap(cohorts: CohortSet) -> list[Fact]:
+    out = []
+    for c in cohorts:
+        for e in getattr(c.descriptor.design, "overlap_evidence", None) or []:
+            if e.with_ in cohorts.ids:
+                out.append(fact("overlap-printed", [f"design.overlap_evidence ({e.at})"], cohort=c.id, other=e.with_,
+                                kind=str(e.kind)))
+    return out
+
+
+def limitation_facts(cohorts: CohortSet, reference: str) -> tuple[Fact, ...]:
+    """The facts of this module's rules for the cohorts compared.
+
+    Parameters
+    ----------
+    cohorts : CohortSet
+    reference : str
+
+    Returns
+    -------
+    tuple of Fact
+        Any of ``selection-exclusions``, ``assessment-retrospective``, ``age-eligibility``, ``overlap-printed``.
+    """
+    return (*_selection(cohorts, reference), *_assessment(cohorts), *_age(cohorts, reference), *_overlap(cohorts))
