@@ -509,13 +509,13 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     """
     from .appraisal import benchmark_variants
     from .appraise.caveats import derive_caveats
-    from .appraise.certainty import certainty
+    from .appraise.certainty import certainty, harms_certainty
     from .appraise.factors import bias_direction, factor_smds, tsd18_factors
     from .appraise.limitations import limitations
     from .appraise.maic_facts import maic_facts
     from .appraise.risk_of_bias import risk_of_bias
     from .appraise.sensitivity import sensitivity
-    from .appraise.themes import limitation_facts
+    from .appraise.themes import harms_ascertainment, limitation_facts
     from .appraise.verdict import verdict
     from .checks import check
     from .comparison import compare
@@ -564,7 +564,13 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     heads = tuple(f[0] for f in bench_facts if f[0].code in ("benchmark-placed", "benchmark-not-placed"))
     judged = dataclasses.replace(judged, context=judged.context + heads)
     signals = tuple(f for f in judged.context if f.code == "selection-signal")
-    ranked = limitations(caveats, (*limitation_facts(cohorts, reference), *signals, *adjusted))
+    harms = harms_table(cohorts, reference, spec.harms.terms, spec.harms.grade, ci_method=spec.ci_method,
+                        level=cmp.options.level)
+    ascertained = harms_ascertainment(harms)
+    if ascertained is not None:
+        judged = dataclasses.replace(judged, outcomes=(*judged.outcomes, harms_certainty(judged.start, ascertained)))
+    ranked = limitations(caveats, (*limitation_facts(cohorts, reference), *signals, *adjusted,
+                                   *((ascertained,) if ascertained is not None else ())))
     variants = benchmark_variants(cohorts, benchmarks, [s.model_dump() for s in spec.meta.scenarios],
                                   denominators={k: v.n for k, v in spec.denominators.items()},
                                   use_errata=spec.use_errata, prefer_locations=tuple(spec.prefer_locations))
@@ -576,8 +582,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         errors=_errors(findings, cmp.cohorts), effects=effects, maic=maic, limitations=ranked, maic_facts=adjusted,
         sensitivity=robustness, risk_of_bias=risk_of_bias(cohorts),
         benchmark_facts=bench_facts, exploratory=exploratory,
-        harms=harms_table(cohorts, reference, spec.harms.terms, spec.harms.grade, ci_method=spec.ci_method,
-                          level=cmp.options.level),
+        harms=harms,
         anchored=anchored_comparisons(effects, cohorts, cmp.options.level),
         network=treatment_network(effects, cohorts),
         inputs=_inputs(cohorts, spec),

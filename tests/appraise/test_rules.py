@@ -78,7 +78,9 @@ def test_ois_by_hand():
 
 def test_certainty_is_per_outcome_with_confounding_only_in_risk_of_bias(table_iv):
     rated = {c.outcome: c for c in table_iv.certainty}
-    assert list(rated) == ["ORR", "DCR", "EFS/PFS", "OS"]
+    assert list(rated) == ["ORR", "DCR", "EFS/PFS", "OS", "Harms"]
+    # harms: the reference's chart review against the trials' prospective grading (risk of bias: measurement)
+    assert [r.code for r in rated.pop("Harms").domains[0].reasons] == ["harms-ascertainment"]
     for c in rated.values():
         domains = [d.domain for d in c.domains]
         assert domains == ["risk-of-bias", "inconsistency", "indirectness", "imprecision", "publication-bias"]

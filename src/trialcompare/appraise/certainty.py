@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from ..comparison import Comparison
     from ..load import CohortSet
 
-__all__ = ["CERTAINTY_LEVELS", "DOMAINS", "DomainRating", "OutcomeCertainty", "certainty",
+__all__ = ["CERTAINTY_LEVELS", "DOMAINS", "DomainRating", "OutcomeCertainty", "certainty", "harms_certainty",
            "optimal_information_size"]
 
 CERTAINTY_LEVELS = ("high", "moderate", "low", "very low")
@@ -297,7 +297,7 @@ def certainty(cmp: Comparison, cohorts: CohortSet, findings: Sequence[Finding], 
     >>> import trialcompare as tc
     >>> a = tc.analyse(with_meta=False)
     >>> [(c.outcome, c.level) for c in a.certainty]
-    [('ORR', 'very low'), ('DCR', 'very low'), ('EFS/PFS', 'very low'), ('OS', 'very low')]
+    [('ORR', 'very low'), ('DCR', 'very low'), ('EFS/PFS', 'very low'), ('OS', 'very low'), ('Harms', 'very low')]
     """
     thresholds = thresholds or {}
     codes = caveat_codes or set()
@@ -323,3 +323,33 @@ def certainty(cmp: Comparison, cohorts: CohortSet, findings: Sequence[Finding], 
                    _publication(comparators_selected))
         out.append(OutcomeCertainty(label, start, domains, _level(start, domains)))
     return tuple(out)
+
+
+def harms_certainty(start: str, ascertainment: Fact) -> OutcomeCertainty:
+    """The certainty of the harms comparison when the cohorts ascertained harms differently: risk of bias (outcome
+    measurement) serious; indirectness, imprecision and publication bias not assessable from published counts.
+
+    Parameters
+    ----------
+    start : str
+        The comparison's starting certainty.
+    ascertainment : Fact
+        ``harms-ascertainment`` (:func:`trialcompare.appraise.themes.harms_ascertainment`).
+
+    Returns
+    -------
+    OutcomeCertainty
+
+    Examples
+    --------
+    >>> from trialcompare.appraise.facts import fact
+    >>> harms_certainty("low", fact("harms-ascertainment", retrospective=("a",), prospective=("b",))).level
+    'very low'
+    """
+    note = fact("harms-not-assessable")
+    domains = (DomainRating("risk-of-bias", "serious", (ascertainment,)),
+               DomainRating("inconsistency", "not-applicable"),
+               DomainRating("indirectness", "not-assessable", (note,)),
+               DomainRating("imprecision", "not-assessable", (note,)),
+               DomainRating("publication-bias", "not-assessable", (note,)))
+    return OutcomeCertainty("Harms", start, domains, _level(start, domains))

@@ -82,7 +82,8 @@ FACT_THEMES: dict[str, str] = {
     "maic-endpoint-mismatch": "population-adjustment", "maic-assessment": "population-adjustment",
     "maic-overlap": "population-adjustment",
     "selection-signal": "selection", "selection-exclusions": "selection",
-    "assessment-retrospective": "assessment", "age-eligibility": "eligibility", "overlap-printed": "overlap",
+    "assessment-retrospective": "assessment", "harms-ascertainment": "assessment",
+    "age-eligibility": "eligibility", "overlap-printed": "overlap",
 }
 """The theme of facts from other rules that are limitations too."""
 

@@ -11,6 +11,9 @@ Rules
   higher one (``design.eligibility.age``).
 - **Direct evidence of overlap**: the printed statement that patients of one cohort were treated in another's
   setting (``design.overlap_evidence``).
+- **Harms ascertained differently**: the cohorts whose harms are reported were ascertained differently
+  (retrospective chart review against prospective grading): the harms comparison is not like with like
+  (:func:`harms_ascertainment`; it also lowers the certainty of the harms comparison).
 
 Examples
 --------
@@ -24,12 +27,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import polars as pl
+
 from .facts import Fact, fact
 
 if TYPE_CHECKING:
     from ..load import CohortSet
 
-__all__ = ["limitation_facts"]
+__all__ = ["harms_ascertainment", "limitation_facts"]
 
 
 def _value(item: Any) -> str | None:
@@ -96,3 +101,33 @@ def limitation_facts(cohorts: CohortSet, reference: str) -> tuple[Fact, ...]:
         Any of ``selection-exclusions``, ``assessment-retrospective``, ``age-eligibility``, ``overlap-printed``.
     """
     return (*_selection(cohorts, reference), *_assessment(cohorts), *_age(cohorts, reference), *_overlap(cohorts))
+
+
+def harms_ascertainment(harms: pl.DataFrame) -> Fact | None:
+    """``harms-ascertainment`` when the cohorts that report harms were ascertained in different ways.
+
+    Parameters
+    ----------
+    harms : polars.DataFrame
+        :func:`trialcompare.harms.harms_table` (``cohort``, ``reported``, ``ascertainment``).
+
+    Returns
+    -------
+    Fact or None
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"cohort": ["a", "b"], "reported": [True, True],
+    ...                   "ascertainment": ["retrospective-chart-review", "prospective-grading"]})
+    >>> harms_ascertainment(t)["retrospective"]
+    ('a',)
+    """
+    if harms.is_empty():
+        return None
+    reporting = harms.filter(pl.col("reported")).unique(subset=["cohort"], maintain_order=True)
+    ways = {r["cohort"]: r["ascertainment"] for r in reporting.iter_rows(named=True)}
+    if len(set(ways.values())) < 2:
+        return None
+    return fact("harms-ascertainment",
+                retrospective=tuple(c for c, w in ways.items() if w == "retrospective-chart-review"),
+                prospective=tuple(c for c, w in ways.items() if w != "retrospective-chart-review"))

@@ -438,9 +438,10 @@ def _imprecise_ois(f: Fact, w: Words) -> str:
             f"difference in {f['outcome']} (no decision threshold stated)")
 
 
-@phrase(fact("no-contrast-interval", outcome="OS"))
+@phrase(fact("no-contrast-interval", outcome="OS"), silent=("outcome",))
 def _no_interval(f: Fact, w: Words) -> str:
-    return f"not assessable: {f['outcome']} is compared only through published medians, with no interval of a contrast"
+    # one note for every time-to-event outcome (the table's row says which)
+    return "not assessable: compared only through published medians, with no interval of a contrast"
 
 
 @phrase(fact("publication-suspected", selection="not_stated"))
@@ -1176,3 +1177,15 @@ def _overlap_printed(f: Fact, w: Words) -> str:
         str(f["kind"]), f"patients linked to {w.cohort(f['other'])}")
     return (f"{w.cohort(f['cohort'])} includes, as its source prints, {what}: direct evidence that the two cohorts may "
             "not be independent.")
+
+
+@phrase(fact("harms-ascertainment", retrospective=("a",), prospective=("b",)))
+def _harms_ascertainment(f: Fact, w: Words) -> str:
+    return (f"Harms were found by retrospective chart review in {w.cohorts(f['retrospective'])} and by prospective "
+            f"grading in {w.cohorts(f['prospective'])}: a chart review finds fewer adverse events, so the harms "
+            "comparison is not like with like.")
+
+
+@phrase(fact("harms-not-assessable"))
+def _harms_not_assessable(f: Fact, w: Words) -> str:
+    return "not assessable from the published harms counts"
