@@ -613,8 +613,12 @@ def _maic_survival(m: Any) -> dict[str, Any]:
         c = m.curves.filter(pl.col("curve") == name)
         curves.append((label, c["time"].to_list(), c["survival"].to_list()))
         marks.append(c.filter(pl.col("n_censor") > 0)["time"].to_list())
-    rows = []
+    rows, seen = [], set()
     for r in m.survival.iter_rows(named=True):
+        key = (r["source"], r["statistic"], r["time"])
+        if r["source"].startswith("comparator") and key in seen:
+            continue  # the comparator's figure printed twice (e.g. Table IV and Introduction): shown once
+        seen.add(key)
         what = "median (months)" if r["statistic"] == "median" else f"rate at {r['time']:g} months"
         rows.append({"curve": _SURVIVAL_SOURCES.get(r["source"], r["source"]),
                      "endpoint": r["endpoint"] or "time/event of the patient data", "statistic": what,
