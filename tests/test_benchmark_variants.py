@@ -18,8 +18,7 @@ import polars as pl
 import pytest
 
 import trialcompare as tc
-from trialcompare.appraisal import benchmark_variants
-from trialcompare.meta import benchmark
+from trialcompare.meta import benchmark, benchmark_variants
 from trialcompare.render.report import variant_sentences
 
 REPO = Path(__file__).resolve().parents[1]

@@ -119,7 +119,7 @@ class Analysis:
         Per meta outcome: the comparators pooled without the reference, and where the reference falls.
     benchmark_variants : polars.DataFrame
         The spec's scenarios and the subgroups of each benchmark, flagged when they add nothing
-        (:func:`trialcompare.appraisal.benchmark_variants`).
+        (:func:`trialcompare.meta.benchmark_variants`).
     verdict : Verdict
         The appraisal of the spec's claim by rules (:mod:`trialcompare.appraise.verdict`).
     factors : polars.DataFrame
@@ -507,7 +507,6 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     >>> a.comparison.reference
     'apatinib-ie'
     """
-    from .appraisal import benchmark_variants
     from .appraise.caveats import derive_caveats
     from .appraise.certainty import certainty, harms_certainty
     from .appraise.factors import bias_direction, factor_smds, tsd18_factors
@@ -521,6 +520,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     from .comparison import compare
     from .effects import anchored_comparisons, published_effects, treatment_network
     from .harms import harms_table
+    from .meta._variants import benchmark_variants
     from .survival.cohorts import curve_data, curve_summary
 
     spec = _spec_of(target)

@@ -34,6 +34,7 @@ from ._smallstudy import (
     trim_and_fill,
 )
 from ._subgroup import SubgroupResult, subgroup_analysis
+from ._variants import benchmark_variants
 
 __all__ = [
     "METHODS",
@@ -55,6 +56,7 @@ __all__ = [
     "back_transform",
     "bayes_pool",
     "benchmark",
+    "benchmark_variants",
     "egger_test",
     "funnel_plot",
     "meta_regression",

@@ -783,7 +783,7 @@ def _subgroup_sentences(rows: list[dict[str, Any]]) -> list[str]:
 
 def variant_sentences(variants: pl.DataFrame, outcome: str, level: float = 0.95) -> str:
     """The benchmark's scenarios and subgroups in plain words: one line for what changes nothing or cannot be
-    pooled, the result of a scenario worth showing (from :func:`trialcompare.appraisal.benchmark_variants`).
+    pooled, the result of a scenario worth showing (from :func:`trialcompare.meta.benchmark_variants`).
 
     Parameters
     ----------

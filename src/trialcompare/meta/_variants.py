@@ -1,8 +1,7 @@
 """Scenarios and subgroups of the benchmark: which of them answer a question (re-pooled when they do).
 
-The judgement rules (verdict, certainty per outcome, TSD 18 factors, limitations) live in
-:mod:`trialcompare.appraise`; what is left here re-runs the benchmark under the spec's scenarios and belongs with
-:mod:`trialcompare.meta` (a later move).
+The benchmark re-run under the spec's scenarios (other denominators, errata, exclusions, one endpoint for another)
+and split by design and endpoint; a variant that changes nothing is flagged so that the report says it once.
 """
 
 from __future__ import annotations
@@ -12,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from .rules import compared_endpoint
+from ..rules import compared_endpoint
 
 if TYPE_CHECKING:
-    from .load import CohortSet
+    from ..load import CohortSet
 
 __all__ = ["benchmark_variants"]
 
@@ -33,7 +32,7 @@ _VARIANT_SCHEMA = {"outcome": pl.String, "kind": pl.String, "name": pl.String, "
 def _scenario_counts(cohorts: CohortSet, b: Any, scenario: dict[str, Any], data_kw: dict[str, Any]) -> pl.DataFrame:
     """The comparators' counts under a scenario: the primary's comparators less the scenario's exclusions, read with
     its denominators, errata and substituted endpoints (the structural exclusions of the benchmark do not change)."""
-    from .meta.suite import outcome_data
+    from .suite import outcome_data
 
     kw = data_kw | {"denominators": {**data_kw.get("denominators", {}), **scenario["denominators"]},
                     "substitute_endpoint": scenario["substitute_endpoint"] or None}
@@ -47,7 +46,7 @@ def _scenario_counts(cohorts: CohortSet, b: Any, scenario: dict[str, Any], data_
 
 def _scenario_result(cohorts: CohortSet, b: Any, scenario: dict[str, Any], data_kw: dict[str, Any]) -> dict:
     """Pooled comparators and prediction interval of a scenario worth showing (the benchmark re-run)."""
-    from .meta import MetaError, benchmark
+    from . import MetaError, benchmark
 
     kw = data_kw | {"denominators": {**data_kw.get("denominators", {}), **scenario["denominators"]}}
     if scenario["substitute_endpoint"]:
@@ -67,7 +66,7 @@ def _scenario_result(cohorts: CohortSet, b: Any, scenario: dict[str, Any], data_
 
 def _scenario_variants(cohorts: CohortSet, b: Any, scenarios: Sequence[dict[str, Any]],
                        data_kw: dict[str, Any]) -> list[dict]:
-    from .meta._benchmark import scenario_worth_showing
+    from ._benchmark import scenario_worth_showing
 
     if not scenarios:
         return []
@@ -80,7 +79,7 @@ def _scenario_variants(cohorts: CohortSet, b: Any, scenarios: Sequence[dict[str,
 
 
 def _subgroup_variants(cohorts: CohortSet, b: Any) -> list[dict]:
-    from .meta._benchmark import subgroup_worth_showing
+    from ._benchmark import subgroup_worth_showing
 
     ids = b.comparators["cohort"].to_list()
     if not ids:
