@@ -86,3 +86,11 @@ def test_supplement_in_the_pdf_when_the_spec_asks(tmp_path: Path):
     out = tmp_path / "s.pdf"
     assert main(["report", str(spec), "-o", str(out)]) == 0
     assert not supplement_path(out).exists()
+
+
+def test_the_benchmark_exclusions_are_listed(text):
+    """Issue 19 item 8: the body says only that nothing is pooled (k = 1); the supplement says who was left out and by
+    which rule: apatinib + camrelizumab (shared centre, overlapping accrual) and IE (shared registration)."""
+    section = text[text.index('id="benchmark-exclusions"'):text.index('id="rob-evidence"')]
+    assert "Apatinib + camrelizumab is not pooled: it shares a centre and accrual period with Apatinib + IE" in section
+    assert "IE is not pooled: it shares a trial registration with Apatinib + IE" in section

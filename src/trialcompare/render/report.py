@@ -183,6 +183,16 @@ def short_citation(citation: str) -> str:
     return f"{first} et al., {journal} {year.group(0)}"
 
 
+def _exclusions(a: Analysis) -> list[dict[str, str]]:
+    """Per benchmark, who was left out and by which rule (the body says only the result when nothing is pooled)."""
+    from .caveat_words import analysis_words
+    from .phrasebook import say
+
+    words = analysis_words(a)
+    return [{"outcome": f0["outcome"], "text": say(f, words)}
+            for facts in a.benchmark_facts for f0 in facts[:1] for f in facts[1:] if f.code == "benchmark-excluded"]
+
+
 def _full_sources(cohorts: CohortSet) -> list[dict[str, str]]:
     """Every publication with its full citation, identifiers, key and the cohorts that use it (the supplement)."""
     out = []
@@ -895,7 +905,7 @@ def render_supplement(a: Analysis, report_name: str | None = None) -> str:
         cohorts=[{"id": c.id, "label": c.descriptor.label} for c in a.cohorts],
         findings=_grouped_findings(a.cohorts, list(a.findings)), exploratory=a.exploratory,
         rob_rows=rob_rows, sensitivity=a.sensitivity, provenance=_provenance(a.frame, a.cohorts),
-        limitations=_limitations(a), sources=_full_sources(a.cohorts),
+        limitations=_limitations(a), sources=_full_sources(a.cohorts), benchmark_exclusions=_exclusions(a),
         ci_method_name=CI_METHOD_NAMES[cmp.options.ci_method], rd_method_name=RD_METHOD_NAMES[cmp.options.rd_method],
         versions=list(a.versions), hashes=a.inputs.to_dicts(), condensed=bool(tables))
     # the body's context (the per-cohort tables) fills in what the supplement does not set itself
