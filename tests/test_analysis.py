@@ -179,5 +179,5 @@ def test_the_tsd18_table_fits_the_page_in_panels() -> None:
     assert "Age" in blocks[1]["unreported"] and "Median follow-up" in blocks[2]["unreported"]
     table_iv = build_context(tc.analyse(REPO / "reports" / "table-iv.yaml", with_meta=False))["factor_blocks"]
     assert len(table_iv) == 1 and table_iv[0]["unreported"] == [
-        "Time from first-line therapy to progression (refractory disease)", "Prior progression on IE",
+        "Refractory disease (time to progression after first line)", "Prior progression on IE",
         "Prior apatinib", "Number of lung nodules"]

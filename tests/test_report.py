@@ -293,3 +293,17 @@ def test_a_report_of_one_cohort(tmp_path):
     out = tmp_path / "one.pdf"
     assert main(["report", str(SPEC.parents[1] / "trials" / "apatinib.yaml"), "-o", str(out)]) == 0
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_a_column_whose_counts_rest_on_another_denominator_says_so():
+    """N4: apatinib + camrelizumab's column reads against 43 (the spec's denominator), but its age groups and sex are
+    counted in the 41 of the efficacy set (xie2020 Table 1): the rows say "counts of 41"."""
+    from trialcompare.render.tables import table_iv
+
+    a = analyse(load_spec(SPEC), with_meta=False)
+    t = table_iv(a.comparison, factors=a.factors)
+    col = next(c for c in t.columns if c.startswith("Apatinib + camrelizumab"))
+    sex = t.filter(t["row"].str.starts_with("Sex"))[col][0]
+    assert sex.endswith("counts of 41") and "(N=43)" in col
+    ecog = t.filter(t["row"].str.starts_with("ECOG"))[col][0]
+    assert "counts of" not in ecog

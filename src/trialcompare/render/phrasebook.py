@@ -205,7 +205,7 @@ FACTOR_NAMES: dict[str, str] = {
     "lesion_site": "disease at more than one site", "prior_lines": "two or more prior lines",
     "resistance_ie": "prior progression on IE", "resistance_apatinib": "prior apatinib",
     "resistance_mapi": "resistance to MAP/I", "resectable_at_entry": "resectable disease at entry",
-    "refractory": "time from first-line therapy to progression (refractory disease)",
+    "refractory": "refractory disease (time to progression after first line)",
     "lesion_number": "number of lung nodules", "accrual": "accrual period", "follow_up": "median follow-up",
     "selection-of-series": "how the retrospective series was selected",
     "retrospective-response-assessment": "retrospective, unconfirmed response assessment",

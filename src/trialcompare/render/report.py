@@ -327,8 +327,8 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
     }
 
 
-_DIRECTION = {"reference-worse": "reference worse off", "comparator-worse": "comparator worse off",
-              "similar": "similar", "within-noise": "within sampling noise", "imbalanced": "imbalanced",
+_DIRECTION = {"reference-worse": "reference worse", "comparator-worse": "comparator worse",
+              "similar": "similar", "within-noise": "within noise", "imbalanced": "imbalanced",
               "not-reported": "not reported"}
 _BIAS = {"against-reference": "against it", "favours-reference": "favours it",
          "none": "–", "unknown": "unknown direction"}
@@ -684,7 +684,7 @@ def _factor_cell(a: Analysis, r: dict[str, Any]) -> str:
         f"{100 * r['cohort_share']:.0f}% vs {100 * r['reference_share']:.0f}%; "
     cell = f"{shares}SMD {r['smd']:+.2f}: {_DIRECTION[r['direction']]}"
     if r["bias"] not in ("none", "unknown"):
-        cell += f" (bias {_BIAS[r['bias']]})"
+        cell += f", bias {_BIAS[r['bias']]}"
     return cell
 
 

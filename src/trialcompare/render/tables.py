@@ -132,7 +132,7 @@ def _baseline_rows(b: _Builder, factors: pl.DataFrame | None = None) -> None:
                      for c in b.ids}
             b.add("Baseline", label or v.label, {c: _join(cells[c], smd_cells.get(c)) for c in b.ids})
             continue
-        b.add("Baseline", label or f"{v.label}, n (%)", smd_cells)
+        b.add("Baseline", label or f"{v.label}, n (%)", _with_denominator(b, rows, smd_cells))
         for level in dict.fromkeys(rows["level"].to_list()):
             at_level = rows.filter(pl.col("level") == level)
             cells = {r["cohort"]: b.mark(r["cohort"], f"baseline.{var}.{level}", r["printed"]) if r["reported"]
@@ -157,6 +157,18 @@ def _join(a: str, b: str | None) -> str:
 
 
 _IMBALANCED = ("imbalanced", "reference-worse", "comparator-worse")
+
+
+def _with_denominator(b: _Builder, rows: pl.DataFrame, cells: dict[str, str]) -> dict[str, str]:
+    """A variable whose counts rest on another denominator than its column's N says so in its first row ("counts
+    of 41"): one denominator per column, or a denominator per row (never two silently)."""
+    out = dict(cells)
+    for cid in b.ids:
+        dens = {d for d in rows.filter(pl.col("cohort") == cid, pl.col("reported"))["denominator"].to_list() if d}
+        n = b.cmp.n.get(cid)
+        if len(dens) == 1 and n is not None and (den := dens.pop()) != n:
+            out[cid] = f"{out[cid]}; counts of {den}" if out.get(cid) else f"counts of {den}"
+    return out
 
 
 def _factor_smd_cells(b: _Builder, rows: pl.DataFrame) -> dict[str, str]:
