@@ -514,7 +514,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     from .appraise.maic_facts import maic_facts
     from .appraise.risk_of_bias import risk_of_bias
     from .appraise.sensitivity import sensitivity
-    from .appraise.themes import harms_ascertainment, limitation_facts
+    from .appraise.themes import date_facts, harms_ascertainment, limitation_facts
     from .appraise.verdict import verdict
     from .checks import check
     from .comparison import compare
@@ -569,7 +569,8 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     ascertained = harms_ascertainment(harms)
     if ascertained is not None:
         judged = dataclasses.replace(judged, outcomes=(*judged.outcomes, harms_certainty(judged.start, ascertained)))
-    ranked = limitations(caveats, (*limitation_facts(cohorts, reference), *signals, *adjusted,
+    dated = date_facts(spec.date, ((c.path.name, c.path.read_text(encoding="utf-8")) for c in cohorts))
+    ranked = limitations(caveats, (*limitation_facts(cohorts, reference), *signals, *adjusted, *dated,
                                    *((ascertained,) if ascertained is not None else ())))
     variants = benchmark_variants(cohorts, benchmarks, [s.model_dump() for s in spec.meta.scenarios],
                                   denominators={k: v.n for k, v in spec.denominators.items()},

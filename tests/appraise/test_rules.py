@@ -140,3 +140,15 @@ def test_limitations_merged_by_theme(table_iv):
     assert len({lim.theme for lim in lims}) == len(lims)
     assert {lim.theme for lim in lims} <= set(THEME_RANK) <= set(pb.THEME_WORDS)
     assert sum(len(lim.caveats) for lim in lims) == len(table_iv.caveats)
+
+
+def test_a_report_dated_before_what_it_cites_says_so():
+    """N7: table-iv was dated 2026-11-25 while its descriptors cite a verification of 2026-12-01."""
+    from trialcompare.spec import load_spec
+
+    spec = load_spec(REPO / "reports" / "table-iv.yaml")
+    a = tc.analyse(spec.model_copy(update={"date": "2026-11-25"}), with_meta=False)
+    facts = [f for lim in a.limitations for f in lim.facts if f.code == "report-date-before-cited"]
+    assert len(facts) == 1 and facts[0]["cited"] >= "2026-12-01" and facts[0]["report"] == "2026-11-25"
+    assert not [f for lim in tc.analyse(spec, with_meta=False).limitations for f in lim.facts
+                if f.code == "report-date-before-cited"]

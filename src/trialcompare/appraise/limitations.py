@@ -83,7 +83,7 @@ FACT_THEMES: dict[str, str] = {
     "maic-overlap": "population-adjustment",
     "selection-signal": "selection", "selection-exclusions": "selection",
     "assessment-retrospective": "assessment", "harms-ascertainment": "assessment",
-    "age-eligibility": "eligibility", "overlap-printed": "overlap",
+    "age-eligibility": "eligibility", "overlap-printed": "overlap", "report-date-before-cited": "data-errors",
 }
 """The theme of facts from other rules that are limitations too."""
 

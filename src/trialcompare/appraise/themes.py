@@ -11,6 +11,8 @@ Rules
   higher one (``design.eligibility.age``).
 - **Direct evidence of overlap**: the printed statement that patients of one cohort were treated in another's
   setting (``design.overlap_evidence``).
+- **The report's date**: not earlier than any date its inputs cite (a verification date in a descriptor's notes):
+  :func:`date_facts`.
 - **Harms ascertained differently**: the cohorts whose harms are reported were ascertained differently
   (retrospective chart review against prospective grading): the harms comparison is not like with like
   (:func:`harms_ascertainment`; it also lowers the certainty of the harms comparison).
@@ -25,6 +27,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -34,7 +38,7 @@ from .facts import Fact, fact
 if TYPE_CHECKING:
     from ..load import CohortSet
 
-__all__ = ["harms_ascertainment", "limitation_facts"]
+__all__ = ["date_facts", "harms_ascertainment", "limitation_facts"]
 
 
 def _value(item: Any) -> str | None:
@@ -131,3 +135,33 @@ def harms_ascertainment(harms: pl.DataFrame) -> Fact | None:
     return fact("harms-ascertainment",
                 retrospective=tuple(c for c, w in ways.items() if w == "retrospective-chart-review"),
                 prospective=tuple(c for c, w in ways.items() if w != "retrospective-chart-review"))
+
+
+_ISO_DATE = re.compile(r"\b(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
+
+
+def date_facts(report_date: str, texts: Iterable[tuple[str, str]]) -> tuple[Fact, ...]:
+    """``report-date-before-cited`` when an input cites a date later than the report's own.
+
+    Parameters
+    ----------
+    report_date : str
+        The spec's date (ISO).
+    texts : iterable of (str, str)
+        (file name, text) of the inputs.
+
+    Returns
+    -------
+    tuple of Fact
+
+    Examples
+    --------
+    >>> date_facts("2026-11-25", [("a.yaml", "verified 2026-12-01")])[0]["cited"]
+    '2026-12-01'
+    >>> date_facts("2026-12-07", [("a.yaml", "verified 2026-12-01")])
+    ()
+    """
+    latest = max(((m.group(0), name) for name, text in texts for m in _ISO_DATE.finditer(text)), default=None)
+    if latest is None or latest[0] <= report_date:
+        return ()
+    return (fact("report-date-before-cited", report=report_date, cited=latest[0], file=latest[1]),)

@@ -1189,3 +1189,9 @@ def _harms_ascertainment(f: Fact, w: Words) -> str:
 @phrase(fact("harms-not-assessable"))
 def _harms_not_assessable(f: Fact, w: Words) -> str:
     return "not assessable from the published harms counts"
+
+
+@phrase(fact("report-date-before-cited", report="2026-11-25", cited="2026-12-01", file="a.yaml"))
+def _report_date(f: Fact, w: Words) -> str:
+    return (f"This report is dated {f['report']} but {f['file']} cites {f['cited']}: a report cannot cite what came "
+            "after it; its spec's date should be at least that.")
