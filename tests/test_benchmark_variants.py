@@ -18,8 +18,8 @@ import polars as pl
 import pytest
 
 import trialcompare as tc
-from trialcompare.meta import benchmark, benchmark_variants
-from trialcompare.render.report import variant_sentences
+from trialcompare.meta import benchmark, benchmark_variants, variant_facts
+from trialcompare.render import phrasebook as pb
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = [REPO / "trials" / f"{cid}.yaml" for cid in ("apatinib-ie", "apatinib", "apatinib-camrelizumab", "ie")]
@@ -55,12 +55,16 @@ def test_subgroups_of_one_group_are_flagged(variants: pl.DataFrame) -> None:
     assert subs == {"design": ("single-group", 1), "endpoint": ("single-group", 1)}
 
 
+def _words(variants: pl.DataFrame, outcome: str) -> str:
+    return " ".join(pb.say(f) for f in variant_facts(variants, outcome))
+
+
 def test_the_report_says_each_in_one_line(variants: pl.DataFrame) -> None:
-    text = variant_sentences(variants, "orr")
+    text = _words(variants, "orr")
     assert text.count("change nothing: the same comparators as the primary.") == 1
     assert "‘without-ie-overlap’" in text and "‘only-apatinib’ change nothing" in text
     assert "Subgroups by design and by endpoint: the comparators form one group" in text
-    assert variant_sentences(variants, "dcr") == ""
+    assert _words(variants, "dcr") == ""
 
 
 def test_identical_partitions_and_results_in_words() -> None:
@@ -70,7 +74,7 @@ def test_identical_partitions_and_results_in_words() -> None:
         "same_as": [None, "design", None], "groups": [2, 2, None], "pooled": [None, None, 0.4],
         "pooled_low": [None, None, 0.3], "pooled_high": [None, None, 0.5], "pi_low": [None, None, 0.1],
         "pi_high": [None, None, 0.8], "position": [None, None, "above"]})
-    text = variant_sentences(rows, "orr")
+    text = _words(rows, "orr")
     assert "Subgroups by endpoint are identical to subgroups by design." in text
-    assert "Scenario ‘s’ (k = 4): pooled comparators 40.0% (30.0–50.0), 95% prediction interval 10.0–80.0%; " \
+    assert "Scenario ‘s’ (k = 4): pooled comparators 40.0% (30.0–50.0), prediction interval 10.0–80.0%; " \
            "the reference lies above it." in text

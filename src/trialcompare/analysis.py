@@ -520,7 +520,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     from .comparison import compare
     from .effects import anchored_comparisons, published_effects, treatment_network
     from .harms import harms_table
-    from .meta._variants import benchmark_variants
+    from .meta._variants import benchmark_variants, variant_facts
     from .survival.cohorts import curve_data, curve_summary
 
     spec = _spec_of(target)
@@ -559,7 +559,10 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     benchmarks = _benchmarks(cohorts, spec, reference) if with_meta else ()
     from .meta._bench_result import benchmark_facts
 
-    bench_facts = tuple(benchmark_facts(b) for b in benchmarks)
+    variants = benchmark_variants(cohorts, benchmarks, [s.model_dump() for s in spec.meta.scenarios],
+                                  denominators={k: v.n for k, v in spec.denominators.items()},
+                                  use_errata=spec.use_errata, prefer_locations=tuple(spec.prefer_locations))
+    bench_facts = tuple((*benchmark_facts(b), *variant_facts(variants, b.outcome)) for b in benchmarks)
     # page 1 carries the benchmark result when there is one (placed, or why not placed)
     heads = tuple(f[0] for f in bench_facts if f[0].code in ("benchmark-placed", "benchmark-not-placed"))
     judged = dataclasses.replace(judged, context=judged.context + heads)
@@ -572,9 +575,6 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     dated = date_facts(spec.date, ((c.path.name, c.path.read_text(encoding="utf-8")) for c in cohorts))
     ranked = limitations(caveats, (*limitation_facts(cohorts, reference), *signals, *adjusted, *dated,
                                    *((ascertained,) if ascertained is not None else ())))
-    variants = benchmark_variants(cohorts, benchmarks, [s.model_dump() for s in spec.meta.scenarios],
-                                  denominators={k: v.n for k, v in spec.denominators.items()},
-                                  use_errata=spec.use_errata, prefer_locations=tuple(spec.prefer_locations))
     return Analysis(
         spec=spec, cohorts=cohorts, reference=reference, comparison=cmp, frame=frame, findings=findings,
         caveats=caveats, curves=curves, curve_summary=curve_summary(list(curves), reference),

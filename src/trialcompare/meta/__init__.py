@@ -34,7 +34,7 @@ from ._smallstudy import (
     trim_and_fill,
 )
 from ._subgroup import SubgroupResult, subgroup_analysis
-from ._variants import benchmark_variants
+from ._variants import benchmark_variants, variant_facts
 
 __all__ = [
     "METHODS",
@@ -66,4 +66,5 @@ __all__ = [
     "subgroup_analysis",
     "transform_proportions",
     "trim_and_fill",
+    "variant_facts",
 ]

@@ -6,17 +6,19 @@ and split by design and endpoint; a variant that changes nothing is flagged so t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from ..appraise.facts import Fact, fact
 from ..rules import compared_endpoint
 
 if TYPE_CHECKING:
     from ..load import CohortSet
 
-__all__ = ["benchmark_variants"]
+__all__ = ["benchmark_variants", "variant_facts"]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -135,3 +137,76 @@ def benchmark_variants(cohorts: CohortSet, benchmarks: Sequence[Any], scenarios:
     for b in benchmarks:
         rows += _scenario_variants(cohorts, b, scenarios, data_kw) + _subgroup_variants(cohorts, b)
     return pl.DataFrame(rows, schema=_VARIANT_SCHEMA, orient="row")
+
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_.:+|/%()-]+$")
+
+
+def _name(name: str, i: int) -> str:
+    """A scenario's name as a fact token (``scenario-<i>`` when it has spaces; render maps it back)."""
+    return name if _TOKEN.match(name) else f"scenario-{i}"
+
+
+def _pct(x: float | None) -> float | None:
+    return None if x is None else round(100 * float(x), 1)
+
+
+def _scenario_facts(rows: list[dict[str, Any]]) -> list[Fact]:
+    same = tuple(_name(r["name"], i) for i, r in enumerate(rows) if r["reason"] == "no-change")
+    out = [fact("variants-no-change", scenarios=same)] if same else []
+    for i, r in enumerate(rows):
+        name = _name(r["name"], i)
+        if r["reason"] == "same-as-scenario":
+            out.append(fact("variant-same-as", scenario=name, same_as=str(r["same_as"])))
+        elif r["reason"] == "k<3":
+            out.append(fact("variant-too-few", scenario=name, k=int(r["k"])))
+        elif r["worth_showing"] and r["pooled"] is not None:
+            out.append(fact("variant-result", scenario=name, k=int(r["k"]), pooled=_pct(r["pooled"]),
+                            pooled_low=_pct(r["pooled_low"]), pooled_high=_pct(r["pooled_high"]),
+                            pi_low=_pct(r["pi_low"]), pi_high=_pct(r["pi_high"]), position=str(r["position"])))
+        elif r["worth_showing"]:
+            out.append(fact("variant-not-estimable", scenario=name, k=int(r["k"])))
+    return out
+
+
+def _subgroup_facts(rows: list[dict[str, Any]]) -> list[Fact]:
+    single = tuple(str(r["name"]) for r in rows if r["reason"] == "single-group")
+    out = [fact("subgroups-single-group", by=single)] if single else []
+    for r in rows:
+        if r["reason"] == "same-partition":
+            out.append(fact("subgroups-same-partition", by=str(r["name"]), same_as=str(r["same_as"])))
+        elif r["reason"] == "subgroup-k<3":
+            out.append(fact("subgroups-too-few", by=str(r["name"]), k=int(r["k"])))
+        elif r["worth_showing"]:
+            out.append(fact("subgroups-groups", by=str(r["name"]), groups=int(r["groups"])))
+    return out
+
+
+def variant_facts(variants: pl.DataFrame, outcome: str) -> tuple[Fact, ...]:
+    """The scenarios and subgroups of one benchmark as facts: one for the scenarios that change nothing, one per
+    other scenario, one for the subgroup partitions with one group, one per other partition.
+
+    Parameters
+    ----------
+    variants : polars.DataFrame
+        :func:`benchmark_variants`.
+    outcome : str
+
+    Returns
+    -------
+    tuple of Fact
+
+    Examples
+    --------
+    >>> v = pl.DataFrame({"outcome": ["orr"] * 2, "kind": ["scenario", "subgroup"], "name": ["no-ie", "design"],
+    ...                   "k": [2, 2], "worth_showing": [False, False], "reason": ["no-change", "single-group"],
+    ...                   "same_as": [None, None]})
+    >>> [f.code for f in variant_facts(v, "orr")]
+    ['variants-no-change', 'subgroups-single-group']
+    """
+    if variants.is_empty():
+        return ()
+    mine = variants.filter(pl.col("outcome") == outcome)
+    scen = [r for r in mine.iter_rows(named=True) if r["kind"] == "scenario"]
+    subs = [r for r in mine.iter_rows(named=True) if r["kind"] == "subgroup"]
+    return (*_scenario_facts(scen), *_subgroup_facts(subs))

@@ -1195,3 +1195,64 @@ def _harms_not_assessable(f: Fact, w: Words) -> str:
 def _report_date(f: Fact, w: Words) -> str:
     return (f"This report is dated {f['report']} but {f['file']} cites {f['cited']}: a report cannot cite what came "
             "after it; its spec's date should be at least that.")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# --- benchmark scenarios and subgroups ---
+
+
+def _scenario(w: Words, name: object) -> str:
+    return f"‘{w.names.get(str(name), str(name))}’"
+
+
+@phrase(fact("variants-no-change", scenarios=("a-b", "c")))
+def _variants_no_change(f: Fact, w: Words) -> str:
+    names = list(f["scenarios"])  # type: ignore[arg-type]
+    verb = "change" if len(names) > 1 else "changes"
+    return (f"Scenario{'s' if len(names) > 1 else ''} {join([_scenario(w, n) for n in names])} {verb} nothing: "
+            "the same comparators as the primary.")
+
+
+@phrase(fact("variant-same-as", scenario="a", same_as="b"))
+def _variant_same_as(f: Fact, w: Words) -> str:
+    return f"Scenario {_scenario(w, f['scenario'])} gives the same comparators as {_scenario(w, f['same_as'])}."
+
+
+@phrase(fact("variant-too-few", scenario="a", k=2))
+def _variant_too_few(f: Fact, w: Words) -> str:
+    return f"Scenario {_scenario(w, f['scenario'])} leaves k = {f['k']}: nothing pooled."
+
+
+@phrase(fact("variant-result", scenario="s", k=4, pooled=40.0, pooled_low=30.0, pooled_high=50.0, pi_low=10.0,
+             pi_high=80.0, position="above"))
+def _variant_result(f: Fact, w: Words) -> str:
+    where = {"below": "below", "within": "within", "above": "above"}.get(str(f["position"]), f"at {f['position']}")
+    return (f"Scenario {_scenario(w, f['scenario'])} (k = {f['k']}): pooled comparators {f['pooled']:.1f}% "
+            f"({f['pooled_low']:.1f}–{f['pooled_high']:.1f}), prediction interval {f['pi_low']:.1f}–"
+            f"{f['pi_high']:.1f}%; the reference lies {where} it.")
+
+
+@phrase(fact("variant-not-estimable", scenario="a", k=3))
+def _variant_not_estimable(f: Fact, w: Words) -> str:
+    return f"Scenario {_scenario(w, f['scenario'])} (k = {f['k']}): not estimable."
+
+
+@phrase(fact("subgroups-single-group", by=("design", "endpoint")))
+def _subgroups_single(f: Fact, w: Words) -> str:
+    by = join([f"by {b}" for b in f["by"]])  # type: ignore[union-attr]
+    return f"Subgroups {by}: the comparators form one group (nothing to split)."
+
+
+@phrase(fact("subgroups-same-partition", by="endpoint", same_as="design"))
+def _subgroups_same(f: Fact, w: Words) -> str:
+    return f"Subgroups by {f['by']} are identical to subgroups by {f['same_as']}."
+
+
+@phrase(fact("subgroups-too-few", by="design", k=2))
+def _subgroups_too_few(f: Fact, w: Words) -> str:
+    return f"Subgroups by {f['by']}: a group has k = {f['k']} (fewer than three): nothing pooled."
+
+
+@phrase(fact("subgroups-groups", by="design", groups=2))
+def _subgroups_groups(f: Fact, w: Words) -> str:
+    return f"Subgroups by {f['by']}: {f['groups']} groups of k ≥ 3 (not pooled apart in this report)."
