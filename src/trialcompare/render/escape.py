@@ -18,7 +18,8 @@ import html
 import re
 from typing import Any
 
-__all__ = ["FORMULA_START", "markdown_cell", "needs_quote", "spreadsheet_cell", "terminal_text", "xlsx_cell"]
+__all__ = ["FORMULA_START", "markdown_cell", "needs_quote", "row_label", "spreadsheet_cell", "terminal_text",
+           "xlsx_cell"]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
@@ -91,3 +92,17 @@ def markdown_cell(value: Any) -> str:
     text = html.escape(str(value), quote=False).replace("|", "\\|")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
     return _MD_CONTROL.sub(_escaped, text)
+
+
+_FOOTNOTE_MARK = re.compile(r"\^[A-Za-z0-9*†‡§¶]+")
+
+
+def row_label(label: str) -> str:
+    """A row label as printed, without a footnote mark written ``^a`` (the footnote itself is not shown).
+
+    Examples
+    --------
+    >>> row_label("Lung+bone+other lesions^a"), row_label("1st line MAPI^b")
+    ('Lung+bone+other lesions', '1st line MAPI')
+    """
+    return _FOOTNOTE_MARK.sub("", label).strip()

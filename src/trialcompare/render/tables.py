@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +17,7 @@ import polars as pl
 
 from ..descriptor.vocabulary import ENDPOINTS, VARIABLES
 from ..options import CI_METHOD_NAMES, interval_label
-from .escape import markdown_cell, needs_quote, spreadsheet_cell, terminal_text, xlsx_cell
+from .escape import markdown_cell, needs_quote, row_label, spreadsheet_cell, terminal_text, xlsx_cell
 
 if TYPE_CHECKING:
     from ..comparison import Comparison
@@ -588,17 +587,3 @@ def format_text(df: pl.DataFrame, width: int = 34) -> str:
 def _text_lines(row: list[list[str]], widths: list[int]) -> Iterator[str]:
     for k in range(max(len(cell) for cell in row)):
         yield " │ ".join((cell[k] if k < len(cell) else "").ljust(w) for cell, w in zip(row, widths, strict=True))
-
-
-_FOOTNOTE_MARK = re.compile(r"\^[A-Za-z0-9*†‡§¶]+")
-
-
-def row_label(label: str) -> str:
-    """A row label as printed, without a footnote mark written ``^a`` (the footnote itself is not shown).
-
-    Examples
-    --------
-    >>> row_label("Lung+bone+other lesions^a"), row_label("1st line MAPI^b")
-    ('Lung+bone+other lesions', '1st line MAPI')
-    """
-    return _FOOTNOTE_MARK.sub("", label).strip()
