@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,27 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["BODY_MAX_COHORTS", "build_context", "render_html", "render_pdf", "render_supplement", "short_citation",
            "supplement_path",
            "write_report"]
-
-
-@dataclass(frozen=True)
-class _Caveat:
-    """A caveat numbered for cross-references (C1, C2, ...)."""
-
-    ref: str
-    code: str
-    severity: str
-    cohorts: tuple[str, ...]
-    targets: tuple[str, ...]
-    text: str
-
-    @property
-    def short(self) -> str:
-        """The text beside the numbers: long caveats (curator notes) are cut, the full text is in Caveats."""
-        if len(self.text) <= 480:
-            return self.text
-        cut = self.text.find(" — ")
-        head = self.text[:cut] if 0 < cut <= 480 else self.text[:460].rsplit(" ", 1)[0]
-        return f"{head} … (full text: {self.ref} in the Caveats section)"
 
 
 def _in_months(value: object, unit: str) -> str:
@@ -145,20 +123,6 @@ def _reported_variables(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]
         kept += [g[0] | {"group": heading}, *g[1:]]
         heading = None
     return kept, dropped
-
-
-def _numbered(caveats: list[Any], words: Any = None) -> list[_Caveat]:
-    from .phrasebook import say
-
-    return [_Caveat(f"C{i}", c.code, c.severity, tuple(c.cohorts), tuple(c.targets), say(c.fact, words))
-            for i, c in enumerate(caveats, start=1)]
-
-
-def _refs(caveats: list[_Caveat], prefixes: tuple[str, ...]) -> list[_Caveat]:
-    """Caveats shown next to a section: those aimed at it, and those aimed at everything (except the
-    non-randomised caveat, which the summary states once for the whole report)."""
-    return [c for c in caveats if c.code != "NON-RANDOMISED"
-            and any(t == "all" or t.startswith(prefixes) for t in c.targets)]
 
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
@@ -269,12 +233,10 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
     -------
     dict
     """
-    from .caveat_words import analysis_words
     from .tables import differences_table, table_iv
     from .verdict import verdict_context
 
     spec, cmp, cohorts = a.spec, a.comparison, a.cohorts
-    caveats = _numbered(list(a.caveats), analysis_words(a))
     marks, error_notes = _error_marks(a)
     table = table_iv(cmp, marks=marks, decimals=spec.display.decimals, factors=a.factors)
     baseline = _table_blocks(table, ["Baseline"])
@@ -304,12 +266,6 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
         "baseline_blocks": baseline, "outcome_blocks": outcome, "survival_blocks": survival,
         "differences": differences_table(cmp),
         "denominators": spec.denominators,
-        "caveats": caveats,
-        "caveats_baseline": _refs(caveats, ("baseline", "population")),
-        "caveats_outcomes": _refs(caveats, ("outcome",)),
-        "caveats_survival": _refs(caveats, ("endpoint", "median")),
-        "caveats_design": _refs(caveats, ("design",)),
-        "caveats_meta": [c for c in caveats if "meta" in c.targets],
         "findings": _grouped_findings(cohorts, list(a.findings)),
         "provenance": _provenance(a.frame, cohorts),
         "km": _km_figures(a), "curve_table": _curve_table(a.curve_summary, dict(cmp.labels)),
