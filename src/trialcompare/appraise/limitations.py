@@ -81,7 +81,7 @@ FACT_THEMES: dict[str, str] = {
     "maic-diagnostics": "population-adjustment", "maic-unmatched": "population-adjustment",
     "maic-endpoint-mismatch": "population-adjustment", "maic-assessment": "population-adjustment",
     "maic-overlap": "population-adjustment",
-    "selection-signal": "selection", "selection-exclusions": "selection",
+    "selection-signal": "selection", "selection-exclusions": "selection", "itt-label-contradicted": "selection",
     "assessment-retrospective": "assessment", "harms-ascertainment": "assessment",
     "age-eligibility": "eligibility", "overlap-printed": "overlap", "report-date-before-cited": "data-errors",
 }
