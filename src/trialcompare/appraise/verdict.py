@@ -52,7 +52,7 @@ __all__ = ["Verdict", "claim_numbers", "closest_comparator", "direction_holds", 
 _NUMBER_SCHEMA = {"outcome": pl.String, "cohort": pl.String, "n": pl.Int64, "denominator": pl.Int64,
                   "proportion": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64,
                   "risk_difference": pl.Float64, "rd_low": pl.Float64, "rd_high": pl.Float64, "evidence": pl.String,
-                  "derived_from": pl.String, "time_months": pl.Float64}
+                  "derived_from": pl.String, "time_months": pl.Float64, "time": pl.Float64, "unit": pl.String}
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,8 @@ def claim_numbers(cmp: Comparison, outcomes: Sequence[str]) -> pl.DataFrame:
                          "proportion": r["estimate"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
                          "risk_difference": d.get("risk_difference"), "rd_low": d.get("rd_low"),
                          "rd_high": d.get("rd_high"), "evidence": d.get("evidence"),
-                         "derived_from": r["derived_from"], "time_months": r["time_months"]})
+                         "derived_from": r["derived_from"], "time_months": r["time_months"], "time": r["time"],
+                         "unit": r["unit"]})
     return pl.DataFrame(rows, schema=_NUMBER_SCHEMA, orient="row")
 
 

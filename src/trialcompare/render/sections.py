@@ -315,7 +315,9 @@ def _provenance(frame: pl.DataFrame, cohorts: CohortSet) -> list[dict[str, Any]]
     for r in frame.iter_rows(named=True):
         what = ".".join(x for x in (r["section"], r["variable"], r["level"], r["statistic"]) if x)
         if r["time_months"] is not None:
-            what += f" @{r['time_months']:g}m"
+            unit = r.get("unit") or "months"
+            what += (f" at {r['time']:g} {unit}" if r.get("time") is not None and unit != "months"
+                     else f" at {r['time_months']:g} months")
         rows.append({"cohort": r["cohort"], "what": what, "label": r["label"], "printed": r["printed"],
                      "location": r["location"],
                      "source": r["source"], "citation": cite[r["cohort"]].get(r["source"], r["source"]),

@@ -97,13 +97,22 @@ def _numbers(a: Analysis) -> tuple[list[str], list[dict[str, Any]], list[str]]:
     return outcomes, rows, notes
 
 
+def _time(r: dict[str, Any]) -> str:
+    """A time point in the unit it was printed in, with months in brackets only when printed otherwise:
+    "12 weeks (2.8 months)", never a bare fraction of months."""
+    unit, time = r.get("unit") or "months", r.get("time")
+    if time is None or unit == "months":
+        return f"{r['time_months']:g} months"
+    return f"{time:g} {unit} ({r['time_months']:.1f} months)"
+
+
 def _number_cell(r: dict[str, Any]) -> str:
     """"21/33 = 63.6% (45.1%–79.6%)"; a count not printed but inferred from the percentage and its interval says so."""
     cell = f"{r['n']}/{r['denominator']} = {_pct(r['proportion'])} ({_pct(r['ci_low'])}–{_pct(r['ci_high'])})"
     if r["derived_from"] == "percentage+interval":
         cell += f" ({INFERRED})"
     if r["time_months"] is not None:
-        cell += f" at {r['time_months']:g} months"
+        cell += f" at {_time(r)}"
     return cell
 
 
