@@ -569,7 +569,7 @@ def test_data_errors_unacknowledged_and_acknowledged(tmp_path: Path) -> None:
     assert minor.fact["acknowledged"] is True
     assert _say(minor, cohorts) == (
         "Ref: numbers reviewed and kept as printed despite errors: printed percentage does not match n/denominator "
-        "(wrong count or denominator) (marked in the tables, explained in their footnotes)."
+        "(wrong count or denominator) (marked in the tables, explained in the notes under them)."
     )
 
 

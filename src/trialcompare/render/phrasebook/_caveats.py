@@ -284,7 +284,7 @@ def _data_errors(f: Fact, w: Words) -> str:
     listed = "; ".join(w.names.get(f"finding:{code}", f"a data error ({code})") for code in f["codes"])  # type: ignore[union-attr]
     if f["acknowledged"]:
         return (f"{w.cohort(f['cohort'])}: numbers reviewed and kept as printed despite errors: {listed} (marked in "
-                "the tables, explained in their footnotes).")
+                "the tables, explained in the notes under them).")
     return (f"{w.cohort(f['cohort'])} has unresolved errors in its published numbers: {listed}; results that use "
             "them are uncertain.")
 
