@@ -159,21 +159,6 @@ def short_citation(citation: str) -> str:
     return f"{first} et al., {journal} {year.group(0)}"
 
 
-def _sources(cohorts: CohortSet) -> list[dict[str, str]]:
-    """One row per publication (by DOI, else PMID, else citation), naming every cohort that uses it."""
-    rows: dict[str, dict[str, Any]] = {}
-    for c in cohorts:
-        for s in c.descriptor.sources:
-            ids = ", ".join(x for x in (s.pmid and f"PMID {s.pmid}", s.pmcid, s.doi and f"doi:{s.doi}") if x)
-            key = (s.doi or s.pmid or s.citation).strip().lower()
-            row = rows.setdefault(key, {"cohorts": [], "key": s.key, "roles": [], "citation": s.citation, "ids": ids})
-            row["cohorts"].append(c.descriptor.label)
-            row["roles"].append(s.role)
-    return [{"cohort": ", ".join(dict.fromkeys(r["cohorts"])), "key": r["key"],
-             "role": ", ".join(dict.fromkeys(r["roles"])), "citation": short_citation(r["citation"]),
-             "ids": r["ids"]} for r in rows.values()]
-
-
 def _meta_sections(a: Analysis) -> list[dict[str, Any]]:
     from .meta import suite_forest_svg
 
@@ -262,7 +247,6 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
         "notes_survival": notes_survival,
         "randomised": _randomised(a), "maic": _maic_context(a),
         "glance": _glance(cohorts, tte),
-        "sources": _sources(cohorts),
         "baseline_blocks": baseline, "outcome_blocks": outcome, "survival_blocks": survival,
         "differences": differences_table(cmp),
         "denominators": spec.denominators,

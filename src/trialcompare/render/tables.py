@@ -468,7 +468,7 @@ def _test_cells(r: dict[str, Any]) -> tuple[str, str]:
 
 def differences_table(cmp: Comparison) -> pl.DataFrame:
     """Differences of each cohort against the reference, formatted: descriptive risk differences with their
-    intervals; odds ratios and Fisher p only where the comparison computed them (``compare(exploratory=True)``),
+    intervals; odds ratios and Fisher p only where the comparison computed them (its ``exploratory=True`` option),
     in columns labelled exploratory.
 
     Parameters
