@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .descriptor.models import Descriptor, Endpoint
 
 __all__ = [
+    "AGENT_CLASSES",
     "CONTROL_KINDS",
     "EXCLUSION_RULES",
     "PatientOverlap",
@@ -45,6 +46,7 @@ __all__ = [
     "patient_overlap",
     "pooling_exclusion",
     "rate_basis",
+    "regimen_overlap",
 ]
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -301,6 +303,44 @@ def evidence_between(a: Descriptor, b: Descriptor) -> str:
     if arms_of_one_study(a, b) and a.design.arm_of.randomised and b.design.arm_of.randomised:  # type: ignore[union-attr]
         return "randomised"
     return "unanchored"
+
+
+AGENT_CLASSES: dict[str, str] = {
+    "apatinib": "vegfr-tki", "lenvatinib": "vegfr-tki", "cabozantinib": "vegfr-tki", "sorafenib": "vegfr-tki",
+    "regorafenib": "vegfr-tki", "pazopanib": "vegfr-tki", "anlotinib": "vegfr-tki",
+    "camrelizumab": "pd-1-inhibitor", "everolimus": "mtor-inhibitor",
+    "ifosfamide": "alkylating", "etoposide": "topoisomerase-ii-inhibitor", "gemcitabine": "antimetabolite",
+    "docetaxel": "taxane",
+}
+"""The drug class of an agent (lower-case name), for regimen similarity; an agent not listed has no class."""
+
+
+def regimen_overlap(a: Descriptor, b: Descriptor) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What two regimens share: the agents by name, and the classes of the agents they do not share by name.
+
+    Parameters
+    ----------
+    a, b : Descriptor
+
+    Returns
+    -------
+    (tuple of str, tuple of str)
+        Shared agents and further shared drug classes (:data:`AGENT_CLASSES`).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> def d(*names):
+    ...     return NS(regimen=NS(agents=[NS(name=n) for n in names]))
+    >>> regimen_overlap(d("apatinib", "ifosfamide", "etoposide"), d("lenvatinib", "ifosfamide", "etoposide"))
+    (('etoposide', 'ifosfamide'), ('vegfr-tki',))
+    """
+    names_a = {x.name.strip().lower() for x in a.regimen.agents}
+    names_b = {x.name.strip().lower() for x in b.regimen.agents}
+    shared = names_a & names_b
+    classes_a = {AGENT_CLASSES[n] for n in names_a - shared if n in AGENT_CLASSES}
+    classes_b = {AGENT_CLASSES[n] for n in names_b - shared if n in AGENT_CLASSES}
+    return tuple(sorted(shared)), tuple(sorted(classes_a & classes_b))
 
 
 RESECTION_OUTCOMES = ("surgical_remission",)

@@ -152,3 +152,16 @@ def test_a_report_dated_before_what_it_cites_says_so():
     assert len(facts) == 1 and facts[0]["cited"] >= "2026-12-01" and facts[0]["report"] == "2026-11-25"
     assert not [f for lim in tc.analyse(spec, with_meta=False).limitations for f in lim.facts
                 if f.code == "report-date-before-cited"]
+
+
+def test_the_regimen_analogue_is_named_when_it_is_not_the_closest_comparator():
+    """K15: in tki-library, lenvatinib + IE shares ifosfamide, etoposide and the drug class (a VEGFR TKI) with
+    apatinib + IE — three against at most two for any other comparator — while the closest comparator by centre and
+    accrual is apatinib + camrelizumab: page 1 names both. In table-iv, IE, apatinib and apatinib + camrelizumab each
+    share two: no unique analogue, nothing said."""
+    tki = tc.analyse(REPO / "reports" / "tki-library.yaml", with_meta=False)
+    (f,) = [f for f in tki.verdict.context if f.code == "regimen-analogue"]
+    assert f["cohort"] == "itcc050-lenvatinib-ie" and f["agents"] == ("etoposide", "ifosfamide")
+    assert f["classes"] == ("vegfr-tki",) and f["medians"][0] == ("EFS/PFS", 11.4, 8.7)
+    table_iv = tc.analyse(REPO / "reports" / "table-iv.yaml", with_meta=False)
+    assert not [f for f in table_iv.verdict.context if f.code == "regimen-analogue"]

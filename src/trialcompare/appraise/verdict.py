@@ -14,6 +14,8 @@ Rules
   compared endpoint, design) with the reference (ties: the one with the same endpoint), when it shares at least
   two; how its medians compare on the time-to-event outcomes (``better`` when every median is at least the
   reference's, ``worse`` when every one is at most, else ``mixed``).
+- **Regimen analogue**: the comparator whose regimen shares most with the reference's (agents, then drug classes),
+  when it is unique and not the closest comparator — e.g. lenvatinib + IE beside apatinib + IE.
 - **Selection signal**: a retrospective series with no progression as best response.
 - **DCR without duration**: when DCR is claimed and the reference prints a time-anchored clinical benefit rate.
 - **What the claim cites** (spec ``claim.cites``): single-patient images are anecdotal.
@@ -38,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from ..rules import compared_endpoint, evidence_between, patient_overlap
+from ..rules import compared_endpoint, evidence_between, patient_overlap, regimen_overlap
 from .certainty import CERTAINTY_LEVELS, OutcomeCertainty
 from .facts import Fact, fact
 
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
     from ..load import CohortSet
     from ..spec import Claim
 
-__all__ = ["Verdict", "claim_numbers", "closest_comparator", "direction_holds", "verdict"]
+__all__ = ["Verdict", "claim_numbers", "closest_comparator", "direction_holds", "regimen_analogue", "verdict"]
 
 _NUMBER_SCHEMA = {"outcome": pl.String, "cohort": pl.String, "n": pl.Int64, "denominator": pl.Int64,
                   "proportion": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64,
@@ -210,6 +212,43 @@ def closest_comparator(cmp: Comparison, cohorts: CohortSet, ref_endpoint: str | 
                 medians=tuple(pairs), compares=compares)
 
 
+def regimen_analogue(cmp: Comparison, cohorts: CohortSet, closest: str | None = None) -> Fact | None:
+    """The ``regimen-analogue`` fact: the comparator whose regimen shares most with the reference's (agents by name,
+    then drug classes), when it is the only one with that many (at least two) and not already the closest
+    comparator; with its compared endpoint's median and OS beside the reference's.
+
+    Parameters
+    ----------
+    cmp : Comparison
+    cohorts : CohortSet
+    closest : str, optional
+        The closest comparator's id (not repeated).
+
+    Returns
+    -------
+    Fact or None
+    """
+    ref = cohorts[cmp.reference].descriptor
+    score = {}
+    for c in cmp.cohorts:
+        if c != cmp.reference:
+            agents, classes = regimen_overlap(ref, cohorts[c].descriptor)
+            score[c] = (len(agents) + len(classes), agents, classes)
+    if not score:
+        return None
+    best = max(score, key=lambda c: score[c][0])
+    top = score[best][0]
+    if top < 2 or sum(1 for v in score.values() if v[0] == top) > 1 or best == closest:
+        return None
+    mine_ep, their_ep = cmp.compared_endpoints.get(cmp.reference) or "", cmp.compared_endpoints.get(best) or ""
+    pairs = [(me if me == te else f"{me}/{te}", m, t)
+             for (me, te) in ((mine_ep, their_ep), ("OS", "OS"))
+             if me and te and (m := _median(cmp, cmp.reference, me)) is not None
+             and (t := _median(cmp, best, te)) is not None]
+    return fact("regimen-analogue", cohort=best, reference=cmp.reference, agents=score[best][1],
+                classes=score[best][2], medians=tuple(pairs))
+
+
 def _selection_signal(cmp: Comparison, cohorts: CohortSet) -> Fact | None:
     ref = cmp.reference
     if cohorts[ref].descriptor.design.type != "retrospective":
@@ -234,8 +273,10 @@ def _dcr_duration(cmp: Comparison, claimed: Sequence[str]) -> Fact | None:
 
 def _context(cmp: Comparison, cohorts: CohortSet, claim: Claim | None, selected: str) -> tuple[Fact, ...]:
     claimed = list(claim.outcomes) if claim is not None and claim.outcomes else []
-    found = [fact("comparator-selection", k=len(cmp.cohorts) - 1, selection=selected),
-             closest_comparator(cmp, cohorts), _selection_signal(cmp, cohorts), _dcr_duration(cmp, claimed)]
+    closest = closest_comparator(cmp, cohorts)
+    found = [fact("comparator-selection", k=len(cmp.cohorts) - 1, selection=selected), closest,
+             regimen_analogue(cmp, cohorts, closest["cohort"] if closest is not None else None),  # type: ignore[arg-type]
+             _selection_signal(cmp, cohorts), _dcr_duration(cmp, claimed)]
     if claim is not None and claim.cites is not None:
         found.append(fact("claim-cites", what=claim.cites.what))
     return tuple(f for f in found if f is not None)

@@ -343,6 +343,22 @@ def _comparator_selection(f: Fact, w: Words) -> str:
     return f"The {k} {how}."
 
 
+_CLASS_WORDS = {"vegfr-tki": "a VEGFR tyrosine kinase inhibitor", "pd-1-inhibitor": "a PD-1 inhibitor",
+                "mtor-inhibitor": "an mTOR inhibitor", "alkylating": "an alkylating agent",
+                "topoisomerase-ii-inhibitor": "a topoisomerase II inhibitor", "antimetabolite": "an antimetabolite",
+                "taxane": "a taxane"}
+
+
+@phrase(fact("regimen-analogue", cohort="b", reference="a", agents=("etoposide", "ifosfamide"),
+             classes=("vegfr-tki",), medians=(("EFS/PFS", 11.4, 8.7), ("OS", 19.8, 16.3))))
+def _regimen_analogue(f: Fact, w: Words) -> str:
+    shared = [str(x) for x in f["agents"]] + [_CLASS_WORDS.get(str(c), str(c)) for c in f["classes"]]  # type: ignore[union-attr]
+    medians = "; ".join(f"median {ep} {theirs:g} vs {mine:g} months" + (" (different endpoints)" if "/" in ep else "")
+                        for ep, mine, theirs in f["medians"])  # type: ignore[misc, union-attr]
+    return (f"{w.cohort(f['cohort'])}, the comparator whose regimen is most like {w.cohort(f['reference'])}'s "
+            f"(both with {join(shared)})" + (f": {medians}." if medians else "."))
+
+
 @phrase(fact("selection-signal", cohort="a", progressions=0, n=33))
 def _selection(f: Fact, w: Words) -> str:
     return (f"{w.cohort(f['cohort'])} is a retrospective series with {f['progressions']} of {f['n']} patients "
