@@ -319,7 +319,7 @@ def _maic(f: Fact, w: Words) -> str:
 def _closest(f: Fact, w: Words) -> str:
     shares = join([{"registration": "registration", "centre": "centres", "accrual": "accrual years",
                     "endpoint": "endpoint", "design": "design"}.get(str(s), str(s)) for s in f["shares"]])  # type: ignore[union-attr]
-    medians = "; ".join(f"median {ep} {theirs:g} vs {mine:g} months"
+    medians = "; ".join(f"median {ep} {theirs:g} vs {mine:g} months" + (" (different endpoints)" if "/" in ep else "")
                         for ep, mine, theirs in f["medians"])  # type: ignore[misc, union-attr]
     verdict = {"better": "on the time-to-event outcomes it does as well or better, which does not support an "
                          "added benefit",
