@@ -391,10 +391,10 @@ def _errors(findings: tuple[Finding, ...], ids: tuple[str, ...]) -> pl.DataFrame
                                       "meaning": pl.String}, orient="row")
 
 
-def _maic(spec: Spec, cohorts: CohortSet) -> MaicAnalysis | None:
+def _maic(spec: Spec, cohorts: CohortSet) -> tuple[MaicAnalysis | None, bool]:
     """The spec's MAIC: IPD and mapping paths relative to the spec's folder; bad input → AnalysisError."""
     if spec.maic is None:
-        return None
+        return None, False
     from .maic import MaicError, MaicInputError, load_mapping, maic_analysis, read_ipd_csv
 
     m = spec.maic
@@ -406,7 +406,7 @@ def _maic(spec: Spec, cohorts: CohortSet) -> MaicAnalysis | None:
     try:
         ipd = read_ipd_csv(ipd_path)
         return maic_analysis(ipd.frame, cohorts, m.target, load_mapping(mapping_path), m.outcome,
-                             n_boot=m.bootstrap, seed=m.seed, ipd_endpoint=m.endpoint)
+                             n_boot=m.bootstrap, seed=m.seed, ipd_endpoint=m.endpoint), ipd.simulated
     except MaicInputError as exc:
         raise AnalysisError(str(exc)) from None
     except (MaicError, ValueError, OSError) as exc:  # ValueError: the spec's outcome or target does not fit the data
@@ -421,19 +421,13 @@ def _unmeasured(cohorts: CohortSet, reference: str) -> tuple[str, ...]:
     return ("selection-of-series", "retrospective-response-assessment")
 
 
-def _maic_fact(spec: Spec, maic: MaicAnalysis | None) -> Fact:
-    """The population adjustment the spec asks for, as a fact: simulated when its IPD file says so, informative by
-    the MAIC's own rule (:class:`trialcompare.maic.WeightDiagnostics`, NICE DSU TSD 18)."""
+def _maic_fact(maic: MaicAnalysis | None, simulated: bool) -> Fact:
+    """The population adjustment the spec asks for, as a fact: simulated when its IPD file says so (a ``# SIMULATED``
+    comment), informative by the MAIC's own rule (:class:`trialcompare.maic.WeightDiagnostics`, NICE DSU TSD 18)."""
     from .appraise.facts import fact
 
-    if maic is None or spec.maic is None:
+    if maic is None:
         return fact("population-adjustment", available=False, simulated=False, informative=False)
-    base = spec.path.parent if spec.path else Path.cwd()
-    try:
-        with (base / spec.maic.ipd).open(encoding="utf-8") as fh:
-            simulated = "SIMULATED" in fh.readline().upper()
-    except OSError:
-        simulated = False
     d = maic.diagnostics
     informative = d is None or d.verdict.code == "informative"
     ess, n = (d.ess, d.n) if d is not None else (maic.weights.ess, maic.weights.n)
@@ -542,8 +536,8 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     claimed = tuple(spec.claim.outcomes) if spec.claim is not None and spec.claim.outcomes else ("ORR", "DCR")
     rated = certainty(cmp, cohorts, findings, bias, claimed, spec.decision_thresholds, spec.comparators_selected,
                       {c.code for c in caveats})
-    maic = _maic(spec, cohorts)
-    judged = verdict(cmp, cohorts, spec.claim, bias, rated, _maic_fact(spec, maic), spec.comparators_selected)
+    maic, simulated = _maic(spec, cohorts)
+    judged = verdict(cmp, cohorts, spec.claim, bias, rated, _maic_fact(maic, simulated), spec.comparators_selected)
     adjusted = maic_facts(maic, cohorts, factors, (spec.maic.cohort or reference) if spec.maic else reference)
 
     def recompare(subset: CohortSet, use_errata: bool, denominators: dict[str, int]) -> Comparison:

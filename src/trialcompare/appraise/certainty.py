@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from ..load import CohortSet
 
 __all__ = ["CERTAINTY_LEVELS", "DOMAINS", "DomainRating", "OutcomeCertainty", "certainty", "harms_certainty",
-           "optimal_information_size"]
+           "optimal_information_size", "overlap_pairs"]
 
 CERTAINTY_LEVELS = ("high", "moderate", "low", "very low")
 DOMAINS = ("risk-of-bias", "inconsistency", "indirectness", "imprecision", "publication-bias")
@@ -143,7 +143,23 @@ def _rated(domain: str, reasons: Sequence[Fact], very_from: int | None = None) -
     return DomainRating(domain, rating, tuple(reasons))
 
 
-def _overlap_pairs(cohorts: CohortSet) -> tuple[tuple[str, str], ...]:
+def overlap_pairs(cohorts: CohortSet) -> tuple[tuple[str, str], ...]:
+    """Every pair of cohorts that may share patients (:func:`trialcompare.rules.patient_overlap`), in load order.
+
+    Parameters
+    ----------
+    cohorts : CohortSet
+
+    Returns
+    -------
+    tuple of (str, str)
+
+    Examples
+    --------
+    >>> import trialcompare as tc
+    >>> overlap_pairs(tc.load("trials/apatinib-ie.yaml", "trials/apatinib-camrelizumab.yaml", "trials/ie.yaml"))
+    (('apatinib-ie', 'apatinib-camrelizumab'), ('apatinib-ie', 'ie'))
+    """
     ids = cohorts.ids
     return tuple((a, b) for i, a in enumerate(ids) for b in ids[i + 1:]
                  if (o := patient_overlap(cohorts[a].descriptor, cohorts[b].descriptor)) is not None and o.possible)
@@ -160,7 +176,7 @@ def _risk_of_bias(cohorts: CohortSet, findings: Sequence[Finding], binary: bool,
                             unmeasured=confounders["unmeasured"]))
     if binary and retro:
         reasons.append(fact("rob-assessment", cohorts=retro))
-    if pairs := _overlap_pairs(cohorts):
+    if pairs := overlap_pairs(cohorts):
         reasons.append(fact("rob-overlap", pairs=pairs))
     errors = tuple(dict.fromkeys(f.cohort for f in findings if f.severity == "error" and not f.acknowledged
                                  and f.cohort in cohorts.ids))

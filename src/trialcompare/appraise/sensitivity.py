@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from ..rules import patient_overlap
+from .certainty import overlap_pairs
 from .verdict import claim_numbers, closest_comparator, direction_holds
 
 if TYPE_CHECKING:
@@ -57,9 +57,7 @@ def _statements(cmp: Comparison, cohorts: CohortSet, outcomes: Sequence[str], di
 
 
 def _overlapping(cohorts: CohortSet, reference: str) -> list[str]:
-    ref = cohorts[reference].descriptor
-    return [c.id for c in cohorts if c.id != reference
-            and (o := patient_overlap(c.descriptor, ref)) is not None and o.possible]
+    return [b if a == reference else a for a, b in overlap_pairs(cohorts) if reference in (a, b)]
 
 
 def sensitivity(spec: Spec, cohorts: CohortSet, cmp: Comparison,

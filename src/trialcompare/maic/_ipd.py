@@ -49,6 +49,8 @@ class IpdTable:
         The file as given.
     header_line : int
         Line number of the header.
+    comments : tuple of str
+        The comment lines before the header, without their ``#``.
     """
 
     frame: pl.DataFrame
@@ -57,6 +59,12 @@ class IpdTable:
     _lines: tuple[int, ...] = field(repr=False)
     _columns: dict[str, int] = field(repr=False)  # column name -> index
     _starts: tuple[tuple[int, ...], ...] = field(repr=False)  # per row (header first): 1-based field columns
+    comments: tuple[str, ...] = ()
+
+    @property
+    def simulated(self) -> bool:
+        """Whether a comment line before the header says the data are SIMULATED (docs/maic.md)."""
+        return any("SIMULATED" in c.upper() for c in self.comments)
 
     def position(self, row: int | None, column: str) -> tuple[int, int]:
         """(line, column) of a cell (``row`` 0-based), or of the header name when ``row`` is None."""
@@ -208,8 +216,8 @@ def read_ipd_csv(path: str | Path) -> IpdTable:
     ...     p = Path(d) / "ipd.csv"
     ...     _ = p.write_text("# SIMULATED\\nid,age,time,event\\np1,30,5.5,1\\np2,41,7,0\\n", encoding="utf-8")
     ...     t = read_ipd_csv(p)
-    >>> t.frame["age"].to_list(), t.position(1, "time")
-    ([30.0, 41.0], (4, 7))
+    >>> t.frame["age"].to_list(), t.position(1, "time"), t.simulated
+    ([30.0, 41.0], (4, 7), True)
     """
     shown = str(path)
     # lines end at "\n" only (an optional "\r" before it is dropped): other line breaks str.splitlines knows
@@ -235,8 +243,9 @@ def read_ipd_csv(path: str | Path) -> IpdTable:
     if not row_lines:
         raise MaicInputError(shown, header_line, 1, "no patients: the file has a header but no data rows")
     schema = {name: (pl.String if name in TEXT_COLUMNS else pl.Float64) for name in names}
+    comments = tuple(raw.lstrip()[1:].strip() for raw in lines[:header_line - 1] if raw.lstrip().startswith("#"))
     table = IpdTable(pl.DataFrame(data, schema=schema), shown, header_line, tuple(row_lines),
-                     {name: i for i, name in enumerate(names)}, tuple(starts))
+                     {name: i for i, name in enumerate(names)}, tuple(starts), comments)
     _check_roles(table)
     _check_arms(table)
     return table
