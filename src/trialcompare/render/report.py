@@ -231,6 +231,7 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
     notes_baseline, notes_outcomes, notes_survival = _numbered_notes([baseline, outcome, survival], error_notes)
     tte = {r[0]: r[1] for r in _tte_by_cohort(table, cmp)}
     factors = _factor_table(a)
+    harms = _harms(a)
     return {
         "spec": spec, "title": spec.title, "reference": cmp.labels[a.reference], "cmp": cmp,
         "headers": table.columns[2:], "labels": cmp.labels, "ci_label": interval_label(cmp.options.level),
@@ -240,7 +241,7 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
         "supplement_name": supplement_path(output or a.spec.output(".pdf")).name,
         "supplement_in_pdf": spec.supplement in ("pdf", "both"),
         "condensed": len(cohorts) > BODY_MAX_COHORTS,
-        "rob": _rob_table(a), "harms": _harms(a),
+        "rob": _rob_table(a), "harms": harms, "harms_blocks": _column_blocks(harms) if harms is not None else [],
         "factors": factors, "factor_blocks": _column_blocks(factors),
         "benchmarks": _benchmark_rows(a), "any_pooled": any(b.estimable for b in a.benchmarks),
         "notes_baseline": notes_baseline, "notes_outcomes": notes_outcomes,
@@ -253,7 +254,6 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
         "findings": _grouped_findings(cohorts, list(a.findings)),
         "provenance": _provenance(a.frame, cohorts),
         "km": _km_figures(a), "curve_table": _curve_table(a.curve_summary, dict(cmp.labels)),
-        "meta": _meta_sections(a),
         "versions": list(a.versions), "hashes": a.inputs.to_dicts(),
     }
 
@@ -338,18 +338,14 @@ def _network_svg(a: Analysis) -> str | None:
 def _benchmark_rows(a: Analysis) -> list[dict[str, Any]]:
     """Per benchmark: its label, its sentences from the facts (one when nothing is pooled), and whether it pooled."""
     from .meta import benchmark_sentences
-    from .phrasebook import Words
+    from .phrasebook import Words, outcome_name
 
     names = {f"scenario-{i}": s.name for i, s in enumerate(a.spec.meta.scenarios)}
     words = Words(dict(a.labels), names)
-    out = []
-    for b, facts in zip(a.benchmarks, a.benchmark_facts, strict=True):
-        label = next((m.suite.label for m in a.meta if m.outcome == b.outcome and m.suite is not None),
-                     b.outcome.upper())
-        line = {"outcome": b.outcome, "label": label, "estimable": b.estimable,
-                "sentences": benchmark_sentences(facts, words), "variants": ""}
-        out.append(line)
-    return out
+    figures = {m["outcome"]: m for m in _meta_sections(a) if "error" not in m}
+    return [{"outcome": b.outcome, "label": outcome_name(b.outcome, words), "estimable": b.estimable,
+             "sentences": benchmark_sentences(facts, words), "figure": figures.get(b.outcome)}
+            for b, facts in zip(a.benchmarks, a.benchmark_facts, strict=True)]
 
 
 def _tte_by_cohort(table: pl.DataFrame, cmp: Any) -> list[tuple[str, str]]:

@@ -98,6 +98,9 @@ def _harms(a: Analysis) -> pl.DataFrame | None:
 
     empty = [c for c in cells.columns if c != "item" and all(not v for v in cells[c].to_list())]
     cells = cells.drop(empty).with_columns(pl.col("item").replace(_HARM_ITEMS))
+    if "grade" in cells.columns:  # the grade band beside the item, so that panels of cohorts keep one key column
+        cells = cells.with_columns(pl.when(pl.col("grade") != "").then(pl.col("item") + " (grade " + pl.col("grade")
+                                   + ")").otherwise(pl.col("item")).alias("item")).drop("grade")
     return cells.rename({c: label(c) for c in cells.columns})
 
 

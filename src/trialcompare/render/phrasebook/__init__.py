@@ -18,8 +18,9 @@ Examples
 from __future__ import annotations
 
 from . import _benchmark, _caveats, _maic, _rob  # noqa: F401  (importing them registers their phrases)
+from ._benchmark import outcome_name
 from ._core import *  # noqa: F403
 from ._core import __all__ as _core_all
 from ._rob import ROB_DESIGNS, ROB_DOMAINS, ROB_REASONS
 
-__all__ = [*_core_all, "ROB_DESIGNS", "ROB_DOMAINS", "ROB_REASONS"]
+__all__ = [*_core_all, "ROB_DESIGNS", "ROB_DOMAINS", "ROB_REASONS", "outcome_name"]

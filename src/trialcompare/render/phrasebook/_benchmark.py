@@ -12,8 +12,25 @@ from ._core import Words, join, phrase, plural
 _OUTCOMES = {"orr": "objective response", "dcr": "disease control", "csr": "complete surgical remission"}
 
 
-def _outcome(code: object, w: Words) -> str:
-    """An outcome's words: "objective response", "the 6-month event-/progression-free rate" (tte_6m, pfs_8w)."""
+def outcome_name(code: object, w: Words) -> str:
+    """An outcome's words: "objective response", "event-/progression-free survival at 6 months" (tte_6m).
+
+    Parameters
+    ----------
+    code : object
+        A meta outcome code (``orr``, ``tte_6m``, ``pfs_8w``).
+    w : Words
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from trialcompare.render.phrasebook import Words
+    >>> outcome_name("tte_4m", Words())
+    'event-/progression-free survival at 4 months'
+    """
     key = str(code)
     if key in w.names:
         return w.names[key]
@@ -36,7 +53,7 @@ _NOT_ESTIMABLE = {
 
 @phrase(fact("benchmark-not-estimable", outcome="orr", k=1, reason="k<3", min_k=3))
 def _benchmark_not_estimable(f: Fact, w: Words) -> str:
-    what = _outcome(f["outcome"], w)
+    what = outcome_name(f["outcome"], w)
     reason = str(f["reason"])
     left = f"{plural(int(f['k']), 'comparable cohort')} left"  # type: ignore[arg-type]
     if reason == "k<3":
@@ -55,7 +72,7 @@ _ESTIMATOR_WORDS = {"binomial": "binomial proportions", "kaplan-meier": "Kaplan-
 def _benchmark_placed(f: Fact, w: Words) -> str:
     pooled = _ESTIMATOR_WORDS.get(str(f["estimator"]), f"rates ({f['estimator']})")
     where = {"below": "below", "within": "within", "above": "above"}.get(str(f["position"]), f"at {f['position']}")
-    return (f"A new cohort treated like the {f['k']} comparators ({pooled}) would have {_outcome(f['outcome'], w)} "
+    return (f"A new cohort treated like the {f['k']} comparators ({pooled}) would have {outcome_name(f['outcome'], w)} "
             f"of {f['pi_low']:.1f}–{f['pi_high']:.1f}% (prediction interval); the reference's {f['reference']:.1f}% "
             f"lies {where} it.")
 
@@ -70,7 +87,7 @@ def _benchmark_bayes(f: Fact, w: Words) -> str:
     k = plural(int(f["k"]), "comparator")  # type: ignore[arg-type]
     return (f"Made for few cohorts, a Bayesian random-effects model with a weakly informative {prior}{scale} prior "
             f"on the between-cohort SD (logit scale; Röver 2020) gives a prediction interval of "
-            f"{_outcome(f['outcome'], w)} of {f['pi_low']:.1f}–{f['pi_high']:.1f}% from the same {k}; it rests on "
+            f"{outcome_name(f['outcome'], w)} of {f['pi_low']:.1f}–{f['pi_high']:.1f}% from the same {k}; it rests on "
             "that prior, and is shown beside the t(k − 2) interval, not instead of it.")
 
 
@@ -83,7 +100,7 @@ _NOT_PLACED = {
 @phrase(fact("benchmark-not-placed", outcome="tte_4m", k=3, pi_low=2.0, pi_high=78.0,
              position="uninformative-interval", max_width=50))
 def _benchmark_not_placed(f: Fact, w: Words) -> str:
-    head = (f"The prediction interval of {_outcome(f['outcome'], w)} from {plural(int(f['k']), 'comparator')} "  # type: ignore[arg-type]
+    head = (f"The prediction interval of {outcome_name(f['outcome'], w)} from {plural(int(f['k']), 'comparator')} "  # type: ignore[arg-type]
             f"runs from {f['pi_low']:.1f}% to {f['pi_high']:.1f}%")
     position = str(f["position"])
     if position == "uninformative-interval":
