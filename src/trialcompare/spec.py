@@ -132,7 +132,7 @@ class Spec(_Strict):
     summary: str | None = Field(None, description="one paragraph placed before the generated summary")
     question: str | None = Field(None, description="the decision problem the report answers (printed first)")
     population: str | None = Field(None, description="the target population of the decision (printed first)")
-    decision_thresholds: dict[str, float] = Field(
+    decision_thresholds: dict[Literal["ORR", "DCR"], Annotated[float, Field(ge=0, le=1)]] = Field(
         {}, description="per outcome (ORR, DCR), the risk difference that would matter for the decision; "
         "imprecision is judged against it (GRADE), else against the optimal information size")
     comparators_selected: Literal["systematic-search", "authors-choice", "convenience", "not_stated"] = Field(
