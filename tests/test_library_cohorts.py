@@ -359,16 +359,20 @@ def test_doubts_are_kept_not_resolved(cohorts: tc.CohortSet, frame: pl.DataFrame
 
 
 def test_printed_orrs_are_pooled_with_their_basis_said(cohorts: tc.CohortSet) -> None:
-    """Issue 10, item 10: CABONE's "12% (95% CI 4-26)" of 42 and ITCC-050's "6.7% (95% CI 0.8-22.1)" reach the pool.
+    """Issue 10, item 10: ITCC-050's "6.7% (95% CI 0.8-22.1)" is pooled; CABONE's ORR, read at 6 months, is not.
 
-    CABONE states its denominator (5/42 = 11.9% → "12%"); lenvatinib prints none: 2/30 is the only count up to N = 31
-    that gives 6.7% with the exact interval 0.8-22.1 (see test_comparison), so it is pooled as 2/30 and the note says
-    the denominator was not printed. The descriptor still has no denominator (test_doubts_are_kept_not_resolved).
+    Lenvatinib prints no denominator: 2/30 is the only count up to N = 31 that gives 6.7% with the exact interval
+    0.8-22.1 (see test_comparison), so it is pooled as 2/30 and the note says the denominator was not printed. The
+    descriptor still has no denominator (test_doubts_are_kept_not_resolved). CABONE states its denominator (5/42 =
+    11.9% → "12%") but its ORR is the response at 6 months, not best overall response (issue 24, item 4): it is left
+    out of an ORR pool with the code other-time-point, and its note says when it was read.
     """
     from trialcompare.meta.suite import outcome_data
 
     data = {r["cohort"]: r for r in outcome_data(cohorts, "orr").iter_rows(named=True)}
-    assert (data["cabone-cabozantinib"]["events"], data["cabone-cabozantinib"]["total"]) == (5, 42)
+    cabone = data["cabone-cabozantinib"]
+    assert (cabone["events"], cabone["reason"], cabone["time_months"]) == (None, "other-time-point", 6.0)
+    assert "read at 6 months, not as best overall response; 5/42" in cabone["note"]
     lenvatinib = data["itcc050-lenvatinib"]
     assert (lenvatinib["events"], lenvatinib["total"]) == (2, 30)
     assert "not printed" in lenvatinib["note"]

@@ -325,6 +325,7 @@ _OUTCOME_SCHEMA = {
     "location": pl.String, "source": pl.String, "estimator": pl.String, "unit": pl.String,
     "ci_level": pl.Float64, "derived": pl.Boolean, "derived_from": pl.String, "time": pl.Float64,
     "entry_label": pl.String, "level_label": pl.String, "beside": pl.Boolean, "rate_basis": pl.String,
+    "primary": pl.Boolean,
 }
 """``denominator_basis`` is a code of :data:`trialcompare.options.DENOMINATOR_BASES`; ``ci_method`` a code of
 :data:`trialcompare.options.CI_METHODS` or ``"published"`` (the source's own interval) with ``ci_level`` the
@@ -332,7 +333,10 @@ level of a computed interval; ``derived`` marks a number computed here (e.g. ORR
 "CR+PR") rather than printed. ``entry_label`` / ``level_label`` are the row labels as printed (the frame's).
 ``beside`` marks a landmark rate kept beside the chosen report of the same time point because its estimator
 differs (an observed count beside a Kaplan-Meier rate, :func:`trialcompare.rules.rate_basis`); the chosen report
-comes first, and differences use it only."""
+comes first, and differences use it only. ``primary``: the study names this outcome (the rate at this time point,
+or the endpoint) as primary, whether the number is printed or derived (ORR = CR + PR); the table always shows it.
+An outcome ``ORR@12w`` is a response read at a stated time beside the cohort's best overall response ``ORR``
+(:func:`rate_outcome_key`)."""
 
 
 def _count_outcome(cid: str, outcome: str, n: int, den: int, basis: str, opts: CompareOptions, **extra: Any) -> dict:
@@ -353,14 +357,17 @@ def _response_outcomes(cid: str, rows: list[dict], opts: CompareOptions) -> list
         counts[r["level"]] = (n, den, basis)
         out.append(_count_outcome(cid, f"{r['variable']}:{r['level']}", n, den, basis, opts,
                                   printed=r["printed"], location=r["location"], source=r["source"],
+                                  time_months=r["time_months"], time=r.get("time"), unit=r.get("unit"),
                                   entry_label=r["entry_label"], level_label=r["level_label"]))
     if rows and rows[0]["variable"] == "best_response":
         for rate, levels in RATES.items():
             if rate != "CBR" and all(lv in counts for lv in levels):
                 n = sum(counts[lv][0] for lv in levels)
                 den, basis = counts[levels[0]][1], counts[levels[0]][2]
-                out.append(_count_outcome(cid, rate, n, den, basis, opts, location=rows[0]["location"],
-                                          source=rows[0]["source"],
+                key = rate if rows[0]["time_months"] is None else rate_outcome_key(rate, rows[0])
+                out.append(_count_outcome(cid, key, n, den, basis, opts, location=rows[0]["location"],
+                                          source=rows[0]["source"], time_months=rows[0]["time_months"],
+                                          time=rows[0].get("time"), unit=rows[0].get("unit"),
                                           printed=None, derived=True, derived_from="+".join(levels)))
     return out
 
@@ -423,19 +430,70 @@ def _printed_rates(
 ) -> list[dict]:
     """ORR/DCR/CBR printed as a count (or implied by a percentage of a stated denominator), used when the response
     levels give none: marked printed (``derived`` False) or implied (``derived`` True, from "percentage"); either
-    way ``printed`` is the string as printed ("12%"), never a made-up one."""
-    counts = _group([r for r in rows if r["section"] == "rate" and r["statistic"] == "count"], "variable")
+    way ``printed`` is the string as printed ("12%"), never a made-up one. Best overall response (a rate without a
+    time point) is the rate's headline, ``ORR``; a response read at a stated time beside it is kept apart as
+    ``ORR@12w`` (:func:`rate_outcome_key`), never merged: a cohort that prints only a 12-week ORR has it as ``ORR``
+    with its ``time_months``."""
+    counts = _group([r for r in rows if r["section"] == "rate" and r["statistic"] == "count"],
+                    "variable", "time_months")
     out = []
-    for (name,), reports in counts.items():
-        if name in have:
-            continue
-        r = _preferred(reports, opts.prefer_locations)[0]
-        n, den, basis = _denominator(r, opts)
-        implied = r.get("as_printed") is False
-        out.append(_count_outcome(cid, name, n, den, basis, opts, printed=r["printed"],
-                                  location=r["location"], source=r["source"], time_months=r["time_months"],
-                                  derived=implied, derived_from="percentage" if implied else None))
+    for (name, t), reports in counts.items():
+        key = name if t is None else rate_outcome_key(name, reports[0])
+        if key not in have:
+            out.append(_printed_rate(cid, key, _preferred(reports, opts.prefer_locations)[0], opts))
     return out + _inferred_rates(cid, rows, have | {o["outcome"] for o in out}, opts, n_cohort)
+
+
+def _headlines(out: list[dict]) -> list[dict]:
+    """A cohort without a rate of best overall response has its earliest response at a stated time as the rate's
+    headline (``ORR`` with ``time_months`` set, which tables, pooling and the verdict name as such); the others keep
+    their ``ORR@12w`` keys."""
+    keys = {(o["cohort"], o["outcome"]) for o in out}
+    firsts: dict[tuple[str, str], dict] = {}
+    for o in out:
+        base, at, _ = o["outcome"].partition("@")
+        if at and (o["cohort"], base) not in keys:
+            old = firsts.get((o["cohort"], base))
+            if old is None or o["time_months"] < old["time_months"]:
+                firsts[(o["cohort"], base)] = o
+    for (_, base), o in firsts.items():
+        o["outcome"] = base
+    return out
+
+
+def rate_outcome_key(name: str, row: Mapping[str, Any]) -> str:
+    """The outcome key of a rate read at a stated time beside the same rate of best overall response.
+
+    Parameters
+    ----------
+    name : str
+        The rate (``"ORR"``, ``"DCR"``, ``"CBR"``).
+    row : mapping
+        A frame row with ``time`` and ``unit`` (as printed) or ``time_months``.
+
+    Returns
+    -------
+    str
+        ``name@`` and the time point in its printed unit.
+
+    Examples
+    --------
+    >>> rate_outcome_key("ORR", {"time": 12.0, "unit": "weeks", "time_months": 2.76})
+    'ORR@12w'
+    """
+    from .outcomes import time_suffix
+
+    if row.get("time") is not None:
+        return f"{name}@{time_suffix(row['time'], row.get('unit'))}"
+    return f"{name}@{time_suffix(row['time_months'])}"
+
+
+def _printed_rate(cid: str, key: str, r: dict, opts: CompareOptions) -> dict:
+    n, den, basis = _denominator(r, opts)
+    implied = r.get("as_printed") is False
+    return _count_outcome(cid, key, n, den, basis, opts, printed=r["printed"], location=r["location"],
+                          source=r["source"], time_months=r["time_months"], time=r.get("time"), unit=r.get("unit"),
+                          derived=implied, derived_from="percentage" if implied else None)
 
 
 def _inferred_rates(cid: str, rows: list[dict], have: set[str], opts: CompareOptions, n_cohort: int | None) -> list:
@@ -443,14 +501,16 @@ def _inferred_rates(cid: str, rows: list[dict], have: set[str], opts: CompareOpt
     count out of at most the cohort's N reproduces it and its interval (:func:`inferred_count`): basis
     ``inferred``, ``derived_from`` "percentage+interval", the printed string kept."""
     bare = _group([r for r in rows if r["section"] == "rate" and r["statistic"] == "proportion"
-                   and r["denominator"] is None and r["variable"] not in have], "variable")  # fmt: skip
+                   and r["denominator"] is None], "variable", "time_months")  # fmt: skip
     out = []
-    for reports in bare.values():
+    for (name, t), reports in bare.items():
+        key = name if t is None else rate_outcome_key(name, reports[0])
         r = _preferred(reports, opts.prefer_locations)[0]
-        count = inferred_count(r, n_cohort)
+        count = inferred_count(r, n_cohort) if key not in have else None
         if count is not None:
-            out.append(_count_outcome(cid, r["variable"], *count, "inferred", opts, printed=r["printed"],
+            out.append(_count_outcome(cid, key, *count, "inferred", opts, printed=r["printed"],
                                       location=r["location"], source=r["source"], time_months=r["time_months"],
+                                      time=r.get("time"), unit=r.get("unit"),
                                       derived=True, derived_from="percentage+interval"))  # fmt: skip
     return out
 
@@ -509,7 +569,17 @@ def _outcomes(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions, ns:
             chosen = _preferred(reports, prefer)
             out += _endpoint_outcomes(cid, chosen + _beside(chosen, reports, prefer), opts)
         out += _printed_rates(cid, mine, {o["outcome"] for o in out if o["cohort"] == cid}, opts, ns.get(cid))
-    return pl.DataFrame(out, schema=_OUTCOME_SCHEMA, orient="row")
+    return _mark_primary(pl.DataFrame(_headlines(out), schema=_OUTCOME_SCHEMA, orient="row"), rows)
+
+
+def _mark_primary(out: pl.DataFrame, rows: list[dict]) -> pl.DataFrame:
+    """``primary`` on every outcome the study names as primary: a rate at its time point (printed or derived from
+    response levels), every report of a primary endpoint."""
+    rates = {(r["cohort"], r["variable"], r["time_months"]) for r in rows if r["primary"] and r["section"] == "rate"}
+    endpoints = {(r["cohort"], r["variable"]) for r in rows if r["primary"] and r["section"] == "endpoint"}
+    flags = [(c, o.partition("@")[0], t) in rates or (c, e) in endpoints
+             for c, o, t, e in out.select("cohort", "outcome", "time_months", "endpoint").iter_rows()]
+    return out.with_columns(pl.Series("primary", flags, dtype=pl.Boolean))
 
 
 # ---------------------------------------------------------------------------------------------------------------

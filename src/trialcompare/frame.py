@@ -38,6 +38,8 @@ Columns added for randomised studies and printed units (issue 10; every earlier 
   ...), ``value``/``lower``/``upper`` the estimate and interval, ``versus`` the other arm, ``p_printed`` the P
   value as printed, ``p_value`` its number, ``p_bound`` ``"<"`` etc. for a bound, ``p_decimals``, ``sided``,
   ``analysis_set``, ``method``.
+* ``primary``: True on the rows of a rate (``primary: true``) or an endpoint the study names as primary; the
+  comparison table always shows them.
 * ``level_note``: a categorical level's quote or note (``level_notes``).
 * ``entry_label``, ``level_label``: the row labels as printed, apart (``label`` joins them): the entry's
   ``label`` ("Target lesions before treatment, n (%)") and the level's ``level_labels`` entry ("Pulmonary
@@ -91,6 +93,8 @@ SCHEMA: dict[str, Any] = {
     "method": pl.String, "level_note": pl.String,
     # row labels as printed, apart: the entry's label and a categorical level's own label
     "entry_label": pl.String, "level_label": pl.String,
+    # a rate or an endpoint the study names as primary (RateReport.primary, Endpoint.primary)
+    "primary": pl.Boolean,
 }
 
 
@@ -269,7 +273,7 @@ def _rates(r: _Rows) -> None:
     for i, rate in enumerate(r.desc.rates):
         section = "proportion" if is_named_proportion(rate.name) else "rate"  # custom:..., ae:... (issue 22)
         _rate_row(r, ("rates", i, "value"), rate, rate.denominator, section=section, variable=rate.name,
-                  interval_type=rate.interval, time_months=rate.months, **_time_cols(rate))
+                  interval_type=rate.interval, time_months=rate.months, primary=rate.primary, **_time_cols(rate))
         _implied_count_row(r)
 
 
@@ -278,7 +282,7 @@ def _endpoints(r: _Rows) -> None:
         for j, rep in enumerate(ep.reports):
             path = ("endpoints", i, "reports", j, "value")
             cols = {"section": "endpoint", "variable": ep.name, "interval_type": rep.interval,
-                    "time_months": rep.months, "estimator": rep.estimator}
+                    "time_months": rep.months, "estimator": rep.estimator, "primary": ep.primary}
             if rep.statistic == "rate":
                 _rate_row(r, path, rep, rep.denominator, **cols, **_time_cols(rep))
                 r.rows[-1]["statistic"] = "rate"

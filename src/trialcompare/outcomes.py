@@ -33,7 +33,7 @@ from .descriptor.harms import is_named_proportion
 from .descriptor.vocabulary import ENDPOINTS
 from .options import to_months
 
-__all__ = ["UNIT_LETTERS", "OutcomeName", "outcome_name", "parse_outcome_name"]
+__all__ = ["UNIT_LETTERS", "OutcomeName", "outcome_name", "parse_outcome_name", "time_suffix", "time_words"]
 
 UNIT_LETTERS: dict[str, str] = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 _LETTER_OF = {v: k for k, v in UNIT_LETTERS.items()}
@@ -141,5 +141,52 @@ def outcome_name(what: str, time: float | None = None, unit: str | None = None) 
     base = "csr" if what == "surgical_remission" else what.lower()
     if time is None:
         return base
-    return f"{base}_{time:g}{_LETTER_OF[unit or 'months']}"
+    return f"{base}_{time_suffix(time, unit)}"
+
+
+def time_words(months: float, time: float | None = None, unit: str | None = None) -> str:
+    """A time point in words, in the unit it was printed in, with months in brackets when that unit is another.
+
+    Parameters
+    ----------
+    months : float
+        The time point in months (:func:`trialcompare.options.to_months`).
+    time, unit : float and str, optional
+        The time point as printed; without them it is ``months`` months.
+
+    Returns
+    -------
+    str
+        Never a bare fraction of a month.
+
+    Examples
+    --------
+    >>> time_words(2.759753, 12, "weeks"), time_words(6.0), time_words(6.0, 6, "months")
+    ('12 weeks (2.8 months)', '6 months', '6 months')
+    """
+    if time is None or unit in (None, "months"):
+        return f"{months:g} months"
+    return f"{time:g} {unit} ({months:.1f} months)"
+
+
+def time_suffix(time: float, unit: str | None = None) -> str:
+    """A time point written short, in the unit it was printed in: ``6m``, ``12w``, ``1y``.
+
+    Parameters
+    ----------
+    time : float
+        The time point as printed.
+    unit : str, optional
+        Its unit (one of :data:`trialcompare.options.TIME_UNITS`), default months.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> time_suffix(12, "weeks"), time_suffix(6.0), time_suffix(2.5, "years")
+    ('12w', '6m', '2.5y')
+    """
+    return f"{time:g}{_LETTER_OF[unit or 'months']}"
 

@@ -48,7 +48,7 @@ def test_rate_above_half_with_median_before_it(cohort, run):
     (f,) = run(path, prefix="TTE")
     assert (f.code, f.severity, f.field) == ("TTE-MEDIAN-RATE", "error", "endpoint.EFS.median")
     assert f.message == (
-        'the 12-month rate "56.8%" is above 50%, so the median must lie beyond 12 months, but the '
+        'the rate at 12 months "56.8%" is above 50%, so the median must lie beyond 12 months, but the '
         'median is 11.7 months (printed "11.7")'
     )
 

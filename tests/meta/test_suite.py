@@ -139,7 +139,7 @@ def test_named_endpoint_only_where_reported(cs):
     assert data["estimate"].to_list() == [None, 0.785, None, pytest.approx(0.717)]
     assert data["reason"].to_list() == ["not-reported", "estimator-unspecified", "not-reported",
                                         "estimator-unspecified"]
-    assert data["events"].null_count() == 4 and "no 6-month rate" in data.row(0, named=True)["note"]
+    assert data["events"].null_count() == 4 and "no rate at 6 months" in data.row(0, named=True)["note"]
 
 
 def test_unknown_outcome_lists_the_valid_ones(cs):

@@ -92,20 +92,26 @@ def bound_decimals(printed: str | None) -> int | None:
     return max(len(n.split(".", 1)[1]) if "." in n else 0 for n in numbers[-2:])
 
 
-def _months(t: float | None) -> str:
-    return "" if t is None else f"{t:g}m"
+def _when(row: Row) -> str:
+    """The time point of a row as printed, in its unit (``6m``, ``12w``): never a fraction of a month."""
+    from ..outcomes import time_suffix
+
+    if row.get("time") is not None:
+        return time_suffix(row["time"], row.get("unit"))
+    return "" if row["time_months"] is None else time_suffix(row["time_months"], "months")
 
 
 def field_of(row: Row) -> str:
     """Field path of a frame row: ``baseline.ecog.0``, ``outcome.best_response.PR``, ``endpoint.EFS.median``,
-    ``endpoint.EFS.rate.6m``, ``rate.ORR``, ``rate.CBR.6m``, ``baseline.age.mean``, ``population.n.enrolled``."""
+    ``endpoint.EFS.rate.6m``, ``rate.ORR``, ``rate.CBR.6m``, ``rate.ORR.12w`` (a time point in its printed unit),
+    ``baseline.age.mean``, ``population.n.enrolled``."""
     section, variable = row["section"], row["variable"]
     if section in ("baseline", "outcome") and row["statistic"] == "count":
         parts = [section, variable, row["level"]]
     elif section == "rate":
-        parts = [section, variable, _months(row["time_months"])]
+        parts = [section, variable, _when(row)]
     elif section == "endpoint":
-        parts = [section, variable, row["statistic"], _months(row["time_months"])]
+        parts = [section, variable, row["statistic"], _when(row)]
     else:
         parts = [section, variable, row["statistic"] if section != "population" else row["level"]]
     return ".".join(str(p) for p in parts if p not in (None, ""))

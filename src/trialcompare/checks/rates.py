@@ -1,16 +1,18 @@
 """Family 7: derived response rates against the best-response counts.
 
 ORR = (CR + PR) / N and DCR = (CR + PR + SD) / N are recomputed from the best-response counts of the same
-location (or, when that location has none, of the first location where every needed level is printed). A CBR at a
-time point (e.g. 6-month CBR) counts only responses and stable disease lasting that long, so it can only be checked
-against its ceiling (CR + PR + SD) / N; a CBR without a time point is checked like a DCR.
+location (or, when that location has none, of the first location where every needed level is printed), read at the
+same time point: best overall response for a rate without one. A rate at a time point (a 12-week ORR, a 6-month CBR)
+with only best-overall counts beside it counts only responses (or stable disease) lasting that long, so it can only
+be checked against its ceiling, (CR + PR) / N or (CR + PR + SD) / N; a CBR without a time point is checked like a
+DCR.
 
 =================  ========  ==================================================================================
 code               severity  meaning
 =================  ========  ==================================================================================
 RATE-MISMATCH      error     the printed rate (count or percentage) does not match the response counts
 RATE-ROUNDING      info      the printed percentage is one unit off in its last digit
-RATE-ABOVE-CEILING error     a time-point CBR above (CR + PR + SD) / N
+RATE-ABOVE-CEILING error     a rate at a time point above the same rate of best overall response
 RATE-NOT-A-COUNT   warning   a rate printed as a percentage of a stated denominator that no whole count gives
 RATE-UNIT-IGNORED  warning   a landmark rate written ``months: x`` with a ``unit`` other than months beside it:
                              the unit is ignored (write ``time: x, unit: weeks``)
@@ -42,7 +44,7 @@ __all__ = ["CODES", "check_rates"]
 CODES = {
     "RATE-MISMATCH": "a derived rate (ORR, DCR, CBR) does not match the best-response counts",
     "RATE-ROUNDING": "a derived rate one unit off in its last digit",
-    "RATE-ABOVE-CEILING": "a time-point CBR above (CR + PR + SD) / N",
+    "RATE-ABOVE-CEILING": "a rate at a time point above the same rate of best overall response",
     "RATE-NOT-A-COUNT": "a rate's percentage that no whole count of its stated denominator gives",
     "RATE-UNIT-IGNORED": "a landmark rate's unit ignored beside 'months:' (write time + unit)",
 }
@@ -60,15 +62,33 @@ def _response_sets(frame: list[Row] | pl.DataFrame) -> dict[str, list[dict[str, 
     return sets
 
 
-def _counts_for(rate: Row, sets: list[dict[str, Row]]) -> dict[str, Row] | None:
+def _counts_for(rate: Row, sets: list[dict[str, Row]]) -> tuple[dict[str, Row] | None, bool]:
+    """The best-response counts a rate is checked against, and whether only as a ceiling.
+
+    Counts read at the rate's own time point (best overall response for a rate without one) check it exactly; a
+    rate at a time point with only best-overall counts beside it is checked against them as a ceiling (a response
+    or disease control lasting to 12 weeks is one of the best responses)."""
     needed = RATES[rate["variable"]]
     usable = [s for s in sets if all(level in s for level in needed)]
-    same = [
-        s
-        for s in usable
-        if next(iter(s.values()))["location"] == rate["location"] and next(iter(s.values()))["source"] == rate["source"]
-    ]
-    return (same or usable or [None])[0]
+    same_time = [s for s in usable if _first(s)["time_months"] == rate["time_months"]]
+    if same_time:
+        same = [s for s in same_time if _first(s)["location"] == rate["location"]
+                and _first(s)["source"] == rate["source"]]  # fmt: skip
+        return (same or same_time)[0], False
+    if rate["time_months"] is not None:
+        best = [s for s in usable if _first(s)["time_months"] is None]
+        return (best[0], True) if best else (None, False)
+    return None, False
+
+
+def _first(levels: dict[str, Row]) -> Row:
+    return next(iter(levels.values()))
+
+
+def _printed_time(rate: Row) -> str:
+    if rate["time"] is not None:
+        return f"{rate['time']:g} {rate['unit'] or 'months'}"
+    return f"{rate['time_months']:g} months"
 
 
 def _percent(rate: Row) -> tuple[float, int | None] | None:
@@ -77,7 +97,7 @@ def _percent(rate: Row) -> tuple[float, int | None] | None:
     return rate["value"], rate["decimals"]
 
 
-def _check_one(rate: Row, counts: dict[str, Row], cohorts: CohortSet) -> Iterator[Finding]:
+def _check_one(rate: Row, counts: dict[str, Row], cohorts: CohortSet, ceiling: bool) -> Iterator[Finding]:
     needed = RATES[rate["variable"]]
     k = sum(counts[level]["n"] for level in needed)
     terms = " + ".join(f"{lv} {counts[lv]['n']}" for lv in needed)
@@ -85,26 +105,18 @@ def _check_one(rate: Row, counts: dict[str, Row], cohorts: CohortSet) -> Iterato
     where = join_locations([rate, next(iter(counts.values()))], cohorts)
     d = rate["denominator"] or next(iter(counts.values()))["denominator"] or declared_n(cohorts, rate["cohort"])
     head = f'printed "{rate["printed"]}": {src} gives {terms} = {k}'
-    ceiling = rate["variable"] == "CBR" and rate["time_months"] is not None
-    if rate["statistic"] == "count" and rate["n"] is not None and not ceiling and rate["n"] != k:
-        yield make("RATE-MISMATCH", "error", rate, f"{head}, not {rate['n']}", cohorts, location=where)
+    count = rate["n"] if rate["statistic"] == "count" else None
+    if count is not None and not ceiling and count != k:
+        yield make("RATE-MISMATCH", "error", rate, f"{head}, not {count}", cohorts, location=where)
         return
     pct = _percent(rate)
+    if ceiling:
+        yield from _above_ceiling(rate, count, pct, k, d, head, where, cohorts)
+        return
     if pct is None or not d:
         return
     value, dec = pct
     exact = 100.0 * k / d
-    if ceiling:
-        if value - half_unit(dec) > exact:
-            yield make(
-                "RATE-ABOVE-CEILING",
-                "error",
-                rate,
-                f"{head}, so the {rate['time_months']:g}-month CBR cannot exceed {k}/{d} = {fmt(exact, 1)}%",
-                cohorts,
-                location=where,
-            )
-        return
     if fits(exact, value, dec):
         return
     expected = f"{k}/{d} = {fmt(exact, (dec or 0) + 2)}%, which rounds to {fmt(round_half_up(exact, dec or 0), dec)}"
@@ -118,6 +130,20 @@ def _check_one(rate: Row, counts: dict[str, Row], cohorts: CohortSet) -> Iterato
         cohorts,
         location=where,
     )
+
+
+def _above_ceiling(rate: Row, count: int | None, pct: tuple[float, int | None] | None, k: int, d: int | None,
+                   head: str, where: str, cohorts: CohortSet) -> Iterator[Finding]:  # fmt: skip
+    """A rate at a time point above the same rate of best overall response (its count, or its percentage)."""
+    above = count is not None and count > k
+    if not above and pct is not None and d:
+        value, dec = pct
+        above = value - half_unit(dec) > 100.0 * k / d
+    if above:
+        cap = f"{k}/{d} = {fmt(100.0 * k / d, 1)}%" if d else str(k)
+        yield make("RATE-ABOVE-CEILING", "error", rate,
+                   f"{head}, so the {rate['variable']} at {_printed_time(rate)} cannot exceed {cap}", cohorts,
+                   location=where)
 
 
 def check_rates(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
@@ -137,9 +163,9 @@ def check_rates(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator
     """
     sets = _response_sets(frame)
     for rate in (r for r in rows_of(frame, section="rate") if r["as_printed"] and r["variable"] in RATES):
-        counts = _counts_for(rate, sets.get(rate["cohort"], []))
+        counts, ceiling = _counts_for(rate, sets.get(rate["cohort"], []))
         if counts is not None:
-            yield from _check_one(rate, counts, cohorts)
+            yield from _check_one(rate, counts, cohorts, ceiling)
     yield from _not_a_count(frame, cohorts)
     yield from _unit_ignored(cohorts)
 

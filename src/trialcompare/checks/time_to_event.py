@@ -78,13 +78,20 @@ def _rate(row: Row) -> _Rate | None:
     return _Rate(row, t, lo, hi, row["estimator"] == "binomial")
 
 
+def _at(rate: _Rate) -> str:
+    """The rate's time point as printed ("12 weeks (2.8 months)"), never a bare fraction of a month."""
+    from ..outcomes import time_words
+
+    return time_words(rate.t, rate.row.get("time"), rate.row.get("unit"))
+
+
 def _increasing(rates: list[_Rate], cohorts: CohortSet) -> Iterator[Finding]:
     for a in rates:
         for b in rates:
             if a.t < b.t and a.binomial == b.binomial and b.lo > a.hi:
                 message = (
-                    f'printed "{b.row["printed"]}" at {b.t:g} months is above "{a.row["printed"]}" at '
-                    f"{a.t:g} months; a survival curve cannot rise"
+                    f'printed "{b.row["printed"]}" at {_at(b)} is above "{a.row["printed"]}" at '
+                    f"{_at(a)}; a survival curve cannot rise"
                 )
                 yield make(
                     "TTE-RATE-INCREASING",
@@ -112,14 +119,14 @@ def _against(
     ``scale`` the months per printed unit (a median printed in weeks is compared in months)."""
     h = half_unit(decimals) * scale
     shown = f'the {what} is {"not reached" if value is None else f"{value:.3g} months"} (printed "{point["printed"]}")'
-    rate_text = f'the {rate.t:g}-month rate "{rate.row["printed"]}"'
+    rate_text = f'the rate at {_at(rate)} "{rate.row["printed"]}"'
     problem = None
     if rate.lo > pct and value is not None and value + h < rate.t:
-        problem = f"{rate_text} is above {pct:g}%, so the {what} must lie beyond {rate.t:g} months, but {shown}"
+        problem = f"{rate_text} is above {pct:g}%, so the {what} must lie beyond {_at(rate)}, but {shown}"
     elif rate.hi < pct and value is None:
-        problem = f"{rate_text} is below {pct:g}%, so the {what} is reached by {rate.t:g} months, but {shown}"
+        problem = f"{rate_text} is below {pct:g}%, so the {what} is reached by {_at(rate)}, but {shown}"
     elif rate.hi < pct and value - h > rate.t:
-        problem = f"{rate_text} is below {pct:g}%, so the {what} must lie at or before {rate.t:g} months, but {shown}"
+        problem = f"{rate_text} is below {pct:g}%, so the {what} must lie at or before {_at(rate)}, but {shown}"
     if problem:
         yield make(code, severity, point, problem, cohorts, location=join_locations([point, rate.row], cohorts))
 

@@ -425,7 +425,8 @@ class RateReport(_Located):
 
     Printed as a count (``"3/22"``) or as a percentage of a stated ``denominator`` (``"6.7%"``,
     ``denominator: 30``), it is usable when the best-response level counts are absent and checked against them
-    when present. A time point is ``months: 6`` or ``time: 8, unit: weeks``.
+    when present. A time point is ``months: 6`` or ``time: 8, unit: weeks``. A rate without one is of best overall
+    response; one cohort may hold both (``ORR`` and ``ORR`` at ``time: 12, unit: weeks``), kept apart everywhere.
     """
 
     name: str
@@ -435,6 +436,8 @@ class RateReport(_Located):
     time: float | None = Field(None, **_FINITE_MONTHS, description="time point in 'unit' (instead of months)")
     unit: TimeUnit | None = Field(None, description="unit of 'time'")
     denominator: int | None = Field(None, ge=0)
+    primary: StrictBool = Field(False, description="a primary endpoint of the study (e.g. clinical benefit at 18 "
+                                                   "weeks): it always reaches the comparison table")
 
     @property
     def time_point(self) -> tuple[float, str] | None:

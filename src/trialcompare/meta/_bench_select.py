@@ -98,6 +98,15 @@ def _structural(cohorts: CohortSet, cid: str, reference: str, user: set[str]) ->
     return None
 
 
+def _suffix(r: dict[str, Any]) -> str:
+    """A row's time point in its printed unit ("12w"), or "best-response"."""
+    from ..outcomes import time_suffix
+
+    if r["time_months"] is None:
+        return "best-response"
+    return time_suffix(r["time"], r["unit"]) if r.get("time") is not None else time_suffix(r["time_months"])
+
+
 def _like_with_like(rows: list[dict[str, Any]], sel: Selection) -> tuple[dict[str, Any] | None, dict | None]:
     """(the cohort's row to pool, or the exclusion when it has none)."""
     ref_family = _family(sel.reference["endpoint"]) if sel.reference is not None else None
@@ -107,13 +116,15 @@ def _like_with_like(rows: list[dict[str, Any]], sel: Selection) -> tuple[dict[st
             if ref_family is not None and _family(r["endpoint"]) != ref_family:
                 return None, {"reason": "other-endpoint-family", "detail": r["endpoint"]}
             if r["time_months"] != ref_time:  # a response at 6 months is not best overall response (K5)
-                return None, {"reason": "other-time-point", "detail": f"{r['time_months']:g}m"
-                              if r["time_months"] is not None else "best-response"}
+                return None, {"reason": "other-time-point", "detail": _suffix(r)}
             return r, None
     other = next((r for r in rows if r["reason"] is None and r["estimator"] in POOLABLE), None)
     if other is not None:
         return None, {"reason": "other-estimator", "detail": other["estimator"]}
-    return None, {"reason": rows[0]["reason"] or "no-value", "detail": rows[0]["estimator"]}
+    first = rows[0]
+    if first["reason"] == "other-time-point":  # a response read at a stated time (the data's own rule)
+        return None, {"reason": "other-time-point", "detail": _suffix(first)}
+    return None, {"reason": first["reason"] or "no-value", "detail": first["estimator"]}
 
 
 def select(cohorts: CohortSet, data: pl.DataFrame, reference: str, user: Iterable[str] = (),

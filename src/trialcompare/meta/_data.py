@@ -22,17 +22,19 @@ DATA_SCHEMA: dict[str, Any] = {
     "cohort": pl.String, "label": pl.String, "design": pl.String, "endpoint": pl.String, "events": pl.Int64,
     "total": pl.Int64, "estimate": pl.Float64, "approximate": pl.Boolean, "note": pl.String, "inferred": pl.Boolean,
     "estimator": pl.String, "ci_low": pl.Float64, "ci_high": pl.Float64, "ci_level": pl.Float64,
-    "logit_se": pl.Float64, "reason": pl.String, "time_months": pl.Float64,
+    "logit_se": pl.Float64, "reason": pl.String, "time_months": pl.Float64, "time": pl.Float64, "unit": pl.String,
 }  # fmt: skip
 """``estimator``: ``"binomial"`` (a count n/N), ``"kaplan-meier"`` or ``"unspecified"`` (a landmark rate printed
 without saying how it was estimated). A landmark rate is never turned into a count: ``events``/``total`` are set only
 for a count (binomial); a Kaplan-Meier rate keeps its printed estimate and interval (``ci_low``, ``ci_high``,
 ``ci_level``) and ``logit_se``, the standard error on the logit scale recovered from that interval,
 ``(logit(hi) − logit(lo)) / (2 z)``. ``reason`` is the code of why a row cannot be pooled (null when it can):
-``"excluded"``, ``"control-arm"``, ``"not-reported"``, ``"no-denominator"``, ``"no-count"`` (a binomial rate printed
+``"excluded"``, ``"control-arm"``, ``"not-reported"``, ``"no-denominator"``, ``"other-time-point"`` (an ORR or DCR
+read at a stated time, not as best overall response), ``"no-count"`` (a binomial rate printed
 without its count), ``"bound"``, ``"no-interval"``, ``"estimator-unspecified"``, ``"no-endpoint"``.
 ``time_months``: the landmark's time, or for a response rate the time point it was assessed at when printed at one
-(null for best overall response: a response at 6 months is not best response). ``approximate`` is always False (no
+(null for best overall response: a response at 6 months is not best response); ``time``, ``unit``: that time point as
+printed (12, weeks). ``approximate`` is always False (no
 count is ever made from a rate; the column stays for readers of older frames); ``inferred``: the only count that
 reproduces a percentage printed without one (:func:`trialcompare.comparison.inferred_count`). A landmark outcome has
 one row per cohort and estimator (a cohort that prints both a binomial proportion and a Kaplan-Meier rate has two
@@ -69,8 +71,13 @@ class _Outcome:
         if self.count_key is not None:
             return _COUNT_LABELS.get(self.name, self.name)  # a named proportion is its own label
         what = self.endpoint or "event-/progression-free"
-        when = f"{self.time:g} {self.unit}" + (f" ({self.months:.1f} months)" if self.unit != "months" else "")
-        return f"{what} rate at {when}"
+        return f"{what} rate at {self.when}"
+
+    @property
+    def when(self) -> str:
+        from ..outcomes import time_words
+
+        return time_words(self.months or 0.0, self.time, self.unit)
 
 
 def is_count_outcome(name: str) -> bool:
@@ -218,8 +225,15 @@ def _count_row(cid: str, cohorts: CohortSet, cmp: Comparison, outcome: _Outcome)
     if not r["denominator"]:
         return _row(cid, cohorts, label, reason="no-denominator", note=f"{label}: no denominator")
     note = f"{r['n']}/{r['denominator']} (denominator: {DENOMINATOR_BASES.get(r['denominator_basis'], '?')})"
+    if r["time_months"] is not None and outcome.name in ("orr", "dcr"):  # a response at 12 weeks is not best response
+        from ..outcomes import time_words
+
+        when = time_words(r["time_months"], r["time"], r["unit"])
+        return _row(cid, cohorts, label, reason="other-time-point", time_months=r["time_months"], time=r["time"],
+                    unit=r["unit"], note=f"{label} read at {when}, not as best overall response; {note}")
     return _row(cid, cohorts, label, events=r["n"], total=r["denominator"], estimate=r["n"] / r["denominator"],
                 inferred=r["denominator_basis"] == "inferred", estimator="binomial", time_months=r["time_months"],
+                time=r["time"], unit=r["unit"],
                 note=note)  # fmt: skip
 
 
@@ -319,12 +333,13 @@ def _tte_lookup(cid: str, ep: str | None, ctx: _DataContext, outcome: _Outcome) 
     match = ctx.cmp.outcomes.filter(pl.col("cohort") == cid, pl.col("endpoint") == ep,
                                     pl.col("statistic") == "rate", pl.col("time_months") == outcome.months)  # fmt: skip
     if match.is_empty():
-        return [_row(cid, ctx.cohorts, ep, reason="not-reported", note=f"no {outcome.months:g}-month rate")]
+        return [_row(cid, ctx.cohorts, ep, reason="not-reported", note=f"no rate at {outcome.when}")]
     out: dict[str, dict[str, Any]] = {}
     for r in match.iter_rows(named=True):  # the chosen report first, then one per other estimator
         counted = _rate_denominator(ctx.frame, r, ctx.use_errata) if r["n"] is not None else None
         values = _rate_values(r, counted)
-        out.setdefault(values["estimator"], _row(cid, ctx.cohorts, ep, time_months=outcome.months, **values))
+        out.setdefault(values["estimator"], _row(cid, ctx.cohorts, ep, time_months=outcome.months, time=outcome.time,
+                                                 unit=outcome.unit, **values))
     return list(out.values())
 
 

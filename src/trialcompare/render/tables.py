@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from ..descriptor.vocabulary import ENDPOINTS, VARIABLES
+from ..descriptor.vocabulary import ENDPOINTS, RATES, VARIABLES
 from ..options import CI_METHOD_NAMES, interval_label
 from .escape import markdown_cell, needs_quote, row_label, spreadsheet_cell, terminal_text, xlsx_cell
 
@@ -233,7 +233,21 @@ _HOW_DERIVED = {"percentage": "count implied by the percentage", "percentage+int
 """How a derived count came about, said in its cell (counts summed from response levels are said in the row label)."""
 
 
-def _count_cell(r: dict[str, Any]) -> str:
+def _count_cell(r: dict[str, Any], at_time: bool = False) -> str:
+    """A count with its interval; ``at_time``: say the time point of a response read at one (a row of best overall
+    response where this cohort printed only a response at a stated time)."""
+    when = f" — at {_time_words(r)}" if at_time and r["time_months"] is not None else ""
+    return _count_text(r) + when
+
+
+def _time_words(r: dict[str, Any]) -> str:
+    """"6 months"; "12 weeks (2.8 months)": a time point in its printed unit, months in brackets."""
+    from ..outcomes import time_words
+
+    return time_words(r["time_months"], r.get("time"), r.get("unit"))
+
+
+def _count_text(r: dict[str, Any]) -> str:
     how = _HOW_DERIVED.get(r["derived_from"] or "") if r["derived"] else None
     if r["printed"] and how is not None:
         return f"{r['printed']}; {how}: {r['n']}/{r['denominator']}"
@@ -245,18 +259,45 @@ def _count_cell(r: dict[str, Any]) -> str:
     return printed + ci
 
 
+def _response_names(out: pl.DataFrame) -> list[str]:
+    """Response levels, then each rate of best overall response followed by the same rate at stated times."""
+    present = list(dict.fromkeys(out["outcome"].to_list()))
+    names = [o for o in present if ":" in o and o.split(":")[0] not in ENDPOINTS]
+    for rate in RATES:
+        names += [rate] if rate in present else []
+        at_times = out.filter(pl.col("outcome").str.starts_with(f"{rate}@")).sort("time_months")
+        names += list(dict.fromkeys(at_times["outcome"].to_list()))
+    return names
+
+
 def _response_rows(b: _Builder) -> None:
+    """One row per response level and rate, shown when enough cohorts report it, and always when it is a cohort's
+    primary endpoint (``primary``) or a response read at a stated time (``ORR@12w``, kept apart from best overall
+    response, as a landmark rate is)."""
     out = b.cmp.outcomes
-    names = [o for o in dict.fromkeys(out["outcome"].to_list()) if ":" in o and o.split(":")[0] not in ENDPOINTS]
-    names += [o for o in ("ORR", "DCR") if o in out["outcome"].to_list()]
-    for name in names:
+    for name in _response_names(out):
         rows = out.filter(pl.col("outcome") == name)
-        if rows.height < min(b.cmp.options.min_cohorts, len(b.ids)):
+        few = rows.height < min(b.cmp.options.min_cohorts, len(b.ids))
+        if few and "@" not in name and not rows["primary"].any():
             continue
         var, _, level = name.partition(":")
-        key = f"outcome.{var}.{level}" if level else f"rate.{name}"
-        cells = {r["cohort"]: b.mark(r["cohort"], key, _count_cell(r)) for r in rows.iter_rows(named=True)}
+        cells = {r["cohort"]: b.mark(r["cohort"], _field_key(var, level, r), _count_cell(r, at_time="@" not in name))
+                 for r in rows.iter_rows(named=True)}  # fmt: skip
         b.add("Outcomes", _response_label(b, rows, var, level, name), {c: cells.get(c, MISSING) for c in b.ids})
+
+
+def _field_key(var: str, level: str, r: dict[str, Any]) -> str:
+    """The checks' field of a response row (``outcome.best_response.PR``, ``rate.ORR``, ``rate.ORR.12w``)."""
+    if level:
+        return f"outcome.{var}.{level}"
+    base = var.partition("@")[0]
+    return f"rate.{base}" if r["time_months"] is None else f"rate.{base}.{_when(r)}"
+
+
+def _when(r: dict[str, Any]) -> str:
+    from ..outcomes import time_suffix
+
+    return time_suffix(r["time"], r["unit"]) if r["time"] is not None else time_suffix(r["time_months"])
 
 
 def _response_label(b: _Builder, rows: pl.DataFrame, var: str, level: str, name: str) -> str:
@@ -270,7 +311,10 @@ def _response_label(b: _Builder, rows: pl.DataFrame, var: str, level: str, name:
 
 def _response_rate_label(name: str, rows: pl.DataFrame) -> str:
     """"ORR (CR + PR)" when every cell sums response levels; "(CR + PR unless the cell says otherwise)" when some
-    cells are printed counts or say how their count is known; "ORR" when none sums levels."""
+    cells are printed counts or say how their count is known; "ORR" when none sums levels. A response read at a
+    stated time is named with it: "ORR at 12 weeks (2.8 months)"."""
+    if "@" in name:
+        return f"{name.partition('@')[0]} at {_time_words(rows.row(0, named=True))}"
     kinds = [f if d else None for f, d in zip(rows["derived_from"].to_list(), rows["derived"].to_list(), strict=True)]
     sums = {f for f in kinds if f is not None and f not in _HOW_DERIVED}
     if len(sums) != 1:
@@ -331,10 +375,7 @@ def _rate_cell(match: pl.DataFrame) -> str:
 
 def _rate_label(r: dict[str, Any]) -> str:
     """ "Rate at 6 months"; a time printed in another unit keeps it: "Rate at 8 weeks (1.8 months)"."""
-    unit, time = r.get("unit") or "months", r.get("time")
-    if unit == "months" or time is None:
-        return f"Rate at {r['time_months']:g} months"
-    return f"Rate at {time:g} {unit} ({r['time_months']:.1f} months)"
+    return f"Rate at {_time_words(r)}"
 
 
 def _endpoint_rows(b: _Builder, section: str, chosen: dict[str, str | None]) -> None:
@@ -353,7 +394,8 @@ def _endpoint_rows(b: _Builder, section: str, chosen: dict[str, str | None]) -> 
             match = out.filter(pl.col("cohort") == cid, pl.col("endpoint") == ep, pl.col("statistic") == stat)
             if stat == "rate":
                 match = match.filter(pl.col("time_months") == t)
-            key = f"endpoint.{ep}.{stat}" + (f".{t:g}m" if stat == "rate" else "")
+            key = f"endpoint.{ep}.{stat}" + (f".{_when(match.row(0, named=True))}" if stat == "rate"
+                                              and not match.is_empty() else "")
             cell = _rate_cell(match) if stat == "rate" and not match.is_empty() else \
                 _endpoint_cell(match.row(0, named=True) if not match.is_empty() else None)
             cells[cid] = b.mark(cid, key, cell)

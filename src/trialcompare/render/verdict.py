@@ -100,10 +100,9 @@ def _numbers(a: Analysis) -> tuple[list[str], list[dict[str, Any]], list[str]]:
 def _time(r: dict[str, Any]) -> str:
     """A time point in the unit it was printed in, with months in brackets only when printed otherwise:
     "12 weeks (2.8 months)", never a bare fraction of months."""
-    unit, time = r.get("unit") or "months", r.get("time")
-    if time is None or unit == "months":
-        return f"{r['time_months']:g} months"
-    return f"{time:g} {unit} ({r['time_months']:.1f} months)"
+    from ..outcomes import time_words
+
+    return time_words(r["time_months"], r.get("time"), r.get("unit"))
 
 
 def _number_cell(r: dict[str, Any]) -> str:
