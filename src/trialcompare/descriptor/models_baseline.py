@@ -13,9 +13,13 @@ from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from .models_common import Printed, TimeUnit, _check_count_range, _Located, _plausible, _printed_error
 from .printed import PrintedValueError, parse_count, parse_mean_sd, parse_summary
-from .vocabulary import CONTINUOUS_KINDS, check_level, check_variable
+from .vocabulary import check_level, check_variable
 
-__all__ = ["BaselineEntry", "Categorical", "Continuous"]
+__all__ = ["BaselineEntry", "Categorical", "Continuous", "ContinuousKind"]
+
+ContinuousKind = Literal["mean_sd", "mean_sd_ci", "mean_ci", "median", "median_iqr", "median_range", "median_ci",
+                         "mean", "mean_range", "median_iqr_range"]
+"""The summary kinds of :data:`trialcompare.descriptor.vocabulary.CONTINUOUS_KINDS`, in its order, as a type."""
 
 class Categorical(_Located):
     """A categorical variable reported as counts, one printed value per level (``"13 (39.39)"``)."""
@@ -53,7 +57,7 @@ class Categorical(_Located):
         for level, printed in self.levels.items():
             try:
                 check_level(var, level)
-                count = parse_count(printed)
+                count = parse_count(str(printed))  # parse_count reads any printed value as its text
             except (ValueError, OverflowError) as exc:
                 raise _printed_error(exc, "levels", level) from None
             _check_count_range(count, "levels", level)
@@ -68,7 +72,7 @@ class Continuous(_Located):
     """A continuous variable with an explicit summary kind (``mean_sd_ci``, ``median_range``, ...)."""
 
     variable: str
-    kind: Literal[CONTINUOUS_KINDS]  # type: ignore[valid-type]
+    kind: ContinuousKind
     value: Printed
     n: int | None = Field(None, ge=0, description="number of patients behind it if not the population N")
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from ..options import TIME_UNITS
+from ..options import TIME_UNITS, TimeUnit
 from .printed import PrintedValueError
 
 __all__ = ["MAX_COUNT", "IntervalType", "PopulationSet", "Printed", "TimeUnit"]
@@ -22,10 +22,8 @@ __all__ = ["MAX_COUNT", "IntervalType", "PopulationSet", "Printed", "TimeUnit"]
 IntervalType = Literal["95% CI", "90% CI", "80% CI", "IQR", "range"]
 PopulationSet = Literal["enrolled", "treated", "efficacy", "evaluable", "itt", "safety", "unclear"]
 Printed = Annotated[str | int | float, Field(description="the value exactly as printed in the source")]
-TimeUnit = Literal[TIME_UNITS]  # type: ignore[valid-type]
 
 MAX_COUNT = 2**63 - 1  # counts, denominators and N are stored as 64-bit integers
-_FINITE_MONTHS = {"gt": 0, "allow_inf_nan": False}
 
 
 class _Strict(BaseModel):

@@ -14,10 +14,9 @@ from typing import Literal
 
 from pydantic import Field, StrictBool, field_validator, model_validator
 
-from ..options import MEASURES, SIDEDNESS
+from ..options import Measure, Sidedness
 from .harms import is_named_proportion
 from .models_common import (
-    _FINITE_MONTHS,
     IntervalType,
     PopulationSet,
     Printed,
@@ -31,7 +30,7 @@ from .models_common import (
 from .printed import is_count, parse_count, parse_estimate, parse_p
 from .vocabulary import ENDPOINTS, RATES, suggest
 
-__all__ = ["Curve", "Effect", "Endpoint", "EndpointDefinition", "EndpointReport", "RateReport"]
+__all__ = ["Curve", "Effect", "Endpoint", "EndpointDefinition", "EndpointReport", "EndpointStatistic", "RateReport"]
 
 class RateReport(_Located):
     """A response rate as published (ORR, DCR, CBR).
@@ -44,8 +43,10 @@ class RateReport(_Located):
     name: str
     value: Printed
     interval: IntervalType | None = None
-    months: float | None = Field(None, **_FINITE_MONTHS, description="time point, e.g. 6 for a 6-month CBR")
-    time: float | None = Field(None, **_FINITE_MONTHS, description="time point in 'unit' (instead of months)")
+    months: float | None = Field(None, gt=0, allow_inf_nan=False,
+                                 description="time point, e.g. 6 for a 6-month CBR")
+    time: float | None = Field(None, gt=0, allow_inf_nan=False,
+                               description="time point in 'unit' (instead of months)")
     unit: TimeUnit | None = Field(None, description="unit of 'time'")
     denominator: int | None = Field(None, ge=0)
 
@@ -91,7 +92,7 @@ class EndpointDefinition(_Strict):
     source: str | None = None
 
 
-_ENDPOINT_STATISTICS = ("median", "rate", "events", "censored", "n_analysed")
+EndpointStatistic = Literal["median", "rate", "events", "censored", "n_analysed"]
 
 
 class EndpointReport(_Located):
@@ -102,11 +103,12 @@ class EndpointReport(_Located):
     was, and reported by the ``RATE-UNIT-IGNORED`` finding).
     """
 
-    statistic: Literal[_ENDPOINT_STATISTICS]  # type: ignore[valid-type]
+    statistic: EndpointStatistic
     value: Printed
     interval: IntervalType | None = None
-    months: float | None = Field(None, **_FINITE_MONTHS)
-    time: float | None = Field(None, **_FINITE_MONTHS, description="time point of a rate in 'unit' (instead of months)")
+    months: float | None = Field(None, gt=0, allow_inf_nan=False)
+    time: float | None = Field(None, gt=0, allow_inf_nan=False,
+                               description="time point of a rate in 'unit' (instead of months)")
     estimator: Literal["kaplan-meier", "binomial", "unspecified"] = "unspecified"
     denominator: int | None = Field(None, ge=0)
     unit: TimeUnit = Field("months", description="unit of a median as printed, or of a rate's 'time'")
@@ -198,11 +200,11 @@ class Effect(_Located):
 
     endpoint: str | None = None
     outcome: str | None = None
-    measure: Literal[MEASURES]  # type: ignore[valid-type]
+    measure: Measure
     value: Printed
     interval: IntervalType | None = Field(None, description="type of the printed interval when not labelled")
     p: Printed | None = Field(None, description="the P value as printed")
-    sided: Literal[SIDEDNESS] | None = Field(None, description="two-sided unless printed otherwise")  # type: ignore[valid-type]
+    sided: Sidedness | None = Field(None, description="two-sided unless printed otherwise")
     versus: str = Field(description="cohort id of the other arm")
     analysis_set: PopulationSet | None = None
     method: str | None = Field(None, description="the method as printed, e.g. 'stratified Cox model'")
