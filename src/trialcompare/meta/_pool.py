@@ -271,7 +271,7 @@ def pool_proportions(
     prop = back_transform([fit.estimate, *fit.ci, *fit.pi], transform, n)
     note = _FT_NOTE if transform == "freeman-tukey" else None
     return _replace(
-        res, transform=transform, proportion=tuple(float(p) for p in prop), back_transform_note=note,
+        res, transform=transform, proportion=_five(prop), back_transform_note=note,
         studies=_proportion_columns(res.studies, x, n, transform), _events=x, _totals=n,
     )  # fmt: skip
 
@@ -280,6 +280,12 @@ def _replace(res: MetaResult, **changes: Any) -> MetaResult:
     from dataclasses import replace
 
     return replace(res, **changes)
+
+
+def _five(values: np.ndarray) -> tuple[float, float, float, float, float]:
+    """(estimate, ci_low, ci_high, pi_low, pi_high) as floats: the ``proportion`` of a result."""
+    estimate, ci_low, ci_high, pi_low, pi_high = (float(v) for v in values)
+    return estimate, ci_low, ci_high, pi_low, pi_high
 
 
 def _pool_bayes(
@@ -297,4 +303,4 @@ def _pool_bayes(
     res = bayes_pool(y, v, tau_prior=tau_prior, mu_prior=mu_prior, level=level, labels=_check_labels(labels, x.size))
     q = [res.mu.median, res.mu.lower, res.mu.upper, res.predictive.lower, res.predictive.upper]
     prop = back_transform(q, transform, n)
-    return replace(res, transform=transform, proportion=tuple(float(p) for p in prop))
+    return replace(res, transform=transform, proportion=_five(prop))
