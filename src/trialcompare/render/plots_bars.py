@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -27,7 +27,7 @@ from .plots_style import (
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, SubFigure
 
 __all__ = ["bar_compare_svg", "weights_histogram", "weights_histogram_svg"]
 
@@ -116,7 +116,13 @@ def bar_compare_svg(
         return _to_svg(fig)
 
 
-def weights_histogram(weights: Sequence[float], *, ax: Axes | None = None, title: str | None = None) -> Figure:
+@overload
+def weights_histogram(weights: Sequence[float], *, ax: None = ..., title: str | None = ...) -> Figure: ...
+@overload
+def weights_histogram(weights: Sequence[float], *, ax: Axes, title: str | None = ...) -> Figure | SubFigure: ...
+def weights_histogram(
+    weights: Sequence[float], *, ax: Axes | None = None, title: str | None = None
+) -> Figure | SubFigure:
     """Histogram of MAIC weights rescaled to sum to the number of patients (1 = an unweighted patient).
 
     Parameters
@@ -130,6 +136,7 @@ def weights_histogram(weights: Sequence[float], *, ax: Axes | None = None, title
     Returns
     -------
     matplotlib.figure.Figure
+        The figure of ``ax`` when it is given (a subfigure if ``ax`` is in one).
 
     Examples
     --------

@@ -27,6 +27,7 @@ from .plots_style import (
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["forest_plot", "forest_plot_svg"]
 
@@ -140,7 +141,7 @@ def forest_plot(
     value_format: str = "{:.2f}",
     reference_line: float | None = None,
     title: str | None = None,
-) -> str:
+) -> Figure:
     """Draw a forest plot: one row per study, the pooled estimate as a diamond.
 
     Parameters

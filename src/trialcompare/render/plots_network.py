@@ -7,19 +7,25 @@ what the report embeds.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from .plots_deferred import _deferrable
 from .plots_style import _INK, _new_figure, _rc_context, _to_svg, _wrap
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, SubFigure
 
 __all__ = ["network_plot", "network_plot_svg"]
 
 
-def network_plot(nodes: Sequence[str], edges: Sequence[tuple[str, str, str]], *, ax: Axes | None = None) -> Figure:
+@overload
+def network_plot(nodes: Sequence[str], edges: Sequence[tuple[str, str, str]], *, ax: None = ...) -> Figure: ...
+@overload
+def network_plot(nodes: Sequence[str], edges: Sequence[tuple[str, str, str]], *, ax: Axes) -> Figure | SubFigure: ...
+def network_plot(
+    nodes: Sequence[str], edges: Sequence[tuple[str, str, str]], *, ax: Axes | None = None
+) -> Figure | SubFigure:
     """A treatment network: nodes are treatments (placed on a circle), edges the randomised studies linking them.
 
     Parameters
@@ -34,6 +40,7 @@ def network_plot(nodes: Sequence[str], edges: Sequence[tuple[str, str, str]], *,
     Returns
     -------
     matplotlib.figure.Figure
+        The figure of ``ax`` when it is given (a subfigure if ``ax`` is in one).
 
     Examples
     --------

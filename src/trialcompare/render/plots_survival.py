@@ -7,7 +7,7 @@ report embeds.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -26,7 +26,11 @@ from .plots_style import (
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, SubFigure
+
+    _Curves = Sequence[tuple[str, Sequence[float], Sequence[float]]]
+    _CensorMarks = Mapping[str, Sequence[float]] | Sequence[Sequence[float] | None]
+    _RiskTable = tuple[Sequence[float], Mapping[str, Sequence[int]]]
 
 __all__ = ["km_plot", "km_plot_svg"]
 
@@ -62,8 +66,8 @@ def _censor_times(
 def _draw_risk_table(
     ax: Axes, risk_table: tuple[Sequence[float], Mapping[str, Sequence[int]]], labels: Sequence[str]
 ) -> None:
-    times, counts = risk_table
-    times = _as_float_array("risk_table times", times)
+    printed_times, counts = risk_table
+    times = _as_float_array("risk_table times", printed_times)
     ordered = [label for label in labels if label in counts]
     for row, label in enumerate(ordered):
         values = list(counts[label])
@@ -85,6 +89,14 @@ def _draw_risk_table(
     ax.set_title("Number at risk", loc="left", fontsize=7.5, fontweight="bold", pad=2)
 
 
+@overload
+def km_plot(curves: _Curves, xlabel: str = ..., ylabel: str = ..., censor_marks: _CensorMarks | None = ...,
+            risk_table: _RiskTable | None = ..., *, xlim: tuple[float, float] | None = ...,
+            xticks: Sequence[float] | None = ..., title: str | None = ..., ax: None = ...) -> Figure: ...
+@overload
+def km_plot(curves: _Curves, xlabel: str = ..., ylabel: str = ..., censor_marks: _CensorMarks | None = ...,
+            risk_table: _RiskTable | None = ..., *, xlim: tuple[float, float] | None = ...,
+            xticks: Sequence[float] | None = ..., title: str | None = ..., ax: Axes) -> Figure | SubFigure: ...
 def km_plot(
     curves: Sequence[tuple[str, Sequence[float], Sequence[float]]],
     xlabel: str = "Months",
@@ -96,7 +108,7 @@ def km_plot(
     xticks: Sequence[float] | None = None,
     title: str | None = None,
     ax: Axes | None = None,
-) -> Figure:
+) -> Figure | SubFigure:
     """Draw Kaplan-Meier (or digitised) survival curves as right-continuous steps.
 
     Parameters
@@ -122,6 +134,7 @@ def km_plot(
     Returns
     -------
     matplotlib.figure.Figure
+        The figure of ``ax`` when it is given (a subfigure if ``ax`` is in one).
 
     Raises
     ------
@@ -150,13 +163,13 @@ def km_plot(
     with _rc_context():
         fig, ax, risk_ax = _km_axes(ax, len(risk_table[1]) if risk_table is not None else 0)
         for k, (label, (t, s)) in enumerate(zip(labels, data, strict=True)):
-            style = {"color": PALETTE[k % len(PALETTE)], "linestyle": _LINESTYLES[k % len(_LINESTYLES)]}
+            style: dict[str, Any] = {"color": PALETTE[k % len(PALETTE)], "linestyle": _LINESTYLES[k % len(_LINESTYLES)]}
             ax.step(t, s, where="post", label=_wrap(label, 36), linewidth=1.4, **style)
             marks = _censor_times(censor_marks, label, k)
             if marks is not None and marks.size:
                 ax.plot(marks, _survival_at(t, s, marks), "+", markersize=5, color=style["color"])
         _style_km_axes(ax, xlabel, ylabel, xlim, xticks)
-        if risk_ax is not None:
+        if risk_ax is not None and risk_table is not None:  # a risk-table axis is made for a risk table only
             _draw_risk_table(risk_ax, risk_table, labels)
             ax.tick_params(labelbottom=True)
         if title:
@@ -164,10 +177,10 @@ def km_plot(
         return fig
 
 
-def _km_axes(ax: Axes | None, n_risk: int) -> tuple[Figure, Axes, Axes | None]:
+def _km_axes(ax: Axes | None, n_risk: int) -> tuple[Figure | SubFigure, Axes, Axes | None]:
     """The figure, the curve axis and (with a risk table) the risk-table axis."""
     if ax is not None:
-        return ax.figure, ax, None  # type: ignore[return-value]
+        return ax.figure, ax, None
     fig = _new_figure(_WIDTH_IN, 3.1 + (0.3 + 0.17 * n_risk if n_risk else 0.0))
     if n_risk:
         ax, risk_ax = fig.subplots(2, 1, height_ratios=[3.1, 0.3 + 0.17 * n_risk], sharex=True)
