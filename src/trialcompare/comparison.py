@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, cast
 
 import polars as pl
 
@@ -45,9 +45,9 @@ class CompareOptions:
 
     reference: str
     prefer_locations: tuple[str, ...] = ("Table IV",)
-    ci_method: str = "exact"
-    rd_method: str = "newcombe"
-    or_method: str = "woolf"
+    ci_method: options.CIMethod = "exact"
+    rd_method: options.RDMethod = "newcombe"
+    or_method: Literal["woolf", "exact"] = "woolf"
     level: float = 0.95
     smd_threshold: float = 0.1
     use_errata: bool = False
@@ -210,7 +210,8 @@ def compare(
     _check_choice("ci_method", ci_method, options.CI_METHODS)
     _check_choice("rd_method", rd_method, options.RD_METHODS)
     _check_choice("or_method", or_method, options.OR_METHODS)
-    opts = CompareOptions(reference, tuple(prefer_locations), ci_method, rd_method, or_method, level,
+    opts = CompareOptions(reference, tuple(prefer_locations), cast("options.CIMethod", ci_method),  # checked above
+                          cast("options.RDMethod", rd_method), cast('Literal["woolf", "exact"]', or_method), level,
                           smd_threshold, use_errata, dict(denominators or {}), min_cohorts, bool(exploratory))
     order = _column_order(cohorts, reference)
     frame = cohorts.to_frame()

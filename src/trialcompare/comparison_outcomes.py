@@ -44,7 +44,8 @@ differs (an observed count beside a Kaplan-Meier rate, :func:`trialcompare.rules
 comes first, and differences use it only."""
 
 
-def _count_outcome(cid: str, outcome: str, n: int, den: int, basis: str, opts: CompareOptions, **extra: Any) -> dict:
+def _count_outcome(cid: str, outcome: str, n: int, den: int | None, basis: str, opts: CompareOptions,
+                   **extra: Any) -> dict:
     from .stats.proportions import proportion_ci
 
     lo, hi = proportion_ci(n, den, method=opts.ci_method, level=opts.level) if den else (None, None)

@@ -45,8 +45,8 @@ def _group(rows: Iterable[dict[str, Any]], *keys: str) -> dict[tuple, list[dict[
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _denominator(row: dict[str, Any], opts: CompareOptions) -> tuple[int | None, int | None, str]:
-    """(n, denominator, basis) for a count row under the chosen denominator policy."""
+def _denominator(row: dict[str, Any], opts: CompareOptions) -> tuple[int, int | None, str]:
+    """(n, denominator, basis) for a count row (its n is a number) under the chosen denominator policy."""
     n, den, basis = row["n"], row["denominator"], row["denominator_origin"] or ""
     if opts.use_errata and row.get("corrected_n") is not None:
         n = row["corrected_n"]
