@@ -115,3 +115,13 @@ def test_every_primary_endpoint_of_the_shipped_cohorts_reaches_the_table() -> No
         column = next(c for c in shown if c.startswith(cs[cid].descriptor.label))
         printed = primary.filter(pl.col("cohort") == cid, pl.col("statistic") != "events")["printed"].to_list()
         assert any(any(p in cell for cell in shown[column]) for p in printed if p), cid
+
+
+def test_a_count_beyond_2_53_at_a_time_point_never_stops_the_table(tmp_path: Path) -> None:
+    """Found by the mutation property test: a second, time-point ORR of 10^17/10^17 (a typo) reached the interval
+    code, which refuses counts beyond 2^53, and `table` ended in a traceback. It keeps its number, with no interval."""
+    huge = TWELVE_WEEKS.replace("10/37 (27.0%)", "99999999999999999/99999999999999999")
+    cmp = tc.compare(tc.load(_cohort(tmp_path, "h.yaml", "h", huge)))
+    row = cmp.outcomes.filter(pl.col("outcome") == "ORR@12w").row(0, named=True)
+    assert (row["n"], row["ci_low"], row["ci_high"]) == (10**17, None, None)
+    assert "99999999999999999/99999999999999999" in str(table_iv(cmp).to_dicts())

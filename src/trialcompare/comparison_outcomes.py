@@ -50,9 +50,13 @@ An outcome ``ORR@12w`` is a response read at a stated time beside the cohort's b
 
 def _count_outcome(cid: str, outcome: str, n: int, den: int | None, basis: str, opts: CompareOptions,
                    **extra: Any) -> dict:
+    """One count outcome with its interval; a count no interval can be computed for (above its denominator, beyond
+    2^53: a typo that validate reports) keeps its number and gets none, so that one typo never stops a table."""
+    from .stats._counts import MAX_COUNT
     from .stats.proportions import proportion_ci
 
-    lo, hi = proportion_ci(n, den, method=opts.ci_method, level=opts.level) if den else (None, None)
+    computable = den is not None and 0 <= n <= den <= MAX_COUNT and den > 0
+    lo, hi = proportion_ci(n, den, method=opts.ci_method, level=opts.level) if computable else (None, None)
     return dict.fromkeys(_OUTCOME_SCHEMA) | {
         "cohort": cid, "outcome": outcome, "statistic": "proportion", "n": n, "denominator": den,
         "denominator_basis": basis, "estimate": n / den if den else None, "ci_low": lo, "ci_high": hi,

@@ -406,3 +406,29 @@ def rate_basis(row: Mapping[str, Any]) -> str:
     return "kaplan-meier" if row.get("estimator") == "kaplan-meier" else "unspecified"
 
 
+
+
+def median_months(row: Mapping[str, Any]) -> float | None:
+    """A median of the comparison's outcomes in months, whatever unit it was printed in (16.4 weeks = 3.8 months),
+    so that medians of different cohorts are set side by side on one scale.
+
+    Parameters
+    ----------
+    row : mapping
+        An outcome row with ``estimate`` and ``unit`` (null or ``"months"`` for months).
+
+    Returns
+    -------
+    float or None
+
+    Examples
+    --------
+    >>> round(median_months({"estimate": 16.4, "unit": "weeks"}), 2), median_months({"estimate": 4.5, "unit": None})
+    (3.77, 4.5)
+    """
+    from .options import to_months
+
+    value, unit = row["estimate"], row.get("unit")
+    if value is None or unit in (None, "months"):
+        return value
+    return to_months(value, unit)

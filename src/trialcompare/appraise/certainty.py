@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from ..rules import evidence_between, patient_overlap, resectability
+from ..rules import evidence_between, is_control_arm, median_months, patient_overlap, resectability
 from .caveats import DEFINITION_DIFFERS, RESECTION
 from .facts import Fact, fact
 
@@ -202,6 +202,12 @@ def _inconsistency(signs: dict[str, int]) -> DomainRating:
     return DomainRating("inconsistency", "not-serious")
 
 
+def _active(signs: dict[str, int], cohorts: CohortSet) -> dict[str, int]:
+    """The directions against comparators that are not a control arm (placebo, best supportive care): a reference
+    doing better than placebo says nothing about whether it does better than the active comparators."""
+    return {c: s for c, s in signs.items() if c not in cohorts.ids or not is_control_arm(cohorts[c].descriptor)}
+
+
 def _binary_signs(rows: pl.DataFrame) -> dict[str, int]:
     return {r["cohort"]: (1 if r["rd_low"] > 0 else -1 if r["rd_high"] < 0 else 0) for r in rows.iter_rows(named=True)}
 
@@ -252,7 +258,7 @@ def _indirectness(cmp: Comparison, cohorts: CohortSet, tte: bool, caveat_codes: 
 
 def _medians(cmp: Comparison, endpoints: dict[str, str]) -> dict[str, float]:
     out = cmp.outcomes.filter(pl.col("statistic") == "median")
-    return {r["cohort"]: r["estimate"] for r in out.iter_rows(named=True)
+    return {r["cohort"]: median_months(r) for r in out.iter_rows(named=True)  # one scale: 16.4 weeks is 3.8 months
             if r["outcome"] == f"{endpoints.get(r['cohort'])}:median" and r["estimate"] is not None}
 
 
@@ -325,7 +331,7 @@ def certainty(cmp: Comparison, cohorts: CohortSet, findings: Sequence[Finding], 
     for outcome in binary_outcomes:
         rows = _binary_contrasts(cmp, outcome)
         domains = (_risk_of_bias(cohorts, findings, True, unanchored, confounders),
-                   _inconsistency(_binary_signs(rows)), _indirectness(cmp, cohorts, False, codes),
+                   _inconsistency(_active(_binary_signs(rows), cohorts)), _indirectness(cmp, cohorts, False, codes),
                    _imprecision_binary(cmp, rows, outcome, thresholds), _publication(comparators_selected))
         out.append(OutcomeCertainty(outcome, start, domains, _level(start, domains)))
     for label, endpoints in _tte_outcomes(cmp):
@@ -333,7 +339,8 @@ def certainty(cmp: Comparison, cohorts: CohortSet, findings: Sequence[Finding], 
         ref_m = med.get(cmp.reference)
         signs = {} if ref_m is None else {c: (1 if ref_m > m else -1 if ref_m < m else 0)
                                           for c, m in med.items() if c != cmp.reference}
-        domains = (_risk_of_bias(cohorts, findings, False, unanchored, confounders), _inconsistency(signs),
+        domains = (_risk_of_bias(cohorts, findings, False, unanchored, confounders),
+                   _inconsistency(_active(signs, cohorts)),
                    _indirectness(cmp, cohorts, label != "OS", codes),
                    DomainRating("imprecision", "not-assessable", (fact("no-contrast-interval", outcome=label),)),
                    _publication(comparators_selected))

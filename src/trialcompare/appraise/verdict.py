@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from ..rules import compared_endpoint, evidence_between, patient_overlap, regimen_overlap
+from ..rules import compared_endpoint, evidence_between, is_control_arm, median_months, patient_overlap, regimen_overlap
 from .certainty import CERTAINTY_LEVELS, OutcomeCertainty
 from .facts import Fact, fact
 
@@ -170,11 +170,14 @@ def _shared(cohorts: CohortSet, reference: str, cid: str) -> tuple[str, ...]:
 
 def _median(cmp: Comparison, cid: str, endpoint: str) -> float | None:
     rows = cmp.outcomes.filter(pl.col("cohort") == cid, pl.col("outcome") == f"{endpoint}:median")
-    return rows["estimate"][0] if rows.height else None
+    return median_months(rows.row(0, named=True)) if rows.height else None  # 16.4 weeks is 3.8 months
 
 
 def closest_comparator(cmp: Comparison, cohorts: CohortSet, ref_endpoint: str | None = None) -> Fact | None:
     """The ``closest-comparator`` fact (module rules), or None when no comparator shares two features.
+
+    A control arm (placebo, best supportive care) is never the closest comparator of an active reference: it is the
+    randomised partner of another cohort, not an alternative treatment.
 
     Parameters
     ----------
@@ -188,7 +191,9 @@ def closest_comparator(cmp: Comparison, cohorts: CohortSet, ref_endpoint: str | 
     Fact or None
     """
     ref = cmp.reference
-    shares = {c: _shared(cohorts, ref, c) for c in cmp.cohorts if c != ref}
+    controls = set() if is_control_arm(cohorts[ref].descriptor) else \
+        {c for c in cmp.cohorts if is_control_arm(cohorts[c].descriptor)}
+    shares = {c: _shared(cohorts, ref, c) for c in cmp.cohorts if c != ref and c not in controls}
     if not shares:
         return None
     best = max(shares, key=lambda c: (len(shares[c]), "endpoint" in shares[c]))

@@ -314,13 +314,19 @@ def _maic(f: Fact, w: Words) -> str:
 # facts a reviewer puts first
 
 
+def _median_pairs(f: Fact) -> str:
+    """"median EFS 11.7 vs 11.4 months; ...": medians in months (a median printed in weeks converted, to 2 decimals)."""
+    return "; ".join(f"median {ep} {round(theirs, 2):g} vs {round(mine, 2):g} months"
+                     + (" (different endpoints)" if "/" in ep else "")
+                     for ep, mine, theirs in f["medians"])  # type: ignore[misc, union-attr]
+
+
 @phrase(fact("closest-comparator", cohort="b", reference="a", shares=("registration", "endpoint"),
              medians=(("EFS", 11.4, 11.7), ("OS", 19.8, 30.4)), compares="better"))
 def _closest(f: Fact, w: Words) -> str:
     shares = join([{"registration": "registration", "centre": "centres", "accrual": "accrual years",
                     "endpoint": "endpoint", "design": "design"}.get(str(s), str(s)) for s in f["shares"]])  # type: ignore[union-attr]
-    medians = "; ".join(f"median {ep} {theirs:g} vs {mine:g} months" + (" (different endpoints)" if "/" in ep else "")
-                        for ep, mine, theirs in f["medians"])  # type: ignore[misc, union-attr]
+    medians = _median_pairs(f)
     verdict = {"better": "on the time-to-event outcomes it does as well or better, which does not support an "
                          "added benefit",
                "worse": "on the time-to-event outcomes it does worse",
@@ -353,8 +359,7 @@ _CLASS_WORDS = {"vegfr-tki": "a VEGFR tyrosine kinase inhibitor", "pd-1-inhibito
              classes=("vegfr-tki",), medians=(("EFS/PFS", 11.4, 8.7), ("OS", 19.8, 16.3))))
 def _regimen_analogue(f: Fact, w: Words) -> str:
     shared = [str(x) for x in f["agents"]] + [_CLASS_WORDS.get(str(c), str(c)) for c in f["classes"]]  # type: ignore[union-attr]
-    medians = "; ".join(f"median {ep} {theirs:g} vs {mine:g} months" + (" (different endpoints)" if "/" in ep else "")
-                        for ep, mine, theirs in f["medians"])  # type: ignore[misc, union-attr]
+    medians = _median_pairs(f)
     return (f"{w.cohort(f['cohort'])}, the comparator whose regimen is most like {w.cohort(f['reference'])}'s "
             f"(both with {join(shared)})" + (f": {medians}." if medians else "."))
 
