@@ -6,7 +6,8 @@ turn such text into numbers while keeping what is needed to check it later: the 
 number of decimals, and whether a bound was "not reached".
 
 Every parser raises :class:`PrintedValueError` with a message fit for a user; the loader adds the file,
-line and column.
+line and column. A scaffold placeholder ``"TODO: "`` in front of a value (``"TODO: 6/30 (20.0%)"``, written by
+``trialcompare new``) is read past, so that a fresh scaffold loads; ``validate`` reports it (``PLACEHOLDER``).
 """
 
 from __future__ import annotations
@@ -137,8 +138,11 @@ def decimals_of(text: str) -> int:
     return len(text.split(".", 1)[1]) if "." in text else 0
 
 
+_PLACEHOLDER = re.compile(r"^TODO:\s*")
+
+
 def _normalise(text: str | int | float) -> str:
-    s = str(text).strip()
+    s = _PLACEHOLDER.sub("", str(text).strip())
     for d in _DASHES:
         s = s.replace(d, "-")
     return re.sub(r"\s+", " ", s)
