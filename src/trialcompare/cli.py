@@ -229,8 +229,8 @@ def _finite(df):
 
 
 def _report_spec(args: argparse.Namespace):
-    """What ``report`` analyses: a spec (its descriptors replaced by the paths named beside it or with ``--trials``),
-    or descriptor paths; a spec named with other paths is never read as a descriptor."""
+    """What ``report`` analyses: a spec (with the paths named beside it or with ``--trials`` added to its own
+    ``trials:``), or descriptor paths; a spec named with other paths is never read as a descriptor."""
     from .analysis import is_spec_file
     from .spec import load_spec
 
@@ -418,9 +418,10 @@ def _parser() -> argparse.ArgumentParser:
                                         "bundled copy -> PDF)")
     r.add_argument("targets", nargs="*", metavar="SPEC|PATH",
                    help="a comparison spec (reports/*.yaml), and/or descriptor files/folders; with a spec, the "
-                        "paths replace the spec's own trials: (sensible defaults without one)")
+                        "paths are added to the spec's own trials: (sensible defaults without one)")
     r.add_argument("--trials", action="append", default=[], metavar="PATH",
-                   help="descriptor file or folder, anywhere (repeatable); with a spec, in place of its trials:")
+                   help="descriptor file or folder, anywhere (repeatable); with a spec, added to its own trials: "
+                        "(a file named twice is read once)")
     r.add_argument("-o", "--output", metavar="FILE", help="output file (default: beside the spec, <name>.pdf); "
                                                           "missing folders are created")
     r.add_argument("--html", action="store_true", help="write HTML instead of PDF")

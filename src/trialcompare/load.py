@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -132,7 +133,20 @@ def _files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
             else:
                 problems.append(Problem(str(f), 1, 1, f"symlink leads outside {p} (to {f.resolve()}); "
                                                       "name the file itself to use it"))
-    return files, problems
+    return _once(files), problems
+
+
+def _once(files: list[Path]) -> list[Path]:
+    """The files without repeats: a file named twice (``trials/x.yaml`` and ``trials/``) is read once (a symbolic
+    link to it is another name, still read: its duplicate id is reported)."""
+    seen: set[str] = set()
+    out = []
+    for f in files:
+        key = os.path.normpath(os.path.abspath(f))
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
 def _pydantic_problems(file: str, exc: ValidationError, positions: dict[tuple, Position],

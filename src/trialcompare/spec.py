@@ -17,7 +17,7 @@ meta:
 
 A spec's paths are relative to the spec and stay inside its **project folder** (:func:`confinement_root`): the
 parent of ``reports/`` for a spec in a folder of that name, else the spec's own folder. Descriptors elsewhere are
-named on the command line, ``trialcompare report SPEC --trials ../other/trials``, in place of ``trials:``.
+named on the command line, ``trialcompare report SPEC --trials ../other/trials``, in addition to ``trials:``.
 """
 
 from __future__ import annotations
@@ -198,8 +198,9 @@ def load_spec(path: str | Path, trials: list[str] | None = None) -> Spec:
     path : str or Path
         A YAML spec.
     trials : list of str, optional
-        Descriptor files or folders named on the command line (``report SPEC --trials DIR``): they replace the
-        spec's own ``trials:`` (which is then neither read nor confined) and may be anywhere.
+        Descriptor files or folders named on the command line (``report SPEC --trials DIR``): they are added to the
+        spec's own ``trials:`` (which stay confined to its project folder) and may be anywhere. A spec without
+        ``trials:`` then reads these alone (its default ``../trials`` is for a spec named with no paths).
 
     Returns
     -------
@@ -219,15 +220,17 @@ def load_spec(path: str | Path, trials: list[str] | None = None) -> Spec:
         data["trials"] = [data["trials"]]
         if ("trials",) in positions:
             positions[("trials", 0)] = positions[("trials",)]
-    if trials is not None:
-        data["trials"] = [str(Path(t).absolute()) for t in trials]
+    own = data.get("trials", [])
+    if trials is not None and isinstance(own, list):
+        data["trials"] = [*own, *(os.path.abspath(t) for t in trials)]
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:
         raise DescriptorError(_problems(str(path), exc, positions)) from None
     spec = spec.model_copy(update={"path": path, "positions": positions})
+    confined = len(own) if trials is not None and isinstance(own, list) else None
     problems = [Problem(str(path), *spec.position(*loc), message)
-                for loc, message in _spec_problems(spec, confine=trials is None)]
+                for loc, message in _spec_problems(spec, confined)]
     if problems:
         raise DescriptorError(problems)
     return spec
@@ -239,7 +242,7 @@ def confinement_root(spec_path: Path) -> Path:
     For a spec in a folder named ``reports/`` it is that folder's parent (the project: ``reports/`` beside
     ``trials/``, as in a checkout); for a spec anywhere else it is the spec's own folder. A descriptor folder
     outside it is named on the command line instead: ``trialcompare report SPEC --trials DIR`` (or
-    ``report SPEC DIR``), which replaces the spec's ``trials:``.
+    ``report SPEC DIR``), which adds to the spec's ``trials:``.
 
     Parameters
     ----------
@@ -260,20 +263,20 @@ def confinement_root(spec_path: Path) -> Path:
     return folder.parent if folder.name == "reports" else folder
 
 
-def _spec_problems(spec: Spec, confine: bool = True) -> list[tuple[tuple, str]]:
-    """(location, message) of every problem of a loaded spec that its schema cannot express (``confine``: check
-    that its ``trials:`` stay in its project folder; not for paths named on the command line)."""
+def _spec_problems(spec: Spec, confined: int | None = None) -> list[tuple[tuple, str]]:
+    """(location, message) of every problem of a loaded spec that its schema cannot express. The first
+    ``confined`` entries of ``trials:`` (default: all) are the spec's own and must stay in its project folder; the
+    rest were named on the command line."""
     assert spec.path is not None
     problems: list[tuple[tuple, str]] = []
     if not spec.trials:
         problems.append((("trials",), "trials: name at least one descriptor folder or file"))
     root = confinement_root(spec.path)
-    for i, name in enumerate(spec.trials if confine else ()):
+    for i, name in enumerate(spec.trials[:confined]):
         problem = _trials_problem(spec.path.parent, root, name)
         if problem:
             problems.append((("trials", i), problem))
-    if confine:
-        problems.extend(_maic_confinement_problems(spec, root))
+    problems.extend(_maic_confinement_problems(spec, root))
     problems.extend(_date_problem(spec.date))
     problems.extend(_cohort_list_problems(spec))
     problems.extend(_substitute_problems(spec))
@@ -340,7 +343,7 @@ def _trials_problem(folder: Path, root: Path, name: str) -> str | None:
         target = (folder / name).resolve()
         if not name or Path(name).is_absolute() or not target.is_relative_to(root):
             return (f"trials: {name!r} is outside {root} (the spec's project folder); name descriptors outside it "
-                    "on the command line instead (report SPEC --trials FOLDER)")
+                    "on the command line instead (report SPEC --trials FOLDER adds them to trials:)")
         if not target.exists():  # (raises on a name the system refuses: too long, NUL)
             return (f"trials: {name!r} does not exist (paths in a spec are relative to the spec's folder: this one "
                     f"is {target})")
@@ -408,7 +411,9 @@ def check_spec_cohorts(spec: Spec, ids: list[str]) -> None:
         named += [(("meta", "scenarios", j, key, c), c) for key in ("denominators", "substitute_endpoint")
                   for c in getattr(sc, key)]
     file = str(spec.path or "spec")
-    problems = [Problem(file, *spec.position(*loc), f"cohort {cid!r} was not loaded; loaded: {', '.join(ids)}")
+    searched = ", ".join(spec.trials)
+    problems = [Problem(file, *spec.position(*loc), f"cohort {cid!r} was not loaded from {searched} (the spec's "
+                        f"trials: and any --trials); loaded: {', '.join(ids)}")
                 for loc, cid in named if cid not in ids]
     if problems:
         raise DescriptorError(problems)
