@@ -26,6 +26,10 @@ class UsageError(Exception):
 
 
 def _paths(args: argparse.Namespace) -> list[str]:
+    """The descriptor paths named, else ``./trials`` (a missing ``./trials`` is refused with what to do)."""
+    if not args.paths and not Path("trials").is_dir():
+        raise UsageError(f"no ./trials folder here; name descriptor files or folders (trialcompare {args.command} "
+                         "PATH ...)")
     return list(args.paths) or ["trials"]
 
 
