@@ -50,7 +50,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    """``trialcompare schema``: the JSON Schema of descriptors."""
+    """``trialcompare schema [--vocabulary]``: the JSON Schema of descriptors, or the vocabulary as a list."""
+    if args.vocabulary:
+        from .descriptor.vocabulary import vocabulary_text
+
+        sys.stdout.write(vocabulary_text())
+        return EXIT_OK
     from .descriptor.schema import json_schema
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
@@ -392,7 +397,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("paths", nargs="*", metavar="PATH", help="descriptor files or folders (default: trials)")
     v.add_argument("--json", action="store_true", help='print {"findings": [...]} as JSON')
     v.set_defaults(func=cmd_validate)
-    s = sub.add_parser("schema", help="print the JSON Schema of descriptors")
+    s = sub.add_parser("schema", help="print the JSON Schema of descriptors (--vocabulary: the names as a list)")
+    s.add_argument("--vocabulary", action="store_true",
+                   help="list the harmonized names instead: variables (kind, levels), endpoints, rates, kinds, units")
     s.set_defaults(func=cmd_schema)
     n = sub.add_parser("new", help="scaffold a descriptor with every field explained")
     n.add_argument("id", help="kebab-case cohort id")

@@ -202,6 +202,10 @@ def _hint(err: dict, root: type | None = None) -> str:
     if err["type"] == "extra_forbidden":
         key = str(err["loc"][-1])
         return suggest(key, known_fields(tuple(err["loc"][:-1]), root))
+    if err["type"] in ("literal_error", "enum") and isinstance(err.get("input"), str):  # statistic: medain
+        import re
+
+        return suggest(err["input"], re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", ""))))
     if err["type"] == "bool_type" and isinstance(err.get("input"), str):
         return (f" (got the text {err['input']!r}: write true or false; YAML 1.1 words such as"
                 " yes/no/on/off are read as text in descriptors)")
