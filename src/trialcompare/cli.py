@@ -439,8 +439,9 @@ def _parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_report)
     m = sub.add_parser("meta", help="pool one outcome across cohorts (random effects) with sensitivity analyses")
     m.add_argument("paths", nargs="*", metavar="PATH", help="descriptor files or folders (default: trials)")
-    m.add_argument("--outcome", required=True, metavar="NAME",
-                   help="orr, dcr, csr, <endpoint>_<months>m (efs_6m, os_12m) or tte_<months>m (EFS or PFS)")
+    from .outcomes import outcome_grammar
+
+    m.add_argument("--outcome", required=True, metavar="NAME", help=outcome_grammar().replace("%", "%%"))
     m.add_argument("--transform", choices=options.TRANSFORMS, default="logit",
                    help="scale of the primary analysis (default: logit)")
     m.add_argument("--method", choices=(*options.POOLING_METHODS, "EE", "bayes"), default="REML",
