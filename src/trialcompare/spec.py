@@ -128,7 +128,8 @@ class Spec(_Strict):
 
     name: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
     title: str
-    date: str = Field("1980-01-01", description="date written into the PDF metadata (ISO)")
+    date: str = Field("1980-01-01", description="the report's date (ISO), on its title line and in the PDF "
+                      "metadata; without it the title line has no date and the metadata a fixed one")
     summary: str | None = Field(None, description="one paragraph placed before the generated summary")
     question: str | None = Field(None, description="the decision problem the report answers (printed first)")
     population: str | None = Field(None, description="the target population of the decision (printed first)")
@@ -164,6 +165,15 @@ class Spec(_Strict):
     # is inside the installed package) and by default_spec_for() outside a checkout
     _output_dir: Path | None = PrivateAttr(None)
     positions: dict = Field(default_factory=dict, exclude=True, repr=False, description="set by load_spec")
+
+    @property
+    def dated(self) -> bool:
+        """Whether the spec gives its ``date`` (the report then shows it; the default only dates the PDF metadata).
+
+        >>> Spec(name="s", title="T").dated, Spec(name="s", title="T", date="2026-01-01").dated
+        (False, True)
+        """
+        return "date" in self.model_fields_set
 
     def position(self, *loc: Any) -> tuple[int, int]:
         """1-based (line, column) of a value of the spec file (or of its nearest recorded parent)."""
