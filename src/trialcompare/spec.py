@@ -288,6 +288,7 @@ def _spec_problems(spec: Spec, confined: int | None = None) -> list[tuple[tuple,
             problems.append((("trials", i), problem))
     problems.extend(_maic_confinement_problems(spec, root))
     problems.extend(_date_problem(spec.date))
+    problems.extend(_selection_problem(spec))
     problems.extend(_cohort_list_problems(spec))
     problems.extend(_substitute_problems(spec))
     problems.extend(_maic_path_problems(spec))
@@ -383,6 +384,16 @@ def _outside(base: Path, root: Path, name: str) -> bool:
         return not (base / name).resolve().is_relative_to(root)
     except (OSError, ValueError):
         return False
+
+
+def _selection_problem(spec: Spec) -> list[tuple[tuple, str]]:
+    """``comparators_selected: authors-choice`` says the comparators are those of a published claim: it needs the
+    ``claim:`` (page 1 would otherwise say "chosen by the authors of the claim" of no claim)."""
+    if spec.comparators_selected != "authors-choice" or spec.claim is not None:
+        return []
+    return [(("comparators_selected",), "comparators_selected: authors-choice means the comparators are those the "
+             "authors of a published claim chose: quote the claim under claim: (text, at), or say convenience "
+             "(chosen for this report without a search), systematic-search or not_stated (docs/specs.md)")]
 
 
 def _date_problem(text: str) -> list[tuple[tuple, str]]:
