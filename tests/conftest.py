@@ -1,4 +1,4 @@
-"""Shared fixtures: a valid descriptor text (the scaffold) and a writer for variants of it."""
+"""Shared fixtures: a valid descriptor text (the scaffold's filled example) and a writer for variants of it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from trialcompare.descriptor.scaffold import scaffold
+from trialcompare.descriptor.scaffold import example
 
 REPO = Path(__file__).resolve().parents[1]
 TRIALS = REPO / "trials"
@@ -15,7 +15,7 @@ TRIALS = REPO / "trials"
 @pytest.fixture
 def valid_text() -> str:
     """A descriptor that loads without problems."""
-    return scaffold("demo")
+    return example("demo")
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Caveat rules: each rule fires on a synthetic cohort set built from the scaffold, and stays silent where it must.
 
-The synthetic cohorts start from :func:`trialcompare.descriptor.scaffold.scaffold` made neutral: unique registrations,
+The synthetic cohorts start from :func:`trialcompare.descriptor.scaffold.example` made neutral: unique registrations,
 N=60 with no other analysis-set size, the same PFS definition, median PFS with a 95% CI and the same follow-up. On
 such a set only NON-RANDOMISED (which always fires) is derived; every test changes one thing.
 
@@ -24,7 +24,7 @@ from trialcompare.appraise.facts import fact
 from trialcompare.caveats import CAVEAT_RULES, SMD_MAJOR, Caveat, caveats_for, derive_caveats
 from trialcompare.checks.families import CODES
 from trialcompare.checks.finding import Finding
-from trialcompare.descriptor.scaffold import scaffold
+from trialcompare.descriptor.scaffold import example
 from trialcompare.render.caveat_words import caveat_words
 from trialcompare.render.phrasebook import say
 
@@ -34,7 +34,7 @@ Edit = Callable[[dict[str, Any]], None]
 
 
 def _neutral(cid: str, label: str) -> dict[str, Any]:
-    data = yaml.safe_load(scaffold(cid))
+    data = yaml.safe_load(example(cid))
     data["label"] = label
     data["design"]["registrations"] = [{"id": f"REG-{cid}", "at": "Abstract"}]
     data["population"]["n"] = 60

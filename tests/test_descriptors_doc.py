@@ -23,6 +23,8 @@ FIELDS = {
                       '{{statistic: rate, months: 6, value: "{v}",'),
     "median": ('{statistic: median, value: "4.5 (3.5, 6.3)", interval: 95% CI,', '{{statistic: median, value: "{v}",'),
     "median with interval": ('{statistic: median, value: "4.5 (3.5, 6.3)",', '{{statistic: median, value: "{v}",'),
+    "effect": ("errata: []", 'effects:\n  - {{endpoint: PFS, measure: HR, value: "{v}", versus: other-arm, '
+                            'at: "Abstract"}}\nerrata: []'),
 }
 AGE = ('    kind: median_range        #', 'value: "16.0 (3.0, 48.0)"')
 
@@ -46,3 +48,15 @@ def test_every_documented_example_loads_in_its_field(tmp_path, valid_text, field
     path.write_text(_text(valid_text, field, example), encoding="utf-8")
     frame = tc.load(path).to_frame()
     assert example in set(frame["printed"].to_list()) or field == "events"  # kept verbatim
+
+
+def test_the_count_in_words_example_loads(tmp_path, valid_text):
+    """Newcomer friction 10: the documented way to write a count printed in words loads, as a count over N."""
+    block = DOC.split("### Counts printed in words", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    entry = block.removeprefix("rates:\n")
+    text = valid_text.replace('  - {name: ORR, value: "6/30 (20.0%)", at: "Abstract"}\n', entry, 1)
+    assert text != valid_text
+    (tmp_path / "demo.yaml").write_text(text, encoding="utf-8")
+    frame = tc.load(tmp_path / "demo.yaml").to_frame()
+    orr = frame.filter(frame["variable"] == "ORR").row(0, named=True)
+    assert (orr["n"], orr["denominator"], orr["printed"]) == (3, 22, "3/22")

@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from trialcompare.cli import main  # noqa: E402
-from trialcompare.descriptor.scaffold import scaffold  # noqa: E402
+from trialcompare.descriptor.scaffold import example  # noqa: E402
 
-VALID = scaffold("demo")
+VALID = example("demo")
 LINES = VALID.splitlines(keepends=True)
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 SPOTS = [(i, m.span()) for i, line in enumerate(LINES) if not line.lstrip().startswith("#")

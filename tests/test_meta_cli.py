@@ -124,3 +124,22 @@ def test_argparse_errors_exit_2(capsys, argv):
         main(argv)
     assert exc.value.code == 2
     assert "usage:" in capsys.readouterr().err
+
+
+def test_outcome_help_is_the_grammar_of_outcomes_and_of_the_readme(capsys):
+    """Newcomer friction 18: `meta --help` and README name outcomes with one grammar (trialcompare.outcomes)."""
+    from trialcompare.outcomes import outcome_grammar, parse_outcome_name
+
+    with pytest.raises(SystemExit):
+        main(["meta", "--help"])
+    helped = " ".join(capsys.readouterr().out.split())
+    assert " ".join(outcome_grammar().split()) in helped and "<months>" not in helped
+    for example in ("orr", "dcr", "cbr", "csr", "cbr_6m", "pfs_8w", "os_12m", "tte_6m", "custom:infection",
+                    "ae:neutropenia:grade3"):
+        assert parse_outcome_name(example).name == example
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    line = next(ln for ln in readme.splitlines() if "trialcompare meta [PATH ...] --outcome" in ln)
+    grammar = "orr|dcr|cbr|csr|<endpoint>_<time><d|w|m|y>|custom:NAME|ae:TERM:GRADE"
+    assert line.split("--outcome ")[1].startswith(grammar)
+    for token in ("orr", "dcr", "cbr", "csr", "<endpoint>_<time><d|w|m|y>", "custom:NAME", "ae:TERM:GRADE"):
+        assert token in helped and token in readme

@@ -25,16 +25,19 @@ def project(tmp_path: Path, monkeypatch) -> Path:
     for cid in SEED:
         shutil.copy(REPO / "trials" / f"{cid}.yaml", other)
     (tmp_path / "proj" / "reports" / "mine.yaml").write_text(
-        'name: mine\ntitle: "T"\ntrials: ../../other/trials\nreference: apatinib-ie\n', encoding="utf-8")
+        'name: mine\ntitle: "T"\nreference: apatinib-ie\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path / "proj")
     return tmp_path
 
 
 def test_the_project_folder_is_documented_and_named_in_the_refusal(project, capsys):
-    assert confinement_root(Path("reports/mine.yaml")) == project / "proj"
-    assert main(["report", "reports/mine.yaml", "--html"]) == 2
-    err = capsys.readouterr().err
-    assert "reports/mine.yaml:3:" in err and "project folder" in err and "--trials" in err
+    (project / "proj" / "reports" / "out.yaml").write_text(
+        'name: out\ntitle: "T"\ntrials: ../../other/trials\nreference: apatinib-ie\n', encoding="utf-8")
+    assert confinement_root(Path("reports/out.yaml")) == project / "proj"
+    for more in ([], ["--trials", "../other/trials"]):  # the spec's own trials: stay confined with --trials too
+        assert main(["report", "reports/out.yaml", *more, "--html"]) == 2
+        err = capsys.readouterr().err
+        assert "reports/out.yaml:3:" in err and "project folder" in err and "--trials" in err
     assert "project folder" in (tc.spec.__doc__ or "")
 
 
@@ -57,9 +60,43 @@ def test_a_spec_named_with_paths_is_never_read_as_a_descriptor(project, capsys):
     assert "unknown field" not in err and "id: Field required" not in err
 
 
-def test_load_spec_with_trials_replaces_and_does_not_confine(project):
+def test_load_spec_without_trials_reads_the_command_line_paths_alone(project):
     spec = load_spec(project / "proj" / "reports" / "mine.yaml", trials=[str(project / "other" / "trials")])
-    assert spec.trial_paths() == [project / "other" / "trials"]
+    assert spec.trial_paths() == [project / "other" / "trials"]  # not the default ../trials besides
+
+
+def _own_and_other(project: Path) -> Path:
+    """A spec beside its own trials/ (one cohort) that compares it with cohorts of a folder outside its project."""
+    study = project / "mystudy"
+    (study / "trials").mkdir(parents=True)
+    shutil.move(project / "other" / "trials" / "ie.yaml", study / "trials" / "ie.yaml")
+    (study / "mystudy.yaml").write_text('name: mystudy\ntitle: "T"\ntrials: [trials]\n'
+                                        'cohorts: [apatinib-ie, ie]\nreference: apatinib-ie\n', encoding="utf-8")
+    return study
+
+
+def test_trials_on_the_command_line_add_to_the_specs_own(project, capsys):
+    study = _own_and_other(project)  # newcomer friction 7: --trials used to replace the spec's trials:
+    spec = load_spec(study / "mystudy.yaml", trials=["../other/trials"])
+    assert spec.trial_paths() == [study / "trials", project / "other" / "trials"]
+    assert main(["report", str(study / "mystudy.yaml"), "--trials", "../other/trials", "--html",
+                 "-o", "out/m.html"]) == 0, capsys.readouterr().err
+    html = (project / "proj" / "out" / "m.html").read_text(encoding="utf-8")
+    assert "IE" in html and "Apatinib" in html
+    # the spec's own folder named again is read once (no "duplicate id")
+    assert main(["report", str(study / "mystudy.yaml"), "--trials", "../other/trials", "--trials",
+                 str(study / "trials"), "--html", "-o", "out/m2.html"]) == 0, capsys.readouterr().err
+
+
+def test_a_cohort_not_loaded_names_where_it_was_looked_for(project, capsys):
+    study = _own_and_other(project)
+    (study / "mystudy.yaml").write_text('name: mystudy\ntitle: "T"\ntrials: [trials]\n'
+                                        'cohorts: [apatinib-ie, ghost]\n', encoding="utf-8")
+    assert main(["report", str(study / "mystudy.yaml"), "--trials", "../other/trials", "--html", "-o", "x.html"]) == 2
+    err = capsys.readouterr().err
+    assert "mystudy.yaml:4:" in err and "cohort 'ghost' was not loaded from trials, " in err
+    assert str(project / "other" / "trials") in err and "Traceback" not in err
+    assert not (project / "proj" / "x.html").exists()
 
 
 # --- folders created for output -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import polars as pl
 
 import trialcompare as tc
 from trialcompare.caveats import derive_caveats
-from trialcompare.descriptor.scaffold import scaffold
+from trialcompare.descriptor.scaffold import example
 from trialcompare.meta.suite import outcome_data
 from trialcompare.render.caveat_words import caveat_words
 from trialcompare.render.phrasebook import say
@@ -16,7 +16,7 @@ from trialcompare.rules import accrual_month, centre_key, patient_overlap
 
 
 def _write(tmp_path: Path, cid: str, **replace: str) -> None:
-    text = scaffold(cid)
+    text = example(cid)
     for old, new in replace.items():
         assert old in text, old
         text = text.replace(old, new)
@@ -69,7 +69,7 @@ def test_table_meta_and_caveats_use_the_same_compared_endpoint(tmp_path: Path) -
       - {statistic: median, value: "3.0", at: "Table IV"}
       - {statistic: rate, months: 6, value: "40.0%", at: "Table IV"}
 '''
-    text = scaffold("b")
+    text = example("b")
     text = text.replace("endpoints:                    # EFS | PFS | OS | TTP | DOR\n",
                         "endpoints:                    # EFS | PFS | OS | TTP | DOR\n" + ttp)
     (tmp_path / "b.yaml").write_text(text, encoding="utf-8")

@@ -115,3 +115,49 @@ def test_scaffold_default_is_unchanged() -> None:
 def test_doctests() -> None:
     result = doctest.testmod(scaffold_module)
     assert result.attempted >= 3 and result.failed == 0
+
+
+def test_fresh_single_cohort_scaffold_fails_validate_with_placeholder(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)  # newcomer friction 1: plausible example numbers passed validate and reached a report
+    assert main(["new", "fake-cohort"]) == 0
+    capsys.readouterr()
+    assert main(["validate", "fake-cohort.yaml"]) == 1
+    out = capsys.readouterr().out
+    assert "PLACEHOLDER" in out
+    for field in ("sources.0.citation", "label", "regimen.text", "design.phase", "design.at"):
+        assert field in out
+    text = (tmp_path / "fake-cohort.yaml").read_text()
+    for example_value in ("Author A et al.", "NCT00000000", "6/30 (20.0%)", "12.0 (8.0, 16.0)", "13 (43.3)"):
+        assert f'"TODO: {example_value}' in text  # every example a user must replace is marked
+    (tmp_path / "fake-cohort.yaml").write_text(text.replace('"TODO: ', '"'))
+    assert main(["validate", "fake-cohort.yaml"]) == 0
+    assert "PLACEHOLDER" not in capsys.readouterr().out
+
+
+def test_every_quoted_value_of_the_scaffold_is_a_placeholder() -> None:
+    import yaml
+
+    def strings(obj):
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                yield from ((f"{k}.{p}", s) for p, s in strings(v))
+        elif isinstance(obj, list):
+            for i, v in enumerate(obj):
+                yield from ((f"{i}.{p}", s) for p, s in strings(v))
+        elif isinstance(obj, str):
+            yield "", obj
+
+    data = yaml.safe_load(scaffold("demo"))
+    values = {path: s for key in ("label", "regimen", "sources", "population", "baseline", "outcomes", "rates")
+              for path, s in strings({key: data[key]})}
+    free = {p: s for p, s in values.items() if not s.startswith("TODO: ")}
+    # what is left unmarked is a choice among named values (kinds, sets, roles, variables), not text to copy
+    assert set(free.values()) <= {"primary", "efficacy", "enrolled", "median_range", "age", "sex", "best_response",
+                                  "ORR", "oral", "once daily"}, free
+
+
+def test_example_is_the_scaffold_filled() -> None:
+    from trialcompare.descriptor.scaffold import example
+
+    assert example("demo") == scaffold("demo").replace('"TODO: ', '"')
+    assert '"TODO' not in example("demo")

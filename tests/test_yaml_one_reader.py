@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trialcompare import yamlsafe
-from trialcompare.descriptor.scaffold import scaffold
+from trialcompare.descriptor.scaffold import example
 
 pytestmark = pytest.mark.skipif(yamlsafe.CParser is None, reason="PyYAML without libyaml: only the Python parser")
 
@@ -28,7 +28,7 @@ def _corpus() -> list[tuple[str, str]]:
     spec.loader.exec_module(module)
     out = []
     for case in module.CASES:
-        text = case.raw if case.raw is not None else scaffold("demo")
+        text = case.raw if case.raw is not None else example("demo")
         for old, new in case.edits:
             text = text.replace(old, new, 1) if isinstance(text, str) else text
         if isinstance(text, str) and len(text.encode("utf-8")) > yamlsafe.MAX_BYTES:
@@ -112,6 +112,6 @@ def test_both_readers_agree_on_generated_documents(body, head):
 @settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 5000), st.integers(1, 3), st.lists(st.sampled_from(_PIECES), min_size=1, max_size=3))
 def test_both_readers_agree_on_edited_descriptors(position, width, pieces):
-    text = scaffold("demo")
+    text = example("demo")
     i = position % len(text)
     _same(text[:i] + "".join(pieces) + text[i + width:])

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from trialcompare import yamlsafe
-from trialcompare.descriptor.scaffold import scaffold
+from trialcompare.descriptor.scaffold import example
 
 REPO = Path(__file__).resolve().parents[1]
 DESCRIPTORS = sorted(p for folder in ("trials", "tests/fixtures", "examples") for p in (REPO / folder).rglob("*.yaml"))
@@ -84,7 +84,7 @@ _PIECES = [*":-  \n\"'[]{}#&*!|>?,%@`\\é0.~", "\n  ", "\n- ", ": ", "<<", "---"
 
 def _mutants(seed: int, count: int):
     rng = random.Random(seed)
-    texts = [scaffold("demo"), *(p.read_text(encoding="utf-8") for p in DESCRIPTORS[:4]),
+    texts = [example("demo"), *(p.read_text(encoding="utf-8") for p in DESCRIPTORS[:4]),
              'x: {a: 1, b: [c, d], e: "f"}\ny:\n  - {p: q, r: s}\n  - [1, 2.5, -3, .inf, ~, true]\nz: |\n  t ? h\n'
              "w: >-\n  folded\nv: 'it''s'\nu: &a {k: v}\nt: *a\n? complex\n: value\n"]
     for _ in range(count):

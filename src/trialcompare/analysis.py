@@ -566,7 +566,8 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     ascertained = harms_ascertainment(harms)
     if ascertained is not None:
         judged = dataclasses.replace(judged, outcomes=(*judged.outcomes, harms_certainty(judged.start, ascertained)))
-    dated = date_facts(spec.date, ((c.path.name, c.path.read_text(encoding="utf-8")) for c in cohorts))
+    dated = date_facts(spec.date, ((c.path.name, c.path.read_text(encoding="utf-8")) for c in cohorts)) \
+        if spec.dated else ()  # an undated report is not "dated before" what it cites
     ranked = limitations(caveats, (*limitation_facts(cohorts, reference), *signals, *itt_label_facts(cohorts),
                                    *adjusted, *dated,
                                    *((ascertained,) if ascertained is not None else ())))

@@ -26,6 +26,10 @@ class UsageError(Exception):
 
 
 def _paths(args: argparse.Namespace) -> list[str]:
+    """The descriptor paths named, else ``./trials`` (a missing ``./trials`` is refused with what to do)."""
+    if not args.paths and not Path("trials").is_dir():
+        raise UsageError(f"no ./trials folder here; name descriptor files or folders (trialcompare {args.command} "
+                         "PATH ...)")
     return list(args.paths) or ["trials"]
 
 
@@ -46,7 +50,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    """``trialcompare schema``: the JSON Schema of descriptors."""
+    """``trialcompare schema [--vocabulary]``: the JSON Schema of descriptors, or the vocabulary as a list."""
+    if args.vocabulary:
+        from .descriptor.vocabulary import vocabulary_text
+
+        sys.stdout.write(vocabulary_text())
+        return EXIT_OK
     from .descriptor.schema import json_schema
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
@@ -229,8 +238,8 @@ def _finite(df):
 
 
 def _report_spec(args: argparse.Namespace):
-    """What ``report`` analyses: a spec (its descriptors replaced by the paths named beside it or with ``--trials``),
-    or descriptor paths; a spec named with other paths is never read as a descriptor."""
+    """What ``report`` analyses: a spec (with the paths named beside it or with ``--trials`` added to its own
+    ``trials:``), or descriptor paths; a spec named with other paths is never read as a descriptor."""
     from .analysis import is_spec_file
     from .spec import load_spec
 
@@ -388,7 +397,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("paths", nargs="*", metavar="PATH", help="descriptor files or folders (default: trials)")
     v.add_argument("--json", action="store_true", help='print {"findings": [...]} as JSON')
     v.set_defaults(func=cmd_validate)
-    s = sub.add_parser("schema", help="print the JSON Schema of descriptors")
+    s = sub.add_parser("schema", help="print the JSON Schema of descriptors (--vocabulary: the names as a list)")
+    s.add_argument("--vocabulary", action="store_true",
+                   help="list the harmonized names instead: variables (kind, levels), endpoints, rates, kinds, units")
     s.set_defaults(func=cmd_schema)
     n = sub.add_parser("new", help="scaffold a descriptor with every field explained")
     n.add_argument("id", help="kebab-case cohort id")
@@ -418,17 +429,19 @@ def _parser() -> argparse.ArgumentParser:
                                         "bundled copy -> PDF)")
     r.add_argument("targets", nargs="*", metavar="SPEC|PATH",
                    help="a comparison spec (reports/*.yaml), and/or descriptor files/folders; with a spec, the "
-                        "paths replace the spec's own trials: (sensible defaults without one)")
+                        "paths are added to the spec's own trials: (sensible defaults without one)")
     r.add_argument("--trials", action="append", default=[], metavar="PATH",
-                   help="descriptor file or folder, anywhere (repeatable); with a spec, in place of its trials:")
+                   help="descriptor file or folder, anywhere (repeatable); with a spec, added to its own trials: "
+                        "(a file named twice is read once)")
     r.add_argument("-o", "--output", metavar="FILE", help="output file (default: beside the spec, <name>.pdf); "
                                                           "missing folders are created")
     r.add_argument("--html", action="store_true", help="write HTML instead of PDF")
     r.set_defaults(func=cmd_report)
     m = sub.add_parser("meta", help="pool one outcome across cohorts (random effects) with sensitivity analyses")
     m.add_argument("paths", nargs="*", metavar="PATH", help="descriptor files or folders (default: trials)")
-    m.add_argument("--outcome", required=True, metavar="NAME",
-                   help="orr, dcr, csr, <endpoint>_<months>m (efs_6m, os_12m) or tte_<months>m (EFS or PFS)")
+    from .outcomes import outcome_grammar
+
+    m.add_argument("--outcome", required=True, metavar="NAME", help=outcome_grammar().replace("%", "%%"))
     m.add_argument("--transform", choices=options.TRANSFORMS, default="logit",
                    help="scale of the primary analysis (default: logit)")
     m.add_argument("--method", choices=(*options.POOLING_METHODS, "EE", "bayes"), default="REML",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,7 +17,7 @@ from .yamlsafe import Position, YamlProblem, read_regular, read_yaml
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["Cohort", "CohortSet", "DescriptorError", "Problem", "load"]
+__all__ = ["SPEC_KEYS", "Cohort", "CohortSet", "DescriptorError", "Problem", "is_spec_data", "load"]
 
 SUFFIXES = (".yaml", ".yml")
 MAX_CURVE_BYTES = 2_000_000
@@ -116,23 +117,66 @@ class CohortSet:
         return f"CohortSet({self.ids!r})"
 
 
-def _files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Descriptor files named or found in folders; a file found in a folder through a symlink that leads out
-    of that folder is a problem (a file named on the command line is the user's choice)."""
-    files: list[Path] = []
+class _SpecNotDescriptor(DescriptorError):
+    """A report spec where a descriptor was expected (skipped in a folder, refused when named)."""
+
+
+#: Top-level keys of a report spec that no descriptor has.
+SPEC_KEYS = ("cohorts", "reference", "trials", "title")
+
+
+def is_spec_data(data: Any) -> bool:
+    """Whether parsed YAML is a report spec rather than a descriptor: a mapping with no ``id`` and a top-level
+    ``cohorts``, ``reference``, ``trials`` or ``title``.
+
+    Parameters
+    ----------
+    data : Any
+        A parsed YAML document.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_spec_data({"name": "mine", "title": "T", "trials": ["trials"]}), is_spec_data({"id": "x", "label": "X"})
+    (True, False)
+    """
+    return isinstance(data, dict) and "id" not in data and any(k in data for k in SPEC_KEYS)
+
+
+def _files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, bool]], list[Problem]]:
+    """Descriptor files named or found in folders, each with whether it was found in a folder (not named); a file
+    found in a folder through a symlink that leads out of that folder is a problem (a file named on the command line
+    is the user's choice)."""
+    files: list[tuple[Path, bool]] = []
     problems: list[Problem] = []
     for p in map(Path, paths):
         if not p.is_dir():
-            files.append(p)
+            files.append((p, False))
             continue
         root = p.resolve()
         for f in sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file()):
             if f.resolve().is_relative_to(root):
-                files.append(f)
+                files.append((f, True))
             else:
                 problems.append(Problem(str(f), 1, 1, f"symlink leads outside {p} (to {f.resolve()}); "
                                                       "name the file itself to use it"))
-    return files, problems
+    return _once(files), problems
+
+
+def _once(files: list[tuple[Path, bool]]) -> list[tuple[Path, bool]]:
+    """The files without repeats: a file named twice (``trials/x.yaml`` and ``trials/``) is read once (a symbolic
+    link to it is another name, still read: its duplicate id is reported)."""
+    seen: set[str] = set()
+    out = []
+    for f in files:
+        key = os.path.normpath(os.path.abspath(f[0]))
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
 def _pydantic_problems(file: str, exc: ValidationError, positions: dict[tuple, Position],
@@ -158,6 +202,10 @@ def _hint(err: dict, root: type | None = None) -> str:
     if err["type"] == "extra_forbidden":
         key = str(err["loc"][-1])
         return suggest(key, known_fields(tuple(err["loc"][:-1]), root))
+    if err["type"] in ("literal_error", "enum") and isinstance(err.get("input"), str):  # statistic: medain
+        import re
+
+        return suggest(err["input"], re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", ""))))
     if err["type"] == "bool_type" and isinstance(err.get("input"), str):
         return (f" (got the text {err['input']!r}: write true or false; YAML 1.1 words such as"
                 " yes/no/on/off are read as text in descriptors)")
@@ -307,6 +355,10 @@ def load_file(path: Path) -> Cohort:
         data, positions = read_yaml(path)
     except YamlProblem as exc:
         raise DescriptorError([Problem(file, exc.line, exc.column, exc.message)]) from None
+    if is_spec_data(data):
+        keys = ", ".join(f"{k}:" for k in SPEC_KEYS if k in data)
+        raise _SpecNotDescriptor([Problem(file, 1, 1, f"this file is a report spec ({keys} and no id:), not a "
+                                                      f"descriptor; render it with 'trialcompare report {file}'")])
     try:
         desc = Descriptor.model_validate(data)
     except ValidationError as exc:
@@ -349,14 +401,24 @@ def load(*paths: str | Path) -> CohortSet:
         where = ", ".join(map(str, paths or ("trials",)))
         raise DescriptorError([Problem(where, 1, 1, "no descriptor files (*.yaml) found")])
     cohorts = []
-    for f in files:
+    for f, found in files:
         try:
             cohorts.append(load_file(f))
+        except _SpecNotDescriptor as exc:
+            if not found:
+                problems.extend(exc.problems)
+            else:  # a spec kept beside its descriptors: one line says it was left out
+                import warnings
+
+                warnings.warn(f"{f}: a report spec, not a descriptor: skipped", UserWarning, stacklevel=2)
         except DescriptorError as exc:
             problems.extend(exc.problems)
     problems.extend(_duplicate_ids(cohorts))
     if problems:
         raise DescriptorError(problems)
+    if not cohorts:
+        where = ", ".join(map(str, paths or ("trials",)))
+        raise DescriptorError([Problem(where, 1, 1, "no descriptor files (*.yaml) found, only report specs")])
     return CohortSet(_unique_labels(cohorts))
 
 

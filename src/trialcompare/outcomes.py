@@ -33,7 +33,8 @@ from .descriptor.harms import is_named_proportion
 from .descriptor.vocabulary import ENDPOINTS
 from .options import to_months
 
-__all__ = ["UNIT_LETTERS", "OutcomeName", "outcome_name", "parse_outcome_name", "time_suffix", "time_words"]
+__all__ = ["UNIT_LETTERS", "OutcomeName", "outcome_grammar", "outcome_name", "parse_outcome_name", "time_suffix",
+           "time_words"]
 
 UNIT_LETTERS: dict[str, str] = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 _LETTER_OF = {v: k for k, v in UNIT_LETTERS.items()}
@@ -72,6 +73,25 @@ class OutcomeName:
     def months(self) -> float | None:
         """The time point in months (for comparison only)."""
         return None if self.time is None or self.unit is None else to_months(self.time, self.unit)
+
+
+def outcome_grammar() -> str:
+    """The grammar of outcome names in one sentence, from the names this module reads (``meta --outcome`` help).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> outcome_grammar().split(" (")[0]
+    'orr, dcr, cbr, csr'
+    """
+    letters = "|".join(UNIT_LETTERS)
+    endpoints = ", ".join(e.lower() for e in ENDPOINTS)
+    return (f"{', '.join(_COUNTS)} (a response rate; cbr_6m with a time point), <endpoint>_<time><{letters}> (a "
+            f"landmark rate of {endpoints}, or tte: each cohort's compared endpoint; e.g. pfs_8w, os_12m, tte_6m), "
+            "or custom:NAME, ae:TERM:GRADE (a named proportion of rates:)")
 
 
 def parse_outcome_name(name: str) -> OutcomeName:

@@ -17,7 +17,7 @@ meta:
 
 A spec's paths are relative to the spec and stay inside its **project folder** (:func:`confinement_root`): the
 parent of ``reports/`` for a spec in a folder of that name, else the spec's own folder. Descriptors elsewhere are
-named on the command line, ``trialcompare report SPEC --trials ../other/trials``, in place of ``trials:``.
+named on the command line, ``trialcompare report SPEC --trials ../other/trials``, in addition to ``trials:``.
 """
 
 from __future__ import annotations
@@ -128,7 +128,8 @@ class Spec(_Strict):
 
     name: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
     title: str
-    date: str = Field("1980-01-01", description="date written into the PDF metadata (ISO)")
+    date: str = Field("1980-01-01", description="the report's date (ISO), on its title line and in the PDF "
+                      "metadata; without it the title line has no date and the metadata a fixed one")
     summary: str | None = Field(None, description="one paragraph placed before the generated summary")
     question: str | None = Field(None, description="the decision problem the report answers (printed first)")
     population: str | None = Field(None, description="the target population of the decision (printed first)")
@@ -165,6 +166,15 @@ class Spec(_Strict):
     _output_dir: Path | None = PrivateAttr(None)
     positions: dict = Field(default_factory=dict, exclude=True, repr=False, description="set by load_spec")
 
+    @property
+    def dated(self) -> bool:
+        """Whether the spec gives its ``date`` (the report then shows it; the default only dates the PDF metadata).
+
+        >>> Spec(name="s", title="T").dated, Spec(name="s", title="T", date="2026-01-01").dated
+        (False, True)
+        """
+        return "date" in self.model_fields_set
+
     def position(self, *loc: Any) -> tuple[int, int]:
         """1-based (line, column) of a value of the spec file (or of its nearest recorded parent)."""
         while loc:
@@ -198,8 +208,9 @@ def load_spec(path: str | Path, trials: list[str] | None = None) -> Spec:
     path : str or Path
         A YAML spec.
     trials : list of str, optional
-        Descriptor files or folders named on the command line (``report SPEC --trials DIR``): they replace the
-        spec's own ``trials:`` (which is then neither read nor confined) and may be anywhere.
+        Descriptor files or folders named on the command line (``report SPEC --trials DIR``): they are added to the
+        spec's own ``trials:`` (which stay confined to its project folder) and may be anywhere. A spec without
+        ``trials:`` then reads these alone (its default ``../trials`` is for a spec named with no paths).
 
     Returns
     -------
@@ -219,15 +230,17 @@ def load_spec(path: str | Path, trials: list[str] | None = None) -> Spec:
         data["trials"] = [data["trials"]]
         if ("trials",) in positions:
             positions[("trials", 0)] = positions[("trials",)]
-    if trials is not None:
-        data["trials"] = [str(Path(t).absolute()) for t in trials]
+    own = data.get("trials", [])
+    if trials is not None and isinstance(own, list):
+        data["trials"] = [*own, *(os.path.abspath(t) for t in trials)]
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:
         raise DescriptorError(_problems(str(path), exc, positions)) from None
     spec = spec.model_copy(update={"path": path, "positions": positions})
+    confined = len(own) if trials is not None and isinstance(own, list) else None
     problems = [Problem(str(path), *spec.position(*loc), message)
-                for loc, message in _spec_problems(spec, confine=trials is None)]
+                for loc, message in _spec_problems(spec, confined)]
     if problems:
         raise DescriptorError(problems)
     return spec
@@ -239,7 +252,7 @@ def confinement_root(spec_path: Path) -> Path:
     For a spec in a folder named ``reports/`` it is that folder's parent (the project: ``reports/`` beside
     ``trials/``, as in a checkout); for a spec anywhere else it is the spec's own folder. A descriptor folder
     outside it is named on the command line instead: ``trialcompare report SPEC --trials DIR`` (or
-    ``report SPEC DIR``), which replaces the spec's ``trials:``.
+    ``report SPEC DIR``), which adds to the spec's ``trials:``.
 
     Parameters
     ----------
@@ -260,21 +273,22 @@ def confinement_root(spec_path: Path) -> Path:
     return folder.parent if folder.name == "reports" else folder
 
 
-def _spec_problems(spec: Spec, confine: bool = True) -> list[tuple[tuple, str]]:
-    """(location, message) of every problem of a loaded spec that its schema cannot express (``confine``: check
-    that its ``trials:`` stay in its project folder; not for paths named on the command line)."""
+def _spec_problems(spec: Spec, confined: int | None = None) -> list[tuple[tuple, str]]:
+    """(location, message) of every problem of a loaded spec that its schema cannot express. The first
+    ``confined`` entries of ``trials:`` (default: all) are the spec's own and must stay in its project folder; the
+    rest were named on the command line."""
     assert spec.path is not None
     problems: list[tuple[tuple, str]] = []
     if not spec.trials:
         problems.append((("trials",), "trials: name at least one descriptor folder or file"))
     root = confinement_root(spec.path)
-    for i, name in enumerate(spec.trials if confine else ()):
+    for i, name in enumerate(spec.trials[:confined]):
         problem = _trials_problem(spec.path.parent, root, name)
         if problem:
             problems.append((("trials", i), problem))
-    if confine:
-        problems.extend(_maic_confinement_problems(spec, root))
+    problems.extend(_maic_confinement_problems(spec, root))
     problems.extend(_date_problem(spec.date))
+    problems.extend(_selection_problem(spec))
     problems.extend(_cohort_list_problems(spec))
     problems.extend(_substitute_problems(spec))
     problems.extend(_maic_path_problems(spec))
@@ -340,7 +354,7 @@ def _trials_problem(folder: Path, root: Path, name: str) -> str | None:
         target = (folder / name).resolve()
         if not name or Path(name).is_absolute() or not target.is_relative_to(root):
             return (f"trials: {name!r} is outside {root} (the spec's project folder); name descriptors outside it "
-                    "on the command line instead (report SPEC --trials FOLDER)")
+                    "on the command line instead (report SPEC --trials FOLDER adds them to trials:)")
         if not target.exists():  # (raises on a name the system refuses: too long, NUL)
             return (f"trials: {name!r} does not exist (paths in a spec are relative to the spec's folder: this one "
                     f"is {target})")
@@ -370,6 +384,16 @@ def _outside(base: Path, root: Path, name: str) -> bool:
         return not (base / name).resolve().is_relative_to(root)
     except (OSError, ValueError):
         return False
+
+
+def _selection_problem(spec: Spec) -> list[tuple[tuple, str]]:
+    """``comparators_selected: authors-choice`` says the comparators are those of a published claim: it needs the
+    ``claim:`` (page 1 would otherwise say "chosen by the authors of the claim" of no claim)."""
+    if spec.comparators_selected != "authors-choice" or spec.claim is not None:
+        return []
+    return [(("comparators_selected",), "comparators_selected: authors-choice means the comparators are those the "
+             "authors of a published claim chose: quote the claim under claim: (text, at), or say convenience "
+             "(chosen for this report without a search), systematic-search or not_stated (docs/specs.md)")]
 
 
 def _date_problem(text: str) -> list[tuple[tuple, str]]:
@@ -408,7 +432,9 @@ def check_spec_cohorts(spec: Spec, ids: list[str]) -> None:
         named += [(("meta", "scenarios", j, key, c), c) for key in ("denominators", "substitute_endpoint")
                   for c in getattr(sc, key)]
     file = str(spec.path or "spec")
-    problems = [Problem(file, *spec.position(*loc), f"cohort {cid!r} was not loaded; loaded: {', '.join(ids)}")
+    searched = ", ".join(spec.trials)
+    problems = [Problem(file, *spec.position(*loc), f"cohort {cid!r} was not loaded from {searched} (the spec's "
+                        f"trials: and any --trials); loaded: {', '.join(ids)}")
                 for loc, cid in named if cid not in ids]
     if problems:
         raise DescriptorError(problems)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import trialcompare as tc
 from trialcompare.caveats import derive_caveats
-from trialcompare.descriptor.scaffold import scaffold
+from trialcompare.descriptor.scaffold import example
 
 
 def _arm(tmp_path, cid: str, arm: str | None) -> None:
-    text = scaffold(cid)
+    text = example(cid)
     if arm is not None:
         text = text.replace("  arm_of: null ", f"  arm_of: {{study: TRIAL-X, arm: {arm}, randomised: true}}\n  #", 1)
     (tmp_path / f"{cid}.yaml").write_text(text)

@@ -444,12 +444,12 @@ def test_kaplan_meier_benchmark_end_to_end(tmp_path: Path) -> None:
     """Five scaffolded cohorts printing a Kaplan-Meier PFS rate at 6 months with its 95% CI, each with its own
     registration and no centre: the reference's 52% is placed against the four comparators' rates pooled on the
     logit scale (the same numbers as benchmark_rates), never as counts."""
-    from trialcompare.descriptor.scaffold import scaffold
+    from trialcompare.descriptor.scaffold import example
 
     values = {"r": "52% (40, 63)", "a": "40% (30, 50)", "b": "50% (40, 60)", "c": "45% (35, 55)",
               "d": "55% (45, 65)"}
     for i, (cid, value) in enumerate(values.items()):
-        text = scaffold(cid).replace("NCT00000000", f"NCT0000000{i}").replace('"36.8% (20.1, 53.6)"', f'"{value}"')
+        text = example(cid).replace("NCT00000000", f"NCT0000000{i}").replace('"36.8% (20.1, 53.6)"', f'"{value}"')
         (tmp_path / f"{cid}.yaml").write_text(text, encoding="utf-8")
     cs = tc.load(tmp_path)
     b = benchmark(cs, "pfs_6m", "r")

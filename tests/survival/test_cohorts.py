@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 import trialcompare as tc
-from trialcompare.descriptor.scaffold import scaffold
+from trialcompare.descriptor.scaffold import example
 from trialcompare.survival import cox_ph, kaplan_meier, rmst
 from trialcompare.survival.cohorts import curve_data, curve_summary
 
@@ -40,7 +40,7 @@ def _write_cohort(tmp_path, cid: str, time: np.ndarray, event: np.ndarray) -> No
     at_risk = [int((time >= g).sum()) for g in GRID if g <= time.max()]
     curve = (f"    curve: {{file: {cid}.csv, at: Figure 2, risk_times: {GRID[: len(at_risk)]}, "
              f"n_at_risk: {at_risk}, total_events: {int(event.sum())}}}\n    #")
-    text = scaffold(cid).replace("    curve: null ", curve, 1).replace("  n: 30 ", f"  n: {len(time)} ", 1)
+    text = example(cid).replace("    curve: null ", curve, 1).replace("  n: 30 ", f"  n: {len(time)} ", 1)
     (tmp_path / f"{cid}.yaml").write_text(text)
 
 
@@ -73,5 +73,5 @@ def test_reconstruction_recovers_hr_and_rmst(two_cohorts):
 
 
 def test_no_curves_no_rows(tmp_path):
-    (tmp_path / "x.yaml").write_text(scaffold("x"))
+    (tmp_path / "x.yaml").write_text(example("x"))
     assert curve_summary(curve_data(tc.load(tmp_path))).height == 0

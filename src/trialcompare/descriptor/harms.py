@@ -175,7 +175,9 @@ def parse_harm_value(text: str | int | float) -> HarmValue:
     if s.endswith("%") and "(" not in s:
         est = parse_estimate(s, percent=True)
         if est.bound is not None or est.lower is not None or est.value is None:
-            raise PrintedValueError(f"cannot read {s!r} as a percentage of patients; write it as printed, e.g. '9%'")
+            raise PrintedValueError(f"cannot read {s!r} as a percentage of patients: this printed form is not "
+                                    "supported; accepted forms: '9%', '25 (75.8)', '13/43' or '24 (55.8%) of 43' — "
+                                    "write one of them and keep the original in a `note:`")
         return HarmValue(None, None, est.value, decimals_of(s))
     both = _N_OF_N.match(s)
     if both:  # "25 of 37 (67.57%)" is "25/37 (67.57%)"

@@ -239,7 +239,9 @@ class Effect(_Located):
             raise ValueError("a time point needs both 'time' and 'unit'")
         if (self.endpoint is None) == (self.outcome is None):
             raise ValueError("an effect names what was compared: exactly one of 'endpoint' or 'outcome'")
-        est = _parsed(parse_estimate, self.value, "value")
+        from .printed import parse_effect  # its refusal lists the forms of an effect
+
+        est = _parsed(parse_effect, self.value, "value")
         if est.value is None:
             raise _printed_error(ValueError(f"the effect {self.value!r} has no estimate"), "value")
         if (est.lower is not None or est.lower_nr) and self.interval_type is None:

@@ -6,7 +6,9 @@ turn such text into numbers while keeping what is needed to check it later: the 
 number of decimals, and whether a bound was "not reached".
 
 Every parser raises :class:`PrintedValueError` with a message fit for a user; the loader adds the file,
-line and column.
+line and column. A scaffold placeholder ``"TODO: "`` in front of a value (``"TODO: 6/30 (20.0%)"``, written by
+``trialcompare new``) is read past, so that a fresh scaffold loads; ``validate`` reports it (``PLACEHOLDER``).
+Counts and the pieces every parser shares are in :mod:`.printed_counts`, re-exported here.
 """
 
 from __future__ import annotations
@@ -14,9 +16,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .printed_counts import (
+    _LABEL_RE,
+    _NUM,
+    COUNT_FORMS,
+    Count,
+    PrintedValueError,
+    _normalise,
+    decimals_of,
+    is_count,
+    parse_count,
+)
 from .printed_display import display
 
 __all__ = [
+    "COUNT_FORMS",
+    "EFFECT_FORMS",
     "Count",
     "Estimate",
     "MeanSD",
@@ -28,6 +43,7 @@ __all__ = [
     "display",
     "is_count",
     "parse_count",
+    "parse_effect",
     "parse_estimate",
     "parse_interval",
     "parse_mean_sd",
@@ -35,42 +51,7 @@ __all__ = [
     "parse_summary",
 ]
 
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
-_NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
 _NR = r"(?:NR|NE|NA|not reached|not estimable)"
-
-
-class PrintedValueError(ValueError):
-    """A printed value could not be read, or is impossible on its face (e.g. ``"13/12"``)."""
-
-
-@dataclass(frozen=True)
-class Count:
-    """A count as printed: ``n``, optional denominator and percentage.
-
-    Attributes
-    ----------
-    n : int
-        The count.
-    denominator : int or None
-        The denominator when printed (``"13/33"``), else None.
-    percent : float or None
-        The printed percentage, if any.
-    percent_decimals : int or None
-        Number of decimals of the printed percentage (for rounding tolerance).
-    lower, upper : float or None
-        An interval printed with the percentage (``"13/43 (30.23%, 95% CI 17.2-40.1)"``), in percent.
-    label : str or None
-        The interval's label as printed inside the parentheses (``"95% CI"``), if any.
-    """
-
-    n: int
-    denominator: int | None = None
-    percent: float | None = None
-    percent_decimals: int | None = None
-    lower: float | None = None
-    upper: float | None = None
-    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,36 +96,6 @@ class MeanSD:
     sd_decimals: int = 0
 
 
-def decimals_of(text: str) -> int:
-    """Number of digits after the decimal point in a printed number.
-
-    Parameters
-    ----------
-    text : str
-        A printed number such as ``"39.39"``.
-
-    Returns
-    -------
-    int
-        ``2`` for ``"39.39"``, ``0`` for ``"13"``.
-
-    Examples
-    --------
-    >>> decimals_of("60.60")
-    2
-    """
-    text = text.strip().rstrip("%")
-    return len(text.split(".", 1)[1]) if "." in text else 0
-
-
-def _normalise(text: str | int | float) -> str:
-    s = str(text).strip()
-    for d in _DASHES:
-        s = s.replace(d, "-")
-    return re.sub(r"\s+", " ", s)
-
-
-_LABEL_RE = r"(?P<label>IQR|\d{2}(?:\.\d+)?%\s*CI|CI|Q1\s*[-,]\s*Q3|range|min\s*[-,]\s*max)"
 _UNITS = {"month": "months", "mo": "months", "week": "weeks", "wk": "weeks", "day": "days", "year": "years",
           "yr": "years"}
 _UNIT_RE = re.compile(r"(?<=\d)\s*(?P<u>months?|mos?|weeks?|wks?|days?|years?|yrs?)\b\.?", re.IGNORECASE)
@@ -166,97 +117,17 @@ def _plain(s: str) -> tuple[str, str | None]:
     if len(units) > 1:
         raise PrintedValueError(f"{s!r} mixes time units ({', '.join(sorted(units))}); give one value per unit")
     return _UNIT_RE.sub("", s), (units.pop() if units else None)
-_COUNT_RE = re.compile(
-    rf"^(?P<n>{_NUM})\s*(?:/\s*(?P<d>{_NUM}))?\s*(?:\(\s*(?P<p>{_NUM})\s*%?\s*"
-    rf"(?:[,;]\s*(?:{_LABEL_RE}\s*[:,]?\s*)?(?P<lo>{_NUM})\s*%?\s*(?:-|,|to)\s*(?P<hi>{_NUM})\s*%?\s*)?\))?\s*$",
-    re.IGNORECASE,
-)
-
-
-_PCT_FIRST_RE = re.compile(rf"^(?P<p>{_NUM})\s*%\s*\(\s*(?P<n>{_NUM})\s*/\s*(?P<d>{_NUM})\s*\)$")
-_N_PCT_RE = re.compile(rf"^\d+\s*\(\s*{_NUM}\s*%?\s*\)$")
-
-
-def is_count(text: str | int | float) -> bool:
-    """Whether a printed rate is a count (``"13/33"``, ``"13/33 (39.4%)"``, ``"6.06% (2/33)"``, ``"13 (39.4)"``)
-    rather than a percentage with or without its interval (``"78.5%"``, ``"6.7% (95% CI 0.8-22.1)"``).
-
-    Parameters
-    ----------
-    text : str, int or float
-        The printed rate.
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> is_count("6.06% (2/33)"), is_count("13 (39.4)"), is_count("78.5%"), is_count("6.7% (95% CI 0.8-22.1)")
-    (True, True, False, False)
-    """
-    s = _normalise(text)
-    return "/" in s or bool(_N_PCT_RE.match(s))
-
-
-def _as_count(text: str, what: str) -> int:
-    number = float(text)
-    if number != int(number):
-        raise PrintedValueError(f"{what} {text!r} is not a whole number")
-    if number < 0:
-        raise PrintedValueError(f"{what} {text!r} is negative")
-    return int(number)
-
-
-def parse_count(text: str | int) -> Count:
-    """Parse a count as printed: ``13``, ``"13 (39.39)"``, ``"13/33"``, ``"13/33 (39.4%)"``, ``"6.06% (2/33)"``,
-    ``"0.0 (0.0)"``.
-
-    Parameters
-    ----------
-    text : str or int
-        The printed value.
-
-    Returns
-    -------
-    Count
-
-    Raises
-    ------
-    PrintedValueError
-        Unreadable text, a negative or fractional count, a count above the denominator printed with it, or a
-        percentage above 100.
-
-    Examples
-    --------
-    >>> parse_count("13 (39.39)")
-    Count(n=13, denominator=None, percent=39.39, percent_decimals=2, lower=None, upper=None, label=None)
-    """
-    if isinstance(text, bool):
-        raise PrintedValueError(f"expected a count, got the boolean {text!r}")
-    s = _normalise(text)
-    m = _COUNT_RE.match(s) or _PCT_FIRST_RE.match(s)
-    if not m:
-        raise PrintedValueError(f"cannot read {s!r} as a count; write it as printed, e.g. '13 (39.4)', '13/33', "
-                                "'13/33 (39.4%)' or '39.4% (13/33)'")
-    n = _as_count(m["n"], "count")
-    d = _as_count(m["d"], "denominator") if m["d"] else None
-    if d is not None and n > d:
-        raise PrintedValueError(f"count {n} is larger than the denominator {d} printed with it in {s!r}")
-    groups = m.groupdict()
-    pct = float(m["p"]) if m["p"] else None
-    lo, hi = (float(m["lo"]), float(m["hi"])) if groups.get("lo") else (None, None)
-    for v in (pct, lo, hi):
-        if v is not None and not 0 <= v <= 100:
-            raise PrintedValueError(f"percentage {v:g} in {s!r} is outside 0-100")
-    label = re.sub(r"\s+", " ", m["label"]) if groups.get("label") else None
-    return Count(n, d, pct, decimals_of(m["p"]) if m["p"] else None, lo, hi, label)
 
 
 _BOUND_RE = re.compile(rf"^(?P<op><=|>=|<|>|≤|≥)\s*(?P<v>{_NUM})\s*(?P<pct>%)?$")
 _EST_RE = re.compile(
     rf"^(?P<v>{_NUM}|{_NR})\s*(?P<pct>%)?\s*"
     rf"(?:\(\s*(?:{_LABEL_RE}\s*[:,]?\s*)?(?P<lo>{_NUM}|{_NR})\s*%?\s*(?:,|-|to|;)\s*(?P<hi>{_NUM}|{_NR})\s*%?\s*\))?$",
+    re.IGNORECASE,
+)
+_EST_SEMI_RE = re.compile(  # "0.42; 95% CI, 0.21 to 0.85": the interval after a semicolon, its label first
+    rf"^(?P<v>{_NUM}|{_NR})\s*(?P<pct>%)?\s*[;,]\s*{_LABEL_RE}\s*[:,]?\s*(?P<lo>{_NUM}|{_NR})\s*%?\s*"
+    rf"(?:,|-|to|;)\s*(?P<hi>{_NUM}|{_NR})\s*%?$",
     re.IGNORECASE,
 )
 
@@ -337,7 +208,7 @@ def parse_estimate(text: str | int | float, *, percent: bool = False) -> Estimat
     if b:
         est = Estimate(float(b["v"]), decimals=decimals_of(b["v"]), bound=b["op"], percent=bool(b["pct"]))
     else:
-        m = _EST_RE.match(s)
+        m = _EST_RE.match(s) or _EST_SEMI_RE.match(s)
         if not m:
             raise PrintedValueError(f"cannot read {printed!r} as {_EXAMPLES[percent]}")
         value, value_nr = _bound_value(m["v"])
@@ -352,12 +223,51 @@ def parse_estimate(text: str | int | float, *, percent: bool = False) -> Estimat
     return replace(est, unit=unit) if unit else est
 
 
+_UNSUPPORTED = "this printed form is not supported; accepted forms:"
+_INSTEAD = "— write one of them and keep the original in a `note:`"
 _EXAMPLES = {  # every example is accepted by every field that reads its value with parse_estimate (tested)
-    False: "an estimate; write it as printed, e.g. '11.4' or '10.9 months'; an interval printed with it "
-           "('11.4 (7.5, 17.1)') also needs its type (interval: 95% CI)",
-    True: "a rate; write it as printed, e.g. '78.5%', '13/33 (39.4%)', '39.4% (13/33)' or '13 (39.4)'; an interval "
-          "printed with it ('78.5% (68.7, 95.0)') also needs its type (interval: 95% CI)",
+    False: f"an estimate: {_UNSUPPORTED} '11.4' or '10.9 months' {_INSTEAD}; with an interval ('11.4 (7.5, 17.1)', "
+           "'11.4; 95% CI, 7.5 to 17.1') it also needs its type (interval: 95% CI)",
+    True: f"a rate: {_UNSUPPORTED} '78.5%', '13/33 (39.4%)', '39.4% (13/33)', '39.4%, 13/33' or '13 (39.4)' "
+          f"{_INSTEAD}; with an interval ('78.5% (68.7, 95.0)') it also needs its type (interval: 95% CI)",
 }
+#: The printed forms of a between-arm effect, as its refusal lists them (each accepted by ``effects[].value``: tested).
+EFFECT_FORMS = "'0.42 (95% CI 0.21-0.85)', '0.42 (95% CI, 0.21 to 0.85)', '0.42; 95% CI, 0.21 to 0.85' or '0.42'"
+
+
+def parse_effect(text: str | int | float) -> Estimate:
+    """Parse a between-arm effect (a hazard ratio, odds ratio, difference) as printed: :func:`parse_estimate`, with
+    a refusal that lists the forms of an effect (:data:`EFFECT_FORMS`).
+
+    Parameters
+    ----------
+    text : str, int or float
+        The printed effect.
+
+    Returns
+    -------
+    Estimate
+
+    Raises
+    ------
+    PrintedValueError
+        Unreadable text.
+
+    Examples
+    --------
+    >>> e = parse_effect("0.42; 95% CI, 0.21 to 0.85")
+    >>> (e.value, e.lower, e.upper, e.label)
+    (0.42, 0.21, 0.85, '95% CI')
+    """
+    try:
+        return parse_estimate(text)
+    except PrintedValueError as exc:
+        if not str(exc).startswith("cannot read"):
+            raise
+        raise PrintedValueError(f"cannot read {_normalise(text)!r} as an effect: {_UNSUPPORTED} {EFFECT_FORMS} "
+                                f"{_INSTEAD}") from None
+
+
 #: Examples a continuous summary of each kind accepts (tested), for the message that refuses one.
 SUMMARY_EXAMPLES = {
     "median": "'42' or '35.2 years'", "mean": "'42.1' or '35.2 years'",
@@ -366,6 +276,7 @@ SUMMARY_EXAMPLES = {
     "mean_ci": "'42.1 (30.2-55.0)' or '42.1 (95% CI 30.2-55.0)'", "mean_range": "'42.1 (18-76)'",
     "median_iqr_range": "'42 (IQR 30-55; range 18-76)'",
 }
+
 
 def _check_percent(est: Estimate, s: str) -> None:
     for v in (est.value, est.lower, est.upper):
@@ -588,8 +499,8 @@ def parse_summary(text: str | int | float, kind: str | None = None) -> Summary:
         except PrintedValueError:
             if kind not in SUMMARY_EXAMPLES:
                 raise
-            raise PrintedValueError(f"cannot read {s!r} as kind {kind}; write it as printed, e.g. "
-                                    f"{SUMMARY_EXAMPLES[kind]}") from None
+            raise PrintedValueError(f"cannot read {s!r} as kind {kind}: {_UNSUPPORTED} {SUMMARY_EXAMPLES[kind]} "
+                                    f"{_INSTEAD}") from None
     first = parse_estimate(f"{two['v']} ({two['a']})")
     first = Estimate(first.value, first.lower, first.upper, first.decimals, label=first.label or "IQR",
                      lower_status="value", upper_status="value")

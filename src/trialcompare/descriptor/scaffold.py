@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-__all__ = ["SCHEMA_FILE", "check_id", "scaffold", "schema_reference"]
+__all__ = ["SCHEMA_FILE", "check_id", "example", "scaffold", "schema_reference"]
 
 SCHEMA_FILE = "descriptor.schema.json"
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -14,96 +14,101 @@ _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema}
 # Cohort descriptor. Copy every number EXACTLY as printed and say where it was read (`at`).
+# Every value to read from the source starts with the placeholder TODO: and an example: replace the whole
+# string (the example too) by what the source prints. `trialcompare validate` reports each placeholder left
+# (PLACEHOLDER) and fails until none is; numbers without quotes (n, events) are examples to overwrite too.
 # The same quantity printed in two places is written twice, once per location. Never "fix" a published
 # number: declare a correction under `errata` and explain doubts under `acknowledged` or `notes`.
-# Harmonized names only (an unknown name is an error that suggests the nearest): run `trialcompare schema`.
+# Harmonized names only (an unknown name is an error that suggests the nearest): `trialcompare schema --vocabulary`.
 # Accepted printed forms, field by field: docs/descriptors.md. Fields marked "needs" below become required as
 # soon as the field they depend on is given; a field left out (or null) needs nothing.
 
 id: {id}                      # kebab-case, unique across trials/
-label: "{label}"              # short display name used in tables
+label: "TODO: {label}"   # short display name used in tables
 regimen:
-  text: "Drug A 500 mg orally once daily"   # as described in the source
+  text: "TODO: Drug A 500 mg orally once daily"   # as described in the source
   agents:                                   # structured agents (name, dose, route, schedule)
-    - {{name: drug-a, dose: "500 mg", route: oral, schedule: once daily}}
+    - {{name: "TODO: drug-a", dose: "TODO: 500 mg", route: oral, schedule: once daily}}
 
 sources:                      # the first source is the default for every value that names none
   - key: primary              # short key that `source:` fields refer to
-    citation: "Author A et al. Journal 2024;1(1):1-10"
+    citation: "TODO: Author A et al. Journal 2024;1(1):1-10"
     role: primary             # primary | comparator-table | secondary | review | registry
     pmid: null
     doi: null
 
 design:
   type: prospective           # prospective | retrospective
-  phase: "II"                 # as printed; null for a retrospective series
-  description: "single-arm, single-centre"
+  phase: "TODO: II"           # as printed; null for a retrospective series
+  description: "TODO: single-arm, single-centre"
   arm_of: null                # for one arm of a multi-arm study: {{study: NAME, arm: ARM, randomised: true}}
                               # needs: the other arms loaded too (validate warns of a missing partner); a
                               # `study:` block (facts of both arms together) needs arm_of, with study.id = arm_of.study
+                              # (`trialcompare new ID --arms 2` scaffolds the arms of a randomised study)
   centres: []
   n_centres: null
   country: null
   accrual_start: null         # as printed, e.g. "2018-01"
   accrual_end: null
-  at: "Methods"               # where the design facts were read
-  registrations:
-    - {{id: NCT00000000, at: "Abstract"}}
+  at: "TODO: Methods"         # where the design facts were read
+  registrations:              # none printed: registrations: []
+    - {{id: "TODO: NCT00000000", at: "TODO: Abstract"}}
   follow_up:                  # median follow-up: value as printed, interval type and unit
-    - {{value: "12.0 (8.0, 16.0)", interval: IQR, unit: months, at: "Results"}}
+    - {{value: "TODO: 12.0 (8.0, 16.0)", interval: IQR, unit: months, at: "TODO: Results"}}
 
 population:
-  n: 30                       # the N the comparison table prints for this cohort
+  n: 30                       # the N the comparison table prints for this cohort (an example: overwrite it)
   n_refers_to: efficacy       # enrolled | treated | efficacy | evaluable | itt | safety | unclear
-  at: "Abstract"
-  printed: "n=30"
+  at: "TODO: Abstract"
+  printed: "TODO: n=30"
   reports:                    # every reported size of an analysis set
-    - {{set: enrolled, n: 32, at: "Results"}}
-    - {{set: efficacy, n: 30, at: "Results"}}
+    - {{set: enrolled, n: 32, at: "TODO: Results"}}
+    - {{set: efficacy, n: 30, at: "TODO: Results"}}
 
 baseline:                     # one entry per variable per location
   - variable: age             # continuous: kind = mean_sd | mean_sd_ci | mean_ci | median | median_iqr |
     kind: median_range        #             median_range | median_ci
-    value: "16.0 (3.0, 48.0)" # as printed
-    at: "Table 1"
+    value: "TODO: 16.0 (3.0, 48.0)" # as printed
+    at: "TODO: Table 1"
   - variable: sex             # categorical: one printed count per level: 13, "13 (43.3)", "13/30 (43.3%)"
-    at: "Table 1"
-    label: "Sex, n (%)"       # the row label as printed (optional)
+    at: "TODO: Table 1"
+    label: "TODO: Sex, n (%)" # the row label as printed (optional)
     levels:
-      male: "13 (43.3)"
-      female: "17 (56.7)"
+      male: "TODO: 13 (43.3)"
+      female: "TODO: 17 (56.7)"
     # denominator: 30         # only when it is not population.n
     # A union of levels is written with '|': ecog "1|2" = "ECOG 1 or 2".
 
 outcomes:                     # best_response (CR PR SD PD NE), status_last_follow_up, surgical_remission
   - variable: best_response
-    label: "Best overall response (RECIST 1.1)"
-    at: "Table 2"
-    levels: {{CR: "0 (0.0)", PR: "6 (20.0)", SD: "15 (50.0)", PD: "9 (30.0)"}}
+    label: "TODO: Best overall response (RECIST 1.1)"
+    at: "TODO: Table 2"
+    levels: {{CR: "TODO: 0 (0.0)", PR: "TODO: 6 (20.0)", SD: "TODO: 15 (50.0)", PD: "TODO: 9 (30.0)"}}
     # time: 12 / unit: weeks  # a response assessed at a stated time point: `time` needs `unit` and vice versa
 
 rates:                        # derived rates as published: ORR | DCR | CBR
-  - {{name: ORR, value: "6/30 (20.0%)", at: "Abstract"}}
+  - {{name: ORR, value: "TODO: 6/30 (20.0%)", at: "TODO: Abstract"}}
   # - {{name: CBR, months: 6, value: "50.0% (32.1%, 67.9%)", interval: 95% CI, at: "Table 2"}}
   # a value printed with an interval needs `interval` (95% CI, IQR, range); `unit` needs `time`
+  # a count printed in words ("three of the 22 patients"): value: "3/22" with the words kept in `note:`
 
 endpoints:                    # EFS | PFS | OS | TTP | DOR
   - name: PFS
     primary: true
     definition:               # optional; once given it needs `origin` and `events`
-      origin: "start of treatment"
+      origin: "TODO: start of treatment"
       events: [progression, death]  # required with a definition: what counts as an event
-      censoring: "alive without progression at last assessment"
+      censoring: "TODO: alive without progression at last assessment"
       resection: not-applicable     # censored | event | not-counted | not-applicable | unspecified
-      assessment_interval: "every 8 weeks"
-      at: "Methods"
+      assessment_interval: "TODO: every 8 weeks"
+      at: "TODO: Methods"
     reports:                  # statistic: median | rate | events | censored | n_analysed
                               # a rate needs its time point (`months: 6`, or `time: 8, unit: weeks`);
                               # a median or rate printed with an interval needs `interval`
-      - {{statistic: median, value: "4.5 (3.5, 6.3)", interval: 95% CI, at: "Abstract"}}
-      - {{statistic: rate, months: 6, value: "36.8% (20.1, 53.6)", interval: 95% CI,
-         estimator: kaplan-meier, at: "Results"}}
-      - {{statistic: events, value: 25, at: "Results"}}
+      - {{statistic: median, value: "TODO: 4.5 (3.5, 6.3)", interval: 95% CI, at: "TODO: Abstract"}}
+      - {{statistic: rate, months: 6, value: "TODO: 36.8% (20.1, 53.6)", interval: 95% CI,
+         estimator: kaplan-meier, at: "TODO: Results"}}
+      - {{statistic: events, value: 25, at: "TODO: Results"}}
     curve: null               # digitised KM: {{file: pfs.csv, at: "Figure 2", risk_times: [0, 3, 6],
                               #                n_at_risk: [30, 20, 9], total_events: 25}}
                               # the CSV (columns time,survival) must sit beside this file;
@@ -184,6 +189,10 @@ def schema_reference(out: str | Path) -> str:
 def scaffold(cohort_id: str, schema: str = SCHEMA_FILE) -> str:
     """Return the text of a new descriptor for ``cohort_id`` with every field explained.
 
+    Every value to be read from the source is a placeholder: ``"TODO: "`` followed by an example. The text loads
+    (the parsers read past the marker), but ``trialcompare validate`` fails with a ``PLACEHOLDER`` finding until
+    the curator has replaced each one.
+
     Parameters
     ----------
     cohort_id : str
@@ -194,7 +203,38 @@ def scaffold(cohort_id: str, schema: str = SCHEMA_FILE) -> str:
     Returns
     -------
     str
-        YAML text that loads as a valid descriptor (placeholders to be replaced by the curator).
+        YAML text that loads as a descriptor whose values are placeholders to be replaced by the curator.
+
+    Examples
+    --------
+    >>> text = scaffold("demo")
+    >>> 'citation: "TODO: Author A et al.' in text, 'value: "TODO: 6/30 (20.0%)"' in text
+    (True, True)
     """
     label = cohort_id.replace("-", " ").capitalize()
     return _TEMPLATE.format(id=cohort_id, label=label, schema=schema)
+
+
+def example(cohort_id: str, schema: str = SCHEMA_FILE) -> str:
+    """The scaffold of ``cohort_id`` with its placeholders filled by their examples: a complete, valid descriptor.
+
+    For tests and demonstrations only; the examples are no published numbers.
+
+    Parameters
+    ----------
+    cohort_id : str
+        Kebab-case id (see :func:`check_id`).
+    schema : str, default "descriptor.schema.json"
+        The ``$schema`` path of the editor comment.
+
+    Returns
+    -------
+    str
+        :func:`scaffold` without its ``"TODO: "`` markers.
+
+    Examples
+    --------
+    >>> '"TODO' in example("demo"), 'citation: "Author A et al.' in example("demo")
+    (False, True)
+    """
+    return scaffold(cohort_id, schema).replace('"TODO: ', '"')

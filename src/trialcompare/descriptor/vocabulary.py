@@ -15,11 +15,14 @@ __all__ = [
     "ENDPOINTS",
     "INTERVAL_TYPES",
     "RATES",
+    "SYNONYMS",
     "VARIABLES",
     "Variable",
     "check_level",
     "check_variable",
     "suggest",
+    "suggest_variable",
+    "vocabulary_text",
 ]
 
 
@@ -77,6 +80,19 @@ RATES: dict[str, tuple[str, ...]] = {
 
 INTERVAL_TYPES = ("95% CI", "IQR", "range", "90% CI", "80% CI")
 
+#: Names a publication or a curator uses for a harmonized variable (lower case, words joined by "_").
+SYNONYMS: dict[str, str] = {
+    "gender": "sex",
+    "performance_status": "ecog", "ps": "ecog", "who": "ecog", "who_ps": "ecog", "ecog_ps": "ecog",
+    "who_performance_status": "ecog", "ecog_performance_status": "ecog",
+    "lines": "prior_lines", "prior_therapies": "prior_lines", "previous_lines": "prior_lines",
+    "lines_of_therapy": "prior_lines", "prior_regimens": "prior_lines",
+    "age_years": "age", "age_at_enrolment": "age", "age_at_enrollment": "age",
+    "response": "best_response", "bor": "best_response", "best_overall_response": "best_response",
+    "histology": "subtype", "histological_subtype": "subtype",
+    "metastatic_site": "lesion_site", "metastases": "lesion_site", "site_of_disease": "lesion_site",
+}
+
 CONTINUOUS_KINDS = ("mean_sd", "mean_sd_ci", "mean_ci", "median", "median_iqr", "median_range", "median_ci",
                     "mean", "mean_range", "median_iqr_range")
 """Summary kinds of a continuous variable. ``mean`` is a mean printed alone (``"35.24"``), ``mean_range`` a mean
@@ -109,6 +125,29 @@ def suggest(name: str, known: list[str] | tuple[str, ...]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def suggest_variable(name: str) -> str:
+    """``"; did you mean 'x'?"`` for an unknown variable: its synonym (:data:`SYNONYMS`) first, else the nearest name.
+
+    Parameters
+    ----------
+    name : str
+        The unknown variable name.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> suggest_variable("gender"), suggest_variable("Performance status"), suggest_variable("ecgo")
+    ("; did you mean 'sex'?", "; did you mean 'ecog'?", "; did you mean 'ecog'?")
+    """
+    key = "_".join(name.strip().lower().replace("-", " ").split())
+    if key in SYNONYMS:
+        return f"; did you mean {SYNONYMS[key]!r}?"
+    return suggest(name, list(VARIABLES))
+
+
 def check_variable(name: str, kind: str | None = None) -> Variable:
     """Look up a harmonized variable, raising ``ValueError`` with a suggestion when unknown.
 
@@ -125,7 +164,8 @@ def check_variable(name: str, kind: str | None = None) -> Variable:
     """
     var = VARIABLES.get(name)
     if var is None:
-        raise ValueError(f"unknown variable {name!r}{suggest(name, list(VARIABLES))}")
+        raise ValueError(f"unknown variable {name!r}{suggest_variable(name)} (variables: {', '.join(VARIABLES)}; "
+                         "trialcompare schema --vocabulary lists them)")
     if kind is not None and var.kind != kind:
         raise ValueError(f"variable {name!r} is {var.kind}, not {kind}")
     return var
@@ -153,3 +193,40 @@ def check_level(var: Variable, level: str) -> str:
                 f"unknown level {part!r} of {var.name}{suggest(part, var.levels)} (levels: {allowed})"
             )
     return level
+
+
+def vocabulary_text() -> str:
+    """The harmonized vocabulary as a readable list: variables (kind, levels), endpoints, rates, summary kinds,
+    interval types and time units (``trialcompare schema --vocabulary``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> text = vocabulary_text()
+    >>> next(line.split() for line in text.splitlines() if line.startswith("  sex "))
+    ['sex', 'categorical:', 'male,', 'female', '(Sex;', 'also:', 'gender)']
+    """
+    from ..options import TIME_UNITS
+
+    also: dict[str, list[str]] = {}
+    for synonym, name in SYNONYMS.items():
+        also.setdefault(name, []).append(synonym)
+    width = max(map(len, VARIABLES))
+    lines = ["Variables (baseline: and outcomes: entries; `variable:`)"]
+    for v in VARIABLES.values():
+        what = f"categorical: {', '.join(v.levels)}" if v.levels else f"continuous ({v.unit or 'no unit'})"
+        synonyms = f"; also: {', '.join(also[v.name])}" if v.name in also else ""
+        lines.append(f"  {v.name:<{width}}  {what}  ({v.label}{synonyms})")
+    lines += ["", "  a level may be a union of levels written with '|': ecog \"1|2\"", "",
+              "Endpoints (endpoints[].name, effects[].endpoint)"]
+    lines += [f"  {name:<5} {label}" for name, label in ENDPOINTS.items()]
+    lines += ["", "Rates (rates[].name), with the best-response levels they count"]
+    lines += [f"  {name:<5} {' + '.join(levels)}" for name, levels in RATES.items()]
+    lines += ["  or a named proportion: custom:NAME, ae:TERM:grade3", "",
+              f"Continuous kinds (baseline[].kind): {', '.join(CONTINUOUS_KINDS)}",
+              f"Interval types (interval:): {', '.join(INTERVAL_TYPES)}",
+              f"Time units (unit:): {', '.join(TIME_UNITS)}"]
+    return "\n".join(lines) + "\n"
