@@ -26,11 +26,20 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeGuard
 
-__all__ = ["Fact", "Param", "check_token", "fact", "params_of"]
+__all__ = ["Fact", "Param", "Scalar", "check_token", "fact", "params_of"]
 
 Scalar = int | float | bool | str | None
 Param = Scalar | tuple[Scalar, ...] | tuple[tuple[Scalar, ...], ...]
+
+def _flat(value: Param) -> TypeGuard[tuple[Scalar, ...]]:
+    return isinstance(value, tuple) and not any(isinstance(v, tuple) for v in value)
+
+
+def _nested(value: Param) -> TypeGuard[tuple[tuple[Scalar, ...], ...]]:
+    return isinstance(value, tuple) and all(isinstance(v, tuple) for v in value)
+
 
 _TOKEN = re.compile(r"^[A-Za-z0-9≥≤<>=+\-_.:|/%()]*$")
 
@@ -125,6 +134,90 @@ class Fact:
             return self[key]
         except KeyError:
             return default
+
+    def number(self, key: str) -> int | float:
+        """The parameter ``key``, a number (a count, a threshold).
+
+        Parameters
+        ----------
+        key : str
+            The parameter's name.
+
+        Returns
+        -------
+        int or float
+            Its value.
+
+        Raises
+        ------
+        TypeError
+            When the value is not a number.
+
+        Examples
+        --------
+        >>> fact("a", k=3).number("k")
+        3
+        """
+        value = self[key]
+        if isinstance(value, int | float):
+            return value
+        raise TypeError(f"fact {self.code!r}: parameter {key!r} is not a number ({value!r})")
+
+    def tokens(self, key: str) -> tuple[Scalar, ...]:
+        """The parameter ``key``, a tuple of tokens or numbers (cohort ids, outcome names, ...).
+
+        Parameters
+        ----------
+        key : str
+            The parameter's name.
+
+        Returns
+        -------
+        tuple
+            Its values.
+
+        Raises
+        ------
+        TypeError
+            When the value is not a tuple, or holds tuples (:meth:`rows`).
+
+        Examples
+        --------
+        >>> fact("a", cohorts=["x", "y"]).tokens("cohorts")
+        ('x', 'y')
+        """
+        value = self[key]
+        if _flat(value):
+            return value
+        raise TypeError(f"fact {self.code!r}: parameter {key!r} is not a tuple of tokens ({value!r})")
+
+    def rows(self, key: str) -> tuple[tuple[Scalar, ...], ...]:
+        """The parameter ``key``, a tuple of tuples (pairs of cohorts, ``(endpoint, median, median)`` rows, ...).
+
+        Parameters
+        ----------
+        key : str
+            The parameter's name.
+
+        Returns
+        -------
+        tuple of tuple
+            Its rows.
+
+        Raises
+        ------
+        TypeError
+            When the value is not a tuple of tuples.
+
+        Examples
+        --------
+        >>> fact("a", pairs=[("x", "y")]).rows("pairs")
+        (('x', 'y'),)
+        """
+        value = self[key]
+        if _nested(value):
+            return value
+        raise TypeError(f"fact {self.code!r}: parameter {key!r} is not a tuple of tuples ({value!r})")
 
     def replace(self, **params: Param) -> Fact:
         """A copy with some parameters changed (the phrasebook's tests vary one parameter at a time).
