@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -433,7 +434,7 @@ def default_spec() -> Spec:
     return spec
 
 
-def default_spec_for(paths: list[str | Path]) -> Spec:
+def default_spec_for(paths: Sequence[str | Path]) -> Spec:
     """A spec with sensible defaults for descriptor files/folders given on the command line.
 
     Its report goes to ``./reports/<name>.pdf`` when the working folder has a ``reports/`` folder, else to

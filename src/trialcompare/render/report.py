@@ -7,7 +7,7 @@ Computation happens in :func:`trialcompare.analyse`; this module only arranges a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +52,7 @@ def _in_months(value: object, unit: str) -> str:
     return f" (≈ {to_months(float(m.group(1)), unit):.1f} months)"
 
 
-def _glance(cohorts: CohortSet, tte: dict[str, str | None]) -> list[dict[str, str]]:
+def _glance(cohorts: CohortSet, tte: Mapping[str, str | None]) -> list[dict[str, str]]:
     rows = []
     for c in cohorts:
         d = c.descriptor
@@ -88,7 +88,7 @@ def _table_blocks(table: pl.DataFrame, sections: Iterable[str]) -> list[dict[str
     headers = table.columns[2:]
     others = list(range(1, len(headers)))
     chunks = [others[i:i + COLUMNS_PER_TABLE - 1] for i in range(0, len(others), COLUMNS_PER_TABLE - 1)] or [[]]
-    blocks = []
+    blocks: list[dict[str, Any]] = []
     for chunk in chunks:
         cols = [0, *chunk]
         rows, last = [], None
@@ -162,12 +162,13 @@ def short_citation(citation: str) -> str:
 def _meta_sections(a: Analysis) -> list[dict[str, Any]]:
     from .meta import suite_forest_svg
 
-    sections = []
+    sections: list[dict[str, Any]] = []
     for m in a.meta:
         if m.suite is None:
             sections.append({"outcome": m.outcome, "error": m.error})
             continue
         shown = m.observed  # the figure's rows: its caption explains the marks they carry
+        assert shown is not None, "a MetaCheck with a suite has its observed rows"
         sections.append({"outcome": m.outcome, "suite": m.suite,
                          "forest_plain": suite_forest_svg(m.suite, pooled=False, observed=shown),
                          "approximate": bool(shown["approximate"].any()), "inferred": bool(shown["inferred"].any())})
@@ -423,7 +424,9 @@ def render_pdf(a: Analysis, to_pdf: PdfRenderer | None = None, output: Path | No
     from .plots import deferred_figures
 
     if to_pdf is None:
-        from .pdf import html_to_pdf as to_pdf
+        from .pdf import html_to_pdf
+
+        to_pdf = html_to_pdf
     with deferred_figures() as figures:
         html = render_html(a, output)
     return to_pdf(html, created=a.spec.date, title=a.spec.title, figures=figures)
@@ -449,15 +452,15 @@ def write_report(a: Analysis, output: Path | None = None, *, html: bool = False,
     Path
         The file written.
     """
-    from .atomic import atomic_write_bytes, atomic_write_text
+    from .._io import atomic_write_bytes, atomic_write_text
 
     out = output or a.spec.output(".html" if html else ".pdf")
     body = render_html(a, out) if html else render_pdf(a, to_pdf, out)
     supplement = render_supplement(a, out.name) if a.spec.supplement in ("html", "both") else None
     if supplement is not None:
         atomic_write_text(supplement_path(out), supplement)
-    if html:
-        atomic_write_text(out, body)  # type: ignore[arg-type]
+    if isinstance(body, str):
+        atomic_write_text(out, body)
     else:
-        atomic_write_bytes(out, body)  # type: ignore[arg-type]
+        atomic_write_bytes(out, body)
     return out
