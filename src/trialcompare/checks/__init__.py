@@ -14,19 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any
 
-from .finding import Finding
+from .finding import Finding, Severity
 
 if TYPE_CHECKING:
     import polars as pl
 
     from ..load import CohortSet
 
-__all__ = ["FAMILIES", "Finding", "check"]
+__all__ = ["FAMILIES", "Finding", "Severity", "check"]
 
-Severity = Literal["error", "warning", "info"]
-Family = Callable[["pl.DataFrame", "CohortSet"], Iterable[Finding]]
+Family = Callable[["list[dict[str, Any]] | pl.DataFrame", "CohortSet"], Iterable[Finding]]
 
 
 def _families() -> list[Family]:

@@ -204,7 +204,8 @@ def _group_by_denominator(cohort_rows: list[Row]) -> tuple[dict[int, list[Row]],
                             r["denominator"], _MAX_CANDIDATES))
         for r in cohort_rows
     }
-    remaining, groups = list(cohort_rows), {}
+    remaining = list(cohort_rows)
+    groups: dict[int, list[Row]] = {}
     while True:
         tally = Counter(d for r in remaining for d in fitting[id(r)])
         best = [d for d, k in tally.items() if k >= 2]

@@ -68,7 +68,8 @@ def _counts_for(rate: Row, sets: list[dict[str, Row]]) -> dict[str, Row] | None:
         for s in usable
         if next(iter(s.values()))["location"] == rate["location"] and next(iter(s.values()))["source"] == rate["source"]
     ]
-    return (same or usable or [None])[0]
+    chosen = same or usable
+    return chosen[0] if chosen else None
 
 
 def _percent(rate: Row) -> tuple[float, int | None] | None:

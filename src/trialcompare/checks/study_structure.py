@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ._common import Row, rows_of
-from .finding import Finding
+from .finding import Finding, Severity
 
 if TYPE_CHECKING:
     import polars as pl
@@ -108,10 +108,10 @@ def check_study_structure(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -
     yield from _facts_above_arm(frame, cohorts)
 
 
-def _finding(code: str, severity: str, cohort: Cohort, field: str, message: str, at: str | None,
+def _finding(code: str, severity: Severity, cohort: Cohort, field: str, message: str, at: str | None,
              path: tuple = ()) -> Finding:
     line, column = cohort.position(path) if path else (None, None)
-    return Finding(code=code, severity=severity, cohort=cohort.id, field=field, message=message,  # type: ignore[arg-type]
+    return Finding(code=code, severity=severity, cohort=cohort.id, field=field, message=message,
                    location=at or "design", file=str(cohort.path), line=line, column=column)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from ..options import CI_METHODS, CIMethod
 from . import _special
@@ -91,11 +91,16 @@ def check_level(level: Any) -> float:
     >>> check_level(0.95)
     0.95
     """
-    np = sys.modules.get("numpy")  # a numpy number can only exist once numpy is imported
-    kinds: tuple[type, ...] = (int, float) if np is None else (int, float, np.floating, np.integer)
-    if isinstance(level, bool) or not isinstance(level, kinds) or not 0.0 < level < 1.0:
+    if isinstance(level, bool) or not _is_number(level) or not 0.0 < level < 1.0:
         raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
     return level
+
+
+def _is_number(value: object) -> TypeGuard[float]:
+    """Whether ``value`` is a Python or numpy real number (the number itself is kept: a numpy float stays one)."""
+    np = sys.modules.get("numpy")  # a numpy number can only exist once numpy is imported
+    kinds: tuple[type, ...] = (int, float) if np is None else (int, float, np.floating, np.integer)
+    return isinstance(value, kinds)
 
 
 def _counts(x: Any, n: Any) -> tuple[float, float]:
@@ -157,7 +162,7 @@ def which_ci_method(
     >>> which_ci_method(13, 33, 22.91, 57.86, 2)
     ['exact']
     """
-    found = []
+    found: list[str] = []
     for method in CI_METHODS:
         lo, hi = interval(x, n, method=method, level=level)
         if _matches(lo * scale, lower, decimals) and _matches(hi * scale, upper, decimals):
