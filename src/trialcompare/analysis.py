@@ -534,7 +534,8 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     effects = published_effects(frame, cohorts)
     bias = bias_direction(factors, _unmeasured(cohorts, reference))
     claimed = tuple(spec.claim.outcomes) if spec.claim is not None and spec.claim.outcomes else ("ORR", "DCR")
-    rated = certainty(cmp, cohorts, findings, bias, claimed, spec.decision_thresholds, spec.comparators_selected,
+    thresholds: dict[str, float] = {outcome: t for outcome, t in spec.decision_thresholds.items()}
+    rated = certainty(cmp, cohorts, findings, bias, claimed, thresholds, spec.comparators_selected,
                       {c.code for c in caveats})
     maic, simulated = _maic(spec, cohorts)
     judged = verdict(cmp, cohorts, spec.claim, bias, rated, _maic_fact(maic, simulated), spec.comparators_selected)

@@ -134,7 +134,7 @@ def differences(outcomes: pl.DataFrame, opts: CompareOptions, cohorts: CohortSet
                               pl.col("denominator") > 0, ~pl.col("beside").fill_null(False)).to_dicts()
     ref = {(r["outcome"], r["time_months"]): r for r in counted if r["cohort"] == opts.reference}
     reference = cohorts[opts.reference].descriptor
-    pairs = {}
+    pairs: dict[str, dict[str, Any]] = {}
     for c in cohorts:
         rule = pooling_exclusion(reference, c.descriptor) if c.id != opts.reference else None
         pairs[c.id] = {"evidence": evidence_between(c.descriptor, reference),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,7 +154,7 @@ def _pydantic_problems(file: str, exc: ValidationError, positions: dict[tuple, P
 _MESSAGES = {"extra_forbidden": "unknown field"}
 
 
-def _hint(err: dict, root: type | None = None) -> str:
+def _hint(err: Mapping[str, Any], root: type | None = None) -> str:
     if err["type"] == "extra_forbidden":
         key = str(err["loc"][-1])
         return suggest(key, known_fields(tuple(err["loc"][:-1]), root))

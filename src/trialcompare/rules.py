@@ -67,7 +67,8 @@ def compared_endpoint(desc: Descriptor) -> Endpoint | None:
     """
     candidates = [e for e in desc.endpoints if e.name != "OS"]
     primary = [e for e in candidates if e.primary]
-    return (primary or candidates or [None])[0]
+    chosen = primary or candidates
+    return chosen[0] if chosen else None
 
 
 def accrual_month(text: str | None, end: bool = False) -> int | None:

@@ -26,7 +26,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 __all__ = ["Fact", "Param", "Scalar", "check_token", "fact", "params_of"]
 
@@ -256,9 +256,16 @@ def fact(code: str, evidence: Iterable[str] = (), **params: Param) -> Fact:
     >>> fact("overlap", cohorts=["a", "b"], rule="shared-centre").params
     (('cohorts', ('a', 'b')), ('rule', 'shared-centre'))
     """
-    clean = {k: (tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list | tuple) else v)
-             for k, v in params.items()}
+    clean = {k: _frozen(v) for k, v in params.items()}
     return Fact(code, tuple(sorted(clean.items())), tuple(evidence))
+
+
+def _frozen(value: Param | list[Any]) -> Param:
+    """A parameter with its lists, and the lists in them, made tuples."""
+    if not isinstance(value, list | tuple):
+        return value
+    items: list[Any] = [tuple(x) if isinstance(x, list) else x for x in value]
+    return tuple(items)
 
 
 def params_of(facts: Iterable[Fact], code: str) -> list[Mapping[str, Param]]:

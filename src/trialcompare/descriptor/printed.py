@@ -208,14 +208,14 @@ def _as_count(text: str, what: str) -> int:
     return int(number)
 
 
-def parse_count(text: str | int) -> Count:
+def parse_count(text: str | int | float) -> Count:
     """Parse a count as printed: ``13``, ``"13 (39.39)"``, ``"13/33"``, ``"13/33 (39.4%)"``, ``"6.06% (2/33)"``,
     ``"0.0 (0.0)"``.
 
     Parameters
     ----------
-    text : str or int
-        The printed value.
+    text : str, int or float
+        The printed value (a number as YAML read it, e.g. ``13.0``, is read as its text).
 
     Returns
     -------

@@ -279,7 +279,7 @@ def _boot_row(boot: BootstrapResult, ess: float) -> dict:
 
 
 def _centre(targets: dict[str, dict[str, float]]) -> dict[str, float]:
-    return {k: v.get("mean", v.get("proportion")) for k, v in targets.items()
+    return {k: v["mean"] if "mean" in v else v["proportion"] for k, v in targets.items()
             if "mean" in v or "proportion" in v}
 
 

@@ -280,7 +280,7 @@ def _logistic(x: NDArray[np.float64], y: NDArray[np.float64], counts: NDArray[np
     return beta
 
 
-def _solve(h: NDArray[np.float64], g: NDArray[np.float64]) -> NDArray[np.float64]:
+def _solve(h: NDArray[np.float64], g: NDArray[np.float64]) -> NDArray[np.floating]:
     try:
         return np.linalg.solve(h, g)
     except np.linalg.LinAlgError:
@@ -520,7 +520,7 @@ def stc_marginal_survival(
         sim, assumed = simulate_covariates(ipd, targets, n_sim, seed)
     else:
         sim, assumed = np.asarray(simulated, dtype=float), ()
-    u = rng.uniform(size=sim.shape[0]) if uniforms is None else np.asarray(uniforms, dtype=float)
+    u = np.asarray(rng.uniform(size=sim.shape[0]) if uniforms is None else uniforms, dtype=np.float64)
     sim = np.column_stack([np.ones(sim.shape[0]), sim])
     log_hr = _marginal_log_hr(beta, sim, u, (t0, d0), np.ones(t0.size))
     betas = _exponential(design, t, d, rng.multinomial(t.size, np.full(t.size, 1 / t.size), n_boot).astype(float))

@@ -66,16 +66,16 @@ def check_columns(entries: Iterable[MappingEntry], columns: Iterable[str], crite
     >>> check_columns([MappingEntry("ecog_0", "ecog", "0"), MappingEntry("ecog_1", "ecog", "1", where=("m", 3, 3))],
     ...               ["age", "ecog_0"])
     """
-    entries = [*entries, *(c for c in criteria if c.column is not None)]
-    named = {e.column for e in entries}
+    mapped = [(e.column, e.where) for e in entries] + [(c.column, c.where) for c in criteria if c.column is not None]
+    named = {column for column, _ in mapped}
     known = [c for c in columns if c not in ("id", "arm", "time", "event", "response")]
     free = [c for c in known if c not in named]
-    for e in entries:
-        if e.column in known or e.where is None:
+    for column, where in mapped:
+        if column in known or where is None:
             continue
-        near = suggest(e.column, free)
+        near = suggest(column, free)
         if near:
-            raise MaicInputError(*e.where, f"the IPD has no column {_short(e.column)}{near}")
+            raise MaicInputError(*where, f"the IPD has no column {_short(column)}{near}")
 
 
 @dataclass(frozen=True)

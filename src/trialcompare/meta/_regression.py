@@ -458,6 +458,7 @@ def meta_regression(
     tau2, converged, fit, vb, stat, qm = core.tau2, core.converged, core.fit, core.vb, core.stat, core.qm
     se = np.sqrt(np.diag(vb))
     alpha = 1.0 - float(level)
+    qm_df: tuple[int, ...]
     if test == "knha":
         qm, qm_df = qm / m if m else qm, (m, k - p)
         qm_p = float(stats.f.sf(qm, m, k - p)) if m else float("nan")

@@ -120,7 +120,8 @@ def _scenario_row(suite: SuiteResult, s: Mapping[str, Any]) -> dict[str, Any]:
     notes += [f"{r['cohort']}: approximate count" for r in data.iter_rows(named=True) if r["approximate"]]
     res, error, _ = _fit(c, *suite.options, suite.level) if c.k else (None, "no cohort left to pool", "")
     values = _pooled_values(res)
-    change = None if values["proportion"] is None else values["proportion"] - suite.primary.proportion[0]
+    primary = suite.primary.proportion
+    change = None if values["proportion"] is None or primary is None else values["proportion"] - primary[0]
     return dict.fromkeys(_SCEN_SCHEMA) | base | {
         "k": c.k, "cohorts": ", ".join(c.ids), **{k: values[k] for k in ("proportion", "ci_low", "ci_high")},
         "tau2": values["tau2"], "i2": values["i2"], "change": change, "note": "; ".join(notes) or None,

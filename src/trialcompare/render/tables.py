@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -216,7 +216,7 @@ def _continuous_cell(rows: pl.DataFrame) -> str:
     return MISSING
 
 
-def _design_rows(b: _Builder, descriptors: dict[str, Any]) -> None:
+def _design_rows(b: _Builder, descriptors: Mapping[str, Any]) -> None:
     study, reg, n = {}, {}, {}
     for cid in b.ids:
         d = descriptors[cid]
@@ -393,7 +393,7 @@ def _displayed(cmp: Comparison, decimals: int | None) -> Comparison:
                    study_baseline=shown(cmp.study_baseline))
 
 
-def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None,
+def table_iv(cmp: Comparison, descriptors: Mapping[str, Any] | None = None,
              marks: Mapping[tuple[str, str], str] | None = None, decimals: int | None = None,
              factors: pl.DataFrame | None = None) -> pl.DataFrame:
     """The Table IV layout: rows = harmonized variables/levels, columns = cohorts (reference first).
@@ -527,7 +527,7 @@ def _xlsx(df: pl.DataFrame) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # the new workbook's one sheet (its active one)
     ws.title = "comparison"
     for row in [df.columns, *df.iter_rows()]:
         ws.append([xlsx_cell(v) for v in row])
@@ -549,7 +549,8 @@ def _json(df: pl.DataFrame) -> str:
     return json.dumps(df.to_dicts(), indent=2, ensure_ascii=False) + "\n"
 
 
-_WRITERS = {"md": _md, "csv": _csv, "xlsx": _xlsx, "html": _html, "json": _json}
+_WRITERS: dict[str, Callable[[pl.DataFrame], str | bytes]] = {
+    "md": _md, "csv": _csv, "xlsx": _xlsx, "html": _html, "json": _json}
 
 
 def export(df: pl.DataFrame, fmt: str) -> str | bytes:

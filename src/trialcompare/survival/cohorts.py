@@ -126,7 +126,7 @@ def curve_summary(curves: list[CurveData], reference: str | None = None, tau: fl
     rows = []
     for c in curves:
         same = [x for x in curves if x.endpoint == c.endpoint]
-        horizon = tau or min(float(x.ipd["time"].max()) for x in same)
+        horizon = tau or min(float(x.ipd["time"].to_numpy().max()) for x in same)
         km = kaplan_meier(c.ipd["time"].to_numpy(), c.ipd["event"].to_numpy())
         est, se = rmst(c.ipd["time"].to_numpy(), c.ipd["event"].to_numpy(), horizon)
         lo, hi = km.median_ci
