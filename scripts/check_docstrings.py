@@ -58,12 +58,15 @@ def _exported(module: ModuleType) -> Iterator[object]:
 
 
 def _members(cls: type) -> Iterator[str]:
+    """The public methods and properties a class defines itself (not those a library adds, e.g. pydantic's)."""
     for name, member in vars(cls).items():
         if name.startswith("_"):
             continue
         if isinstance(member, staticmethod | classmethod):
             member = member.__func__
-        if inspect.isfunction(member) or isinstance(member, property):
+        if isinstance(member, property):
+            member = member.fget
+        if inspect.isfunction(member) and member.__module__.startswith(PACKAGE):
             yield name
 
 

@@ -481,7 +481,18 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``trialcompare`` console script."""
+    """Entry point of the ``trialcompare`` console script.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: the command line's).
+
+    Returns
+    -------
+    int
+        The exit status: 0, 1 for findings, 2 for unusable input.
+    """
     from .load import DescriptorError
 
     parser = _parser()

@@ -62,6 +62,15 @@ _UNIT_ORDER = {"patients": 0, "episodes": 1}
 def ascertainment(desc: Descriptor) -> str:
     """The ascertainment code of a cohort's adverse events, from its design.
 
+    Parameters
+    ----------
+    desc : Descriptor
+
+    Returns
+    -------
+    str
+        ``"retrospective-chart-review"``, ``"prospective-grading"``, ...
+
     Examples
     --------
     >>> from types import SimpleNamespace as NS

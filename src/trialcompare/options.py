@@ -126,7 +126,7 @@ BOUND_STATUSES: tuple[str, ...] = ("value", "not-reached", "not-estimable", "not
 """What a printed estimate or bound is: a number, NR (not reached), NE (not estimable) or NA (not available)."""
 
 TimeUnit = Literal["months", "weeks", "days", "years"]
-TIME_UNITS: tuple[str, ...] = ("months", "weeks", "days", "years")
+TIME_UNITS: tuple[TimeUnit, ...] = get_args(TimeUnit)
 DAYS_PER: dict[str, float] = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}
 """Days per time unit: 1 week = 7 days, 1 month = 30.4375 days (365.25 / 12), 1 year = 365.25 days."""
 

@@ -104,7 +104,16 @@ def accrual_month(text: str | None, end: bool = False) -> int | None:
 
 
 def accrual_period(desc: Descriptor) -> tuple[int | None, int | None]:
-    """Start and end of a cohort's accrual as month indices (:func:`accrual_month`); None where not reported."""
+    """Start and end of a cohort's accrual as month indices (:func:`accrual_month`); None where not reported.
+
+    Parameters
+    ----------
+    desc : Descriptor
+
+    Returns
+    -------
+    tuple of (int or None, int or None)
+    """
     return accrual_month(desc.design.accrual_start), accrual_month(desc.design.accrual_end, end=True)
 
 
@@ -123,7 +132,16 @@ def centre_key(name: str) -> str:
 
 
 def arms_of_one_study(a: Descriptor, b: Descriptor) -> bool:
-    """Whether two descriptors are different arms of one (multi-arm) study (``design.arm_of``)."""
+    """Whether two descriptors are different arms of one (multi-arm) study (``design.arm_of``).
+
+    Parameters
+    ----------
+    a, b : Descriptor
+
+    Returns
+    -------
+    bool
+    """
     arm_a, arm_b = a.design.arm_of, b.design.arm_of
     return arm_a is not None and arm_b is not None and arm_a.study == arm_b.study and arm_a.arm != arm_b.arm
 
@@ -160,8 +178,9 @@ def _overlaps(a: Descriptor, b: Descriptor) -> bool | None:
 
 
 def patient_overlap(a: Descriptor, b: Descriptor) -> PatientOverlap | None:
-    """Whether two cohorts may include the same patients (None for arms of one study: they share registration
-    and centres by design, not patients).
+    """Whether two cohorts may include the same patients.
+
+    None for arms of one study: they share registration and centres by design, not patients.
 
     Parameters
     ----------
@@ -245,8 +264,9 @@ EXCLUSION_RULES: tuple[str, ...] = ("same-study", "shares-registration", "shares
 
 
 def pooling_exclusion(a: Descriptor, b: Descriptor) -> tuple[str, str | None] | None:
-    """Why two cohorts may not be pooled (or tested) as independent cohorts: the one rule of the benchmark, the
-    pairwise contrasts and the overlap caveats.
+    """Why two cohorts may not be pooled (or tested) as independent cohorts.
+
+    The one rule of the benchmark, the pairwise contrasts and the overlap caveats:
 
     - ``"same-study"``: arms of one study (detail: the study) — never independent cohorts;
     - ``"shares-registration"``: both give a registration (detail: the first shared id) — they may share patients;
@@ -392,8 +412,18 @@ def incomparable_by_eligibility(outcome: str, a: Descriptor, b: Descriptor) -> s
 
 
 def rate_basis(row: Mapping[str, Any]) -> str:
-    """How a landmark rate was estimated: ``observed`` (a count n/N, or the binomial estimator), ``kaplan-meier``,
-    or ``unspecified``.
+    """How a landmark rate was estimated.
+
+    ``observed`` (a count n/N, or the binomial estimator), ``kaplan-meier``, or ``unspecified``.
+
+    Parameters
+    ----------
+    row : mapping
+        A row of the frame (``estimator``, ``n``).
+
+    Returns
+    -------
+    str
 
     Examples
     --------

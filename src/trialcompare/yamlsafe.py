@@ -48,7 +48,13 @@ _SCALAR_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null")}
 
 
 class YamlProblem(Exception):
-    """A YAML file cannot be used; carries the 1-based line and column."""
+    """A YAML file cannot be used; carries the 1-based line and column.
+
+    Parameters
+    ----------
+    message : str
+    line, column : int
+    """
 
     def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
         super().__init__(message)
@@ -381,6 +387,18 @@ def read_regular(path: Path, limit: int = MAX_BYTES, what: str = "descriptors") 
     The file is checked with :func:`os.stat` before it is opened (FIFOs, devices, sockets and folders are refused,
     so nothing blocks or reads forever), opened non-blocking, checked again on the open descriptor, and never read
     past ``limit + 1`` bytes (a file that grows in the meantime is still refused).
+
+    Parameters
+    ----------
+    path : Path
+    limit : int
+        The largest size accepted, in bytes.
+    what : str
+        What the file is, for the messages.
+
+    Returns
+    -------
+    bytes
 
     Raises
     ------

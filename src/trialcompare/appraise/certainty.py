@@ -342,8 +342,10 @@ def certainty(cmp: Comparison, cohorts: CohortSet, findings: Sequence[Finding], 
 
 
 def harms_certainty(start: str, ascertainment: Fact) -> OutcomeCertainty:
-    """The certainty of the harms comparison when the cohorts ascertained harms differently: risk of bias (outcome
-    measurement) serious; indirectness, imprecision and publication bias not assessable from published counts.
+    """Rate the certainty of the harms comparison when the cohorts ascertained harms differently.
+
+    Risk of bias (outcome measurement) is serious; indirectness, imprecision and publication bias are not
+    assessable from published counts.
 
     Parameters
     ----------

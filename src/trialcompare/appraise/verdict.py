@@ -213,9 +213,11 @@ def closest_comparator(cmp: Comparison, cohorts: CohortSet, ref_endpoint: str | 
 
 
 def regimen_analogue(cmp: Comparison, cohorts: CohortSet, closest: str | None = None) -> Fact | None:
-    """The ``regimen-analogue`` fact: the comparator whose regimen shares most with the reference's (agents by name,
-    then drug classes), when it is the only one with that many (at least two) and not already the closest
-    comparator; with its compared endpoint's median and OS beside the reference's.
+    """Name the comparator whose regimen shares most with the reference's (the ``regimen-analogue`` fact).
+
+    Shared agents count by name, then drug classes. The fact is made when that comparator is the only one with
+    that many (at least two) and not already the closest comparator; it carries the compared endpoint's median and
+    OS beside the reference's.
 
     Parameters
     ----------

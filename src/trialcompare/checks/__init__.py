@@ -74,7 +74,18 @@ def check(cohorts: CohortSet) -> list[Finding]:
 
 
 def as_dicts(findings: Iterable[Finding]) -> list[dict]:
-    """Findings as plain dicts (for JSON)."""
+    """Convert findings to plain dicts (for JSON).
+
+    Parameters
+    ----------
+    findings : iterable of Finding
+        The findings.
+
+    Returns
+    -------
+    list of dict
+        One dict per finding, its fields by name.
+    """
     return [asdict(f) for f in findings]
 
 

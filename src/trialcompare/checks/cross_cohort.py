@@ -42,6 +42,18 @@ CODES = {
 def accrual_months(text: str | None, end: bool = False) -> int | None:
     """Deprecated name of :func:`trialcompare.rules.accrual_month` (kept for existing callers).
 
+    Parameters
+    ----------
+    text : str or None
+        An accrual date as printed.
+    end : bool
+        Read it as the end of an accrual period.
+
+    Returns
+    -------
+    int or None
+        What :func:`trialcompare.rules.accrual_month` returns.
+
     Examples
     --------
     >>> accrual_months("2017-06") == accrual_months("June 3 2017")

@@ -85,7 +85,7 @@ def comparison_label(cohorts: CohortSet, a: str, b: str) -> str | None:
 
 
 def check_study_structure(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
-    """Findings on the arms of multi-arm studies (codes in the module's table).
+    """The findings on the arms of multi-arm studies (codes in the module's table).
 
     Parameters
     ----------

@@ -155,7 +155,12 @@ class MaicAnalysis:
                 + "".join(f"<th>{c}</th>" for c in cells) + f"</tr></thead><tbody>{body}</tbody></table></div>")
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data (NaN and infinity as None)."""
+        """Plain JSON-ready data (NaN and infinity as None).
+
+        Returns
+        -------
+        dict
+        """
         def clean(v: Any) -> Any:
             if isinstance(v, float) and not math.isfinite(v):
                 return None

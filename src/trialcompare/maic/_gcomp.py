@@ -213,7 +213,7 @@ def _marginal_spec(name: str, spec: Mapping[str, float], x: NDArray[np.float64])
 def simulate_covariates(
     ipd: Any, targets: Mapping[str, Mapping[str, float]], n_sim: int = 10_000, seed: int = 0
 ) -> tuple[NDArray[np.float64], tuple[str, ...]]:
-    """Covariates of the comparator's population simulated from its reported moments (Gaussian copula).
+    """Simulate the comparator population's covariates from its reported moments (Gaussian copula).
 
     Parameters
     ----------
@@ -456,8 +456,10 @@ def stc_marginal_survival(
     simulated: ArrayLike | None = None,
     uniforms: ArrayLike | None = None,
 ) -> MarginalStcResult:
-    """Marginal STC hazard ratio by G-computation: an exponential outcome model, event times simulated for the
-    comparator's simulated population, and a Cox model of those against the comparator's (pseudo-)IPD.
+    """Marginal STC hazard ratio by G-computation.
+
+    An exponential outcome model, event times simulated for the comparator's simulated population, and a Cox
+    model of those against the comparator's (pseudo-)IPD.
 
     The IPD's exponential model (R ``survreg(Surv(time, event) ~ x1 + ..., dist = "exponential")``, whose
     coefficients are minus these) gives each simulated patient a rate; its event time is ``-log(u) / rate`` (``u``

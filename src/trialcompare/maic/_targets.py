@@ -38,7 +38,21 @@ _ENTRY_KEYS = {"variable", "level", "statistics", "match", "note"}
 
 @dataclass(frozen=True)
 class MappingEntry:
-    """What one IPD column is in a descriptor: a variable (continuous) or one level of it (0/1 column)."""
+    """What one IPD column is in a descriptor: a variable (continuous) or one level of it (0/1 column).
+
+    Attributes
+    ----------
+    column, variable : str
+        The IPD column and the descriptor variable.
+    level : str or None
+        The level a 0/1 column is.
+    statistics : tuple of str or None
+        The statistics matched (default: those the comparator reports).
+    match : bool
+        False: shown in the balance table, not matched.
+    where : tuple of (str, int, int) or None
+        The mapping file, line and column of the entry.
+    """
 
     column: str
     variable: str
@@ -80,7 +94,14 @@ def check_columns(entries: Iterable[MappingEntry], columns: Iterable[str], crite
 
 @dataclass(frozen=True)
 class Unmatched:
-    """A factor that could not be matched, and why (``reason`` is one of the ``REASONS`` keys)."""
+    """A factor that could not be matched, and why (``reason`` is one of the ``REASONS`` keys).
+
+    Attributes
+    ----------
+    factor, variable : str
+    level : str or None
+    reason : str
+    """
 
     factor: str
     variable: str
@@ -198,7 +219,13 @@ def _statistics(
 
 
 class MappingEntries(tuple):
-    """The entries of a mapping file (a tuple of :class:`MappingEntry`) and its ``eligibility`` criteria."""
+    """The entries of a mapping file (a tuple of :class:`MappingEntry`) and its ``eligibility`` criteria.
+
+    Parameters
+    ----------
+    entries : iterable of MappingEntry
+    eligibility : iterable of Criterion
+    """
 
     eligibility: tuple[Criterion, ...]
 

@@ -169,7 +169,7 @@ class Benchmark:
         return "\n".join(lines)
 
     def reasons(self) -> dict[str, str]:
-        """Words for every code this benchmark uses (exclusions, estimability, notes).
+        """Give the words of every code this benchmark uses (exclusions, estimability, notes).
 
         Returns
         -------

@@ -63,6 +63,8 @@ class MetaRegression:
         Studies and coefficients.
     method, test : str
         τ² estimator (or ``"EE"``) and ``"z"`` / ``"knha"``.
+    level : float
+        Confidence level of the coefficient intervals.
     converged : bool
         False if an iterative τ² estimator stopped early.
     permutation : PermutationTest or None
@@ -410,7 +412,7 @@ def meta_regression(
     permutations: int | None = None,
     seed: int | None = None,
 ) -> MetaRegression:
-    """Mixed-effects meta-regression (metafor ``rma(yi, vi, mods = ~ ..., method, test)``).
+    """Fit a mixed-effects meta-regression (metafor ``rma(yi, vi, mods = ~ ..., method, test)``).
 
     Parameters
     ----------
@@ -419,7 +421,7 @@ def meta_regression(
     moderators : mapping, polars.DataFrame or array_like
         Moderators by name; numeric columns are continuous, other columns categorical (R ``factor()`` coding).
     method : str
-        τ² estimator (REML, DL, PM, ML, SJ, HE, HS, EB) or ``"EE"`` (fixed-effects meta-regression, τ² = 0).
+        The τ² estimator (REML, DL, PM, ML, SJ, HE, HS, EB) or ``"EE"`` (fixed-effects meta-regression, τ² = 0).
     test : {"z", "knha"}
         Wald z and χ² tests, or Knapp-Hartung t and F tests.
     level : float

@@ -51,8 +51,10 @@ def _scenario_message(name: Any, exc: ValidationError) -> str:
 
 
 def validate_scenario(scenario: Mapping[str, Any], cohorts: CohortSet) -> dict[str, Any]:
-    """Check a scenario declaration against the one scenario model (:class:`trialcompare.spec.Scenario`, strict
-    types) and the cohorts; return it with defaults filled in.
+    """Check a scenario declaration and return it with defaults filled in.
+
+    The declaration is checked against the one scenario model (:class:`trialcompare.spec.Scenario`, strict types)
+    and the cohorts.
 
     Parameters
     ----------

@@ -65,6 +65,8 @@ class EggerResult:
         Studies.
     caveat : dict or None
         ``{"code": "too-few-studies", "k": k, "min_k": min_k}`` when k < min_k.
+    method, test : str
+        The τ² estimator (or ``"EE"``) and the test (``"z"`` or ``"knha"``).
     """
 
     statistic: float
@@ -81,7 +83,18 @@ class EggerResult:
 
 @dataclass(frozen=True)
 class RankResult:
-    """Rank correlation test (``ranktest``): Kendall's τ_b and its p-value (``exact`` says which)."""
+    """Rank correlation test (``ranktest``): Kendall's τ_b and its p-value (``exact`` says which).
+
+    Attributes
+    ----------
+    tau, p : float
+    exact : bool
+        The p-value is exact (no ties), else asymptotic.
+    k : int
+        Studies.
+    caveat : dict or None
+        ``{"code": "too-few-studies", ...}`` when k < min_k.
+    """
 
     tau: float
     p: float
@@ -108,6 +121,8 @@ class TrimFillResult:
         ``yi, vi`` of the filled (imputed) studies.
     caveat : dict or None
         ``{"code": "too-few-studies", ...}`` when k < min_k.
+    k : int
+        Studies observed.
     """
 
     k0: int
@@ -146,7 +161,7 @@ def egger_test(
     yi, vi : array_like
         Effects and sampling variances.
     method : str
-        τ² estimator of the mixed-effects model (or ``"EE"``).
+        The τ² estimator of the mixed-effects model (or ``"EE"``).
     test : {"z", "knha"}
         Test of the coefficient.
     level : float

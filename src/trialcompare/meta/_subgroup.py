@@ -122,8 +122,10 @@ def subgroup_analysis(
         Counts per study.
     groups : sequence
         Subgroup of each study (hashable values).
-    transform, method, test, level
+    transform, method, test : str
         As for :func:`~trialcompare.meta.pool_proportions` (``method="GLMM"``: separate pools only).
+    level : float
+        Confidence level.
     labels : sequence of str, optional
         Study labels.
 

@@ -183,8 +183,10 @@ def _subgroup_facts(rows: list[dict[str, Any]]) -> list[Fact]:
 
 
 def variant_facts(variants: pl.DataFrame, outcome: str) -> tuple[Fact, ...]:
-    """The scenarios and subgroups of one benchmark as facts: one for the scenarios that change nothing, one per
-    other scenario, one for the subgroup partitions with one group, one per other partition.
+    """The scenarios and subgroups of one benchmark as facts.
+
+    One fact for the scenarios that change nothing, one per other scenario, one for the subgroup partitions with
+    one group, one per other partition.
 
     Parameters
     ----------

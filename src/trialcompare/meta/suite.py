@@ -97,6 +97,10 @@ class SuiteResult:
         Confidence level.
     data_kw : dict
         Data choices of the primary analysis (denominators, errata, exclusions...).
+    declared : tuple of dict
+        The declared scenarios (:meth:`scenarios`).
+    grid_spec : tuple of (tuple of str, tuple of str, tuple of str)
+        Transforms, methods and tests of the grid.
     """
 
     cohorts: CohortSet
@@ -229,8 +233,9 @@ class SuiteResult:
         return studies, (p[0], p[1], p[2]), (p[3], p[4])
 
     def observed(self, ci_method: CIMethod = "exact") -> pl.DataFrame:
-        """Each cohort's rate as observed or printed, labelled by estimator (:func:`observed_rates` of the suite's
-        data; a forest plot without a pooled estimate shows these).
+        """Each cohort's rate as observed or printed, labelled by estimator.
+
+        :func:`observed_rates` of the suite's data: what a forest plot without a pooled estimate shows.
 
         Parameters
         ----------
@@ -244,7 +249,12 @@ class SuiteResult:
         return observed_rates(self.data, ci_method, self.level)
 
     def tables(self) -> list[tuple[str, pl.DataFrame]]:
-        """The suite's tables with their titles (grid, leave-one-out, subgroups, scenarios, pairwise), rounded."""
+        """The suite's tables with their titles (grid, leave-one-out, subgroups, scenarios, pairwise), rounded.
+
+        Returns
+        -------
+        list of (str, polars.DataFrame)
+        """
         grid = self.grid.with_columns(pl.col(pl.Float64).round(4))
         tables = [
             ("Transform × method grid", grid),

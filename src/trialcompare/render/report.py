@@ -129,8 +129,9 @@ _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
 def short_citation(citation: str) -> str:
-    """A citation's short form for the body: first author, "et al.", journal and year (the full one is in the
-    supplement); a text that is not a journal citation is returned as it is.
+    """A citation's short form for the body: first author, "et al.", journal and year.
+
+    The full one is in the supplement; a text that is not a journal citation is returned as it is.
 
     Parameters
     ----------
@@ -357,7 +358,17 @@ def _tte_by_cohort(table: pl.DataFrame, cmp: Any) -> list[tuple[str, str]]:
 
 
 def render_html(a: Analysis, output: Path | None = None) -> str:
-    """The report as an HTML document (autoescaped); ``output`` names the report file its supplement is named after.
+    """The report as an HTML document (autoescaped).
+
+    Parameters
+    ----------
+    a : Analysis
+    output : Path, optional
+        The report file, after which its supplement is named.
+
+    Returns
+    -------
+    str
     """
     from .templating import render_template
 
@@ -420,6 +431,17 @@ def render_pdf(a: Analysis, to_pdf: PdfRenderer | None = None, output: Path | No
     ``to_pdf`` lays out the HTML and draws its figures (default :func:`~trialcompare.render.pdf.html_to_pdf`, in
     process; the command line passes a :class:`~trialcompare.render.pdf_process.PdfProcess` started before the
     analysis, so that neither WeasyPrint nor matplotlib is imported here).
+
+    Parameters
+    ----------
+    a : Analysis
+    to_pdf : callable, optional
+    output : Path, optional
+        The report file, after which its supplement is named.
+
+    Returns
+    -------
+    bytes
     """
     from .plots import deferred_figures
 
@@ -434,8 +456,9 @@ def render_pdf(a: Analysis, to_pdf: PdfRenderer | None = None, output: Path | No
 
 def write_report(a: Analysis, output: Path | None = None, *, html: bool = False,
                  to_pdf: PdfRenderer | None = None) -> Path:
-    """Render and write the report atomically (nothing is written when anything fails), with its audit supplement
-    beside it (``X.supplement.html``) unless the spec puts the supplement in the PDF.
+    """Render and write the report atomically (nothing is written when anything fails).
+
+    Its audit supplement is written beside it (``X.supplement.html``) unless the spec puts it in the PDF.
 
     Parameters
     ----------

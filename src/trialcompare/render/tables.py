@@ -140,8 +140,7 @@ def _baseline_rows(b: _Builder, factors: pl.DataFrame | None = None) -> None:
 
 
 def _study_rows(b: _Builder) -> None:
-    """Facts printed for a whole randomised study: one row each, the same cell in every arm of the study, labelled so
-    (never an SMD between the arms)."""
+    """Facts printed for a whole randomised study: one row each, one cell in every arm, labelled so (no SMD between)."""
     sb = b.cmp.study_baseline
     for r in sb.iter_rows(named=True):
         v = VARIABLES.get(r["variable"])
@@ -467,9 +466,10 @@ def _test_cells(r: dict[str, Any]) -> tuple[str, str]:
 
 
 def differences_table(cmp: Comparison) -> pl.DataFrame:
-    """Differences of each cohort against the reference, formatted: descriptive risk differences with their
-    intervals; odds ratios and Fisher p only where the comparison computed them (its ``exploratory=True`` option),
-    in columns labelled exploratory.
+    """Format the differences of each cohort against the reference.
+
+    Descriptive risk differences with their intervals; odds ratios and Fisher p only where the comparison
+    computed them (its ``exploratory=True`` option), in columns labelled exploratory.
 
     Parameters
     ----------
@@ -572,7 +572,17 @@ def export(df: pl.DataFrame, fmt: str) -> str | bytes:
 
 
 def format_text(df: pl.DataFrame, width: int = 34) -> str:
-    """A readable fixed-width terminal rendering (cells wrapped at ``width`` characters)."""
+    """A readable fixed-width terminal rendering (cells wrapped at ``width`` characters).
+
+    Parameters
+    ----------
+    df : polars.DataFrame
+    width : int
+
+    Returns
+    -------
+    str
+    """
     import textwrap
 
     cols = [terminal_text(c) for c in df.columns]

@@ -193,7 +193,8 @@ def estimate_mean_sd(
 
     Returns
     -------
-    (mean, sd, method) : tuple of (float, float, str)
+    tuple of (float, float, str)
+        ``(mean, sd, method)``.
         ``method`` is ``"wan2014-s1"``, ``"wan2014-s2"`` or ``"wan2014-s3"``.
 
     Examples

@@ -26,7 +26,23 @@ __all__ = ["CurveData", "curve_data", "curve_summary"]
 
 @dataclass(frozen=True)
 class CurveData:
-    """One cohort's digitised curve of one endpoint and the patient data reconstructed from it."""
+    """One cohort's digitised curve of one endpoint and the patient data reconstructed from it.
+
+    Attributes
+    ----------
+    cohort, label, endpoint : str
+        The cohort's id and label, and the endpoint.
+    times, survival : list of float
+        The digitised curve.
+    ipd : polars.DataFrame
+        The reconstructed patient data (``time``, ``event``).
+    risk_times : list of float
+    n_at_risk : list of int
+        The numbers at risk printed under the curve, at ``risk_times``.
+    location : str
+        Where the curve is printed.
+    descriptor : Descriptor or None
+    """
 
     cohort: str
     label: str
