@@ -9,8 +9,8 @@ The checks and the names left out are ``[tool.numpydoc_validation]`` in pyprojec
 configuration: ``checks`` and ``exclude``, regular expressions searched in the object's full name), read here with
 numpydoc's parser, so that the reasons for each exclusion stay next to it.
 
-Usage: ``python scripts/check_docstrings.py`` (from the repository root, with ``src`` importable). Prints one line per
-problem, ``name: CODE message``, and exits 1 if there is any.
+Usage: ``python scripts/check_docstrings.py`` (it imports the package from this checkout's ``src``). Prints one line
+per problem, ``name: CODE message``, and exits 1 if there is any.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from numpydoc.validate import Validator, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "trialcompare"
+sys.path.insert(0, str(ROOT / "src"))  # this checkout's package, whatever the environment has installed
 
 
 def _public_modules() -> Iterator[ModuleType]:
