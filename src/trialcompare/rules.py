@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .descriptor.models import Descriptor, Endpoint
+    from .descriptor.models import ArmOf, Descriptor, Endpoint
 
 __all__ = [
     "AGENT_CLASSES",
@@ -142,8 +142,15 @@ def arms_of_one_study(a: Descriptor, b: Descriptor) -> bool:
     -------
     bool
     """
+    return _arms(a, b) is not None
+
+
+def _arms(a: Descriptor, b: Descriptor) -> tuple[ArmOf, ArmOf] | None:
+    """The ``design.arm_of`` of both when they are different arms of one study, else None."""
     arm_a, arm_b = a.design.arm_of, b.design.arm_of
-    return arm_a is not None and arm_b is not None and arm_a.study == arm_b.study and arm_a.arm != arm_b.arm
+    if arm_a is not None and arm_b is not None and arm_a.study == arm_b.study and arm_a.arm != arm_b.arm:
+        return arm_a, arm_b
+    return None
 
 
 @dataclass(frozen=True)
@@ -296,8 +303,9 @@ def pooling_exclusion(a: Descriptor, b: Descriptor) -> tuple[str, str | None] | 
     >>> pooling_exclusion(a, cohort("NCT3", "Peking University People's Hospital", "2020-01", "2021-01")) is None
     True
     """
-    if arms_of_one_study(a, b):
-        return "same-study", a.design.arm_of.study  # type: ignore[union-attr]
+    arms = _arms(a, b)
+    if arms is not None:
+        return "same-study", arms[0].study
     overlap = patient_overlap(a, b)
     if overlap is None or not overlap.possible:
         return None
@@ -321,7 +329,8 @@ def evidence_between(a: Descriptor, b: Descriptor) -> str:
     str
         A code of :data:`trialcompare.options.EVIDENCE`.
     """
-    if arms_of_one_study(a, b) and a.design.arm_of.randomised and b.design.arm_of.randomised:  # type: ignore[union-attr]
+    arms = _arms(a, b)
+    if arms is not None and arms[0].randomised and arms[1].randomised:
         return "randomised"
     return "unanchored"
 

@@ -277,7 +277,7 @@ def _context(cmp: Comparison, cohorts: CohortSet, claim: Claim | None, selected:
     claimed = list(claim.outcomes) if claim is not None and claim.outcomes else []
     closest = closest_comparator(cmp, cohorts)
     found = [fact("comparator-selection", k=len(cmp.cohorts) - 1, selection=selected), closest,
-             regimen_analogue(cmp, cohorts, closest["cohort"] if closest is not None else None),  # type: ignore[arg-type]
+             regimen_analogue(cmp, cohorts, str(closest["cohort"]) if closest is not None else None),
              _selection_signal(cmp, cohorts), _dcr_duration(cmp, claimed)]
     if claim is not None and claim.cites is not None:
         found.append(fact("claim-cites", what=claim.cites.what))

@@ -108,6 +108,8 @@ def km_curves(time: ArrayLike, event: ArrayLike, weights: ArrayLike, level: floa
         t = kaplan_meier(time, event, CONF_TYPE, level, weights=w).table
         frames.append(t.select(pl.lit(name).alias("curve"), "time", "survival", "ci_low", "ci_high",
                                pl.col("n_censor").cast(pl.Float64)))
+    # polars' stub types cast's mapping with an invariant key (str | Selector | DataType), which no dict[str, ...]
+    # can match
     return pl.concat(frames).cast(CURVE_SCHEMA)  # type: ignore[arg-type]
 
 

@@ -152,7 +152,7 @@ def curve_summary(curves: list[CurveData], reference: str | None = None, tau: fl
         ref = next((x for x in same if x.cohort == reference), None)
         if ref is not None and ref is not c:
             row |= _versus(ref, c)
-            both = c.descriptor is not None and ref.descriptor is not None
-            row["evidence"] = evidence_between(c.descriptor, ref.descriptor) if both else "unanchored"  # type: ignore[arg-type]
+            row["evidence"] = (evidence_between(c.descriptor, ref.descriptor)
+                               if c.descriptor is not None and ref.descriptor is not None else "unanchored")
         rows.append(row)
     return pl.DataFrame(rows, schema=_SUMMARY_SCHEMA, orient="row") if rows else pl.DataFrame(schema=_SUMMARY_SCHEMA)
