@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from .load import CohortSet, load
+from .meta_checks import MetaCheck, meta_checks
 from .spec import Spec, default_spec_for, load_spec
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from .comparison import Comparison
     from .maic import MaicAnalysis
     from .meta import Benchmark
-    from .meta.suite import SuiteResult
     from .survival.cohorts import CurveData
 
 __all__ = ["Analysis", "AnalysisError", "MetaCheck", "analyse", "check_counts"]
@@ -49,44 +49,6 @@ _VERSIONED = ("trialcompare", "polars", "numpy", "scipy", "pydantic", "jinja2", 
 
 class AnalysisError(ValueError):
     """A spec that cannot be analysed (a cohort it names is not loaded, ...)."""
-
-
-@dataclass(frozen=True)
-class MetaCheck:
-    """The meta-analytic sensitivity suite of one outcome (or why it could not be computed).
-
-    Attributes
-    ----------
-    outcome : str
-        Outcome name as the spec gives it (``"orr"``, ``"tte_6m"``).
-    suite : SuiteResult or None
-        The computed suite; None when ``error`` is set.
-    reference : str or None
-        The reference cohort of :attr:`pairwise`.
-    error : str or None
-        Why the suite could not be computed.
-    observed : polars.DataFrame or None
-        Each pooled cohort's observed proportion with the comparison's interval (:meth:`SuiteResult.observed`):
-        what a forest plot without a pooled estimate shows.
-    """
-
-    outcome: str
-    suite: SuiteResult | None
-    reference: str | None = None
-    error: str | None = None
-    observed: pl.DataFrame | None = None
-
-    @property
-    def pairwise(self) -> pl.DataFrame | None:
-        """Each pooled cohort against the reference (None when the reference has no usable count).
-
-        Computed on access: the report does not show it (fragility indices and E-values are not printed, see
-        its Methods), so :func:`analyse` does not pay for it.
-        """
-        if self.suite is None or self.reference is None:
-            return None
-        used = self.suite.data.filter(pl.col("events").is_not_null())["cohort"].to_list()
-        return self.suite.pairwise(self.reference) if self.reference in used else None
 
 
 @dataclass(frozen=True)
@@ -227,25 +189,55 @@ class Analysis:
         return lines + str(self.comparison._repr_html_())
 
     def to_html(self) -> str:
-        """The report as an HTML document (:func:`trialcompare.render.report.render_html`)."""
+        """The report as an HTML document (:func:`trialcompare.render.report.render_html`).
+
+        Returns
+        -------
+        str
+        """
         from .render.report import render_html
 
         return render_html(self)
 
     def to_pdf(self) -> bytes:
-        """The report as PDF bytes (byte-identical for identical inputs)."""
+        """The report as PDF bytes (byte-identical for identical inputs).
+
+        Returns
+        -------
+        bytes
+        """
         from .render.report import render_pdf
 
         return render_pdf(self)
 
     def write_pdf(self, path: str | Path) -> Path:
-        """Write the PDF report atomically to ``path``; returns the path written."""
+        """Write the PDF report atomically to ``path``.
+
+        Parameters
+        ----------
+        path : str or Path
+
+        Returns
+        -------
+        Path
+            The path written.
+        """
         from .render.report import write_report
 
         return write_report(self, Path(path))
 
     def write_html(self, path: str | Path) -> Path:
-        """Write the HTML report atomically to ``path``; returns the path written."""
+        """Write the HTML report atomically to ``path``.
+
+        Parameters
+        ----------
+        path : str or Path
+
+        Returns
+        -------
+        Path
+            The path written.
+        """
         from .render.report import write_report
 
         return write_report(self, Path(path), html=True)
@@ -303,10 +295,19 @@ def _cohorts(spec: Spec) -> CohortSet:
 
 
 def check_counts(cohorts: CohortSet, denominators: dict[str, int], flag: str = "denominator") -> None:
-    """Counts the comparison turns into proportions (response levels, the ORR/DCR derived from them, endpoint
-    counts) must not exceed their denominator: refuse them with the descriptor's file:line:column (validate
-    reports them as findings; baseline rows are printed as published). An overriding denominator (``flag``)
-    smaller than such a count is refused as an argument."""
+    """Refuse the counts that exceed the denominator the comparison divides them by.
+
+    Counts turned into proportions (response levels, the ORR/DCR derived from them, endpoint counts) are refused
+    with the descriptor's file:line:column (validate reports them as findings; baseline rows are printed as
+    published); an overriding denominator (``flag``) smaller than such a count is refused as an argument.
+
+    Parameters
+    ----------
+    cohorts : CohortSet
+    denominators : dict of str to int
+        Overriding denominators by cohort id.
+    flag : str
+    """
     from .load import DescriptorError, Problem
 
     frame = cohorts.to_frame().filter(pl.col("section").is_in(["outcome", "endpoint"]) & pl.col("n").is_not_null()
@@ -344,25 +345,6 @@ def _counted(frame: pl.DataFrame) -> Any:
             if all(p in levels for p in parts):
                 yield levels[parts[0]], sum(levels[p]["n"] for p in parts), f"{rate} ({' + '.join(parts)})"
 
-
-
-def _meta(cohorts: CohortSet, spec: Spec, reference: str) -> tuple[MetaCheck, ...]:
-    from .meta import MetaError
-    from .meta.suite import sensitivity_suite
-
-    kw: dict[str, Any] = {"denominators": {k: v.n for k, v in spec.denominators.items()},
-                          "use_errata": spec.use_errata, "prefer_locations": tuple(spec.prefer_locations)}
-    scenarios = [s.model_dump() for s in spec.meta.scenarios]
-    out = []
-    for outcome in spec.meta.outcomes:
-        try:
-            suite = sensitivity_suite(cohorts, outcome, scenarios=scenarios, primary_transform=spec.meta.transform,
-                                      primary_method=spec.meta.method, **kw)
-        except (ValueError, MetaError) as exc:
-            out.append(MetaCheck(outcome, None, error=str(exc)))
-            continue
-        out.append(MetaCheck(outcome, suite, reference, observed=suite.observed(spec.ci_method)))
-    return tuple(out)
 
 
 def _benchmarks(cohorts: CohortSet, spec: Spec, reference: str) -> tuple[Benchmark, ...]:
@@ -534,7 +516,8 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     effects = published_effects(frame, cohorts)
     bias = bias_direction(factors, _unmeasured(cohorts, reference))
     claimed = tuple(spec.claim.outcomes) if spec.claim is not None and spec.claim.outcomes else ("ORR", "DCR")
-    rated = certainty(cmp, cohorts, findings, bias, claimed, spec.decision_thresholds, spec.comparators_selected,
+    thresholds: dict[str, float] = {outcome: t for outcome, t in spec.decision_thresholds.items()}
+    rated = certainty(cmp, cohorts, findings, bias, claimed, thresholds, spec.comparators_selected,
                       {c.code for c in caveats})
     maic, simulated = _maic(spec, cohorts)
     judged = verdict(cmp, cohorts, spec.claim, bias, rated, _maic_fact(maic, simulated), spec.comparators_selected)
@@ -574,7 +557,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     return Analysis(
         spec=spec, cohorts=cohorts, reference=reference, comparison=cmp, frame=frame, findings=findings,
         caveats=caveats, curves=curves, curve_summary=curve_summary(list(curves), reference),
-        meta=_meta(cohorts, spec, reference) if with_meta else (),
+        meta=meta_checks(cohorts, spec, reference) if with_meta else (),
         benchmarks=benchmarks, benchmark_variants=variants, verdict=judged, factors=factors,
         errors=_errors(findings, cmp.cohorts), effects=effects, maic=maic, limitations=ranked, maic_facts=adjusted,
         sensitivity=robustness, risk_of_bias=risk_of_bias(cohorts),

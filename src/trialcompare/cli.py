@@ -12,9 +12,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from . import options
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    import polars as pl
 
 __all__ = ["main", "run"]
 
@@ -192,17 +197,28 @@ def cmd_table(args: argparse.Namespace) -> int:
     if (fmt is not None or args.output) and fmt not in tables.FORMATS:
         raise UsageError(f"cannot tell the format of {args.output!r}; use --format ({', '.join(tables.FORMATS)})")
     if args.output:
-        from ._io import atomic_write_bytes, atomic_write_text, check_output
-
-        check_output(args.output)
-        data = tables.export(df, fmt)
-        (atomic_write_bytes if isinstance(data, bytes) else atomic_write_text)(Path(args.output), data)
-        print(f"wrote {args.output}", file=sys.stderr)
+        _write_table(df, fmt, args.output)
     elif fmt == "xlsx":
         raise UsageError("xlsx is binary: give a file with -o")
     else:
-        sys.stdout.write(tables.export(df, fmt) if fmt else tables.format_text(df))
+        text = tables.export(df, fmt) if fmt else tables.format_text(df)
+        assert isinstance(text, str), "only xlsx is binary, refused above"
+        sys.stdout.write(text)
     return EXIT_OK
+
+
+def _write_table(df: pl.DataFrame, fmt: str | None, output: str) -> None:
+    from ._io import atomic_write_bytes, atomic_write_text, check_output
+    from .render import tables
+
+    check_output(output)
+    assert fmt is not None, "an output whose format cannot be told is refused before"
+    data = tables.export(df, fmt)
+    if isinstance(data, bytes):
+        atomic_write_bytes(Path(output), data)
+    else:
+        atomic_write_text(Path(output), data)
+    print(f"wrote {output}", file=sys.stderr)
 
 
 def _empty_reason(cmp, what: str) -> str:
@@ -478,7 +494,18 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``trialcompare`` console script."""
+    """Entry point of the ``trialcompare`` console script.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: the command line's).
+
+    Returns
+    -------
+    int
+        The exit status: 0, 1 for findings, 2 for unusable input.
+    """
     from .load import DescriptorError
 
     parser = _parser()
@@ -532,7 +559,7 @@ def _ours(text: str) -> bool:
     """Whether the warning being shown was issued by trialcompare's code (the caller of ``warnings.warn``)."""
     if " encountered in " in text:  # numpy's floating-point warnings, issued from C on behalf of the caller
         return False
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None and frame.f_globals.get("__name__") in ("warnings", __name__):
         frame = frame.f_back
     return frame is not None and str(frame.f_globals.get("__name__", "")).startswith("trialcompare")

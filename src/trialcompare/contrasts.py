@@ -115,7 +115,7 @@ def _drop_all_not_estimable(rows: list[dict]) -> list[dict]:
 
 
 def differences(outcomes: pl.DataFrame, opts: CompareOptions, cohorts: CohortSet) -> pl.DataFrame:
-    """Counts of each cohort against the reference's, by the rules of the module.
+    """Compare the counts of each cohort with the reference's, by the rules of the module.
 
     Parameters
     ----------
@@ -134,7 +134,7 @@ def differences(outcomes: pl.DataFrame, opts: CompareOptions, cohorts: CohortSet
                               pl.col("denominator") > 0, ~pl.col("beside").fill_null(False)).to_dicts()
     ref = {(r["outcome"], r["time_months"]): r for r in counted if r["cohort"] == opts.reference}
     reference = cohorts[opts.reference].descriptor
-    pairs = {}
+    pairs: dict[str, dict[str, Any]] = {}
     for c in cohorts:
         rule = pooling_exclusion(reference, c.descriptor) if c.id != opts.reference else None
         pairs[c.id] = {"evidence": evidence_between(c.descriptor, reference),
@@ -150,8 +150,10 @@ def differences(outcomes: pl.DataFrame, opts: CompareOptions, cohorts: CohortSet
 
 
 def contrast_facts(diff: pl.DataFrame, level: float, exploratory: bool) -> tuple[Fact, ...]:
-    """The contrasts as judgement facts (words in :mod:`trialcompare.render.phrasebook`): ``contrasts-descriptive``
-    (what the body shows) and one ``contrast-withheld`` per cohort that may share patients with the reference.
+    """The contrasts as judgement facts (words in :mod:`trialcompare.render.phrasebook`).
+
+    ``contrasts-descriptive`` (what the body shows) and one ``contrast-withheld`` per cohort that may share
+    patients with the reference.
 
     Parameters
     ----------

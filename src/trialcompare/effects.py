@@ -111,7 +111,19 @@ def bucher(ac: tuple[float, float], bc: tuple[float, float], measure: str,
 
 
 def treatment_of(cohorts: CohortSet, cid: str) -> str:
-    """The node of a cohort in a treatment network: its agents' names sorted and joined by " + "."""
+    """The node of a cohort in a treatment network: its agents' names sorted and joined by " + ".
+
+    Parameters
+    ----------
+    cohorts : CohortSet
+    cid : str
+        The cohort's id.
+
+    Returns
+    -------
+    str
+        The agents, lower case (the regimen's text when it names none).
+    """
     regimen = cohorts[cid].descriptor.regimen
     names = sorted({a.name.strip().lower() for a in regimen.agents})
     return " + ".join(names) if names else regimen.text.strip().lower()

@@ -238,6 +238,20 @@ def _rate_row(r: _Rows, path: tuple, entry: Any, denominator: int | None, **cols
 def implied_count(percent: float | None, decimals: int | None, denominator: int | None) -> int | None:
     """The one whole count out of ``denominator`` whose percentage rounds to the printed one, else None.
 
+    Parameters
+    ----------
+    percent : float or None
+        The printed percentage.
+    decimals : int or None
+        Its printed decimals.
+    denominator : int or None
+        The denominator.
+
+    Returns
+    -------
+    int or None
+        The count; None when no count or more than one fits, or a value is missing.
+
     Examples
     --------
     >>> implied_count(6.7, 1, 30), implied_count(6.7, 1, 31), implied_count(12.0, 0, 42)
@@ -387,6 +401,18 @@ def rows(cohorts: CohortSet) -> list[dict[str, Any]]:
 
 
 def months(value: float, unit: str) -> float:
-    """Convert a duration to months (a month is 365.25/12 = 30.4375 days, a week 7 days; see
-    :func:`trialcompare.options.to_months`)."""
+    """Convert a duration to months.
+
+    A month is 365.25/12 = 30.4375 days, a week 7 days (:func:`trialcompare.options.to_months`).
+
+    Parameters
+    ----------
+    value : float
+    unit : str
+        Months, weeks, days or years.
+
+    Returns
+    -------
+    float
+    """
     return to_months(value, unit)

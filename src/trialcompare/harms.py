@@ -22,7 +22,7 @@ import polars as pl
 
 from .descriptor.harms import HarmRecord, harm_records, normalise_grade, term_key
 from .frame import implied_count
-from .options import CI_METHODS
+from .options import CI_METHODS, CIMethod
 from .rules import evidence_between
 from .stats.proportions import proportion_ci, risk_difference
 
@@ -61,6 +61,15 @@ _UNIT_ORDER = {"patients": 0, "episodes": 1}
 
 def ascertainment(desc: Descriptor) -> str:
     """The ascertainment code of a cohort's adverse events, from its design.
+
+    Parameters
+    ----------
+    desc : Descriptor
+
+    Returns
+    -------
+    str
+        ``"retrospective-chart-review"``, ``"prospective-grading"``, ...
 
     Examples
     --------
@@ -136,7 +145,7 @@ def _pick(records: list[HarmRecord], section: str, key: str, bands: Sequence[str
 
 @dataclass(frozen=True)
 class _Options:
-    ci_method: str
+    ci_method: CIMethod
     level: float
 
 
@@ -205,7 +214,7 @@ def harms_table(
     terms: Iterable[str] | None = None,
     grade: str = ">=3",
     *,
-    ci_method: str = "exact",
+    ci_method: CIMethod = "exact",
     level: float = 0.95,
 ) -> pl.DataFrame:
     """The harms comparison: the chosen adverse events, dose modifications and deaths per cohort.
@@ -257,7 +266,7 @@ def harms_table(
     reference = reference or cohorts.ids[0]
     records = _records(cohorts)
     keys = harms_terms(cohorts, band) if terms is None else _resolve_terms(terms, records)
-    items = [("event", k, _bands(band)) for k in keys]
+    items: list[tuple[str, str, tuple[str, ...] | None]] = [("event", k, _bands(band)) for k in keys]
     items += [(s, k, None) for s in ("modification", "death") for k in _items(records, s)]
     opts = _Options(ci_method, level)
     rows: list[dict[str, Any]] = []

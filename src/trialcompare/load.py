@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,15 @@ MAX_CURVE_POINTS = 20_000
 
 @dataclass(frozen=True)
 class Problem:
-    """One reason a descriptor cannot be used."""
+    """One reason a descriptor cannot be used.
+
+    Attributes
+    ----------
+    file : str
+    line, column : int
+        1-based position in ``file``.
+    message : str
+    """
 
     file: str
     line: int
@@ -38,7 +46,13 @@ class Problem:
 
 
 class DescriptorError(Exception):
-    """Descriptors that cannot be used. ``problems`` lists every one; the attributes name the first."""
+    """Descriptors that cannot be used. ``problems`` lists every one; the attributes name the first.
+
+    Parameters
+    ----------
+    problems : list of Problem
+        Every problem (at least one).
+    """
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
@@ -49,7 +63,16 @@ class DescriptorError(Exception):
 
 @dataclass(frozen=True)
 class Cohort:
-    """A loaded descriptor with its file and the positions of its values."""
+    """A loaded descriptor with its file and the positions of its values.
+
+    Attributes
+    ----------
+    descriptor : Descriptor
+    path : Path
+        The descriptor's file.
+    positions : dict of tuple to (int, int)
+        1-based (line, column) of each value by its path in the descriptor.
+    """
 
     descriptor: Descriptor
     path: Path
@@ -61,7 +84,17 @@ class Cohort:
         return self.descriptor.id
 
     def position(self, path: tuple) -> Position:
-        """1-based (line, column) of the value at ``path`` or of its nearest recorded parent."""
+        """1-based (line, column) of the value at ``path`` or of its nearest recorded parent.
+
+        Parameters
+        ----------
+        path : tuple
+            A value's path in the descriptor, e.g. ``("baseline", 0, "value")``.
+
+        Returns
+        -------
+        tuple of (int, int)
+        """
         while path:
             if path in self.positions:
                 return self.positions[path]
@@ -70,7 +103,12 @@ class Cohort:
 
 
 class CohortSet:
-    """An ordered set of cohorts with unique ids."""
+    """An ordered set of cohorts with unique ids.
+
+    Parameters
+    ----------
+    cohorts : iterable of Cohort
+    """
 
     def __init__(self, cohorts: Iterable[Cohort]) -> None:
         self._cohorts = list(cohorts)
@@ -98,7 +136,16 @@ class CohortSet:
         return cohort_id in self._by_id
 
     def subset(self, ids: Iterable[str]) -> CohortSet:
-        """The cohorts named by ``ids``, in that order."""
+        """The cohorts named by ``ids``, in that order.
+
+        Parameters
+        ----------
+        ids : iterable of str
+
+        Returns
+        -------
+        CohortSet
+        """
         return CohortSet(self[i] for i in ids)
 
     def to_frame(self) -> pl.DataFrame:
@@ -106,6 +153,10 @@ class CohortSet:
 
         Built once per cohort set (the cohorts do not change) and shared: polars operations return new frames, so
         callers cannot change it — except by polars' few in-place methods, which nothing here uses.
+
+        Returns
+        -------
+        polars.DataFrame
         """
         if self._frame is None:
             from .frame import to_frame
@@ -198,7 +249,7 @@ def _pydantic_problems(file: str, exc: ValidationError, positions: dict[tuple, P
 _MESSAGES = {"extra_forbidden": "unknown field"}
 
 
-def _hint(err: dict, root: type | None = None) -> str:
+def _hint(err: Mapping[str, Any], root: type | None = None) -> str:
     if err["type"] == "extra_forbidden":
         key = str(err["loc"][-1])
         return suggest(key, known_fields(tuple(err["loc"][:-1]), root))

@@ -17,7 +17,7 @@ True
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 __all__ = [
     "BENCHMARK_POSITIONS",
@@ -50,6 +50,7 @@ __all__ = [
     "CIMethod",
     "Evidence",
     "Measure",
+    "ORMethod",
     "PoolingMethod",
     "RDMethod",
     "TestName",
@@ -61,7 +62,7 @@ __all__ = [
 ]
 
 CIMethod = Literal["exact", "wilson", "wald", "agresti-coull", "jeffreys"]
-CI_METHODS: tuple[str, ...] = ("exact", "wilson", "wald", "agresti-coull", "jeffreys")
+CI_METHODS: tuple[CIMethod, ...] = get_args(CIMethod)
 CI_METHOD_NAMES: dict[str, str] = {
     "exact": "Clopper-Pearson exact", "wilson": "Wilson score", "wald": "Wald",
     "agresti-coull": "Agresti-Coull", "jeffreys": "Jeffreys",
@@ -75,15 +76,16 @@ DENOMINATOR_BASES: dict[str, str] = {
 """Where a count's denominator comes from (code → words for reports)."""
 
 RDMethod = Literal["newcombe", "miettinen-nurminen", "wald"]
-RD_METHODS: tuple[str, ...] = ("newcombe", "miettinen-nurminen", "wald")
+RD_METHODS: tuple[RDMethod, ...] = get_args(RDMethod)
 RD_METHOD_NAMES: dict[str, str] = {
     "newcombe": "Newcombe method-10 hybrid score", "miettinen-nurminen": "Miettinen-Nurminen score", "wald": "Wald",
 }
 
-OR_METHODS: tuple[str, ...] = ("woolf", "exact")
+ORMethod = Literal["woolf", "exact"]
+OR_METHODS: tuple[ORMethod, ...] = get_args(ORMethod)
 
 Transform = Literal["logit", "arcsine", "freeman-tukey", "raw"]
-TRANSFORMS: tuple[str, ...] = ("logit", "arcsine", "freeman-tukey", "raw")
+TRANSFORMS: tuple[Transform, ...] = get_args(Transform)
 TRANSFORM_CODES: dict[str, str] = {"logit": "PLO", "arcsine": "PAS", "freeman-tukey": "PFT", "raw": "PR"}
 TRANSFORM_NAMES: dict[str, str] = {
     "logit": "logit", "arcsine": "arcsine square root", "freeman-tukey": "Freeman-Tukey double arcsine",
@@ -100,7 +102,7 @@ METHOD_NAMES: dict[str, str] = {
 }
 
 TestName = Literal["z", "knha"]
-TESTS: tuple[str, ...] = ("z", "knha")
+TESTS: tuple[TestName, ...] = get_args(TestName)
 TEST_NAMES: dict[str, str] = {"z": "normal (z)", "knha": "Hartung-Knapp-Sidik-Jonkman (t)"}
 
 Evidence = Literal["randomised", "anchored", "unanchored"]
@@ -124,7 +126,7 @@ BOUND_STATUSES: tuple[str, ...] = ("value", "not-reached", "not-estimable", "not
 """What a printed estimate or bound is: a number, NR (not reached), NE (not estimable) or NA (not available)."""
 
 TimeUnit = Literal["months", "weeks", "days", "years"]
-TIME_UNITS: tuple[str, ...] = ("months", "weeks", "days", "years")
+TIME_UNITS: tuple[TimeUnit, ...] = get_args(TimeUnit)
 DAYS_PER: dict[str, float] = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}
 """Days per time unit: 1 week = 7 days, 1 month = 30.4375 days (365.25 / 12), 1 year = 365.25 days."""
 

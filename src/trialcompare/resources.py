@@ -77,6 +77,16 @@ def data_dir(kind: Kind) -> Path:
 def packaged_spec(name: str = "table-iv") -> Path:
     """Path of the bundled comparison spec ``reports/<name>.yaml`` (it may not exist for an unknown ``name``).
 
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
     >>> packaged_spec().name
     'table-iv.yaml'
     """

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .descriptor.models import Descriptor, Endpoint
+    from .descriptor.models import ArmOf, Descriptor, Endpoint
 
 __all__ = [
     "AGENT_CLASSES",
@@ -67,7 +67,8 @@ def compared_endpoint(desc: Descriptor) -> Endpoint | None:
     """
     candidates = [e for e in desc.endpoints if e.name != "OS"]
     primary = [e for e in candidates if e.primary]
-    return (primary or candidates or [None])[0]
+    chosen = primary or candidates
+    return chosen[0] if chosen else None
 
 
 def accrual_month(text: str | None, end: bool = False) -> int | None:
@@ -103,7 +104,16 @@ def accrual_month(text: str | None, end: bool = False) -> int | None:
 
 
 def accrual_period(desc: Descriptor) -> tuple[int | None, int | None]:
-    """Start and end of a cohort's accrual as month indices (:func:`accrual_month`); None where not reported."""
+    """Start and end of a cohort's accrual as month indices (:func:`accrual_month`); None where not reported.
+
+    Parameters
+    ----------
+    desc : Descriptor
+
+    Returns
+    -------
+    tuple of (int or None, int or None)
+    """
     return accrual_month(desc.design.accrual_start), accrual_month(desc.design.accrual_end, end=True)
 
 
@@ -122,9 +132,25 @@ def centre_key(name: str) -> str:
 
 
 def arms_of_one_study(a: Descriptor, b: Descriptor) -> bool:
-    """Whether two descriptors are different arms of one (multi-arm) study (``design.arm_of``)."""
+    """Whether two descriptors are different arms of one (multi-arm) study (``design.arm_of``).
+
+    Parameters
+    ----------
+    a, b : Descriptor
+
+    Returns
+    -------
+    bool
+    """
+    return _arms(a, b) is not None
+
+
+def _arms(a: Descriptor, b: Descriptor) -> tuple[ArmOf, ArmOf] | None:
+    """The ``design.arm_of`` of both when they are different arms of one study, else None."""
     arm_a, arm_b = a.design.arm_of, b.design.arm_of
-    return arm_a is not None and arm_b is not None and arm_a.study == arm_b.study and arm_a.arm != arm_b.arm
+    if arm_a is not None and arm_b is not None and arm_a.study == arm_b.study and arm_a.arm != arm_b.arm:
+        return arm_a, arm_b
+    return None
 
 
 @dataclass(frozen=True)
@@ -159,8 +185,9 @@ def _overlaps(a: Descriptor, b: Descriptor) -> bool | None:
 
 
 def patient_overlap(a: Descriptor, b: Descriptor) -> PatientOverlap | None:
-    """Whether two cohorts may include the same patients (None for arms of one study: they share registration
-    and centres by design, not patients).
+    """Whether two cohorts may include the same patients.
+
+    None for arms of one study: they share registration and centres by design, not patients.
 
     Parameters
     ----------
@@ -244,8 +271,9 @@ EXCLUSION_RULES: tuple[str, ...] = ("same-study", "shares-registration", "shares
 
 
 def pooling_exclusion(a: Descriptor, b: Descriptor) -> tuple[str, str | None] | None:
-    """Why two cohorts may not be pooled (or tested) as independent cohorts: the one rule of the benchmark, the
-    pairwise contrasts and the overlap caveats.
+    """Why two cohorts may not be pooled (or tested) as independent cohorts.
+
+    The one rule of the benchmark, the pairwise contrasts and the overlap caveats:
 
     - ``"same-study"``: arms of one study (detail: the study) — never independent cohorts;
     - ``"shares-registration"``: both give a registration (detail: the first shared id) — they may share patients;
@@ -275,8 +303,9 @@ def pooling_exclusion(a: Descriptor, b: Descriptor) -> tuple[str, str | None] | 
     >>> pooling_exclusion(a, cohort("NCT3", "Peking University People's Hospital", "2020-01", "2021-01")) is None
     True
     """
-    if arms_of_one_study(a, b):
-        return "same-study", a.design.arm_of.study  # type: ignore[union-attr]
+    arms = _arms(a, b)
+    if arms is not None:
+        return "same-study", arms[0].study
     overlap = patient_overlap(a, b)
     if overlap is None or not overlap.possible:
         return None
@@ -300,7 +329,8 @@ def evidence_between(a: Descriptor, b: Descriptor) -> str:
     str
         A code of :data:`trialcompare.options.EVIDENCE`.
     """
-    if arms_of_one_study(a, b) and a.design.arm_of.randomised and b.design.arm_of.randomised:  # type: ignore[union-attr]
+    arms = _arms(a, b)
+    if arms is not None and arms[0].randomised and arms[1].randomised:
         return "randomised"
     return "unanchored"
 
@@ -391,8 +421,18 @@ def incomparable_by_eligibility(outcome: str, a: Descriptor, b: Descriptor) -> s
 
 
 def rate_basis(row: Mapping[str, Any]) -> str:
-    """How a landmark rate was estimated: ``observed`` (a count n/N, or the binomial estimator), ``kaplan-meier``,
-    or ``unspecified``.
+    """How a landmark rate was estimated.
+
+    ``observed`` (a count n/N, or the binomial estimator), ``kaplan-meier``, or ``unspecified``.
+
+    Parameters
+    ----------
+    row : mapping
+        A row of the frame (``estimator``, ``n``).
+
+    Returns
+    -------
+    str
 
     Examples
     --------

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -47,7 +48,13 @@ class _Strict(BaseModel):
 
 
 class DenominatorChoice(_Strict):
-    """A denominator used in place of a cohort's declared N, and why."""
+    """A denominator used in place of a cohort's declared N, and why.
+
+    Attributes
+    ----------
+    n : int
+    why : str
+    """
 
     n: int = Field(gt=0)
     why: str
@@ -74,7 +81,23 @@ class ClaimCites(_Strict):
 
 
 class Claim(_Strict):
-    """The published claim a report appraises, quoted exactly, with where it was read."""
+    """The published claim a report appraises, quoted exactly, with where it was read.
+
+    Attributes
+    ----------
+    text : str
+        The claim, quoted exactly as printed.
+    at : str
+        Where it is printed, e.g. "Results, Assessment of efficacy".
+    source : str or None
+        Citation of the publication that makes the claim.
+    outcomes : list of str
+        Outcomes the claim is about, e.g. ``[ORR, DCR]``.
+    direction : {"higher", "lower"}
+        The reference is claimed higher or lower.
+    cites : ClaimCites or None
+        What the claim itself cites as its evidence.
+    """
 
     text: str = Field(description="the claim, quoted exactly as printed")
     at: str = Field(description="where it is printed, e.g. 'Results, Assessment of efficacy'")
@@ -101,7 +124,17 @@ class MaicSpec(_Strict):
 
 
 class MetaSpec(_Strict):
-    """Which outcomes the meta-analytic sensitivity section pools, and the scenarios it re-runs."""
+    """Which outcomes the meta-analytic sensitivity section pools, and the scenarios it re-runs.
+
+    Attributes
+    ----------
+    outcomes : list of str
+    transform : str
+        The primary analysis's transform (logit, arcsine, freeman-tukey, raw).
+    method : str
+        The primary analysis's τ² method (REML, DL, ..., GLMM).
+    scenarios : list of Scenario
+    """
 
     outcomes: list[str] = ["orr", "dcr"]
     transform: options.Transform = "logit"
@@ -110,7 +143,14 @@ class MetaSpec(_Strict):
 
 
 class DisplaySpec(_Strict):
-    """How printed values are shown in the tables (issue 10, item 7): as printed unless a spec asks otherwise."""
+    """How printed values are shown in the tables (issue 10, item 7): as printed unless a spec asks otherwise.
+
+    Attributes
+    ----------
+    decimals : int or None
+        Round printed numbers with more decimals to this many, half away from zero on the decimal string (None: as
+        printed).
+    """
 
     decimals: int | None = Field(None, ge=0, le=6, description="round printed numbers with more decimals to this "
                                  "many, half away from zero on the decimal string (default: as printed)")
@@ -124,7 +164,52 @@ class HarmsSpec(_Strict):
 
 
 class Spec(_Strict):
-    """A comparison spec."""
+    """A comparison spec (the fields' descriptions are also in the spec's JSON schema).
+
+    Attributes
+    ----------
+    name, title : str
+        The report's file name (kebab case) and title.
+    date : str
+        Date written into the PDF metadata (ISO).
+    summary, question, population : str or None
+        A paragraph before the generated summary; the decision problem and its target population (printed first).
+    decision_thresholds : dict of str to float
+        Per outcome (ORR, DCR), the risk difference that would matter for the decision.
+    comparators_selected : str
+        How the comparators were chosen: systematic-search, authors-choice, convenience or not_stated.
+    claim : Claim or None
+        The published claim the report appraises.
+    trials : list of str
+        Descriptor files and folders, relative to the spec's folder.
+    cohorts : list of str or None
+        The cohorts compared, in order (default: every one loaded).
+    reference : str or None
+        The reference cohort (default: the first).
+    prefer_locations : list of str
+        Where a value is read first when it is printed in several places.
+    ci_method, rd_method : str
+        Interval methods of proportions and of risk differences.
+    smd_threshold : float
+        The |SMD| above which a baseline difference counts as an imbalance.
+    use_errata : bool
+        Use the values corrected by errata.
+    denominators : dict of str to DenominatorChoice
+        Denominators used in place of declared Ns, by cohort id.
+    meta : MetaSpec
+    maic : MaicSpec or None
+        A population-adjusted comparison when one cohort has IPD.
+    harms : HarmsSpec
+    exploratory_contrasts : bool
+        Odds ratios and Fisher's exact p between cohorts of different studies, in the supplement only.
+    supplement : {"html", "pdf", "both"}
+        Where the audit trail goes.
+    display : DisplaySpec
+    path : Path or None
+        The spec's file (set by :func:`load_spec`).
+    positions : dict
+        1-based (line, column) of the spec's values by path (set by :func:`load_spec`).
+    """
 
     name: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
     title: str
@@ -176,7 +261,17 @@ class Spec(_Strict):
         return "date" in self.model_fields_set
 
     def position(self, *loc: Any) -> tuple[int, int]:
-        """1-based (line, column) of a value of the spec file (or of its nearest recorded parent)."""
+        """1-based (line, column) of a value of the spec file (or of its nearest recorded parent).
+
+        Parameters
+        ----------
+        *loc : str or int
+            The value's path, e.g. ``"cohorts", 0``.
+
+        Returns
+        -------
+        tuple of (int, int)
+        """
         while loc:
             if loc in self.positions:
                 return self.positions[loc]
@@ -184,12 +279,26 @@ class Spec(_Strict):
         return self.positions.get((), (1, 1))
 
     def trial_paths(self) -> list[Path]:
-        """Descriptor files/folders, resolved against the spec's folder."""
+        """Descriptor files/folders, resolved against the spec's folder.
+
+        Returns
+        -------
+        list of Path
+        """
         base = self.path.parent if self.path else Path.cwd()
         return [base / t for t in self.trials]
 
     def output(self, suffix: str = ".pdf") -> Path:
-        """Default output file: ``<spec folder>/<name>.pdf`` (the working folder for the bundled spec)."""
+        """Default output file: ``<spec folder>/<name>.pdf`` (the working folder for the bundled spec).
+
+        Parameters
+        ----------
+        suffix : str
+
+        Returns
+        -------
+        Path
+        """
         if self._output_dir is not None:
             return self._output_dir / f"{self.name}{suffix}"
         base = self.path.parent if self.path else Path("reports")
@@ -324,8 +433,9 @@ def _substitute_problems(spec: Spec) -> list[tuple[tuple, str]]:
 
 
 def check_spec_endpoints(spec: Spec, endpoints: dict[str, list[str]]) -> None:
-    """Raise :class:`DescriptorError` at ``file:line:column`` of every scenario ``substitute_endpoint`` that names an
-    endpoint its cohort does not report.
+    """Refuse every scenario ``substitute_endpoint`` that names an endpoint its cohort does not report.
+
+    :class:`DescriptorError` names the ``file:line:column`` of each.
 
     Parameters
     ----------
@@ -422,8 +532,19 @@ def _cohort_list_problems(spec: Spec) -> list[tuple[tuple, str]]:
 
 
 def check_spec_cohorts(spec: Spec, ids: list[str]) -> None:
-    """Raise :class:`DescriptorError` naming ``file:line:column`` of every cohort id the spec names that was not
-    loaded (``ids``)."""
+    """Refuse every cohort id the spec names that was not loaded.
+
+    Parameters
+    ----------
+    spec : Spec
+    ids : list of str
+        The ids of the cohorts loaded.
+
+    Raises
+    ------
+    DescriptorError
+        Naming the ``file:line:column`` of each such id.
+    """
     named: list[tuple[tuple, str]] = [(("cohorts", i), c) for i, c in enumerate(spec.cohorts or [])]
     named += [(("reference",), spec.reference)] if spec.reference else []
     named += [(("denominators", c), c) for c in spec.denominators]
@@ -446,6 +567,12 @@ def default_spec() -> Spec:
     The bundled spec's ``trials:`` resolve against its own folder, so they name the bundled descriptors; its report
     is written to the working folder (``./table-iv.pdf``) rather than beside it, inside the installed package.
 
+    Returns
+    -------
+    Spec
+
+    Examples
+    --------
     >>> spec = default_spec()
     >>> spec.name, len(spec.trial_paths()), all(p.is_file() for p in spec.trial_paths())
     ('table-iv', 4, True)
@@ -459,11 +586,20 @@ def default_spec() -> Spec:
     return spec
 
 
-def default_spec_for(paths: list[str | Path]) -> Spec:
+def default_spec_for(paths: Sequence[str | Path]) -> Spec:
     """A spec with sensible defaults for descriptor files/folders given on the command line.
 
     Its report goes to ``./reports/<name>.pdf`` when the working folder has a ``reports/`` folder, else to
     ``./<name>.pdf``.
+
+    Parameters
+    ----------
+    paths : sequence of str or Path
+        Descriptor files and folders.
+
+    Returns
+    -------
+    Spec
     """
     name = Path(paths[0]).resolve().stem if len(paths) == 1 else "comparison"
     name = "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-") or "comparison"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,9 @@ import yaml
 from yaml.composer import Composer
 
 try:  # libyaml, bundled with PyYAML's wheels
-    from yaml._yaml import CParser
+    from yaml._yaml import CParser as _LibyamlParser
+
+    CParser: type[_LibyamlParser] | None = _LibyamlParser
 except ImportError:  # pragma: no cover - a PyYAML built without libyaml: the Python parser alone
     CParser = None
 
@@ -45,7 +48,13 @@ _SCALAR_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null")}
 
 
 class YamlProblem(Exception):
-    """A YAML file cannot be used; carries the 1-based line and column."""
+    """A YAML file cannot be used; carries the 1-based line and column.
+
+    Parameters
+    ----------
+    message : str
+    line, column : int
+    """
 
     def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
         super().__init__(message)
@@ -56,6 +65,7 @@ class _Hardened(Composer):
     """The composer of both loaders: no explicit tags, bounded depth (events from the Python or the C parser)."""
 
     _depth = 0
+    peek_event: Callable[[], yaml.Event | None]  # the parser's (yaml.parser.Parser or libyaml's CParser)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
@@ -63,11 +73,10 @@ class _Hardened(Composer):
         if tag is not None:
             tag = tag.replace(_STD, "!!")
             raise YamlProblem(f"explicit tag {tag!r} is not allowed in a descriptor (data only; write the plain "
-                              "value, quoted if it is text)", event.start_mark.line + 1, event.start_mark.column + 1)
+                              "value, quoted if it is text)", *_pos(event))
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep; refusing to read further",
-                              event.start_mark.line + 1, event.start_mark.column + 1)
+            raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep; refusing to read further", *_pos(event))
         try:
             return super().compose_node(parent, index)
         finally:
@@ -92,7 +101,7 @@ for _tag, _regexp, _first in (
 
 if CParser is not None:
 
-    class _FastLoader(_Hardened, CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    class _FastLoader(_Hardened, _LibyamlParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
         """libyaml's parser (events made in C, 5× faster) under the same Python composer, resolvers and
         constructor as :class:`_Loader`: the same nodes, tags and marks. Used only on text without what the two
         parsers treat differently (:func:`_fast_ok`), and any problem is read again by :class:`_Loader`, so that
@@ -102,21 +111,22 @@ if CParser is not None:
         _flow = 0
 
         def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
+            _LibyamlParser.__init__(self, stream)
             Composer.__init__(self)
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
 
         def compose_scalar_node(self, anchor: Any) -> Any:
             event = self.peek_event()
-            if self._flow and not event.style and ("?" in event.value or not event.value):
+            if (self._flow and isinstance(event, yaml.ScalarEvent) and not event.style
+                    and ("?" in event.value or not event.value)):
                 # in a flow collection ('[...]', '{...}') the Python scanner ends a plain value at '?', libyaml not;
                 # an empty value there (an explicit key '? ') is placed elsewhere by libyaml
                 raise _Diverges
             return super().compose_scalar_node(anchor)
 
         def compose_sequence_node(self, anchor: Any) -> Any:
-            flow = bool(self.peek_event().flow_style)
+            flow = _flow_style(self.peek_event())
             self._flow += flow
             try:
                 return super().compose_sequence_node(anchor)
@@ -124,7 +134,7 @@ if CParser is not None:
                 self._flow -= flow
 
         def compose_mapping_node(self, anchor: Any) -> Any:
-            flow = bool(self.peek_event().flow_style)
+            flow = _flow_style(self.peek_event())
             self._flow += flow
             try:
                 return super().compose_mapping_node(anchor)
@@ -180,8 +190,8 @@ class _Builder:
                 raise _problem(key_node, "a mapping key must be a plain value")
             text = str(key).lower() if isinstance(key, bool) or key is None else str(key)
             if key in out or text in seen:
-                first = seen.get(text) or self.positions.get((*path, key), ("?", "?"))
-                raise _problem(key_node, f"duplicate key {key!r} (first at line {first[0]})")
+                first = seen.get(text) or self.positions.get((*path, key))
+                raise _problem(key_node, f"duplicate key {key!r} (first at line {first[0] if first else '?'})")
             seen[text] = _pos(key_node)
             self.positions[(*path, key)] = _pos(key_node)
             out[key] = self.build(value_node, (*path, key))
@@ -222,9 +232,11 @@ class _Events:
             raise _Diverges
         return data, self.positions
 
-    def _node(self, event: yaml.Event, path: tuple, depth: int) -> Any:
+    def _node(self, event: yaml.Event | None, path: tuple, depth: int) -> Any:
         if getattr(event, "anchor", None) is not None:  # an anchor, or an alias (its anchor)
             raise _Composed
+        if not isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+            raise _Diverges  # not a value where a value belongs: the Python parser says why
         self.count += 1
         if event.tag is not None or depth > MAX_DEPTH or self.count > MAX_NODES:
             raise _Diverges
@@ -315,14 +327,21 @@ def _number(tag: str, text: str, node: Any) -> int | float:
     lower = text.lower()
     if lower.lstrip("+-") in (".inf", ".nan"):
         return float("nan") if "nan" in lower else (float("-inf") if lower.startswith("-") else float("inf"))
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
+    number = float(text)
+    if number in (float("inf"), float("-inf")):
         raise _problem(node, f"number {text} is out of range")
-    return value
+    return number
 
 
-def _pos(node: yaml.Node | yaml.Event) -> Position:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _pos(node: yaml.Node | yaml.Event | None) -> Position:
+    """1-based line and column where a node or event starts (1, 1 when the parser gave none)."""
+    mark = node.start_mark if node is not None else None
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _flow_style(event: yaml.Event | None) -> bool:
+    """Whether a collection's start event opens a flow collection (``[...]``, ``{...}``)."""
+    return isinstance(event, yaml.CollectionStartEvent) and bool(event.flow_style)
 
 
 def _problem(node: yaml.Node | yaml.Event, message: str) -> YamlProblem:
@@ -368,6 +387,18 @@ def read_regular(path: Path, limit: int = MAX_BYTES, what: str = "descriptors") 
     The file is checked with :func:`os.stat` before it is opened (FIFOs, devices, sockets and folders are refused,
     so nothing blocks or reads forever), opened non-blocking, checked again on the open descriptor, and never read
     past ``limit + 1`` bytes (a file that grows in the meantime is still refused).
+
+    Parameters
+    ----------
+    path : Path
+    limit : int
+        The largest size accepted, in bytes.
+    what : str
+        What the file is, for the messages.
+
+    Returns
+    -------
+    bytes
 
     Raises
     ------

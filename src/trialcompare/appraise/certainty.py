@@ -258,8 +258,9 @@ def _indirectness(cmp: Comparison, cohorts: CohortSet, tte: bool, caveat_codes: 
 
 def _medians(cmp: Comparison, endpoints: dict[str, str]) -> dict[str, float]:
     out = cmp.outcomes.filter(pl.col("statistic") == "median")
-    return {r["cohort"]: median_months(r) for r in out.iter_rows(named=True)  # one scale: 16.4 weeks is 3.8 months
-            if r["outcome"] == f"{endpoints.get(r['cohort'])}:median" and r["estimate"] is not None}
+    months = ((r["cohort"], median_months(r)) for r in out.iter_rows(named=True)  # one scale: 16.4 weeks = 3.8 months
+              if r["outcome"] == f"{endpoints.get(r['cohort'])}:median")
+    return {c: m for c, m in months if m is not None}
 
 
 def _publication(selected: str) -> DomainRating:
@@ -349,8 +350,10 @@ def certainty(cmp: Comparison, cohorts: CohortSet, findings: Sequence[Finding], 
 
 
 def harms_certainty(start: str, ascertainment: Fact) -> OutcomeCertainty:
-    """The certainty of the harms comparison when the cohorts ascertained harms differently: risk of bias (outcome
-    measurement) serious; indirectness, imprecision and publication bias not assessable from published counts.
+    """Rate the certainty of the harms comparison when the cohorts ascertained harms differently.
+
+    Risk of bias (outcome measurement) is serious; indirectness, imprecision and publication bias are not
+    assessable from published counts.
 
     Parameters
     ----------

@@ -275,8 +275,9 @@ _IMBALANCED = ("imbalanced", "reference-worse", "comparator-worse")
 
 
 def factor_smds(smd: pl.DataFrame, factors: pl.DataFrame) -> pl.DataFrame:
-    """The comparison's SMD frame with each factor's one SMD and its imbalance judgement (this module's rule), so
-    that every table and every caveat uses the same number and the same rule.
+    """Put each factor's one SMD and its imbalance judgement (this module's rule) into the comparison's SMD frame.
+
+    So every table and every caveat uses the same number and the same rule.
 
     Parameters
     ----------

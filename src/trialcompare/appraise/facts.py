@@ -26,11 +26,20 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeGuard
 
-__all__ = ["Fact", "Param", "check_token", "fact", "params_of"]
+__all__ = ["Fact", "Param", "Scalar", "check_token", "fact", "params_of"]
 
 Scalar = int | float | bool | str | None
 Param = Scalar | tuple[Scalar, ...] | tuple[tuple[Scalar, ...], ...]
+
+def _flat(value: Param) -> TypeGuard[tuple[Scalar, ...]]:
+    return isinstance(value, tuple) and not any(isinstance(v, tuple) for v in value)
+
+
+def _nested(value: Param) -> TypeGuard[tuple[tuple[Scalar, ...], ...]]:
+    return isinstance(value, tuple) and all(isinstance(v, tuple) for v in value)
+
 
 _TOKEN = re.compile(r"^[A-Za-z0-9≥≤<>=+\-_.:|/%()]*$")
 
@@ -126,6 +135,90 @@ class Fact:
         except KeyError:
             return default
 
+    def number(self, key: str) -> int | float:
+        """The parameter ``key``, a number (a count, a threshold).
+
+        Parameters
+        ----------
+        key : str
+            The parameter's name.
+
+        Returns
+        -------
+        int or float
+            Its value.
+
+        Raises
+        ------
+        TypeError
+            When the value is not a number.
+
+        Examples
+        --------
+        >>> fact("a", k=3).number("k")
+        3
+        """
+        value = self[key]
+        if isinstance(value, int | float):
+            return value
+        raise TypeError(f"fact {self.code!r}: parameter {key!r} is not a number ({value!r})")
+
+    def tokens(self, key: str) -> tuple[Scalar, ...]:
+        """The parameter ``key``, a tuple of tokens or numbers (cohort ids, outcome names, ...).
+
+        Parameters
+        ----------
+        key : str
+            The parameter's name.
+
+        Returns
+        -------
+        tuple
+            Its values.
+
+        Raises
+        ------
+        TypeError
+            When the value is not a tuple, or holds tuples (:meth:`rows`).
+
+        Examples
+        --------
+        >>> fact("a", cohorts=["x", "y"]).tokens("cohorts")
+        ('x', 'y')
+        """
+        value = self[key]
+        if _flat(value):
+            return value
+        raise TypeError(f"fact {self.code!r}: parameter {key!r} is not a tuple of tokens ({value!r})")
+
+    def rows(self, key: str) -> tuple[tuple[Scalar, ...], ...]:
+        """The parameter ``key``, a tuple of tuples (pairs of cohorts, ``(endpoint, median, median)`` rows, ...).
+
+        Parameters
+        ----------
+        key : str
+            The parameter's name.
+
+        Returns
+        -------
+        tuple of tuple
+            Its rows.
+
+        Raises
+        ------
+        TypeError
+            When the value is not a tuple of tuples.
+
+        Examples
+        --------
+        >>> fact("a", pairs=[("x", "y")]).rows("pairs")
+        (('x', 'y'),)
+        """
+        value = self[key]
+        if _nested(value):
+            return value
+        raise TypeError(f"fact {self.code!r}: parameter {key!r} is not a tuple of tuples ({value!r})")
+
     def replace(self, **params: Param) -> Fact:
         """A copy with some parameters changed (the phrasebook's tests vary one parameter at a time).
 
@@ -163,9 +256,16 @@ def fact(code: str, evidence: Iterable[str] = (), **params: Param) -> Fact:
     >>> fact("overlap", cohorts=["a", "b"], rule="shared-centre").params
     (('cohorts', ('a', 'b')), ('rule', 'shared-centre'))
     """
-    clean = {k: (tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list | tuple) else v)
-             for k, v in params.items()}
+    clean = {k: _frozen(v) for k, v in params.items()}
     return Fact(code, tuple(sorted(clean.items())), tuple(evidence))
+
+
+def _frozen(value: Param | list[Any]) -> Param:
+    """A parameter with its lists, and the lists in them, made tuples."""
+    if not isinstance(value, list | tuple):
+        return value
+    items: list[Any] = [tuple(x) if isinstance(x, list) else x for x in value]
+    return tuple(items)
 
 
 def params_of(facts: Iterable[Fact], code: str) -> list[Mapping[str, Param]]:

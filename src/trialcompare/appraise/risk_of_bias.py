@@ -285,7 +285,7 @@ def _reported_result(desc: Descriptor) -> _Judged:
 
 
 def overall_judgement(judgements: Iterable[str]) -> str:
-    """ROBINS-I's overall judgement from the domain judgements.
+    """Combine the domain judgements into ROBINS-I's overall judgement.
 
     Critical if any domain is critical; else serious if any is serious; else no information if any domain lacks
     it; else moderate if any is moderate; else low.
@@ -417,8 +417,10 @@ def risk_of_bias_facts(table: pl.DataFrame) -> list[Fact]:
 
 
 def itt_label_facts(cohorts: Iterable[Any]) -> list[Fact]:
-    """Cohorts whose population is labelled intention-to-treat although patients were excluded after treatment
-    began (``design.selection.exclusions_after_start: yes``): the label does not describe the analysis.
+    """Find the cohorts whose intention-to-treat label the exclusions after treatment began contradict.
+
+    Their population is labelled intention-to-treat although patients were excluded after treatment began
+    (``design.selection.exclusions_after_start: yes``): the label does not describe the analysis.
 
     Parameters
     ----------

@@ -50,7 +50,7 @@ def _selection(cohorts: CohortSet, reference: str) -> list[Fact]:
     after = _value(getattr(sel, "exclusions_after_start", None)) if sel is not None else None
     if after != "yes":
         return []
-    at = getattr(sel.exclusions_after_start, "at", None)  # type: ignore[union-attr]
+    at = getattr(getattr(sel, "exclusions_after_start", None), "at", None)
     return [fact("selection-exclusions", [f"design.selection.exclusions_after_start ({at})"], cohort=reference)]
 
 

@@ -218,9 +218,11 @@ def closest_comparator(cmp: Comparison, cohorts: CohortSet, ref_endpoint: str | 
 
 
 def regimen_analogue(cmp: Comparison, cohorts: CohortSet, closest: str | None = None) -> Fact | None:
-    """The ``regimen-analogue`` fact: the comparator whose regimen shares most with the reference's (agents by name,
-    then drug classes), when it is the only one with that many (at least two) and not already the closest
-    comparator; with its compared endpoint's median and OS beside the reference's.
+    """Name the comparator whose regimen shares most with the reference's (the ``regimen-analogue`` fact).
+
+    Shared agents count by name, then drug classes. The fact is made when that comparator is the only one with
+    that many (at least two) and not already the closest comparator; it carries the compared endpoint's median and
+    OS beside the reference's.
 
     Parameters
     ----------
@@ -280,7 +282,7 @@ def _context(cmp: Comparison, cohorts: CohortSet, claim: Claim | None, selected:
     claimed = list(claim.outcomes) if claim is not None and claim.outcomes else []
     closest = closest_comparator(cmp, cohorts)
     found = [fact("comparator-selection", k=len(cmp.cohorts) - 1, selection=selected), closest,
-             regimen_analogue(cmp, cohorts, closest["cohort"] if closest is not None else None),  # type: ignore[arg-type]
+             regimen_analogue(cmp, cohorts, str(closest["cohort"]) if closest is not None else None),
              _selection_signal(cmp, cohorts), _dcr_duration(cmp, claimed)]
     if claim is not None and claim.cites is not None:
         found.append(fact("claim-cites", what=claim.cites.what))

@@ -14,19 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any
 
-from .finding import Finding
+from .finding import Finding, Severity
 
 if TYPE_CHECKING:
     import polars as pl
 
     from ..load import CohortSet
 
-__all__ = ["FAMILIES", "Finding", "check"]
+__all__ = ["FAMILIES", "Finding", "Severity", "check"]
 
-Severity = Literal["error", "warning", "info"]
-Family = Callable[["pl.DataFrame", "CohortSet"], Iterable[Finding]]
+Family = Callable[["list[dict[str, Any]] | pl.DataFrame", "CohortSet"], Iterable[Finding]]
 
 
 def _families() -> list[Family]:
@@ -75,7 +74,18 @@ def check(cohorts: CohortSet) -> list[Finding]:
 
 
 def as_dicts(findings: Iterable[Finding]) -> list[dict]:
-    """Findings as plain dicts (for JSON)."""
+    """Convert findings to plain dicts (for JSON).
+
+    Parameters
+    ----------
+    findings : iterable of Finding
+        The findings.
+
+    Returns
+    -------
+    list of dict
+        One dict per finding, its fields by name.
+    """
     return [asdict(f) for f in findings]
 
 

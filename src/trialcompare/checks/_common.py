@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .finding import Finding
+from .finding import Finding, Severity
 
 if TYPE_CHECKING:
     import polars as pl
@@ -147,7 +147,7 @@ def declared_n(cohorts: CohortSet, cohort: str) -> int | None:
 
 def make(
     code: str,
-    severity: str,
+    severity: Severity,
     row: Row,
     message: str,
     cohorts: CohortSet | None = None,
@@ -159,7 +159,7 @@ def make(
     """Build a :class:`Finding` from a frame row (cohort, field, location, file, line and column come from it)."""
     return Finding(
         code=code,
-        severity=severity,  # type: ignore[arg-type]
+        severity=severity,
         cohort=cohort or row["cohort"],
         field=field or field_of(row),
         message=message,

@@ -254,7 +254,7 @@ def check_conflicts(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iter
         if v is not None:
             key = (v["cohort"], v["section"], v["variable"], v["level"], v["statistic"], v["time_months"])
             quantities[key].append(v)
-    found = []
+    found: list[Finding] = []
     for versions in quantities.values():
         groups = _by_estimator(versions) if versions[0]["statistic"] == "rate" else [versions]
         found.extend(f for group in groups if len(group) > 1 for f in _quantity_findings(group, cohorts))

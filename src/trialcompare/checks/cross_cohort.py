@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from ..rules import accrual_month, arms_of_one_study, centre_key, patient_overlap
 from ._common import Row, field_of, rows_of
-from .finding import Finding
+from .finding import Finding, Severity
 
 if TYPE_CHECKING:
     import polars as pl
@@ -42,6 +42,18 @@ CODES = {
 def accrual_months(text: str | None, end: bool = False) -> int | None:
     """Deprecated name of :func:`trialcompare.rules.accrual_month` (kept for existing callers).
 
+    Parameters
+    ----------
+    text : str or None
+        An accrual date as printed.
+    end : bool
+        Read it as the end of an accrual period.
+
+    Returns
+    -------
+    int or None
+        What :func:`trialcompare.rules.accrual_month` returns.
+
     Examples
     --------
     >>> accrual_months("2017-06") == accrual_months("June 3 2017")
@@ -50,13 +62,13 @@ def accrual_months(text: str | None, end: bool = False) -> int | None:
     return accrual_month(text, end)
 
 
-def _finding(code: str, severity: str, a: Cohort, b: Cohort, field: str, message: str, location: str) -> Finding:
+def _finding(code: str, severity: Severity, a: Cohort, b: Cohort, field: str, message: str, location: str) -> Finding:
     line, column = a.position(("design",))
     return Finding(
         code=code,
         severity=severity,
         cohort=a.id,
-        field=field,  # type: ignore[arg-type]
+        field=field,
         message=message,
         location=location,
         file=str(a.path),
@@ -103,8 +115,8 @@ def _shared_centre(a: Cohort, b: Cohort) -> Iterator[Finding]:
         f"{a.id}: {da.accrual_start or '?'} to {da.accrual_end or '?'}; {b.id}: {db.accrual_start or '?'} to "
         f"{db.accrual_end or '?'}"
     )
-    severity, verdict = ("warning", "accrual periods overlap") if overlap.accrual_overlaps else \
-        ("info", "accrual periods unknown")
+    severity: Severity = "warning" if overlap.accrual_overlaps else "info"
+    verdict = "accrual periods overlap" if overlap.accrual_overlaps else "accrual periods unknown"
     message = (
         f"{a.id} and {b.id} share the centre(s) {', '.join(shared)} and their {verdict} ({periods}): "
         "they may share patients"

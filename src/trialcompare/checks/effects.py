@@ -274,16 +274,16 @@ def _arms_agree(rows: list[Row], cohorts: CohortSet) -> Iterator[Finding]:
 
 
 def _study_twice(cohorts: CohortSet) -> Iterator[Finding]:
-    holders: dict[str, list[Cohort]] = defaultdict(list)
+    holders: dict[str, list[tuple[Cohort, str]]] = defaultdict(list)  # study id: (arm, where its study facts stand)
     for c in cohorts:
         if c.descriptor.study is not None:
-            holders[c.descriptor.study.id].append(c)
+            holders[c.descriptor.study.id].append((c, c.descriptor.study.at))
     for study, arms in holders.items():
-        for c in arms[1:]:
+        for c, at in arms[1:]:
             line, column = c.position(("study",))
             yield Finding("STUDY-RECORDED-TWICE", "warning", c.id, "study", (
-                f"study-level facts of {study} are written in {', '.join(a.id for a in arms)}: write them once, "
-                "in one arm's file"), c.descriptor.study.at, file=str(c.path), line=line, column=column)
+                f"study-level facts of {study} are written in {', '.join(a.id for a, _ in arms)}: write them once, "
+                "in one arm's file"), at, file=str(c.path), line=line, column=column)
 
 
 _TODO = re.compile(r"\bTODO\b")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Finding"]
+__all__ = ["Finding", "Severity"]
+
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class Finding:
     """
 
     code: str
-    severity: Literal["error", "warning", "info"]
+    severity: Severity
     cohort: str
     field: str
     message: str

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from ..descriptor.harms import HarmRecord, harm_records
 from ._common import fits, fmt, round_half_up
-from .finding import Finding
+from .finding import Finding, Severity
 
 if TYPE_CHECKING:
     import polars as pl
@@ -54,10 +54,17 @@ CONTAINS: dict[str, tuple[str, ...]] = {"any": (">=3", "3-4", "3", "4", "5"), ">
 """Grade bands and the bands they contain (patients in a contained band cannot outnumber the band)."""
 
 
-def _finding(code: str, severity: str, cohort: Cohort, rec: HarmRecord, message: str) -> Finding:
+def _n(rec: HarmRecord) -> int:
+    """The count of a record that has one (the callers keep only those)."""
+    if rec.value is None or rec.value.n is None:
+        raise ValueError(f"{rec.at}: {rec.term} has no count")
+    return rec.value.n
+
+
+def _finding(code: str, severity: Severity, cohort: Cohort, rec: HarmRecord, message: str) -> Finding:
     line, column = cohort.position((*rec.path, "value"))
     where = rec.at if rec.source in (None, cohort.descriptor.default_source) else f"{rec.at} [{rec.source}]"
-    return Finding(code, severity, cohort.id, _field(rec), message, where,  # type: ignore[arg-type]
+    return Finding(code, severity, cohort.id, _field(rec), message, where,
                    file=str(cohort.path), line=line, column=column)
 
 
@@ -110,9 +117,11 @@ def _grade_order(cohort: Cohort, records: list[HarmRecord]) -> Iterator[Finding]
             continue
         for outer, inner in CONTAINS.items():
             big = bands.get(outer)
-            for band in (b for b in inner if b in bands and big is not None):
+            if big is None:
+                continue
+            for band in (b for b in inner if b in bands):
                 small = bands[band]
-                if small.value.n > big.value.n:  # type: ignore[union-attr,operator]
+                if _n(small) > _n(big):
                     yield _finding("HARM-GRADE-ORDER", "error", cohort, small,
                                    f'{small.term}: grade {band} "{small.printed}" ({small.at}) is more patients than '
                                    f'grade {outer} "{big.printed}" ({big.at}), which contains it')
@@ -126,7 +135,7 @@ def _episodes(cohort: Cohort, records: list[HarmRecord]) -> Iterator[Finding]:
                        f'"{rec.printed}" {rec.term} (grade {rec.grade}) counts episodes, not patients: shown as a '
                        "count, never as a proportion of patients")
         other = patients.get((rec.key, rec.grade))
-        if other is not None and rec.value.n < other.value.n:  # type: ignore[union-attr,operator]
+        if other is not None and _n(rec) < _n(other):
             yield _finding("HARM-EPISODES-BELOW-PATIENTS", "error", cohort, rec,
                            f'{rec.term} (grade {rec.grade}): "{rec.printed}" episodes but "{other.printed}" patients '
                            f"({other.at}); every patient with the event has at least one episode")
@@ -138,7 +147,7 @@ def _modifications(cohort: Cohort, records: list[HarmRecord]) -> Iterator[Findin
     both = mods.get("reduction_or_interruption")
     for kind in ("dose_reduction", "interruption"):
         one = mods.get(kind)
-        if both is not None and one is not None and one.value.n > both.value.n:  # type: ignore[union-attr,operator]
+        if both is not None and one is not None and _n(one) > _n(both):
             yield _finding("HARM-MODIFICATION-ORDER", "error", cohort, one,
                            f'{kind.replace("_", " ")} "{one.printed}" is more patients than "reduced or interrupted" '
                            f'"{both.printed}" ({both.at})')

@@ -40,7 +40,7 @@ CODES = {
 
 
 def fitting_counts(denominator: int, percent: float, decimals: int) -> list[int]:
-    """Counts n (0..denominator) whose percentage of ``denominator`` rounds to ``percent``.
+    """The counts n (0..denominator) whose percentage of ``denominator`` rounds to ``percent``.
 
     Parameters
     ----------
@@ -94,7 +94,7 @@ def _denominator_range(n: int, p: float, dec: int, upto: int) -> range:
 
 
 def fitting_denominators(n: int, percent: float, decimals: int, upto: int) -> list[int]:
-    """Denominators d (max(n, 1)..upto) for which n/d rounds to ``percent``.
+    """The denominators d (max(n, 1)..upto) for which n/d rounds to ``percent``.
 
     Parameters
     ----------
@@ -127,7 +127,7 @@ IMPLIED_WINDOW = 50
 def implied_counts(
     percent: float, decimals: int, n_max: int, interval: tuple[float, float, int, float] | None = None
 ) -> list[tuple[int, int]]:
-    """Counts k/d (d ≤ ``n_max``) that reproduce a percentage printed without its denominator.
+    """The counts k/d (d ≤ ``n_max``) that reproduce a percentage printed without its denominator.
 
     A pair fits when k/d rounds to the printed percentage and, if the interval is given, some standard method of
     :func:`trialcompare.stats.proportions.which_ci_method` reproduces its printed bounds. Only a single fitting pair
@@ -204,7 +204,8 @@ def _group_by_denominator(cohort_rows: list[Row]) -> tuple[dict[int, list[Row]],
                             r["denominator"], _MAX_CANDIDATES))
         for r in cohort_rows
     }
-    remaining, groups = list(cohort_rows), {}
+    remaining = list(cohort_rows)
+    groups: dict[int, list[Row]] = {}
     while True:
         tally = Counter(d for r in remaining for d in fitting[id(r)])
         best = [d for d, k in tally.items() if k >= 2]

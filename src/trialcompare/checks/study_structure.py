@@ -32,11 +32,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ._common import Row, rows_of
-from .finding import Finding
+from .finding import Finding, Severity
 
 if TYPE_CHECKING:
     import polars as pl
 
+    from ..descriptor.models import ArmOf
     from ..load import Cohort, CohortSet
 
 __all__ = ["CODES", "NON_RANDOMISED_WITHIN_STUDY", "check_study_structure", "comparison_label"]
@@ -78,14 +79,14 @@ def comparison_label(cohorts: CohortSet, a: str, b: str) -> str | None:
     >>> comparison_label(tc.load(d), "series-low", "series-high")
     'non-randomised, within one study'
     """
-    arms = [cohorts[c].descriptor.design.arm_of if c in cohorts else None for c in (a, b)]
-    if a == b or None in arms or arms[0].study != arms[1].study:  # type: ignore[union-attr]
+    first, second = (cohorts[c].descriptor.design.arm_of if c in cohorts else None for c in (a, b))
+    if a == b or first is None or second is None or first.study != second.study:
         return None
-    return None if all(arm.randomised for arm in arms) else NON_RANDOMISED_WITHIN_STUDY  # type: ignore[union-attr]
+    return None if first.randomised and second.randomised else NON_RANDOMISED_WITHIN_STUDY
 
 
 def check_study_structure(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Iterator[Finding]:
-    """Findings on the arms of multi-arm studies (codes in the module's table).
+    """The findings on the arms of multi-arm studies (codes in the module's table).
 
     Parameters
     ----------
@@ -108,18 +109,26 @@ def check_study_structure(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -
     yield from _facts_above_arm(frame, cohorts)
 
 
-def _finding(code: str, severity: str, cohort: Cohort, field: str, message: str, at: str | None,
+def _finding(code: str, severity: Severity, cohort: Cohort, field: str, message: str, at: str | None,
              path: tuple = ()) -> Finding:
     line, column = cohort.position(path) if path else (None, None)
-    return Finding(code=code, severity=severity, cohort=cohort.id, field=field, message=message,  # type: ignore[arg-type]
+    return Finding(code=code, severity=severity, cohort=cohort.id, field=field, message=message,
                    location=at or "design", file=str(cohort.path), line=line, column=column)
+
+
+def _arm_of(cohort: Cohort) -> ArmOf:
+    """The ``design.arm_of`` of a cohort the checks grouped as an arm of a study."""
+    arm = cohort.descriptor.design.arm_of
+    if arm is None:
+        raise ValueError(f"{cohort.id} is not an arm of a study")
+    return arm
 
 
 def _partner(study: str, arms: list[Cohort]) -> Iterator[Finding]:
     if len(arms) > 1:
         return
     arm = arms[0]
-    if arm.descriptor.design.arm_of.randomised:  # type: ignore[union-attr]
+    if _arm_of(arm).randomised:
         yield _finding("STUDY-PARTNER-MISSING", "warning", arm, "design.arm_of",
                        f"{arm.id} is an arm of the randomised study {study}, but no other arm of {study} is "
                        "loaded: without it there is no randomised comparison (name the other arm's file too)",
@@ -146,7 +155,7 @@ def _study_size(study: str, arms: list[Cohort]) -> Iterator[Finding]:
 
 
 def _non_randomised(study: str, arms: list[Cohort]) -> Iterator[Finding]:
-    if len(arms) < 2 or all(a.descriptor.design.arm_of.randomised for a in arms):  # type: ignore[union-attr]
+    if len(arms) < 2 or all(_arm_of(a).randomised for a in arms):
         return
     ids = ", ".join(a.id for a in arms)
     yield _finding("STUDY-NON-RANDOMISED-ARMS", "info", arms[0], "design.arm_of",
@@ -180,7 +189,7 @@ def _facts_above_arm(frame: list[Row] | pl.DataFrame, cohorts: CohortSet) -> Ite
             continue
         yield Finding(code="ARM-FACT-ABOVE-ARM", severity="error", cohort=cohort.id, field=field_of(r),
                       message=f'printed "{r["printed"]}" describes {counted} patients, more than the {size} of the '
-                              f"arm {cohort.id}: a fact of the whole study {cohort.descriptor.design.arm_of.study} "  # type: ignore[union-attr]
+                              f"arm {cohort.id}: a fact of the whole study {_arm_of(cohort).study} "
                               "belongs under study: (written once)",
                       location=location_of(r, cohorts), file=r.get("file"), line=r.get("line"),
                       column=r.get("column"))

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from ..options import to_months
 from ._common import Row, bound_decimals, declared_n, half_unit, join_locations, make, rows_of
-from .finding import Finding
+from .finding import Finding, Severity
 
 if TYPE_CHECKING:
     import polars as pl
@@ -111,7 +111,7 @@ def _against(
     pct: float,
     what: str,
     code: str,
-    severity: str,
+    severity: Severity,
     cohorts: CohortSet,
     scale: float = 1.0,
 ) -> Iterator[Finding]:
@@ -125,7 +125,7 @@ def _against(
         problem = f"{rate_text} is above {pct:g}%, so the {what} must lie beyond {_at(rate)}, but {shown}"
     elif rate.hi < pct and value is None:
         problem = f"{rate_text} is below {pct:g}%, so the {what} is reached by {_at(rate)}, but {shown}"
-    elif rate.hi < pct and value - h > rate.t:
+    elif rate.hi < pct and value is not None and value - h > rate.t:
         problem = f"{rate_text} is below {pct:g}%, so the {what} must lie at or before {_at(rate)}, but {shown}"
     if problem:
         yield make(code, severity, point, problem, cohorts, location=join_locations([point, rate.row], cohorts))

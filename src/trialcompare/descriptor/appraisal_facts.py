@@ -27,11 +27,11 @@ fixed vocabulary; free text lives only in ``quote`` and ``note``. Example (the a
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..options import TIME_UNITS
+from ..options import TimeUnit
 
 __all__ = [
     "AgeLimit",
@@ -51,15 +51,32 @@ __all__ = [
 ]
 
 Stated = Literal["yes", "no", "not_stated"]
-RESPONSE_CRITERIA = ("RECIST 1.1", "RECIST 1.0", "iRECIST", "irRECIST", "WHO", "Choi", "other", "not_stated")
-EXCLUSION_REASONS = ("incomplete-records", "incomplete-follow-up", "early-discontinuation", "other")
-MISSING_REASONS = ("not-evaluable", "withdrew", "lost-to-follow-up", "ineligible", "not-treated", "not_stated")
-MISSING_HANDLING = ("counted-as-failure", "excluded", "imputed", "not_stated")
-OVERLAP_KINDS = ("prior-treatment", "shared-patients-stated", "other")
+ResponseCriteria = Literal["RECIST 1.1", "RECIST 1.0", "iRECIST", "irRECIST", "WHO", "Choi", "other", "not_stated"]
+ExclusionReason = Literal["incomplete-records", "incomplete-follow-up", "early-discontinuation", "other"]
+MissingReason = Literal["not-evaluable", "withdrew", "lost-to-follow-up", "ineligible", "not-treated", "not_stated"]
+MissingHandling = Literal["counted-as-failure", "excluded", "imputed", "not_stated"]
+OverlapKind = Literal["prior-treatment", "shared-patients-stated", "other"]
+RESPONSE_CRITERIA: tuple[str, ...] = get_args(ResponseCriteria)
+EXCLUSION_REASONS: tuple[str, ...] = get_args(ExclusionReason)
+MISSING_REASONS: tuple[str, ...] = get_args(MissingReason)
+MISSING_HANDLING: tuple[str, ...] = get_args(MissingHandling)
+OVERLAP_KINDS: tuple[str, ...] = get_args(OverlapKind)
 
 
 class _Quoted(BaseModel):
-    """Base: the source's words (``quote``) and where they were read (``at``, ``source``)."""
+    """Base: the source's words (``quote``) and where they were read (``at``, ``source``).
+
+    Attributes
+    ----------
+    quote : str or None
+        The source's words that say it, copied exactly.
+    at : str
+        Where it was read: "Patients and methods", "Table IV", "Abstract", ...
+    source : str or None
+        Key of the source (default: the first).
+    note : str or None
+        The curator's note.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -74,7 +91,13 @@ class _Quoted(BaseModel):
 
 
 class YesNo(_Quoted):
-    """A yes/no fact as the source states it (``not_stated``: read there, not said)."""
+    """A yes/no fact as the source states it (``not_stated``: read there, not said).
+
+    Attributes
+    ----------
+    value : {"yes", "no", "not_stated"}
+        The fact.
+    """
 
     value: Stated
 
@@ -85,7 +108,13 @@ class YesNo(_Quoted):
 
 
 class SelectionMethod(_Quoted):
-    """How patients came into the cohort: ``consecutive``, ``all_eligible`` or ``not_stated``."""
+    """How patients came into the cohort: ``consecutive``, ``all_eligible`` or ``not_stated``.
+
+    Attributes
+    ----------
+    value : {"consecutive", "all_eligible", "not_stated"}
+        The method.
+    """
 
     value: Literal["consecutive", "all_eligible", "not_stated"]
 
@@ -96,9 +125,15 @@ class SelectionMethod(_Quoted):
 
 
 class Exclusions(YesNo):
-    """Exclusions decided after treatment began (``yes``/``no``/``not_stated``) and why, from a fixed list."""
+    """Exclusions decided after treatment began (``yes``/``no``/``not_stated``) and why, from a fixed list.
 
-    reasons: list[Literal[EXCLUSION_REASONS]] = Field(  # type: ignore[valid-type]
+    Attributes
+    ----------
+    reasons : list of str
+        Why (:data:`EXCLUSION_REASONS`); only with ``value: yes``.
+    """
+
+    reasons: list[ExclusionReason] = Field(
         [], description="incomplete-records, incomplete-follow-up, early-discontinuation, other")
 
     @model_validator(mode="after")
@@ -109,7 +144,15 @@ class Exclusions(YesNo):
 
 
 class Selection(BaseModel):
-    """How patients were selected into the cohort."""
+    """How patients were selected into the cohort.
+
+    Attributes
+    ----------
+    method : SelectionMethod or None
+        How patients came into the cohort.
+    exclusions_after_start : Exclusions or None
+        Exclusions decided after treatment began.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -118,9 +161,15 @@ class Selection(BaseModel):
 
 
 class Criteria(_Quoted):
-    """The response criteria as named (RECIST 1.1, ...)."""
+    """The response criteria as named (RECIST 1.1, ...).
 
-    value: Literal[RESPONSE_CRITERIA]  # type: ignore[valid-type]
+    Attributes
+    ----------
+    value : str
+        One of :data:`RESPONSE_CRITERIA`.
+    """
+
+    value: ResponseCriteria
 
     @model_validator(mode="after")
     def _quoted(self) -> Criteria:
@@ -129,11 +178,21 @@ class Criteria(_Quoted):
 
 
 class TimePoint(_Quoted):
-    """When response was read: best overall response, or at a stated time (``time`` with its ``unit``)."""
+    """When response was read: best overall response, or at a stated time (``time`` with its ``unit``).
+
+    Attributes
+    ----------
+    value : {"best_overall", "at_time", "not_stated"}
+        When.
+    time : float or None
+        The time, with ``at_time``.
+    unit : str or None
+        Its unit (months, weeks, days or years).
+    """
 
     value: Literal["best_overall", "at_time", "not_stated"]
     time: float | None = Field(None, gt=0, allow_inf_nan=False)
-    unit: Literal[TIME_UNITS] | None = None  # type: ignore[valid-type]
+    unit: TimeUnit | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> TimePoint:
@@ -144,7 +203,23 @@ class TimePoint(_Quoted):
 
 
 class Assessment(BaseModel):
-    """How response was assessed."""
+    """How response was assessed.
+
+    Attributes
+    ----------
+    criteria : Criteria or None
+        The response criteria.
+    independent_review : YesNo or None
+        Read by a reviewer independent of the treating team.
+    blinded : YesNo or None
+        Assessors blinded to the treatment (a blinded randomised study).
+    confirmation : YesNo or None
+        A response confirmed by a later scan.
+    time_point : TimePoint or None
+        When response was read.
+    prospective : YesNo or None
+        Assessed prospectively by protocol ("no": read back from records).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -158,7 +233,13 @@ class Assessment(BaseModel):
 
 
 class InterventionRecord(_Quoted):
-    """When the treatment received was classified: ``at_start`` (by protocol) or ``retrospectively``."""
+    """When the treatment received was classified: ``at_start`` (by protocol) or ``retrospectively``.
+
+    Attributes
+    ----------
+    classified : {"at_start", "retrospectively", "not_stated"}
+        When.
+    """
 
     classified: Literal["at_start", "retrospectively", "not_stated"]
 
@@ -171,14 +252,28 @@ class InterventionRecord(_Quoted):
 class MissingData(_Quoted):
     """Patients analysed against patients enrolled (as printed), why they differ and how the missing were handled.
 
-    ``endpoint`` (an endpoint name) or ``set`` says which analysis ``analysed`` counts."""
+    ``endpoint`` (an endpoint name) or ``set`` says which analysis ``analysed`` counts.
+
+    Attributes
+    ----------
+    enrolled, analysed : int or None
+        Patients enrolled and analysed, as printed.
+    endpoint : str or None
+        The endpoint whose analysis ``analysed`` counts.
+    set : str or None
+        The analysis set ``analysed`` counts (enrolled, treated, efficacy, evaluable, itt, safety, unclear).
+    reason : str
+        Why they differ (:data:`MISSING_REASONS`).
+    handling : str
+        How the missing were handled (:data:`MISSING_HANDLING`).
+    """
 
     enrolled: int | None = Field(None, ge=0)
     analysed: int | None = Field(None, ge=0)
     endpoint: str | None = None
     set: Literal["enrolled", "treated", "efficacy", "evaluable", "itt", "safety", "unclear"] | None = None
-    reason: Literal[MISSING_REASONS] = "not_stated"  # type: ignore[valid-type]
-    handling: Literal[MISSING_HANDLING] = "not_stated"  # type: ignore[valid-type]
+    reason: MissingReason = "not_stated"
+    handling: MissingHandling = "not_stated"
 
     @model_validator(mode="after")
     def _consistent(self) -> MissingData:
@@ -191,12 +286,29 @@ class MissingData(_Quoted):
 
 
 class OverlapEvidence(BaseModel):
-    """Direct evidence, as printed, that this cohort may share patients with another (``with``: its cohort id)."""
+    """Direct evidence, as printed, that this cohort may share patients with another (``with``: its cohort id).
+
+    Attributes
+    ----------
+    with_ : str
+        The other cohort's id (``with`` in a descriptor).
+    kind : str
+        One of :data:`OVERLAP_KINDS`: prior-treatment (patients had the other cohort's treatment before),
+        shared-patients-stated, other.
+    printed : str
+        The source's words, exactly.
+    at : str
+        Where they were read.
+    source : str or None
+        Key of the source (default: the first).
+    note : str or None
+        The curator's note.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     with_: str = Field(alias="with", description="the other cohort's id")
-    kind: Literal[OVERLAP_KINDS] = Field(  # type: ignore[valid-type]
+    kind: OverlapKind = Field(
         description="prior-treatment (patients had the other cohort's treatment before), shared-patients-stated")
     printed: str = Field(description="the source's words, exactly")
     at: str
@@ -205,7 +317,15 @@ class OverlapEvidence(BaseModel):
 
 
 class AgeLimit(_Quoted):
-    """An age limit of eligibility, in years, as printed (``min_exclusive`` for "> 14")."""
+    """An age limit of eligibility, in years, as printed (``min_exclusive`` for "> 14").
+
+    Attributes
+    ----------
+    min, max : float or None
+        The lowest and highest eligible age.
+    min_exclusive, max_exclusive : bool
+        The limit itself is not eligible ("> 14", "< 40").
+    """
 
     min: float | None = Field(None, ge=0, allow_inf_nan=False)
     max: float | None = Field(None, ge=0, allow_inf_nan=False)
@@ -223,7 +343,13 @@ class AgeLimit(_Quoted):
 
 
 class EcogLimit(_Quoted):
-    """The highest ECOG performance status eligible."""
+    """The highest ECOG performance status eligible.
+
+    Attributes
+    ----------
+    value : int
+        The status, 0 to 4.
+    """
 
     value: int = Field(ge=0, le=4)
 
@@ -234,7 +360,13 @@ class EcogLimit(_Quoted):
 
 
 class LinesLimit(_Quoted):
-    """Prior lines of systemic therapy required (``min``) or allowed (``max``)."""
+    """Prior lines of systemic therapy required (``min``) or allowed (``max``).
+
+    Attributes
+    ----------
+    min, max : int or None
+        The fewest lines required and the most allowed.
+    """
 
     min: int | None = Field(None, ge=0)
     max: int | None = Field(None, ge=0)
@@ -248,10 +380,20 @@ class LinesLimit(_Quoted):
 
 
 class Refractory(_Quoted):
-    """Refractory disease required: progression within ``time`` ``unit`` after line ``after_line`` (1: first)."""
+    """Refractory disease required: progression within ``time`` ``unit`` after line ``after_line`` (1: first).
+
+    Attributes
+    ----------
+    time : float
+        The time to progression.
+    unit : str
+        Its unit (months, weeks, days or years).
+    after_line : int
+        The line of therapy after which it is counted (1: first).
+    """
 
     time: float = Field(gt=0, allow_inf_nan=False)
-    unit: Literal[TIME_UNITS]  # type: ignore[valid-type]
+    unit: TimeUnit
     after_line: int = Field(1, ge=1)
 
     @model_validator(mode="after")

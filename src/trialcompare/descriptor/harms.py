@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -72,8 +72,8 @@ Unit = Literal["patients", "episodes"]
 SafetySet = Literal["safety", "treated", "enrolled", "itt", "efficacy", "evaluable", "unclear"]
 Printed = Annotated[str | int | float, Field(description="the value exactly as printed in the source")]
 
-MODIFICATION_KINDS: tuple[str, ...] = ("dose_reduction", "interruption", "reduction_or_interruption",
-                                       "discontinuation")
+ModificationKind = Literal["dose_reduction", "interruption", "reduction_or_interruption", "discontinuation"]
+MODIFICATION_KINDS: tuple[str, ...] = get_args(ModificationKind)
 """Treatment modifications due to adverse events; ``reduction_or_interruption`` is the combined figure many
 papers print ("dose reductions or interruptions in 25 of 37")."""
 
@@ -89,6 +89,16 @@ _N_OF_N = re.compile(r"^(?P<n>\d+)\s+of\s+(?P<d>\d+)(?:\s+patients)?\s*(?P<tail>
 def is_named_proportion(name: str) -> bool:
     """Whether ``name`` is a namespaced proportion name (``ae:...`` or ``custom:...``).
 
+    Parameters
+    ----------
+    name : str
+        A proportion's name.
+
+    Returns
+    -------
+    bool
+        True for ``ae:...`` and ``custom:...`` names.
+
     Examples
     --------
     >>> is_named_proportion("ae:neutropenia:grade3"), is_named_proportion("custom:infection")
@@ -101,6 +111,16 @@ def is_named_proportion(name: str) -> bool:
 
 def normalise_grade(value: Any) -> str:
     """The grade band of a printed grade: ``">=3"``, ``"≥3"`` and ``"3+"`` are ``">=3"``; ``3`` is ``"3"``.
+
+    Parameters
+    ----------
+    value : str or int
+        The grade as printed.
+
+    Returns
+    -------
+    str
+        One of :data:`GRADE_BANDS`.
 
     Raises
     ------
@@ -143,8 +163,10 @@ class HarmValue:
 
 
 def parse_harm_value(text: str | int | float) -> HarmValue:
-    """Read a printed harms value: a count (``"25 (75.8)"``, ``"13/43"``), a count of N (``"24 (55.8%) of 43"``)
-    or a bare percentage (``"9%"``).
+    """Read a printed harms value.
+
+    A count (``"25 (75.8)"``, ``"13/43"``), a count of N (``"24 (55.8%) of 43"``) or a bare percentage
+    (``"9%"``).
 
     Parameters
     ----------
@@ -210,6 +232,22 @@ class _Strict(BaseModel):
 
 
 class _Located(_Strict):
+    """Base: where a harms value was read.
+
+    Attributes
+    ----------
+    at : str
+        Where the value was read: "Table II", "Abstract", "Results ¶3", ...
+    source : str or None
+        Key of the source it was read from (default: the first).
+    via : str or None
+        The secondary report it was read in, when not the source itself, with its address.
+    label : str or None
+        The row label exactly as printed.
+    note : str or None
+        The curator's note.
+    """
+
     at: str = Field(description='where the value was read: "Table II", "Abstract", "Results ¶3", ...')
     source: str | None = Field(None, description="key of the source it was read from (default: the first)")
     via: str | None = Field(None, description="the secondary report it was read in, when not the source itself "
@@ -219,7 +257,17 @@ class _Located(_Strict):
 
 
 class SafetyPopulation(_Located):
-    """The safety population: its N and what it is (e.g. all treated patients)."""
+    """The safety population: its N and what it is (e.g. all treated patients).
+
+    Attributes
+    ----------
+    n : int
+        Patients in the safety analysis.
+    refers_to : str
+        What the N is: safety, treated, enrolled, itt, efficacy, evaluable, unclear.
+    printed : str or None
+        The N as printed, e.g. "43 patients who received study drug".
+    """
 
     n: int = Field(ge=0, description="patients in the safety analysis")
     refers_to: SafetySet = Field(description="what the N is: safety, treated, enrolled, itt, ...")
@@ -227,6 +275,19 @@ class SafetyPopulation(_Located):
 
 
 class _Counted(_Located):
+    """Base: a count of patients (or episodes) as printed.
+
+    Attributes
+    ----------
+    value : str, int, float or None
+        Patients (or episodes) as printed: "25 (75.8)", "7%", "24 (55.8%) of 43"; None when only words are
+        printed.
+    quote : str or None
+        The source's words, copied exactly (required without a value).
+    denominator : int or None
+        The denominator when not the safety population's N.
+    """
+
     value: Printed | None = Field(None, description="patients (or episodes) as printed: '25 (75.8)', '7%', "
                                                     "'24 (55.8%) of 43'; omit when only the words are printed")
     quote: str | None = Field(None, description="the source's words, copied exactly (required without a value)")
@@ -252,7 +313,19 @@ class _Counted(_Located):
 
 
 class AdverseEvent(_Counted):
-    """Patients (or episodes) with one adverse event term in one grade band, as printed."""
+    """Patients (or episodes) with one adverse event term in one grade band, as printed.
+
+    Attributes
+    ----------
+    term : str
+        The term exactly as printed, e.g. "Hand-foot syndrome".
+    ctcae : str or None
+        The CTCAE v5.0 term it maps to (None when it does not map).
+    grade : str
+        The grade band: any, >=3, 3-4, 3, 4 or 5.
+    unit : {"patients", "episodes"}
+        Patients with the event, or episodes when only episodes are printed.
+    """
 
     term: str = Field(description="the term exactly as printed, e.g. 'Hand-foot syndrome'")
     ctcae: str | None = Field(None, description="the CTCAE v5.0 term it maps to, e.g. 'Palmar-plantar "
@@ -267,21 +340,51 @@ class AdverseEvent(_Counted):
 
 
 class Modification(_Counted):
-    """Patients whose treatment was modified because of adverse events."""
+    """Patients whose treatment was modified because of adverse events.
 
-    kind: Literal[MODIFICATION_KINDS] = Field(  # type: ignore[valid-type]
+    Attributes
+    ----------
+    kind : str
+        One of :data:`MODIFICATION_KINDS`.
+    """
+
+    kind: ModificationKind = Field(
         description="dose_reduction, interruption, reduction_or_interruption (printed together) or discontinuation")
 
 
 class Death(_Counted):
-    """Deaths on treatment, as printed."""
+    """Deaths on treatment, as printed.
+
+    Attributes
+    ----------
+    related : {"treatment-related", "any"}
+        Treatment-related deaths, or all deaths on treatment whatever the cause.
+    """
 
     related: Literal["treatment-related", "any"] = Field(
         description="treatment-related deaths, or all deaths on treatment whatever the cause")
 
 
 class AdverseEvents(_Strict):
-    """The ``adverse_events:`` block of a descriptor (see the module docstring)."""
+    """The ``adverse_events:`` block of a descriptor (see the module docstring).
+
+    Attributes
+    ----------
+    population : SafetyPopulation
+        The safety population.
+    grading : str or None
+        The grading system as printed, e.g. "CTCAE v5.0".
+    attribution : str or None
+        Which events were counted, as printed.
+    events : list of AdverseEvent
+        The adverse events.
+    modifications : list of Modification
+        Treatment modifications because of adverse events.
+    deaths : list of Death
+        Deaths on treatment.
+    notes : list of str
+        What could not be found or transcribed, and doubts.
+    """
 
     population: SafetyPopulation
     grading: str | None = Field(None, description="the grading system as printed, e.g. 'CTCAE v5.0'")
@@ -300,6 +403,27 @@ class HarmRecord:
     ``section`` is ``"event"``, ``"modification"`` or ``"death"``; ``key`` the harmonised name used to match
     entries across cohorts (the CTCAE term, else the printed term, lower case; the kind of a modification;
     ``death:<related>``); ``path`` the entry's path in the descriptor (for file:line:column).
+
+    Attributes
+    ----------
+    section, key : str
+        As above.
+    term : str
+        The term as printed (a modification's kind, ``deaths (<related>)``).
+    ctcae, grade : str or None
+        The CTCAE term and the grade band of an adverse event.
+    unit : str
+        ``"patients"`` or ``"episodes"``.
+    value : HarmValue or None
+        The printed value read into numbers.
+    denominator : int
+        The entry's denominator (see :func:`harm_records`).
+    printed : str or None
+        The value as printed.
+    at, source, via, quote : str or None
+        Where it was read and the source's words, as in the descriptor.
+    path : tuple
+        As above.
     """
 
     section: str
@@ -319,8 +443,21 @@ class HarmRecord:
 
 
 def term_key(term: str, ctcae: str | None = None) -> str:
-    """The name that matches one adverse event across cohorts: its CTCAE term, else the printed term (lower case,
-    spaces collapsed).
+    """The name that matches one adverse event across cohorts.
+
+    Its CTCAE term, else the printed term (lower case, spaces collapsed).
+
+    Parameters
+    ----------
+    term : str
+        The term as printed.
+    ctcae : str, optional
+        The CTCAE term it maps to.
+
+    Returns
+    -------
+    str
+        The key.
 
     Examples
     --------
@@ -337,6 +474,16 @@ def harm_records(block: AdverseEvents) -> list[HarmRecord]:
 
     The denominator of an entry is, in order: the one printed with it (``"24 of 43"``), the entry's
     ``denominator``, the safety population's N.
+
+    Parameters
+    ----------
+    block : AdverseEvents
+        A descriptor's ``adverse_events:`` block.
+
+    Returns
+    -------
+    list of HarmRecord
+        One per entry.
     """
     n = block.population.n
     out: list[HarmRecord] = []

@@ -28,6 +28,7 @@ from .printed_counts import (
     parse_count,
 )
 from .printed_display import display
+from .printed_status import bound_status
 
 __all__ = [
     "COUNT_FORMS",
@@ -65,7 +66,14 @@ class Estimate:
     for a bound not printed at all.
     ``label`` is an interval label printed inside the parentheses (``"IQR"``, ``"95% CI"``), if any.
     ``unit`` is a time unit word printed with the numbers (``"10.9 months"``), as ``months``/``weeks``/``days``/
-    ``years``, else None.
+    ``years``, else None. ``decimals`` are those of the printed estimate; ``percent``: printed with ``%``.
+
+    Attributes
+    ----------
+    value, lower, upper : float or None
+    bound, label, unit, value_status, lower_status, upper_status : str or None
+    decimals : int or None
+    lower_nr, upper_nr, value_nr, percent : bool
     """
 
     value: float | None
@@ -86,7 +94,14 @@ class Estimate:
 
 @dataclass(frozen=True)
 class MeanSD:
-    """``mean ± SD`` with an optional interval, as printed (``"19.1±8.5 (16.0, 22.2)"``)."""
+    """``mean ± SD`` with an optional interval, as printed (``"19.1±8.5 (16.0, 22.2)"``).
+
+    Attributes
+    ----------
+    mean, sd : float
+    lower, upper : float or None
+    mean_decimals, sd_decimals : int
+    """
 
     mean: float
     sd: float
@@ -130,33 +145,6 @@ _EST_SEMI_RE = re.compile(  # "0.42; 95% CI, 0.21 to 0.85": the interval after a
     rf"(?:,|-|to|;)\s*(?P<hi>{_NUM}|{_NR})\s*%?$",
     re.IGNORECASE,
 )
-
-
-_STATUS = {"nr": "not-reached", "not reached": "not-reached", "ne": "not-estimable",
-           "not estimable": "not-estimable", "na": "not-available"}
-
-
-def bound_status(text: str | None) -> str | None:
-    """What a printed estimate or bound is: ``"value"``, ``"not-reached"``, ``"not-estimable"``, ``"not-available"``.
-
-    Parameters
-    ----------
-    text : str or None
-        The printed bound (None when no bound was printed).
-
-    Returns
-    -------
-    str or None
-        One of :data:`trialcompare.options.BOUND_STATUSES`; None for None.
-
-    Examples
-    --------
-    >>> bound_status("NR"), bound_status("not estimable"), bound_status("NE"), bound_status("12.6")
-    ('not-reached', 'not-estimable', 'not-estimable', 'value')
-    """
-    if text is None:
-        return None
-    return _STATUS.get(re.sub(r"\s+", " ", text.strip().lower()), "value")
 
 
 def _bound_value(text: str | None) -> tuple[float | None, bool]:
@@ -387,7 +375,12 @@ class PValue:
     sided: str | None = None
 
     def range(self) -> tuple[float, float]:
-        """The values of the P value compatible with its printing (rounding, or the side of a bound)."""
+        """The values of the P value compatible with its printing (rounding, or the side of a bound).
+
+        Returns
+        -------
+        tuple of (float, float)
+        """
         if self.bound in ("<", "≤"):
             return 0.0, self.value
         if self.bound in (">", "≥"):
@@ -447,8 +440,12 @@ def parse_p(text: str | float) -> PValue:
 class Summary:
     """A continuous summary as printed: a mean or median with up to two intervals (IQR and range).
 
-    ``first`` holds the estimate with the first printed interval (its ``label`` names it), ``range`` a second
-    interval printed as a range (``"median 42 (IQR 30-55; range 18-76)"``), else None.
+    Attributes
+    ----------
+    first : Estimate
+        The estimate with the first printed interval (its ``label`` names it).
+    range : Estimate or None
+        A second interval printed as a range (``"median 42 (IQR 30-55; range 18-76)"``).
     """
 
     first: Estimate

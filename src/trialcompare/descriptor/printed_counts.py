@@ -140,7 +140,7 @@ def _match_count(s: str) -> re.Match[str]:
                             f"{COUNT_FORMS} — write one of them and keep the original in a `note:`")
 
 
-def parse_count(text: str | int) -> Count:
+def parse_count(text: str | int | float) -> Count:
     """Parse a count as printed: ``13``, ``"13 (39.39)"``, ``"13/33"``, ``"13/33 (39.4%)"``, ``"6.06% (2/33)"``,
     ``"35.29%, 12/34"``, ``"0 (0/33)"``, ``"0.0 (0.0)"``.
 

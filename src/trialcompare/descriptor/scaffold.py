@@ -170,7 +170,7 @@ def schema_reference(out: str | Path) -> str:
     Returns
     -------
     str
-        e.g. ``"descriptor.schema.json"`` for ``trials/x.yaml``, ``"../descriptor.schema.json"`` for
+        For example ``"descriptor.schema.json"`` for ``trials/x.yaml``, ``"../descriptor.schema.json"`` for
         ``trials/library/x.yaml``.
 
     Examples

@@ -87,8 +87,10 @@ effects:                      # between-arm effects as published; versus = the o
 
 
 def arm_ids(study_id: str, arms: int, names: Sequence[str] | None = None) -> list[str]:
-    """The cohort ids of the arms: ``ID-<name>`` for each of ``names``, by default ``ID-experimental`` and
-    ``ID-control`` for two arms, ``ID-arm1`` ... otherwise.
+    """The cohort ids of the arms.
+
+    ``ID-<name>`` for each of ``names``; by default ``ID-experimental`` and ``ID-control`` for two arms,
+    ``ID-arm1`` ... otherwise.
 
     Parameters
     ----------
@@ -156,8 +158,10 @@ def scaffold_arms(study_id: str, arms: int = 2, names: Sequence[str] | None = No
 
 
 def write_arms(study_id: str, arms: int, output: str | None, names: Sequence[str] | None = None) -> int:
-    """Write the arms' files into the folder ``output`` (default ``trials``; ``-`` prints them to stdout), creating
-    it when missing (never through a symbolic link).
+    """Write the arms' files into the folder ``output``.
+
+    The folder defaults to ``trials`` (``-`` prints them to stdout) and is created when missing (never through a
+    symbolic link).
 
     Parameters
     ----------

@@ -28,7 +28,18 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Variable:
-    """A harmonized variable: its kind, display label and allowed levels (categorical only)."""
+    """A harmonized variable: its kind, display label and allowed levels (categorical only).
+
+    Attributes
+    ----------
+    name : str
+    kind : {"categorical", "continuous"}
+    label : str
+        The display label.
+    levels : tuple of str
+        The allowed levels (categorical only).
+    unit : str or None
+    """
 
     name: str
     kind: str  # "categorical" | "continuous"

@@ -155,7 +155,12 @@ class MaicAnalysis:
                 + "".join(f"<th>{c}</th>" for c in cells) + f"</tr></thead><tbody>{body}</tbody></table></div>")
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data (NaN and infinity as None)."""
+        """Plain JSON-ready data (NaN and infinity as None).
+
+        Returns
+        -------
+        dict
+        """
         def clean(v: Any) -> Any:
             if isinstance(v, float) and not math.isfinite(v):
                 return None
@@ -279,7 +284,7 @@ def _boot_row(boot: BootstrapResult, ess: float) -> dict:
 
 
 def _centre(targets: dict[str, dict[str, float]]) -> dict[str, float]:
-    return {k: v.get("mean", v.get("proportion")) for k, v in targets.items()
+    return {k: v["mean"] if "mean" in v else v["proportion"] for k, v in targets.items()
             if "mean" in v or "proportion" in v}
 
 

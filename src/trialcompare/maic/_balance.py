@@ -94,7 +94,9 @@ def _categorical_rows(ctx: dict, variable: str, reported: pl.DataFrame, columns:
     for level in levels:
         own = columns.get(level)
         others = [columns.get(o) for o in target if o != level]
-        derived = () if own is not None or None in others or not target or level not in target else tuple(others)
+        present = [o for o in others if o is not None]
+        derived = () if own is not None or len(present) < len(others) or not target or level not in target \
+            else tuple(present)
         rows.append(_row(ctx, variable, level, own, derived, "proportion", target.get(level), None))
     return rows
 

@@ -26,7 +26,12 @@ VCOV_TYPES = ("HC0", "HC3")
 
 
 class Estimate(NamedTuple):
-    """A point estimate with its confidence limits (unpacks as ``est, lo, hi``)."""
+    """A point estimate with its confidence limits (unpacks as ``est, lo, hi``).
+
+    Attributes
+    ----------
+    estimate, lower, upper : float
+    """
 
     estimate: float
     lower: float
@@ -147,6 +152,17 @@ def weighted_risk_ratio(
 
     Parameters and return value as :func:`weighted_odds_ratio` (R ``quasibinomial(link = "log")``).
 
+    Parameters
+    ----------
+    response, weights : array_like
+    ref_events, ref_n : int
+    vcov : {"HC3", "HC0"}
+    level : float
+
+    Returns
+    -------
+    Estimate
+
     Examples
     --------
     >>> round(weighted_risk_ratio([1, 0, 1, 1], [1, 1, 1, 1], 1, 4).estimate, 6)
@@ -161,6 +177,17 @@ def weighted_risk_difference(
     """Population-adjusted risk difference (IPD minus comparator), sandwich interval (identity link).
 
     Parameters and return value as :func:`weighted_odds_ratio` (R ``quasibinomial(link = "identity")``).
+
+    Parameters
+    ----------
+    response, weights : array_like
+    ref_events, ref_n : int
+    vcov : {"HC3", "HC0"}
+    level : float
+
+    Returns
+    -------
+    Estimate
 
     Examples
     --------

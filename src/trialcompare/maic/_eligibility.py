@@ -67,6 +67,8 @@ class Criterion:
     others : tuple of str
         For a ``zero_level`` criterion without a column of its own: the IPD columns of the comparator's other
         levels (a patient in none of them is in the excluded level).
+    where : tuple of (str, int, int) or None
+        The file, line and column it was read from.
     """
 
     name: str

@@ -213,7 +213,7 @@ def _marginal_spec(name: str, spec: Mapping[str, float], x: NDArray[np.float64])
 def simulate_covariates(
     ipd: Any, targets: Mapping[str, Mapping[str, float]], n_sim: int = 10_000, seed: int = 0
 ) -> tuple[NDArray[np.float64], tuple[str, ...]]:
-    """Covariates of the comparator's population simulated from its reported moments (Gaussian copula).
+    """Simulate the comparator population's covariates from its reported moments (Gaussian copula).
 
     Parameters
     ----------
@@ -280,7 +280,7 @@ def _logistic(x: NDArray[np.float64], y: NDArray[np.float64], counts: NDArray[np
     return beta
 
 
-def _solve(h: NDArray[np.float64], g: NDArray[np.float64]) -> NDArray[np.float64]:
+def _solve(h: NDArray[np.float64], g: NDArray[np.float64]) -> NDArray[np.floating]:
     try:
         return np.linalg.solve(h, g)
     except np.linalg.LinAlgError:
@@ -456,8 +456,10 @@ def stc_marginal_survival(
     simulated: ArrayLike | None = None,
     uniforms: ArrayLike | None = None,
 ) -> MarginalStcResult:
-    """Marginal STC hazard ratio by G-computation: an exponential outcome model, event times simulated for the
-    comparator's simulated population, and a Cox model of those against the comparator's (pseudo-)IPD.
+    """Marginal STC hazard ratio by G-computation.
+
+    An exponential outcome model, event times simulated for the comparator's simulated population, and a Cox
+    model of those against the comparator's (pseudo-)IPD.
 
     The IPD's exponential model (R ``survreg(Surv(time, event) ~ x1 + ..., dist = "exponential")``, whose
     coefficients are minus these) gives each simulated patient a rate; its event time is ``-log(u) / rate`` (``u``
@@ -520,7 +522,7 @@ def stc_marginal_survival(
         sim, assumed = simulate_covariates(ipd, targets, n_sim, seed)
     else:
         sim, assumed = np.asarray(simulated, dtype=float), ()
-    u = rng.uniform(size=sim.shape[0]) if uniforms is None else np.asarray(uniforms, dtype=float)
+    u = np.asarray(rng.uniform(size=sim.shape[0]) if uniforms is None else uniforms, dtype=np.float64)
     sim = np.column_stack([np.ones(sim.shape[0]), sim])
     log_hr = _marginal_log_hr(beta, sim, u, (t0, d0), np.ones(t0.size))
     betas = _exponential(design, t, d, rng.multinomial(t.size, np.full(t.size, 1 / t.size), n_boot).astype(float))

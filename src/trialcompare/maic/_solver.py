@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linprog
+from scipy.optimize import OptimizeResult, linprog
 
 __all__ = ["Feasibility", "feasibility", "newton"]
 
@@ -57,6 +57,13 @@ class Feasibility:
     nearest: NDArray[np.float64] | None
 
 
+def _solution(res: OptimizeResult) -> tuple[float, NDArray[np.float64]]:
+    """The optimum and solution of a linear program, or RuntimeError with HiGHS's message when it has none."""
+    if res.x is None or res.fun is None:
+        raise RuntimeError(f"the feasibility linear program has no solution: {res.message}")
+    return float(res.fun), res.x
+
+
 def _nearest(xs: NDArray[np.float64]) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
     """min sum|s| subject to xs' w + s = 0, sum w = 1, w >= 0: (distance, w, s)."""
     n, k = xs.shape
@@ -64,8 +71,8 @@ def _nearest(xs: NDArray[np.float64]) -> tuple[float, NDArray[np.float64], NDArr
     a_eq = np.block([[xs.T, np.eye(k), -np.eye(k)], [np.ones((1, n)), np.zeros((1, 2 * k))]])
     b_eq = np.r_[np.zeros(k), 1.0]
     res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-    z = res.x
-    return float(res.fun), z[:n], z[n:n + k] - z[n + k:]
+    fun, z = _solution(res)
+    return fun, z[:n], z[n:n + k] - z[n + k:]
 
 
 def _margin(xs: NDArray[np.float64]) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
@@ -78,8 +85,9 @@ def _margin(xs: NDArray[np.float64]) -> tuple[float, NDArray[np.float64], NDArra
     a_eq = np.block([[xs.T, xs.sum(axis=0)[:, None]], [np.ones((1, n)), np.full((1, 1), float(n))]])
     b_eq = np.r_[np.zeros(k), float(n)]
     res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=[(0, None)] * n + [(0, 1)], method="highs")
-    t = float(res.x[-1])
-    return t, res.x[:n] + t, np.asarray(res.eqlin.marginals[:k], dtype=float)
+    _, x = _solution(res)
+    t = float(x[-1])
+    return t, x[:n] + t, np.asarray(res.eqlin.marginals[:k], dtype=float)
 
 
 def feasibility(xs: NDArray[np.float64]) -> Feasibility:

@@ -108,6 +108,8 @@ def km_curves(time: ArrayLike, event: ArrayLike, weights: ArrayLike, level: floa
         t = kaplan_meier(time, event, CONF_TYPE, level, weights=w).table
         frames.append(t.select(pl.lit(name).alias("curve"), "time", "survival", "ci_low", "ci_high",
                                pl.col("n_censor").cast(pl.Float64)))
+    # polars' stub types cast's mapping with an invariant key (str | Selector | DataType), which no dict[str, ...]
+    # can match
     return pl.concat(frames).cast(CURVE_SCHEMA)  # type: ignore[arg-type]
 
 
@@ -134,11 +136,13 @@ def comparator_survival(frame: pl.DataFrame, cohort: str, endpoint: str) -> list
                         pl.col("statistic").is_in(["median", "rate"]))
     out = []
     for r in rows.iter_rows(named=True):
+        values: tuple[float | None, float | None, float | None]
         if r["statistic"] == "median":
             values = (r.get("value_months"), r.get("lower_months"), r.get("upper_months"))
             time = None
         else:
-            values = tuple(None if v is None else v / 100 for v in (r["value"], r["lower"], r["upper"]))
+            value, lower, upper = (None if v is None else v / 100 for v in (r["value"], r["lower"], r["upper"]))
+            values = (value, lower, upper)
             time = r.get("months")
         if values[0] is None or (r["statistic"] == "rate" and time is None):
             continue

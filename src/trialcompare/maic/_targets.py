@@ -38,7 +38,21 @@ _ENTRY_KEYS = {"variable", "level", "statistics", "match", "note"}
 
 @dataclass(frozen=True)
 class MappingEntry:
-    """What one IPD column is in a descriptor: a variable (continuous) or one level of it (0/1 column)."""
+    """What one IPD column is in a descriptor: a variable (continuous) or one level of it (0/1 column).
+
+    Attributes
+    ----------
+    column, variable : str
+        The IPD column and the descriptor variable.
+    level : str or None
+        The level a 0/1 column is.
+    statistics : tuple of str or None
+        The statistics matched (default: those the comparator reports).
+    match : bool
+        False: shown in the balance table, not matched.
+    where : tuple of (str, int, int) or None
+        The mapping file, line and column of the entry.
+    """
 
     column: str
     variable: str
@@ -66,21 +80,28 @@ def check_columns(entries: Iterable[MappingEntry], columns: Iterable[str], crite
     >>> check_columns([MappingEntry("ecog_0", "ecog", "0"), MappingEntry("ecog_1", "ecog", "1", where=("m", 3, 3))],
     ...               ["age", "ecog_0"])
     """
-    entries = [*entries, *(c for c in criteria if c.column is not None)]
-    named = {e.column for e in entries}
+    mapped = [(e.column, e.where) for e in entries] + [(c.column, c.where) for c in criteria if c.column is not None]
+    named = {column for column, _ in mapped}
     known = [c for c in columns if c not in ("id", "arm", "time", "event", "response")]
     free = [c for c in known if c not in named]
-    for e in entries:
-        if e.column in known or e.where is None:
+    for column, where in mapped:
+        if column in known or where is None:
             continue
-        near = suggest(e.column, free)
+        near = suggest(column, free)
         if near:
-            raise MaicInputError(*e.where, f"the IPD has no column {_short(e.column)}{near}")
+            raise MaicInputError(*where, f"the IPD has no column {_short(column)}{near}")
 
 
 @dataclass(frozen=True)
 class Unmatched:
-    """A factor that could not be matched, and why (``reason`` is one of the ``REASONS`` keys)."""
+    """A factor that could not be matched, and why (``reason`` is one of the ``REASONS`` keys).
+
+    Attributes
+    ----------
+    factor, variable : str
+    level : str or None
+    reason : str
+    """
 
     factor: str
     variable: str
@@ -198,7 +219,13 @@ def _statistics(
 
 
 class MappingEntries(tuple):
-    """The entries of a mapping file (a tuple of :class:`MappingEntry`) and its ``eligibility`` criteria."""
+    """The entries of a mapping file (a tuple of :class:`MappingEntry`) and its ``eligibility`` criteria.
+
+    Parameters
+    ----------
+    entries : iterable of MappingEntry
+    eligibility : iterable of Criterion
+    """
 
     eligibility: tuple[Criterion, ...]
 

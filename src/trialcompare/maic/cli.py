@@ -21,7 +21,18 @@ _CONTROL = {c: None for c in range(32) if c not in (9,)} | {127: None}
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Register the ``maic`` subcommand on an argparse ``subparsers`` object; returns its parser."""
+    """Register the ``maic`` subcommand on an argparse ``subparsers`` object.
+
+    Parameters
+    ----------
+    subparsers : argparse action
+        What ``ArgumentParser.add_subparsers`` returned.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subcommand's parser.
+    """
     p = subparsers.add_parser(
         "maic", help="population-adjusted comparison when one cohort has IPD (MAIC, STC)",
         description="Weight the IPD to a comparator cohort's published baseline (MAIC, method of moments) and "
@@ -235,7 +246,17 @@ def _bad_arm_label(ipd: Any, cohorts: Any) -> Exception | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``trialcompare maic``; returns the exit status (0, or 2 for unusable input)."""
+    """Run ``trialcompare maic``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+
+    Returns
+    -------
+    int
+        The exit status (0, or 2 for unusable input).
+    """
     problem = _check_args(args)
     if problem:
         print(f"trialcompare: maic: {problem}", file=sys.stderr)

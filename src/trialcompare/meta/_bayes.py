@@ -97,6 +97,8 @@ class BayesResult:
     proportion : tuple of float or None
         ``(median, ci_low, ci_high, pi_low, pi_high)`` of μ and θ_new back-transformed to proportions (quantiles
         are invariant under the monotone back-transformation).
+    method : str
+        ``"bayes"``.
     """
 
     mu: PosteriorSummary

@@ -240,13 +240,19 @@ def grid_counts(x: np.ndarray, n: np.ndarray, level: float, primary: tuple[str, 
     return pl.DataFrame(rows, schema=GRID_SCHEMA, orient="row")
 
 
+def _number(value: object) -> float:
+    if not isinstance(value, int | float):
+        raise TypeError(f"expected a number, got {value!r}")
+    return float(value)
+
+
 def grid_range(grid: pl.DataFrame) -> SensitivityRange | None:
     ok = grid.filter(pl.col("error").is_null())
     if ok.is_empty():
         return None
 
     def span(col: str) -> tuple[float, float]:
-        return float(ok[col].min()), float(ok[col].max())  # type: ignore[arg-type]
+        return _number(ok[col].min()), _number(ok[col].max())
 
     return SensitivityRange(
         estimate=span("proportion"), pi_low=span("pi_low"), pi_high=span("pi_high"), n_fits=grid.height,

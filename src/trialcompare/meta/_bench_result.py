@@ -169,7 +169,7 @@ class Benchmark:
         return "\n".join(lines)
 
     def reasons(self) -> dict[str, str]:
-        """Words for every code this benchmark uses (exclusions, estimability, notes).
+        """Give the words of every code this benchmark uses (exclusions, estimability, notes).
 
         Returns
         -------
@@ -249,7 +249,7 @@ def benchmark_facts(b: Benchmark) -> tuple[Fact, ...]:
     else:
         head = fact("benchmark-not-placed", ev, outcome=b.outcome, k=b.k, pi_low=_percent(b.prediction[0]),
                     pi_high=_percent(b.prediction[1]), position=b.position, max_width=round(100 * b.max_width))
-    bayes = ()
+    bayes: tuple[Fact, ...] = ()
     if head.code != "benchmark-not-estimable" and b.bayes_prediction is not None and b.bayes_prior is not None:
         family, *scale = b.bayes_prior
         bayes = (fact("benchmark-bayes", ev, outcome=b.outcome, k=b.k, prior=str(family),

@@ -167,9 +167,9 @@ def select(cohorts: CohortSet, data: pl.DataFrame, reference: str, user: Iterabl
                 cohorts[k["cohort"]].descriptor, cohorts[cid].descriptor)) is not None), None)  # fmt: skip
             if kept is not None:
                 why = {"reason": kept[1][0], "other": kept[0], "detail": kept[1][1]}
-        if why is None:
-            sel.rows.append(row)  # type: ignore[arg-type]
-        else:
+        if why is not None:
             sel.excluded.append({"cohort": cid} | why)
+        elif row is not None:  # _like_with_like gives a row whenever it gives no exclusion
+            sel.rows.append(row)
     sel.excluded = [dict.fromkeys(EXCLUDED_SCHEMA) | e for e in sel.excluded]
     return sel

@@ -222,7 +222,8 @@ class _Context:
 
 
 def _assemble(ctx: _Context, fit: tuple[_Primary, pl.DataFrame] | None) -> Benchmark:
-    base = {"outcome": ctx.outcome, "reference": ctx.reference_id, "level": ctx.level, "transform": ctx.transform,
+    base: dict[str, Any] = {
+            "outcome": ctx.outcome, "reference": ctx.reference_id, "level": ctx.level, "transform": ctx.transform,
             "method": ctx.method, "k": ctx.comparators.height, "comparators": ctx.comparators,
             "excluded": ctx.excluded, "overlaps": pl.DataFrame(schema=OVERLAP_SCHEMA),
             "reference_count": ctx.reference_count, "reference_proportion": ctx.reference_proportion,
@@ -335,13 +336,15 @@ def benchmark_counts(
     """
     level = _check_options(transform, method, level)
     x, n, names = _counts_or_raise(events, totals, labels)
-    extra = dict(_context or {})
+    extra: dict[str, Any] = dict(_context or {})
     frame = _count_frame(x.astype(int).tolist(), n.astype(int).tolist(), names, level, extra.pop("endpoints", None))
-    ctx = _Context(**({"outcome": outcome, "reference_id": reference_id, "level": level, "transform": transform,
-                       "method": method, "comparators": frame, "excluded": pl.DataFrame(schema=EXCLUDED_SCHEMA),
-                       "reference_count": None if reference is None else (int(reference[0]), int(reference[1])),
-                       "reference_proportion": _count_reference(reference, level), "estimator": "binomial",
-                       "reference_estimator": "binomial" if reference is not None else None} | extra))  # fmt: skip
+    known: dict[str, Any] = {
+        "outcome": outcome, "reference_id": reference_id, "level": level, "transform": transform, "method": method,
+        "comparators": frame, "excluded": pl.DataFrame(schema=EXCLUDED_SCHEMA),
+        "reference_count": None if reference is None else (int(reference[0]), int(reference[1])),
+        "reference_proportion": _count_reference(reference, level), "estimator": "binomial",
+        "reference_estimator": "binomial" if reference is not None else None}  # fmt: skip
+    ctx = _Context(**(known | extra))
     if x.size < _MIN_K or ctx.reason is not None:
         return _assemble(ctx, None)
     p = fit_counts(x, n, transform, method, level)
@@ -412,12 +415,14 @@ def benchmark_rates(
     se = np.array([logit_se(a, b, c) or math.nan for a, b, c in zip(lo, hi, levels, strict=True)])
     if np.any(~np.isfinite(se)) or np.any(r <= 0) or np.any(r >= 1):
         raise ValueError("a Kaplan-Meier rate and its bounds must lie strictly between 0 and 1 to be pooled")
-    extra = dict(_context or {})
+    extra: dict[str, Any] = dict(_context or {})
     frame = _rate_frame(r.tolist(), lo.tolist(), hi.tolist(), _labels(labels, r.size), extra.pop("endpoints", None))
-    ctx = _Context(**({"outcome": outcome, "reference_id": reference_id, "level": level, "transform": "logit",
-                       "method": method, "comparators": frame, "excluded": pl.DataFrame(schema=EXCLUDED_SCHEMA),
-                       "reference_count": None, "reference_proportion": reference, "estimator": "kaplan-meier",
-                       "reference_estimator": "kaplan-meier" if reference is not None else None} | extra))  # fmt: skip
+    known: dict[str, Any] = {
+        "outcome": outcome, "reference_id": reference_id, "level": level, "transform": "logit", "method": method,
+        "comparators": frame, "excluded": pl.DataFrame(schema=EXCLUDED_SCHEMA), "reference_count": None,
+        "reference_proportion": reference, "estimator": "kaplan-meier",
+        "reference_estimator": "kaplan-meier" if reference is not None else None}  # fmt: skip
+    ctx = _Context(**(known | extra))
     if r.size < _MIN_K or ctx.reason is not None:
         return _assemble(ctx, None)
     y = np.log(r / (1 - r))
@@ -489,8 +494,8 @@ def benchmark(
                "reason": sel.reason, "endpoint": ref["endpoint"] if ref else None, "estimator": sel.estimator,
                "comparable": _comparable(ref, sel.estimator, endpoints),
                "notes": ("endpoint-differs",) if ref and any(e != ref["endpoint"] for e in endpoints) else ()}
-    common = {"labels": [r["cohort"] for r in sel.rows], "reference_id": reference, "outcome": outcome.strip().lower(),
-              "level": level, "method": method}  # fmt: skip
+    common: dict[str, Any] = {"labels": [r["cohort"] for r in sel.rows], "reference_id": reference,
+                              "outcome": outcome.strip().lower(), "level": level, "method": method}  # fmt: skip
     if sel.estimator == "kaplan-meier":
         ref_rate = (ref["estimate"], ref["ci_low"], ref["ci_high"]) if ref is not None else None
         return benchmark_rates([r["estimate"] for r in sel.rows], [r["ci_low"] for r in sel.rows],

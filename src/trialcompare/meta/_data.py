@@ -426,7 +426,8 @@ def outcome_data(
         if cid in exclude:
             rows.append(_row(cid, cohorts, None, reason="excluded", note="excluded by request"))
         elif not include_controls and is_control_arm(cohorts[cid].descriptor):
-            study = cohorts[cid].descriptor.design.arm_of.study  # type: ignore[union-attr]
+            arm = cohorts[cid].descriptor.design.arm_of  # a control arm is an arm of a study
+            study = arm.study if arm is not None else None
             rows.append(_row(cid, cohorts, None, reason="control-arm", note=f"control arm of {study}"))
         elif is_named_proportion(parsed.name):
             rows.append(_named_row(cid, ctx, parsed))

@@ -149,6 +149,8 @@ def _leave_one_out(res: MetaResult) -> pl.DataFrame:
         "tau2", "i2", "q", "q_p", (pl.col("proportion") - res.proportion[0]).alias("change"),
         converged.alias("converged"),
     )  # fmt: skip
+    # polars' stub types cast's mapping with an invariant key (str | Selector | DataType), which no dict[str, ...]
+    # can match
     return frame.fill_nan(None).cast(_LOO_SCHEMA)  # type: ignore[arg-type]
 
 

@@ -29,15 +29,15 @@ def risk_ratio(x1: int, n1: int, x2: int, n2: int, level: float = 0.95) -> tuple
     tuple of float
         ``(rr, low, high)``.
 
-    Examples
-    --------
-    >>> [round(v, 4) for v in risk_ratio(10, 20, 5, 20)]
-    [2.0, 0.8325, 4.8051]
-
     Raises
     ------
     ValueError
         Counts that are not whole numbers with 0 <= x <= n and n > 0 (e.g. x > n), or a level outside (0, 1).
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in risk_ratio(10, 20, 5, 20)]
+    [2.0, 0.8325, 4.8051]
     """
     from scipy import stats
 

@@ -63,6 +63,8 @@ class MetaRegression:
         Studies and coefficients.
     method, test : str
         τ² estimator (or ``"EE"``) and ``"z"`` / ``"knha"``.
+    level : float
+        Confidence level of the coefficient intervals.
     converged : bool
         False if an iterative τ² estimator stopped early.
     permutation : PermutationTest or None
@@ -410,7 +412,7 @@ def meta_regression(
     permutations: int | None = None,
     seed: int | None = None,
 ) -> MetaRegression:
-    """Mixed-effects meta-regression (metafor ``rma(yi, vi, mods = ~ ..., method, test)``).
+    """Fit a mixed-effects meta-regression (metafor ``rma(yi, vi, mods = ~ ..., method, test)``).
 
     Parameters
     ----------
@@ -419,7 +421,7 @@ def meta_regression(
     moderators : mapping, polars.DataFrame or array_like
         Moderators by name; numeric columns are continuous, other columns categorical (R ``factor()`` coding).
     method : str
-        τ² estimator (REML, DL, PM, ML, SJ, HE, HS, EB) or ``"EE"`` (fixed-effects meta-regression, τ² = 0).
+        The τ² estimator (REML, DL, PM, ML, SJ, HE, HS, EB) or ``"EE"`` (fixed-effects meta-regression, τ² = 0).
     test : {"z", "knha"}
         Wald z and χ² tests, or Knapp-Hartung t and F tests.
     level : float
@@ -458,6 +460,7 @@ def meta_regression(
     tau2, converged, fit, vb, stat, qm = core.tau2, core.converged, core.fit, core.vb, core.stat, core.qm
     se = np.sqrt(np.diag(vb))
     alpha = 1.0 - float(level)
+    qm_df: tuple[int, ...]
     if test == "knha":
         qm, qm_df = qm / m if m else qm, (m, k - p)
         qm_p = float(stats.f.sf(qm, m, k - p)) if m else float("nan")

@@ -51,8 +51,10 @@ def _scenario_message(name: Any, exc: ValidationError) -> str:
 
 
 def validate_scenario(scenario: Mapping[str, Any], cohorts: CohortSet) -> dict[str, Any]:
-    """Check a scenario declaration against the one scenario model (:class:`trialcompare.spec.Scenario`, strict
-    types) and the cohorts; return it with defaults filled in.
+    """Check a scenario declaration and return it with defaults filled in.
+
+    The declaration is checked against the one scenario model (:class:`trialcompare.spec.Scenario`, strict types)
+    and the cohorts.
 
     Parameters
     ----------
@@ -120,7 +122,8 @@ def _scenario_row(suite: SuiteResult, s: Mapping[str, Any]) -> dict[str, Any]:
     notes += [f"{r['cohort']}: approximate count" for r in data.iter_rows(named=True) if r["approximate"]]
     res, error, _ = _fit(c, *suite.options, suite.level) if c.k else (None, "no cohort left to pool", "")
     values = _pooled_values(res)
-    change = None if values["proportion"] is None else values["proportion"] - suite.primary.proportion[0]
+    primary = suite.primary.proportion
+    change = None if values["proportion"] is None or primary is None else values["proportion"] - primary[0]
     return dict.fromkeys(_SCEN_SCHEMA) | base | {
         "k": c.k, "cohorts": ", ".join(c.ids), **{k: values[k] for k in ("proportion", "ci_low", "ci_high")},
         "tau2": values["tau2"], "i2": values["i2"], "change": change, "note": "; ".join(notes) or None,

@@ -37,7 +37,7 @@ from ._regression import meta_regression, regression_tau2
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, SubFigure
 
 __all__ = ["EggerResult", "RankResult", "TrimFillResult", "egger_test", "funnel_plot", "rank_test", "trim_and_fill"]
 
@@ -65,6 +65,8 @@ class EggerResult:
         Studies.
     caveat : dict or None
         ``{"code": "too-few-studies", "k": k, "min_k": min_k}`` when k < min_k.
+    method, test : str
+        The τ² estimator (or ``"EE"``) and the test (``"z"`` or ``"knha"``).
     """
 
     statistic: float
@@ -81,7 +83,18 @@ class EggerResult:
 
 @dataclass(frozen=True)
 class RankResult:
-    """Rank correlation test (``ranktest``): Kendall's τ_b and its p-value (``exact`` says which)."""
+    """Rank correlation test (``ranktest``): Kendall's τ_b and its p-value (``exact`` says which).
+
+    Attributes
+    ----------
+    tau, p : float
+    exact : bool
+        The p-value is exact (no ties), else asymptotic.
+    k : int
+        Studies.
+    caveat : dict or None
+        ``{"code": "too-few-studies", ...}`` when k < min_k.
+    """
 
     tau: float
     p: float
@@ -108,6 +121,8 @@ class TrimFillResult:
         ``yi, vi`` of the filled (imputed) studies.
     caveat : dict or None
         ``{"code": "too-few-studies", ...}`` when k < min_k.
+    k : int
+        Studies observed.
     """
 
     k0: int
@@ -146,7 +161,7 @@ def egger_test(
     yi, vi : array_like
         Effects and sampling variances.
     method : str
-        τ² estimator of the mixed-effects model (or ``"EE"``).
+        The τ² estimator of the mixed-effects model (or ``"EE"``).
     test : {"z", "knha"}
         Test of the coefficient.
     level : float
@@ -220,6 +235,7 @@ def _estimator_k0(yc: np.ndarray, estimator: str) -> tuple[float, float]:
     k = yc.size
     ranks = stats.rankdata(np.abs(yc), method="ordinal")  # R rank(ties.method = "first")
     signed = np.sign(yc) * ranks
+    k0: float
     if estimator == "R0":
         neg = -signed[signed < 0]
         k0 = (k - (neg.max() if neg.size else 0)) - 1
@@ -325,7 +341,7 @@ def funnel_plot(
     level: float = 0.95,
     filled: TrimFillResult | None = None,
     xlabel: str = "Effect (model scale)",
-) -> Figure:
+) -> Figure | SubFigure:
     """Funnel plot: effects against their standard errors (inverted axis) with the pseudo-confidence region.
 
     Parameters
@@ -346,7 +362,8 @@ def funnel_plot(
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or matplotlib.figure.SubFigure
+        The figure of ``ax`` (a subfigure when ``ax`` lies in one).
 
     Examples
     --------
@@ -362,7 +379,7 @@ def funnel_plot(
     se = np.sqrt(v)
     centre = float(np.sum(y / v) / np.sum(1 / v)) if estimate is None else float(estimate)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(5, 4))
+        _, ax = plt.subplots(figsize=(5, 4))
     fig = ax.figure
     top = float(se.max()) * 1.05
     z = float(stats.norm.isf((1 - level) / 2))
@@ -377,4 +394,4 @@ def funnel_plot(
     ax.set_ylim(top, 0.0)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Standard error")
-    return fig  # type: ignore[return-value]
+    return fig

@@ -12,7 +12,7 @@ Reports should show a subgroup analysis only when every subgroup has k ≥ 3 (``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +57,7 @@ class SubgroupResult:
     mixed: MetaRegression | None
     caveat: dict[str, Any] | None = None
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Any]:
         """Unpack as ``(results, q_between, df, p)`` (the form of earlier versions)."""
         return iter((self.results, self.q_between, self.df, self.p))
 
@@ -122,8 +122,10 @@ def subgroup_analysis(
         Counts per study.
     groups : sequence
         Subgroup of each study (hashable values).
-    transform, method, test, level
+    transform, method, test : str
         As for :func:`~trialcompare.meta.pool_proportions` (``method="GLMM"``: separate pools only).
+    level : float
+        Confidence level.
     labels : sequence of str, optional
         Study labels.
 

@@ -60,7 +60,7 @@ def _scenario_result(cohorts: CohortSet, b: Any, scenario: dict[str, Any], data_
                        method=b.method, level=b.level, **kw)
     except (ValueError, MetaError):
         return {}
-    if not sb.estimable:
+    if not sb.estimable or sb.pooled is None or sb.prediction is None:
         return {}
     return {"pooled": sb.pooled[0], "pooled_low": sb.pooled[1], "pooled_high": sb.pooled[2],
             "pi_low": sb.prediction[0], "pi_high": sb.prediction[1], "position": sb.position}
@@ -183,8 +183,10 @@ def _subgroup_facts(rows: list[dict[str, Any]]) -> list[Fact]:
 
 
 def variant_facts(variants: pl.DataFrame, outcome: str) -> tuple[Fact, ...]:
-    """The scenarios and subgroups of one benchmark as facts: one for the scenarios that change nothing, one per
-    other scenario, one for the subgroup partitions with one group, one per other partition.
+    """The scenarios and subgroups of one benchmark as facts.
+
+    One fact for the scenarios that change nothing, one per other scenario, one for the subgroup partitions with
+    one group, one per other partition.
 
     Parameters
     ----------

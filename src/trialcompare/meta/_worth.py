@@ -108,6 +108,8 @@ def scenario_worth_showing(
     for name, frame in scenarios.items():
         key = _count_key(frame)
         earlier = seen.get(key)
+        reason: str | None
+        same: str | None
         if earlier == "":
             reason, same = "no-change", None
         elif earlier is not None:

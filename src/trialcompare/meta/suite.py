@@ -25,7 +25,7 @@ a number. Every difference between cohorts is an unanchored, non-randomised comp
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -33,7 +33,7 @@ from typing import Any
 import polars as pl
 
 from ..load import CohortSet
-from ..options import POOLING_METHODS
+from ..options import POOLING_METHODS, CIMethod
 from ..rules import evidence_between, pooling_exclusion
 from ._data import (
     _ALL_METHODS,
@@ -97,6 +97,10 @@ class SuiteResult:
         Confidence level.
     data_kw : dict
         Data choices of the primary analysis (denominators, errata, exclusions...).
+    declared : tuple of dict
+        The declared scenarios (:meth:`scenarios`).
+    grid_spec : tuple of (tuple of str, tuple of str, tuple of str)
+        Transforms, methods and tests of the grid.
     """
 
     cohorts: CohortSet
@@ -175,7 +179,7 @@ class SuiteResult:
         """
         used = {r["cohort"]: r for r in self.data.iter_rows(named=True) if r["events"] is not None}
         reference = reference or self.data_kw.get("reference") or next(iter(used), None)
-        if reference not in used:
+        if reference is None or reference not in used:
             raise ValueError(f"reference {reference!r} has no usable count for {self.outcome}; "
                              f"usable: {', '.join(used) or 'none'}")  # fmt: skip
         ref_desc = self.cohorts[reference].descriptor
@@ -228,9 +232,10 @@ class SuiteResult:
             raise ValueError("the primary analysis has no pooled proportion")
         return studies, (p[0], p[1], p[2]), (p[3], p[4])
 
-    def observed(self, ci_method: str = "exact") -> pl.DataFrame:
-        """Each cohort's rate as observed or printed, labelled by estimator (:func:`observed_rates` of the suite's
-        data; a forest plot without a pooled estimate shows these).
+    def observed(self, ci_method: CIMethod = "exact") -> pl.DataFrame:
+        """Each cohort's rate as observed or printed, labelled by estimator.
+
+        :func:`observed_rates` of the suite's data: what a forest plot without a pooled estimate shows.
 
         Parameters
         ----------
@@ -244,7 +249,12 @@ class SuiteResult:
         return observed_rates(self.data, ci_method, self.level)
 
     def tables(self) -> list[tuple[str, pl.DataFrame]]:
-        """The suite's tables with their titles (grid, leave-one-out, subgroups, scenarios, pairwise), rounded."""
+        """The suite's tables with their titles (grid, leave-one-out, subgroups, scenarios, pairwise), rounded.
+
+        Returns
+        -------
+        list of (str, polars.DataFrame)
+        """
         grid = self.grid.with_columns(pl.col(pl.Float64).round(4))
         tables = [
             ("Transform × method grid", grid),
@@ -271,7 +281,8 @@ class SuiteResult:
         """
         t, m, s = self.options
         estimable = self.primary.k >= MIN_K_POOLED
-        reason = None if estimable else {"code": "too-few-studies", "k": self.primary.k, "min_k": MIN_K_POOLED}
+        reason: dict[str, Any] | None = (
+            None if estimable else {"code": "too-few-studies", "k": self.primary.k, "min_k": MIN_K_POOLED})
         primary = _primary_dict(self.primary) if estimable else _not_estimable_dict(self.primary, reason)
         out: dict[str, Any] = {"outcome": self.outcome, "label": self.label, "level": self.level,
                                "primary_analysis": {"transform": t, "method": m, "test": s},
@@ -294,16 +305,16 @@ MIN_K_POOLED = 3
 _POOLED_KEYS = ("estimate", "se", "ci", "pi", "tau2", "tau2_ci", "i2", "i2_ci", "h2", "q", "q_p", "proportion")
 
 
-def _not_estimable_dict(res: MetaResult, reason: dict[str, Any]) -> dict[str, Any]:
+def _not_estimable_dict(res: MetaResult, reason: dict[str, Any] | None) -> dict[str, Any]:
     """The primary analysis of too few cohorts for JSON: its options and k, every pooled number null, the reason."""
-    out = {key: None for key in _POOLED_KEYS}
+    out: dict[str, Any] = {key: None for key in _POOLED_KEYS}
     out |= {"transform": res.transform, "method": res.method, "test": res.test, "level": res.level, "k": res.k,
             "df": res.df, "tau2_upper_bounded": None, "converged": res.converged, "note": res.back_transform_note,
             "reason": reason}  # fmt: skip
     return out
 
 
-def observed_rates(data: pl.DataFrame, ci_method: str = "exact", level: float = 0.95) -> pl.DataFrame:
+def observed_rates(data: pl.DataFrame, ci_method: CIMethod = "exact", level: float = 0.95) -> pl.DataFrame:
     """Each cohort's rate as observed or printed, labelled by estimator, as the comparison tables give it.
 
     A count (binomial proportion n/N) gets its interval by ``ci_method``; a Kaplan-Meier (or unspecified) rate keeps
@@ -387,7 +398,7 @@ def sensitivity_suite(
     outcome: str,
     *,
     scenarios: Sequence[Mapping[str, Any]] = (),
-    transforms: Sequence[str] = TRANSFORMS,
+    transforms: Collection[str] = TRANSFORMS,
     methods: Sequence[str] = POOLING_METHODS,
     tests: Sequence[str] = TESTS,
     level: float = 0.95,

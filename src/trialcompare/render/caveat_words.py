@@ -55,8 +55,9 @@ def plain_note(note: str) -> str:
 
 
 def error_text(row: Mapping[str, Any]) -> str:
-    """The words beside a number with an error finding: the curator's note without cross-references, else the
-    finding's message.
+    """The words beside a number with an error finding.
+
+    The curator's note without cross-references, else the finding's message.
 
     Parameters
     ----------
@@ -136,8 +137,9 @@ def caveat_words(cohorts: CohortSet, frame: pl.DataFrame | None = None,
 
 
 def analysis_words(a: Analysis) -> Words:
-    """:func:`caveat_words` for a finished analysis (its cohorts, frame, error findings' meanings, preferred
-    locations).
+    """:func:`caveat_words` for a finished analysis.
+
+    From its cohorts, frame, error findings' meanings and preferred locations.
 
     Parameters
     ----------

@@ -55,7 +55,16 @@ def spreadsheet_cell(value: Any) -> Any:
 
 
 def needs_quote(value: Any) -> bool:
-    """Whether a spreadsheet would read ``value`` as a formula (see :func:`spreadsheet_cell`)."""
+    """Whether a spreadsheet would read ``value`` as a formula (see :func:`spreadsheet_cell`).
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    bool
+    """
     return isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.match(value)
 
 
@@ -65,8 +74,17 @@ def _escaped(match: re.Match[str]) -> str:
 
 
 def terminal_text(value: Any) -> str:
-    """Text with control characters and bidi overrides shown as escapes (``\\x1b``) rather than executed;
-    tabs and line breaks become spaces (a cell stays on its lines).
+    """Text with control characters and bidi overrides shown as escapes (``\\x1b``) rather than executed.
+
+    Tabs and line breaks become spaces (a cell stays on its lines).
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -77,12 +95,30 @@ def terminal_text(value: Any) -> str:
 
 
 def xlsx_cell(value: Any) -> Any:
-    """A cell for openpyxl: control characters that xlsx cannot hold are shown escaped (``\\x1b``)."""
+    """A cell for openpyxl: control characters that xlsx cannot hold are shown escaped (``\\x1b``).
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    object
+        A string escaped, any other value unchanged.
+    """
     return _XLSX_ILLEGAL.sub(_escaped, value) if isinstance(value, str) else value
 
 
 def markdown_cell(value: Any) -> str:
     """A markdown table cell: no raw HTML, no column break, no row break.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -99,6 +135,14 @@ _FOOTNOTE_MARK = re.compile(r"\^[A-Za-z0-9*†‡§¶]+")
 
 def row_label(label: str) -> str:
     """A row label as printed, without a footnote mark written ``^a`` (the footnote itself is not shown).
+
+    Parameters
+    ----------
+    label : str
+
+    Returns
+    -------
+    str
 
     Examples
     --------

@@ -33,8 +33,9 @@ def _text(r: dict[str, Any]) -> str:
 
 
 def harms_cells(table: pl.DataFrame) -> pl.DataFrame:
-    """:func:`trialcompare.harms.harms_table` as text cells for a terminal or a spreadsheet: one row per item, one
-    column per cohort (and a ``RD <cohort> − <reference>, %`` column per other cohort).
+    """:func:`trialcompare.harms.harms_table` as text cells for a terminal or a spreadsheet.
+
+    One row per item, one column per cohort (and a ``RD <cohort> − <reference>, %`` column per other cohort).
 
     Parameters
     ----------

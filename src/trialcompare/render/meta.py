@@ -135,9 +135,11 @@ def _nan(values: Sequence[float | None]) -> list[float]:
 
 
 def observed_forest_svg(observed: pl.DataFrame, label: str, level: float = 0.95) -> str:
-    """Forest plot of cohorts as observed or printed, without a pooled estimate (no diamond, no weights): a count
-    with its interval, a Kaplan-Meier rate with its printed interval (a point when none was printed), each labelled
-    by its estimator. Needs no suite: a landmark outcome whose cohorts print no count still gets its figure.
+    """Forest plot of cohorts as observed or printed, without a pooled estimate (no diamond, no weights).
+
+    A count with its interval, a Kaplan-Meier rate with its printed interval (a point when none was printed),
+    each labelled by its estimator. Needs no suite: a landmark outcome whose cohorts print no count still gets
+    its figure.
 
     Parameters
     ----------
@@ -160,8 +162,9 @@ def observed_forest_svg(observed: pl.DataFrame, label: str, level: float = 0.95)
 
 
 def suite_forest_svg(suite: SuiteResult, *, pooled: bool = True, observed: pl.DataFrame | None = None) -> str:
-    """Forest plot of the primary analysis: per-cohort CIs and, with ``pooled``, the diamond and the prediction
-    interval.
+    """Forest plot of the primary analysis.
+
+    Per-cohort CIs and, with ``pooled``, the diamond and the prediction interval.
 
     Parameters
     ----------

@@ -188,6 +188,8 @@ class SafeURLFetcher(URLFetcher):
     ----------
     root : str or os.PathLike, optional
         Folder for ``asset:`` URLs; default: the project's ``templates/``.
+    figures : mapping of str to str, optional
+        SVG text by ``figure:<n>`` URL (:func:`html_to_pdf`).
 
     Attributes
     ----------
@@ -213,6 +215,16 @@ class SafeURLFetcher(URLFetcher):
         """Return the resource for ``url`` or raise :class:`ValueError` (see :func:`safe_url_fetcher`).
 
         ``figure:<n>`` is served from ``figures`` (SVG text by URL), given by :func:`html_to_pdf`.
+
+        Parameters
+        ----------
+        url : str
+        headers : dict of str to str, optional
+            Unused (WeasyPrint's interface).
+
+        Returns
+        -------
+        URLFetcherResponse
         """
         self.requested.append(_short(url))
         try:
@@ -326,16 +338,16 @@ def html_to_pdf(
         The PDF. Identical bytes for identical arguments (same WeasyPrint, fontTools and font
         versions).
 
+    Raises
+    ------
+    TypeError
+        If ``url_fetcher`` is not a :class:`SafeURLFetcher`.
+
     Notes
     -----
     ``SOURCE_DATE_EPOCH`` is set in the process environment while the PDF is written (and restored
     afterwards), so concurrent renders in threads of one process must not use different ``created``
     values.
-
-    Raises
-    ------
-    TypeError
-        If ``url_fetcher`` is not a :class:`SafeURLFetcher`.
 
     Examples
     --------

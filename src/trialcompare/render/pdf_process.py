@@ -75,8 +75,8 @@ class PdfProcess:
         """
         from .templating import TemplatesNotFoundError
 
-        message = {"html": html, "created": created, "title": title, "figures": list(figures)}
-        out, err = self._process.communicate(pickle.dumps(message))
+        request = {"html": html, "created": created, "title": title, "figures": list(figures)}
+        out, err = self._process.communicate(pickle.dumps(request))
         message = err.decode("utf-8", errors="replace").strip()
         if self._process.returncode == _EXIT_TEMPLATES:
             raise TemplatesNotFoundError(message)

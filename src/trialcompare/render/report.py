@@ -7,7 +7,7 @@ Computation happens in :func:`trialcompare.analyse`; this module only arranges a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +52,7 @@ def _in_months(value: object, unit: str) -> str:
     return f" (≈ {to_months(float(m.group(1)), unit):.1f} months)"
 
 
-def _glance(cohorts: CohortSet, tte: dict[str, str | None]) -> list[dict[str, str]]:
+def _glance(cohorts: CohortSet, tte: Mapping[str, str | None]) -> list[dict[str, str]]:
     rows = []
     for c in cohorts:
         d = c.descriptor
@@ -88,7 +88,7 @@ def _table_blocks(table: pl.DataFrame, sections: Iterable[str]) -> list[dict[str
     headers = table.columns[2:]
     others = list(range(1, len(headers)))
     chunks = [others[i:i + COLUMNS_PER_TABLE - 1] for i in range(0, len(others), COLUMNS_PER_TABLE - 1)] or [[]]
-    blocks = []
+    blocks: list[dict[str, Any]] = []
     for chunk in chunks:
         cols = [0, *chunk]
         rows, last = [], None
@@ -129,8 +129,9 @@ _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
 def short_citation(citation: str) -> str:
-    """A citation's short form for the body: first author, "et al.", journal and year (the full one is in the
-    supplement); a text that is not a journal citation is returned as it is.
+    """A citation's short form for the body: first author, "et al.", journal and year.
+
+    The full one is in the supplement; a text that is not a journal citation is returned as it is.
 
     Parameters
     ----------
@@ -162,12 +163,13 @@ def short_citation(citation: str) -> str:
 def _meta_sections(a: Analysis) -> list[dict[str, Any]]:
     from .meta import suite_forest_svg
 
-    sections = []
+    sections: list[dict[str, Any]] = []
     for m in a.meta:
         if m.suite is None:
             sections.append({"outcome": m.outcome, "error": m.error})
             continue
         shown = m.observed  # the figure's rows: its caption explains the marks they carry
+        assert shown is not None, "a MetaCheck with a suite has its observed rows"
         sections.append({"outcome": m.outcome, "suite": m.suite,
                          "forest_plain": suite_forest_svg(m.suite, pooled=False, observed=shown),
                          "approximate": bool(shown["approximate"].any()), "inferred": bool(shown["inferred"].any())})
@@ -356,7 +358,17 @@ def _tte_by_cohort(table: pl.DataFrame, cmp: Any) -> list[tuple[str, str]]:
 
 
 def render_html(a: Analysis, output: Path | None = None) -> str:
-    """The report as an HTML document (autoescaped); ``output`` names the report file its supplement is named after.
+    """The report as an HTML document (autoescaped).
+
+    Parameters
+    ----------
+    a : Analysis
+    output : Path, optional
+        The report file, after which its supplement is named.
+
+    Returns
+    -------
+    str
     """
     from .templating import render_template
 
@@ -419,11 +431,24 @@ def render_pdf(a: Analysis, to_pdf: PdfRenderer | None = None, output: Path | No
     ``to_pdf`` lays out the HTML and draws its figures (default :func:`~trialcompare.render.pdf.html_to_pdf`, in
     process; the command line passes a :class:`~trialcompare.render.pdf_process.PdfProcess` started before the
     analysis, so that neither WeasyPrint nor matplotlib is imported here).
+
+    Parameters
+    ----------
+    a : Analysis
+    to_pdf : callable, optional
+    output : Path, optional
+        The report file, after which its supplement is named.
+
+    Returns
+    -------
+    bytes
     """
     from .plots import deferred_figures
 
     if to_pdf is None:
-        from .pdf import html_to_pdf as to_pdf
+        from .pdf import html_to_pdf
+
+        to_pdf = html_to_pdf
     with deferred_figures() as figures:
         html = render_html(a, output)
     return to_pdf(html, created=a.spec.date, title=a.spec.title, figures=figures)
@@ -431,8 +456,9 @@ def render_pdf(a: Analysis, to_pdf: PdfRenderer | None = None, output: Path | No
 
 def write_report(a: Analysis, output: Path | None = None, *, html: bool = False,
                  to_pdf: PdfRenderer | None = None) -> Path:
-    """Render and write the report atomically (nothing is written when anything fails), with its audit supplement
-    beside it (``X.supplement.html``) unless the spec puts the supplement in the PDF.
+    """Render and write the report atomically (nothing is written when anything fails).
+
+    Its audit supplement is written beside it (``X.supplement.html``) unless the spec puts it in the PDF.
 
     Parameters
     ----------
@@ -449,15 +475,15 @@ def write_report(a: Analysis, output: Path | None = None, *, html: bool = False,
     Path
         The file written.
     """
-    from .atomic import atomic_write_bytes, atomic_write_text
+    from .._io import atomic_write_bytes, atomic_write_text
 
     out = output or a.spec.output(".html" if html else ".pdf")
     body = render_html(a, out) if html else render_pdf(a, to_pdf, out)
     supplement = render_supplement(a, out.name) if a.spec.supplement in ("html", "both") else None
     if supplement is not None:
         atomic_write_text(supplement_path(out), supplement)
-    if html:
-        atomic_write_text(out, body)  # type: ignore[arg-type]
+    if isinstance(body, str):
+        atomic_write_text(out, body)
     else:
-        atomic_write_bytes(out, body)  # type: ignore[arg-type]
+        atomic_write_bytes(out, body)
     return out

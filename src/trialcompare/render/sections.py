@@ -30,7 +30,7 @@ def _exclusions(a: Analysis) -> list[dict[str, str]]:
     from .phrasebook import say
 
     words = analysis_words(a)
-    return [{"outcome": f0["outcome"], "text": say(f, words)}
+    return [{"outcome": str(f0["outcome"]), "text": say(f, words)}
             for facts in a.benchmark_facts for f0 in facts[:1] for f in facts[1:] if f.code == "benchmark-excluded"]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -140,8 +140,7 @@ def _baseline_rows(b: _Builder, factors: pl.DataFrame | None = None) -> None:
 
 
 def _study_rows(b: _Builder) -> None:
-    """Facts printed for a whole randomised study: one row each, the same cell in every arm of the study, labelled so
-    (never an SMD between the arms)."""
+    """Facts printed for a whole randomised study: one row each, one cell in every arm, labelled so (no SMD between)."""
     sb = b.cmp.study_baseline
     for r in sb.iter_rows(named=True):
         v = VARIABLES.get(r["variable"])
@@ -216,7 +215,7 @@ def _continuous_cell(rows: pl.DataFrame) -> str:
     return MISSING
 
 
-def _design_rows(b: _Builder, descriptors: dict[str, Any]) -> None:
+def _design_rows(b: _Builder, descriptors: Mapping[str, Any]) -> None:
     study, reg, n = {}, {}, {}
     for cid in b.ids:
         d = descriptors[cid]
@@ -435,7 +434,7 @@ def _displayed(cmp: Comparison, decimals: int | None) -> Comparison:
                    study_baseline=shown(cmp.study_baseline))
 
 
-def table_iv(cmp: Comparison, descriptors: dict[str, Any] | None = None,
+def table_iv(cmp: Comparison, descriptors: Mapping[str, Any] | None = None,
              marks: Mapping[tuple[str, str], str] | None = None, decimals: int | None = None,
              factors: pl.DataFrame | None = None) -> pl.DataFrame:
     """The Table IV layout: rows = harmonized variables/levels, columns = cohorts (reference first).
@@ -509,9 +508,10 @@ def _test_cells(r: dict[str, Any]) -> tuple[str, str]:
 
 
 def differences_table(cmp: Comparison) -> pl.DataFrame:
-    """Differences of each cohort against the reference, formatted: descriptive risk differences with their
-    intervals; odds ratios and Fisher p only where the comparison computed them (its ``exploratory=True`` option),
-    in columns labelled exploratory.
+    """Format the differences of each cohort against the reference.
+
+    Descriptive risk differences with their intervals; odds ratios and Fisher p only where the comparison
+    computed them (its ``exploratory=True`` option), in columns labelled exploratory.
 
     Parameters
     ----------
@@ -569,7 +569,7 @@ def _xlsx(df: pl.DataFrame) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # the new workbook's one sheet (its active one)
     ws.title = "comparison"
     for row in [df.columns, *df.iter_rows()]:
         ws.append([xlsx_cell(v) for v in row])
@@ -591,7 +591,8 @@ def _json(df: pl.DataFrame) -> str:
     return json.dumps(df.to_dicts(), indent=2, ensure_ascii=False) + "\n"
 
 
-_WRITERS = {"md": _md, "csv": _csv, "xlsx": _xlsx, "html": _html, "json": _json}
+_WRITERS: dict[str, Callable[[pl.DataFrame], str | bytes]] = {
+    "md": _md, "csv": _csv, "xlsx": _xlsx, "html": _html, "json": _json}
 
 
 def export(df: pl.DataFrame, fmt: str) -> str | bytes:
@@ -613,7 +614,17 @@ def export(df: pl.DataFrame, fmt: str) -> str | bytes:
 
 
 def format_text(df: pl.DataFrame, width: int = 34) -> str:
-    """A readable fixed-width terminal rendering (cells wrapped at ``width`` characters)."""
+    """A readable fixed-width terminal rendering (cells wrapped at ``width`` characters).
+
+    Parameters
+    ----------
+    df : polars.DataFrame
+    width : int
+
+    Returns
+    -------
+    str
+    """
     import textwrap
 
     cols = [terminal_text(c) for c in df.columns]

@@ -36,6 +36,16 @@ def _whole(value: Any, name: str) -> np.ndarray:
 def check_counts(x: Any, n: Any) -> tuple[np.ndarray, np.ndarray]:
     """Validate event counts and totals: whole numbers with ``0 <= x <= n`` and ``n > 0``.
 
+    Parameters
+    ----------
+    x, n : int or array_like
+        Events and totals.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(x, n)`` as arrays.
+
     Raises
     ------
     ValueError

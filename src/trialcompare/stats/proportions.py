@@ -90,10 +90,10 @@ def proportion_ci(x, n, method: CIMethod = "exact", level: float = 0.95):
 
     Returns
     -------
-    (lo, hi) : tuple of float, or of ndarray when any input is an array
-        Bounds on the proportion scale. At x = 0 every method except Wald and Agresti-Coull returns a lower bound
-        of exactly 0 and an honest, non-zero upper bound (Clopper-Pearson: 1 − (α/2)^(1/n)); symmetrically at
-        x = n. Wald degenerates to (0, 0) or (1, 1) there, which is the reason not to use it.
+    tuple of float, or of ndarray when any input is an array
+        ``(lo, hi)``: bounds on the proportion scale. At x = 0 every method except Wald and Agresti-Coull returns a
+        lower bound of exactly 0 and an honest, non-zero upper bound (Clopper-Pearson: 1 − (α/2)^(1/n));
+        symmetrically at x = n. Wald degenerates to (0, 0) or (1, 1) there, which is the reason not to use it.
 
     Examples
     --------
@@ -216,7 +216,8 @@ def risk_difference(
 
     Returns
     -------
-    (rd, lo, hi) : tuple of float
+    tuple of float
+        ``(rd, lo, hi)``.
 
     Examples
     --------
@@ -339,7 +340,7 @@ def odds_ratio(
     method: Literal["woolf", "exact"] = "woolf",
     level: float = 0.95,
 ) -> tuple[float, float, float]:
-    """Odds ratio of group 1 versus group 2 with a confidence interval.
+    """Compute the odds ratio of group 1 versus group 2 with a confidence interval.
 
     Parameters
     ----------
@@ -355,7 +356,8 @@ def odds_ratio(
 
     Returns
     -------
-    (or, lo, hi) : tuple of float
+    tuple of float
+        ``(or, lo, hi)``.
 
     Examples
     --------

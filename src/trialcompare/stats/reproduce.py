@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from ..options import CI_METHODS, CIMethod
 from . import _special
@@ -26,8 +26,14 @@ __all__ = ["FORMULAS", "SCALAR", "Backend", "check_level", "interval", "mean_ci_
 
 
 class Backend(NamedTuple):
-    """The operations the interval formulas need: ``sqrt``, ``where(cond, a, b)``, ``clip(v, lo, hi)`` and
-    ``betaincinv(a, b, p)`` (NaN, not an error, for a parameter ≤ 0: ``where`` may evaluate both branches)."""
+    """The operations the interval formulas need (for Python scalars, or for numpy arrays).
+
+    Attributes
+    ----------
+    sqrt, where, clip, betaincinv : callable
+        ``sqrt(v)``, ``where(cond, a, b)``, ``clip(v, lo, hi)`` and ``betaincinv(a, b, p)`` (NaN, not an error, for
+        a parameter ≤ 0: ``where`` may evaluate both branches).
+    """
 
     sqrt: Callable[[Any], Any]
     where: Callable[[Any, Any, Any], Any]
@@ -86,16 +92,30 @@ FORMULAS: dict[str, Callable[..., tuple[Any, Any]]] = {
 def check_level(level: Any) -> float:
     """A confidence level strictly between 0 and 1 (a Python or numpy number, not a boolean), else ValueError.
 
+    Parameters
+    ----------
+    level : object
+
+    Returns
+    -------
+    float
+        ``level`` itself.
+
     Examples
     --------
     >>> check_level(0.95)
     0.95
     """
-    np = sys.modules.get("numpy")  # a numpy number can only exist once numpy is imported
-    kinds: tuple[type, ...] = (int, float) if np is None else (int, float, np.floating, np.integer)
-    if isinstance(level, bool) or not isinstance(level, kinds) or not 0.0 < level < 1.0:
+    if isinstance(level, bool) or not _is_number(level) or not 0.0 < level < 1.0:
         raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
     return level
+
+
+def _is_number(value: object) -> TypeGuard[float]:
+    """Whether ``value`` is a Python or numpy real number (the number itself is kept: a numpy float stays one)."""
+    np = sys.modules.get("numpy")  # a numpy number can only exist once numpy is imported
+    kinds: tuple[type, ...] = (int, float) if np is None else (int, float, np.floating, np.integer)
+    return isinstance(value, kinds)
 
 
 def _counts(x: Any, n: Any) -> tuple[float, float]:
@@ -108,6 +128,19 @@ def _counts(x: Any, n: Any) -> tuple[float, float]:
 
 def interval(x: int, n: int, method: CIMethod = "exact", level: float = 0.95) -> tuple[float, float]:
     """Two-sided CI for x/n on Python floats: :func:`trialcompare.stats.proportions.proportion_ci` for one count.
+
+    Parameters
+    ----------
+    x, n : int
+        Events and total.
+    method : str
+        One of :data:`~trialcompare.options.CI_METHODS`.
+    level : float
+
+    Returns
+    -------
+    tuple of float
+        ``(lo, hi)``.
 
     Examples
     --------
@@ -157,7 +190,7 @@ def which_ci_method(
     >>> which_ci_method(13, 33, 22.91, 57.86, 2)
     ['exact']
     """
-    found = []
+    found: list[str] = []
     for method in CI_METHODS:
         lo, hi = interval(x, n, method=method, level=level)
         if _matches(lo * scale, lower, decimals) and _matches(hi * scale, upper, decimals):
@@ -166,7 +199,7 @@ def which_ci_method(
 
 
 def mean_ci_t(mean: float, sd: float, n: int, level: float = 0.95) -> tuple[float, float]:
-    """t-based confidence interval for a mean from its summary statistics.
+    """Compute the t-based confidence interval of a mean from its summary statistics.
 
     Parameters
     ----------
@@ -179,8 +212,8 @@ def mean_ci_t(mean: float, sd: float, n: int, level: float = 0.95) -> tuple[floa
 
     Returns
     -------
-    (lo, hi) : tuple of float
-        ``mean ± t_{n-1, (1+level)/2} · sd / sqrt(n)``.
+    tuple of float
+        ``(lo, hi)``: ``mean ± t_{n-1, (1+level)/2} · sd / sqrt(n)``.
 
     Examples
     --------

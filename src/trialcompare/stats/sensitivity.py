@@ -134,8 +134,9 @@ def e_value(rr: float, lo: float | None = None, hi: float | None = None) -> tupl
 
     Returns
     -------
-    (e_point, e_ci) : tuple
-        E-value of the estimate, and of the limit closest to the null (``None`` when no limits were given).
+    tuple of (float, float or None)
+        ``(e_point, e_ci)``: the E-value of the estimate, and of the limit closest to the null (``None`` when no
+        limits were given).
 
     Examples
     --------

@@ -193,7 +193,8 @@ def estimate_mean_sd(
 
     Returns
     -------
-    (mean, sd, method) : tuple of (float, float, str)
+    tuple of (float, float, str)
+        ``(mean, sd, method)``.
         ``method`` is ``"wan2014-s1"``, ``"wan2014-s2"`` or ``"wan2014-s3"``.
 
     Examples
@@ -204,18 +205,21 @@ def estimate_mean_sd(
     """
     if n < 1:
         raise ValueError("n must be positive")
-    has_range = minimum is not None and maximum is not None
-    has_iqr = q1 is not None and q3 is not None
-    if has_range and not minimum <= median <= maximum:
+    extremes = (minimum, maximum) if minimum is not None and maximum is not None else None
+    quartiles = (q1, q3) if q1 is not None and q3 is not None else None
+    if extremes is not None and not extremes[0] <= median <= extremes[1]:
         raise ValueError("median must lie between minimum and maximum")
-    if has_iqr and not q1 <= median <= q3:
+    if quartiles is not None and not quartiles[0] <= median <= quartiles[1]:
         raise ValueError("median must lie between q1 and q3")
-    if has_range and has_iqr:
-        mean = (minimum + 2 * q1 + 2 * median + 2 * q3 + maximum) / 8
-        sd = (maximum - minimum) / (2 * _xi(n)) + (q3 - q1) / (2 * _eta(n))
+    if extremes is not None and quartiles is not None:
+        (a, b), (lower, upper) = extremes, quartiles
+        mean = (a + 2 * lower + 2 * median + 2 * upper + b) / 8
+        sd = (b - a) / (2 * _xi(n)) + (upper - lower) / (2 * _eta(n))
         return mean, sd, "wan2014-s2"
-    if has_range:
-        return (minimum + 2 * median + maximum) / 4, (maximum - minimum) / _xi(n), "wan2014-s1"
-    if has_iqr:
-        return (q1 + median + q3) / 3, (q3 - q1) / _eta(n), "wan2014-s3"
+    if extremes is not None:
+        a, b = extremes
+        return (a + 2 * median + b) / 4, (b - a) / _xi(n), "wan2014-s1"
+    if quartiles is not None:
+        lower, upper = quartiles
+        return (lower + median + upper) / 3, (upper - lower) / _eta(n), "wan2014-s3"
     raise ValueError("give both quartiles (q1, q3), both extremes (minimum, maximum), or all four")

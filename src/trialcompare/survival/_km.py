@@ -43,6 +43,11 @@ def _steps(time: NDArray[np.float64], event: NDArray[np.float64]) -> _Steps:
     return _weighted_steps(time, event, np.ones(time.size), robust=False)
 
 
+def _sums(index: NDArray[np.intp], weights: NDArray[np.float64], size: int) -> NDArray[np.float64]:
+    """Weights summed per index (``np.bincount`` with weights: floats, which numpy's stub types as integers)."""
+    return np.asarray(np.bincount(index, weights=weights, minlength=size), dtype=np.float64)
+
+
 def _weighted_steps(
     time: NDArray[np.float64], event: NDArray[np.float64], weights: NDArray[np.float64], *, robust: bool
 ) -> _Steps:
@@ -56,10 +61,10 @@ def _weighted_steps(
     gives the variance at every time with cumulative sums.
     """
     uniq, inverse = np.unique(time, return_inverse=True)
-    n_event = np.bincount(inverse, weights=weights * event, minlength=uniq.size)
-    n_total = np.bincount(inverse, weights=weights, minlength=uniq.size)
+    n_event = _sums(inverse, weights * event, uniq.size)
+    n_total = _sums(inverse, weights, uniq.size)
     n_risk = np.cumsum(n_total[::-1])[::-1]  # summed from the end: S = 0 exactly when all at risk have the event
-    survival = np.cumprod(1.0 - n_event / n_risk)
+    survival = np.cumprod(1.0 - n_event / n_risk, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         alive = n_risk > n_event
         if robust:
@@ -67,8 +72,8 @@ def _weighted_steps(
             c_cum = np.cumsum(np.where(n_event == 0, 0.0, n_event / n_risk * g))
             b = c_cum[inverse] - np.where(event == 1, g[inverse], 0.0)
             w2 = weights**2
-            later = w2.sum() - np.cumsum(np.bincount(inverse, weights=w2, minlength=uniq.size))
-            done = np.cumsum(np.bincount(inverse, weights=w2 * b**2, minlength=uniq.size))
+            later = w2.sum() - np.cumsum(_sums(inverse, w2, uniq.size))
+            done = np.cumsum(_sums(inverse, w2 * b**2, uniq.size))
             variance = c_cum**2 * later + done
         else:
             greenwood = np.where(alive, n_event / (n_risk * (n_risk - n_event)), np.inf)

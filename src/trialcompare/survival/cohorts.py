@@ -26,7 +26,23 @@ __all__ = ["CurveData", "curve_data", "curve_summary"]
 
 @dataclass(frozen=True)
 class CurveData:
-    """One cohort's digitised curve of one endpoint and the patient data reconstructed from it."""
+    """One cohort's digitised curve of one endpoint and the patient data reconstructed from it.
+
+    Attributes
+    ----------
+    cohort, label, endpoint : str
+        The cohort's id and label, and the endpoint.
+    times, survival : list of float
+        The digitised curve.
+    ipd : polars.DataFrame
+        The reconstructed patient data (``time``, ``event``).
+    risk_times : list of float
+    n_at_risk : list of int
+        The numbers at risk printed under the curve, at ``risk_times``.
+    location : str
+        Where the curve is printed.
+    descriptor : Descriptor or None
+    """
 
     cohort: str
     label: str
@@ -126,7 +142,7 @@ def curve_summary(curves: list[CurveData], reference: str | None = None, tau: fl
     rows = []
     for c in curves:
         same = [x for x in curves if x.endpoint == c.endpoint]
-        horizon = tau or min(float(x.ipd["time"].max()) for x in same)
+        horizon = tau or min(float(x.ipd["time"].to_numpy().max()) for x in same)
         km = kaplan_meier(c.ipd["time"].to_numpy(), c.ipd["event"].to_numpy())
         est, se = rmst(c.ipd["time"].to_numpy(), c.ipd["event"].to_numpy(), horizon)
         lo, hi = km.median_ci
@@ -136,7 +152,7 @@ def curve_summary(curves: list[CurveData], reference: str | None = None, tau: fl
         ref = next((x for x in same if x.cohort == reference), None)
         if ref is not None and ref is not c:
             row |= _versus(ref, c)
-            both = c.descriptor is not None and ref.descriptor is not None
-            row["evidence"] = evidence_between(c.descriptor, ref.descriptor) if both else "unanchored"  # type: ignore[arg-type]
+            row["evidence"] = (evidence_between(c.descriptor, ref.descriptor)
+                               if c.descriptor is not None and ref.descriptor is not None else "unanchored")
         rows.append(row)
     return pl.DataFrame(rows, schema=_SUMMARY_SCHEMA, orient="row") if rows else pl.DataFrame(schema=_SUMMARY_SCHEMA)

@@ -134,7 +134,7 @@ def overlap_pairs(cohorts: CohortSet, findings: Iterable[Finding] | None) -> tup
 
         findings = check_cross_cohort(cohorts.to_frame(), cohorts)
     pairs = {tuple(sorted((f.cohort, *f.related[:1]))) for f in findings if f.code in _OVERLAP_CODES and f.related}
-    return tuple(sorted(p for p in pairs if len(p) == 2))  # type: ignore[misc]
+    return tuple(sorted(p for p in pairs if len(p) == 2))
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ _NOT_ESTIMABLE = {
 def _benchmark_not_estimable(f: Fact, w: Words) -> str:
     what = outcome_name(f["outcome"], w)
     reason = str(f["reason"])
-    left = f"{plural(int(f['k']), 'comparable cohort')} left"  # type: ignore[arg-type]
+    left = f"{plural(int(f.number('k')), 'comparable cohort')} left"
     if reason == "k<3":
         return f"Too few comparable cohorts to pool for {what}: {left}, and nothing is pooled from fewer than " \
                f"{f['min_k']}."
@@ -84,7 +84,7 @@ _PRIOR_WORDS = {"halfnormal": "half-normal", "halfcauchy": "half-Cauchy", "halft
 def _benchmark_bayes(f: Fact, w: Words) -> str:
     prior = _PRIOR_WORDS.get(str(f["prior"]), str(f["prior"]))
     scale = f"({f['scale']:g})" if f["scale"] is not None else ""
-    k = plural(int(f["k"]), "comparator")  # type: ignore[arg-type]
+    k = plural(int(f.number("k")), "comparator")
     return (f"Made for few cohorts, a Bayesian random-effects model with a weakly informative {prior}{scale} prior "
             f"on the between-cohort SD (logit scale; Röver 2020) gives a prediction interval of "
             f"{outcome_name(f['outcome'], w)} of {f['pi_low']:.1f}–{f['pi_high']:.1f}% from the same {k}; it rests on "
@@ -100,7 +100,8 @@ _NOT_PLACED = {
 @phrase(fact("benchmark-not-placed", outcome="tte_4m", k=3, pi_low=2.0, pi_high=78.0,
              position="uninformative-interval", max_width=50))
 def _benchmark_not_placed(f: Fact, w: Words) -> str:
-    head = (f"The prediction interval of {outcome_name(f['outcome'], w)} from {plural(int(f['k']), 'comparator')} "  # type: ignore[arg-type]
+    k = plural(int(f.number("k")), "comparator")
+    head = (f"The prediction interval of {outcome_name(f['outcome'], w)} from {k} "
             f"runs from {f['pi_low']:.1f}% to {f['pi_high']:.1f}%")
     position = str(f["position"])
     if position == "uninformative-interval":
@@ -141,7 +142,7 @@ def _benchmark_excluded(f: Fact, w: Words) -> str:
 
 @phrase(fact("contrasts-descriptive", outcomes=("ORR", "DCR"), level=95, exploratory=False))
 def _contrasts_descriptive(f: Fact, w: Words) -> str:
-    names = join([str(o) for o in f["outcomes"]])  # type: ignore[union-attr]
+    names = join([str(o) for o in f.tokens("outcomes")])
     tail = ("; odds ratios and Fisher tests are in the supplement, labelled exploratory" if f["exploratory"]
             else "; no tests")
     return f"Differences between cohorts of different studies are descriptive: risk differences with " \
@@ -166,7 +167,7 @@ def _scenario(w: Words, name: object) -> str:
 
 @phrase(fact("variants-no-change", scenarios=("a-b", "c")))
 def _variants_no_change(f: Fact, w: Words) -> str:
-    names = list(f["scenarios"])  # type: ignore[arg-type]
+    names = f.tokens("scenarios")
     verb = "change" if len(names) > 1 else "changes"
     return (f"Scenario{'s' if len(names) > 1 else ''} {join([_scenario(w, n) for n in names])} {verb} nothing: "
             "the same comparators as the primary.")
@@ -198,7 +199,7 @@ def _variant_not_estimable(f: Fact, w: Words) -> str:
 
 @phrase(fact("subgroups-single-group", by=("design", "endpoint")))
 def _subgroups_single(f: Fact, w: Words) -> str:
-    by = join([f"by {b}" for b in f["by"]])  # type: ignore[union-attr]
+    by = join([f"by {b}" for b in f.tokens("by")])
     return f"Subgroups {by}: the comparators form one group (nothing to split)."
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...appraise.facts import Fact, fact
+from ...appraise.facts import Fact, Scalar, fact
 from ._core import Words, join, phrase
 
 # --- caveats ---
@@ -90,8 +90,8 @@ def _is(n: int, singular: str, plural_form: str) -> str:
     return singular if n == 1 else plural_form
 
 
-def _rows(value: object) -> list[tuple]:
-    return [tuple(r) for r in value]  # type: ignore[union-attr]
+def _rows(f: Fact, key: str) -> list[tuple[Scalar, ...]]:
+    return list(f.rows(key))
 
 
 def _described(name: object, handlings: list[object]) -> str:
@@ -118,12 +118,12 @@ def _group_clause(w: Words, name: object, members: list[tuple]) -> str:
              also=(("a", "PFS", "censored"), ("b", "EFS", "none"))))
 def _endpoint_differs(f: Fact, w: Words) -> str:
     groups: dict[object, list[tuple]] = {}
-    for cid, name, h in _rows(f["compared"]):
+    for cid, name, h in _rows(f, "compared"):
         groups.setdefault(name, []).append((cid, h))
     clauses = [_group_clause(w, name, members) for name, members in groups.items()]
     text = f"{clauses[0]}, while {join(clauses[1:])}" if len(clauses) > 1 else join(clauses)
     also: dict[object, list[str]] = {}
-    for cid, name, h in _rows(f["also"]):
+    for cid, name, h in _rows(f, "also"):
         also.setdefault(cid, []).append(_described(name, [h]))
     extra = [f"{w.cohort(cid)} also reports {join(eps)}." for cid, eps in also.items()]
     return " ".join([f"{text}: their medians and landmark rates measure different things.", *extra])
@@ -153,13 +153,13 @@ def _definition_summary(w: Words, endpoint: object, cid: object, h: object, show
 @phrase(fact("definition-differs", endpoint="PFS", cohorts=(("a", "censored"), ("b", "event"), ("c", "none")),
              differing=("origin", "resection")))
 def _definition_differs(f: Fact, w: Words) -> str:
-    differing = tuple(f["differing"])  # type: ignore[arg-type]
+    differing = f.tokens("differing")
     shown = differing or ("origin", "events", "resection")
     groups: dict[str, list[object]] = {}
-    for cid, h in _rows(f["cohorts"]):
+    for cid, h in _rows(f, "cohorts"):
         groups.setdefault(_definition_summary(w, f["endpoint"], cid, h, shown), []).append(cid)
     parts = "; ".join(f"{w.cohorts(ids)}: {summary}" for summary, ids in groups.items())
-    missing = any(h == "none" for _, h in _rows(f["cohorts"]))
+    missing = any(h == "none" for _, h in _rows(f, "cohorts"))
     lead = _DEFINITION_LEAD[(bool(differing), missing)]
     return (f"{endpoint_title(f['endpoint'])} {lead} ({parts}), so "
             f"{_DEFINITION_CONSEQUENCE[bool(differing)]}.")
@@ -167,7 +167,7 @@ def _definition_differs(f: Fact, w: Words) -> str:
 
 @phrase(fact("resection", cohort="a", n=16, denominator=60, endpoints=(("EFS", "not-counted"), ("PFS", "censored"))))
 def _resection(f: Fact, w: Words) -> str:
-    affected = _rows(f["endpoints"])
+    affected = _rows(f, "endpoints")
     of = f" of {f['denominator']}" if f["denominator"] else ""
     effects = join([_HANDLING_EFFECT.get(str(h), "{ep} handles resection as " + str(h)).format(ep=_ep(name))
                     for name, h in affected])
@@ -184,7 +184,7 @@ def _interval_words(token: object) -> str:
 @phrase(fact("interval-types", endpoint="PFS", cohorts=(("a", "IQR"), ("b", "95%_CI"), ("c", "none"))))
 def _interval_types(f: Fact, w: Words) -> str:
     groups: dict[str, list[object]] = {}
-    for cid, token in _rows(f["cohorts"]):
+    for cid, token in _rows(f, "cohorts"):
         groups.setdefault(_interval_words(token), []).append(cid)
     parts = join([f"with {words} in {w.cohorts(ids)}" for words, ids in groups.items()])
     return (f"Median {_ep(f['endpoint'])} is printed {parts}: a confidence interval measures the uncertainty of "
@@ -194,7 +194,7 @@ def _interval_types(f: Fact, w: Words) -> str:
 @phrase(fact("design-differs", cohorts=(("a", "retrospective"), ("b", "prospective"), ("c", "prospective"))))
 def _design_differs(f: Fact, w: Words) -> str:
     groups: dict[object, list[object]] = {}
-    for cid, design in _rows(f["cohorts"]):
+    for cid, design in _rows(f, "cohorts"):
         groups.setdefault(design, []).append(cid)
     clauses = [f"{w.cohorts(ids)} {_is(len(ids), 'is', 'are')} "
                f"{_DESIGN_NOUN.get(str(t), (f'a {t} study', f'{t} studies'))[len(ids) > 1]}"
@@ -206,23 +206,25 @@ def _design_differs(f: Fact, w: Words) -> str:
 
 @phrase(fact("eligibility-differs", included=("a",), excluded=("b", "c"), silent=("d",)))
 def _eligibility_differs(f: Fact, w: Words) -> str:
-    excluded, silent = tuple(f["excluded"]), tuple(f["silent"])  # type: ignore[arg-type]
+    excluded, silent = f.tokens("excluded"), f.tokens("silent")
     unknown = (f" The {_is(len(silent), 'source', 'sources')} of {w.cohorts(silent)} "
                f"{_is(len(silent), 'does', 'do')} not say.") if silent else ""
-    return (f"{w.cohorts(f['included'])} enrolled patients whose disease could be resected, while the "
+    return (f"{w.cohorts(f.tokens('included'))} enrolled patients whose disease could be resected, while the "
             f"{_is(len(excluded), 'source', 'sources')} of {w.cohorts(excluded)} restrict enrolment to unresectable "
             "disease: complete surgical remission is not comparable between them (not tested), and outcomes that "
             f"resection affects differ by design.{unknown}")
 
 
-def _looked_up(w: Words, kind: str, cid: object, at: object) -> str:
-    return w.names.get(f"{kind}:{cid}:{at}", f"{kind} {int(at) + 1} of {w.cohort(cid)}")  # type: ignore[call-overload]
+def _looked_up(w: Words, kind: str, cid: object, at: Scalar) -> str:
+    if not isinstance(at, int):
+        raise TypeError(f"a {kind} is looked up by its index, not by {at!r}")
+    return w.names.get(f"{kind}:{cid}:{at}", f"{kind} {at + 1} of {w.cohort(cid)}")
 
 
 @phrase(fact("possible-overlap", cohort="a", other="b", registrations=(0,), centres=(0, 1), accrual="overlapping"))
 def _possible_overlap(f: Fact, w: Words) -> str:
-    regs = [_looked_up(w, "registration", f["cohort"], i) for i in f["registrations"]]  # type: ignore[union-attr]
-    centres = [_looked_up(w, "centre", f["cohort"], i) for i in f["centres"]]  # type: ignore[union-attr]
+    regs = [_looked_up(w, "registration", f["cohort"], i) for i in f.tokens("registrations")]
+    centres = [_looked_up(w, "centre", f["cohort"], i) for i in f.tokens("centres")]
     what = [f"the {_is(len(regs), 'registration', 'registrations')} {join(regs)}"] if regs else []
     if centres:
         when = ("with overlapping accrual" if f["accrual"] == "overlapping" else
@@ -233,20 +235,22 @@ def _possible_overlap(f: Fact, w: Words) -> str:
             "they are not independent and must not be pooled as independent studies.")
 
 
-def _span(lo: float, hi: float) -> str:
+def _span(lo: Scalar, hi: Scalar) -> str:
+    if not (isinstance(lo, int | float) and isinstance(hi, int | float)):
+        raise TypeError(f"a follow-up span is two numbers, not {lo!r} and {hi!r}")
     return f"{lo:.1f} months" if round(lo, 1) == round(hi, 1) else f"{lo:.1f} to {hi:.1f} months"
 
 
 @phrase(fact("follow-up-differs", ratio=1.5, cohorts=(("a", 12.0, 12.0), ("b", 20.7, 24.0))))
 def _follow_up_differs(f: Fact, w: Words) -> str:
-    listed = ", ".join(f"{w.cohort(c)} {_span(lo, hi)}" for c, lo, hi in _rows(f["cohorts"]))
+    listed = ", ".join(f"{w.cohort(c)} {_span(lo, hi)}" for c, lo, hi in _rows(f, "cohorts"))
     return (f"Median follow-up differs by more than a factor {f['ratio']:g} between cohorts ({listed}): survival "
             "medians and landmark rates of the cohorts followed for less time rest on fewer late observations.")
 
 
 @phrase(fact("follow-up-missing", cohorts=("a", "b")))
 def _follow_up_missing(f: Fact, w: Words) -> str:
-    return (f"Median follow-up is not reported for {w.cohorts(f['cohorts'])}, so it cannot be checked that "
+    return (f"Median follow-up is not reported for {w.cohorts(f.tokens('cohorts'))}, so it cannot be checked that "
             "survival estimates rest on comparable follow-up.")
 
 
@@ -263,7 +267,7 @@ def _smd_words(w: Words, f: Fact, row: tuple) -> str:
     cid, smd, signed, basis = row
     value = f"{smd:+.2f}" if signed else f"{smd:.2f} (magnitude, multi-level)"
     if basis == "implied":
-        implied = [r for r in _rows(f["implied"]) if r[0] == cid]
+        implied = [r for r in _rows(f, "implied") if r[0] == cid]
         note = _implied_words(w, f["variable"], implied)
         return f"{value} for {w.cohort(cid)} (estimated{': ' + note if note else ''})"
     return f"{value} for {w.cohort(cid)}{_BASIS_WORDS.get(str(basis), f' ({basis})')}"
@@ -273,7 +277,7 @@ def _smd_words(w: Words, f: Fact, row: tuple) -> str:
              rows=(("a", 0.30, True, "measured"), ("b", -0.12, False, "implied"), ("c", 0.2, True, "median")),
              implied=(("b", "lung+bone+other", 43), ("b", "bone", 43))))
 def _imbalance(f: Fact, w: Words) -> str:
-    smds = join([_smd_words(w, f, row) for row in _rows(f["rows"])])
+    smds = join([_smd_words(w, f, row) for row in _rows(f, "rows")])
     return (f"Baseline imbalance against {w.cohort(f['reference'])} in {variable_phrase(f['variable'])} "
             f"(|SMD| above {f['threshold']:g} and beyond sampling noise): standardized mean difference {smds}; "
             "differences in outcomes may partly reflect it.")
@@ -281,7 +285,7 @@ def _imbalance(f: Fact, w: Words) -> str:
 
 @phrase(fact("data-errors", cohort="a", acknowledged=False, codes=("PCT-MISMATCH", "TTE-MEDIAN-RATE")))
 def _data_errors(f: Fact, w: Words) -> str:
-    listed = "; ".join(w.names.get(f"finding:{code}", f"a data error ({code})") for code in f["codes"])  # type: ignore[union-attr]
+    listed = "; ".join(w.names.get(f"finding:{code}", f"a data error ({code})") for code in f.tokens("codes"))
     if f["acknowledged"]:
         return (f"{w.cohort(f['cohort'])}: numbers reviewed and kept as printed despite errors: {listed} (marked in "
                 "the tables, explained in the notes under them).")
@@ -291,7 +295,7 @@ def _data_errors(f: Fact, w: Words) -> str:
 
 @phrase(fact("small-sample", cohorts=(("a", 33), ("b", 43)), limit=50, all=False))
 def _small_sample(f: Fact, w: Words) -> str:
-    rows = _rows(f["cohorts"])
+    rows = _rows(f, "cohorts")
     listed = join([f"{w.cohort(c)} (N={n})" for c, n in rows])
     tail = "estimates are imprecise and one or two patients shift a percentage by several points."
     if f["all"]:
@@ -304,7 +308,7 @@ def _non_randomised(f: Fact, w: Words) -> str:
     which = "every difference between them is" if f["all"] else "differences between them are"
     text = (f"The cohorts were not randomised against each other: {which} unanchored and non-randomised, and may "
             "reflect differences in patients, centres, eras and assessment rather than treatment")
-    arms = [tuple(a) for a in f["arms"]]  # type: ignore[union-attr]
+    arms = list(f.rows("arms"))
     if not arms:
         return text + "."
     within = "; ".join(f"{w.cohorts(ids)} are randomised arms of {w.names.get(f'study:{ids[0]}', 'one study')}"
@@ -314,6 +318,6 @@ def _non_randomised(f: Fact, w: Words) -> str:
 
 @phrase(fact("denominator", cohort="a", n=41, set="efficacy", other=(("enrolled", 43), ("itt", 45))))
 def _denominator(f: Fact, w: Words) -> str:
-    listed = join([f"{SET_NAMES.get(str(s), str(s))} {n}" for s, n in _rows(f["other"])])
+    listed = join([f"{SET_NAMES.get(str(s), str(s))} {n}" for s, n in _rows(f, "other")])
     return (f"For {w.cohort(f['cohort'])} the table's N={f['n']} ({SET_NAMES.get(str(f['set']), str(f['set']))}) "
             f"differs from other reported analysis sets ({listed}): percentages may rest on another denominator.")

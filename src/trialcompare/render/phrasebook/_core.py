@@ -192,7 +192,7 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
 
 @phrase(fact("small-cohorts", below=("a",), limit=50, all=False), silent=("below",))
 def _small_cohorts(f: Fact, w: Words) -> str:
-    below = tuple(f["below"])  # type: ignore[arg-type]
+    below = f.tokens("below")
     if f["all"]:
         return f"Every cohort has fewer than {f['limit']} patients."
     verb = "has" if len(below) == 1 else "have"
@@ -236,12 +236,12 @@ def factor_name(code: object) -> str:
     return FACTOR_NAMES.get(str(code), str(code).replace("_", " "))
 
 
-def _factors(codes: object) -> str:
-    return join([factor_name(c) for c in codes])  # type: ignore[union-attr]
+def _factors(codes: Iterable[object]) -> str:
+    return join([factor_name(c) for c in codes])
 
 
-def _pct(n: object, d: object) -> str:
-    return f"{n}/{d} = {100 * int(n) / int(d):.1f}%"  # type: ignore[call-overload]
+def _pct(n: int | float, d: int | float) -> str:
+    return f"{n}/{d} = {100 * int(n) / int(d):.1f}%"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -252,11 +252,11 @@ def _pct(n: object, d: object) -> str:
              all=False))
 def _observed_direction(f: Fact, w: Words) -> str:
     word = "highest" if f["direction"] == "higher" else "lowest"
-    held = join(list(f["outcomes"]))  # type: ignore[arg-type]
+    held = join([str(o) for o in f.tokens("outcomes")])
     if f["all"]:
         return (f"As printed, {w.cohort(f['cohort'])} has the {word} observed {held} of the cohorts compared "
                 "(a description of the published numbers).")
-    missed = join(list(f["not_outcomes"]))  # type: ignore[arg-type]
+    missed = join([str(o) for o in f.tokens("not_outcomes")])
     first = (f"As printed, {w.cohort(f['cohort'])} has the {word} observed {held}" if held else
              f"As printed, {w.cohort(f['cohort'])} does not have the {word} observed rate for any claimed outcome")
     return f"{first}, but not the {word} {missed}." if missed else f"{first}."
@@ -264,7 +264,7 @@ def _observed_direction(f: Fact, w: Words) -> str:
 
 @phrase(fact("causal-superiority", cohort="a", kinds=("unanchored",)))
 def _causal(f: Fact, w: Words) -> str:
-    kinds = join([str(e) for e in f["kinds"]])  # type: ignore[union-attr]
+    kinds = join([str(e) for e in f.tokens("kinds")])
     return (f"That {w.cohort(f['cohort'])} causes a better outcome than the comparator regimens: the comparisons are "
             f"{kinds} — no randomisation or common comparator links these cohorts, so differences may reflect who was "
             "treated, how outcomes were defined and assessed, and factors that were not reported.")
@@ -281,13 +281,13 @@ def _randomised(f: Fact, w: Words) -> str:
 def _bias(f: Fact, w: Words) -> str:
     parts = []
     if f["against"]:
-        parts.append(f"Measured at baseline, {_factors(f['against'])} are more frequent in the reference than in "
-                     "some comparators (beyond sampling noise), which on its own would bias a naive comparison "
+        parts.append(f"Measured at baseline, {_factors(f.tokens('against'))} are more frequent in the reference than "
+                     "in some comparators (beyond sampling noise), which on its own would bias a naive comparison "
                      "against it.")
     if f["favours"]:
-        parts.append(f"{_factors(f['favours']).capitalize()} favours the reference.")
+        parts.append(f"{_factors(f.tokens('favours')).capitalize()} favours the reference.")
     if f["unmeasured"]:
-        parts.append(f"Not measured in these tables: {_factors(f['unmeasured'])}.")
+        parts.append(f"Not measured in these tables: {_factors(f.tokens('unmeasured'))}.")
     if f["net"] == "unknown":
         parts.append("The net direction of bias is unknown.")
     else:
@@ -314,19 +314,26 @@ def _maic(f: Fact, w: Words) -> str:
 # facts a reviewer puts first
 
 
-def _median_pairs(f: Fact) -> str:
-    """"median EFS 11.7 vs 11.4 months; ...": medians in months (a median printed in weeks converted, to 2 decimals)."""
-    return "; ".join(f"median {ep} {round(theirs, 2):g} vs {round(mine, 2):g} months"
-                     + (" (different endpoints)" if "/" in ep else "")
-                     for ep, mine, theirs in f["medians"])  # type: ignore[misc, union-attr]
+def _medians(f: Fact) -> str:
+    """``"median EFS 11.7 vs 11.4 months; ..."`` from the fact's ``(endpoint, mine, theirs)`` rows: medians in months
+    (one printed in weeks converted), to 2 decimals."""
+    return "; ".join(f"median {ep} {_months(theirs)} vs {_months(mine)} months"
+                     + (" (different endpoints)" if "/" in str(ep) else "")
+                     for ep, mine, theirs in f.rows("medians"))
+
+
+def _months(x: object) -> str:
+    if not isinstance(x, int | float):
+        raise TypeError(f"a median is a number, not {x!r}")
+    return f"{round(x, 2):g}"
 
 
 @phrase(fact("closest-comparator", cohort="b", reference="a", shares=("registration", "endpoint"),
              medians=(("EFS", 11.4, 11.7), ("OS", 19.8, 30.4)), compares="better"))
 def _closest(f: Fact, w: Words) -> str:
     shares = join([{"registration": "registration", "centre": "centres", "accrual": "accrual years",
-                    "endpoint": "endpoint", "design": "design"}.get(str(s), str(s)) for s in f["shares"]])  # type: ignore[union-attr]
-    medians = _median_pairs(f)
+                    "endpoint": "endpoint", "design": "design"}.get(str(s), str(s)) for s in f.tokens("shares")])
+    medians = _medians(f)
     verdict = {"better": "on the time-to-event outcomes it does as well or better, which does not support an "
                          "added benefit",
                "worse": "on the time-to-event outcomes it does worse",
@@ -338,7 +345,7 @@ def _closest(f: Fact, w: Words) -> str:
 
 @phrase(fact("comparator-selection", k=3, selection="authors-choice"))
 def _comparator_selection(f: Fact, w: Words) -> str:
-    k = plural(int(f["k"]), "comparator")  # type: ignore[arg-type]
+    k = plural(int(f.number("k")), "comparator")
     how = {"authors-choice": "were chosen by the authors of the claim, without a stated search: other published "
                              "cohorts may tell a different story",
            "systematic-search": "come from a systematic search",
@@ -358,8 +365,8 @@ _CLASS_WORDS = {"vegfr-tki": "a VEGFR tyrosine kinase inhibitor", "pd-1-inhibito
 @phrase(fact("regimen-analogue", cohort="b", reference="a", agents=("etoposide", "ifosfamide"),
              classes=("vegfr-tki",), medians=(("EFS/PFS", 11.4, 8.7), ("OS", 19.8, 16.3))))
 def _regimen_analogue(f: Fact, w: Words) -> str:
-    shared = [str(x) for x in f["agents"]] + [_CLASS_WORDS.get(str(c), str(c)) for c in f["classes"]]  # type: ignore[union-attr]
-    medians = _median_pairs(f)
+    shared = [str(x) for x in f.tokens("agents")] + [_CLASS_WORDS.get(str(c), str(c)) for c in f.tokens("classes")]
+    medians = _medians(f)
     return (f"{w.cohort(f['cohort'])}, the comparator whose regimen is most like {w.cohort(f['reference'])}'s "
             f"(both with {join(shared)})" + (f": {medians}." if medians else "."))
 
@@ -373,8 +380,9 @@ def _selection(f: Fact, w: Words) -> str:
 
 @phrase(fact("dcr-without-duration", cohort="a", cbr_n=27, cbr_denominator=33, time=6.0, unit="months"))
 def _dcr(f: Fact, w: Words) -> str:
+    rate = _pct(f.number("cbr_n"), f.number("cbr_denominator"))
     return (f"Disease control has no minimum duration of stable disease; {w.cohort(f['cohort'])}'s time-anchored "
-            f"clinical benefit rate at {f['time']:g} {f['unit']} is {_pct(f['cbr_n'], f['cbr_denominator'])}.")
+            f"clinical benefit rate at {f['time']:g} {f['unit']} is {rate}.")
 
 
 @phrase(fact("claim-cites", what="single-patient-images"))
@@ -392,48 +400,49 @@ def _cites(f: Fact, w: Words) -> str:
 
 @phrase(fact("rob-selection", cohorts=("a", "b")))
 def _rob_selection(f: Fact, w: Words) -> str:
-    return f"selection of patients in the retrospective series {w.cohorts(f['cohorts'])}"
+    return f"selection of patients in the retrospective series {w.cohorts(f.tokens('cohorts'))}"
 
 
 @phrase(fact("rob-confounding", against=("ecog",), favours=("resectable_at_entry",), unmeasured=("refractory",)))
 def _rob_confounding(f: Fact, w: Words) -> str:
-    counts = [(f["against"], "worse in the reference"), (f["favours"], "favouring it"),
-              (f["unmeasured"], "not measured")]
-    parts = [f"{plural(len(v), 'factor')} {what}" for v, what in counts if v]  # type: ignore[arg-type]
+    counts = [(f.tokens("against"), "worse in the reference"), (f.tokens("favours"), "favouring it"),
+              (f.tokens("unmeasured"), "not measured")]
+    parts = [f"{plural(len(v), 'factor')} {what}" for v, what in counts if v]
     return "confounding not adjusted for" + (f" ({'; '.join(parts)}; named above)" if parts else "")
 
 
 @phrase(fact("rob-assessment", cohorts=("a",)))
 def _rob_assessment(f: Fact, w: Words) -> str:
-    return f"responses read retrospectively in {w.cohorts(f['cohorts'])}"
+    return f"responses read retrospectively in {w.cohorts(f.tokens('cohorts'))}"
 
 
 @phrase(fact("rob-overlap", pairs=(("a", "b"), ("a", "c"))))
 def _rob_overlap(f: Fact, w: Words) -> str:
-    pairs = [f"{w.cohort(a)} and {w.cohort(b)}" for a, b in f["pairs"]]  # type: ignore[misc, union-attr]
+    pairs = [f"{w.cohort(a)} and {w.cohort(b)}" for a, b in f.rows("pairs")]
     return "cohorts that may share patients (" + "; ".join(pairs) + ")"
 
 
 @phrase(fact("rob-data-errors", cohorts=("a",)))
 def _rob_errors(f: Fact, w: Words) -> str:
-    return f"unresolved errors in the published numbers of {w.cohorts(f['cohorts'])}"
+    return f"unresolved errors in the published numbers of {w.cohorts(f.tokens('cohorts'))}"
 
 
 @phrase(fact("inconsistent-directions", higher=("a",), lower=("b",)))
 def _inconsistent(f: Fact, w: Words) -> str:
-    return (f"the reference does better than {w.cohorts(f['higher'])} but worse than {w.cohorts(f['lower'])}")
+    higher, lower = w.cohorts(f.tokens("higher")), w.cohorts(f.tokens("lower"))
+    return f"the reference does better than {higher} but worse than {lower}"
 
 
 @phrase(fact("indirect-eligibility", reference="a", resectable="included", cohorts=("b",)))
 def _indirect_eligibility(f: Fact, w: Words) -> str:
     other = "excluded" if f["resectable"] == "included" else "included"
-    return (f"{w.cohort(f['reference'])} {f['resectable']} resectable disease and {w.cohorts(f['cohorts'])} "
+    return (f"{w.cohort(f['reference'])} {f['resectable']} resectable disease and {w.cohorts(f.tokens('cohorts'))} "
             f"{other} it")
 
 
 @phrase(fact("indirect-endpoints", endpoints=("EFS", "PFS")))
 def _indirect_endpoints(f: Fact, w: Words) -> str:
-    return "different endpoints are compared (" + " vs ".join(str(e) for e in f["endpoints"]) + ")"  # type: ignore[union-attr]
+    return "different endpoints are compared (" + " vs ".join(str(e) for e in f.tokens("endpoints")) + ")"
 
 
 @phrase(fact("indirect-definitions"))
@@ -448,15 +457,15 @@ def _indirect_resection(f: Fact, w: Words) -> str:
 
 @phrase(fact("imprecise-threshold", outcome="ORR", threshold=0.1, cohorts=("a",), all=False))
 def _imprecise_threshold(f: Fact, w: Words) -> str:
-    who = "every comparator" if f["all"] else w.cohorts(f["cohorts"])
+    who = "every comparator" if f["all"] else w.cohorts(f.tokens("cohorts"))
     return (f"the interval of the {f['outcome']} difference against {who} includes the decision threshold of "
-            f"{100 * float(f['threshold']):g} percentage points")  # type: ignore[arg-type]
+            f"{100 * float(f.number('threshold')):g} percentage points")
 
 
 @phrase(fact("imprecise-ois", outcome="ORR", relative=1.25, cohorts=("a",), all=False))
 def _imprecise_ois(f: Fact, w: Words) -> str:
-    who = "every comparison" if f["all"] else f"the comparison with {w.cohorts(f['cohorts'])}"
-    rel = round(100 * (float(f["relative"]) - 1))  # type: ignore[arg-type]
+    who = "every comparison" if f["all"] else f"the comparison with {w.cohorts(f.tokens('cohorts'))}"
+    rel = round(100 * (float(f.number("relative")) - 1))
     return (f"{who} has fewer patients than the optimal information size to detect a {rel}% relative "
             f"difference in {f['outcome']} (no decision threshold stated)")
 

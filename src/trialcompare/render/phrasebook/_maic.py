@@ -35,7 +35,7 @@ def _maic_diagnostics(f: Fact, w: Words) -> str:
 @phrase(fact("maic-population", target="b", shares=(("lesion_site", "lung", 73), ("prior_lines", "1", 84)),
              age=21.7))
 def _maic_population(f: Fact, w: Words) -> str:
-    parts = [f"{_level(v, lv)} {pct}%" for v, lv, pct in f["shares"]]  # type: ignore[misc, union-attr]
+    parts = [f"{_level(v, lv)} {pct}%" for v, lv, pct in f.rows("shares")]
     if f["age"] is not None:
         parts.append(f"mean age {f['age']}")
     return (f"The adjusted estimates apply to {w.cohort(f['target'])}'s population" +
@@ -44,12 +44,12 @@ def _maic_population(f: Fact, w: Words) -> str:
 
 @phrase(fact("maic-unmatched", levels=("prior_lines:1", "sex:male"), unreported=("refractory", "lesion_number")))
 def _maic_unmatched(f: Fact, w: Words) -> str:
-    levels = [_level(*str(x).split(":", 1)) if ":" in str(x) else factor_name(x) for x in f["levels"]]  # type: ignore[union-attr]
+    levels = [_level(*str(x).split(":", 1)) if ":" in str(x) else factor_name(x) for x in f.tokens("levels")]
     parts = []
     if levels:
         parts.append(f"not matched: {join(levels)}")
     if f["unreported"]:
-        parts.append(f"reported by no cohort: {_factors(f['unreported'])}")
+        parts.append(f"reported by no cohort: {_factors(f.tokens('unreported'))}")
     body = "; ".join(parts) if parts else "none is left unmatched"
     return (f"Unanchored, the MAIC assumes that the factors it does not match are balanced — {body}. Their bias "
             "cannot be estimated from these data.")
@@ -89,17 +89,17 @@ def _selection_exclusions(f: Fact, w: Words) -> str:
 def _assessment_retrospective(f: Fact, w: Words) -> str:
     parts = []
     if f["retrospective"]:
-        parts.append(f"responses of {w.cohorts(f['retrospective'])} were read retrospectively, from records, without "
-                     "confirmation")
+        parts.append(f"responses of {w.cohorts(f.tokens('retrospective'))} were read retrospectively, from records, "
+                     "without confirmation")
     if f["unreviewed"]:
-        parts.append(f"{w.cohorts(f['unreviewed'])} had no independent review")
+        parts.append(f"{w.cohorts(f.tokens('unreviewed'))} had no independent review")
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + ": response rates are not measured alike across cohorts."
 
 
 @phrase(fact("age-eligibility", reference="r", reference_min=3.0, cohorts=(("a", 16.0), ("b", 12.0))))
 def _age_eligibility(f: Fact, w: Words) -> str:
-    limits = join([f"{w.cohort(c)} from age {m:g}" for c, m in f["cohorts"]])  # type: ignore[misc, union-attr]
+    limits = join([f"{w.cohort(c)} from age {m:g}" for c, m in f.rows("cohorts")])
     ref = (f"{w.cohort(f['reference'])} states no age limit" if f["reference_min"] is None else
            f"{w.cohort(f['reference'])} from age {f['reference_min']:g}")
     return f"Age eligibility differs: {limits}, while {ref} (children are in the reference, not in those trials)."
@@ -116,9 +116,9 @@ def _overlap_printed(f: Fact, w: Words) -> str:
 
 @phrase(fact("harms-ascertainment", retrospective=("a",), prospective=("b",)))
 def _harms_ascertainment(f: Fact, w: Words) -> str:
-    return (f"Harms were found by retrospective chart review in {w.cohorts(f['retrospective'])} and by prospective "
-            f"grading in {w.cohorts(f['prospective'])}: a chart review finds fewer adverse events, so the harms "
-            "comparison is not like with like.")
+    retrospective, prospective = w.cohorts(f.tokens("retrospective")), w.cohorts(f.tokens("prospective"))
+    return (f"Harms were found by retrospective chart review in {retrospective} and by prospective grading in "
+            f"{prospective}: a chart review finds fewer adverse events, so the harms comparison is not like with like.")
 
 
 @phrase(fact("harms-not-assessable"))

@@ -66,7 +66,7 @@ def _rob(table: Mapping[str, str], token: object) -> str:
 def _rob_domains(f: Fact) -> str:
     from itertools import zip_longest
 
-    pairs = zip_longest(tuple(f["domains"]), tuple(f["reasons"]))  # type: ignore[arg-type]
+    pairs = zip_longest(f.tokens("domains"), f.tokens("reasons"))
     return join([(_rob(ROB_DOMAINS, d) if d is not None else "another domain")
                  + (f" ({_rob(ROB_REASONS, r)})" if r is not None else "") for d, r in pairs] or ["no domain"])
 
