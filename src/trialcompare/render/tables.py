@@ -7,24 +7,21 @@ Cells are strings formatted as published: ``n (%)`` exactly as printed, ``mean �
 
 from __future__ import annotations
 
-import html
-import io
-import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from ..descriptor.vocabulary import ENDPOINTS, RATES, VARIABLES
 from ..options import CI_METHOD_NAMES, interval_label
-from .escape import markdown_cell, needs_quote, row_label, spreadsheet_cell, terminal_text, xlsx_cell
+from .escape import row_label
+from .table_formats import FORMATS, export, format_text
 
 if TYPE_CHECKING:
     from ..comparison import Comparison
 
 __all__ = ["FORMATS", "differences_table", "export", "format_text", "printed_label", "table_iv"]
 
-FORMATS = ("md", "csv", "xlsx", "html", "json")
 MISSING = "not reported"
 NOT_COMPUTED = "SMD not computed"
 INFERRED = "count inferred, not printed"
@@ -549,94 +546,3 @@ def differences_table(cmp: Comparison) -> pl.DataFrame:
 # ---------------------------------------------------------------------------------------------------------------
 # exports
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def _md(df: pl.DataFrame) -> str:
-    esc = markdown_cell
-    lines = ["| " + " | ".join(map(esc, df.columns)) + " |", "|" + "---|" * len(df.columns)]
-    lines += ["| " + " | ".join(esc(v) for v in row) + " |" for row in df.iter_rows()]
-    return "\n".join(lines) + "\n"
-
-
-def _html(df: pl.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in df.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>\n"
-                   for row in df.iter_rows())
-    return f'<table class="table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n'
-
-
-def _xlsx(df: pl.DataFrame) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.worksheets[0]  # the new workbook's one sheet (its active one)
-    ws.title = "comparison"
-    for row in [df.columns, *df.iter_rows()]:
-        ws.append([xlsx_cell(v) for v in row])
-        for cell in ws[ws.max_row]:
-            if needs_quote(cell.value):  # text, never a formula (Excel's own single-quote prefix)
-                cell.data_type, cell.quotePrefix = "s", True
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _csv(df: pl.DataFrame) -> str:
-    strings = [c for c, t in df.schema.items() if t == pl.String]
-    safe = df.with_columns(pl.col(c).map_elements(spreadsheet_cell, return_dtype=pl.String) for c in strings)
-    return safe.rename({c: spreadsheet_cell(c) for c in df.columns}).write_csv()
-
-
-def _json(df: pl.DataFrame) -> str:
-    return json.dumps(df.to_dicts(), indent=2, ensure_ascii=False) + "\n"
-
-
-_WRITERS: dict[str, Callable[[pl.DataFrame], str | bytes]] = {
-    "md": _md, "csv": _csv, "xlsx": _xlsx, "html": _html, "json": _json}
-
-
-def export(df: pl.DataFrame, fmt: str) -> str | bytes:
-    """Render a table in one of :data:`FORMATS` (xlsx gives bytes, the rest text).
-
-    Parameters
-    ----------
-    df : polars.DataFrame
-        A table of strings (e.g. :func:`table_iv`).
-    fmt : {"md", "csv", "xlsx", "html", "json"}
-
-    Returns
-    -------
-    str or bytes
-    """
-    if fmt not in _WRITERS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
-    return _WRITERS[fmt](df)
-
-
-def format_text(df: pl.DataFrame, width: int = 34) -> str:
-    """A readable fixed-width terminal rendering (cells wrapped at ``width`` characters).
-
-    Parameters
-    ----------
-    df : polars.DataFrame
-    width : int
-
-    Returns
-    -------
-    str
-    """
-    import textwrap
-
-    cols = [terminal_text(c) for c in df.columns]
-    wrapped = [[textwrap.wrap(terminal_text(v), width) or [""] for v in row] for row in df.iter_rows()]
-    widths = [min(width, max([len(c), *(len(line) for r in wrapped for line in r[i])])) for i, c in enumerate(cols)]
-    out = [" │ ".join(c[:w].ljust(w) for c, w in zip(cols, widths, strict=True)),
-           "─┼─".join("─" * w for w in widths)]
-    for row in wrapped:
-        out.extend(_text_lines(row, widths))
-    return "\n".join(out) + "\n"
-
-
-def _text_lines(row: list[list[str]], widths: list[int]) -> Iterator[str]:
-    for k in range(max(len(cell) for cell in row)):
-        yield " │ ".join((cell[k] if k < len(cell) else "").ljust(w) for cell, w in zip(row, widths, strict=True))
