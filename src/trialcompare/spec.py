@@ -32,6 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from . import options
 from .load import DescriptorError, Problem, _pydantic_problems
+from .spec_checks import check_spec_cohorts as check_spec_cohorts
+from .spec_checks import check_spec_endpoints as check_spec_endpoints
 from .yamlsafe import YamlProblem, read_yaml
 
 __all__ = [
@@ -432,32 +434,6 @@ def _substitute_problems(spec: Spec) -> list[tuple[tuple, str]]:
             if ep not in ENDPOINTS]
 
 
-def check_spec_endpoints(spec: Spec, endpoints: dict[str, list[str]]) -> None:
-    """Refuse every scenario ``substitute_endpoint`` that names an endpoint its cohort does not report.
-
-    :class:`DescriptorError` names the ``file:line:column`` of each.
-
-    Parameters
-    ----------
-    spec : Spec
-        A loaded spec.
-    endpoints : dict of str to list of str
-        The endpoint names of every loaded cohort, by cohort id.
-
-    Examples
-    --------
-    >>> spec = Spec(name="s", title="T", meta=MetaSpec(scenarios=[Scenario(name="x", substitute_endpoint={"a": "OS"})]))
-    >>> check_spec_endpoints(spec, {"a": ["OS", "PFS"]})  # nothing to say
-    """
-    problems = [Problem(str(spec.path or "spec"), *spec.position("meta", "scenarios", j, "substitute_endpoint", cid),
-                        f"substitute_endpoint: cohort {cid!r} reports no {ep} (it has "
-                        f"{', '.join(endpoints[cid]) or 'no endpoint'})")
-                for j, sc in enumerate(spec.meta.scenarios) for cid, ep in sc.substitute_endpoint.items()
-                if cid in endpoints and ep not in endpoints[cid]]
-    if problems:
-        raise DescriptorError(problems)
-
-
 def _trials_problem(folder: Path, root: Path, name: str) -> str | None:
     """What is wrong with one ``trials:`` entry of a spec in ``folder`` (None: nothing)."""
     try:
@@ -529,36 +505,6 @@ def _cohort_list_problems(spec: Spec) -> list[tuple[tuple, str]]:
         problems.append((("reference",), f"reference: {spec.reference!r} is not among the cohorts "
                                          f"({', '.join(spec.cohorts)})"))
     return problems
-
-
-def check_spec_cohorts(spec: Spec, ids: list[str]) -> None:
-    """Refuse every cohort id the spec names that was not loaded.
-
-    Parameters
-    ----------
-    spec : Spec
-    ids : list of str
-        The ids of the cohorts loaded.
-
-    Raises
-    ------
-    DescriptorError
-        Naming the ``file:line:column`` of each such id.
-    """
-    named: list[tuple[tuple, str]] = [(("cohorts", i), c) for i, c in enumerate(spec.cohorts or [])]
-    named += [(("reference",), spec.reference)] if spec.reference else []
-    named += [(("denominators", c), c) for c in spec.denominators]
-    for j, sc in enumerate(spec.meta.scenarios):
-        named += [(("meta", "scenarios", j, "exclude", i), c) for i, c in enumerate(sc.exclude)]
-        named += [(("meta", "scenarios", j, key, c), c) for key in ("denominators", "substitute_endpoint")
-                  for c in getattr(sc, key)]
-    file = str(spec.path or "spec")
-    searched = ", ".join(spec.trials)
-    problems = [Problem(file, *spec.position(*loc), f"cohort {cid!r} was not loaded from {searched} (the spec's "
-                        f"trials: and any --trials); loaded: {', '.join(ids)}")
-                for loc, cid in named if cid not in ids]
-    if problems:
-        raise DescriptorError(problems)
 
 
 def default_spec() -> Spec:
