@@ -42,7 +42,38 @@ __all__ = ["CompareOptions", "Comparison", "compare"]
 
 @dataclass(frozen=True)
 class CompareOptions:
-    """Choices a comparison depends on (all shown in reports)."""
+    """Choices a comparison depends on (all shown in reports).
+
+    Attributes
+    ----------
+    reference : str
+        Id of the reference cohort.
+    prefer_locations : tuple of str
+        Where a quantity was printed several times, the report at the first of these locations that has one is
+        used, else the first in the descriptor.
+    ci_method : str
+        Interval for proportions, a code of :data:`trialcompare.options.CI_METHODS` (default Clopper-Pearson
+        exact).
+    rd_method : str
+        Interval for the risk difference against the reference, a code of
+        :data:`trialcompare.options.RD_METHODS`.
+    or_method : {"woolf", "exact"}
+        Interval for the odds ratio against the reference (exploratory rows only).
+    level : float
+        Confidence level of the computed intervals.
+    smd_threshold : float
+        |SMD| above which a baseline variable is flagged as imbalanced.
+    use_errata : bool
+        Use the counts and denominators corrected by declared errata instead of the printed ones.
+    denominators : mapping of str to int
+        Denominator to use for a cohort's counts in place of its declared N, by cohort id; printed denominators
+        ("13/33") are never replaced.
+    min_cohorts : int
+        Baseline variables reported by fewer of the compared cohorts are left out.
+    exploratory : bool
+        Also compute odds ratios and Fisher p values (never between cohorts that may share patients) and contrast
+        outcomes beyond ORR and DCR, every such row flagged ``exploratory`` (:mod:`trialcompare.contrasts`).
+    """
 
     reference: str
     prefer_locations: tuple[str, ...] = ("Table IV",)
@@ -55,13 +86,43 @@ class CompareOptions:
     denominators: Mapping[str, int] = field(default_factory=dict)
     min_cohorts: int = 2
     exploratory: bool = False
-    """Also compute odds ratios and Fisher p values (never between cohorts that may share patients) and contrast
-    outcomes beyond ORR and DCR, every such row flagged ``exploratory`` (:mod:`trialcompare.contrasts`)."""
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """Result of :func:`compare`: tidy polars frames plus the options that produced them."""
+    """Result of :func:`compare`: tidy polars frames plus the options that produced them.
+
+    Attributes
+    ----------
+    options : CompareOptions
+        The options that produced it.
+    cohorts : tuple of str
+        The cohort ids in column order: the reference first, the arms of one study next to each other.
+    labels : mapping of str to str
+        Each cohort's display label, by id.
+    baseline : polars.DataFrame
+        Baseline characteristics at the preferred location, one row per cohort, variable and level: a count with
+        its denominator and where that comes from (``denominator_basis``), or a continuous summary, with the
+        printed value and its location.
+    outcomes : polars.DataFrame
+        Outcomes, one row per cohort, outcome and time point: the estimate with its interval (computed, or the
+        published one), its denominator and the printed value.
+    smd : polars.DataFrame
+        Each cohort's standardized mean difference from the reference for each baseline variable, ``imbalanced``
+        when its magnitude is above ``options.smd_threshold``.
+    differences : polars.DataFrame
+        Contrasts of each cohort's counts with the reference's (columns of
+        :data:`trialcompare.contrasts.DIFF_SCHEMA`), each with its evidence type.
+    descriptors : mapping of str to Descriptor
+        Each cohort's descriptor, by id.
+    n : mapping of str to int
+        Each cohort's N: its declared population N, or the denominator ``options.denominators`` gives it.
+    compared_endpoints : mapping of str to str or None
+        The time-to-event endpoint each cohort is compared on (:func:`trialcompare.rules.compared_endpoint`).
+    study_baseline : polars.DataFrame
+        Facts printed for a whole randomised study (both arms together): ``study, variable, level, statistic,
+        printed, location, arms`` — shown once for the study, never compared between its arms (no SMD).
+    """
 
     options: CompareOptions
     cohorts: tuple[str, ...]
@@ -73,10 +134,7 @@ class Comparison:
     descriptors: Mapping[str, Any] = field(default_factory=dict, repr=False)
     n: Mapping[str, int] = field(default_factory=dict)
     compared_endpoints: Mapping[str, str | None] = field(default_factory=dict)
-    """The time-to-event endpoint each cohort is compared on (:func:`trialcompare.rules.compared_endpoint`)."""
     study_baseline: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
-    """Facts printed for a whole randomised study (both arms together): ``study, variable, level, statistic,
-    printed, location, arms`` — shown once for the study, never compared between its arms (no SMD)."""
 
     @property
     def reference(self) -> str:
@@ -84,7 +142,14 @@ class Comparison:
         return self.options.reference
 
     def table(self) -> pl.DataFrame:
-        """Table IV layout: one row per variable/level, one column per cohort, cells formatted as published."""
+        """Lay the comparison out as Table IV: one row per variable/level, one column per cohort.
+
+        Returns
+        -------
+        polars.DataFrame
+            String cells formatted as published: columns ``section``, ``row`` and one per cohort, the reference
+            first (:func:`trialcompare.render.tables.table_iv`).
+        """
         from .render.tables import table_iv
 
         return table_iv(self)

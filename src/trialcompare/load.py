@@ -177,8 +177,10 @@ SPEC_KEYS = ("cohorts", "reference", "trials", "title")
 
 
 def is_spec_data(data: Any) -> bool:
-    """Whether parsed YAML is a report spec rather than a descriptor: a mapping with no ``id`` and a top-level
-    ``cohorts``, ``reference``, ``trials`` or ``title``.
+    """Tell whether parsed YAML is a report spec rather than a descriptor.
+
+    A spec is a mapping with no ``id`` and one of the top-level keys :data:`SPEC_KEYS` (``cohorts``,
+    ``reference``, ``trials``, ``title``).
 
     Parameters
     ----------
@@ -188,6 +190,7 @@ def is_spec_data(data: Any) -> bool:
     Returns
     -------
     bool
+        True for a spec, False for a descriptor or anything else.
 
     Examples
     --------

@@ -89,7 +89,29 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 def known_fields(loc: tuple, root: type[BaseModel] | None = None) -> list[str]:
-    """Field names allowed at a location (a path of keys and indices below ``root``, default :class:`Descriptor`)."""
+    """List the field names allowed at a location of a descriptor.
+
+    The loader names the nearest of them when a descriptor has an unknown field ("did you mean").
+
+    Parameters
+    ----------
+    loc : tuple of str and int
+        The path of keys and list indices below ``root``, as in a validation error's ``loc``. Indices are skipped;
+        a key that is not a field of the models reached so far leaves them as they are.
+    root : type of pydantic.BaseModel, optional
+        The model the path starts from; :class:`Descriptor` when omitted.
+
+    Returns
+    -------
+    list of str
+        The sorted field names of every model the path can reach: under ``baseline``, those of both
+        :class:`Categorical` and :class:`Continuous`.
+
+    Examples
+    --------
+    >>> known_fields(("design", "arm_of"))
+    ['arm', 'control', 'randomised', 'study']
+    """
     models: list[type[BaseModel]] = [root or Descriptor]
     for seg in loc:
         if isinstance(seg, int):
@@ -114,6 +136,25 @@ class Study(_Strict):
           at: "Table 1"
           baseline:
             - {variable: age, kind: median_range, value: "15 (10-25)", at: "Table 1"}
+
+    Attributes
+    ----------
+    id : str
+        The study: the ``design.arm_of.study`` of the arm whose file holds the block.
+    n : int
+        Patients of the whole study the facts describe.
+    n_refers_to : str
+        What ``n`` counts: enrolled, treated, efficacy, evaluable, itt, safety or unclear (the default).
+    at : str
+        Where the facts were read, e.g. "Table 1".
+    source : str or None
+        Key of the source they were read from (default: the first).
+    printed : str or None
+        The N as printed, e.g. "42 patients were randomised".
+    baseline : list of Categorical or Continuous
+        Baseline characteristics of all arms together, written as a descriptor's ``baseline`` entries.
+    note : str or None
+        The curator's note.
     """
 
     id: str
@@ -145,7 +186,22 @@ class ErratumChange(_Strict):
 
 
 class Erratum(_Strict):
-    """A declared correction that analyses may use; reports show both values."""
+    """A declared correction that analyses may use; reports show both values.
+
+    Attributes
+    ----------
+    target : ErratumTarget
+        Which reported value it corrects: ``variable`` and, to narrow it, ``section``, ``level``, ``statistic`` and
+        the location ``at`` (each left out matches any).
+    corrected : ErratumChange
+        The corrected numbers: any of ``n``, ``denominator`` and ``value``. The printed value is never changed:
+        they fill the frame's ``corrected_*`` columns of every row the target matches, and comparisons use them
+        only when asked to (``--errata``, a spec's ``use_errata``).
+    why : str
+        Why the value is corrected, e.g. "erratum published 2025".
+    source : str
+        Where the correction is published, e.g. the erratum's citation (shown beside ``why``).
+    """
 
     target: ErratumTarget
     corrected: ErratumChange
@@ -154,7 +210,20 @@ class Erratum(_Strict):
 
 
 class Acknowledgement(_Strict):
-    """A finding the curator reviewed: it stays visible, but no longer fails ``validate``."""
+    """A finding the curator reviewed: it stays visible, but no longer fails ``validate``.
+
+    Attributes
+    ----------
+    code : str
+        The finding's code, e.g. ``PCT-MISMATCH``.
+    field : str or None
+        The finding field to match, as a prefix (``outcome.best_response`` matches each of its levels); all fields
+        when omitted.
+    at : str or None
+        Text the finding's location must contain; any location when omitted.
+    note : str
+        Why the finding is accepted, e.g. "printed 26.1% for 13/46".
+    """
 
     code: str
     field: str | None = Field(None, description="finding field to match (prefix); all fields if omitted")
@@ -163,7 +232,43 @@ class Acknowledgement(_Strict):
 
 
 class Descriptor(_Strict):
-    """One published cohort."""
+    """One published cohort.
+
+    Attributes
+    ----------
+    id : str
+        The cohort's id, kebab-case and unique across the loaded descriptors.
+    label : str
+        Short display name used in tables.
+    regimen : Regimen
+        The treatment, as text and as structured agents.
+    sources : list of Source
+        The publications and records the numbers were read from (at least one); the first is the default.
+    design : Design
+        Study design facts.
+    population : Population
+        Who was counted, and what the comparison table's N refers to.
+    baseline : list of Categorical or Continuous
+        Baseline characteristics, one entry per variable and location.
+    outcomes : list of Categorical
+        Categorical outcomes: best response, status at last follow-up, surgical remission.
+    rates : list of RateReport
+        Response rates as published (ORR, DCR, CBR, named proportions).
+    endpoints : list of Endpoint
+        Time-to-event endpoints with their definitions, reported statistics and digitised curves.
+    effects : list of Effect
+        Between-arm effects of a randomised study, as published.
+    study : Study or None
+        Facts printed for the whole study (all arms together), written once in one arm's file.
+    errata : list of Erratum
+        Declared corrections of printed values.
+    acknowledged : list of Acknowledgement
+        Findings of ``validate`` the curator reviewed and accepted.
+    notes : list of str
+        What could not be found or transcribed, and doubts.
+    adverse_events : AdverseEvents or None
+        Harms: the safety population, adverse events by term and grade, treatment modifications and deaths.
+    """
 
     id: str
     label: str

@@ -22,7 +22,27 @@ ContinuousKind = Literal["mean_sd", "mean_sd_ci", "mean_ci", "median", "median_i
 """The summary kinds of :data:`trialcompare.descriptor.vocabulary.CONTINUOUS_KINDS`, in its order, as a type."""
 
 class Categorical(_Located):
-    """A categorical variable reported as counts, one printed value per level (``"13 (39.39)"``)."""
+    """A categorical variable reported as counts, one printed value per level (``"13 (39.39)"``).
+
+    Attributes
+    ----------
+    variable : str
+        A harmonized categorical variable (``trialcompare schema --vocabulary``), e.g. ``sex``; under a
+        descriptor's ``outcomes``, ``best_response``, ``status_last_follow_up`` or ``surgical_remission``.
+    levels : dict of str to str, int or float
+        Each harmonized level's count as printed: ``13``, ``"13 (43.3)"``, ``"13/30 (43.3%)"``; a union of levels
+        is written with ``|`` (``"1|2"``).
+    denominator : int or None
+        The denominator when not the population N and not printed with the counts.
+    level_labels : dict of str to str
+        Each level's row label as printed, e.g. ``{lung: "Pulmonary lesions"}``.
+    level_notes : dict of str to str
+        A quote or note per level, e.g. the words that imply a count of 0.
+    time : float or None
+        Assessment time point of a best response, if printed (in ``unit``).
+    unit : str or None
+        Unit of ``time`` (days, weeks, months or years; required with it).
+    """
 
     variable: str
     levels: dict[str, Printed]
@@ -69,7 +89,19 @@ class Categorical(_Located):
 
 
 class Continuous(_Located):
-    """A continuous variable with an explicit summary kind (``mean_sd_ci``, ``median_range``, ...)."""
+    """A continuous variable with an explicit summary kind (``mean_sd_ci``, ``median_range``, ...).
+
+    Attributes
+    ----------
+    variable : str
+        A harmonized continuous variable (``trialcompare schema --vocabulary``), e.g. ``age``.
+    kind : str
+        The summary printed, one of :data:`ContinuousKind`: ``median_range`` for "16.0 (3.0, 48.0)", ...
+    value : str, int or float
+        The summary as printed, with the interval its kind names.
+    n : int or None
+        The number of patients behind it, if not the population N.
+    """
 
     variable: str
     kind: ContinuousKind

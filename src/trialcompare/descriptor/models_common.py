@@ -58,6 +58,20 @@ def _check_count_range(parsed: Any, *subpath: str) -> None:
 
 
 class _Located(_Strict):
+    """Base: a printed value with where it was read.
+
+    Attributes
+    ----------
+    at : str
+        Where the value was read: "Table IV", "Abstract", "Results ¶3", ...
+    source : str or None
+        Key of the source it was read from (default: the first).
+    label : str or None
+        The row label exactly as printed.
+    note : str or None
+        The curator's note, e.g. what the source prints when it is not one of the accepted forms.
+    """
+
     at: str = Field(description='where the value was read: "Table IV", "Abstract", "Results ¶3", ...')
     source: str | None = Field(None, description="key of the source it was read from (default: the first)")
     label: str | None = Field(None, description="the row label exactly as printed")

@@ -41,7 +41,21 @@ __all__ = [
 ]
 
 class Source(_Strict):
-    """A publication or record the numbers were read from."""
+    """A publication or record the numbers were read from.
+
+    Attributes
+    ----------
+    key : str
+        Short key that the ``source`` fields of the descriptor refer to, e.g. "paper".
+    citation : str
+        The reference as it would be cited.
+    role : str
+        What the source is: primary (the default), comparator-table, secondary, review or registry.
+    pmid, pmcid, doi, url : str or None
+        Identifiers and address of the source, when it has them.
+    note : str or None
+        The curator's note.
+    """
 
     key: str = Field(description="short key other fields refer to, e.g. 'paper'")
     citation: str
@@ -54,7 +68,15 @@ class Source(_Strict):
 
 
 class Agent(_Strict):
-    """One agent of a regimen."""
+    """One agent of a regimen.
+
+    Attributes
+    ----------
+    name : str
+        The agent, e.g. "apatinib".
+    dose, route, schedule : str or None
+        Its dose, route and schedule as described in the source, e.g. "500 mg", "oral", "once daily".
+    """
 
     name: str
     dose: str | None = None
@@ -63,20 +85,44 @@ class Agent(_Strict):
 
 
 class Regimen(_Strict):
-    """The regimen as text and as structured agents."""
+    """The regimen as text and as structured agents.
+
+    Attributes
+    ----------
+    text : str
+        The regimen as described in the source.
+    agents : list of Agent
+        Its agents, one entry each.
+    """
 
     text: str
     agents: list[Agent] = Field([])
 
 
 class Registration(_Located):
-    """A trial registration (NCT number, ethics committee number) as printed."""
+    """A trial registration (NCT number, ethics committee number) as printed.
+
+    Attributes
+    ----------
+    id : str
+        The registration number; two cohorts giving the same one (in any case) may share patients.
+    """
 
     id: str
 
 
 class FollowUp(_Located):
-    """Median follow-up with its interval, as printed."""
+    """Median follow-up with its interval, as printed.
+
+    Attributes
+    ----------
+    value : str, int or float
+        The median with its interval as printed, e.g. "12.0 (8.0, 16.0)".
+    interval : str or None
+        The type of the printed interval: 95% CI, 90% CI, 80% CI, IQR or range.
+    unit : {"months", "weeks", "days", "years"}
+        The unit of the printed value (default months).
+    """
 
     value: Printed
     interval: IntervalType | None = None
@@ -100,6 +146,17 @@ class ArmOf(_Strict):
     control arm is never pooled with single-arm cohorts (:func:`trialcompare.rules.control_arm`). Example::
 
         arm_of: {study: REGOBONE, arm: placebo, randomised: true, control: placebo}
+
+    Attributes
+    ----------
+    study : str
+        The study's name, the same in the file of each of its arms.
+    arm : str
+        This arm's name within the study.
+    randomised : bool
+        Whether patients were randomised between the arms (default false).
+    control : {"placebo", "best_supportive_care", "active"} or None
+        The kind of control arm; None for an experimental arm.
     """
 
     study: str
@@ -124,6 +181,27 @@ class Eligibility(_Strict):
           quote: "patients with relapsed, unresectable high-grade osteosarcoma after standard treatment"
           at: "Introduction"
           source: paper
+
+    Attributes
+    ----------
+    resectable : {"excluded", "included", "not_stated"}
+        Whether patients with resectable disease could enrol.
+    quote : str or None
+        The source's words that say it, copied exactly (required with a stated ``resectable``).
+    at : str or None
+        Where the quote was read (required with a stated ``resectable``).
+    source : str or None
+        Key of the source (default: the first).
+    note : str or None
+        The curator's note.
+    age : AgeLimit or None
+        Age limits of eligibility, in years, as printed.
+    ecog_max : EcogLimit or None
+        The highest ECOG performance status eligible.
+    prior_lines : LinesLimit or None
+        Prior lines of systemic therapy required or allowed.
+    refractory : Refractory or None
+        Refractory disease required (progression within a time after a line).
     """
 
     resectable: Resectability = "not_stated"
@@ -146,7 +224,50 @@ class Eligibility(_Strict):
 
 
 class Design(_Strict):
-    """Study design facts."""
+    """Study design facts.
+
+    Attributes
+    ----------
+    type : {"prospective", "retrospective"}
+        Whether the study was prospective or retrospective.
+    description : str or None
+        The design in words, e.g. "single-arm, single-centre".
+    phase : str or None
+        The trial phase as printed, e.g. "II"; None for a retrospective series.
+    arm_of : ArmOf or None
+        The study this cohort is one arm of; None for a single-arm cohort.
+    centres : list of str
+        The centres named; a centre shared with another cohort whose accrual overlaps (or is not reported) means
+        the two may share patients.
+    n_centres : int or None
+        The number of centres, when printed.
+    country : str or None
+        The country (or countries) of the centres.
+    accrual_start, accrual_end : str or None
+        The accrual period as printed, e.g. "2018-01".
+    at : str or None
+        Where the design facts were read.
+    source : str or None
+        Key of the source the design facts were read from.
+    registrations : list of Registration
+        Trial registrations as printed.
+    follow_up : list of FollowUp
+        Median follow-up, once per location it is printed.
+    eligibility : Eligibility or None
+        Eligibility that makes outcomes structurally incomparable (resectable disease excluded), and its limits.
+    selection : Selection or None
+        How patients were selected (consecutive, all eligible, exclusions after treatment began). This and the
+        other risk-of-bias records below are described in :mod:`trialcompare.descriptor.appraisal_facts`; one
+        left out means no information.
+    assessment : Assessment or None
+        How response was assessed.
+    intervention : InterventionRecord or None
+        When the treatment received was classified.
+    missing_data : list of MissingData
+        Patients analysed against enrolled, with reasons.
+    overlap_evidence : list of OverlapEvidence
+        Direct evidence of patients shared with another cohort, as printed.
+    """
 
     type: Literal["prospective", "retrospective"]
     description: str | None = None
@@ -173,14 +294,38 @@ class Design(_Strict):
 
 
 class PopulationReport(_Located):
-    """A reported size of one analysis set."""
+    """A reported size of one analysis set.
+
+    Attributes
+    ----------
+    set : str
+        The analysis set: enrolled, treated, efficacy, evaluable, itt, safety or unclear.
+    n : int
+        Its number of patients.
+    """
 
     set: PopulationSet
     n: int = Field(ge=0)
 
 
 class Population(_Strict):
-    """Who was counted, and what the comparison table's "N" refers to."""
+    """Who was counted, and what the comparison table's "N" refers to.
+
+    Attributes
+    ----------
+    n : int
+        The N the comparison table prints for this cohort, and the denominator of a count printed without one.
+    n_refers_to : str
+        The analysis set ``n`` counts: enrolled, treated, efficacy, evaluable, itt, safety or unclear.
+    at : str
+        Where ``n`` was read.
+    source : str or None
+        Key of the source it was read from (default: the first).
+    printed : str or None
+        The N as printed, e.g. "n=30".
+    reports : list of PopulationReport
+        Every reported size of an analysis set.
+    """
 
     n: int = Field(ge=0, description="the N the comparison table prints for this cohort")
     n_refers_to: PopulationSet

@@ -39,6 +39,26 @@ class RateReport(_Located):
     ``denominator: 30``), it is usable when the best-response level counts are absent and checked against them
     when present. A time point is ``months: 6`` or ``time: 8, unit: weeks``. A rate without one is of best overall
     response; one cohort may hold both (``ORR`` and ``ORR`` at ``time: 12, unit: weeks``), kept apart everywhere.
+
+    Attributes
+    ----------
+    name : str
+        ORR, DCR, CBR, or a named proportion (``custom:infection``, ``ae:neutropenia:grade3``).
+    value : str, int or float
+        The rate as printed: a count (``"21/33 (63.6%)"``) or a percentage (``"63.6%"``).
+    interval : str or None
+        The type of an interval printed with it: 95% CI, 90% CI, 80% CI, IQR or range.
+    months : float or None
+        Time point in months, e.g. 6 for a 6-month CBR.
+    time : float or None
+        Time point in ``unit`` (instead of ``months``).
+    unit : str or None
+        Unit of ``time``: days, weeks, months or years.
+    denominator : int or None
+        The denominator of a rate printed as a percentage, when not the population N.
+    primary : bool
+        A primary endpoint of the study (e.g. clinical benefit at 18 weeks): it always reaches the comparison
+        table.
     """
 
     name: str
@@ -84,7 +104,26 @@ def _parse_rate(v: Printed, interval: str | None = None) -> None:
 
 
 class EndpointDefinition(_Strict):
-    """How a time-to-event endpoint was defined."""
+    """How a time-to-event endpoint was defined.
+
+    Attributes
+    ----------
+    origin : str
+        The time origin, e.g. "start of apatinib + IE".
+    events : list of str
+        What counts as an event, e.g. ``[progression, death]``.
+    censoring : str or None
+        Who was censored, and when, as the source says it.
+    resection : {"censored", "event", "not-counted", "not-applicable", "unspecified"}
+        How resection enters the endpoint (default unspecified); cohorts whose definitions handle it differently
+        get a major caveat.
+    assessment_interval : str or None
+        How often the endpoint was assessed, e.g. "every 8 weeks".
+    at : str or None
+        Where the definition was read.
+    source : str or None
+        Key of the source (default: the first).
+    """
 
     origin: str = Field(description="time origin, e.g. 'start of apatinib + IE'")
     events: list[str] = Field(description="what counts as an event, e.g. [progression, death]")
@@ -104,6 +143,25 @@ class EndpointReport(_Located):
     ``unit`` is the unit of a median as printed, and of the time point of a rate written ``time: 8, unit: weeks``.
     A rate written ``months: x`` is at x months (a ``unit`` other than months beside it is ignored, as it always
     was, and reported by the ``RATE-UNIT-IGNORED`` finding).
+
+    Attributes
+    ----------
+    statistic : {"median", "rate", "events", "censored", "n_analysed"}
+        Which statistic it is.
+    value : str, int or float
+        The value as printed: a median with its interval, a rate as a count or a percentage, or a count.
+    interval : str or None
+        The type of an interval printed with a median or a rate: 95% CI, 90% CI, 80% CI, IQR or range.
+    months : float or None
+        Time point of a rate, in months.
+    time : float or None
+        Time point of a rate in ``unit`` (instead of ``months``).
+    estimator : {"kaplan-meier", "binomial", "unspecified"}
+        How a rate was estimated; a Kaplan-Meier rate is never turned into a count.
+    denominator : int or None
+        The denominator when not the population N.
+    unit : str
+        Unit of a median as printed, or of a rate's ``time``: days, weeks, months (the default) or years.
     """
 
     statistic: EndpointStatistic
@@ -142,7 +200,23 @@ class EndpointReport(_Located):
 
 
 class Curve(_Strict):
-    """A digitised Kaplan-Meier curve: CSV beside the descriptor with columns ``time,survival``."""
+    """A digitised Kaplan-Meier curve: CSV beside the descriptor with columns ``time,survival``.
+
+    Attributes
+    ----------
+    file : str
+        The CSV file's name, relative to the descriptor's folder.
+    at : str
+        Where the curve is printed, e.g. "Figure 2".
+    source : str or None
+        Key of the source (default: the first).
+    risk_times : list of float
+        The times of the numbers at risk printed under the curve, increasing.
+    n_at_risk : list of int
+        The numbers at risk at ``risk_times`` (same length, not increasing).
+    total_events : int or None
+        The total number of events, when printed; patient data are reconstructed from the curve with it.
+    """
 
     file: str
     at: str
@@ -167,7 +241,21 @@ class Curve(_Strict):
 
 
 class Endpoint(_Strict):
-    """A time-to-event endpoint with its definition and every reported statistic."""
+    """A time-to-event endpoint with its definition and every reported statistic.
+
+    Attributes
+    ----------
+    name : str
+        EFS, PFS, OS, TTP or DOR.
+    primary : bool
+        The study's primary endpoint: every report of it reaches the comparison table.
+    definition : EndpointDefinition or None
+        How the source defines it.
+    reports : list of EndpointReport
+        Every reported statistic, once per location.
+    curve : Curve or None
+        The digitised Kaplan-Meier curve, if any.
+    """
 
     name: str
     primary: StrictBool = False
@@ -199,6 +287,34 @@ class Effect(_Located):
         effects:
           - {endpoint: PFS, measure: HR, value: "0.42 (95% CI 0.21-0.85)", p: "P = .017",
              versus: sarc024-placebo, at: "Abstract", source: davis2019}
+
+    Attributes
+    ----------
+    endpoint : str or None
+        The time-to-event endpoint compared (EFS, PFS, OS, TTP, DOR).
+    outcome : str or None
+        The outcome compared, by its name (``orr``, ``pfs_8w``).
+    measure : {"HR", "OR", "RR", "RD", "MD", "SMD"}
+        The effect measure.
+    value : str, int or float
+        The estimate with its interval as printed.
+    interval : str or None
+        Type of the printed interval when not labelled.
+    p : str, int, float or None
+        The P value as printed.
+    sided : {"two-sided", "one-sided"} or None
+        Two-sided unless printed or stated otherwise.
+    versus : str
+        Cohort id of the other arm.
+    analysis_set : str or None
+        The analysis set the effect was estimated in: enrolled, treated, efficacy, evaluable, itt, safety or
+        unclear.
+    method : str or None
+        The method as printed, e.g. "stratified Cox model".
+    time : float or None
+        Time point of a landmark comparison, in ``unit``.
+    unit : str or None
+        Unit of ``time`` (required with it).
     """
 
     endpoint: str | None = None

@@ -224,8 +224,10 @@ EFFECT_FORMS = "'0.42 (95% CI 0.21-0.85)', '0.42 (95% CI, 0.21 to 0.85)', '0.42;
 
 
 def parse_effect(text: str | int | float) -> Estimate:
-    """Parse a between-arm effect (a hazard ratio, odds ratio, difference) as printed: :func:`parse_estimate`, with
-    a refusal that lists the forms of an effect (:data:`EFFECT_FORMS`).
+    """Parse a between-arm effect (a hazard ratio, odds ratio, difference) as printed.
+
+    It is read as :func:`parse_estimate` reads it; only the refusal differs, listing the forms of an effect
+    (:data:`EFFECT_FORMS`).
 
     Parameters
     ----------

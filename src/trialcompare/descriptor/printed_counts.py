@@ -100,8 +100,10 @@ COUNT_FORMS = "'13 (39.4)', '13/33', '13/33 (39.4%)', '39.4% (13/33)', '39.4%, 1
 
 
 def is_count(text: str | int | float) -> bool:
-    """Whether a printed rate is a count (``"13/33"``, ``"13/33 (39.4%)"``, ``"6.06% (2/33)"``, ``"13 (39.4)"``)
-    rather than a percentage with or without its interval (``"78.5%"``, ``"6.7% (95% CI 0.8-22.1)"``).
+    """Tell whether a printed rate is a count rather than a percentage.
+
+    A count: ``"13/33"``, ``"13/33 (39.4%)"``, ``"6.06% (2/33)"``, ``"13 (39.4)"``; a percentage, with or without
+    its interval: ``"78.5%"``, ``"6.7% (95% CI 0.8-22.1)"``.
 
     Parameters
     ----------
@@ -111,6 +113,8 @@ def is_count(text: str | int | float) -> bool:
     Returns
     -------
     bool
+        True for a count (read with :func:`parse_count`), False for a percentage (read with
+        :func:`~trialcompare.descriptor.printed.parse_estimate`).
 
     Examples
     --------
@@ -141,13 +145,15 @@ def _match_count(s: str) -> re.Match[str]:
 
 
 def parse_count(text: str | int | float) -> Count:
-    """Parse a count as printed: ``13``, ``"13 (39.39)"``, ``"13/33"``, ``"13/33 (39.4%)"``, ``"6.06% (2/33)"``,
+    """Parse a count as printed, with its denominator and percentage when they are printed too.
+
+    The printed forms: ``13``, ``"13 (39.39)"``, ``"13/33"``, ``"13/33 (39.4%)"``, ``"6.06% (2/33)"``,
     ``"35.29%, 12/34"``, ``"0 (0/33)"``, ``"0.0 (0.0)"``.
 
     Parameters
     ----------
-    text : str or int
-        The printed value.
+    text : str, int or float
+        The printed value (a number is read as its text).
 
     Returns
     -------

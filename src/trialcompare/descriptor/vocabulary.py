@@ -207,12 +207,13 @@ def check_level(var: Variable, level: str) -> str:
 
 
 def vocabulary_text() -> str:
-    """The harmonized vocabulary as a readable list: variables (kind, levels), endpoints, rates, summary kinds,
-    interval types and time units (``trialcompare schema --vocabulary``).
+    """Format the harmonized vocabulary as a readable list (``trialcompare schema --vocabulary``).
 
     Returns
     -------
     str
+        Lines of text under headings: the variables (kind, levels or unit, label and synonyms), endpoints and
+        rates one per line, then the continuous summary kinds, interval types and time units.
 
     Examples
     --------

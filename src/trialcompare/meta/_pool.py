@@ -209,7 +209,7 @@ def pool_proportions(
     tau_prior: Sequence[Any] = ("halfnormal", 0.5),
     mu_prior: Sequence[Any] | None = None,
 ) -> Any:
-    """Random-effects meta-analysis of single proportions (metafor ``escalc`` + ``rma`` or ``rma.glmm``).
+    """Pool single proportions across studies by meta-analysis (metafor ``escalc`` + ``rma`` or ``rma.glmm``).
 
     ``method="bayes"`` fits the Bayesian normal-normal model on the transformed proportions (default logit) by
     :func:`~trialcompare.meta.bayes_pool` with ``tau_prior`` and ``mu_prior`` and returns its

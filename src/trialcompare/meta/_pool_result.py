@@ -42,6 +42,15 @@ class MetaResult:
         GLMM only: Wald-type heterogeneity statistic ``QE.Wld`` (NaN if a study has 0 or n events).
     k : int
         Number of studies.
+    method : str
+        The τ² estimator (``"REML"``, ``"DL"``, ...), ``"EE"`` for the equal-effects model, or ``"GLMM"``.
+    test : {"z", "knha"}
+        Normal-based inference or Knapp-Hartung.
+    level : float
+        Confidence level of every interval.
+    transform : str or None
+        Model scale of pooled proportions: ``"logit"`` (always, for the GLMM), ``"arcsine"``, ``"freeman-tukey"``
+        or ``"raw"``; None for effect sizes (``pool_effects``).
     proportion : tuple of float or None
         ``(estimate, ci_low, ci_high, pi_low, pi_high)`` back-transformed (``pool_proportions`` only).
     back_transform_note : str or None
@@ -182,8 +191,10 @@ class MetaResult:
 
     @property
     def tau2_upper_bounded(self) -> bool:
-        """The Q-profile upper bound of τ² reached the search limit max(100, 10 τ̂²): it is a bound (metafor prints
-        ">100"), and so are the upper bounds of I² and H²."""
+        """Whether the Q-profile upper bound of τ² reached its search limit, max(100, 10 τ̂²).
+
+        If so, it is a bound (metafor prints ">100"), and so are the upper bounds of I² and H².
+        """
         return self.tau2_ci is not None and self.tau2_ci[1] >= max(100.0, 10.0 * self.tau2) * (1 - 1e-12)
 
     # ---- presentation --------------------------------------------------------------------------

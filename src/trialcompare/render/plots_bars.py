@@ -160,7 +160,21 @@ def weights_histogram(
 
 @_deferrable
 def weights_histogram_svg(weights: Sequence[float], title: str | None = None) -> str:
-    """:func:`weights_histogram` as SVG text for the report."""
+    """Draw :func:`weights_histogram` as SVG text for the report.
+
+    Parameters
+    ----------
+    weights : sequence of float
+        MAIC weights rescaled to sum to the number of patients.
+    title : str, optional
+        Title above the histogram.
+
+    Returns
+    -------
+    str
+        SVG document text; inside :func:`~trialcompare.render.plots_deferred.deferred_figures`, the URL
+        ``figure:<n>`` of the recorded call instead.
+    """
     with _rc_context():
         return _to_svg(weights_histogram(weights, title=title))
 

@@ -26,15 +26,30 @@ _DRAWERS: dict[str, Callable[..., str]] = {}
 
 @dataclass(frozen=True)
 class FigureCall:
-    """A figure to draw later: the name of one of the ``*_svg`` functions of :mod:`trialcompare.render.plots` and its
-    arguments."""
+    """A figure to draw later: one of the ``*_svg`` functions of :mod:`trialcompare.render.plots` and its arguments.
+
+    Attributes
+    ----------
+    name : str
+        The function's name, e.g. ``"forest_plot_svg"``.
+    args : tuple
+        Its positional arguments.
+    kwargs : dict of str to Any
+        Its keyword arguments.
+    """
 
     name: str
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
 
     def svg(self) -> str:
-        """Draw the figure now (whether or not figures are being deferred) and return its SVG text."""
+        """Draw the figure now, whether or not figures are being deferred.
+
+        Returns
+        -------
+        str
+            SVG document text.
+        """
         return _DRAWERS[self.name](*self.args, **self.kwargs)
 
 

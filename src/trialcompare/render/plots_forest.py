@@ -231,7 +231,19 @@ def forest_plot(
 
 @_deferrable
 def forest_plot_svg(*args: Any, **kwargs: Any) -> str:
-    """:func:`forest_plot` as SVG text (the report embeds it; same arguments)."""
+    """Draw :func:`forest_plot` as SVG text, which the report embeds.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        The arguments of :func:`forest_plot`, passed on unchanged.
+
+    Returns
+    -------
+    str
+        SVG document text; inside :func:`~trialcompare.render.plots_deferred.deferred_figures`, the URL
+        ``figure:<n>`` of the recorded call instead.
+    """
     with _rc_context():
         return _to_svg(forest_plot(*args, **kwargs))
 

@@ -73,6 +73,20 @@ def network_plot(
 
 @_deferrable
 def network_plot_svg(nodes: Sequence[str], edges: Sequence[tuple[str, str, str]]) -> str:
-    """:func:`network_plot` as SVG text for the report."""
+    """Draw :func:`network_plot` as SVG text for the report.
+
+    Parameters
+    ----------
+    nodes : sequence of str
+        Treatment names.
+    edges : sequence of (str, str, str)
+        (treatment, treatment, study label) per randomised comparison.
+
+    Returns
+    -------
+    str
+        SVG document text; inside :func:`~trialcompare.render.plots_deferred.deferred_figures`, the URL
+        ``figure:<n>`` of the recorded call instead.
+    """
     with _rc_context():
         return _to_svg(network_plot(nodes, edges))

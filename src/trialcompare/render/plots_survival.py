@@ -190,7 +190,19 @@ def _km_axes(ax: Axes | None, n_risk: int) -> tuple[Figure | SubFigure, Axes, Ax
 
 @_deferrable
 def km_plot_svg(*args: Any, **kwargs: Any) -> str:
-    """:func:`km_plot` as SVG text (the report embeds it; same arguments)."""
+    """Draw :func:`km_plot` as SVG text, which the report embeds.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        The arguments of :func:`km_plot`, passed on unchanged.
+
+    Returns
+    -------
+    str
+        SVG document text; inside :func:`~trialcompare.render.plots_deferred.deferred_figures`, the URL
+        ``figure:<n>`` of the recorded call instead.
+    """
     with _rc_context():
         return _to_svg(km_plot(*args, **kwargs))
 
