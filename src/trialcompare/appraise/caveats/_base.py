@@ -95,7 +95,7 @@ class Context:
 
 
 def handling(endpoint: Endpoint) -> str:
-    """How an endpoint's definition handles resection: a :class:`~trialcompare.descriptor.models.Definition`
+    """How an endpoint's definition handles resection: a :class:`~trialcompare.descriptor.models.EndpointDefinition`
     ``resection`` value, or ``"none"`` when the endpoint has no definition.
 
     Parameters
