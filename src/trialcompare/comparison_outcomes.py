@@ -207,7 +207,8 @@ def _printed_rate(cid: str, key: str, r: dict, opts: CompareOptions) -> dict:
     implied = r.get("as_printed") is False
     return _count_outcome(cid, key, n, den, basis, opts, printed=r["printed"], location=r["location"],
                           source=r["source"], time_months=r["time_months"], time=r.get("time"), unit=r.get("unit"),
-                          derived=implied, derived_from="percentage" if implied else None)
+                          entry_label=r.get("entry_label"), derived=implied,
+                          derived_from="percentage" if implied else None)
 
 
 def _inferred_rates(cid: str, rows: list[dict], have: set[str], opts: CompareOptions, n_cohort: int | None) -> list:
@@ -283,13 +284,23 @@ def _outcomes(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions, ns:
             chosen = _preferred(reports, prefer)
             out += _endpoint_outcomes(cid, chosen + _beside(chosen, reports, prefer), opts)
         out += _printed_rates(cid, mine, {o["outcome"] for o in out if o["cohort"] == cid}, opts, ns.get(cid))
+        out += _primary_proportions(cid, mine, opts)
     return _mark_primary(pl.DataFrame(_headlines(out), schema=_OUTCOME_SCHEMA, orient="row"), rows)
+
+
+def _primary_proportions(cid: str, rows: list[dict], opts: CompareOptions) -> list[dict]:
+    """A named proportion (``custom:...``) the study names as its primary endpoint, kept as an outcome so that it
+    reaches the table; a secondary one stays out of the Table IV comparison (``meta --outcome`` reads it)."""
+    counts = [r for r in rows if r["section"] == "proportion" and r["primary"] and r["statistic"] == "count"]
+    return [_printed_rate(cid, name, _preferred(reports, opts.prefer_locations)[0], opts)
+            for (name,), reports in _group(counts, "variable").items()]
 
 
 def _mark_primary(out: pl.DataFrame, rows: list[dict]) -> pl.DataFrame:
     """``primary`` on every outcome the study names as primary: a rate at its time point (printed or derived from
     response levels), every report of a primary endpoint."""
-    rates = {(r["cohort"], r["variable"], r["time_months"]) for r in rows if r["primary"] and r["section"] == "rate"}
+    rates = {(r["cohort"], r["variable"], r["time_months"]) for r in rows
+             if r["primary"] and r["section"] in ("rate", "proportion")}
     endpoints = {(r["cohort"], r["variable"]) for r in rows if r["primary"] and r["section"] == "endpoint"}
     flags = [(c, o.partition("@")[0], t) in rates or (c, e) in endpoints
              for c, o, t, e in out.select("cohort", "outcome", "time_months", "endpoint").iter_rows()]

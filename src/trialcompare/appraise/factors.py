@@ -154,13 +154,19 @@ def _skewed(cmp: Comparison, cid: str, var: str) -> str | None:
     return f"{m:g} ({lo:g}-{hi:g})" if ratio > SKEW_RATIO or ratio < 1 / SKEW_RATIO else None
 
 
+def _reference_skew(cmp: Comparison, var: str) -> str | None:
+    """The reference's skewed median and range, said to be the reference's: the SMD needs both sides symmetric."""
+    skew = _skewed(cmp, cmp.reference, var)
+    return None if skew is None else f"{skew} (the reference's)"
+
+
 def _plain(cmp: Comparison, var: str, cid: str, threshold: float) -> dict[str, object]:
     """Age, sex, subtype: imbalance without a known prognostic direction."""
     row = cmp.smd.filter(pl.col("variable") == var, pl.col("cohort") == cid)
     smd = row["smd"][0] if row.height else None
     if smd is None:
         return _row(var, cid, reported=False, direction="not-reported", bias="unknown")
-    if row["estimated"][0] and (skew := _skewed(cmp, cid, var)):
+    if row["estimated"][0] and (skew := _skewed(cmp, cid, var) or _reference_skew(cmp, var)):
         return _row(var, cid, reported=True, direction="skewed-median", bias="unknown", detail=skew)
     se = smd_se(smd, cmp.n[cid], cmp.n[cmp.reference]) if cid in cmp.n and cmp.reference in cmp.n else None
     direction, bias = _judge(smd, se, threshold, adverse=False)

@@ -419,6 +419,7 @@ def render_supplement(a: Analysis, report_name: str | None = None) -> str:
         findings=_grouped_findings(a.cohorts, list(a.findings)), exploratory=a.exploratory,
         rob_rows=rob_rows, sensitivity=a.sensitivity, provenance=_provenance(a.frame, a.cohorts),
         limitations=_limitations(a), sources=_full_sources(a.cohorts), benchmark_exclusions=_exclusions(a),
+        curator_notes=[{"cohort": c.descriptor.label, "note": n} for c in a.cohorts for n in c.descriptor.notes],
         ci_method_name=CI_METHOD_NAMES[cmp.options.ci_method], rd_method_name=RD_METHOD_NAMES[cmp.options.rd_method],
         versions=list(a.versions), hashes=a.inputs.to_dicts(), condensed=bool(tables))
     # the body's context (the per-cohort tables) fills in what the supplement does not set itself

@@ -283,6 +283,10 @@ def _factor_cell(a: Analysis, r: dict[str, Any]) -> str:
         return f"median (range) {r['detail']}: skewed, not converted to an SMD"
     if r["detail"] is not None:
         return r["detail"]
+    if r["smd"] is None:  # the reference does not report the factor (found by a newcomer: a TypeError here)
+        mine = "" if r["cohort_share"] is None else f"{100 * r['cohort_share']:.0f}%; "
+        why = "not reported by the reference" if r["reference_share"] is None else "no sample size"
+        return f"{mine}{why}: no SMD"
     shares = "" if r["cohort_share"] is None else \
         f"{100 * r['cohort_share']:.0f}% vs {100 * r['reference_share']:.0f}%; "
     cell = f"{shares}SMD {r['smd']:+.2f}: {_DIRECTION[r['direction']]}"

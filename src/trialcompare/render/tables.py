@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from ..descriptor.harms import is_named_proportion
 from ..descriptor.vocabulary import ENDPOINTS, RATES, VARIABLES
 from ..options import CI_METHOD_NAMES, interval_label
 from .escape import row_label
@@ -258,12 +259,12 @@ def _count_text(r: dict[str, Any]) -> str:
 def _response_names(out: pl.DataFrame) -> list[str]:
     """Response levels, then each rate of best overall response followed by the same rate at stated times."""
     present = list(dict.fromkeys(out["outcome"].to_list()))
-    names = [o for o in present if ":" in o and o.split(":")[0] not in ENDPOINTS]
+    names = [o for o in present if ":" in o and o.split(":")[0] not in ENDPOINTS and not is_named_proportion(o)]
     for rate in RATES:
         names += [rate] if rate in present else []
         at_times = out.filter(pl.col("outcome").str.starts_with(f"{rate}@")).sort("time_months")
         names += list(dict.fromkeys(at_times["outcome"].to_list()))
-    return names
+    return names + [o for o in present if is_named_proportion(o)]  # only a primary one is an outcome here
 
 
 def _response_rows(b: _Builder) -> None:
@@ -279,11 +280,15 @@ def _response_rows(b: _Builder) -> None:
         var, _, level = name.partition(":")
         cells = {r["cohort"]: b.mark(r["cohort"], _field_key(var, level, r), _count_cell(r, at_time="@" not in name))
                  for r in rows.iter_rows(named=True)}  # fmt: skip
-        b.add("Outcomes", _response_label(b, rows, var, level, name), {c: cells.get(c, MISSING) for c in b.ids})
+        label = _response_label(b, rows, var, level, name)
+        label += " (a primary endpoint)" if few and rows["primary"].any() else ""  # why a row of one cohort shows
+        b.add("Outcomes", label, {c: cells.get(c, MISSING) for c in b.ids})
 
 
 def _field_key(var: str, level: str, r: dict[str, Any]) -> str:
     """The checks' field of a response row (``outcome.best_response.PR``, ``rate.ORR``, ``rate.ORR.12w``)."""
+    if is_named_proportion(f"{var}:{level}"):
+        return f"proportion.{var}:{level}.count"
     if level:
         return f"outcome.{var}.{level}"
     base = var.partition("@")[0]
@@ -301,6 +306,8 @@ def _response_label(b: _Builder, rows: pl.DataFrame, var: str, level: str, name:
     surgical remission, n (%)"); else the harmonized name ("Best overall response: PR, n (%)")."""
     if not level:
         return _response_rate_label(name, rows)
+    if is_named_proportion(name):  # a primary named proportion: its printed label, else its name
+        return _labels(b, rows, "entry_label") or name
     printed = _labels(b, rows, "level_label") or (_labels(b, rows, "entry_label") if level == "yes" else None)
     return printed or f"{VARIABLES[var].label}: {level}, n (%)"
 
@@ -387,7 +394,7 @@ def _endpoint_rows(b: _Builder, section: str, chosen: dict[str, str | None]) -> 
                      "events": "Events, n"}[stat]
         cells = {}
         for cid, ep in chosen.items():
-            match = out.filter(pl.col("cohort") == cid, pl.col("endpoint") == ep, pl.col("statistic") == stat)
+            match = out.filter(pl.col("cohort") == cid, pl.col("endpoint") == (ep or ""), pl.col("statistic") == stat)
             if stat == "rate":
                 match = match.filter(pl.col("time_months") == t)
             key = f"endpoint.{ep}.{stat}" + (f".{_when(match.row(0, named=True))}" if stat == "rate"

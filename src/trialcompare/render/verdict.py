@@ -142,6 +142,7 @@ def verdict_context(a: Analysis, top: int = 5) -> dict[str, Any]:
     return {
         "claim": v.claim, "question": a.spec.question, "population": a.spec.population,
         "outcomes": outcomes, "numbers": numbers, "number_notes": number_notes,
+        "not_in_numbers": [a.labels[c] for c in a.comparison.cohorts if c not in set(v.numbers["cohort"].to_list())],
         "supports": [say(f, w) for f in v.supports], "cannot": [say(f, w) for f in v.cannot],
         "context": [say(f, w) for f in v.context],
         "certainty": v.certainty, "start": v.start, "start_reason": _START_WORDS[v.start],

@@ -1,0 +1,58 @@
+"""Frictions of the second newcomer's hour (issue 24), with the two descriptors they transcribed from abstracts
+(tests/fixtures/newcomer2/, sources in SOURCES.md there): Liu 2021 anlotinib (reference; prints no categorical
+prognostic factor, age as a skewed median (range) "24 years (range, 16-68 years)") and Frankel 2022 pazopanib
+(primary endpoint a named proportion, 3/8; no ORR or DCR)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import trialcompare as tc
+from trialcompare.render.report import render_html, render_supplement
+from trialcompare.render.tables import table_iv
+
+ROOT = Path(__file__).resolve().parents[1]
+NEW = ROOT / "tests" / "fixtures" / "newcomer2"
+
+
+@pytest.fixture(scope="module")
+def analysis() -> tc.Analysis:
+    return tc.analyse([NEW / "liu2021-anlotinib.yaml", NEW / "frankel2022-pazopanib.yaml",
+                       ROOT / "trials" / "apatinib.yaml", ROOT / "trials" / "ie.yaml"], with_meta=False)
+
+
+def test_a_reference_without_the_factor_renders_and_says_so(analysis: tc.Analysis) -> None:
+    """The TSD 18 table crashed (TypeError) when the reference reports no categorical factor and two comparators
+    do: apatinib's ECOG ≥ 1 is 10/37 = 27%."""
+    html = render_html(analysis)
+    assert "27%; not reported by the reference: no SMD" in html
+
+
+def test_a_skewed_reference_median_gives_no_smd(analysis: tc.Analysis) -> None:
+    """Liu's age 24 (16-68): (68 − 24) / (24 − 16) = 5.5, skewed; no SMD is judged for a comparator printing age
+    (apatinib, IE; pazopanib prints none)."""
+    age = analysis.factors.filter(pl.col("factor") == "age")
+    got = {r["cohort"]: r["direction"] for r in age.iter_rows(named=True)}
+    assert got == {"frankel2022-pazopanib": "not-reported", "apatinib": "skewed-median", "ie": "skewed-median"}
+    assert age["smd"].null_count() == age.height
+    assert "24 (16-68) (the reference's)" in age["detail"].to_list()
+
+
+def test_page_one_names_the_cohorts_without_the_claims_numbers(analysis: tc.Analysis) -> None:
+    assert "Not in this table (no ORR or DCR printed): Pazopanib (Frankel 2022)." in render_html(analysis)
+
+
+def test_a_primary_named_proportion_reaches_the_table(analysis: tc.Analysis) -> None:
+    rows = table_iv(analysis.comparison).filter(pl.col("row").str.starts_with("custom:"))
+    assert rows["row"].to_list() == ["custom:pfs4m-tdt-success (a primary endpoint)"]
+    assert rows.row(0)[3].startswith("3/8 (37.5%)")
+
+
+def test_descriptor_notes_reach_the_supplement(analysis: tc.Analysis) -> None:
+    note = tc.load(NEW / "liu2021-anlotinib.yaml")["liu2021-anlotinib"].descriptor.notes[0]
+    html = render_supplement(analysis)
+    assert "The transcribers&#39; notes, by cohort" in html or "The transcribers' notes, by cohort" in html
+    assert note[:60].replace("'", "&#39;").replace('"', "&#34;") in html or note[:60] in html
