@@ -521,3 +521,20 @@ def test_a_landmark_figure_needs_no_pooled_fit():
     assert obs["ci_source"].to_list() == ["published"] * 3
     texts = " ".join(" ".join(ET.fromstring(observed_forest_svg(obs, "4 months").encode()).itertext()).split())
     assert "0.51 [0.34, 0.69]" in texts and "0.80 [0.60, 0.90]" in texts and "(Kaplan-Meier)" in texts
+
+
+def test_pooled_cohorts_that_may_share_patients_are_named() -> None:
+    """Second newcomer, friction 4: `meta --outcome orr` pooled apatinib + IE with IE (shared registration
+    NCT04690231) and apatinib + camrelizumab (shared centre, overlapping accrual) without a word, although the
+    report's benchmark leaves exactly these pairs out. The notes now name each pair, and only those."""
+    from pathlib import Path
+
+    import trialcompare as tc
+    from trialcompare.meta.suite import sensitivity_suite
+
+    root = Path(__file__).resolve().parents[2]
+    suite = sensitivity_suite(tc.load(root / "trials"), "orr")
+    shared = [n for n in suite.notes if "may share patients" in n]
+    assert [n.split(" may share")[0] for n in shared] == ["apatinib-camrelizumab and apatinib-ie",
+                                                          "apatinib-ie and ie"]
+    assert "(shared registration)" in shared[1] and "(shared centre, overlapping accrual)" in shared[0]

@@ -34,7 +34,7 @@ import polars as pl
 
 from ..load import CohortSet
 from ..options import POOLING_METHODS, CIMethod
-from ..rules import evidence_between, pooling_exclusion
+from ..rules import evidence_between, patient_overlap, pooling_exclusion
 from ._data import (
     _ALL_METHODS,
     _DATA_KEYS,
@@ -128,6 +128,21 @@ class SuiteResult:
         if self.primary.k < 3:
             out.append(f"only k = {self.primary.k} cohort(s) pooled: τ², I² and the prediction interval are "
                        "unreliable or undefined")  # fmt: skip
+        return out + self._overlap_notes()
+
+    def _overlap_notes(self) -> list[str]:
+        """Pooled cohorts that may share patients (:func:`trialcompare.rules.patient_overlap`): said, not left out
+        (the report's benchmark leaves them out; a sensitivity scenario can, with ``exclude``)."""
+        pooled = [c for c in self.data.filter(pl.col("events").is_not_null())["cohort"].to_list() if c in self.cohorts]
+        out = []
+        for i, a in enumerate(pooled):
+            for b in pooled[i + 1:]:
+                overlap = patient_overlap(self.cohorts[a].descriptor, self.cohorts[b].descriptor)
+                if overlap is not None and overlap.possible:
+                    why = "shared registration" if overlap.registrations else "shared centre, " + (
+                        "overlapping accrual" if overlap.accrual_overlaps else "accrual not reported")
+                    out.append(f"{a} and {b} may share patients ({why}): both are pooled; a scenario with "
+                               f"'exclude: [{b}]' shows the pool without one of them")
         return out
 
     @cached_property
