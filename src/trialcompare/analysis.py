@@ -454,7 +454,8 @@ def _versions() -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, with_meta: bool = True) -> Analysis:
+def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, with_meta: bool = True,
+            reference_rows: bool = False) -> Analysis:
     """Run the whole comparison of a spec: load, check, compare, survival, meta-analytic checks, caveats.
 
     Parameters
@@ -464,6 +465,9 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         default options, the first cohort as reference). Default: the Table IV spec.
     with_meta : bool
         Run the meta-analytic sensitivity suites of the spec's outcomes.
+    reference_rows : bool
+        Also keep the rows the reference alone reports (``trialcompare table`` does; the report does not: they
+        compare nothing). See :func:`trialcompare.compare`.
 
     Returns
     -------
@@ -506,7 +510,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         raise AnalysisError(f"{spec.path or 'spec'}: the reference {reference!r} is not among the cohorts compared")
     cmp = compare(cohorts, reference, prefer_locations=spec.prefer_locations, ci_method=spec.ci_method,
                   rd_method=spec.rd_method, smd_threshold=spec.smd_threshold, use_errata=spec.use_errata,
-                  denominators={k: v.n for k, v in spec.denominators.items()})
+                  denominators={k: v.n for k, v in spec.denominators.items()}, reference_rows=reference_rows)
     frame = cohorts.to_frame()
     findings = tuple(check(cohorts))
     factors = tsd18_factors(cmp, spec.smd_threshold)

@@ -20,7 +20,7 @@ from .table_formats import FORMATS, export, format_text
 if TYPE_CHECKING:
     from ..comparison import Comparison
 
-__all__ = ["FORMATS", "differences_table", "export", "format_text", "printed_label", "table_iv"]
+__all__ = ["FORMATS", "differences_table", "export", "format_text", "hidden_rows", "printed_label", "table_iv"]
 
 MISSING = "not reported"
 NOT_COMPUTED = "SMD not computed"
@@ -266,15 +266,54 @@ def _response_names(out: pl.DataFrame) -> list[str]:
     return names
 
 
+def _response_shown(cmp: Comparison, name: str, rows: pl.DataFrame) -> bool:
+    """Whether a response row is shown: enough cohorts report it, or the reference (the baseline's rule), it is a
+    cohort's primary endpoint (``primary``), or it is a response read at a stated time (``ORR@12w``, kept apart from
+    best overall response, as a landmark rate is)."""
+    from ..comparison_baseline import shown
+
+    return shown(rows["cohort"].to_list(), cmp.cohorts, cmp.options) or "@" in name or bool(rows["primary"].any())
+
+
+def hidden_rows(cmp: Comparison) -> dict[str, tuple[str, ...]]:
+    """The rows the Table IV layout leaves out, each with the cohorts that report it.
+
+    A row is shown when at least ``min_cohorts`` of the cohorts report it, or the reference does when the comparison
+    keeps the reference's rows (``reference_rows``, as ``table`` has it); the Table IV layout leaves out the others,
+    and ``table`` names them.
+
+    Parameters
+    ----------
+    cmp : Comparison
+        The comparison.
+
+    Returns
+    -------
+    dict
+        Row name (a baseline variable, a response level such as ``best_response:PR``, a rate) → the cohorts that
+        report it.
+
+    Examples
+    --------
+    >>> import trialcompare as tc
+    >>> hidden_rows(tc.compare(tc.load("trials"), "apatinib-ie"))   # every row of the Table IV cohorts is shared
+    {}
+    """
+    out = cmp.outcomes
+    hidden = dict(cmp.hidden_baseline)
+    for name in _response_names(out):
+        rows = out.filter(pl.col("outcome") == name)
+        if not _response_shown(cmp, name, rows):
+            hidden[name] = tuple(dict.fromkeys(rows["cohort"].to_list()))
+    return hidden
+
+
 def _response_rows(b: _Builder) -> None:
-    """One row per response level and rate, shown when enough cohorts report it, and always when it is a cohort's
-    primary endpoint (``primary``) or a response read at a stated time (``ORR@12w``, kept apart from best overall
-    response, as a landmark rate is)."""
+    """One row per response level and rate that :func:`_response_shown` keeps."""
     out = b.cmp.outcomes
     for name in _response_names(out):
         rows = out.filter(pl.col("outcome") == name)
-        few = rows.height < min(b.cmp.options.min_cohorts, len(b.ids))
-        if few and "@" not in name and not rows["primary"].any():
+        if not _response_shown(b.cmp, name, rows):
             continue
         var, _, level = name.partition(":")
         cells = {r["cohort"]: b.mark(r["cohort"], _field_key(var, level, r), _count_cell(r, at_time="@" not in name))
