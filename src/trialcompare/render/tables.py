@@ -296,7 +296,9 @@ def hidden_rows(cmp: Comparison) -> dict[str, tuple[str, ...]]:
     Examples
     --------
     >>> import trialcompare as tc
-    >>> hidden_rows(tc.compare(tc.load("trials"), "apatinib-ie"))   # every row of the Table IV cohorts is shared
+    >>> hidden_rows(tc.compare(tc.load("trials"), "apatinib-ie"))["resistance_ie"]   # only the reference reports it
+    ('apatinib-ie',)
+    >>> hidden_rows(tc.compare(tc.load("trials"), "apatinib-ie", reference_rows=True))
     {}
     """
     out = cmp.outcomes
