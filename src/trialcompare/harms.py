@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from .descriptor.harms import HarmRecord, harm_records, normalise_grade, term_key
+from .descriptor.harms import GRADE_BANDS, HarmRecord, harm_records, normalise_grade, term_key
 from .frame import implied_count
 from .options import CI_METHODS, CIMethod
 from .rules import evidence_between
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .descriptor.models import Descriptor
     from .load import CohortSet
 
-__all__ = ["ASCERTAINMENT", "HARMS_SCHEMA", "ascertainment", "harms_table", "harms_terms"]
+__all__ = ["ASCERTAINMENT", "HARMS_SCHEMA", "ascertainment", "harms_table", "harms_terms", "terms_by_grade"]
 
 ASCERTAINMENT: dict[str, str] = {"prospective": "prospective-grading", "retrospective": "retrospective-chart-review"}
 """How adverse events were ascertained, from the design: prospective grading in a trial, or a retrospective review
@@ -112,6 +112,37 @@ def harms_terms(cohorts: CohortSet, grade: str = ">=3", minimum: int = 2) -> lis
             if r.section == "event" and r.grade in bands:
                 seen.setdefault(r.key, set()).add(cid)
     return sorted(k for k, ids in seen.items() if len(ids) >= minimum)
+
+
+def terms_by_grade(cohorts: CohortSet) -> dict[str, list[tuple[str, int]]]:
+    """Every adverse-event term each grade band is printed for, with how many cohorts print it.
+
+    What a request at another band could compare (the harms table's "nothing at this grade" sentence).
+
+    Parameters
+    ----------
+    cohorts : CohortSet
+        Loaded descriptors.
+
+    Returns
+    -------
+    dict
+        Grade band (in :data:`~trialcompare.descriptor.harms.GRADE_BANDS` order) → ``(term, cohorts)`` pairs, most
+        reported first, then by name; a band no cohort prints is absent.
+
+    Examples
+    --------
+    >>> import trialcompare as tc
+    >>> terms_by_grade(tc.load("tests/fixtures/newcomer"))["any"]   # SARC024's two arms and Liao 2020
+    [('hypertension', 3), ('palmar-plantar erythrodysesthesia syndrome', 3), ('proteinuria', 1)]
+    """
+    seen: dict[str, dict[str, set[str]]] = {}
+    for cid, records in _records(cohorts).items():
+        for r in records:
+            if r.section == "event":
+                seen.setdefault(r.grade, {}).setdefault(r.key, set()).add(cid)
+    return {band: sorted(((k, len(ids)) for k, ids in seen[band].items()), key=lambda t: (-t[1], t[0]))
+            for band in GRADE_BANDS if band in seen}
 
 
 def _resolve_terms(terms: Iterable[str], records: dict[str, list[HarmRecord]]) -> list[str]:

@@ -22,7 +22,7 @@ from .sections import (
     _factor_table,
     _full_sources,
     _grouped_findings,
-    _harms,
+    _harms_panels,
     _limitations,
     _maic_context,
     _provenance,
@@ -233,7 +233,7 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
     notes_baseline, notes_outcomes, notes_survival = _numbered_notes([baseline, outcome, survival], error_notes)
     tte = {r[0]: r[1] for r in _tte_by_cohort(table, cmp)}
     factors = _factor_table(a)
-    harms = _harms(a)
+    harms = _harms_panels(a)
     return {
         "spec": spec, "title": spec.title, "reference": cmp.labels[a.reference], "cmp": cmp,
         "headers": table.columns[2:], "labels": cmp.labels, "ci_label": interval_label(cmp.options.level),
@@ -243,7 +243,7 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
         "supplement_name": supplement_path(output or a.spec.output(".pdf")).name,
         "supplement_in_pdf": spec.supplement in ("pdf", "both"),
         "condensed": len(cohorts) > BODY_MAX_COHORTS,
-        "rob": _rob_table(a), "harms": harms, "harms_blocks": _column_blocks(harms) if harms is not None else [],
+        "rob": _rob_table(a), "harms": harms,
         "factors": factors, "factor_blocks": _column_blocks(factors),
         "benchmarks": _benchmark_rows(a), "any_pooled": any(b.estimable for b in a.benchmarks),
         "notes_baseline": notes_baseline, "notes_outcomes": notes_outcomes,
