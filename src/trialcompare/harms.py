@@ -139,7 +139,7 @@ def terms_by_grade(cohorts: CohortSet) -> dict[str, list[tuple[str, int]]]:
     seen: dict[str, dict[str, set[str]]] = {}
     for cid, records in _records(cohorts).items():
         for r in records:
-            if r.section == "event":
+            if r.section == "event" and r.grade is not None:
                 seen.setdefault(r.grade, {}).setdefault(r.key, set()).add(cid)
     return {band: sorted(((k, len(ids)) for k, ids in seen[band].items()), key=lambda t: (-t[1], t[0]))
             for band in GRADE_BANDS if band in seen}
