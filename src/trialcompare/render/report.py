@@ -300,8 +300,8 @@ def _numbered_notes(groups: list[list[dict[str, Any]]], notes: dict[str, dict[st
 
 
 def _effect_cell(r: dict[str, Any]) -> str:
-    p = f", {r['p_printed']}" if r["p_printed"] else ""
-    return f"{r['measure']} {r['printed']}{p}"
+    """The effect as printed, without its P value (the template keeps "P = .017" on one line)."""
+    return f"{r['measure']} {r['printed']}"
 
 
 def _randomised(a: Analysis) -> dict[str, Any]:
@@ -310,7 +310,8 @@ def _randomised(a: Analysis) -> dict[str, Any]:
     eff = a.effects.filter(pl.col("evidence") == "randomised")
     effects = [{"study": r["study"] or "–", "what": r["what"], "arms": f"{a.labels.get(r['cohort'], r['cohort'])} vs "
                 f"{a.labels.get(r['versus'], r['versus'])}", "effect": _effect_cell(r),
-                "where": f"{r['location']} ({r['source']})"} for r in eff.iter_rows(named=True)]
+                "p": r["p_printed"] or None, "where": f"{r['location']} ({r['source']})"}
+               for r in eff.iter_rows(named=True)]
     diffs = a.comparison.differences.filter(pl.col("evidence") == "randomised")
     from .tables import difference_label
 
