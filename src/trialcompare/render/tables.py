@@ -7,6 +7,7 @@ Cells are strings formatted as published: ``n (%)`` exactly as printed, ``mean Â
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -278,9 +279,7 @@ def _response_shown(cmp: Comparison, name: str, rows: pl.DataFrame) -> bool:
 def hidden_rows(cmp: Comparison) -> dict[str, tuple[str, ...]]:
     """The rows the Table IV layout leaves out, each with the cohorts that report it.
 
-    A row is shown when at least ``min_cohorts`` of the cohorts report it, or the reference does when the comparison
-    keeps the reference's rows (``reference_rows``, as ``table`` has it); the Table IV layout leaves out the others,
-    and ``table`` names them.
+    A row is shown when ``min_cohorts`` of the cohorts report it, or the reference does (with ``reference_rows``).
 
     Parameters
     ----------
@@ -388,7 +387,18 @@ def _endpoint_cell(r: dict[str, Any] | None) -> str:
             name = f"{CI_METHOD_NAMES[r['ci_method']]} {interval_label(r['ci_level'])}"
             return f"{r['printed']} [{how + '; ' if how else ''}{name} {_pct(r['ci_low'])}â€“{_pct(r['ci_high'])}]"
         return f"{r['printed']} [{how + '; ' if how else ''}{r['interval_type'] or 'interval type not stated'}]"
-    return r["printed"] + (f" of {r['denominator']}" if r["denominator"] else "")
+    return _of_denominator(r["printed"], r["denominator"])
+
+
+def _of_denominator(printed: str, denominator: int | None) -> str:
+    """A printed count with " of N" added, unless it already prints its denominator ("15/33", "15 of 33").
+
+    >>> _of_denominator("15", 33), _of_denominator("15/33 (45.45%)", 33), _of_denominator("15 of 33", 33)
+    ('15 of 33', '15/33 (45.45%)', '15 of 33')
+    """
+    if not denominator or re.search(rf"(?:/|\bof)\s*{denominator}\b", printed):
+        return printed
+    return f"{printed} of {denominator}"
 
 
 _ESTIMATOR = {"kaplan-meier": "Kaplan-Meier", "binomial": "binomial (observed n/N)"}
