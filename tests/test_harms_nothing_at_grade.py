@@ -12,25 +12,31 @@ from pathlib import Path
 
 import trialcompare as tc
 from trialcompare.cli import main
-from trialcompare.render.harms import nothing_at_grade
+from trialcompare.harms import nothing_at_grade
+from trialcompare.render.harms import nothing_at_grade_words
 
 NEWCOMER = Path(__file__).parent / "fixtures" / "newcomer"
 REPO = Path(__file__).resolve().parents[1]
 
 
 def test_the_sentence_names_the_grades_with_data_and_how_to_ask():
-    text = nothing_at_grade(tc.load(NEWCOMER), ">=3", "use --grade {band}")
-    assert text is not None and text.startswith("no adverse event is reported at grade ≥3 by 2 or more cohorts; ")
+    gap = nothing_at_grade(tc.load(NEWCOMER), ">=3")
+    assert gap is not None
+    text = nothing_at_grade_words(gap, "use --grade {band}")
+    assert text.startswith("no adverse event is reported at grade ≥3 by 2 or more cohorts; ")
     assert "reported at any grade: hypertension (3 cohorts), palmar-plantar erythrodysesthesia syndrome (3 cohorts)" \
         in text
     assert text.endswith("; use --grade any")
-    assert nothing_at_grade(tc.load(NEWCOMER), "any", "use --grade {band}") is None
+    assert nothing_at_grade(tc.load(NEWCOMER), "any") is None
+    assert nothing_at_grade(tc.load(NEWCOMER), ">=3", terms=["hypertension"]) is None  # terms chosen: as asked
 
 
 def test_no_hint_when_no_grade_compares_anything():
     one = tc.load(NEWCOMER / "liao2020-apatinib.yaml")
-    text = nothing_at_grade(one, ">=3", "use --grade {band}")
-    assert text is not None and "reported at any grade: " in text and "use --grade" not in text
+    gap = nothing_at_grade(one, ">=3")
+    assert gap is not None and gap.comparable == ()
+    text = nothing_at_grade_words(gap, "use --grade {band}")
+    assert "reported at any grade: " in text and "use --grade" not in text
 
 
 def test_table_harms_says_why_it_is_empty(capsys):

@@ -46,8 +46,8 @@ def _comparison(args: argparse.Namespace):
 def _harms(args: argparse.Namespace):
     """The harms comparison of ``table --what harms`` (text cells) or ``--what harms-data`` (structured columns)."""
     from . import load
-    from .harms import harms_table
-    from .render.harms import harms_cells, nothing_at_grade
+    from .harms import harms_table, nothing_at_grade
+    from .render.harms import harms_cells, nothing_at_grade_words
 
     cohorts = load(*_paths(args))
     terms = None if args.terms is None else [t.strip() for t in args.terms.split(",") if t.strip()]
@@ -55,9 +55,9 @@ def _harms(args: argparse.Namespace):
         table = harms_table(cohorts, args.reference, terms, args.grade, ci_method=args.ci)
     except ValueError as exc:
         raise UsageError(f"--what {args.what}: {exc}") from None
-    note = nothing_at_grade(cohorts, args.grade, "use --grade {band}") if terms is None else None
-    if note is not None:  # an empty selection says why, as --what differences does (exit 0)
-        print(f"trialcompare: {note}", file=sys.stderr)
+    gap = nothing_at_grade(cohorts, args.grade, terms)
+    if gap is not None:  # an empty selection says why, as --what differences does (exit 0)
+        print(f"trialcompare: {nothing_at_grade_words(gap, 'use --grade {band}')}", file=sys.stderr)
     return table if args.what == "harms-data" else harms_cells(table)
 
 

@@ -29,7 +29,7 @@ from typing import Any, Literal, cast
 import polars as pl
 
 from . import options
-from .comparison_baseline import _baseline, _smd, hidden_baseline
+from .comparison_baseline import _baseline, _smd, hidden_baseline, shown
 from .comparison_outcomes import _outcomes
 from .comparison_outcomes import inferred_count as inferred_count
 from .comparison_outcomes import rate_outcome_key as rate_outcome_key
@@ -88,6 +88,20 @@ class Comparison:
     def reference(self) -> str:
         """Id of the reference cohort."""
         return self.options.reference
+
+    def shows(self, reporters: Iterable[str]) -> bool:
+        """Whether a row these cohorts report is shown (:func:`trialcompare.comparison_baseline.shown`).
+
+        Parameters
+        ----------
+        reporters : iterable of str
+            The cohorts that report the row.
+
+        Returns
+        -------
+        bool
+        """
+        return shown(list(reporters), self.cohorts, self.options)
 
     def table(self) -> pl.DataFrame:
         """Table IV layout: one row per variable/level, one column per cohort, cells formatted as published."""

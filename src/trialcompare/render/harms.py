@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 if TYPE_CHECKING:
-    from ..load import CohortSet
+    from ..harms import NothingAtGrade
 
-__all__ = ["harms_cells", "nothing_at_grade"]
+__all__ = ["harms_cells", "nothing_at_grade_words"]
 
 _SHOWN_TERMS = 6
 """How many terms of a band the "nothing at this grade" sentence names before "and k more"."""
@@ -75,51 +75,36 @@ def _at(band: str) -> str:
     return "at any grade" if band == "any" else f"at grade {band.replace('>=', '≥')}"
 
 
-def nothing_at_grade(cohorts: CohortSet, grade: str, hint: str, minimum: int = 2) -> str | None:
-    """The sentence that says no adverse event is compared at ``grade``, and which grades do have data.
-
-    None when some term is reported at ``grade`` by ``minimum`` cohorts (the harms table has event rows).
+def nothing_at_grade_words(gap: NothingAtGrade, hint: str) -> str:
+    """The sentence that says no adverse event is compared at a grade, and which grades do have data.
 
     Parameters
     ----------
-    cohorts : CohortSet
-        Loaded descriptors.
-    grade : str
-        The grade band asked for (``>=3`` is also answered by a printed 3-4, 3, 4 or 5).
+    gap : NothingAtGrade
+        :func:`trialcompare.harms.nothing_at_grade`.
     hint : str
         How to ask for another band, with ``{band}`` in it (``"use --grade {band}"``).
-    minimum : int
-        How many cohorts must report a term for it to be compared.
 
     Returns
     -------
-    str or None
+    str
 
     Examples
     --------
-    >>> import trialcompare as tc
-    >>> print(nothing_at_grade(tc.load("tests/fixtures/newcomer"), ">=3", "use --grade {band}"))
+    >>> from trialcompare.harms import NothingAtGrade
+    >>> gap = NothingAtGrade(">=3", 2, {"any": [("hypertension", 3), ("proteinuria", 1)]}, ("any",))
+    >>> print(nothing_at_grade_words(gap, "use --grade {band}"))
     no adverse event is reported at grade ≥3 by 2 or more cohorts; reported at any grade: hypertension (3 cohorts), \
-palmar-plantar erythrodysesthesia syndrome (3 cohorts), proteinuria (1 cohort); use --grade any
-    >>> nothing_at_grade(tc.load("tests/fixtures/newcomer"), "any", "use --grade {band}") is None
-    True
+proteinuria (1 cohort); use --grade any
     """
-    from ..descriptor.harms import normalise_grade
-    from ..harms import _bands, harms_terms, terms_by_grade
-
-    band = normalise_grade(grade)
-    if harms_terms(cohorts, band, minimum):
-        return None
-    others = {b: terms for b, terms in terms_by_grade(cohorts).items() if b not in _bands(band)}
     parts = []
-    for b, terms in others.items():
+    for b, terms in gap.others.items():
         named = [f"{t} ({n} cohort{'' if n == 1 else 's'})" for t, n in terms[:_SHOWN_TERMS]]
         more = f" and {len(terms) - _SHOWN_TERMS} more" if len(terms) > _SHOWN_TERMS else ""
         parts.append(f"reported {_at(b)}: {', '.join(named)}{more}")
-    comparable = [b for b, terms in others.items() if terms[0][1] >= minimum]
-    text = f"no adverse event is reported {_at(band)} by {minimum} or more cohorts"
+    text = f"no adverse event is reported {_at(gap.grade)} by {gap.minimum} or more cohorts"
     if parts:
         text += "; " + "; ".join(parts)
-    if comparable:
-        text += "; " + " or ".join(hint.format(band=b) for b in comparable)
+    if gap.comparable:
+        text += "; " + " or ".join(hint.format(band=b) for b in gap.comparable)
     return text

@@ -108,11 +108,11 @@ def _harms_panels(a: Analysis) -> dict[str, Any]:
     """The harms section: its table in panels of cohorts (only cohorts that report some item: a panel of "not
     reported" says nothing), the cohorts that report none of its items, and the sentence that says why no adverse
     event is compared at the spec's grade (with the grades that have data)."""
-    from .harms import nothing_at_grade
+    from .harms import nothing_at_grade_words
 
     cells = _harms(a)
-    note = None if a.spec.harms.terms is not None else \
-        nothing_at_grade(a.cohorts, a.spec.harms.grade, "set harms: {{grade: {band}}} in the spec")
+    note = None if a.harms_gap is None else \
+        nothing_at_grade_words(a.harms_gap, "set harms: {{grade: {band}}} in the spec")
     if cells is None:
         return {"table": None, "blocks": [], "silent": [], "note": note}
     labels = set(dict(a.labels).values())

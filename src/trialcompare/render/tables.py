@@ -271,9 +271,7 @@ def _response_shown(cmp: Comparison, name: str, rows: pl.DataFrame) -> bool:
     """Whether a response row is shown: enough cohorts report it, or the reference (the baseline's rule), it is a
     cohort's primary endpoint (``primary``), or it is a response read at a stated time (``ORR@12w``, kept apart from
     best overall response, as a landmark rate is)."""
-    from ..comparison_baseline import shown
-
-    return shown(rows["cohort"].to_list(), cmp.cohorts, cmp.options) or "@" in name or bool(rows["primary"].any())
+    return cmp.shows(rows["cohort"].to_list()) or "@" in name or bool(rows["primary"].any())
 
 
 def hidden_rows(cmp: Comparison) -> dict[str, tuple[str, ...]]:
