@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything trialcompare needs on a fresh Debian/Ubuntu machine: system libraries for WeasyPrint
 # (Pango, HarfBuzz, fonts) and a virtual environment in .venv with the package and its test tools.
-# Idempotent: a second run only checks. Called by `make`; safe to run by hand.
+# Idempotent: a second run only checks. Called by `make`; safe to run by hand. One line per step on stderr
+# (bootstrap: ...), nothing else unless something fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,9 @@ missing_libs() {
   done
 }
 
+step() { echo "bootstrap: $*" >&2; }
+
+step "checking system libraries for WeasyPrint (Pango, HarfBuzz, fontconfig)"
 if [ -n "$(missing_libs)" ]; then
   echo "bootstrap: WeasyPrint needs system libraries that are missing: $(missing_libs | tr '\n' ' ')" >&2
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
@@ -36,11 +40,15 @@ sys.exit(0 if sys.version_info >= (3, 11) else 1)
 PY
 
 if [ ! -x "$VENV/bin/python" ]; then
+  step "creating $VENV"
   "$PYTHON" -m venv "$VENV"
 fi
+step "installing pip and trialcompare with its test tools into $VENV (pip install -e .[dev])"
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q -e ".[dev]"
 # An editable install leaves the package's sources uncompiled (a wheel install compiles them). Compile them once,
 # so that no command compiles them on every run where bytecode is not written (PYTHONDONTWRITEBYTECODE).
+step "compiling the bytecode of src/"
 "$VENV/bin/python" -m compileall -q src
 touch "$VENV/.installed"
+step "done: $VENV is ready"

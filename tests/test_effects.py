@@ -76,7 +76,7 @@ def test_new_user_two_arm_trial_end_to_end(tmp_path: Path) -> None:
     assert "NON-RANDOMISED" not in {c.code for c in a.caveats}
     html = render_html(a)
     assert "unanchored" not in html.split("Annex A")[0].lower()
-    assert "HR 0.42 (95% CI 0.21-0.85), P = .017" in html
+    assert "HR 0.42 (95% CI 0.21-0.85), <span class=\"nowrap\">P = .017</span>" in html  # never wraps (friction 21)
     data = outcome_data(cs, "pfs_8w")
     placebo = data.filter(pl.col("cohort") == "trial-x-placebo").row(0, named=True)
     assert placebo["events"] is None and "control arm" in placebo["note"]

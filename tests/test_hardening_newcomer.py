@@ -66,7 +66,7 @@ def test_json_output_has_no_nan_or_infinity(tmp_path, capsys, valid_text):
 def test_finite_turns_nan_and_infinity_into_null():
     import polars as pl
 
-    from trialcompare.cli import _finite
+    from trialcompare.cli_table import _finite
 
     df = _finite(pl.DataFrame({"x": [1.0, float("nan"), float("inf")], "s": ["a", "b", "c"]}))
     assert df["x"].to_list() == [1.0, None, None] and df["s"].to_list() == ["a", "b", "c"]

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .appraise.verdict import Verdict
     from .checks.finding import Finding
     from .comparison import Comparison
+    from .harms import NothingAtGrade
     from .maic import MaicAnalysis
     from .meta import Benchmark
     from .survival.cohorts import CurveData
@@ -114,6 +115,8 @@ class Analysis:
         supplement.
     harms : polars.DataFrame
         Adverse events, dose modifications and deaths per cohort (:func:`trialcompare.harms.harms_table`).
+    harms_gap : NothingAtGrade or None
+        Why no adverse event is compared at the spec's grade, and what other grades hold; None when some is.
     inputs : polars.DataFrame
         ``file`` (relative to the spec's folder) and ``sha256`` of every input.
     versions : tuple of (str, str)
@@ -148,6 +151,7 @@ class Analysis:
     exploratory: pl.DataFrame = field(default_factory=pl.DataFrame)
     maic_facts: tuple[Fact, ...] = ()
     harms: pl.DataFrame = field(default_factory=pl.DataFrame)
+    harms_gap: NothingAtGrade | None = None
 
     @property
     def certainty(self) -> tuple:
@@ -454,7 +458,8 @@ def _versions() -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, with_meta: bool = True) -> Analysis:
+def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, with_meta: bool = True,
+            reference_rows: bool = False) -> Analysis:
     """Run the whole comparison of a spec: load, check, compare, survival, meta-analytic checks, caveats.
 
     Parameters
@@ -464,6 +469,9 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         default options, the first cohort as reference). Default: the Table IV spec.
     with_meta : bool
         Run the meta-analytic sensitivity suites of the spec's outcomes.
+    reference_rows : bool
+        Also keep the rows the reference alone reports (``trialcompare table`` does; the report does not: they
+        compare nothing). See :func:`trialcompare.compare`.
 
     Returns
     -------
@@ -495,7 +503,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     from .checks import check
     from .comparison import compare
     from .effects import anchored_comparisons, published_effects, treatment_network
-    from .harms import harms_table
+    from .harms import harms_table, nothing_at_grade
     from .meta._variants import benchmark_variants, variant_facts
     from .survival.cohorts import curve_data, curve_summary
 
@@ -506,7 +514,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         raise AnalysisError(f"{spec.path or 'spec'}: the reference {reference!r} is not among the cohorts compared")
     cmp = compare(cohorts, reference, prefer_locations=spec.prefer_locations, ci_method=spec.ci_method,
                   rd_method=spec.rd_method, smd_threshold=spec.smd_threshold, use_errata=spec.use_errata,
-                  denominators={k: v.n for k, v in spec.denominators.items()})
+                  denominators={k: v.n for k, v in spec.denominators.items()}, reference_rows=reference_rows)
     frame = cohorts.to_frame()
     findings = tuple(check(cohorts))
     factors = tsd18_factors(cmp, spec.smd_threshold)
@@ -562,7 +570,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
         errors=_errors(findings, cmp.cohorts), effects=effects, maic=maic, limitations=ranked, maic_facts=adjusted,
         sensitivity=robustness, risk_of_bias=risk_of_bias(cohorts),
         benchmark_facts=bench_facts, exploratory=exploratory,
-        harms=harms,
+        harms=harms, harms_gap=nothing_at_grade(cohorts, spec.harms.grade, spec.harms.terms),
         anchored=anchored_comparisons(effects, cohorts, cmp.options.level),
         network=treatment_network(effects, cohorts),
         inputs=_inputs(cohorts, spec),

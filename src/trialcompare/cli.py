@@ -15,27 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from . import options
+from ._cli_common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, UsageError, _denominators, _paths, _plural
+from .cli_table import cmd_table
 
 if TYPE_CHECKING:
     from types import FrameType
 
-    import polars as pl
-
 __all__ = ["main", "run"]
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad input that is not a descriptor problem (unknown cohort id, unwritable output...)."""
-
-
-def _paths(args: argparse.Namespace) -> list[str]:
-    """The descriptor paths named, else ``./trials`` (a missing ``./trials`` is refused with what to do)."""
-    if not args.paths and not Path("trials").is_dir():
-        raise UsageError(f"no ./trials folder here; name descriptor files or folders (trialcompare {args.command} "
-                         "PATH ...)")
-    return list(args.paths) or ["trials"]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -128,129 +114,6 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"created {folder}/", file=sys.stderr)
     print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK
-
-
-def _denominators(items: Sequence[str]) -> dict[str, int]:
-    out = {}
-    for item in items:
-        cid, _, value = item.partition("=")
-        if not cid or not value.isascii() or not value.isdigit() or len(value) > 19 or not 0 < int(value) < 2**63:
-            raise UsageError(f"--denominator expects ID=N with N a positive whole number below 2^63, got {item!r}")
-        out[cid] = int(value)
-    return out
-
-
-def _comparison(args: argparse.Namespace):
-    """The comparison of ``table``, through :func:`trialcompare.analyse` (a spec made from the options)."""
-    from . import load
-    from .analysis import AnalysisError, analyse
-    from .spec import DenominatorChoice, default_spec_for
-
-    paths = _paths(args)
-    cohorts = load(*paths)
-    if args.reference and args.reference not in cohorts:
-        raise UsageError(f"--reference {args.reference!r} is not a cohort; cohorts: {', '.join(cohorts.ids)}")
-    denominators = _denominators(args.denominator)
-    for cid in denominators:
-        if cid not in cohorts:
-            raise UsageError(f"--denominator names {cid!r}, which is not a cohort; cohorts: {', '.join(cohorts.ids)}")
-    spec = default_spec_for(paths).model_copy(update={
-        "reference": args.reference, "ci_method": args.ci, "use_errata": args.errata,
-        "denominators": {c: DenominatorChoice(n=n, why="--denominator") for c, n in denominators.items()}})
-    try:
-        return analyse(spec, with_meta=False).comparison
-    except AnalysisError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def _harms(args: argparse.Namespace):
-    """The harms comparison of ``table --what harms`` (text cells) or ``--what harms-data`` (structured columns)."""
-    from . import load
-    from .harms import harms_table
-    from .render.harms import harms_cells
-
-    cohorts = load(*_paths(args))
-    terms = None if args.terms is None else [t.strip() for t in args.terms.split(",") if t.strip()]
-    try:
-        table = harms_table(cohorts, args.reference, terms, args.grade, ci_method=args.ci)
-    except ValueError as exc:
-        raise UsageError(f"--what {args.what}: {exc}") from None
-    return table if args.what == "harms-data" else harms_cells(table)
-
-
-def cmd_table(args: argparse.Namespace) -> int:
-    """``trialcompare table``: the Table IV-style comparison (or its SMD / differences tables)."""
-    from .render import tables
-
-    if args.what in ("harms", "harms-data"):
-        df = _harms(args)
-        cmp = None
-    else:
-        cmp = _comparison(args)
-        df = {"table": cmp.table, "smd": lambda: cmp.smd, "differences": lambda: tables.differences_table(cmp),
-              "baseline": lambda: cmp.baseline, "outcomes": lambda: cmp.outcomes}[args.what]()
-    if df.height == 0 and cmp is not None:
-        print(f"trialcompare: {_empty_reason(cmp, args.what)}", file=sys.stderr)
-    fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else None)
-    if fmt == "json":
-        df = _finite(df)
-    if (fmt is not None or args.output) and fmt not in tables.FORMATS:
-        raise UsageError(f"cannot tell the format of {args.output!r}; use --format ({', '.join(tables.FORMATS)})")
-    if args.output:
-        _write_table(df, fmt, args.output)
-    elif fmt == "xlsx":
-        raise UsageError("xlsx is binary: give a file with -o")
-    else:
-        text = tables.export(df, fmt) if fmt else tables.format_text(df)
-        assert isinstance(text, str), "only xlsx is binary, refused above"
-        sys.stdout.write(text)
-    return EXIT_OK
-
-
-def _write_table(df: pl.DataFrame, fmt: str | None, output: str) -> None:
-    from ._io import atomic_write_bytes, atomic_write_text, check_output
-    from .render import tables
-
-    check_output(output)
-    assert fmt is not None, "an output whose format cannot be told is refused before"
-    data = tables.export(df, fmt)
-    if isinstance(data, bytes):
-        atomic_write_bytes(Path(output), data)
-    else:
-        atomic_write_text(Path(output), data)
-    print(f"wrote {output}", file=sys.stderr)
-
-
-def _empty_reason(cmp, what: str) -> str:
-    """Why a table has no rows (an empty selection says why)."""
-    others = [c for c in cmp.cohorts if c != cmp.reference]
-    if what in ("differences", "smd") and not others:
-        return (f"no {what}: only the reference cohort {cmp.reference!r} was loaded; give at least two cohorts "
-                "(descriptor files or a folder)")
-    if what == "differences":
-        return (f"no differences: no outcome (ORR, DCR, CBR, landmark rate) is reported with a count by both the "
-                f"reference {cmp.reference!r} and another cohort ({_plural(len(others), 'cohort')} compared)")
-    if what == "smd":
-        return (f"no SMDs: no baseline variable is reported by both the reference {cmp.reference!r} and another "
-                f"cohort ({_plural(len(others), 'cohort')} compared)")
-    return f"no {what} rows: the cohorts report nothing for this table"
-
-
-def _plural(n: int, word: str) -> str:
-    """``1 cohort``, ``2 cohorts``.
-
-    >>> _plural(1, "cohort"), _plural(0, "cohort")
-    ('1 cohort', '0 cohorts')
-    """
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def _finite(df):
-    """The frame with every NaN or infinite float as null, so that JSON output stays valid JSON."""
-    import polars as pl
-
-    floats = [c for c, t in df.schema.items() if t.is_float()]
-    return df.with_columns(pl.when(pl.col(c).is_finite()).then(pl.col(c)).otherwise(None).alias(c) for c in floats)
 
 
 def _report_spec(args: argparse.Namespace):

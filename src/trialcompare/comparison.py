@@ -29,7 +29,7 @@ from typing import Any, Literal, cast
 import polars as pl
 
 from . import options
-from .comparison_baseline import _baseline, _smd
+from .comparison_baseline import _baseline, _smd, hidden_baseline, shown
 from .comparison_outcomes import _outcomes
 from .comparison_outcomes import inferred_count as inferred_count
 from .comparison_outcomes import rate_outcome_key as rate_outcome_key
@@ -73,6 +73,9 @@ class CompareOptions:
     exploratory : bool
         Also compute odds ratios and Fisher p values (never between cohorts that may share patients) and contrast
         outcomes beyond ORR and DCR, every such row flagged ``exploratory`` (:mod:`trialcompare.contrasts`).
+    reference_rows : bool
+        Also keep the rows the reference alone reports (``table`` does; a report leaves them out: they compare
+        nothing).
     """
 
     reference: str
@@ -86,6 +89,7 @@ class CompareOptions:
     denominators: Mapping[str, int] = field(default_factory=dict)
     min_cohorts: int = 2
     exploratory: bool = False
+    reference_rows: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,9 @@ class Comparison:
     study_baseline : polars.DataFrame
         Facts printed for a whole randomised study (both arms together): ``study, variable, level, statistic,
         printed, location, arms`` — shown once for the study, never compared between its arms (no SMD).
+    hidden_baseline : mapping of str to tuple of str
+        Baseline variables left out (too few cohorts report them), each with the cohorts that report it
+        (:func:`trialcompare.comparison_baseline.shown`).
     """
 
     options: CompareOptions
@@ -135,11 +142,26 @@ class Comparison:
     n: Mapping[str, int] = field(default_factory=dict)
     compared_endpoints: Mapping[str, str | None] = field(default_factory=dict)
     study_baseline: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
+    hidden_baseline: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def reference(self) -> str:
         """Id of the reference cohort."""
         return self.options.reference
+
+    def shows(self, reporters: Iterable[str]) -> bool:
+        """Whether a row these cohorts report is shown (:func:`trialcompare.comparison_baseline.shown`).
+
+        Parameters
+        ----------
+        reporters : iterable of str
+            The cohorts that report the row.
+
+        Returns
+        -------
+        bool
+        """
+        return shown(list(reporters), self.cohorts, self.options)
 
     def table(self) -> pl.DataFrame:
         """Lay the comparison out as Table IV: one row per variable/level, one column per cohort.
@@ -220,6 +242,7 @@ def compare(
     denominators: Mapping[str, int] | None = None,
     min_cohorts: int = 2,
     exploratory: bool = False,
+    reference_rows: bool = False,
 ) -> Comparison:
     """Compare cohorts against a reference cohort, as the paper's Table IV does by hand.
 
@@ -249,12 +272,16 @@ def compare(
         analysed). Printed denominators ("13/33") are never replaced.
     min_cohorts : int
         Baseline variables reported by fewer of the compared cohorts are left out of the comparison
-        (default 2: a variable only the reference reports cannot be compared).
+        (default 2: a variable only the reference reports cannot be compared; but see ``reference_rows``).
     exploratory : bool
         Contrasts are descriptive by default: risk differences with intervals for ORR and DCR
         (:mod:`trialcompare.contrasts`). ``True`` adds the other count outcomes, odds ratios and Fisher p values
         (never between cohorts that may share patients), each such row flagged ``exploratory`` — for a
         supplement, not the body.
+    reference_rows : bool
+        Also keep the baseline variables and response rows the reference alone reports (default False: they
+        compare nothing); what is left out is :attr:`Comparison.hidden_baseline` and
+        :func:`trialcompare.render.tables.hidden_rows`.
 
     Returns
     -------
@@ -278,7 +305,8 @@ def compare(
     _check_choice("or_method", or_method, options.OR_METHODS)
     opts = CompareOptions(reference, tuple(prefer_locations), cast("options.CIMethod", ci_method),  # checked above
                           cast("options.RDMethod", rd_method), cast('Literal["woolf", "exact"]', or_method), level,
-                          smd_threshold, use_errata, dict(denominators or {}), min_cohorts, bool(exploratory))
+                          smd_threshold, use_errata, dict(denominators or {}), min_cohorts, bool(exploratory),
+                          bool(reference_rows))
     order = _column_order(cohorts, reference)
     frame = cohorts.to_frame()
     ns = {c.id: opts.denominators.get(c.id, c.descriptor.population.n) for c in cohorts}
@@ -288,7 +316,7 @@ def compare(
                       _smd(baseline, order, ns, opts), differences(outcomes, opts, cohorts),
                       {c.id: c.descriptor for c in cohorts}, ns,
                       {c.id: (ep.name if (ep := compared_endpoint(c.descriptor)) else None) for c in cohorts},
-                      _study_baseline(frame, cohorts))
+                      _study_baseline(frame, cohorts), hidden_baseline(frame, order, opts))
 
 
 def _check_choice(name: str, value: str, allowed: Iterable[str]) -> None:

@@ -1,8 +1,9 @@
 """Baseline characteristics of a comparison: one row per cohort, variable and level, and the SMD of each variable.
 
-:func:`_baseline` keeps the variables enough of the compared cohorts report, at the preferred location, with
-their proportions under the chosen denominators; :func:`_smd` gives each cohort's standardized mean difference
-against the reference (continuous, binary or multi-level). Used by :func:`trialcompare.comparison.compare`.
+:func:`_baseline` keeps the variables enough of the compared cohorts report, or the reference (:func:`shown`;
+the others are :func:`hidden_baseline`), at the preferred location, with their proportions under the chosen
+denominators; :func:`_smd` gives each cohort's standardized mean difference against the reference (continuous,
+binary or multi-level). Used by :func:`trialcompare.comparison.compare`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .descriptor.vocabulary import VARIABLES
 if TYPE_CHECKING:
     from .comparison import CompareOptions
 
-__all__: list[str] = []
+__all__ = ["hidden_baseline", "shown"]
 
 # ---------------------------------------------------------------------------------------------------------------
 # baseline
@@ -75,12 +76,72 @@ def _continuous_rows(chosen: dict[tuple, list[dict]], ids: Sequence[str]) -> lis
     return sorted(out, key=lambda r: (list(VARIABLES).index(r["variable"]), ids.index(r["cohort"])))
 
 
-def _baseline(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions) -> pl.DataFrame:
+def shown(reporters: Sequence[str], ids: Sequence[str], opts: CompareOptions) -> bool:
+    """Whether a row reported by ``reporters`` is shown.
+
+    At least ``min_cohorts`` of the compared cohorts report it, or (with ``opts.reference_rows``, as ``table`` has
+    it) the reference does.
+
+    Parameters
+    ----------
+    reporters : sequence of str
+        The cohorts that report the row.
+    ids : sequence of str
+        The compared cohorts.
+    opts : CompareOptions
+        The comparison's options (its reference, ``min_cohorts`` and ``reference_rows``).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from trialcompare.comparison import CompareOptions
+    >>> table, report = CompareOptions("a", reference_rows=True), CompareOptions("a")
+    >>> shown(["a"], "abc", table), shown(["a"], "abc", report), shown(["b"], "abc", table), shown("bc", "abc", report)
+    (True, False, False, True)
+    """
+    return (opts.reference_rows and opts.reference in reporters) or \
+        len(set(reporters)) >= min(opts.min_cohorts, len(ids))
+
+
+def hidden_baseline(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions) -> dict[str, tuple[str, ...]]:
+    """The baseline variables left out of a comparison (:func:`shown` is false), each with the cohorts reporting it.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        The cohorts' tidy frame (:func:`trialcompare.frame.to_frame`).
+    ids : sequence of str
+        The compared cohorts.
+    opts : CompareOptions
+        The comparison's options.
+
+    Returns
+    -------
+    dict
+        Variable → the cohorts that report it, in the order of ``ids``.
+    """
+    reporting = _reporting(frame, ids)
+    return {v: who for v, who in reporting.items() if not shown(who, ids, opts)}
+
+
+def _baseline_rows(frame: pl.DataFrame, ids: Sequence[str]) -> list[dict]:
     rows = frame.filter(pl.col("section") == "baseline", pl.col("cohort").is_in(list(ids))).to_dicts()
-    rows = [r for r in rows if r["level"] is None or "|" not in r["level"]]
+    return [r for r in rows if r["level"] is None or "|" not in r["level"]]
+
+
+def _reporting(frame: pl.DataFrame, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Variable → the cohorts that report it, in the order of ``ids``."""
+    who = _group(_baseline_rows(frame, ids), "variable")
+    return {v: tuple(c for c in ids if any(r["cohort"] == c for r in rows)) for (v,), rows in who.items()}
+
+
+def _baseline(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions) -> pl.DataFrame:
+    rows = _baseline_rows(frame, ids)
     grouped = _group(rows, "cohort", "variable")
-    reporting = _group(({"v": v} for (_, v) in grouped), "v")
-    shared = {v for (v,), who in reporting.items() if len(who) >= min(opts.min_cohorts, len(ids))}
+    shared = {v for v, who in _reporting(frame, ids).items() if shown(who, ids, opts)}
     chosen = {k: _preferred(v, opts.prefer_locations) for k, v in grouped.items() if k[1] in shared}
     cat = {k: v for k, v in chosen.items() if VARIABLES[k[1]].kind == "categorical"}
     con = {k: v for k, v in chosen.items() if VARIABLES[k[1]].kind == "continuous"}

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from .descriptor.harms import HarmRecord, harm_records, normalise_grade, term_key
+from .descriptor.harms import GRADE_BANDS, HarmRecord, harm_records, normalise_grade, term_key
 from .frame import implied_count
 from .options import CI_METHODS, CIMethod
 from .rules import evidence_between
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from .descriptor.models import Descriptor
     from .load import CohortSet
 
-__all__ = ["ASCERTAINMENT", "HARMS_SCHEMA", "ascertainment", "harms_table", "harms_terms"]
+__all__ = ["ASCERTAINMENT", "HARMS_SCHEMA", "NothingAtGrade", "ascertainment", "harms_table", "harms_terms",
+           "nothing_at_grade", "terms_by_grade"]
 
 ASCERTAINMENT: dict[str, str] = {"prospective": "prospective-grading", "retrospective": "retrospective-chart-review"}
 """How adverse events were ascertained, from the design: prospective grading in a trial, or a retrospective review
@@ -112,6 +113,94 @@ def harms_terms(cohorts: CohortSet, grade: str = ">=3", minimum: int = 2) -> lis
             if r.section == "event" and r.grade in bands:
                 seen.setdefault(r.key, set()).add(cid)
     return sorted(k for k, ids in seen.items() if len(ids) >= minimum)
+
+
+def terms_by_grade(cohorts: CohortSet) -> dict[str, list[tuple[str, int]]]:
+    """Every adverse-event term each grade band is printed for, with how many cohorts print it.
+
+    What a request at another band could compare (the harms table's "nothing at this grade" sentence).
+
+    Parameters
+    ----------
+    cohorts : CohortSet
+        Loaded descriptors.
+
+    Returns
+    -------
+    dict
+        Grade band (in :data:`~trialcompare.descriptor.harms.GRADE_BANDS` order) → ``(term, cohorts)`` pairs, most
+        reported first, then by name; a band no cohort prints is absent.
+
+    Examples
+    --------
+    >>> import trialcompare as tc
+    >>> terms_by_grade(tc.load("tests/fixtures/newcomer"))["any"]   # SARC024's two arms and Liao 2020
+    [('hypertension', 3), ('palmar-plantar erythrodysesthesia syndrome', 3), ('proteinuria', 1)]
+    """
+    seen: dict[str, dict[str, set[str]]] = {}
+    for cid, records in _records(cohorts).items():
+        for r in records:
+            if r.section == "event" and r.grade is not None:
+                seen.setdefault(r.grade, {}).setdefault(r.key, set()).add(cid)
+    return {band: sorted(((k, len(ids)) for k, ids in seen[band].items()), key=lambda t: (-t[1], t[0]))
+            for band in GRADE_BANDS if band in seen}
+
+
+@dataclass(frozen=True)
+class NothingAtGrade:
+    """No adverse event is reported at ``grade`` by ``minimum`` cohorts: what the other grade bands hold.
+
+    Attributes
+    ----------
+    grade : str
+        The band asked for.
+    minimum : int
+        How many cohorts must report a term for it to be compared.
+    others : dict
+        The other bands (not those answering ``grade``) → ``(term, cohorts)`` pairs (:func:`terms_by_grade`).
+    comparable : tuple of str
+        The bands of ``others`` at which some term is reported by ``minimum`` cohorts.
+    """
+
+    grade: str
+    minimum: int
+    others: dict[str, list[tuple[str, int]]]
+    comparable: tuple[str, ...]
+
+
+def nothing_at_grade(cohorts: CohortSet, grade: str, terms: Iterable[str] | None = None,
+                     minimum: int = 2) -> NothingAtGrade | None:
+    """Why the harms table compares no adverse event at ``grade``, or None when it compares some.
+
+    Parameters
+    ----------
+    cohorts : CohortSet
+        Loaded descriptors.
+    grade : str
+        The band asked for (``>=3`` is also answered by a printed 3-4, 3, 4 or 5).
+    terms : iterable of str, optional
+        The terms asked for; when given, they are compared as asked and None is returned.
+    minimum : int
+        How many cohorts must report a term for it to be compared.
+
+    Returns
+    -------
+    NothingAtGrade or None
+
+    Examples
+    --------
+    >>> import trialcompare as tc
+    >>> gap = nothing_at_grade(tc.load("tests/fixtures/newcomer"), ">=3")
+    >>> gap.comparable, gap.others["any"][0]
+    (('any',), ('hypertension', 3))
+    >>> nothing_at_grade(tc.load("tests/fixtures/newcomer"), "any") is None
+    True
+    """
+    band = normalise_grade(grade)
+    if terms is not None or harms_terms(cohorts, band, minimum):
+        return None
+    others = {b: found for b, found in terms_by_grade(cohorts).items() if b not in _bands(band)}
+    return NothingAtGrade(band, minimum, others, tuple(b for b, found in others.items() if found[0][1] >= minimum))
 
 
 def _resolve_terms(terms: Iterable[str], records: dict[str, list[HarmRecord]]) -> list[str]:

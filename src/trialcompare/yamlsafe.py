@@ -421,7 +421,7 @@ def read_regular(path: Path, limit: int = MAX_BYTES, what: str = "descriptors") 
         finally:
             os.close(fd)
     except FileNotFoundError:
-        raise YamlProblem("no such file") from None
+        raise YamlProblem("no such file" + _did_you_mean(path)) from None
     except PermissionError:
         raise YamlProblem("permission denied") from None
     except OSError as exc:
@@ -430,6 +430,26 @@ def read_regular(path: Path, limit: int = MAX_BYTES, what: str = "descriptors") 
     if len(data) > limit:
         raise YamlProblem(f"file is larger than {limit} bytes; {what} are limited to {limit} bytes")
     return data
+
+
+def _did_you_mean(path: str | os.PathLike[str]) -> str:
+    """``"; did you mean mystudy.yaml?"`` when the missing file's folder holds a file with a close name, else ``""``.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (pathlib.Path(d) / "mystudy.yaml").write_text("name: x")
+    ...     _did_you_mean(pathlib.Path(d) / "mystudy.yml"), _did_you_mean(pathlib.Path(d) / "other.yml")
+    ('; did you mean mystudy.yaml?', '')
+    """
+    import difflib
+
+    missing = Path(path)
+    try:
+        names = [p.name for p in missing.parent.iterdir() if p.is_file()]
+    except OSError:
+        return ""
+    close = difflib.get_close_matches(missing.name, names, n=1, cutoff=0.75)
+    return f"; did you mean {close[0]}?" if close else ""
 
 
 def _check_regular(info: os.stat_result, limit: int, what: str) -> None:

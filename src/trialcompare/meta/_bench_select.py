@@ -13,7 +13,8 @@ code (:data:`trialcompare.options.BENCHMARK_REASONS`) and, where the rule names 
    only by another estimator, ``other-endpoint-family`` for OS against event-/progression-free survival,
    ``other-time-point`` for a response rate assessed at a time point against best overall response, and the
    data's own reason (``not-reported``, ``no-count``, ``bound``, ``no-interval``, ``estimator-unspecified``...)
-   when it has no usable value;
+   when it has no usable value — given before ``reference-estimator-unspecified`` or ``no-reference-value``
+   (nothing is pooled when the reference has no usable value, but a cohort without a value at all says so);
 5. ``same-study``, ``shares-registration``, ``shares-centre`` against a comparator kept before it: two cohorts
    that may share patients, or two arms of one study, are never pooled as independent cohorts (the first in load
    order is kept).
@@ -121,10 +122,15 @@ def _like_with_like(rows: list[dict[str, Any]], sel: Selection) -> tuple[dict[st
     other = next((r for r in rows if r["reason"] is None and r["estimator"] in POOLABLE), None)
     if other is not None:
         return None, {"reason": "other-estimator", "detail": other["estimator"]}
+    return None, _own_reason(rows)
+
+
+def _own_reason(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The exclusion a cohort's data give (``not-reported``, ``no-count``...): the first of its rows' reasons."""
     first = rows[0]
     if first["reason"] == "other-time-point":  # a response read at a stated time (the data's own rule)
-        return None, {"reason": "other-time-point", "detail": _suffix(first)}
-    return None, {"reason": first["reason"] or "no-value", "detail": first["estimator"]}
+        return {"reason": "other-time-point", "detail": _suffix(first)}
+    return {"reason": first["reason"] or "no-value", "detail": first["estimator"]}
 
 
 def select(cohorts: CohortSet, data: pl.DataFrame, reference: str, user: Iterable[str] = (),
@@ -158,8 +164,8 @@ def select(cohorts: CohortSet, data: pl.DataFrame, reference: str, user: Iterabl
             continue
         why = _structural(cohorts, cid, reference, user)
         row = None
-        if why is None and sel.estimator is None:
-            why = {"reason": sel.reason}
+        if why is None and sel.estimator is None:  # the cohort's own reason first: it has no value to pool at all
+            why = _own_reason(rows) if all(r["reason"] is not None for r in rows) else {"reason": sel.reason}
         if why is None:
             row, why = _like_with_like(rows, sel)
         if why is None and row is not None:

@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-__all__ = ["harms_cells"]
+if TYPE_CHECKING:
+    from ..harms import NothingAtGrade
+
+__all__ = ["harms_cells", "nothing_at_grade_words"]
+
+_SHOWN_TERMS = 6
+"""How many terms of a band the "nothing at this grade" sentence names before "and k more"."""
 
 
 def _pct(x: float) -> str:
@@ -63,3 +69,42 @@ def harms_cells(table: pl.DataFrame) -> pl.DataFrame:
         out.append(row)
     return pl.DataFrame(out, schema=dict.fromkeys(out[0] if out else ["item", "grade"], pl.String))
 
+
+
+def _at(band: str) -> str:
+    return "at any grade" if band == "any" else f"at grade {band.replace('>=', '≥')}"
+
+
+def nothing_at_grade_words(gap: NothingAtGrade, hint: str) -> str:
+    """The sentence that says no adverse event is compared at a grade, and which grades do have data.
+
+    Parameters
+    ----------
+    gap : NothingAtGrade
+        :func:`trialcompare.harms.nothing_at_grade`.
+    hint : str
+        How to ask for another band, with ``{band}`` in it (``"use --grade {band}"``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from trialcompare.harms import NothingAtGrade
+    >>> gap = NothingAtGrade(">=3", 2, {"any": [("hypertension", 3), ("proteinuria", 1)]}, ("any",))
+    >>> print(nothing_at_grade_words(gap, "use --grade {band}"))
+    no adverse event is reported at grade ≥3 by 2 or more cohorts; reported at any grade: hypertension (3 cohorts), \
+proteinuria (1 cohort); use --grade any
+    """
+    parts = []
+    for b, terms in gap.others.items():
+        named = [f"{t} ({n} cohort{'' if n == 1 else 's'})" for t, n in terms[:_SHOWN_TERMS]]
+        more = f" and {len(terms) - _SHOWN_TERMS} more" if len(terms) > _SHOWN_TERMS else ""
+        parts.append(f"reported {_at(b)}: {', '.join(named)}{more}")
+    text = f"no adverse event is reported {_at(gap.grade)} by {gap.minimum} or more cohorts"
+    if parts:
+        text += "; " + "; ".join(parts)
+    if gap.comparable:
+        text += "; " + " or ".join(hint.format(band=b) for b in gap.comparable)
+    return text

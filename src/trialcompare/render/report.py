@@ -22,7 +22,7 @@ from .sections import (
     _factor_table,
     _full_sources,
     _grouped_findings,
-    _harms,
+    _harms_panels,
     _limitations,
     _maic_context,
     _provenance,
@@ -233,7 +233,7 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
     notes_baseline, notes_outcomes, notes_survival = _numbered_notes([baseline, outcome, survival], error_notes)
     tte = {r[0]: r[1] for r in _tte_by_cohort(table, cmp)}
     factors = _factor_table(a)
-    harms = _harms(a)
+    harms = _harms_panels(a)
     return {
         "spec": spec, "title": spec.title, "reference": cmp.labels[a.reference], "cmp": cmp,
         "headers": table.columns[2:], "labels": cmp.labels, "ci_label": interval_label(cmp.options.level),
@@ -243,7 +243,7 @@ def build_context(a: Analysis, output: Path | None = None) -> dict[str, Any]:
         "supplement_name": supplement_path(output or a.spec.output(".pdf")).name,
         "supplement_in_pdf": spec.supplement in ("pdf", "both"),
         "condensed": len(cohorts) > BODY_MAX_COHORTS,
-        "rob": _rob_table(a), "harms": harms, "harms_blocks": _column_blocks(harms) if harms is not None else [],
+        "rob": _rob_table(a), "harms": harms,
         "factors": factors, "factor_blocks": _column_blocks(factors),
         "benchmarks": _benchmark_rows(a), "any_pooled": any(b.estimable for b in a.benchmarks),
         "notes_baseline": notes_baseline, "notes_outcomes": notes_outcomes,
@@ -300,8 +300,8 @@ def _numbered_notes(groups: list[list[dict[str, Any]]], notes: dict[str, dict[st
 
 
 def _effect_cell(r: dict[str, Any]) -> str:
-    p = f", {r['p_printed']}" if r["p_printed"] else ""
-    return f"{r['measure']} {r['printed']}{p}"
+    """The effect as printed, without its P value (the template keeps "P = .017" on one line)."""
+    return f"{r['measure']} {r['printed']}"
 
 
 def _randomised(a: Analysis) -> dict[str, Any]:
@@ -310,9 +310,10 @@ def _randomised(a: Analysis) -> dict[str, Any]:
     eff = a.effects.filter(pl.col("evidence") == "randomised")
     effects = [{"study": r["study"] or "–", "what": r["what"], "arms": f"{a.labels.get(r['cohort'], r['cohort'])} vs "
                 f"{a.labels.get(r['versus'], r['versus'])}", "effect": _effect_cell(r),
-                "where": f"{r['location']} ({r['source']})"} for r in eff.iter_rows(named=True)]
+                "p": r["p_printed"] or None, "where": f"{r['location']} ({r['source']})"}
+               for r in eff.iter_rows(named=True)]
     diffs = a.comparison.differences.filter(pl.col("evidence") == "randomised")
-    from .tables import difference_label
+    from .differences import difference_label
 
     counts = [{"what": difference_label(r),
         "arms": f"{a.labels[r['cohort']]} vs {a.labels[r['reference']]}",

@@ -104,6 +104,23 @@ def _harms(a: Analysis) -> pl.DataFrame | None:
     return cells.rename({c: label(c) for c in cells.columns})
 
 
+def _harms_panels(a: Analysis) -> dict[str, Any]:
+    """The harms section: its table in panels of cohorts (only cohorts that report some item: a panel of "not
+    reported" says nothing), the cohorts that report none of its items, and the sentence that says why no adverse
+    event is compared at the spec's grade (with the grades that have data)."""
+    from .harms import nothing_at_grade_words
+
+    cells = _harms(a)
+    note = None if a.harms_gap is None else \
+        nothing_at_grade_words(a.harms_gap, "set harms: {{grade: {band}}} in the spec")
+    if cells is None:
+        return {"table": None, "blocks": [], "silent": [], "note": note}
+    labels = set(dict(a.labels).values())
+    silent = [c for c in cells.columns[1:] if c in labels and all(_UNREPORTED.match(str(v)) for v in cells[c])]
+    cells = cells.drop(silent)
+    return {"table": cells, "blocks": _column_blocks(cells), "silent": silent, "note": note}
+
+
 def _sensitivity(a: Analysis) -> dict[str, Any] | None:
     """The sensitivity table: one row per page-1 statement, one column per alternative that applies."""
     from .phrasebook import ALTERNATIVE_WORDS, Words, result_words, statement_words

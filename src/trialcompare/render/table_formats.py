@@ -79,8 +79,14 @@ def export(df: pl.DataFrame, fmt: str) -> str | bytes:
     return _WRITERS[fmt](df)
 
 
+NULL = "–"
+"""A null cell in the terminal rendering (a missing interval, no reason): a dash, never "None"."""
+
+
 def format_text(df: pl.DataFrame, width: int = 34) -> str:
-    """A readable fixed-width terminal rendering (cells wrapped at ``width`` characters).
+    """A readable fixed-width terminal rendering (headers and cells wrapped at ``width`` characters, never cut).
+
+    A null cell is :data:`NULL`, not "None".
 
     Parameters
     ----------
@@ -90,14 +96,27 @@ def format_text(df: pl.DataFrame, width: int = 34) -> str:
     Returns
     -------
     str
+
+    Examples
+    --------
+    >>> text = format_text(pl.DataFrame({"Apatinib (Liao 2020) [reference] (N=33)": ["2/33"]}), width=20)
+    >>> for line in text.splitlines():
+    ...     print(line.rstrip())
+    Apatinib (Liao 2020)
+    [reference] (N=33)
+    ────────────────────
+    2/33
+    >>> format_text(pl.DataFrame({"ci_low": [None, 0.25]})).splitlines()[2:]
+    ['–     ', '0.25  ']
     """
     import textwrap
 
-    cols = [terminal_text(c) for c in df.columns]
-    wrapped = [[textwrap.wrap(terminal_text(v), width) or [""] for v in row] for row in df.iter_rows()]
-    widths = [min(width, max([len(c), *(len(line) for r in wrapped for line in r[i])])) for i, c in enumerate(cols)]
-    out = [" │ ".join(c[:w].ljust(w) for c, w in zip(cols, widths, strict=True)),
-           "─┼─".join("─" * w for w in widths)]
+    cols = [textwrap.wrap(terminal_text(c), width) or [""] for c in df.columns]
+    wrapped = [[textwrap.wrap(NULL if v is None else terminal_text(v), width) or [""] for v in row]
+               for row in df.iter_rows()]
+    widths = [min(width, max(len(line) for r in [c, *(r[i] for r in wrapped)] for line in r))
+              for i, c in enumerate(cols)]
+    out = [*_text_lines(cols, widths), "─┼─".join("─" * w for w in widths)]
     for row in wrapped:
         out.extend(_text_lines(row, widths))
     return "\n".join(out) + "\n"

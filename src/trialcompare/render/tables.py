@@ -7,6 +7,7 @@ Cells are strings formatted as published: ``n (%)`` exactly as printed, ``mean �
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -15,13 +16,14 @@ import polars as pl
 from ..descriptor.harms import is_named_proportion
 from ..descriptor.vocabulary import ENDPOINTS, RATES, VARIABLES
 from ..options import CI_METHOD_NAMES, interval_label
+from .differences import _pct, differences_table
 from .escape import row_label
 from .table_formats import FORMATS, export, format_text
 
 if TYPE_CHECKING:
     from ..comparison import Comparison
 
-__all__ = ["FORMATS", "differences_table", "export", "format_text", "printed_label", "table_iv"]
+__all__ = ["FORMATS", "differences_table", "export", "format_text", "hidden_rows", "printed_label", "table_iv"]
 
 MISSING = "not reported"
 NOT_COMPUTED = "SMD not computed"
@@ -29,10 +31,6 @@ INFERRED = "count inferred, not printed"
 """Cell words shared with the report: a value not reported, an SMD that cannot be computed, a count not printed
 but inferred from a printed percentage and its interval."""
 _STUDY = {"prospective": "Prospective trial", "retrospective": "Retrospective study"}
-
-
-def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.1f}"
 
 
 class _Builder:
@@ -267,21 +265,59 @@ def _response_names(out: pl.DataFrame) -> list[str]:
     return names + [o for o in present if is_named_proportion(o)]  # only a primary one is an outcome here
 
 
+def _response_shown(cmp: Comparison, name: str, rows: pl.DataFrame) -> bool:
+    """Whether a response row is shown: enough cohorts report it, or the reference (the baseline's rule), it is a
+    cohort's primary endpoint (``primary``), or it is a response read at a stated time (``ORR@12w``, kept apart from
+    best overall response, as a landmark rate is)."""
+    return cmp.shows(rows["cohort"].to_list()) or "@" in name or bool(rows["primary"].any())
+
+
+def hidden_rows(cmp: Comparison) -> dict[str, tuple[str, ...]]:
+    """The rows the Table IV layout leaves out, each with the cohorts that report it.
+
+    A row is shown when ``min_cohorts`` of the cohorts report it, or the reference does (with ``reference_rows``).
+
+    Parameters
+    ----------
+    cmp : Comparison
+        The comparison.
+
+    Returns
+    -------
+    dict
+        Row name (a baseline variable, a response level such as ``best_response:PR``, a rate) → the cohorts that
+        report it.
+
+    Examples
+    --------
+    >>> import trialcompare as tc
+    >>> hidden_rows(tc.compare(tc.load("trials"), "apatinib-ie"))["resistance_ie"]   # only the reference reports it
+    ('apatinib-ie',)
+    >>> hidden_rows(tc.compare(tc.load("trials"), "apatinib-ie", reference_rows=True))
+    {}
+    """
+    out = cmp.outcomes
+    hidden = dict(cmp.hidden_baseline)
+    for name in _response_names(out):
+        rows = out.filter(pl.col("outcome") == name)
+        if not _response_shown(cmp, name, rows):
+            hidden[name] = tuple(dict.fromkeys(rows["cohort"].to_list()))
+    return hidden
+
+
 def _response_rows(b: _Builder) -> None:
-    """One row per response level and rate, shown when enough cohorts report it, and always when it is a cohort's
-    primary endpoint (``primary``) or a response read at a stated time (``ORR@12w``, kept apart from best overall
-    response, as a landmark rate is)."""
+    """One row per response level and rate that :func:`_response_shown` keeps."""
     out = b.cmp.outcomes
     for name in _response_names(out):
         rows = out.filter(pl.col("outcome") == name)
-        few = rows.height < min(b.cmp.options.min_cohorts, len(b.ids))
-        if few and "@" not in name and not rows["primary"].any():
+        if not _response_shown(b.cmp, name, rows):
             continue
         var, _, level = name.partition(":")
         cells = {r["cohort"]: b.mark(r["cohort"], _field_key(var, level, r), _count_cell(r, at_time="@" not in name))
                  for r in rows.iter_rows(named=True)}  # fmt: skip
         label = _response_label(b, rows, var, level, name)
-        label += " (a primary endpoint)" if few and rows["primary"].any() else ""  # why a row of one cohort shows
+        only_primary = not b.cmp.shows(rows["cohort"].to_list()) and "@" not in name  # why a row of one cohort shows
+        label += " (a primary endpoint)" if only_primary and rows["primary"].any() else ""
         b.add("Outcomes", label, {c: cells.get(c, MISSING) for c in b.ids})
 
 
@@ -354,7 +390,18 @@ def _endpoint_cell(r: dict[str, Any] | None) -> str:
             name = f"{CI_METHOD_NAMES[r['ci_method']]} {interval_label(r['ci_level'])}"
             return f"{r['printed']} [{how + '; ' if how else ''}{name} {_pct(r['ci_low'])}–{_pct(r['ci_high'])}]"
         return f"{r['printed']} [{how + '; ' if how else ''}{r['interval_type'] or 'interval type not stated'}]"
-    return r["printed"] + (f" of {r['denominator']}" if r["denominator"] else "")
+    return _of_denominator(r["printed"], r["denominator"])
+
+
+def _of_denominator(printed: str, denominator: int | None) -> str:
+    """A printed count with " of N" added, unless it already prints its denominator ("15/33", "15 of 33").
+
+    >>> _of_denominator("15", 33), _of_denominator("15/33 (45.45%)", 33), _of_denominator("15 of 33", 33)
+    ('15 of 33', '15/33 (45.45%)', '15 of 33')
+    """
+    if not denominator or re.search(rf"(?:/|\bof)\s*{denominator}\b", printed):
+        return printed
+    return f"{printed} of {denominator}"
 
 
 _ESTIMATOR = {"kaplan-meier": "Kaplan-Meier", "binomial": "binomial (observed n/N)"}
@@ -477,79 +524,3 @@ def table_iv(cmp: Comparison, descriptors: Mapping[str, Any] | None = None,
     if not out.filter(pl.col("endpoint") == "OS").is_empty():
         _endpoint_rows(b, "Overall survival", dict.fromkeys(b.ids, "OS"))
     return b.frame()
-
-
-def difference_label(r: dict[str, Any]) -> str:
-    """ "PR", "CSR yes", "PFS rate at 8 weeks (1.8 months)"."""
-    name = r["outcome"].replace("best_response:", "").replace("surgical_remission:", "CSR ").replace(":rate", " rate")
-    if r["time_months"] is None:
-        return name
-    return f"{name} {_rate_label(r)[len('Rate '):]}"
-
-
-_NOT_ESTIMABLE = {"no-events": "no events in either cohort", "all-events": "every patient had the event in both"}
-
-
-_SHARED = {"shares-registration": "shared registration", "shares-centre": "shared centre, overlapping accrual"}
-_OVERLAP = {"shares-registration": "may share patients (shared registration): no test",
-            "shares-centre": "may share patients (shared centre, overlapping accrual): no test"}
-
-
-def _rd_cell(r: dict[str, Any]) -> str:
-    if r.get("comparable") is False:
-        return f"not comparable ({r['not_comparable_reason']})"
-    if not r["estimable"]:
-        return f"not estimable ({_NOT_ESTIMABLE[r['not_estimable_reason']]})"
-    return f"{_pct(r['risk_difference'])} ({_pct(r['rd_low'])}, {_pct(r['rd_high'])})"
-
-
-def _test_cells(r: dict[str, Any]) -> tuple[str, str]:
-    if r["odds_ratio"] is not None:
-        return f"{r['odds_ratio']:.2f} ({r['or_low']:.2f}, {r['or_high']:.2f})", f"{r['fisher_p']:.3g}"
-    if r.get("overlap") in _OVERLAP:
-        return _OVERLAP[r["overlap"]], "–"
-    return "–", "–"
-
-
-def differences_table(cmp: Comparison) -> pl.DataFrame:
-    """Format the differences of each cohort against the reference.
-
-    Descriptive risk differences with their intervals; odds ratios and Fisher p only where the comparison
-    computed them (its ``exploratory=True`` option), in columns labelled exploratory.
-
-    Parameters
-    ----------
-    cmp : Comparison
-
-    Returns
-    -------
-    polars.DataFrame
-        ``outcome, cohort, evidence, estimator, counts, risk difference (<level> CI)``; ``may share patients`` when
-        a cohort may (:func:`trialcompare.rules.pooling_exclusion`); and, when any row has them,
-        ``odds ratio (<level> CI), exploratory`` and ``Fisher p, exploratory``.
-    """
-    rows = []
-    ci = interval_label(cmp.options.level)
-    tested = cmp.differences["odds_ratio"].is_not_null().any() if cmp.differences.height else False
-    has_overlap = "overlap" in cmp.differences.columns and cmp.differences["overlap"].is_not_null().any()
-    for r in cmp.differences.iter_rows(named=True):
-        row = {
-            "outcome": difference_label(r),
-            "cohort": cmp.labels[r["cohort"]],
-            "evidence": r["evidence"],
-            "estimator": r.get("estimator") or "binomial",
-            "counts": f"{r['n']}/{r['denominator']} vs {r['ref_n']}/{r['ref_denominator']}",
-            f"risk difference ({ci})": _rd_cell(r),
-        }
-        if has_overlap:
-            row["may share patients"] = _SHARED.get(r.get("overlap") or "", "")
-        if tested:
-            orr, p = _test_cells(r) if r["estimable"] and r.get("comparable") is not False else ("–", "–")
-            row |= {f"odds ratio ({ci}), exploratory": orr, "Fisher p, exploratory": p}
-        rows.append(row)
-    return pl.DataFrame(rows) if rows else pl.DataFrame(schema={"outcome": pl.String})
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# exports
-# ---------------------------------------------------------------------------------------------------------------
