@@ -56,3 +56,30 @@ def test_descriptor_notes_reach_the_supplement(analysis: tc.Analysis) -> None:
     html = render_supplement(analysis)
     assert "The transcribers&#39; notes, by cohort" in html or "The transcribers' notes, by cohort" in html
     assert note[:60].replace("'", "&#39;").replace('"', "&#34;") in html or note[:60] in html
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("pfs4m", "pfs_4m"), ("PFS-4months", "pfs_4m"), ("efs 6m", "efs_6m"),
+                                              ("cbr16w", "cbr_16w")])
+def test_an_outcome_written_together_gets_a_suggestion(typed: str, meant: str) -> None:
+    from trialcompare.outcomes import parse_outcome_name
+
+    with pytest.raises(ValueError, match=f"did you mean '{meant}'"):
+        parse_outcome_name(typed)
+    assert parse_outcome_name(meant).name == meant
+
+
+@pytest.mark.parametrize("typed", ["orr12w", "xyz4m", "pfs"])
+def test_no_suggestion_that_would_be_refused(typed: str) -> None:
+    from trialcompare.outcomes import parse_outcome_name
+
+    with pytest.raises(ValueError) as err:
+        parse_outcome_name(typed)
+    assert "did you mean" not in str(err.value)
+
+
+def test_markdown_keeps_printed_bounds_and_escapes_tags() -> None:
+    """Friction 16: the markdown export printed "&lt;10%" and "&gt;=3"; only what could open an HTML tag is escaped."""
+    from trialcompare.render.escape import markdown_cell
+
+    assert (markdown_cell("<10%"), markdown_cell(">=3")) == ("<10%", ">=3")
+    assert markdown_cell("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"

@@ -124,7 +124,7 @@ def parse_outcome_name(name: str) -> OutcomeName:
     what = m["what"] if m else key
     if m is None or (what not in _COUNTS and what != "tte" and what.upper() not in ENDPOINTS):
         known = ", ".join([*_COUNTS, *(e.lower() + "_6m" for e in ENDPOINTS), "tte_6m"])
-        raise ValueError(f"unknown outcome {name!r}: expected e.g. {known} (units d, w, m, y)")
+        raise ValueError(f"unknown outcome {name!r}{_did_you_mean(key)}: expected e.g. {known} (units d, w, m, y)")
     time = float(m["time"]) if m["time"] else None
     unit = UNIT_LETTERS[m["unit"]] if m["unit"] else None
     if what in _COUNTS:
@@ -135,6 +135,18 @@ def parse_outcome_name(name: str) -> OutcomeName:
         raise ValueError(f"outcome {name!r} needs a time point, e.g. {what}_6m or {what}_8w")
     endpoint = None if what == "tte" else what.upper()
     return OutcomeName(outcome_name(what, time, unit), endpoint=endpoint, time=time, unit=unit)
+
+
+_WRITTEN_TOGETHER = re.compile(r"^(?P<what>[a-z]+?)_?(?P<time>\d+(?:\.\d+)?)_?(?P<unit>[dwmy])[a-z]*$")
+
+
+def _did_you_mean(key: str) -> str:
+    """"; did you mean 'pfs_4m'?" for "pfs4m", "pfs-4m", "pfs_4months"; else ""."""
+    m = _WRITTEN_TOGETHER.match(key.replace("-", "_").replace(" ", "_"))
+    timed = m is not None and (m["what"] in ("cbr", "tte") or m["what"].upper() in ENDPOINTS)
+    if m is None or not timed:  # of the counts only cbr takes a time point
+        return ""
+    return f"; did you mean '{m['what']}_{m['time']}{m['unit']}'?"
 
 
 def outcome_name(what: str, time: float | None = None, unit: str | None = None) -> str:

@@ -14,7 +14,6 @@ a formula, markup or a terminal command.
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -124,11 +123,18 @@ def markdown_cell(value: Any) -> str:
     --------
     >>> markdown_cell("<b>a</b> | b\\nc")
     '&lt;b&gt;a&lt;/b&gt; \\\\| b<br>c'
+    >>> markdown_cell("<10%"), markdown_cell(">=3"), markdown_cell("a < b & c")
+    ('<10%', '>=3', 'a < b &amp; c')
     """
-    text = html.escape(str(value), quote=False).replace("|", "\\|")
+    text = _TAG_START.sub("&lt;", str(value).replace("&", "&amp;"))  # "<10%" stays: only a tag could be HTML
+    text = text.replace(">", "&gt;") if "&lt;" in text else text
+    text = text.replace("|", "\\|")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
     return _MD_CONTROL.sub(_escaped, text)
 
+
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+"""A ``<`` that could open an HTML tag, comment or declaration (``<b``, ``</``, ``<!--``, ``<?``); "<10%" cannot."""
 
 _FOOTNOTE_MARK = re.compile(r"\^[A-Za-z0-9*†‡§¶]+")
 
