@@ -83,3 +83,11 @@ def test_markdown_keeps_printed_bounds_and_escapes_tags() -> None:
 
     assert (markdown_cell("<10%"), markdown_cell(">=3")) == ("<10%", ">=3")
     assert markdown_cell("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"
+
+
+def test_the_os_endpoint_row_names_os_only_where_reported(analysis: tc.Analysis) -> None:
+    """Friction 8: the OS "Endpoint" row named OS for cohorts printing nothing of OS (pazopanib)."""
+    table = table_iv(analysis.comparison)
+    row = table.filter(pl.col("section") == "Overall survival", pl.col("row") == "Endpoint").row(0, named=True)
+    cells = {k.split(" (N=")[0].split(" [")[0]: v for k, v in row.items() if k not in ("section", "row")}
+    assert cells["Pazopanib (Frankel 2022)"] == "not reported" and cells["Apatinib"] == "Overall survival (OS)"

@@ -521,6 +521,7 @@ def table_iv(cmp: Comparison, descriptors: Mapping[str, Any] | None = None,
     out = cmp.outcomes.filter(pl.col("endpoint").is_not_null())
     chosen = {c: _tte_endpoint(out, c, cmp) for c in b.ids}
     _endpoint_rows(b, "Event-/progression-free survival", chosen)
-    if not out.filter(pl.col("endpoint") == "OS").is_empty():
-        _endpoint_rows(b, "Overall survival", dict.fromkeys(b.ids, "OS"))
+    with_os = set(out.filter(pl.col("endpoint") == "OS")["cohort"].to_list())
+    if with_os:  # a cohort printing nothing of OS has no OS to name in the "Endpoint" row
+        _endpoint_rows(b, "Overall survival", {c: "OS" if c in with_os else None for c in b.ids})
     return b.frame()
