@@ -5,7 +5,8 @@ Rules
 Every caveat (:mod:`trialcompare.appraise.caveats`) belongs to one theme (:data:`THEMES`); a theme is one limitation,
 and the limitations are ranked by the theme's rank (what could overturn a cross-study conclusion first: no
 randomisation, then selection, overlap, eligibility, how outcomes were assessed and defined, imbalance, data errors,
-follow-up, sample size), major before minor within a theme. At most :data:`MAX_LIMITATIONS` are listed.
+numbers read in secondary sources, follow-up, sample size), major before minor within a theme. At most
+:data:`MAX_LIMITATIONS` are listed.
 
 Examples
 --------
@@ -32,7 +33,7 @@ __all__ = ["FACT_THEMES", "MAX_LIMITATIONS", "THEMES", "THEME_RANK", "Limitation
 MAX_LIMITATIONS = 10
 
 THEME_RANK = ("non-randomised", "selection", "overlap", "eligibility", "assessment", "endpoints", "imbalance",
-              "population-adjustment", "data-errors", "follow-up", "sample-size")
+              "population-adjustment", "data-errors", "sources", "follow-up", "sample-size")
 """Themes, most consequential first."""
 
 THEMES: dict[str, str] = {
@@ -84,6 +85,7 @@ FACT_THEMES: dict[str, str] = {
     "selection-signal": "selection", "selection-exclusions": "selection", "itt-label-contradicted": "selection",
     "assessment-retrospective": "assessment", "harms-ascertainment": "assessment",
     "age-eligibility": "eligibility", "overlap-printed": "overlap", "report-date-before-cited": "data-errors",
+    "secondary-source-numbers": "sources",
 }
 """The theme of facts from other rules that are limitations too."""
 

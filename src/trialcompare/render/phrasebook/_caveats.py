@@ -324,3 +324,12 @@ def _denominator(f: Fact, w: Words) -> str:
     listed = join([f"{SET_NAMES.get(str(s), str(s))} {n}" for s, n in _rows(f, "other")])
     return (f"For {w.cohort(f['cohort'])} the table's N={f['n']} ({SET_NAMES.get(str(f['set']), str(f['set']))}) "
             f"differs from other reported analysis sets ({listed}): percentages may rest on another denominator.")
+
+
+@phrase(fact("secondary-source-numbers", cohorts=(("a", 12, 25), ("b", 3, 20))))
+def _secondary_source_numbers(f: Fact, w: Words) -> str:
+    rows = _rows(f, "cohorts")
+    listed = "; ".join(f"{w.cohort(c)}, {k} of its {n} numbers" for c, k, n in rows)
+    return (f"Some numbers were read in secondary reports or reviews (a news report, a presentation, another paper's "
+            f"table), not in the publication itself: {listed}. They are used like the publication's numbers; a "
+            "secondary report may round, shorten or mistranscribe them, so check them against the publication.")
