@@ -23,8 +23,8 @@ FIELDS = {
                       '{{statistic: rate, months: 6, value: "{v}",'),
     "median": ('{statistic: median, value: "4.5 (3.5, 6.3)", interval: 95% CI,', '{{statistic: median, value: "{v}",'),
     "median with interval": ('{statistic: median, value: "4.5 (3.5, 6.3)",', '{{statistic: median, value: "{v}",'),
-    "effect": ("effects: []", 'effects:\n  - {{endpoint: PFS, measure: HR, value: "{v}", versus: other-arm, '
-                             'at: "Abstract"}}\n'),
+    "effect": ("errata: []", 'effects:\n  - {{endpoint: PFS, measure: HR, value: "{v}", versus: other-arm, '
+                            'at: "Abstract"}}\nerrata: []'),
 }
 AGE = ('    kind: median_range        #', 'value: "16.0 (3.0, 48.0)"')
 

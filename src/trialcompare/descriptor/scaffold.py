@@ -29,8 +29,8 @@ _ELIGIBILITY = """\
 _BASELINE = """\
 baseline:                     # one entry per variable per location (variables: trialcompare schema --vocabulary)
   - variable: age             # continuous (age, prior_lines_number): kind = mean_sd | mean_sd_ci | mean_ci |
-    kind: median_range        #   mean | mean_range | median | median_iqr | median_range | median_ci |
-                              #   median_iqr_range
+                              #             mean | mean_range | median | median_iqr | median_iqr_range |
+    kind: median_range        #             median_range | median_ci
     value: "TODO: 16.0 (3.0, 48.0)" # as printed
     at: "TODO: Table 1"
   - variable: sex             # categorical: one printed count per level: 13, "13 (43.3)", "13/30 (43.3%)"
@@ -65,13 +65,13 @@ _DEFINITION = """\
 """
 
 _ADVERSE_EVENTS = """\
-adverse_events:               # harms as printed (docs/harms.md); leave the block out when none are reported
-  population: {n: 30, refers_to: safety, at: "TODO: Table 3"}   # the safety population
-  events:                     # grade: any | >=3 | 3-4 | 3 | 4 | 5 | not_stated (printed without a grade)
-    - {term: "TODO: hand-foot syndrome", ctcae: "Palmar-plantar erythrodysesthesia syndrome", grade: "3-4",
-       value: "TODO: 5 (16.7)", at: "TODO: Table 3"}
-  # modifications: [{kind: dose_reduction, value: "12 (40.0)", at: "Results"}]
-  # deaths: [{related: treatment-related, value: 0, at: "Results", quote: "no treatment-related deaths"}]
+# adverse_events:             # harms as printed (docs/harms.md), when the source reports them, e.g.
+#   population: {n: 30, refers_to: safety, at: "Table 3"}   # the safety population
+#   events:                   # grade: any | >=3 | 3-4 | 3 | 4 | 5 | not_stated (printed without a grade)
+#     - {term: "hand-foot syndrome", ctcae: "Palmar-plantar erythrodysesthesia syndrome", grade: "3-4",
+#        value: "5 (16.7)", at: "Table 3"}
+#   modifications: [{kind: dose_reduction, value: "12 (40.0)", at: "Results"}]
+#   deaths: [{related: treatment-related, value: 0, at: "Results", quote: "no treatment-related deaths"}]
 """
 
 _TEMPLATE = """\
@@ -148,9 +148,9 @@ endpoints:                    # EFS | PFS | OS | TTP | DOR
                               # the CSV (columns time,survival) must sit beside this file;
                               # risk_times needs n_at_risk of the same length
 
-effects: []                   # between-arm effects of a randomised study (arms: `trialcompare new ID --arms 2`), e.g.
-  # - {{endpoint: PFS, measure: HR, value: "0.42 (95% CI 0.21-0.85)", p: "P = .017", versus: other-arm-id,
-  #    at: "Abstract"}}
+# effects:                    # between-arm effects of a randomised study (arms: `trialcompare new ID --arms 2`), e.g.
+#   - {{endpoint: PFS, measure: HR, value: "0.42 (95% CI 0.21-0.85)", p: "P = .017", versus: other-arm-id,
+#      at: "Abstract"}}
 
 {adverse_events}
 errata: []                    # declared corrections, e.g.
