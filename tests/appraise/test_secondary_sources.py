@@ -66,3 +66,9 @@ def test_the_table_iv_cohorts_read_in_their_publications_do_not_trigger_it():
     """The Table IV cohorts' numbers come from their papers (a comparator-table source is not secondary here)."""
     a = tc.analyse(with_meta=False)
     assert "sources" not in {lim.theme for lim in a.limitations}
+
+
+def test_no_theme_is_pushed_off_the_list_by_it():
+    from trialcompare.appraise.limitations import MAX_LIMITATIONS
+
+    assert len(THEME_RANK) <= MAX_LIMITATIONS

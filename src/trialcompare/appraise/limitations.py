@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = ["FACT_THEMES", "MAX_LIMITATIONS", "THEMES", "THEME_RANK", "Limitation", "limitations"]
 
-MAX_LIMITATIONS = 10
+MAX_LIMITATIONS = 12
+"""At most this many limitations are listed: one per theme of :data:`THEME_RANK`, so that adding the theme
+``sources`` pushes no other theme (small cohorts, follow-up) off the list."""
 
 THEME_RANK = ("non-randomised", "selection", "overlap", "eligibility", "assessment", "endpoints", "imbalance",
               "population-adjustment", "data-errors", "sources", "follow-up", "sample-size")
