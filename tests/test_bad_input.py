@@ -54,7 +54,7 @@ EDITS = [
     ("unknown variable", "variable: sex", "variable: sexx", "variable: sexx", "did you mean 'sex'?"),
     ("unknown level", "male: ", "mael: ", "mael:", "unknown level 'mael' of sex; did you mean 'male'?"),
     ("unknown endpoint", "name: PFS", "name: PSF", "name: PSF", "did you mean 'PFS'?"),
-    ("YAML 1.1 boolean", "primary: true", "primary: no", "primary: no", "write true or false"),
+    ("YAML 1.1 boolean", "    primary: true\n", "    primary: no\n", "primary: no", "write true or false"),
     ("python tag", "label: ", "label: !!python/object/apply:os.system ['touch pwned'] #", "label:",
      "is not allowed"),
     ("duplicate key", "label: ", "id: again\nlabel: ", "id: again", "duplicate key 'id'"),

@@ -89,7 +89,7 @@ CASES = [
     Case("negative N", [("  n: 30 ", "  n: -1 ")], fragment="greater than or equal to 0"),
     Case("N as text", [("  n: 30 ", "  n: thirty ")], fragment="integer"),
     Case("N as float", [("  n: 30 ", "  n: 30.5 ")], fragment="integer"),
-    Case("YAML 1.1 boolean", [("primary: true", "primary: yes")], fragment="true or false"),
+    Case("YAML 1.1 boolean", [("    primary: true\n", "    primary: yes\n")], fragment="true or false"),
     Case("unknown field", [('label: "Demo"', 'labl: "Demo"\nlabel: "Demo"')], fragment="unknown field"),
     # --- curve files: validate checks what report reads -----------------------------------------------------
     Case("curve header with spaces is fine but rising survival is not", [_curve()],

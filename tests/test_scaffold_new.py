@@ -15,6 +15,15 @@ from trialcompare.descriptor.scaffold import check_id, scaffold, schema_referenc
 FIRST_LINE = "# yaml-language-server: $schema="
 
 
+def _points_at_a_schema(path: Path) -> str:
+    """The descriptor's ``$schema`` line names a schema file that exists (relative to the descriptor)."""
+    first = path.read_text().splitlines()[0]
+    assert first.startswith(FIRST_LINE), first
+    ref = first.removeprefix(FIRST_LINE)
+    assert not Path(ref).is_absolute() and (path.parent / ref).is_file(), ref
+    return ref
+
+
 def _files(root: Path) -> list[Path]:
     return sorted(p.relative_to(root) for p in root.rglob("*"))
 
@@ -25,7 +34,7 @@ def test_new_in_a_folder_without_trials_writes_here(tmp_path: Path, monkeypatch,
     path = tmp_path / "first-cohort.yaml"
     assert _files(tmp_path) == [Path("first-cohort.yaml")]
     assert tc.load(path).ids == ["first-cohort"]
-    assert path.read_text().startswith(FIRST_LINE + "descriptor.schema.json\n")
+    _points_at_a_schema(path)  # friction 22: no schema here, so the package's bundled copy
     assert "wrote first-cohort.yaml" in capsys.readouterr().err
 
 
@@ -72,15 +81,24 @@ def test_schema_path_from_a_subfolder(tmp_path: Path, monkeypatch) -> None:
 def test_schema_path_two_levels_down_and_from_outside_cwd(tmp_path: Path) -> None:
     deep = tmp_path / "proj" / "trials" / "a" / "b"
     deep.mkdir(parents=True)
-    assert schema_reference(deep / "x.yaml") == "../../descriptor.schema.json"  # nearest folder named trials
+    ref = schema_reference(deep / "x.yaml")  # no schema in the project: the package's bundled copy, never a
+    assert ref is not None and (deep / ref).is_file()  # path to a missing file
     (tmp_path / "proj" / "trials" / "a" / "descriptor.schema.json").write_text("{}")
     assert schema_reference(deep / "x.yaml") == "../descriptor.schema.json"  # the schema file wins
     assert main(["new", "deep-cohort", "-o", str(deep / "deep-cohort.yaml")]) == 0
     assert (deep / "deep-cohort.yaml").read_text().startswith(FIRST_LINE + "../descriptor.schema.json\n")
 
 
-def test_schema_path_outside_trials_is_beside_the_file(tmp_path: Path) -> None:
-    assert schema_reference(tmp_path / "elsewhere" / "x.yaml") == "descriptor.schema.json"
+def test_schema_path_outside_a_checkout_names_an_existing_schema(tmp_path: Path, monkeypatch) -> None:
+    """Friction 22: `new --dir /tmp/mystudy` wrote `$schema=descriptor.schema.json`, a file that is not there."""
+    (tmp_path / "elsewhere").mkdir()
+    ref = schema_reference(tmp_path / "elsewhere" / "x.yaml")
+    assert ref is not None and (tmp_path / "elsewhere" / ref).is_file()
+    assert main(["new", "x", "--dir", str(tmp_path / "mystudy")]) == 0
+    _points_at_a_schema(tmp_path / "mystudy" / "x.yaml")
+    monkeypatch.setattr("trialcompare.resources.data_dir", lambda kind: tmp_path / "no-such-folder")
+    assert schema_reference(tmp_path / "elsewhere" / "x.yaml") is None  # no schema anywhere: no line
+    assert "$schema" not in scaffold("x", None)
 
 
 def test_shipped_library_layout_matches() -> None:
@@ -153,7 +171,7 @@ def test_every_quoted_value_of_the_scaffold_is_a_placeholder() -> None:
     free = {p: s for p, s in values.items() if not s.startswith("TODO: ")}
     # what is left unmarked is a choice among named values (kinds, sets, roles, variables), not text to copy
     assert set(free.values()) <= {"primary", "efficacy", "enrolled", "median_range", "age", "sex", "best_response",
-                                  "ORR", "oral", "once daily"}, free
+                                  "ORR", "oral", "once daily", "weeks"}, free
 
 
 def test_example_is_the_scaffold_filled() -> None:
@@ -161,3 +179,41 @@ def test_example_is_the_scaffold_filled() -> None:
 
     assert example("demo") == scaffold("demo").replace('"TODO: ', '"')
     assert '"TODO' not in example("demo")
+
+
+def test_both_scaffolds_explain_the_same_fields() -> None:
+    """Friction 22: the arm scaffold had no comments on baseline or definitions and no pmid/doi; the single one had
+    no adverse_events, eligibility or effects examples and left kinds out of its comment."""
+    from trialcompare.descriptor.scaffold_arms import scaffold_arms
+    from trialcompare.descriptor.vocabulary import CONTINUOUS_KINDS
+
+    single = scaffold("demo")
+    arms = scaffold_arms("tx", 2)
+    for text in (single, *arms.values()):
+        comment = " ".join(line.partition("#")[2] for line in text.splitlines())
+        assert all(f" {kind} " in comment.replace("|", " ") + " " for kind in CONTINUOUS_KINDS), comment
+        for needed in ("pmid:", "doi:", "eligibility:", "resectable:", "definition:", "origin:", "adverse_events:",
+                       "not_stated (printed without a grade)", "primary: true", "prior_lines_number"):
+            assert needed in text, needed
+    assert "# effects:" in single and "#   - {endpoint: PFS, measure: HR" in single  # examples, commented out
+    assert "# adverse_events:" in single and "#   events:" in single
+    # best overall response and a response at a stated time side by side (docs/descriptors.md)
+    assert '{name: ORR, value: "TODO: 6/30 (20.0%)"' in single
+    assert '{name: ORR, time: 12, unit: weeks, value: "TODO: 4/30 (13.3%)"' in single
+    assert "follow_up:" in arms["tx-experimental"].split("\nstudy:")[1]  # the study-level follow-up
+
+
+def test_example_with_a_rate_at_a_time_point_validates_clean(tmp_path: Path, capsys) -> None:
+    from trialcompare.descriptor.scaffold import example
+
+    (tmp_path / "demo.yaml").write_text(example("demo"))
+    assert main(["validate", str(tmp_path / "demo.yaml")]) == 0
+    cohorts = tc.load(tmp_path / "demo.yaml")
+    rates = cohorts["demo"].descriptor.rates
+    assert [(r.name, r.time_point) for r in rates] == [("ORR", None), ("ORR", (12.0, "weeks"))]
+
+
+def test_arms_written_outside_a_checkout_name_an_existing_schema(tmp_path: Path) -> None:
+    assert main(["new", "tx", "--arms", "2", "-o", str(tmp_path / "mystudy")]) == 0
+    for path in (tmp_path / "mystudy").glob("*.yaml"):
+        _points_at_a_schema(path)

@@ -63,8 +63,8 @@ def test_an_arm_fact_counting_more_than_the_arm(tmp_path):
 
 
 def test_an_arm_summary_with_n_above_the_arm(tmp_path, valid_text):
-    edits = {"tx-high": [("outcomes:\n", 'baseline:\n  - {variable: age, kind: median_range, value: "40 (20-60)", '
-                                         'n: 40, at: "Table 1"}\n\noutcomes:\n')]}
+    edits = {"tx-high": [("baseline: []", 'baseline:\n  - {variable: age, kind: median_range, value: "40 (20-60)", '
+                                         'n: 40, at: "Table 1"}\n')]}
     assert ("ARM-FACT-ABOVE-ARM", "error", "tx-high") in _codes(_arms(tmp_path, edits))
 
 

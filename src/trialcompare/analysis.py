@@ -496,6 +496,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     from .appraise.factors import bias_direction, factor_smds, tsd18_factors
     from .appraise.limitations import limitations
     from .appraise.maic_facts import maic_facts
+    from .appraise.provenance import secondary_source_facts
     from .appraise.risk_of_bias import itt_label_facts, risk_of_bias
     from .appraise.sensitivity import sensitivity
     from .appraise.themes import date_facts, harms_ascertainment, limitation_facts
@@ -560,7 +561,7 @@ def analyse(target: str | Path | Spec | Sequence[str | Path] | None = None, *, w
     dated = date_facts(spec.date, ((c.path.name, c.path.read_text(encoding="utf-8")) for c in cohorts)) \
         if spec.dated else ()  # an undated report is not "dated before" what it cites
     ranked = limitations(caveats, (*limitation_facts(cohorts, reference), *signals, *itt_label_facts(cohorts),
-                                   *adjusted, *dated,
+                                   *adjusted, *dated, *secondary_source_facts(cohorts),
                                    *((ascertained,) if ascertained is not None else ())))
     return Analysis(
         spec=spec, cohorts=cohorts, reference=reference, comparison=cmp, frame=frame, findings=findings,

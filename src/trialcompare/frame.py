@@ -32,8 +32,10 @@ Columns added for randomised studies and printed units (issue 10; every earlier 
   percentage). ``count_basis`` says how a rate's count is known: ``printed`` (``"3/22"``) or
   ``implied-by-percentage``.
 * ``scope`` (``arm`` | ``study``), ``study`` (``design.arm_of.study``): rows of a descriptor's ``study:`` block
-  have section ``study_baseline`` and scope ``study``; ``smd_eligible`` is True only for arm-level baseline rows
-  (a study-level fact describes both arms together and must never give a between-arm SMD).
+  have section ``study_baseline`` and scope ``study`` (its ``follow_up`` gives ``section="design",
+  variable="follow_up"`` rows with scope ``study``, in the holder's rows only: readers count it for every arm of
+  the study, :func:`trialcompare.descriptor.models.follow_up_of`); ``smd_eligible`` is True only for arm-level
+  baseline rows (a study-level fact describes both arms together and must never give a between-arm SMD).
 * Effects (section ``effect``): ``variable`` the endpoint or outcome name, ``statistic`` the measure (HR, OR,
   ...), ``value``/``lower``/``upper`` the estimate and interval, ``versus`` the other arm, ``p_printed`` the P
   value as printed, ``p_value`` its number, ``p_bound`` ``"<"`` etc. for a bound, ``p_decimals``, ``sided``,
@@ -225,6 +227,9 @@ def _study(r: _Rows) -> None:
             for row in r.rows:
                 if row["section"] == "study_baseline" and row["n"] is None:
                     row["n"] = study.n
+    for i, fu in enumerate(study.follow_up):
+        r.estimate(("study", "follow_up", i), fu, fu.value, section="design", variable="follow_up",
+                   statistic="median", interval_type=fu.interval, unit=fu.unit, scope="study", n=study.n)
 
 
 def _rate_row(r: _Rows, path: tuple, entry: Any, denominator: int | None, **cols: Any) -> None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from .descriptor.harms import GRADE_BANDS, HarmRecord, harm_records, normalise_grade, term_key
+from .descriptor.harms import COMPARED_BANDS, GRADE_BANDS, HarmRecord, harm_records, normalise_grade, term_key
 from .frame import implied_count
 from .options import CI_METHODS, CIMethod
 from .rules import evidence_between
@@ -54,8 +54,10 @@ harmonised name (CTCAE term, else the printed term in lower case; the modificati
 ``count_basis`` is ``printed`` or ``implied-by-percentage`` (the one whole count of the denominator that gives a
 bare printed percentage); ``proportion``/``lower``/``upper`` are on the 0-1 scale; ``rd`` is cohort − reference."""
 
-_FALLBACK: dict[str, tuple[str, ...]] = {">=3": (">=3", "3-4", "3", "4", "5")}
-"""Bands that may answer a request when the asked band is not printed (shown in ``grade_printed``)."""
+_FALLBACK: dict[str, tuple[str, ...]] = {">=3": (">=3", "3-4", "3", "4", "5"), "any": ("any", "not_stated")}
+"""Bands that may answer a request when the asked band is not printed (shown in ``grade_printed``). An event printed
+without its grade (``not_stated``) answers only a request for ``any`` grade, and its cell says so; it never answers
+a request for a grade."""
 
 _UNIT_ORDER = {"patients": 0, "episodes": 1}
 
@@ -86,6 +88,9 @@ def _records(cohorts: CohortSet) -> dict[str, list[HarmRecord]]:
 
 
 def _bands(grade: str) -> tuple[str, ...]:
+    if grade not in COMPARED_BANDS:
+        raise ValueError(f"grade {grade!r} is not a band to compare at (bands: {', '.join(COMPARED_BANDS)}); an event "
+                         "printed without its grade is compared only when any grade is asked for ('any')")
     return _FALLBACK.get(grade, (grade,))
 
 
@@ -97,7 +102,8 @@ def harms_terms(cohorts: CohortSet, grade: str = ">=3", minimum: int = 2) -> lis
     cohorts : CohortSet
         Loaded descriptors.
     grade : str
-        A grade band (:data:`trialcompare.descriptor.harms.GRADE_BANDS`); ``">=3"`` also accepts 3-4, 3, 4, 5.
+        A grade band (:data:`trialcompare.descriptor.harms.COMPARED_BANDS`); ``">=3"`` also accepts 3-4, 3, 4, 5
+        and ``"any"`` an event printed without its grade (``not_stated``).
     minimum : int
         How many cohorts must report a term.
 
@@ -318,8 +324,10 @@ def harms_table(
         Adverse events to compare, by CTCAE or printed term (any case); default: those reported at ``grade`` by at
         least two cohorts (:func:`harms_terms`).
     grade : str
-        Grade band of the adverse events: ``any``, ``>=3`` (default; a printed 3-4, 3, 4 or 5 answers it when no
-        ≥ 3 figure is printed, and ``grade_printed`` says so), ``3-4``, ``3``, ``4``, ``5``.
+        Grade band of the adverse events: ``any`` (an event printed without its grade answers it when no any-grade
+        figure is printed, and ``grade_printed`` is ``not_stated``), ``>=3`` (default; a printed 3-4, 3, 4 or 5
+        answers it when no ≥ 3 figure is printed, and ``grade_printed`` says so), ``3-4``, ``3``, ``4``, ``5``;
+        ``not_stated`` is refused (it is not a grade).
     ci_method : str
         Interval of each proportion (default ``exact``, Clopper-Pearson).
     level : float
@@ -334,7 +342,7 @@ def harms_table(
     Raises
     ------
     ValueError
-        An unknown reference, grade band, CI method or term.
+        An unknown reference, grade band (or ``not_stated``), CI method or term.
 
     Examples
     --------
@@ -355,7 +363,8 @@ def harms_table(
     reference = reference or cohorts.ids[0]
     records = _records(cohorts)
     keys = harms_terms(cohorts, band) if terms is None else _resolve_terms(terms, records)
-    items: list[tuple[str, str, tuple[str, ...] | None]] = [("event", k, _bands(band)) for k in keys]
+    asked = _bands(band)
+    items: list[tuple[str, str, tuple[str, ...] | None]] = [("event", k, asked) for k in keys]
     items += [(s, k, None) for s in ("modification", "death") for k in _items(records, s)]
     opts = _Options(ci_method, level)
     rows: list[dict[str, Any]] = []

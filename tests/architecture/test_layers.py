@@ -21,6 +21,7 @@ ANALYSIS_MODULES = (
     "trialcompare.appraise.caveats", "trialcompare.appraise.certainty", "trialcompare.appraise.factors",
     "trialcompare.appraise.verdict", "trialcompare.appraise.sensitivity", "trialcompare.appraise.risk_of_bias",
     "trialcompare.appraise.limitations", "trialcompare.appraise.maic_facts", "trialcompare.appraise.themes",
+    "trialcompare.appraise.provenance",
     "trialcompare.rules", "trialcompare.effects", "trialcompare.stats", "trialcompare.contrasts", "trialcompare.harms",
 )
 """What render may not import (issue 19, item 14): every rule and computation. It receives facts and frames; the

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from ..descriptor.models import follow_up_of
 from ..rules import resectability
 from .facts import Fact, fact
 
@@ -190,14 +191,17 @@ def _resectable(cmp: Comparison, cid: str) -> dict[str, object]:
 
 
 def _design(cmp: Comparison, factor: str, cid: str) -> dict[str, object]:
-    """Accrual period and median follow-up: reported or not, as printed (no direction can be derived)."""
+    """Accrual period and median follow-up: reported or not, as printed (no direction can be derived); a follow-up
+    printed for the whole randomised study (``study.follow_up``) counts for each arm and says so."""
     design = cmp.descriptors[cid].design if cid in cmp.descriptors else None
     detail = None
     if design is not None and factor == "accrual" and (design.accrual_start or design.accrual_end):
         detail = f"{design.accrual_start or '?'} to {design.accrual_end or '?'}"
-    elif design is not None and factor == "follow_up" and design.follow_up:
-        fu = design.follow_up[0]
-        detail = f"{fu.value} {fu.unit}"
+    elif design is not None and factor == "follow_up":
+        reports = follow_up_of(cmp.descriptors[cid], cmp.descriptors.values())
+        if reports:
+            fu, scope = reports[0]
+            detail = f"{fu.value} {fu.unit}" + (" (whole study, all arms together)" if scope == "study" else "")
     return _row(factor, cid, reported=detail is not None, direction="reported" if detail else "not-reported",
                 bias="unknown", detail=detail)
 

@@ -5,7 +5,8 @@ Rules
 Every caveat (:mod:`trialcompare.appraise.caveats`) belongs to one theme (:data:`THEMES`); a theme is one limitation,
 and the limitations are ranked by the theme's rank (what could overturn a cross-study conclusion first: no
 randomisation, then selection, overlap, eligibility, how outcomes were assessed and defined, imbalance, data errors,
-follow-up, sample size), major before minor within a theme. At most :data:`MAX_LIMITATIONS` are listed.
+numbers read in secondary sources, follow-up, sample size), major before minor within a theme. At most
+:data:`MAX_LIMITATIONS` are listed.
 
 Examples
 --------
@@ -29,10 +30,12 @@ if TYPE_CHECKING:
 
 __all__ = ["FACT_THEMES", "MAX_LIMITATIONS", "THEMES", "THEME_RANK", "Limitation", "limitations"]
 
-MAX_LIMITATIONS = 10
+MAX_LIMITATIONS = 12
+"""At most this many limitations are listed: one per theme of :data:`THEME_RANK`, so that adding the theme
+``sources`` pushes no other theme (small cohorts, follow-up) off the list."""
 
 THEME_RANK = ("non-randomised", "selection", "overlap", "eligibility", "assessment", "endpoints", "imbalance",
-              "population-adjustment", "data-errors", "follow-up", "sample-size")
+              "population-adjustment", "data-errors", "sources", "follow-up", "sample-size")
 """Themes, most consequential first."""
 
 THEMES: dict[str, str] = {
@@ -84,6 +87,7 @@ FACT_THEMES: dict[str, str] = {
     "selection-signal": "selection", "selection-exclusions": "selection", "itt-label-contradicted": "selection",
     "assessment-retrospective": "assessment", "harms-ascertainment": "assessment",
     "age-eligibility": "eligibility", "overlap-printed": "overlap", "report-date-before-cited": "data-errors",
+    "secondary-source-numbers": "sources",
 }
 """The theme of facts from other rules that are limitations too."""
 

@@ -47,6 +47,7 @@ from pydantic_core import PydanticCustomError
 from .printed import PrintedValueError, decimals_of, parse_count, parse_estimate
 
 __all__ = [
+    "COMPARED_BANDS",
     "GRADE_BANDS",
     "MODIFICATION_KINDS",
     "NAMED_PROPORTION",
@@ -64,10 +65,16 @@ __all__ = [
     "term_key",
 ]
 
-GRADE_BANDS: tuple[str, ...] = ("any", ">=3", "3-4", "3", "4", "5")
-"""Grade bands: any grade, grade ≥ 3, grade 3 or 4 (as many tables print it), grade 3, 4, 5."""
+GRADE_BANDS: tuple[str, ...] = ("any", ">=3", "3-4", "3", "4", "5", "not_stated")
+"""Grade bands: any grade, grade ≥ 3, grade 3 or 4 (as many tables print it), grade 3, 4, 5; ``not_stated`` when
+the source prints an adverse event without its grade. ``not_stated`` is not a band to compare at: it answers a
+request for ``any`` grade only, flagged "grade not stated" (:func:`trialcompare.harms.harms_table`), and is never
+checked against the bands (:data:`COMPARED_BANDS`)."""
 
-GradeBand = Literal["any", ">=3", "3-4", "3", "4", "5"]
+COMPARED_BANDS: tuple[str, ...] = tuple(b for b in GRADE_BANDS if b != "not_stated")
+"""The bands a harms comparison may be asked for (``not_stated`` is a descriptor's word, not a grade)."""
+
+GradeBand = Literal["any", ">=3", "3-4", "3", "4", "5", "not_stated"]
 Unit = Literal["patients", "episodes"]
 SafetySet = Literal["safety", "treated", "enrolled", "itt", "efficacy", "evaluable", "unclear"]
 Printed = Annotated[str | int | float, Field(description="the value exactly as printed in the source")]
@@ -81,7 +88,8 @@ NAMED_PROPORTION = re.compile(r"^(?:ae|custom):[a-z0-9][a-z0-9_.+-]*(?::[a-z0-9]
 """A free, namespaced proportion name for ``rates:`` (``ae:neutropenia:grade3``, ``custom:infection``)."""
 
 _GRADE_SPELLINGS = {"any": "any", "all": "any", ">=3": ">=3", "≥3": ">=3", "3+": ">=3", "3-4": "3-4", "3–4": "3-4",
-                    "3/4": "3-4", "3": "3", "4": "4", "5": "5"}
+                    "3/4": "3-4", "3": "3", "4": "4", "5": "5", "not_stated": "not_stated", "notstated": "not_stated",
+                    "not-stated": "not_stated"}
 _OF_N = re.compile(r"^(?P<head>.+?)\s+of\s+(?P<d>\d+)(?:\s+patients)?\s*$", re.IGNORECASE)
 _N_OF_N = re.compile(r"^(?P<n>\d+)\s+of\s+(?P<d>\d+)(?:\s+patients)?\s*(?P<tail>\(.*\))?\s*$", re.IGNORECASE)
 
@@ -131,6 +139,8 @@ def normalise_grade(value: Any) -> str:
     --------
     >>> normalise_grade("≥3"), normalise_grade(4), normalise_grade("3/4"), normalise_grade("Any")
     ('>=3', '4', '3-4', 'any')
+    >>> normalise_grade("not stated")
+    'not_stated'
     """
     if isinstance(value, bool):
         raise ValueError(f"grade must be one of {', '.join(GRADE_BANDS)}; got {value!r}")
@@ -322,7 +332,8 @@ class AdverseEvent(_Counted):
     ctcae : str or None
         The CTCAE v5.0 term it maps to (None when it does not map).
     grade : str
-        The grade band: any, >=3, 3-4, 3, 4 or 5.
+        The grade band: any, >=3, 3-4, 3, 4 or 5; ``not_stated`` when the source prints none (compared only when
+        any grade is asked for, and flagged).
     unit : {"patients", "episodes"}
         Patients with the event, or episodes when only episodes are printed.
     """
@@ -330,7 +341,7 @@ class AdverseEvent(_Counted):
     term: str = Field(description="the term exactly as printed, e.g. 'Hand-foot syndrome'")
     ctcae: str | None = Field(None, description="the CTCAE v5.0 term it maps to, e.g. 'Palmar-plantar "
                                                 "erythrodysesthesia syndrome' (omit when it does not map)")
-    grade: GradeBand = Field(description="grade band: any, >=3, 3-4, 3, 4 or 5")
+    grade: GradeBand = Field(description="grade band: any, >=3, 3-4, 3, 4 or 5; not_stated when none is printed")
     unit: Unit = Field("patients", description="patients with the event, or episodes when only episodes are printed")
 
     @field_validator("grade", mode="before")

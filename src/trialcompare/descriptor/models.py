@@ -25,6 +25,7 @@ acknowledgements) and :func:`known_fields`; every model is importable from here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -74,6 +75,7 @@ __all__ = [
     "Registration",
     "Source",
     "Study",
+    "follow_up_of",
     "known_fields",
 ]
 
@@ -126,8 +128,10 @@ class Study(_Strict):
     """Facts printed for a whole randomised study (all arms together), written once in one arm's file.
 
     ``id`` is the study (``design.arm_of.study`` of the arm that holds it); ``n`` the number of patients the
-    facts describe (e.g. 42 randomised); ``baseline`` has the shape of a descriptor's ``baseline``. The frame
-    gives these rows ``scope = "study"`` and never compares them between the arms. Example::
+    facts describe (e.g. 42 randomised); ``baseline`` has the shape of a descriptor's ``baseline`` and
+    ``follow_up`` that of ``design.follow_up`` (a median follow-up printed for all arms together). The frame gives
+    these rows ``scope = "study"`` and never compares them between the arms; a study-level follow-up counts for
+    every loaded arm of the study, marked as such (:func:`follow_up_of`). Example::
 
         study:
           id: REGOBONE
@@ -136,6 +140,8 @@ class Study(_Strict):
           at: "Table 1"
           baseline:
             - {variable: age, kind: median_range, value: "15 (10-25)", at: "Table 1"}
+          follow_up:
+            - {value: "7.4", unit: months, at: "Results", label: "among surviving patients"}
 
     Attributes
     ----------
@@ -153,6 +159,9 @@ class Study(_Strict):
         The N as printed, e.g. "42 patients were randomised".
     baseline : list of Categorical or Continuous
         Baseline characteristics of all arms together, written as a descriptor's ``baseline`` entries.
+    follow_up : list of FollowUp
+        A median follow-up printed for all arms together (the shape of ``design.follow_up``); it counts for every
+        loaded arm of the study, marked as the whole study's.
     note : str or None
         The curator's note.
     """
@@ -164,6 +173,7 @@ class Study(_Strict):
     source: str | None = None
     printed: str | None = None
     baseline: list[BaselineEntry] = Field([])
+    follow_up: list[FollowUp] = Field([], description="median follow-up printed for the whole study (all arms)")
     note: str | None = None
 
 
@@ -330,3 +340,45 @@ class Descriptor(_Strict):
     def default_source(self) -> str:
         """Key of the source used when a value names none."""
         return self.sources[0].key
+
+
+def follow_up_of(desc: Descriptor, loaded: Iterable[Descriptor] = ()) -> list[tuple[FollowUp, str]]:
+    """Every median follow-up that applies to a cohort, each with its scope.
+
+    The scope is ``"arm"`` (its own ``design.follow_up``) or ``"study"`` (the ``study.follow_up`` of its randomised
+    study, printed for all arms together and written in whichever arm's file holds the ``study:`` block).
+
+    Parameters
+    ----------
+    desc : Descriptor
+        The cohort.
+    loaded : iterable of Descriptor
+        The loaded descriptors (the cohort itself may be among them); the one that holds the ``study:`` block of
+        ``desc``'s study gives the study-level follow-up.
+
+    Returns
+    -------
+    list of (FollowUp, str)
+        The arm's own follow-up first, then the study's.
+
+    Examples
+    --------
+    >>> arm = {"label": "A", "regimen": {"text": "x"}, "sources": [{"key": "s", "citation": "c"}],
+    ...        "population": {"n": 20, "n_refers_to": "itt", "at": "Abstract"}}
+    >>> a = Descriptor.model_validate(arm | {"id": "a", "design": {"type": "prospective", "at": "Abstract",
+    ...     "arm_of": {"study": "S", "arm": "a"}}, "study": {"id": "S", "n": 42, "at": "Abstract",
+    ...     "follow_up": [{"value": "7.4", "at": "Abstract"}]}})
+    >>> b = Descriptor.model_validate(arm | {"id": "b", "design": {"type": "prospective", "at": "Abstract",
+    ...     "arm_of": {"study": "S", "arm": "b"}}})
+    >>> [(f.value, scope) for f, scope in follow_up_of(b, [a, b])]
+    [('7.4', 'study')]
+    """
+    out = [(fu, "arm") for fu in desc.design.follow_up]
+    arm_of = desc.design.arm_of
+    if arm_of is None:
+        return out
+    holder = next((d for d in (desc, *loaded) if d.study is not None and d.study.id == arm_of.study
+                   and d.design.arm_of is not None and d.design.arm_of.study == arm_of.study), None)
+    if holder is not None and holder.study is not None:
+        out += [(fu, "study") for fu in holder.study.follow_up]
+    return out

@@ -12,12 +12,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .scaffold import _DEFINITION, _ELIGIBILITY, _SOURCE_IDS, SCHEMA_FILE, schema_line, schema_reference
+
 __all__ = ["arm_ids", "scaffold_arms", "write_arms"]
 
 _ARM = """\
-# yaml-language-server: $schema=descriptor.schema.json
-# Arm {k} of {n} of the randomised study {study}. Copy every number EXACTLY as printed and say where it was read
-# (`at`). Replace every TODO: `trialcompare validate` reports each one left (PLACEHOLDER) and fails until none is.
+{schema_line}# Arm {k} of {n} of the randomised study {study}. Copy every number EXACTLY as printed and say where it was
+# read (`at`). Replace every TODO: `trialcompare validate` reports each one left (PLACEHOLDER) and fails until none is.
 # The arms of one study share design.arm_of.study; effects between arms are written as published (effects:).
 
 id: {id}
@@ -30,8 +31,7 @@ regimen:
 sources:
   - key: primary
     citation: "TODO: Author A et al. Journal Year;Vol:pages ({study})"
-    role: primary
-
+{source_ids}
 design:
   type: prospective
   phase: "TODO"
@@ -40,12 +40,20 @@ design:
   at: "TODO: Methods"
   registrations:
     - {{id: TODO-NCT, at: "Abstract"}}
-
+  follow_up: []               # this arm's median follow-up; one printed for all arms together goes under study:
+{eligibility}
 population:
   n: 1                        # TODO: the N of this arm
   n_refers_to: itt            # enrolled | treated | efficacy | evaluable | itt | safety | unclear
   at: "TODO: Table 1"
 {study_block}
+baseline: []                  # this arm's own baseline (Table 1 by arm), one entry per variable per location, e.g.
+  # - {{variable: age, kind: median_range, value: "37 (18-76)", at: "Table 1"}}
+  #   continuous (age, prior_lines_number): kind = mean_sd | mean_sd_ci | mean_ci | mean | mean_range |
+  #   median | median_iqr | median_range | median_ci | median_iqr_range
+  # - {{variable: sex, at: "Table 1", label: "Sex, n (%)", levels: {{male: "12 (54.5)", female: "10 (45.5)"}}}}
+  # a fact printed for all arms together goes under study: (in one arm's file), never here
+
 outcomes:
   - variable: best_response
     at: "TODO: Table 2"
@@ -55,15 +63,22 @@ outcomes:
     # level_notes: {{CR: "all responses were partial"}}   # a quote per level
 
 rates:                        # a printed rate is usable without level counts: "3/22", or "6.7%" + denominator
-  - {{name: ORR, value: "0/1", at: "TODO: Table 2"}}
+  - {{name: ORR, value: "0/1", at: "TODO: Table 2"}}                 # best overall response (no time point)
+  # - {{name: ORR, time: 12, unit: weeks, value: "0/1", at: "Results"}}   # response at a stated time, kept apart
+  # - {{name: CBR, time: 18, unit: weeks, value: "0/1", primary: true, at: "Methods"}}   # the primary endpoint
 
 endpoints:
   - name: PFS
     primary: true
-    reports:
+{definition}    reports:
       - {{statistic: rate, time: 8, unit: weeks, value: "0/1", estimator: binomial, at: "TODO: Abstract"}}
       - {{statistic: median, value: "1.0 (0.5-NE)", interval: 95% CI, unit: months, at: "TODO: Abstract"}}
 {effects_block}
+# adverse_events:             # harms as printed (docs/harms.md): the safety population of this arm, then events
+#   population: {{n: 22, refers_to: safety, at: "Table 3"}}
+#   events:                   # grade: any | >=3 | 3-4 | 3 | 4 | 5 | not_stated (printed without a grade)
+#     - {{term: "hand-foot skin reaction", grade: "3-4", value: "3 (13.6)", at: "Table 3"}}
+
 errata: []
 acknowledged: []
 notes: []
@@ -75,8 +90,10 @@ study:                        # facts printed for the whole study (all arms toge
   n: 2                        # TODO: patients of the whole study the facts describe
   n_refers_to: itt
   at: "TODO: Table 1"
-  baseline:
+  baseline:                   # the shape of an arm's baseline
     - {{variable: age, kind: median_range, value: "1 (1-1)", at: "TODO: Table 1", label: "TODO: median age (range)"}}
+  # follow_up:                # a median follow-up printed for all arms together (shown for each arm, marked so)
+  #   - {{value: "7.4", unit: months, at: "Results"}}
 """
 
 _EFFECTS = """
@@ -121,7 +138,8 @@ def arm_ids(study_id: str, arms: int, names: Sequence[str] | None = None) -> lis
     return [f"{study_id}-{name}" for name in names]
 
 
-def scaffold_arms(study_id: str, arms: int = 2, names: Sequence[str] | None = None) -> dict[str, str]:
+def scaffold_arms(study_id: str, arms: int = 2, names: Sequence[str] | None = None,
+                  schema: str | None = SCHEMA_FILE) -> dict[str, str]:
     """The descriptor texts of the arms of a randomised study.
 
     Parameters
@@ -132,6 +150,9 @@ def scaffold_arms(study_id: str, arms: int = 2, names: Sequence[str] | None = No
         Number of arms.
     names : sequence of str, optional
         The arms' names (see :func:`arm_ids`).
+    schema : str or None, default "descriptor.schema.json"
+        The ``$schema`` path of the editor comment, relative to the files
+        (:func:`~trialcompare.descriptor.scaffold.schema_reference`); None leaves the comment out.
 
     Returns
     -------
@@ -150,7 +171,8 @@ def scaffold_arms(study_id: str, arms: int = 2, names: Sequence[str] | None = No
         arm = cid.removeprefix(f"{study_id}-")
         first = k == 1
         out[cid] = _ARM.format(
-            id=cid, k=k, n=arms, arm=arm, study=study,
+            id=cid, k=k, n=arms, arm=arm, study=study, schema_line=schema_line(schema), source_ids=_SOURCE_IDS,
+            eligibility=_ELIGIBILITY, definition=_DEFINITION,
             study_block=_STUDY.format(study=study) if first else "",
             effects_block=_EFFECTS.format(versus=ids[1]) if first else "",
         )
@@ -179,14 +201,15 @@ def write_arms(study_id: str, arms: int, output: str | None, names: Sequence[str
     int
         0; raises ``ValueError`` when a file exists or a file is in the folder's way (nothing is written then).
     """
-    texts = scaffold_arms(study_id, arms, names)
+    folder = Path(output or "trials")
+    schema = None if output == "-" else schema_reference(folder / "arm.yaml")
+    texts = scaffold_arms(study_id, arms, names, schema)
     if output == "-":
         for cid, text in texts.items():
             sys.stdout.write(f"# ---- {cid}.yaml ----\n{text}")
         return 0
     from .._io import OutputError, atomic_write_text, make_folders, missing_folders, remove_folders
 
-    folder = Path(output or "trials")
     paths = [folder / f"{cid}.yaml" for cid in texts]
     existing = [str(p) for p in paths if p.exists() or p.is_symlink()]
     if existing:

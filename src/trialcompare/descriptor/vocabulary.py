@@ -3,6 +3,10 @@
 A name outside the vocabulary is an error that suggests the nearest known name. A level may also be a
 union of known levels written with ``|`` (``"1|2"`` for "ECOG 1 or 2", ``"2|3"`` for "two or more lines"),
 which the integrity checks compare against the sum of its parts.
+
+A quantity printed both as categories and as a summary has one variable of each kind: ``prior_lines``
+(categorical, patients by number of lines) and ``prior_lines_number`` (continuous, e.g. "an average of 2.3 prior
+therapy regimens", any of :data:`CONTINUOUS_KINDS`); the two are never compared with each other.
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ VARIABLES: dict[str, Variable] = {
         _cat("lesion_site", "Target lesions before treatment", "lung", "musculoskeletal",
              "lung+musculoskeletal", "lung+bone+other"),
         _cat("prior_lines", "Lines of previous systemic therapy", "1", "2", "3"),
+        Variable("prior_lines_number", "continuous", "Number of previous systemic therapy lines", unit="lines"),
         _cat("subtype", "Osteosarcoma subtype", "canonical", "small_cell", "telangiectatic"),
         _cat("resistance_mapi", "Resistance to MAP/I chemotherapy", *_YES_NO),
         _cat("resistance_ie", "Resistance to IE chemotherapy", *_YES_NO),
@@ -98,6 +103,8 @@ SYNONYMS: dict[str, str] = {
     "who_performance_status": "ecog", "ecog_performance_status": "ecog",
     "lines": "prior_lines", "prior_therapies": "prior_lines", "previous_lines": "prior_lines",
     "lines_of_therapy": "prior_lines", "prior_regimens": "prior_lines",
+    "number_of_prior_lines": "prior_lines_number", "mean_prior_lines": "prior_lines_number",
+    "median_prior_lines": "prior_lines_number", "prior_regimens_number": "prior_lines_number",
     "age_years": "age", "age_at_enrolment": "age", "age_at_enrollment": "age",
     "response": "best_response", "bor": "best_response", "best_overall_response": "best_response",
     "histology": "subtype", "histological_subtype": "subtype",

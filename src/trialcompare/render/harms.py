@@ -34,7 +34,8 @@ def _text(r: dict[str, Any]) -> str:
     if r["count_basis"] == "implied-by-percentage":
         text += f" [count implied by printed {r['printed']}]"
     if r["grade"] and r["grade_printed"] != r["grade"]:
-        text += f" [grade {r['grade_printed']} printed]"
+        printed = "not stated" if r["grade_printed"] == "not_stated" else f"{r['grade_printed']} printed"
+        text += f" [grade {printed}]"
     return text
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from ..descriptor.models import follow_up_of
 from ..options import CI_METHOD_NAMES, RD_METHOD_NAMES, interval_label
 from .sections import (
     _UNREPORTED,
@@ -32,6 +33,7 @@ from .sections import (
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
+    from ..descriptor.models import Descriptor
     from ..load import CohortSet
     from .pdf_process import PdfRenderer
 
@@ -52,11 +54,21 @@ def _in_months(value: object, unit: str) -> str:
     return f" (≈ {to_months(float(m.group(1)), unit):.1f} months)"
 
 
+def _follow_up_cell(d: Descriptor, cohorts: CohortSet) -> str:
+    """The first median follow-up of a cohort as printed (its own, else its study's, marked "whole study")."""
+    reports = follow_up_of(d, (c.descriptor for c in cohorts))
+    if not reports:
+        return "not reported"
+    fu, scope = reports[0]
+    cell = f"{fu.value} {fu.unit}{_in_months(fu.value, fu.unit)}"
+    cell += f" ({fu.interval})" if fu.interval and fu.interval not in str(fu.value) else ""
+    return cell + (" (whole study, all arms together)" if scope == "study" else "")
+
+
 def _glance(cohorts: CohortSet, tte: Mapping[str, str | None]) -> list[dict[str, str]]:
     rows = []
     for c in cohorts:
         d = c.descriptor
-        fu = d.design.follow_up[0] if d.design.follow_up else None
         rows.append({
             "label": d.label, "id": d.id,
             "design": d.design.type + (f", phase {d.design.phase}" if d.design.phase else ""),
@@ -64,9 +76,7 @@ def _glance(cohorts: CohortSet, tte: Mapping[str, str | None]) -> list[dict[str,
             "source": "; ".join(dict.fromkeys(short_citation(s.citation) for s in d.sources)),
             "n": f"{d.population.n} ({_SET_WORDS.get(d.population.n_refers_to, d.population.n_refers_to)})",
             "endpoint": tte.get(d.id) or "none",
-            "follow_up": f"{fu.value} {fu.unit}{_in_months(fu.value, fu.unit)}"
-                         + (f" ({fu.interval})" if fu.interval and fu.interval not in str(fu.value) else "")
-            if fu else "not reported",
+            "follow_up": _follow_up_cell(d, cohorts),
         })
     return rows
 

@@ -141,19 +141,37 @@ def overlap_pairs(cohorts: CohortSet, findings: Iterable[Finding] | None) -> tup
 # 7. FOLLOW-UP
 
 
-def _follow_up_months(ctx: Context) -> dict[str, list[float]]:
-    """Every printed median follow-up of each cohort, in months (empty list when none)."""
+def _follow_up_months(ctx: Context) -> tuple[dict[str, list[float]], dict[str, str]]:
+    """Every printed median follow-up of each cohort, in months (empty list when none), and the cohorts whose
+    follow-up includes one printed for their whole randomised study (``study.follow_up``, all arms together: it
+    counts for each loaded arm of the study) with the cohort whose file holds it."""
     out: dict[str, list[float]] = {cid: [] for cid in ctx.cohorts.ids}
+    study_level: dict[str, str] = {}
+    arms: dict[str, list[str]] = {}
+    for c in ctx.cohorts:
+        if c.descriptor.design.arm_of is not None:
+            arms.setdefault(c.descriptor.design.arm_of.study, []).append(c.id)
     for r in ctx.rows(section="design", variable="follow_up", statistic="median"):
-        if r["value"] is not None and r["cohort"] in out:
-            out[r["cohort"]].append(months(r["value"], r["unit"] or "months"))
-    return out
+        if r["value"] is None or r["cohort"] not in out:
+            continue
+        value = months(r["value"], r["unit"] or "months")
+        if r["scope"] != "study":
+            out[r["cohort"]].append(value)
+            continue
+        for cid in arms.get(r["study"], [r["cohort"]]):
+            out[cid].append(value)
+            study_level[cid] = r["cohort"]
+    return out, study_level
 
 
 def follow_up(ctx: Context) -> list[Caveat]:
     """Median follow-up differs by more than :data:`FOLLOW_UP_RATIO` even on the closest printed values (fact
-    ``follow-up-differs``: ``(cohort, lowest, highest)`` printed value in months), or is not reported (fact
+    ``follow-up-differs``: ``(cohort, lowest, highest)`` printed value in months, and ``study_level`` the cohorts
+    whose values include a follow-up printed for their whole randomised study), or is not reported (fact
     ``follow-up-missing``).
+
+    A follow-up printed for the whole study (``study.follow_up``) counts for every arm of the study: the arms were
+    followed together, so it is the best available statement for each, and the words say it is the whole study's.
 
     Parameters
     ----------
@@ -166,15 +184,18 @@ def follow_up(ctx: Context) -> list[Caveat]:
     """
     if len(ctx.cohorts) < 2:
         return []
-    fu = _follow_up_months(ctx)
+    fu, study_level = _follow_up_months(ctx)
     known = {cid: v for cid, v in fu.items() if v}
     missing = ctx.order(cid for cid, v in fu.items() if not v)
     targets = ["design", *(f"endpoint:{e.name}" for c in ctx.cohorts for e in c.descriptor.endpoints)]
     out = []
     if len(known) >= 2 and max(min(v) for v in known.values()) > FOLLOW_UP_RATIO * min(max(v) for v in known.values()):
         order = ctx.order(known)
-        f = fact("follow-up-differs", evidence=[f"{cid}/design.follow_up" for cid in order], ratio=FOLLOW_UP_RATIO,
-                 cohorts=tuple((c, min(known[c]), max(known[c])) for c in order))
+        evidence = [f"{cid}/design.follow_up" for cid in order if cid not in study_level or cid in study_level.values()]
+        evidence += sorted({f"{holder}/study.follow_up" for holder in study_level.values()})
+        f = fact("follow-up-differs", evidence=evidence, ratio=FOLLOW_UP_RATIO,
+                 cohorts=tuple((c, min(known[c]), max(known[c])) for c in order),
+                 study_level=ctx.order(c for c in study_level if c in known))
         out.append(ctx.caveat("FOLLOW-UP", "minor", known, targets, f))
     if missing:
         f = fact("follow-up-missing", evidence=[f"{cid}/design.follow_up" for cid in missing], cohorts=missing)

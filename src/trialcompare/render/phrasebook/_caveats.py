@@ -241,11 +241,14 @@ def _span(lo: Scalar, hi: Scalar) -> str:
     return f"{lo:.1f} months" if round(lo, 1) == round(hi, 1) else f"{lo:.1f} to {hi:.1f} months"
 
 
-@phrase(fact("follow-up-differs", ratio=1.5, cohorts=(("a", 12.0, 12.0), ("b", 20.7, 24.0))))
+@phrase(fact("follow-up-differs", ratio=1.5, cohorts=(("a", 12.0, 12.0), ("b", 20.7, 24.0)), study_level=("b",)))
 def _follow_up_differs(f: Fact, w: Words) -> str:
     listed = ", ".join(f"{w.cohort(c)} {_span(lo, hi)}" for c, lo, hi in _rows(f, "cohorts"))
+    whole = f.tokens("study_level") if f.get("study_level") else ()
+    study = (f" For {w.cohorts(whole)} it is the follow-up printed for the whole randomised study (all arms "
+             "together), not the arm's own.") if whole else ""
     return (f"Median follow-up differs by more than a factor {f['ratio']:g} between cohorts ({listed}): survival "
-            "medians and landmark rates of the cohorts followed for less time rest on fewer late observations.")
+            f"medians and landmark rates of the cohorts followed for less time rest on fewer late observations.{study}")
 
 
 @phrase(fact("follow-up-missing", cohorts=("a", "b")))
@@ -321,3 +324,12 @@ def _denominator(f: Fact, w: Words) -> str:
     listed = join([f"{SET_NAMES.get(str(s), str(s))} {n}" for s, n in _rows(f, "other")])
     return (f"For {w.cohort(f['cohort'])} the table's N={f['n']} ({SET_NAMES.get(str(f['set']), str(f['set']))}) "
             f"differs from other reported analysis sets ({listed}): percentages may rest on another denominator.")
+
+
+@phrase(fact("secondary-source-numbers", cohorts=(("a", 12, 25), ("b", 3, 20))))
+def _secondary_source_numbers(f: Fact, w: Words) -> str:
+    rows = _rows(f, "cohorts")
+    listed = "; ".join(f"{w.cohort(c)}, {k} of its {n} numbers" for c, k, n in rows)
+    return (f"Some numbers were read in secondary reports or reviews (a news report, a presentation, another paper's "
+            f"table), not in the publication itself: {listed}. They are used like the publication's numbers; a "
+            "secondary report may round, shorten or mistranscribe them, so check them against the publication.")

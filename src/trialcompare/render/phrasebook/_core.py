@@ -496,6 +496,7 @@ THEME_WORDS: dict[str, str] = {
     "endpoints": "Endpoints: the time-to-event endpoints, their definitions and the handling of resection differ.",
     "imbalance": "Imbalance: measured prognostic factors differ between cohorts.",
     "data-errors": "Data errors: some published numbers are inconsistent or use another denominator.",
+    "sources": "Sources: some numbers were read in secondary reports or reviews, not in the publication.",
     "follow-up": "Follow-up differs or is not reported.",
     "sample-size": "Small cohorts.",
     "population-adjustment": "Population adjustment: the MAIC's estimate is fragile and still unanchored.",
