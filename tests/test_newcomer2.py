@@ -91,3 +91,39 @@ def test_the_os_endpoint_row_names_os_only_where_reported(analysis: tc.Analysis)
     row = table.filter(pl.col("section") == "Overall survival", pl.col("row") == "Endpoint").row(0, named=True)
     cells = {k.split(" (N=")[0].split(" [")[0]: v for k, v in row.items() if k not in ("section", "row")}
     assert cells["Pazopanib (Frankel 2022)"] == "not reported" and cells["Apatinib"] == "Overall survival (OS)"
+
+
+HISTOLOGY = ('  printed: "Forty-eight patients were analyzed"\n'
+             '  histology: {osteosarcoma: %s, other: "chondrosarcoma 9, Ewing\'s sarcoma 8, chordoma 3",'
+             ' quote: "27 have osteosarcoma", at: "Abstract"}\n')
+
+
+def _liu(tmp_path: Path, k: int) -> Path:
+    text = (NEW / "liu2021-anlotinib.yaml").read_text(encoding="utf-8")
+    anchor = '  printed: "Forty-eight patients were analyzed"\n'
+    assert text.count(anchor) == 1
+    path = tmp_path / "liu.yaml"
+    path.write_text(text.replace(anchor, HISTOLOGY % k), encoding="utf-8")
+    return path
+
+
+def test_a_mixed_histology_is_said_in_the_table_grade_and_limitations(tmp_path: Path) -> None:
+    """Friction 2: Liu 2021 is 27 osteosarcoma of 48 bone sarcomas; that had no field and the report treated the
+    series as osteosarcoma. With population.histology the N cell, GRADE indirectness and the limitations say it."""
+    a = tc.analyse([_liu(tmp_path, 27), ROOT / "trials" / "apatinib.yaml", ROOT / "trials" / "ie.yaml"],
+                   with_meta=False)
+    n_row = table_iv(a.comparison).filter(pl.col("row") == "N as printed (analysis set)").row(0)
+    assert n_row[2] == "48 (efficacy); osteosarcoma 27 of 48"
+    words = "Osteosarcoma is only part of Anlotinib (Liu 2021) (27 of 48 patients): its numbers describe a mix"
+    html = render_html(a)
+    assert words in html
+    for outcome in [c for c in a.certainty if c.outcome != "Harms"]:  # the population is indirect, with that reason
+        indirect = next(d for d in outcome.domains if d.domain == "indirectness")
+        assert indirect.rating != "not-serious" and "mixed-histology" in [f.code for f in indirect.reasons]
+
+
+def test_more_osteosarcoma_than_n_is_refused(tmp_path: Path) -> None:
+    path = _liu(tmp_path, 49)
+    with pytest.raises(tc.DescriptorError) as err:
+        tc.load(path)
+    assert "histology.osteosarcoma 49 is more than the population N 48" in str(err.value)

@@ -45,6 +45,7 @@ import polars as pl
 from ..rules import evidence_between, is_control_arm, median_months, patient_overlap, resectability
 from .caveats import DEFINITION_DIFFERS, RESECTION
 from .facts import Fact, fact
+from .themes import mixed_histology
 
 if TYPE_CHECKING:
     from ..checks.finding import Finding
@@ -245,6 +246,9 @@ def _indirectness(cmp: Comparison, cohorts: CohortSet, tte: bool, caveat_codes: 
                      and resectability(c.descriptor) not in ("not_stated", ref) and ref != "not_stated")
     if excluded:
         reasons.append(fact("indirect-eligibility", reference=cmp.reference, resectable=ref, cohorts=excluded))
+    mixed = mixed_histology(cohorts)  # the population: numbers of a mix of bone sarcomas, not of osteosarcoma
+    if mixed is not None:
+        reasons.append(mixed)
     if tte:
         endpoints = {c: e for c, e in cmp.compared_endpoints.items() if e}
         if len(set(endpoints.values())) > 1:

@@ -87,7 +87,7 @@ FACT_THEMES: dict[str, str] = {
     "selection-signal": "selection", "selection-exclusions": "selection", "itt-label-contradicted": "selection",
     "assessment-retrospective": "assessment", "harms-ascertainment": "assessment",
     "age-eligibility": "eligibility", "overlap-printed": "overlap", "report-date-before-cited": "data-errors",
-    "secondary-source-numbers": "sources",
+    "secondary-source-numbers": "sources", "mixed-histology": "eligibility",
 }
 """The theme of facts from other rules that are limitations too."""
 

@@ -91,6 +91,28 @@ def _overlap(cohorts: CohortSet) -> list[Fact]:
     return out
 
 
+def mixed_histology(cohorts: CohortSet) -> Fact | None:
+    """The ``mixed-histology`` fact: cohorts whose N mixes osteosarcoma with other histologies
+    (``population.histology``), each with its osteosarcoma count and N; None when none does.
+
+    Every number of such a cohort describes the mix, not osteosarcoma: GRADE's indirectness of population, and a
+    limitation of eligibility.
+
+    Parameters
+    ----------
+    cohorts : CohortSet
+
+    Returns
+    -------
+    Fact or None
+    """
+    mixed = [(c, h) for c in cohorts if (h := c.descriptor.population.histology) is not None]
+    if not mixed:
+        return None
+    return fact("mixed-histology", [f"population.histology ({h.at})" for _, h in mixed],
+                cohorts=tuple((c.id, h.osteosarcoma, c.descriptor.population.n) for c, h in mixed))
+
+
 def limitation_facts(cohorts: CohortSet, reference: str) -> tuple[Fact, ...]:
     """The facts of this module's rules for the cohorts compared.
 
@@ -102,9 +124,12 @@ def limitation_facts(cohorts: CohortSet, reference: str) -> tuple[Fact, ...]:
     Returns
     -------
     tuple of Fact
-        Any of ``selection-exclusions``, ``assessment-retrospective``, ``age-eligibility``, ``overlap-printed``.
+        Any of ``selection-exclusions``, ``assessment-retrospective``, ``age-eligibility``, ``overlap-printed``,
+        ``mixed-histology``.
     """
-    return (*_selection(cohorts, reference), *_assessment(cohorts), *_age(cohorts, reference), *_overlap(cohorts))
+    mixed = mixed_histology(cohorts)
+    return (*_selection(cohorts, reference), *_assessment(cohorts), *_age(cohorts, reference), *_overlap(cohorts),
+            *([mixed] if mixed is not None else []))
 
 
 def harms_ascertainment(harms: pl.DataFrame) -> Fact | None:

@@ -22,7 +22,7 @@ from .appraisal_facts import (
     Refractory,
     Selection,
 )
-from .models_common import IntervalType, PopulationSet, Printed, _Located, _parsed, _Strict
+from .models_common import IntervalType, PopulationSet, Printed, _Located, _parsed, _printed_error, _Strict
 from .printed import parse_estimate
 
 __all__ = [
@@ -308,6 +308,24 @@ class PopulationReport(_Located):
     n: int = Field(ge=0)
 
 
+class Histology(_Located):
+    """How many of a cohort mixing histologies have osteosarcoma (a bone-sarcoma series of which some are).
+
+    Attributes
+    ----------
+    osteosarcoma : int
+        Patients with osteosarcoma among the cohort's N, as printed.
+    other : str or None
+        The other histologies, as printed (e.g. "Ewing sarcoma 10, chondrosarcoma 6").
+    quote : str or None
+        The source's words.
+    """
+
+    osteosarcoma: int = Field(ge=0, description="patients with osteosarcoma among the cohort's N, as printed")
+    other: str | None = Field(None, description="the other histologies, as printed")
+    quote: str | None = None
+
+
 class Population(_Strict):
     """Who was counted, and what the comparison table's "N" refers to.
 
@@ -325,6 +343,9 @@ class Population(_Strict):
         The N as printed, e.g. "n=30".
     reports : list of PopulationReport
         Every reported size of an analysis set.
+    histology : Histology or None
+        For a cohort that mixes histologies: how many of its N have osteosarcoma (every number of the cohort
+        then describes the mix, and the appraisal says so).
     """
 
     n: int = Field(ge=0, description="the N the comparison table prints for this cohort")
@@ -333,4 +354,12 @@ class Population(_Strict):
     source: str | None = None
     printed: str | None = None
     reports: list[PopulationReport] = Field([])
+    histology: Histology | None = Field(None, description="a cohort mixing histologies: how many have osteosarcoma")
+
+    @model_validator(mode="after")
+    def _osteosarcoma_within_n(self) -> Population:
+        if self.histology is not None and self.histology.osteosarcoma > self.n:
+            raise _printed_error(ValueError(f"histology.osteosarcoma {self.histology.osteosarcoma} is more than the "
+                                            f"population N {self.n}"), "histology", "osteosarcoma")
+        return self
 

@@ -219,6 +219,8 @@ def _design_rows(b: _Builder, descriptors: Mapping[str, Any]) -> None:
         study[cid] = _STUDY[d.design.type] + phase
         reg[cid] = ", ".join(dict.fromkeys(r.id for r in d.design.registrations)) or MISSING
         n[cid] = f"{d.population.n} ({d.population.n_refers_to})"
+        if (h := d.population.histology) is not None:  # a mix of histologies: say how many have osteosarcoma
+            n[cid] += f"; osteosarcoma {h.osteosarcoma} of {d.population.n}"
     b.add("Design", "Study type", study)
     b.add("Design", "Trial registration", reg)
     b.add("Design", "N as printed (analysis set)", n)

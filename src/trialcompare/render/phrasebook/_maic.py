@@ -105,6 +105,15 @@ def _age_eligibility(f: Fact, w: Words) -> str:
     return f"Age eligibility differs: {limits}, while {ref} (children are in the reference, not in those trials)."
 
 
+@phrase(fact("mixed-histology", cohorts=(("a", 27, 48), ("b", 40, 51))))
+def _mixed_histology(f: Fact, w: Words) -> str:
+    rows = f.rows("cohorts")
+    mixes = join([f"{w.cohort(c)} ({k} of {n} patients)" for c, k, n in rows])
+    its = "their" if len(rows) > 1 else "its"
+    return (f"Osteosarcoma is only part of {mixes}: {its} numbers describe a mix of bone sarcomas, not "
+            "osteosarcoma alone.")
+
+
 @phrase(fact("overlap-printed", cohort="a", other="b", kind="prior-treatment"))
 def _overlap_printed(f: Fact, w: Words) -> str:
     what = {"prior-treatment": f"patients who had progressed on {w.cohort(f['other'])}'s treatment",
