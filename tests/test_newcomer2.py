@@ -127,3 +127,34 @@ def test_more_osteosarcoma_than_n_is_refused(tmp_path: Path) -> None:
     with pytest.raises(tc.DescriptorError) as err:
         tc.load(path)
     assert "histology.osteosarcoma 49 is more than the population N 48" in str(err.value)
+
+
+def test_the_scaffolds_risk_of_bias_block_is_valid_once_uncommented(tmp_path: Path) -> None:
+    """Friction 9: the scaffold had no selection/assessment/intervention/missing-data blocks, so ROBINS-I was all
+    "no information". Its commented example, uncommented, is read without a schema error (only the placeholders)."""
+    from trialcompare.descriptor.scaffold import scaffold
+
+    lines, out, inside = scaffold("demo-rob").splitlines(), [], False
+    for line in lines:
+        if line.startswith("  # Risk of bias"):
+            inside = True
+            continue
+        if inside and line.startswith("  # "):
+            out.append("  " + line[4:])
+            continue
+        inside = False
+        out.append(line)
+    assert sum(1 for line in out if line.startswith(("  selection:", "  assessment:", "  intervention:",
+                                                     "  missing_data:"))) == 4
+    path = tmp_path / "demo-rob.yaml"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    desc = tc.load(path)["demo-rob"].descriptor
+    assert desc.design.assessment is not None and desc.design.assessment.criteria is not None
+
+
+@pytest.mark.parametrize(("word", "code"), [("progressive", "PD"), ("Partial response", "PR"), ("stable", "SD")])
+def test_a_printed_response_word_suggests_its_level(word: str, code: str) -> None:
+    from trialcompare.descriptor.vocabulary import VARIABLES, check_level
+
+    with pytest.raises(ValueError, match=f"did you mean '{code}'"):
+        check_level(VARIABLES["best_response"], word)

@@ -64,7 +64,8 @@ def check_spec_cohorts(spec: Spec, ids: list[str]) -> None:
     file = str(spec.path or "spec")
     searched = ", ".join(spec.trials)
     problems = [Problem(file, *spec.position(*loc), f"cohort {cid!r} was not loaded from {searched} (the spec's "
-                        f"trials: and any --trials); loaded: {', '.join(ids)}")
+                        f"trials: and any --trials); loaded: {', '.join(ids)}; a descriptor outside the spec's "
+                        "project folder is named on the command line: report SPEC --trials DIR")
                 for loc, cid in named if cid not in ids]
     if problems:
         raise DescriptorError(problems)

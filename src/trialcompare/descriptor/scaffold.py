@@ -24,6 +24,19 @@ _ELIGIBILITY = """\
     # quote: "patients with relapsed, unresectable high-grade osteosarcoma"
     # at: "Methods"
     # age: {min: 16, quote: "aged 16 years or older", at: "Methods"}   # also ecog_max, prior_lines, refractory
+  # Risk of bias (ROBINS-I) reads these facts; each left out is judged "no information" (docs/risk-of-bias.md):
+  # selection:
+  #   method: {value: consecutive, quote: "all consecutive patients", at: "Methods"}   # all_eligible | not_stated
+  #   exclusions_after_start: {value: "no", quote: "...", at: "Methods"}
+  # assessment:
+  #   criteria: {value: RECIST 1.1, quote: "according to RECIST 1.1", at: "Methods"}
+  #   independent_review: {value: "no", quote: "...", at: "Methods"}
+  #   time_point: {value: best_overall, quote: "best overall response", at: "Results"}
+  #   prospective: {value: "yes", quote: "...", at: "Methods"}
+  # intervention: {classified: at_start, quote: "...", at: "Methods"}
+  # missing_data:
+  #   - {enrolled: 32, analysed: 30, set: efficacy, reason: not-evaluable, handling: excluded, quote: "...",
+  #      at: "Results"}
 """
 
 _BASELINE = """\

@@ -118,6 +118,14 @@ with its range (``"mean 35.24 (range 11-73)"``), ``median_iqr_range`` a median w
 (``"median 42 (IQR 30-55; range 18-76)"``)."""
 
 
+LEVEL_WORDS: dict[str, str] = {
+    "complete": "CR", "complete response": "CR", "partial": "PR", "partial response": "PR", "stable": "SD",
+    "stable disease": "SD", "progressive": "PD", "progression": "PD", "progressive disease": "PD",
+    "not evaluable": "NE", "not assessable": "NE",
+}
+"""Words a source prints for a best-response level, and the level's code (a refusal suggests it)."""
+
+
 def suggest(name: str, known: list[str] | tuple[str, ...]) -> str:
     """Return ``"; did you mean 'x'?"`` for the nearest known name, or ``""`` when none is close.
 
@@ -207,9 +215,9 @@ def check_level(var: Variable, level: str) -> str:
     for part in level.split("|"):
         if part not in var.levels:
             allowed = ", ".join(var.levels)
-            raise ValueError(
-                f"unknown level {part!r} of {var.name}{suggest(part, var.levels)} (levels: {allowed})"
-            )
+            hint = LEVEL_WORDS.get(part.strip().lower()) if var.name == "best_response" else None
+            said = f"; did you mean {hint!r}?" if hint in var.levels else suggest(part, var.levels)
+            raise ValueError(f"unknown level {part!r} of {var.name}{said} (levels: {allowed})")
     return level
 
 
