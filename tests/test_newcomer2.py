@@ -158,3 +158,10 @@ def test_a_printed_response_word_suggests_its_level(word: str, code: str) -> Non
 
     with pytest.raises(ValueError, match=f"did you mean '{code}'"):
         check_level(VARIABLES["best_response"], word)
+
+
+def test_meta_suggests_the_outcome_meant() -> None:
+    from trialcompare.meta.suite import outcome_data
+
+    with pytest.raises(ValueError, match="for these cohorts; did you mean 'pfs_4m'"):
+        outcome_data(tc.load(ROOT / "trials"), "pfs4m")

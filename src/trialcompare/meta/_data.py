@@ -419,7 +419,10 @@ def outcome_data(
     frame = cohorts.to_frame()
     valid = _names_from_outcomes(cmp.outcomes) + named_proportions(frame)
     if parsed is None or parsed.name not in valid:
-        raise ValueError(f"unknown outcome {outcome!r} for these cohorts; valid: {', '.join(valid)}")
+        from ..descriptor.vocabulary import suggest
+
+        raise ValueError(f"unknown outcome {outcome!r} for these cohorts{suggest(outcome.strip().lower(), valid)}; "
+                         f"valid: {', '.join(valid)}")
     ctx = _DataContext(cohorts, cmp, frame, bool(use_errata), substitute)
     rows: list[dict[str, Any]] = []
     for cid in cohorts.ids:
