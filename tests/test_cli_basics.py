@@ -43,8 +43,10 @@ def test_new_writes_a_valid_descriptor_and_refuses_to_overwrite(tmp_path, monkey
 
 
 def test_new_to_stdout(capsys):
+    """On standard output the file's place is unknown, so no $schema path is written (it would point nowhere)."""
     assert main(["new", "x-1", "-o", "-"]) == 0
-    assert capsys.readouterr().out.startswith("# yaml-language-server")
+    out = capsys.readouterr().out
+    assert out.startswith("# Cohort descriptor.") and "$schema" not in out
 
 
 def test_validate_does_not_import_the_heavy_stack(tmp_path):

@@ -98,7 +98,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     if args.output == "-":
-        sys.stdout.write(scaffold(args.id))
+        sys.stdout.write(scaffold(args.id, schema=None))  # where it will be saved is unknown: no $schema path
         return EXIT_OK
     out = Path(args.output) if args.output else _new_folder(args) / f"{args.id}.yaml"
     if out.exists() or out.is_symlink():
@@ -302,7 +302,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="harms: adverse events to compare (CTCAE or printed terms, comma-separated; default: those "
                         "reported by at least two cohorts)")
     t.add_argument("--grade", default=">=3", metavar="BAND",
-                   help="harms: grade band, any, >=3, 3-4, 3, 4 or 5 (default: >=3)")
+                   help="harms: grade band, any, >=3, 3-4, 3, 4 or 5 (default: >=3); an event printed without "
+                        "its grade (not_stated) answers 'any' only")
     t.set_defaults(func=cmd_table)
     r = sub.add_parser("report", help="render a comparison report (default: reports/table-iv.yaml, else the "
                                         "bundled copy -> PDF)")
