@@ -11,9 +11,12 @@ VENV=${VENV:-.venv}
 SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1)
 
 missing_libs() {
-  local lib
+  # the cache is read once: `ldconfig -p | grep -q` fails now and then under pipefail (grep -q exits at the first
+  # match, ldconfig dies of SIGPIPE), which reported present libraries as missing
+  local lib cache
+  cache=$(ldconfig -p 2>/dev/null || true)
   for lib in libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz.so.0 libharfbuzz-subset.so.0 libfontconfig.so.1; do
-    ldconfig -p 2>/dev/null | grep -q "$lib" || echo "$lib"
+    grep -qF "$lib" <<<"$cache" || echo "$lib"
   done
 }
 
