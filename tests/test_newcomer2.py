@@ -165,3 +165,14 @@ def test_meta_suggests_the_outcome_meant() -> None:
 
     with pytest.raises(ValueError, match="for these cohorts; did you mean 'pfs_4m'"):
         outcome_data(tc.load(ROOT / "trials"), "pfs4m")
+
+
+def test_the_smd_table_and_the_factor_table_agree_on_a_skewed_median() -> None:
+    """Second newcomer, friction 7: with Liu (age 24, range 16-68: (68 − 24) / (24 − 16) = 5.5 > 2) as reference,
+    `table --what smd` estimated an SMD (about −1.3, "imbalanced") that the appraisal refused. One rule now: no SMD,
+    the skewed median named, in both."""
+    cs = tc.load(NEW / "liu2021-anlotinib.yaml", ROOT / "trials" / "apatinib.yaml")
+    cmp = tc.compare(cs)
+    row = cmp.smd.filter(pl.col("variable") == "age").row(0, named=True)
+    assert (row["smd"], row["imbalanced"], row["skewed"]) == (None, None, "24 (16-68) (the reference's)")
+    assert row["note"] == "SMD not computed: the median's range is skewed, 24 (16-68) (the reference's)"

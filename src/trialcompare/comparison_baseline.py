@@ -9,7 +9,7 @@ binary or multi-level). Used by :func:`trialcompare.comparison.compare`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -155,10 +155,41 @@ def _baseline(frame: pl.DataFrame, ids: Sequence[str], opts: CompareOptions) -> 
 
 _SMD_SCHEMA = {"cohort": pl.String, "reference": pl.String, "variable": pl.String, "kind": pl.String,
                "direction_level": pl.String, "smd": pl.Float64, "abs_smd": pl.Float64, "signed": pl.Boolean,
-               "estimated": pl.Boolean, "imbalanced": pl.Boolean, "note": pl.String}
+               "estimated": pl.Boolean, "imbalanced": pl.Boolean, "note": pl.String, "skewed": pl.String}
 """``kind``: "continuous", "binary" or "multi-level". ``smd`` is signed, cohort − reference, for continuous and
 binary variables (for a binary variable the sign refers to the proportion of ``direction_level``); a multi-level
-SMD (Yang & Dalton 2012) is a magnitude (``signed`` False). ``abs_smd`` is always the magnitude."""
+SMD (Yang & Dalton 2012) is a magnitude (``signed`` False). ``abs_smd`` is always the magnitude. ``skewed``: the
+median (range) whose skew kept an SMD from being estimated (:func:`skewed_range`; "… (the reference's)" when it is
+the reference's), else null."""
+
+SKEW_RATIO = 2.0
+"""A range is skewed about its median when one side is more than this many times the other: a mean and SD estimated
+from it (which assume symmetry) give no SMD."""
+
+
+def skewed_range(median: Mapping[str, Any]) -> str | None:
+    """The median and range as "m (lo-hi)" when the range is skewed about the median (:data:`SKEW_RATIO`), else None.
+
+    Parameters
+    ----------
+    median : mapping
+        A baseline row of a median: ``value``, ``lower``, ``upper``, ``interval_type``.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> row = {"value": 24.0, "lower": 16.0, "upper": 68.0, "interval_type": "range"}
+    >>> skewed_range(row), skewed_range(row | {"upper": 33.0})
+    ('24 (16-68)', None)
+    """
+    m, lo, hi = median["value"], median["lower"], median["upper"]
+    if median["interval_type"] != "range" or m is None or lo is None or hi is None or hi <= m or m <= lo:
+        return None
+    ratio = (hi - m) / (m - lo)
+    return f"{m:g} ({lo:g}-{hi:g})" if ratio > SKEW_RATIO or ratio < 1 / SKEW_RATIO else None
 
 
 def _proportions(rows: list[dict], levels: list[str]) -> tuple[list[float] | None, str | None, bool]:
@@ -218,16 +249,25 @@ def _mean_sd(rows: list[dict], n_default: int) -> tuple[float, float, int, str |
     return mean, sd, n, f"mean and SD estimated from median ({med['interval_type']}) by {how}"
 
 
+def _skew(rows: list[dict]) -> str | None:
+    """The skewed median (range) a mean and SD would be estimated from (none when a mean and SD are printed)."""
+    stats = {r["statistic"]: r for r in rows}
+    return None if "median" not in stats or "mean" in stats else skewed_range(stats["median"])
+
+
 def _smd_continuous(ref_rows: list[dict], rows: list[dict], n_ref: int, n: int
-                    ) -> tuple[float | None, bool, str | None]:
+                    ) -> tuple[float | None, bool, str | None, str | None]:
     from .stats.smd import smd_continuous
 
     a, b = _mean_sd(rows, n), _mean_sd(ref_rows, n_ref)
     if a is None or b is None:
-        return None, False, "SMD not computed (no mean/SD and no median with range or IQR)"
+        return None, False, "SMD not computed (no mean/SD and no median with range or IQR)", None
+    skew = _skew(rows) or ((s := _skew(ref_rows)) and f"{s} (the reference's)")
+    if skew:  # the estimate assumes a symmetric distribution: set the medians side by side instead
+        return None, False, f"SMD not computed: the median's range is skewed, {skew}", skew
     value = float(smd_continuous(a[0], a[1], a[2], b[0], b[1], b[2]))
     notes = [x for x in (a[3], b[3] and f"reference: {b[3]}") if x]
-    return value, bool(a[3] or b[3]), "; ".join(notes) or None
+    return value, bool(a[3] or b[3]), "; ".join(notes) or None, None
 
 
 def _smd(baseline: pl.DataFrame, ids: Sequence[str], ns: Mapping[str, int], opts: CompareOptions) -> pl.DataFrame:
@@ -238,13 +278,15 @@ def _smd(baseline: pl.DataFrame, ids: Sequence[str], ns: Mapping[str, int], opts
         ref_rows = rows.get((ref, var), [])
         for cid in (c for c in ids if c != ref):
             mine = rows.get((cid, var), [])
+            skew = None
             if VARIABLES[var].kind == "categorical":
                 value, est, note, level = _smd_categorical(ref_rows, mine)
                 kind = "binary" if level is not None or len(ref_rows) <= 2 else "multi-level"
             else:
-                (value, est, note), level, kind = _smd_continuous(ref_rows, mine, ns[ref], ns[cid]), None, "continuous"
+                (value, est, note, skew), level = _smd_continuous(ref_rows, mine, ns[ref], ns[cid]), None
+                kind = "continuous"
             flag = None if value is None else abs(value) > opts.smd_threshold
             out.append({"cohort": cid, "reference": ref, "variable": var, "kind": kind, "direction_level": level,
                         "smd": value, "abs_smd": None if value is None else abs(value), "signed": kind != "multi-level",
-                        "estimated": est, "imbalanced": flag, "note": note})
+                        "estimated": est, "imbalanced": flag, "note": note, "skewed": skew})
     return pl.DataFrame(out, schema=_SMD_SCHEMA, orient="row")

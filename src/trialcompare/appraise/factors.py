@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from ..comparison_baseline import SKEW_RATIO as SKEW_RATIO  # the skew rule lives with the SMDs
 from ..descriptor.models import follow_up_of
 from ..rules import resectability
 from .facts import Fact, fact
@@ -65,8 +66,6 @@ apatinib + IE regimen), number of lung nodules. Listed as "not reported" when ab
 NOISE_Z = 1.959964
 """A difference is beyond sampling noise when ``|SMD| > NOISE_Z · SE(SMD)``."""
 
-SKEW_RATIO = 2.0
-"""A range is skewed about its median when one side is more than this many times the other."""
 
 _DESIGN_FACTORS = ("accrual", "follow_up")
 
@@ -142,33 +141,14 @@ def _categorical(cmp: Comparison, var: str, cid: str, threshold: float) -> dict[
                 direction=direction, bias=bias)
 
 
-def _skewed(cmp: Comparison, cid: str, var: str) -> str | None:
-    """"median (min-max)" of a skewed median and range, else None."""
-    rows = cmp.baseline.filter(pl.col("cohort") == cid, pl.col("variable") == var, pl.col("statistic") == "median",
-                               pl.col("interval_type") == "range")
-    if rows.is_empty():
-        return None
-    m, lo, hi = rows["value"][0], rows["lower"][0], rows["upper"][0]
-    if m is None or lo is None or hi is None or hi <= m or m <= lo:
-        return None
-    ratio = (hi - m) / (m - lo)
-    return f"{m:g} ({lo:g}-{hi:g})" if ratio > SKEW_RATIO or ratio < 1 / SKEW_RATIO else None
-
-
-def _reference_skew(cmp: Comparison, var: str) -> str | None:
-    """The reference's skewed median and range, said to be the reference's: the SMD needs both sides symmetric."""
-    skew = _skewed(cmp, cmp.reference, var)
-    return None if skew is None else f"{skew} (the reference's)"
-
-
 def _plain(cmp: Comparison, var: str, cid: str, threshold: float) -> dict[str, object]:
     """Age, sex, subtype: imbalance without a known prognostic direction."""
     row = cmp.smd.filter(pl.col("variable") == var, pl.col("cohort") == cid)
+    if row.height and (skew := row["skewed"][0]):  # the comparison's rule: no SMD from a skewed median (range)
+        return _row(var, cid, reported=True, direction="skewed-median", bias="unknown", detail=skew)
     smd = row["smd"][0] if row.height else None
     if smd is None:
         return _row(var, cid, reported=False, direction="not-reported", bias="unknown")
-    if row["estimated"][0] and (skew := _skewed(cmp, cid, var) or _reference_skew(cmp, var)):
-        return _row(var, cid, reported=True, direction="skewed-median", bias="unknown", detail=skew)
     se = smd_se(smd, cmp.n[cid], cmp.n[cmp.reference]) if cid in cmp.n and cmp.reference in cmp.n else None
     direction, bias = _judge(smd, se, threshold, adverse=False)
     return _row(var, cid, reported=True, smd=smd, se=se, direction=direction, bias=bias)
