@@ -176,3 +176,12 @@ def test_the_smd_table_and_the_factor_table_agree_on_a_skewed_median() -> None:
     row = cmp.smd.filter(pl.col("variable") == "age").row(0, named=True)
     assert (row["smd"], row["imbalanced"], row["skewed"]) == (None, None, "24 (16-68) (the reference's)")
     assert row["note"] == "SMD not computed: the median's range is skewed, 24 (16-68) (the reference's)"
+
+
+def test_maic_tables_name_variables_in_words() -> None:
+    """Before-stop check: the MAIC balance and eligibility tables printed field names ("lesion_site: lung")."""
+    from trialcompare.render.sections import _criterion_words, _variable_words
+
+    assert _variable_words("prior_lines") + ": 1" == "Lines of previous systemic therapy: 1"
+    assert _criterion_words("lesion_site = lung+bone+other") == "Target lesions before treatment = lung+bone+other"
+    assert _variable_words("ipd_only_column") == "ipd_only_column"

@@ -170,6 +170,20 @@ def _maic_effects(m: Any) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
+def _variable_words(name: str) -> str:
+    """A variable's label ("Lines of previous systemic therapy"), not its field name; a name outside the
+    vocabulary (an IPD column) as it is."""
+    from ..descriptor.vocabulary import VARIABLES
+
+    return VARIABLES[name].label if name in VARIABLES else name
+
+
+def _criterion_words(criterion: str) -> str:
+    """An eligibility criterion ("lesion_site = lung+bone+other") with its variable in words."""
+    name, sep, rest = criterion.partition(" ")
+    return _variable_words(name) + sep + rest
+
+
 def _maic_balance(m: Any) -> pl.DataFrame:
     def pct(r: dict[str, Any], key: str) -> str:
         v = r[key]
@@ -177,7 +191,7 @@ def _maic_balance(m: Any) -> pl.DataFrame:
             return "–"
         return f"{100 * v:.0f}%" if r["statistic"] == "proportion" else f"{v:.3g}"
 
-    return pl.DataFrame([{"variable": f"{r['variable']}" + (f": {r['level']}" if r["level"] else ""),
+    return pl.DataFrame([{"variable": _variable_words(r["variable"]) + (f": {r['level']}" if r["level"] else ""),
                           "statistic": r["statistic"], "target": pct(r, "target"), "all IPD": pct(r, "ipd_all"),
                           "eligible, unweighted": pct(r, "before"), "weighted": pct(r, "after"),
                           "status": _BALANCE_STATUS.get(r["status"], r["status"])}
@@ -188,7 +202,8 @@ def _maic_eligibility(m: Any) -> pl.DataFrame | None:
     e = m.eligibility
     if e is None or e.criteria.is_empty():
         return None
-    return pl.DataFrame([{"criterion": r["criterion"], "applied": "yes" if r["applied"] else "no (no column)",
+    return pl.DataFrame([{"criterion": _criterion_words(r["criterion"]),
+                          "applied": "yes" if r["applied"] else "no (no column)",
                           "patients removed": str(r["removed"]) if r["applied"] else "–"}
                          for r in e.criteria.iter_rows(named=True)])
 
