@@ -195,11 +195,9 @@ def rate_outcome_key(name: str, row: Mapping[str, Any]) -> str:
     >>> rate_outcome_key("ORR", {"time": 12.0, "unit": "weeks", "time_months": 2.76})
     'ORR@12w'
     """
-    from .outcomes import time_suffix
+    from .outcomes import row_time_suffix
 
-    if row.get("time") is not None:
-        return f"{name}@{time_suffix(row['time'], row.get('unit'))}"
-    return f"{name}@{time_suffix(row['time_months'])}"
+    return f"{name}@{row_time_suffix(row)}"
 
 
 def _printed_rate(cid: str, key: str, r: dict, opts: CompareOptions) -> dict:

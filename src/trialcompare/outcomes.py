@@ -27,14 +27,16 @@ OutcomeName(name='pfs_8w', endpoint='PFS', rate=None, time=8.0, unit='weeks')
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .descriptor.harms import is_named_proportion
 from .descriptor.vocabulary import ENDPOINTS
 from .options import to_months
 
-__all__ = ["UNIT_LETTERS", "OutcomeName", "outcome_grammar", "outcome_name", "parse_outcome_name", "time_suffix",
-           "time_words"]
+__all__ = ["UNIT_LETTERS", "OutcomeName", "outcome_grammar", "outcome_name", "parse_outcome_name", "row_time_suffix",
+           "time_suffix", "time_words"]
 
 UNIT_LETTERS: dict[str, str] = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 _LETTER_OF = {v: k for k, v in UNIT_LETTERS.items()}
@@ -174,6 +176,30 @@ def outcome_name(what: str, time: float | None = None, unit: str | None = None) 
     if time is None:
         return base
     return f"{base}_{time_suffix(time, unit)}"
+
+
+def row_time_suffix(row: Mapping[str, Any]) -> str | None:
+    """The time point of a frame, outcome or pooling row, short and in its printed unit; None when it has none.
+
+    Parameters
+    ----------
+    row : mapping
+        With ``time_months`` and, when printed in another unit, ``time`` and ``unit``.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> row_time_suffix({"time": 12.0, "unit": "weeks", "time_months": 2.76}), row_time_suffix({"time_months": 6.0})
+    ('12w', '6m')
+    >>> row_time_suffix({"time_months": None}) is None
+    True
+    """
+    if row.get("time") is not None:
+        return time_suffix(row["time"], row.get("unit"))
+    return None if row.get("time_months") is None else time_suffix(row["time_months"])
 
 
 def time_words(months: float, time: float | None = None, unit: str | None = None) -> str:

@@ -94,11 +94,9 @@ def bound_decimals(printed: str | None) -> int | None:
 
 def _when(row: Row) -> str:
     """The time point of a row as printed, in its unit (``6m``, ``12w``): never a fraction of a month."""
-    from ..outcomes import time_suffix
+    from ..outcomes import row_time_suffix
 
-    if row.get("time") is not None:
-        return time_suffix(row["time"], row.get("unit"))
-    return "" if row["time_months"] is None else time_suffix(row["time_months"], "months")
+    return row_time_suffix(row) or ""
 
 
 def field_of(row: Row) -> str:

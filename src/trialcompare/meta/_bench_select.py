@@ -101,11 +101,9 @@ def _structural(cohorts: CohortSet, cid: str, reference: str, user: set[str]) ->
 
 def _suffix(r: dict[str, Any]) -> str:
     """A row's time point in its printed unit ("12w"), or "best-response"."""
-    from ..outcomes import time_suffix
+    from ..outcomes import row_time_suffix
 
-    if r["time_months"] is None:
-        return "best-response"
-    return time_suffix(r["time"], r["unit"]) if r.get("time") is not None else time_suffix(r["time_months"])
+    return row_time_suffix(r) or "best-response"
 
 
 def _like_with_like(rows: list[dict[str, Any]], sel: Selection) -> tuple[dict[str, Any] | None, dict | None]:

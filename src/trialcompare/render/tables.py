@@ -334,9 +334,9 @@ def _field_key(var: str, level: str, r: dict[str, Any]) -> str:
 
 
 def _when(r: dict[str, Any]) -> str:
-    from ..outcomes import time_suffix
+    from ..outcomes import row_time_suffix
 
-    return time_suffix(r["time"], r["unit"]) if r["time"] is not None else time_suffix(r["time_months"])
+    return row_time_suffix(r) or ""
 
 
 def _response_label(b: _Builder, rows: pl.DataFrame, var: str, level: str, name: str) -> str:
